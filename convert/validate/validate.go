@@ -1,0 +1,154 @@
+// Package validate checks emitted documents with Tekton's own code: a strict decode
+// into the v1.15.0 API types, then SetDefaults and Validate, as the admission webhook would.
+package validate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
+	"go.yaml.in/yaml/v3"
+	"knative.dev/pkg/apis"
+)
+
+// tektonObject is what every Tekton API type offers to the webhook.
+type tektonObject interface {
+	SetDefaults(context.Context)
+	Validate(context.Context) *apis.FieldError
+}
+
+// newObject returns an empty typed object for apiVersion/kind, or nil when the
+// document is not a Tekton kind we validate.
+func newObject(apiVersion, kind string) tektonObject {
+	switch apiVersion + "/" + kind {
+	case "tekton.dev/v1/Task":
+		return &v1.Task{}
+	case "tekton.dev/v1/Pipeline":
+		return &v1.Pipeline{}
+	case "tekton.dev/v1/TaskRun":
+		return &v1.TaskRun{}
+	case "tekton.dev/v1/PipelineRun":
+		return &v1.PipelineRun{}
+	case "tekton.dev/v1beta1/Task":
+		return &v1beta1.Task{}
+	case "tekton.dev/v1beta1/Pipeline":
+		return &v1beta1.Pipeline{}
+	case "tekton.dev/v1beta1/TaskRun":
+		return &v1beta1.TaskRun{}
+	case "tekton.dev/v1beta1/PipelineRun":
+		return &v1beta1.PipelineRun{}
+	case "tekton.dev/v1beta1/StepAction":
+		return &v1beta1.StepAction{}
+	}
+	return nil
+}
+
+// Error is a validation failure of one document, positioned at the document's first line.
+type Error struct {
+	Path       string
+	Line, Col  int
+	Kind, Name string
+	Err        error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s %q fails Tekton validation: %v", e.Path, e.Line, e.Col, e.Kind, e.Name, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Documents validates every Tekton document in a multi-document YAML stream.
+// Documents that are not Tekton kinds (Secrets, ConfigMaps, ...) pass untouched.
+// It returns all failures joined.
+func Documents(path string, data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var errs []error
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		if err := Node(path, &doc); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Node validates one decoded YAML document node.
+func Node(path string, doc *yaml.Node) error {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	apiVersion, kind, name := scalar(root, "apiVersion"), scalar(root, "kind"), ""
+	if md := child(root, "metadata"); md != nil {
+		name = scalar(md, "name")
+		if name == "" {
+			name = scalar(md, "generateName")
+		}
+	}
+	obj := newObject(apiVersion, kind)
+	if obj == nil {
+		return nil
+	}
+	fail := func(err error) error {
+		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
+	}
+	var generic any
+	if err := root.Decode(&generic); err != nil {
+		return fail(err)
+	}
+	raw, err := json.Marshal(generic)
+	if err != nil {
+		return fail(err)
+	}
+	if err := StrictDecode(raw, obj); err != nil {
+		return fail(err)
+	}
+	ctx := context.Background()
+	obj.SetDefaults(ctx)
+	if fe := obj.Validate(ctx); fe != nil {
+		return fail(errors.New(strings.TrimSpace(fe.Error())))
+	}
+	return nil
+}
+
+// StrictDecode decodes JSON into v, refusing unknown fields.
+func StrictDecode(raw []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	return nil
+}
+
+func child(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalar(m *yaml.Node, key string) string {
+	if n := child(m, key); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
+}

@@ -1,0 +1,55 @@
+package validate
+
+import (
+	"testing"
+)
+
+func TestDocuments(t *testing.T) {
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{"valid task", `apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  steps:
+    - name: s
+      image: alpine:3.20
+      script: echo hi
+`, ""},
+		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
+		{"unknown field", `apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  bogus: 1
+  steps:
+    - name: s
+      image: alpine:3.20
+`, `in.yaml:1:1: Task "t" fails Tekton validation: json: unknown field "bogus"`},
+		{"second document invalid", `apiVersion: v1
+kind: ConfigMap
+---
+apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: p
+spec:
+  tasks: []
+`, `in.yaml:4:1: Pipeline "p" fails Tekton validation: expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Documents("in.yaml", []byte(tt.in))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.wantErr {
+				t.Fatalf("got %q\nwant %q", got, tt.wantErr)
+			}
+		})
+	}
+}
