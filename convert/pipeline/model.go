@@ -1,0 +1,150 @@
+// Package pipeline is the model that the Travis and Jenkins front-ends build, and the
+// emitter that turns it into Tekton v1 YAML (.tekton/ in the Pipelines-as-Code layout).
+package pipeline
+
+import "github.com/tkn-migrate/tkn-migrate/catalog"
+
+// SourceWorkspace is the shared workspace git-clone fills and every task works in.
+const SourceWorkspace = "source"
+
+// CheckoutTask is the name of the git-clone PipelineTask the emitter adds.
+const CheckoutTask = "fetch-source"
+
+// Pos is a location in the source file.
+type Pos struct {
+	File string
+	Line int
+}
+
+// Pipeline is one generated Tekton Pipeline plus the PipelineRuns that start it.
+type Pipeline struct {
+	Name     string   // metadata.name; sanitised by the emitter
+	Comments []string // head comments on the document, e.g. "from .travis.yml:1"
+	Params   []Param
+	// Workspaces declared beyond SourceWorkspace (e.g. an optional cache).
+	Workspaces []Workspace
+	// Checkout adds the catalog git-clone task first; nil means the source is not cloned.
+	Checkout *Checkout
+	Tasks    []*Task
+	Finally  []*Task
+	Timeout  string // timeouts.pipeline, a Go duration ("1h0m0s"); empty = Tekton default
+	Runs     []Run
+}
+
+// Checkout configures the git-clone task.
+type Checkout struct {
+	Depth      string // "" keeps git-clone's default
+	Submodules *bool
+	Comments   []string
+}
+
+// Workspace is a Pipeline workspace.
+type Workspace struct {
+	Name        string
+	Description string
+	Optional    bool
+}
+
+// Param declares a Pipeline or Task parameter.
+type Param struct {
+	Name        string
+	Description string
+	Default     *string
+}
+
+// Binding binds a value to a parameter.
+type Binding struct {
+	Name  string
+	Value string
+}
+
+// Task is one PipelineTask. Either Steps (an inline taskSpec) or Ref (a catalog Task) is set.
+type Task struct {
+	Name     string
+	Comments []string // head comments: source position, markers
+	RunAfter []string
+	When     []When
+	Matrix   *Matrix
+	Retries  int
+	Timeout  string    // Go duration
+	Params   []Binding // values for the task's params (inline or catalog)
+	// TaskParams declares params of an inline taskSpec (matrix params must be declared here).
+	TaskParams []Param
+	Steps      []Step
+	Sidecars   []Sidecar
+	Results    []string
+	// Workspaces lists pipeline workspaces this task mounts under the same name; SourceWorkspace is implied for inline tasks.
+	Workspaces []Binding // Name = task workspace, Value = pipeline workspace
+	Ref        *catalog.Ref
+	// Image is the default image for steps that set none.
+	Image string
+}
+
+// Step is one container in an inline Task.
+type Step struct {
+	Name       string
+	Comments   []string
+	Image      string
+	Script     string
+	Env        []Env
+	WorkingDir string // default $(workspaces.source.path)
+	OnError    string // "continue" or ""
+	Timeout    string
+	Privileged bool
+}
+
+// Env is a step environment variable: a literal value, or a Secret key reference.
+type Env struct {
+	Name       string
+	Value      string
+	SecretName string // when set, valueFrom.secretKeyRef
+	SecretKey  string
+	Comment    string
+}
+
+// Sidecar is a service container running beside the steps.
+type Sidecar struct {
+	Name       string
+	Comments   []string
+	Image      string
+	Env        []Env
+	Args       []string
+	Privileged bool
+	// Readiness: a TCP port, or an exec command; both zero means no probe.
+	ReadyPort int
+	ReadyExec []string
+}
+
+// When is a Tekton when expression: either Input/Operator/Values or CEL.
+type When struct {
+	Input    string
+	Operator string // "in" or "notin"
+	Values   []string
+	CEL      string
+}
+
+// Matrix fans a task out over parameter combinations.
+type Matrix struct {
+	Params  []MatrixParam
+	Include []MatrixInclude
+}
+
+// MatrixParam is one matrix axis.
+type MatrixParam struct {
+	Name   string
+	Values []string
+}
+
+// MatrixInclude is one explicitly listed combination.
+type MatrixInclude struct {
+	Name   string
+	Params []Binding
+}
+
+// Run is a PipelineRun for one kind of event.
+type Run struct {
+	Name        string // file and metadata.name stem, e.g. "push", "pull-request"
+	Comments    []string
+	Annotations []Binding // ordered, e.g. pipelinesascode.tekton.dev/on-event
+	Params      []Binding
+}
