@@ -1,0 +1,484 @@
+package pipeline
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+const (
+	apiVersion     = "tekton.dev/v1"
+	sourcePath     = "$(workspaces." + SourceWorkspace + ".path)"
+	paramRepoURL   = "repo-url"
+	paramRevision  = "revision"
+	storageRequest = "1Gi"
+)
+
+// StorageComment sits above every volumeClaimTemplate we emit: the PVC is created per run,
+// which fails on clusters without dynamic provisioning.
+const StorageComment = "tkn-migrate: this volumeClaimTemplate needs a default StorageClass (dynamic provisioning);\n" +
+	"set spec.storageClassName here if the cluster has none marked default."
+
+// Emit renders p as Tekton v1 YAML files under dir/.tekton: pipeline.yaml and one file per Run.
+func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error) {
+	if p.Name == "" {
+		return nil, fmt.Errorf("pipeline has no name")
+	}
+	name := Sanitize(p.Name)
+	out := filepath.Join(dir, ".tekton")
+	doc, err := pipelineDoc(name, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	data, err := encode(doc)
+	if err != nil {
+		return nil, err
+	}
+	files := []convert.File{{Path: filepath.Join(out, "pipeline.yaml"), Data: data}}
+	seen := map[string]bool{}
+	for _, r := range p.Runs {
+		stem := Sanitize(r.Name)
+		if seen[stem] {
+			return nil, fmt.Errorf("two PipelineRuns named %q", stem)
+		}
+		seen[stem] = true
+		data, err := encode(runDoc(name, stem, p, r))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, convert.File{Path: filepath.Join(out, stem+".yaml"), Data: data})
+	}
+	return files, nil
+}
+
+func header(kind, name string, comments []string) (*yaml.Node, *yaml.Node) {
+	root := mapNode()
+	set(root, "apiVersion", str(apiVersion), comments...)
+	set(root, "kind", str(kind))
+	md := mapNode()
+	set(md, "name", str(name))
+	set(root, "metadata", md)
+	return root, md
+}
+
+func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, error) {
+	root, _ := header("Pipeline", name, p.Comments)
+	spec := mapNode()
+
+	params := p.Params
+	if p.Checkout != nil {
+		params = append([]Param{
+			{Name: paramRepoURL, Description: "The git repository to build."},
+			{Name: paramRevision, Description: "The commit, branch or tag to check out."},
+		}, params...)
+	}
+	if len(params) > 0 {
+		set(spec, "params", paramSpecs(params))
+	}
+
+	ws := seqNode()
+	ws.Content = append(ws.Content, workspaceSpec(Workspace{Name: SourceWorkspace, Description: "The checked-out source, shared by every task."}))
+	for _, w := range p.Workspaces {
+		ws.Content = append(ws.Content, workspaceSpec(w))
+	}
+	set(spec, "workspaces", ws)
+
+	tasks := seqNode()
+	if p.Checkout != nil {
+		t, err := checkoutTask(p.Checkout, opts)
+		if err != nil {
+			return nil, err
+		}
+		tasks.Content = append(tasks.Content, t)
+	}
+	for _, t := range p.Tasks {
+		n, err := pipelineTask(t, p.Checkout != nil, false)
+		if err != nil {
+			return nil, err
+		}
+		tasks.Content = append(tasks.Content, n)
+	}
+	if len(tasks.Content) == 0 {
+		return nil, fmt.Errorf("pipeline %q has no tasks", name)
+	}
+	set(spec, "tasks", tasks)
+
+	if len(p.Finally) > 0 {
+		fin := seqNode()
+		for _, t := range p.Finally {
+			n, err := pipelineTask(t, false, true)
+			if err != nil {
+				return nil, err
+			}
+			fin.Content = append(fin.Content, n)
+		}
+		set(spec, "finally", fin)
+	}
+	set(root, "spec", spec)
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
+}
+
+func paramSpecs(params []Param) *yaml.Node {
+	s := seqNode()
+	for _, p := range params {
+		m := mapNode()
+		set(m, "name", str(p.Name))
+		set(m, "type", str("string"))
+		setStr(m, "description", p.Description)
+		if p.Default != nil {
+			set(m, "default", str(*p.Default))
+		}
+		s.Content = append(s.Content, m)
+	}
+	return s
+}
+
+func workspaceSpec(w Workspace) *yaml.Node {
+	m := mapNode()
+	set(m, "name", str(w.Name))
+	setStr(m, "description", w.Description)
+	if w.Optional {
+		set(m, "optional", boolNode(true))
+	}
+	return m
+}
+
+func bindings(bs []Binding) *yaml.Node {
+	s := seqNode()
+	for _, b := range bs {
+		m := mapNode()
+		set(m, "name", str(b.Name))
+		set(m, "value", str(b.Value))
+		s.Content = append(s.Content, m)
+	}
+	return s
+}
+
+func refNode(r catalog.Ref) *yaml.Node {
+	m := mapNode()
+	set(m, "resolver", str(r.Resolver))
+	ps := seqNode()
+	for _, p := range r.Params {
+		pm := mapNode()
+		set(pm, "name", str(p.Name))
+		set(pm, "value", str(p.Value))
+		ps.Content = append(ps.Content, pm)
+	}
+	set(m, "params", ps)
+	return m
+}
+
+func checkoutTask(c *Checkout, opts convert.Options) (*yaml.Node, error) {
+	gc, ok := catalog.Lookup("git-clone")
+	if !ok {
+		return nil, fmt.Errorf("catalog has no git-clone task")
+	}
+	m := mapNode()
+	m.HeadComment = commentBlock(c.Comments)
+	set(m, "name", str(CheckoutTask))
+	set(m, "taskRef", refNode(gc.Ref(refMode(opts))))
+	ps := []Binding{{Name: "url", Value: "$(params." + paramRepoURL + ")"}, {Name: "revision", Value: "$(params." + paramRevision + ")"}}
+	if c.Depth != "" {
+		ps = append(ps, Binding{Name: "depth", Value: c.Depth})
+	}
+	if c.Submodules != nil {
+		ps = append(ps, Binding{Name: "submodules", Value: fmt.Sprint(*c.Submodules)})
+	}
+	set(m, "params", bindings(ps))
+	set(m, "workspaces", bindings([]Binding{{Name: "output", Value: SourceWorkspace}}))
+	fixWorkspaceKey(m)
+	return m, nil
+}
+
+func refMode(opts convert.Options) catalog.RefMode {
+	if opts.CatalogRef == "" {
+		return catalog.Hub
+	}
+	return opts.CatalogRef
+}
+
+// fixWorkspaceKey renames the "value" keys of a workspaces binding list to "workspace".
+func fixWorkspaceKey(task *yaml.Node) {
+	for i := 0; i+1 < len(task.Content); i += 2 {
+		if task.Content[i].Value != "workspaces" {
+			continue
+		}
+		for _, item := range task.Content[i+1].Content {
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				if item.Content[j].Value == "value" {
+					item.Content[j].Value = "workspace"
+				}
+			}
+		}
+	}
+}
+
+func pipelineTask(t *Task, afterCheckout, finally bool) (*yaml.Node, error) {
+	if t.Ref == nil && len(t.Steps) == 0 {
+		return nil, fmt.Errorf("task %q has neither steps nor a catalog reference", t.Name)
+	}
+	m := mapNode()
+	m.HeadComment = commentBlock(t.Comments)
+	set(m, "name", str(t.Name))
+	runAfter := t.RunAfter
+	if len(runAfter) == 0 && afterCheckout && !finally {
+		runAfter = []string{CheckoutTask}
+	}
+	if len(runAfter) > 0 && !finally {
+		set(m, "runAfter", strSeq(runAfter))
+	}
+	if len(t.When) > 0 {
+		set(m, "when", whenNode(t.When))
+	}
+	if t.Matrix != nil {
+		set(m, "matrix", matrixNode(t.Matrix))
+	}
+	if t.Retries > 0 {
+		set(m, "retries", intNode(t.Retries))
+	}
+	setStr(m, "timeout", t.Timeout)
+	if len(t.Params) > 0 {
+		set(m, "params", bindings(t.Params))
+	}
+	ws := t.Workspaces
+	if t.Ref == nil {
+		ws = append([]Binding{{Name: SourceWorkspace, Value: SourceWorkspace}}, ws...)
+	}
+	if len(ws) > 0 {
+		set(m, "workspaces", bindings(ws))
+		fixWorkspaceKey(m)
+	}
+	if t.Ref != nil {
+		set(m, "taskRef", refNode(*t.Ref))
+		return m, nil
+	}
+	set(m, "taskSpec", taskSpec(t, ws))
+	return m, nil
+}
+
+func whenNode(ws []When) *yaml.Node {
+	s := seqNode()
+	for _, w := range ws {
+		m := mapNode()
+		if w.CEL != "" {
+			set(m, "cel", str(w.CEL))
+		} else {
+			set(m, "input", str(w.Input))
+			set(m, "operator", str(w.Operator))
+			set(m, "values", strSeq(w.Values))
+		}
+		s.Content = append(s.Content, m)
+	}
+	return s
+}
+
+func matrixNode(mx *Matrix) *yaml.Node {
+	m := mapNode()
+	if len(mx.Params) > 0 {
+		ps := seqNode()
+		for _, p := range mx.Params {
+			pm := mapNode()
+			set(pm, "name", str(p.Name))
+			set(pm, "value", strSeq(p.Values))
+			ps.Content = append(ps.Content, pm)
+		}
+		set(m, "params", ps)
+	}
+	if len(mx.Include) > 0 {
+		inc := seqNode()
+		for _, in := range mx.Include {
+			im := mapNode()
+			setStr(im, "name", in.Name)
+			set(im, "params", bindings(in.Params))
+			inc.Content = append(inc.Content, im)
+		}
+		set(m, "include", inc)
+	}
+	return m
+}
+
+func taskSpec(t *Task, ws []Binding) *yaml.Node {
+	spec := mapNode()
+	if len(t.TaskParams) > 0 {
+		set(spec, "params", paramSpecs(t.TaskParams))
+	}
+	wss := seqNode()
+	for _, w := range ws {
+		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name}))
+	}
+	set(spec, "workspaces", wss)
+	if len(t.Results) > 0 {
+		rs := seqNode()
+		for _, r := range t.Results {
+			rm := mapNode()
+			set(rm, "name", str(r))
+			rs.Content = append(rs.Content, rm)
+		}
+		set(spec, "results", rs)
+	}
+	if len(t.Sidecars) > 0 {
+		sc := seqNode()
+		names := NewNamer()
+		for _, s := range t.Sidecars {
+			sc.Content = append(sc.Content, sidecarNode(s, names.Name(s.Name)))
+		}
+		set(spec, "sidecars", sc)
+	}
+	steps := seqNode()
+	names := NewNamer()
+	for _, s := range t.Steps {
+		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image))
+	}
+	set(spec, "steps", steps)
+	return spec
+}
+
+func stepNode(s Step, name, defaultImage string) *yaml.Node {
+	m := mapNode()
+	m.HeadComment = commentBlock(s.Comments)
+	set(m, "name", str(name))
+	image := s.Image
+	if image == "" {
+		image = defaultImage
+	}
+	set(m, "image", str(image))
+	if len(s.Env) > 0 {
+		set(m, "env", envNode(s.Env))
+	}
+	wd := s.WorkingDir
+	if wd == "" {
+		wd = sourcePath
+	}
+	set(m, "workingDir", str(wd))
+	if s.Privileged {
+		set(m, "securityContext", privileged())
+	}
+	setStr(m, "onError", s.OnError)
+	setStr(m, "timeout", s.Timeout)
+	set(m, "script", str(script(s.Script)))
+	return m
+}
+
+// script ends with a newline so that YAML renders it as a clean literal block.
+func script(s string) string {
+	if !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
+}
+
+func privileged() *yaml.Node {
+	sc := mapNode()
+	set(sc, "privileged", boolNode(true))
+	return sc
+}
+
+func envNode(env []Env) *yaml.Node {
+	s := seqNode()
+	for _, e := range env {
+		m := mapNode()
+		if e.Comment != "" {
+			m.HeadComment = commentBlock([]string{e.Comment})
+		}
+		set(m, "name", str(e.Name))
+		if e.SecretName != "" {
+			ref := mapNode()
+			set(ref, "name", str(e.SecretName))
+			set(ref, "key", str(e.SecretKey))
+			vf := mapNode()
+			set(vf, "secretKeyRef", ref)
+			set(m, "valueFrom", vf)
+		} else {
+			set(m, "value", str(e.Value))
+		}
+		s.Content = append(s.Content, m)
+	}
+	return s
+}
+
+func sidecarNode(s Sidecar, name string) *yaml.Node {
+	m := mapNode()
+	m.HeadComment = commentBlock(s.Comments)
+	set(m, "name", str(name))
+	set(m, "image", str(s.Image))
+	if len(s.Args) > 0 {
+		set(m, "args", strSeq(s.Args))
+	}
+	if len(s.Env) > 0 {
+		set(m, "env", envNode(s.Env))
+	}
+	if s.Privileged {
+		set(m, "securityContext", privileged())
+	}
+	switch {
+	case s.ReadyPort > 0:
+		tcp := mapNode()
+		set(tcp, "port", intNode(s.ReadyPort))
+		set(m, "readinessProbe", probe("tcpSocket", tcp))
+	case len(s.ReadyExec) > 0:
+		ex := mapNode()
+		set(ex, "command", strSeq(s.ReadyExec))
+		set(m, "readinessProbe", probe("exec", ex))
+	}
+	return m
+}
+
+func probe(kind string, handler *yaml.Node) *yaml.Node {
+	p := mapNode()
+	set(p, kind, handler)
+	set(p, "periodSeconds", intNode(2))
+	set(p, "failureThreshold", intNode(30))
+	return p
+}
+
+func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
+	root, md := header("PipelineRun", pipelineName+"-"+stem, r.Comments)
+	if len(r.Annotations) > 0 {
+		an := mapNode()
+		for _, a := range r.Annotations {
+			set(an, a.Name, str(a.Value))
+		}
+		set(md, "annotations", an)
+	}
+	spec := mapNode()
+	ref := mapNode()
+	set(ref, "name", str(pipelineName))
+	set(spec, "pipelineRef", ref)
+	params := r.Params
+	if p.Checkout != nil {
+		params = append([]Binding{
+			{Name: paramRepoURL, Value: "{{ repo_url }}"},
+			{Name: paramRevision, Value: "{{ revision }}"},
+		}, params...)
+	}
+	if len(params) > 0 {
+		set(spec, "params", bindings(params))
+	}
+	ws := seqNode()
+	src := mapNode()
+	src.HeadComment = commentBlock([]string{StorageComment})
+	set(src, "name", str(SourceWorkspace))
+	set(src, "volumeClaimTemplate", volumeClaimTemplate())
+	ws.Content = append(ws.Content, src)
+	set(spec, "workspaces", ws)
+	set(root, "spec", spec)
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
+}
+
+func volumeClaimTemplate() *yaml.Node {
+	req := mapNode()
+	set(req, "storage", str(storageRequest))
+	res := mapNode()
+	set(res, "requests", req)
+	spec := mapNode()
+	set(spec, "accessModes", strSeq([]string{"ReadWriteOnce"}))
+	set(spec, "resources", res)
+	vct := mapNode()
+	set(vct, "spec", spec)
+	return vct
+}

@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func ptr[T any](v T) *T { return &v }
+
+// fullModel uses every field of the model once, so the golden shows each rendering.
+func fullModel() *Pipeline {
+	return &Pipeline{
+		Name:     "My Project",
+		Comments: []string{"from .travis.yml:1"},
+		Params:   []Param{{Name: "go-version", Description: "Go toolchain", Default: ptr("1.22")}},
+		Workspaces: []Workspace{
+			{Name: "cache", Description: "Build cache.", Optional: true},
+		},
+		Checkout: &Checkout{Depth: "50", Submodules: ptr(false), Comments: []string{"from .travis.yml:3 git"}},
+		Tasks: []*Task{
+			{
+				Name:       "test",
+				Comments:   []string{"from .travis.yml:10 script"},
+				Matrix:     &Matrix{Params: []MatrixParam{{Name: "go", Values: []string{"1.21", "1.22"}}}, Include: []MatrixInclude{{Name: "race", Params: []Binding{{Name: "go", Value: "1.22"}, {Name: "flags", Value: "-race"}}}}},
+				Retries:    2,
+				Timeout:    "30m0s",
+				TaskParams: []Param{{Name: "go"}, {Name: "flags", Default: ptr("")}, {Name: "go-default"}},
+				Params:     []Binding{{Name: "go-default", Value: "$(params.go-version)"}},
+				Workspaces: []Binding{{Name: "cache", Value: "cache"}},
+				Image:      "golang:1.22",
+				Sidecars: []Sidecar{
+					{Name: "postgresql", Image: "postgres:16", Env: []Env{{Name: "POSTGRES_HOST_AUTH_METHOD", Value: "trust"}}, ReadyExec: []string{"pg_isready", "-h", "127.0.0.1"}},
+					{Name: "docker", Image: "docker:27-dind", Privileged: true, ReadyPort: 2375},
+				},
+				Steps: []Step{
+					{Name: "Run tests", Comments: []string{"tkn-migrate: manual: something (.travis.yml:12)"}, Script: "go test ./...", Env: []Env{
+						{Name: "GO_VERSION", Value: "$(params.go)"},
+						{Name: "TOKEN", SecretName: "travis-secure-env", SecretKey: "TOKEN", Comment: "secure value from .travis.yml:5"},
+					}, OnError: "continue"},
+					{Name: "Run tests", Image: "alpine:3.20", Script: "echo one\necho two\n", WorkingDir: "/tmp", Timeout: "5m0s"},
+				},
+			},
+			{
+				Name:     "deploy",
+				RunAfter: []string{"test"},
+				When:     []When{{Input: "$(params.revision)", Operator: "in", Values: []string{"main"}}},
+				Results:  []string{"version"},
+				Steps:    []Step{{Name: "deploy", Image: "alpine:3.20", Script: "echo deploy", Privileged: true}},
+			},
+		},
+		Finally: []*Task{{
+			Name:  "after-failure",
+			When:  []When{{Input: "$(tasks.status)", Operator: "in", Values: []string{"Failed"}}},
+			Steps: []Step{{Name: "notify", Image: "alpine:3.20", Script: "echo failed"}},
+		}},
+		Runs: []Run{
+			{Name: "push", Comments: []string{"branches: only main"}, Annotations: []Binding{
+				{Name: "pipelinesascode.tekton.dev/on-event", Value: "[push]"},
+				{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: "[main]"},
+			}},
+			{Name: "pull-request", Annotations: []Binding{{Name: "pipelinesascode.tekton.dev/on-event", Value: "[pull_request]"}}},
+		},
+	}
+}
+
+func TestEmitGolden(t *testing.T) {
+	cases := map[string]*Pipeline{
+		"full":    fullModel(),
+		"minimal": {Name: "min", Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}},
+	}
+	for name, p := range cases {
+		t.Run(name, func(t *testing.T) {
+			files, err := Emit("repo", p, convert.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			for _, f := range files {
+				if err := validate.Documents(f.Path, f.Data); err != nil {
+					t.Errorf("invalid output: %v", err)
+				}
+				got.WriteString("=== " + filepath.ToSlash(f.Path) + "\n")
+				got.Write(f.Data)
+			}
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("output differs from %s (run with -update):\n%s", golden, got.String())
+			}
+		})
+	}
+}
+
+func TestEmitDeterministic(t *testing.T) {
+	a, err := Emit("x", fullModel(), convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Emit("x", fullModel(), convert.Options{})
+	for i := range a {
+		if !bytes.Equal(a[i].Data, b[i].Data) {
+			t.Fatalf("%s differs between runs", a[i].Path)
+		}
+	}
+}
+
+func TestEmitErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		p    *Pipeline
+		want string
+	}{
+		{"no name", &Pipeline{}, "pipeline has no name"},
+		{"no tasks", &Pipeline{Name: "p"}, `pipeline "p" has no tasks`},
+		{"empty task", &Pipeline{Name: "p", Tasks: []*Task{{Name: "t"}}}, `task "t" has neither steps nor a catalog reference`},
+		{"duplicate run", &Pipeline{Name: "p", Tasks: []*Task{{Name: "t", Steps: []Step{{Name: "s", Image: "a:1", Script: "x"}}}}, Runs: []Run{{Name: "push"}, {Name: "Push"}}}, `two PipelineRuns named "push"`},
+	}
+	for _, tt := range tests {
+		_, err := Emit("d", tt.p, convert.Options{})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestSanitizeAndNamer(t *testing.T) {
+	for in, want := range map[string]string{
+		"Build & Test": "build-test", "  ": "unnamed", "1st": "t-1st", "UPPER_case": "upper-case",
+		"a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-three-limit": "a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-th",
+	} {
+		if got := Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	n := NewNamer("fetch-source")
+	got := []string{n.Name("Fetch Source"), n.Name("build"), n.Name("Build"), n.Name("build")}
+	want := []string{"fetch-source-2", "build", "build-2", "build-3"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("name %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}

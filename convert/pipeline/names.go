@@ -1,0 +1,64 @@
+package pipeline
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Sanitize turns free text (a stage name) into a DNS-1123 label, as Tekton requires for names.
+func Sanitize(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if len(out) > 63 {
+		out = strings.TrimRight(out[:63], "-")
+	}
+	if out == "" {
+		out = "unnamed"
+	}
+	if out[0] >= '0' && out[0] <= '9' {
+		out = "t-" + out
+		if len(out) > 63 {
+			out = strings.TrimRight(out[:63], "-")
+		}
+	}
+	return out
+}
+
+// Namer hands out sanitised names that are unique within one scope (a Pipeline's tasks, a Task's steps).
+type Namer struct{ used map[string]bool }
+
+// NewNamer returns a Namer with the given names already taken.
+func NewNamer(taken ...string) *Namer {
+	n := &Namer{used: map[string]bool{}}
+	for _, t := range taken {
+		n.used[t] = true
+	}
+	return n
+}
+
+// Name returns Sanitize(s), suffixed with -2, -3, ... when already used.
+func (n *Namer) Name(s string) string {
+	base := Sanitize(s)
+	name := base
+	for i := 2; n.used[name]; i++ {
+		suffix := "-" + strconv.Itoa(i)
+		cut := base
+		if len(cut)+len(suffix) > 63 {
+			cut = strings.TrimRight(cut[:63-len(suffix)], "-")
+		}
+		name = cut + suffix
+	}
+	n.used[name] = true
+	return name
+}

@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Builders for yaml.v3 nodes: output keys must come in Tekton's order, which a Go map can't keep.
+
+func mapNode() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+
+func seqNode() *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode} }
+
+func str(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.Contains(s, "\n") {
+		n.Style = yaml.LiteralStyle
+	}
+	return n
+}
+
+func intNode(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+}
+
+func boolNode(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+}
+
+// set appends key: value to mapping m, with optional comment lines above the key.
+func set(m *yaml.Node, key string, v *yaml.Node, comments ...string) {
+	k := str(key)
+	k.HeadComment = commentBlock(comments)
+	m.Content = append(m.Content, k, v)
+}
+
+// setStr sets a string field, skipping it when empty.
+func setStr(m *yaml.Node, key, v string) {
+	if v != "" {
+		set(m, key, str(v))
+	}
+}
+
+func strSeq(items []string) *yaml.Node {
+	s := seqNode()
+	for _, it := range items {
+		s.Content = append(s.Content, str(it))
+	}
+	return s
+}
+
+func commentBlock(lines []string) string {
+	var out []string
+	for _, l := range lines {
+		for _, part := range strings.Split(l, "\n") {
+			out = append(out, "# "+part)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// encode renders one document with two-space indentation.
+func encode(doc *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
