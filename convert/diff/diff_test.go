@@ -1,0 +1,58 @@
+package diff
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestUnified(t *testing.T) {
+	tests := []struct{ name, a, b, want string }{
+		{"equal", "x\n", "x\n", ""},
+		{"new file", "", "a\nb\n", "--- /dev/null\n+++ b/f\n@@ -0,0 +1,2 @@\n+a\n+b\n"},
+		{"one line", "1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nfive\n6\n7\n8\n",
+			"--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n"},
+		{"two hunks", "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n", "one\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\ntwelve\n",
+			"--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n@@ -9,4 +9,4 @@\n 9\n 10\n 11\n-12\n+twelve\n"},
+		{"no final newline", "a\nb", "a\nc",
+			"--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"},
+		{"delete all", "a\n", "", "--- a/f\n+++ b/f\n@@ -1 +0,0 @@\n-a\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := "a/f"
+			if tt.a == "" {
+				old = "/dev/null"
+			}
+			got := string(Unified(old, "b/f", []byte(tt.a), []byte(tt.b)))
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPatchApplies feeds our output to patch(1), the consumer the format exists for.
+func TestPatchApplies(t *testing.T) {
+	if _, err := exec.LookPath("patch"); err != nil {
+		t.Skip("patch not installed")
+	}
+	a := "keep\n# comment\nold: 1\n\nmore\nlines\nhere\nand\nthere\nend: x\n"
+	b := "keep\n# comment\nnew: 2\n\nmore\nlines\nhere\nand\nthere\nend: y\nadded\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f.yaml"), []byte(a), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("patch", "-p1", "--quiet")
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(Unified("a/f.yaml", "b/f.yaml", []byte(a), []byte(b)))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("patch: %v\n%s", err, out)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "f.yaml"))
+	if string(got) != b {
+		t.Fatalf("patched file:\n%s\nwant:\n%s", got, b)
+	}
+}
