@@ -1,0 +1,256 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/diff"
+	"github.com/tkn-migrate/tkn-migrate/convert/report"
+)
+
+// ConvertOptions holds everything `convert` needs, gathered from flags before it runs.
+type ConvertOptions struct {
+	IO    *IOStreams
+	Paths []string
+
+	List   bool
+	Write  bool
+	Check  bool
+	Output string
+
+	From           string
+	To             string
+	CatalogRef     string
+	Report         string
+	ReportFile     string
+	Strict         bool
+	NoPlaceholders bool
+	MaxSize        int64
+	Mapping        string
+}
+
+// newCmdConvert builds the command; runF replaces the behaviour in flag tests.
+func newCmdConvert(ios *IOStreams, runF func(*ConvertOptions) error) *cobra.Command {
+	opts := &ConvertOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "convert [flags] <path>...",
+		Short: "Convert CI definitions to Tekton v1 and show the diff",
+		Long: "convert reads files, walks directories (skipping .git, vendor and node_modules) or reads - (stdin).\n" +
+			"Old Tekton YAML is upgraded in place; .travis.yml, Jenkinsfiles and job config.xml produce .tekton/\n" +
+			"beside the source. By default it prints a unified diff and changes nothing.",
+		Example: "  # review the upgrade of a directory of manifests\n  $ tkn-migrate convert manifests/\n\n" +
+			"  # apply it\n  $ tkn-migrate convert -w manifests/\n\n" +
+			"  # fail CI while anything old is left\n  $ tkn-migrate convert --check .\n\n" +
+			"  # translate a Jenkinsfile, print the resulting YAML\n  $ tkn-migrate convert -o - Jenkinsfile",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return convertRun(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.List, "list", "l", false, "list the files that would change")
+	f.BoolVarP(&opts.Write, "write", "w", false, "write the changes (old Tekton in place, others to .tekton/)")
+	f.BoolVar(&opts.Check, "check", false, "print only the summary; exit 1 if any file would change")
+	f.StringVarP(&opts.Output, "output", "o", "", "write every resulting file under `DIR`, or print the YAML with -")
+	f.StringVar(&opts.From, "from", "", "force the input kind: tekton, travis, jenkinsfile or jenkins-xml")
+	f.StringVar(&opts.To, "to", "v1", "target Tekton API version: v1 or v1beta1")
+	f.StringVar(&opts.CatalogRef, "catalog-ref", "hub", "how catalog Tasks are referenced: hub, bundles, git or cluster")
+	f.StringVar(&opts.Report, "report", "text", "report format: "+strings.Join(reportFormats(), ", "))
+	f.StringVar(&opts.ReportFile, "report-file", "", "write the report to `FILE` instead of stderr")
+	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when manual items remain (new findings or markers already in the files)")
+	f.BoolVar(&opts.NoPlaceholders, "no-placeholders", false, "do not emit fail-loud steps for constructs that need a human")
+	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
+	f.StringVar(&opts.Mapping, "mapping", "", "YAML `FILE` mapping Jenkins steps and library calls to Tekton (see jenkins/MAPPING.md)")
+	return cmd
+}
+
+func (o *ConvertOptions) validate() error {
+	modes := 0
+	for _, on := range []bool{o.List, o.Write, o.Check, o.Output != ""} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return flagErrorf("-l, -w, -o and --check exclude each other")
+	}
+	if o.To != "v1" && o.To != "v1beta1" {
+		return flagErrorf("--to must be v1 or v1beta1, not %q", o.To)
+	}
+	if _, err := catalog.ParseRefMode(o.CatalogRef); err != nil {
+		return flagError{err}
+	}
+	if o.From != "" {
+		if _, ok := convert.ParseKind(o.From); !ok {
+			return flagErrorf("--from must be tekton, travis, jenkinsfile or jenkins-xml, not %q", o.From)
+		}
+	}
+	if reportWriter(o.Report) == nil {
+		return flagErrorf("--report must be one of %s, not %q", strings.Join(reportFormats(), ", "), o.Report)
+	}
+	if o.MaxSize <= 0 {
+		return flagErrorf("--max-size must be positive")
+	}
+	return nil
+}
+
+func (o *ConvertOptions) engine() (*convert.Engine, error) {
+	mode, _ := catalog.ParseRefMode(o.CatalogRef)
+	from, _ := convert.ParseKind(o.From)
+	copts := convert.Options{To: o.To, CatalogRef: mode, Placeholders: !o.NoPlaceholders, MappingPath: o.Mapping}
+	if o.Mapping != "" {
+		m, err := loadMapping(o.Mapping)
+		if err != nil {
+			return nil, err
+		}
+		copts.Mapping = m
+	}
+	return &convert.Engine{
+		Converters: converters(),
+		Options:    copts,
+		From:       from,
+		MaxSize:    o.MaxSize,
+		Stdin:      o.IO.In,
+	}, nil
+}
+
+func convertRun(o *ConvertOptions) error {
+	eng, err := o.engine()
+	if err != nil {
+		return err
+	}
+	inputs, inputErrs := eng.Inputs(o.Paths)
+	for _, err := range inputErrs {
+		fmt.Fprintln(o.IO.ErrOut, err)
+	}
+	rep := report.Build(nil)
+	changed := false
+	err = eng.Run(inputs, func(out *convert.Outcome) error {
+		rep.Add(out)
+		if out.Err != nil {
+			fmt.Fprintln(o.IO.ErrOut, out.Err)
+			return nil
+		}
+		if len(out.Changes) > 0 {
+			changed = true
+		}
+		return o.emit(out)
+	})
+	if err != nil {
+		return err
+	}
+	rep.Summary.Errors += len(inputErrs)
+	if err := o.writeReport(rep); err != nil {
+		return err
+	}
+	s := rep.Summary
+	switch {
+	case s.Errors > 0:
+		return exitCodeError{exitError}
+	case o.Check && changed:
+		return exitCodeError{exitChanges}
+	case o.Strict && s.Manual+s.Unsupported+s.Markers > 0:
+		return exitCodeError{exitChanges}
+	}
+	return nil
+}
+
+// emit handles one outcome in the selected output mode, following gofmt's -l/-w contract.
+func (o *ConvertOptions) emit(out *convert.Outcome) error {
+	switch {
+	case o.Check:
+		return nil
+	case o.List:
+		for _, c := range out.Changes {
+			fmt.Fprintln(o.IO.Out, c.Path)
+		}
+	case o.Write:
+		for _, c := range out.Changes {
+			if err := convert.WriteFile(c.Path, c.New, c.Mode); err != nil {
+				return err
+			}
+		}
+	case o.Output == "-":
+		for _, f := range out.Result.Files {
+			data := strings.TrimPrefix(string(f.Data), "---\n")
+			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", filepath.ToSlash(f.Path), data)
+		}
+	case o.Output != "":
+		for _, f := range out.Result.Files {
+			dst := filepath.Join(o.Output, mirrorPath(f.Path))
+			if err := convert.WriteFile(dst, f.Data, 0o644); err != nil {
+				return err
+			}
+		}
+	default:
+		for _, c := range out.Changes {
+			name := filepath.ToSlash(filepath.Clean(c.Path))
+			old := "a/" + name
+			if c.Created {
+				old = "/dev/null"
+			}
+			if _, err := o.IO.Out.Write(diff.Unified(old, "b/"+name, c.Old, c.New)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// mirrorPath makes an output path relative, so -o DIR never writes outside DIR.
+func mirrorPath(p string) string {
+	p = filepath.Clean(p)
+	if filepath.IsAbs(p) {
+		p = strings.TrimPrefix(p, filepath.VolumeName(p))
+	}
+	parts := strings.Split(filepath.ToSlash(p), "/")
+	for len(parts) > 0 && (parts[0] == "" || parts[0] == ".." || parts[0] == ".") {
+		parts = parts[1:]
+	}
+	return filepath.FromSlash(strings.Join(parts, "/"))
+}
+
+func (o *ConvertOptions) writeReport(rep *report.Report) error {
+	w := o.IO.ErrOut
+	tty := o.IO.ErrTTY
+	if o.ReportFile != "" {
+		f, err := os.Create(o.ReportFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w, tty = f, false
+	}
+	return reportWriter(o.Report)(w, rep, tty)
+}
+
+type reportFunc func(w io.Writer, r *report.Report, tty bool) error
+
+var reportFuncs = map[string]reportFunc{
+	"text": func(w io.Writer, r *report.Report, tty bool) error {
+		c := report.Colors{}
+		if colorEnabled(tty) {
+			c = report.ANSI
+		}
+		return report.Text(w, r, c)
+	},
+	"json": func(w io.Writer, r *report.Report, _ bool) error { return report.JSON(w, r) },
+}
+
+func reportWriter(name string) reportFunc { return reportFuncs[name] }
+
+func reportFormats() []string { return []string{"text", "json"} }

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// converters wires each input kind to its front-end.
+func converters() map[convert.Kind]convert.Converter {
+	return map[convert.Kind]convert.Converter{}
+}
+
+// loadMapping reads a --mapping file; the Jenkins front-end interprets its contents.
+func loadMapping(path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,357 @@
+package convert
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+)
+
+// DefaultMaxSize is the largest input file read, so a stray binary can't exhaust memory.
+const DefaultMaxSize = 10 << 20
+
+// StdinPath is how standard input is named in diffs, reports and errors.
+const StdinPath = "<stdin>"
+
+// Input is one file to convert.
+type Input struct {
+	Path string
+	Kind Kind
+	data []byte // set for stdin, which can be read only once
+}
+
+// Change is one output file whose bytes differ from what is on disk.
+type Change struct {
+	Path    string
+	Old     []byte // what is on disk now; nil for a new file
+	New     []byte
+	Created bool // the file does not exist yet
+	Mode    fs.FileMode
+}
+
+// Outcome is everything the engine learned about one input.
+type Outcome struct {
+	Source  Source
+	Result  Result
+	Changes []Change
+	Err     error
+}
+
+// Engine converts a batch of inputs.
+type Engine struct {
+	Converters map[Kind]Converter
+	Options    Options
+	From       Kind  // forces the kind of every input when set
+	MaxSize    int64 // 0 means DefaultMaxSize
+	Workers    int   // 0 means GOMAXPROCS
+	Stdin      io.Reader
+}
+
+var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
+
+// Inputs expands PATH arguments: files as given, directories walked, "-" for stdin.
+// Errors name the path; the batch goes on without it.
+func (e *Engine) Inputs(paths []string) ([]Input, []error) {
+	var ins []Input
+	var errs []error
+	for _, p := range paths {
+		if p == "-" {
+			data, err := e.readLimited(StdinPath, e.Stdin)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			kind := e.From
+			if kind == KindUnknown {
+				kind = Detect("-", data)
+			}
+			if kind == KindUnknown {
+				errs = append(errs, Errorf(StdinPath, 0, 0, "cannot tell what kind of input this is; use --from"))
+				continue
+			}
+			ins = append(ins, Input{Path: StdinPath, Kind: kind, data: data})
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !st.IsDir() {
+			kind := e.From
+			if kind == KindUnknown {
+				kind = Detect(p, e.peek(p))
+			}
+			if kind == KindUnknown && !isYAML(p) {
+				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
+				continue
+			}
+			ins = append(ins, Input{Path: p, Kind: kind})
+			continue
+		}
+		var found []Input
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() { // symlinks are not followed out of the tree
+				return nil
+			}
+			kind := Detect(path, e.peek(path))
+			if e.From != KindUnknown && kind != KindUnknown {
+				kind = e.From
+			}
+			if kind != KindUnknown {
+				found = append(found, Input{Path: path, Kind: kind})
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+		ins = append(ins, found...)
+	}
+	return ins, errs
+}
+
+func isYAML(p string) bool {
+	ext := filepath.Ext(p)
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// peek reads the start of a file for kind detection; the whole file is read (and
+// size-checked) only when it is converted.
+func (e *Engine) peek(path string) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(io.LimitReader(f, peekSize))
+	return data
+}
+
+// peekSize bounds detection reads: kind markers sit near the top of a file.
+const peekSize = 64 << 10
+
+func (e *Engine) maxSize() int64 {
+	if e.MaxSize > 0 {
+		return e.MaxSize
+	}
+	return DefaultMaxSize
+}
+
+func (e *Engine) readLimited(name string, r io.Reader) ([]byte, error) {
+	if r == nil {
+		return nil, Errorf(name, 0, 0, "no input")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, e.maxSize()+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > e.maxSize() {
+		return nil, Errorf(name, 0, 0, "input is over the %d-byte limit (--max-size)", e.maxSize())
+	}
+	return data, nil
+}
+
+func (e *Engine) read(in Input) ([]byte, error) {
+	if in.data != nil {
+		return in.data, nil
+	}
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := e.readLimited(in.Path, f)
+	if err != nil {
+		return nil, err
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := LineCol(data, i)
+		return nil, Errorf(in.Path, line, col, "binary file: NUL byte")
+	}
+	return data, nil
+}
+
+// LineCol converts a byte offset to a 1-based line and column.
+func LineCol(data []byte, off int) (int, int) {
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// Run converts inputs on parallel workers and hands each Outcome to each, in input order,
+// so output is deterministic. At most a few outcomes are held at once.
+func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
+	indexErrs := e.index(inputs)
+	workers := e.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	slots := make([]chan *Outcome, len(inputs))
+	for i := range slots {
+		slots[i] = make(chan *Outcome, 1)
+	}
+	window := make(chan struct{}, 4*workers) // bounds outcomes waiting for the consumer
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if err := indexErrs[i]; err != nil {
+					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: err}
+					continue
+				}
+				slots[i] <- e.convertOne(inputs[i])
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(jobs)
+		for i := range inputs {
+			select {
+			case window <- struct{}{}:
+			case <-done:
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	var firstErr error
+	for i := range inputs {
+		o := <-slots[i]
+		<-window
+		if firstErr == nil {
+			firstErr = each(o)
+			if firstErr != nil {
+				close(done)
+			}
+		}
+		if firstErr != nil {
+			break
+		}
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// index lets converters that resolve references across files see every input first.
+func (e *Engine) index(inputs []Input) map[int]error {
+	errs := map[int]error{}
+	for i, in := range inputs {
+		ix, ok := e.Converters[in.Kind].(Indexer)
+		if !ok {
+			continue
+		}
+		data, err := e.read(in)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := ix.Index(Source{Path: in.Path, Data: data, Kind: in.Kind}); err != nil {
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+func (e *Engine) convertOne(in Input) (o *Outcome) {
+	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind}}
+	defer func() {
+		if r := recover(); r != nil {
+			o.Result, o.Changes = Result{}, nil
+			o.Err = fmt.Errorf("%s: internal error, please report it: %v", in.Path, r)
+		}
+	}()
+	data, err := e.read(in)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	o.Source.Data = data
+	conv := e.Converters[in.Kind]
+	if conv == nil {
+		if in.Kind != KindUnknown {
+			o.Err = Errorf(in.Path, 0, 0, "no converter for %s input", in.Kind)
+		}
+		return o
+	}
+	res, err := conv.Convert(o.Source, e.Options)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	o.Result = res
+	var verrs []error
+	for _, f := range res.Files {
+		if err := validate.Documents(f.Path, f.Data); err != nil {
+			verrs = append(verrs, err)
+		}
+	}
+	if len(verrs) > 0 {
+		o.Err = errors.Join(verrs...)
+		return o
+	}
+	o.Changes, o.Err = changes(o.Source, res.Files)
+	return o
+}
+
+// changes compares each output file with what is on disk (or with the input, for an in-place upgrade).
+func changes(src Source, files []File) ([]Change, error) {
+	var out []Change
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for _, f := range files {
+		c := Change{Path: f.Path, New: f.Data, Mode: 0o644}
+		if f.Path == src.Path {
+			c.Old = src.Data
+			if st, err := os.Stat(f.Path); err == nil {
+				c.Mode = st.Mode().Perm()
+			}
+		} else {
+			st, err := os.Lstat(f.Path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				c.Created = true
+			case err != nil:
+				return nil, err
+			case !st.Mode().IsRegular():
+				return nil, Errorf(f.Path, 0, 0, "output path exists and is not a regular file")
+			default:
+				old, err := os.ReadFile(f.Path)
+				if err != nil {
+					return nil, err
+				}
+				c.Old, c.Mode = old, st.Mode().Perm()
+			}
+		}
+		if !c.Created && bytes.Equal(c.Old, c.New) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

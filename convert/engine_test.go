@@ -1,0 +1,244 @@
+package convert
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// upper is a test front-end: it upper-cases a Tekton file's "name: x" values in place and
+// writes a .tekton/out.yaml for other kinds; "panic" in the input makes it panic.
+type upper struct{ indexed []string }
+
+func (u *upper) Index(src Source) error {
+	u.indexed = append(u.indexed, src.Path)
+	if strings.Contains(string(src.Data), "dup") {
+		return Errorf(src.Path, 3, 1, "duplicate")
+	}
+	return nil
+}
+
+func (u *upper) Convert(src Source, _ Options) (Result, error) {
+	s := string(src.Data)
+	switch {
+	case strings.Contains(s, "panic"):
+		panic("boom")
+	case strings.Contains(s, "fail"):
+		return Result{}, Errorf(src.Path, 2, 5, "bad input")
+	case src.Kind == KindTekton:
+		return Result{Files: []File{{Path: src.Path, Data: []byte(strings.ReplaceAll(s, "name: x", "name: y"))}},
+			Findings: []Finding{{File: src.Path, Line: 1, Class: Manual, Rule: "test", Message: "m"}}}, nil
+	}
+	out := filepath.Join(filepath.Dir(src.Path), ".tekton", "out.yaml")
+	return Result{Files: []File{{Path: out, Data: []byte(validTask)}}}, nil
+}
+
+const validTask = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n"
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInputsWalk(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	write(t, filepath.Join(dir, "plain.yaml"), "apiVersion: v1\nkind: ConfigMap\n")
+	write(t, filepath.Join(dir, "sub", ".travis.yml"), "language: go\n")
+	write(t, filepath.Join(dir, "sub", "Jenkinsfile"), "pipeline {}\n")
+	write(t, filepath.Join(dir, "lib.groovy"), "def x() {}\n")
+	write(t, filepath.Join(dir, "job", "config.xml"), "<?xml version='1.1'?>\n<project>\n</project>\n")
+	write(t, filepath.Join(dir, "vendor", "v.yaml"), "apiVersion: tekton.dev/v1\n")
+	write(t, filepath.Join(dir, ".git", "g.yaml"), "apiVersion: tekton.dev/v1\n")
+	write(t, filepath.Join(dir, "node_modules", "n", "Jenkinsfile"), "node {}\n")
+	if err := os.Symlink(filepath.Join(dir, "a.yaml"), filepath.Join(dir, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{}
+	ins, errs := e.Inputs([]string{dir})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, in := range ins {
+		rel, _ := filepath.Rel(dir, in.Path)
+		got = append(got, rel+"="+string(in.Kind))
+	}
+	want := "a.yaml=tekton job/config.xml=jenkins-xml sub/.travis.yml=travis sub/Jenkinsfile=jenkinsfile"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+func TestInputsErrors(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "README.md"), "# hi\n")
+	e := &Engine{Stdin: strings.NewReader("just text\n")}
+	_, errs := e.Inputs([]string{filepath.Join(dir, "README.md"), filepath.Join(dir, "missing.yaml"), "-"})
+	var got []string
+	for _, err := range errs {
+		got = append(got, strings.ReplaceAll(err.Error(), dir, "DIR"))
+	}
+	want := []string{
+		"DIR/README.md: cannot tell what kind of file this is; use --from",
+		"stat DIR/missing.yaml: no such file or directory",
+		"<stdin>: cannot tell what kind of input this is; use --from",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestDetectStdin(t *testing.T) {
+	for in, want := range map[string]Kind{
+		"apiVersion: tekton.dev/v1beta1\nkind: Task\n":          KindTekton,
+		"pipeline {\n  agent any\n}\n":                          KindJenkinsfile,
+		"node('x') {\n  sh 'make'\n}\n":                         KindJenkinsfile,
+		"<?xml version='1.1'?>\n<flow-definition plugin=\"x\">": KindJenkinsXML,
+		"language: python\nscript: pytest\n":                    KindTravis,
+		"hello":                                                 KindUnknown,
+	} {
+		if got := Detect("-", []byte(in)); got != want {
+			t.Errorf("Detect(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	paths := map[string]string{
+		"1.yaml":         strings.Replace(validTask, "name: t", "name: x", 1),
+		"2.yaml":         validTask,
+		"3.yaml":         "apiVersion: tekton.dev/v1\nkind: Task\n# fail\n",
+		"4.yaml":         "apiVersion: tekton.dev/v1\nkind: Task\n# panic\n",
+		"5.yaml":         "apiVersion: tekton.dev/v1\nkind: Task\n# dup\n",
+		"6.yaml":         "apiVersion: tekton.dev/v1\nkind: Task\n\x00",
+		"7.yaml":         "apiVersion: tekton.dev/v1\nkind: Task\n" + strings.Repeat("#", 200),
+		"r/.travis.yml":  "language: go\n",
+		"r2/.travis.yml": "language: go\n",
+	}
+	for p, d := range paths {
+		write(t, filepath.Join(dir, p), d)
+	}
+	write(t, filepath.Join(dir, "r2", ".tekton", "out.yaml"), validTask) // already converted
+	u := &upper{}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: u, KindTravis: u}, MaxSize: 150, Workers: 3}
+	ins, errs := e.Inputs([]string{dir})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	err := e.Run(ins, func(o *Outcome) error {
+		rel, _ := filepath.Rel(dir, o.Source.Path)
+		line := rel + ":"
+		if o.Err != nil {
+			line += " err=" + strings.ReplaceAll(o.Err.Error(), dir+"/", "")
+		}
+		for _, c := range o.Changes {
+			r, _ := filepath.Rel(dir, c.Path)
+			line += " change=" + r
+			if c.Created {
+				line += "(new)"
+			}
+		}
+		got = append(got, line)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"1.yaml: change=1.yaml",
+		"2.yaml:",
+		"3.yaml: err=3.yaml:2:5: bad input",
+		"4.yaml: err=4.yaml: internal error, please report it: boom",
+		"5.yaml: err=5.yaml:3:1: duplicate",
+		"6.yaml: err=6.yaml:3:1: binary file: NUL byte",
+		"7.yaml: err=7.yaml: input is over the 150-byte limit (--max-size)",
+		"r/.travis.yml: change=r/.tekton/out.yaml(new)",
+		"r2/.tekton/out.yaml:", // earlier output is Tekton input too, and converts to itself
+		"r2/.travis.yml:",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\n\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(u.indexed) != 8 { // every readable input; 6 and 7 fail before Index
+		t.Errorf("indexed %v", u.indexed)
+	}
+}
+
+type invalidOut struct{}
+
+func (invalidOut) Convert(src Source, _ Options) (Result, error) {
+	return Result{Files: []File{{Path: src.Path, Data: []byte("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  nope: 1\n")}}}, nil
+}
+
+func TestRunRejectsInvalidOutput(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.yaml")
+	write(t, p, "apiVersion: tekton.dev/v1\nkind: Task\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: invalidOut{}}}
+	var o *Outcome
+	if err := e.Run([]Input{{Path: p, Kind: KindTekton}}, func(x *Outcome) error { o = x; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := p + `:1:1: Task "t" fails Tekton validation: json: unknown field "nope"`
+	if o.Err == nil || o.Err.Error() != want {
+		t.Fatalf("got %v, want %s", o.Err, want)
+	}
+	if len(o.Changes) != 0 {
+		t.Fatal("invalid output must not become a change")
+	}
+}
+
+func TestRunStopsOnConsumerError(t *testing.T) {
+	dir := t.TempDir()
+	var ins []Input
+	for i := 0; i < 50; i++ {
+		p := filepath.Join(dir, strings.Repeat("a", i+1)+".yaml")
+		write(t, p, "apiVersion: tekton.dev/v1\nkind: Task\n")
+		ins = append(ins, Input{Path: p, Kind: KindTekton})
+	}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: &upper{}}, Workers: 2}
+	n := 0
+	stop := errors.New("stop")
+	err := e.Run(ins, func(*Outcome) error { n++; return stop })
+	if err != stop || n != 1 {
+		t.Fatalf("err=%v n=%d", err, n)
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x", "f.yaml")
+	if err := WriteFile(p, []byte("a"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	target := filepath.Join(t.TempDir(), "outside.yaml")
+	write(t, target, "keep")
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("evil"), 0o644); err == nil || !strings.Contains(err.Error(), "refusing to write through symlink") {
+		t.Fatalf("got %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Fatal("symlink target was overwritten")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "x"))
+	if len(entries) != 1 {
+		t.Fatalf("temp files left behind: %v", entries)
+	}
+}

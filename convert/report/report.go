@@ -1,0 +1,166 @@
+// Package report turns conversion outcomes into the report formats users read:
+// text on a terminal, and a stable JSON schema for scripts (markdown and SARIF sit beside them).
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// SchemaVersion changes only when a JSON field changes meaning or disappears.
+const SchemaVersion = 1
+
+// Report is the whole run.
+type Report struct {
+	SchemaVersion int     `json:"schemaVersion"`
+	Tool          string  `json:"tool"`
+	Files         []File  `json:"files"`
+	Summary       Summary `json:"summary"`
+	// Outputs holds every generated file, for renderers that draw the Pipelines.
+	Outputs []convert.File `json:"-"`
+}
+
+// File is one input's entry.
+type File struct {
+	Path     string            `json:"path"`
+	Kind     convert.Kind      `json:"kind"`
+	Status   string            `json:"status"` // unchanged | changed | error
+	Error    string            `json:"error,omitempty"`
+	Outputs  []string          `json:"outputs,omitempty"` // files that are new or differ
+	Findings []convert.Finding `json:"findings"`
+}
+
+// Summary counts what the run did.
+type Summary struct {
+	Files        int `json:"files"`
+	Changed      int `json:"changed"`
+	Errors       int `json:"errors"`
+	Resources    int `json:"resources"` // Tekton documents in the output
+	Converted    int `json:"converted"`
+	Approximated int `json:"approximated"`
+	Manual       int `json:"manual"`
+	Unsupported  int `json:"unsupported"`
+	// Markers counts "tkn-migrate: manual" comments left in the output, old and new.
+	Markers int `json:"markers"`
+}
+
+// Status values of File.
+const (
+	StatusUnchanged = "unchanged"
+	StatusChanged   = "changed"
+	StatusError     = "error"
+)
+
+// Build assembles the report from per-input outcomes, in input order.
+func Build(outcomes []*convert.Outcome) *Report {
+	r := &Report{SchemaVersion: SchemaVersion, Tool: "tkn-migrate", Files: []File{}}
+	for _, o := range outcomes {
+		r.Add(o)
+	}
+	return r
+}
+
+// Add appends one outcome; callers that stream outcomes use it instead of Build.
+func (r *Report) Add(o *convert.Outcome) {
+	f := File{Path: o.Source.Path, Kind: o.Source.Kind, Status: StatusUnchanged, Findings: o.Result.Findings}
+	if f.Findings == nil {
+		f.Findings = []convert.Finding{}
+	}
+	switch {
+	case o.Err != nil:
+		f.Status = StatusError
+		f.Error = o.Err.Error()
+		r.Summary.Errors++
+	case len(o.Changes) > 0:
+		f.Status = StatusChanged
+		r.Summary.Changed++
+	}
+	for _, c := range o.Changes {
+		f.Outputs = append(f.Outputs, c.Path)
+	}
+	if o.Err == nil {
+		r.Outputs = append(r.Outputs, o.Result.Files...)
+		for _, out := range o.Result.Files {
+			r.Summary.Resources += convert.CountTektonDocs(out.Data)
+			r.Summary.Markers += convert.CountMarkers(out.Data)
+		}
+	}
+	for _, fd := range f.Findings {
+		switch fd.Class {
+		case convert.Converted:
+			r.Summary.Converted++
+		case convert.Approximated:
+			r.Summary.Approximated++
+		case convert.Manual:
+			r.Summary.Manual++
+		case convert.Unsupported:
+			r.Summary.Unsupported++
+		}
+	}
+	r.Summary.Files++
+	r.Files = append(r.Files, f)
+}
+
+// JSON writes the report as indented JSON.
+func JSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Colors for Text; the zero value prints plain text.
+type Colors struct{ Error, Warn, Info, Reset string }
+
+// ANSI is the palette used on a terminal.
+var ANSI = Colors{Error: "\x1b[31m", Warn: "\x1b[33m", Info: "\x1b[36m", Reset: "\x1b[0m"}
+
+// Text writes one line per error and finding, then the summary.
+func Text(w io.Writer, r *Report, c Colors) error {
+	var b strings.Builder
+	for _, f := range r.Files {
+		fs := append([]convert.Finding(nil), f.Findings...)
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
+		for _, fd := range fs {
+			if fd.Class == convert.Converted {
+				continue
+			}
+			color := c.Info
+			if fd.Class == convert.Manual || fd.Class == convert.Unsupported {
+				color = c.Warn
+			}
+			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s]\n", position(fd), color, fd.Class, c.Reset, fd.Message, fd.Rule)
+			if fd.Action != "" {
+				fmt.Fprintf(&b, "    run: %s\n", fd.Action)
+			}
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(&b, "%d %s: %d changed, %d %s; %d Tekton %s; %d approximated, %d manual, %d unsupported; %d %s in output\n",
+		s.Files, plural(s.Files, "file", "files"), s.Changed, s.Errors, plural(s.Errors, "error", "errors"),
+		s.Resources, plural(s.Resources, "resource", "resources"),
+		s.Approximated, s.Manual, s.Unsupported, s.Markers, plural(s.Markers, "marker", "markers"))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func position(f convert.Finding) string {
+	switch {
+	case f.Line > 0 && f.Col > 0:
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
+	case f.Line > 0:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return f.File
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
