@@ -41,8 +41,8 @@ type yamlTask struct {
 	} `yaml:"metadata"`
 	Spec struct {
 		Params []struct {
-			Name    string     `yaml:"name"`
-			Type    string     `yaml:"type"`
+			Name    string    `yaml:"name"`
+			Type    string    `yaml:"type"`
 			Default yaml.Node `yaml:"default"`
 		} `yaml:"params"`
 		Workspaces []struct {
