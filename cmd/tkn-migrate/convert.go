@@ -225,30 +225,35 @@ func mirrorPath(p string) string {
 }
 
 func (o *ConvertOptions) writeReport(rep *report.Report) error {
-	w := o.IO.ErrOut
-	tty := o.IO.ErrTTY
+	t := reportTarget{w: o.IO.ErrOut, tty: o.IO.ErrTTY, stderr: true}
 	if o.ReportFile != "" {
 		f, err := os.Create(o.ReportFile)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		w, tty = f, false
+		t = reportTarget{w: f}
 	}
-	return reportWriter(o.Report)(w, rep, tty)
+	return reportWriter(o.Report)(t, rep)
 }
 
-type reportFunc func(w io.Writer, r *report.Report, tty bool) error
+// reportTarget is where the report goes; on stderr, errors were already printed as they happened.
+type reportTarget struct {
+	w           io.Writer
+	tty, stderr bool
+}
+
+type reportFunc func(t reportTarget, r *report.Report) error
 
 var reportFuncs = map[string]reportFunc{
-	"text": func(w io.Writer, r *report.Report, tty bool) error {
-		c := report.Colors{}
-		if colorEnabled(tty) {
-			c = report.ANSI
+	"text": func(t reportTarget, r *report.Report) error {
+		opts := report.TextOptions{OmitErrors: t.stderr}
+		if colorEnabled(t.tty) {
+			opts.Colors = report.ANSI
 		}
-		return report.Text(w, r, c)
+		return report.Text(t.w, r, opts)
 	},
-	"json": func(w io.Writer, r *report.Report, _ bool) error { return report.JSON(w, r) },
+	"json": func(t reportTarget, r *report.Report) error { return report.JSON(t.w, r) },
 }
 
 func reportWriter(name string) reportFunc { return reportFuncs[name] }

@@ -116,13 +116,24 @@ func JSON(w io.Writer, r *Report) error {
 // Colors for Text; the zero value prints plain text.
 type Colors struct{ Error, Warn, Info, Reset string }
 
+// TextOptions tune the text report.
+type TextOptions struct {
+	Colors Colors
+	// OmitErrors leaves out input errors, for when they were already printed as they happened.
+	OmitErrors bool
+}
+
 // ANSI is the palette used on a terminal.
 var ANSI = Colors{Error: "\x1b[31m", Warn: "\x1b[33m", Info: "\x1b[36m", Reset: "\x1b[0m"}
 
 // Text writes one line per error and finding, then the summary.
-func Text(w io.Writer, r *Report, c Colors) error {
+func Text(w io.Writer, r *Report, opts TextOptions) error {
+	c := opts.Colors
 	var b strings.Builder
 	for _, f := range r.Files {
+		if f.Error != "" && !opts.OmitErrors {
+			fmt.Fprintf(&b, "%serror%s: %s\n", c.Error, c.Reset, f.Error)
+		}
 		fs := append([]convert.Finding(nil), f.Findings...)
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
 		for _, fd := range fs {
