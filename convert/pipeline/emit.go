@@ -189,6 +189,9 @@ func checkoutTask(c *Checkout, opts convert.Options) (*yaml.Node, error) {
 	if c.Submodules != nil {
 		ps = append(ps, Binding{Name: "submodules", Value: fmt.Sprint(*c.Submodules)})
 	}
+	if c.Subdirectory != "" {
+		ps = append(ps, Binding{Name: "subdirectory", Value: c.Subdirectory})
+	}
 	set(m, "params", bindings(ps))
 	set(m, "workspaces", bindings([]Binding{{Name: "output", Value: SourceWorkspace}}))
 	fixWorkspaceKey(m)
@@ -360,6 +363,13 @@ func stepNode(s Step, name, defaultImage string) *yaml.Node {
 	}
 	setStr(m, "onError", s.OnError)
 	setStr(m, "timeout", s.Timeout)
+	if len(s.Command) > 0 {
+		set(m, "command", strSeq(s.Command))
+		if len(s.Args) > 0 {
+			set(m, "args", strSeq(s.Args))
+		}
+		return m
+	}
 	set(m, "script", str(script(s.Script)))
 	return m
 }
@@ -437,7 +447,7 @@ func probe(kind string, handler *yaml.Node) *yaml.Node {
 }
 
 func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
-	root, md := header("PipelineRun", pipelineName+"-"+stem, r.Comments)
+	root, md := header("PipelineRun", runName(pipelineName, stem), r.Comments)
 	if len(r.Annotations) > 0 {
 		an := mapNode()
 		for _, a := range r.Annotations {
@@ -459,12 +469,31 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
 	if len(params) > 0 {
 		set(spec, "params", bindings(params))
 	}
+	if p.Timeout != "" {
+		to := mapNode()
+		set(to, "pipeline", str(p.Timeout))
+		set(spec, "timeouts", to)
+	}
+	if len(p.HostAliases) > 0 {
+		set(spec, "taskRunTemplate", hostAliasTemplate(p.HostAliases))
+	}
 	ws := seqNode()
 	src := mapNode()
 	src.HeadComment = commentBlock([]string{StorageComment})
 	set(src, "name", str(SourceWorkspace))
 	set(src, "volumeClaimTemplate", volumeClaimTemplate())
 	ws.Content = append(ws.Content, src)
+	for _, w := range p.Workspaces {
+		if w.Secret == "" {
+			continue
+		}
+		wm := mapNode()
+		set(wm, "name", str(w.Name))
+		sec := mapNode()
+		set(sec, "secretName", str(w.Secret))
+		set(wm, "secret", sec)
+		ws.Content = append(ws.Content, wm)
+	}
 	set(spec, "workspaces", ws)
 	set(root, "spec", spec)
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
@@ -481,4 +510,32 @@ func volumeClaimTemplate() *yaml.Node {
 	vct := mapNode()
 	set(vct, "spec", spec)
 	return vct
+}
+
+// runName joins pipeline and event names within the 63-character limit on Tekton names.
+func runName(pipelineName, stem string) string {
+	name := pipelineName + "-" + stem
+	if len(name) <= 63 {
+		return name
+	}
+	keep := 63 - len(stem) - 1
+	if keep < 1 {
+		return Sanitize(name)
+	}
+	return strings.TrimRight(pipelineName[:keep], "-") + "-" + stem
+}
+
+func hostAliasTemplate(aliases []HostAlias) *yaml.Node {
+	list := seqNode()
+	for _, a := range aliases {
+		m := mapNode()
+		set(m, "ip", str(a.IP))
+		set(m, "hostnames", strSeq(a.Hostnames))
+		list.Content = append(list.Content, m)
+	}
+	pod := mapNode()
+	set(pod, "hostAliases", list)
+	tmpl := mapNode()
+	set(tmpl, "podTemplate", pod)
+	return tmpl
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -23,8 +24,11 @@ func fullModel() *Pipeline {
 		Params:   []Param{{Name: "go-version", Description: "Go toolchain", Default: ptr("1.22")}},
 		Workspaces: []Workspace{
 			{Name: "cache", Description: "Build cache.", Optional: true},
+			{Name: "ssh-key", Description: "Deploy key.", Secret: "deploy-key"},
 		},
-		Checkout: &Checkout{Depth: "50", Submodules: ptr(false), Comments: []string{"from .travis.yml:3 git"}},
+		Timeout:     "1h30m0s",
+		HostAliases: []HostAlias{{IP: "127.0.0.1", Hostnames: []string{"db.local", "cache.local"}}},
+		Checkout:    &Checkout{Depth: "50", Submodules: ptr(false), Subdirectory: "src", Comments: []string{"from .travis.yml:3 git"}},
 		Tasks: []*Task{
 			{
 				Name:       "test",
@@ -46,6 +50,7 @@ func fullModel() *Pipeline {
 						{Name: "TOKEN", SecretName: "travis-secure-env", SecretKey: "TOKEN", Comment: "secure value from .travis.yml:5"},
 					}, OnError: "continue"},
 					{Name: "Run tests", Image: "alpine:3.20", Script: "echo one\necho two\n", WorkingDir: "/tmp", Timeout: "5m0s"},
+					{Name: "windows", Image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", Command: []string{"cmd.exe", "/C"}, Args: []string{"build.bat"}},
 				},
 			},
 			{
@@ -147,6 +152,13 @@ func TestSanitizeAndNamer(t *testing.T) {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+	long := strings.Repeat("p", 63)
+	if got := runName(long, "pull-request"); len(got) != 63 || !strings.HasSuffix(got, "-pull-request") {
+		t.Errorf("runName = %q", got)
+	}
+	if got := runName("app", "push"); got != "app-push" {
+		t.Errorf("runName = %q", got)
 	}
 	n := NewNamer("fetch-source")
 	got := []string{n.Name("Fetch Source"), n.Name("build"), n.Name("Build"), n.Name("build")}

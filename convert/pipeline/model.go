@@ -27,15 +27,25 @@ type Pipeline struct {
 	Checkout *Checkout
 	Tasks    []*Task
 	Finally  []*Task
-	Timeout  string // timeouts.pipeline, a Go duration ("1h0m0s"); empty = Tekton default
+	Timeout  string // each Run's timeouts.pipeline, a Go duration ("1h0m0s"); empty = Tekton default
 	Runs     []Run
+	// HostAliases go into every Run's pod template (/etc/hosts entries for all task pods).
+	HostAliases []HostAlias
+}
+
+// HostAlias is one /etc/hosts entry.
+type HostAlias struct {
+	IP        string
+	Hostnames []string
 }
 
 // Checkout configures the git-clone task.
 type Checkout struct {
 	Depth      string // "" keeps git-clone's default
 	Submodules *bool
-	Comments   []string
+	// Subdirectory clones into a directory of the source workspace instead of its root.
+	Subdirectory string
+	Comments     []string
 }
 
 // Workspace is a Pipeline workspace.
@@ -43,6 +53,8 @@ type Workspace struct {
 	Name        string
 	Description string
 	Optional    bool
+	// Secret binds the workspace to this Secret in every Run (credential files, SSH keys).
+	Secret string
 }
 
 // Param declares a Pipeline or Task parameter.
@@ -82,10 +94,13 @@ type Task struct {
 
 // Step is one container in an inline Task.
 type Step struct {
-	Name       string
-	Comments   []string
-	Image      string
-	Script     string
+	Name     string
+	Comments []string
+	Image    string
+	Script   string
+	// Command and Args run a command without a shell (e.g. cmd.exe on Windows); Script must be empty then.
+	Command    []string
+	Args       []string
 	Env        []Env
 	WorkingDir string // default $(workspaces.source.path)
 	OnError    string // "continue" or ""
