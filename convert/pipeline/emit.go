@@ -474,8 +474,10 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
 		set(to, "pipeline", str(p.Timeout))
 		set(spec, "timeouts", to)
 	}
-	if len(p.HostAliases) > 0 {
-		set(spec, "taskRunTemplate", hostAliasTemplate(p.HostAliases))
+	if pod := podTemplate(p); pod != nil {
+		tmpl := mapNode()
+		set(tmpl, "podTemplate", pod)
+		set(spec, "taskRunTemplate", tmpl)
 	}
 	ws := seqNode()
 	src := mapNode()
@@ -525,17 +527,29 @@ func runName(pipelineName, stem string) string {
 	return strings.TrimRight(pipelineName[:keep], "-") + "-" + stem
 }
 
-func hostAliasTemplate(aliases []HostAlias) *yaml.Node {
-	list := seqNode()
-	for _, a := range aliases {
-		m := mapNode()
-		set(m, "ip", str(a.IP))
-		set(m, "hostnames", strSeq(a.Hostnames))
-		list.Content = append(list.Content, m)
-	}
+// gitCloneUser is the UID the git-clone 1.7.0 step runs as.
+const gitCloneUser = 65532
+
+// podTemplate returns the Run's pod template, or nil when the defaults do.
+func podTemplate(p *Pipeline) *yaml.Node {
 	pod := mapNode()
-	set(pod, "hostAliases", list)
-	tmpl := mapNode()
-	set(tmpl, "podTemplate", pod)
-	return tmpl
+	if p.Checkout != nil {
+		sc := mapNode()
+		set(sc, "fsGroup", intNode(gitCloneUser), "git-clone runs as UID 65532: fsGroup lets it write to the new volume")
+		set(pod, "securityContext", sc)
+	}
+	if len(p.HostAliases) > 0 {
+		list := seqNode()
+		for _, a := range p.HostAliases {
+			m := mapNode()
+			set(m, "ip", str(a.IP))
+			set(m, "hostnames", strSeq(a.Hostnames))
+			list.Content = append(list.Content, m)
+		}
+		set(pod, "hostAliases", list)
+	}
+	if len(pod.Content) == 0 {
+		return nil
+	}
+	return pod
 }
