@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/diff"
 	"github.com/tkn-migrate/tkn-migrate/convert/report"
+	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
 
 // ConvertOptions holds everything `convert` needs, gathered from flags before it runs.
@@ -120,7 +122,7 @@ func (o *ConvertOptions) engine() (*convert.Engine, error) {
 		copts.Mapping = m
 	}
 	return &convert.Engine{
-		Converters: converters(),
+		Converters: frontends.All(),
 		Options:    copts,
 		From:       from,
 		MaxSize:    o.MaxSize,
@@ -139,9 +141,16 @@ func convertRun(o *ConvertOptions) error {
 	}
 	rep := report.Build(nil)
 	changed := false
+	bar := o.progress(len(inputs))
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
 		rep.Add(out)
+		if bar != nil {
+			_ = bar.Add(1)
+		}
 		if out.Err != nil {
+			if bar != nil {
+				_ = bar.Clear()
+			}
 			fmt.Fprintln(o.IO.ErrOut, out.Err)
 			return nil
 		}
@@ -150,6 +159,9 @@ func convertRun(o *ConvertOptions) error {
 		}
 		return o.emit(out)
 	})
+	if bar != nil {
+		_ = bar.Finish()
+	}
 	if err != nil {
 		return err
 	}
@@ -167,6 +179,25 @@ func convertRun(o *ConvertOptions) error {
 		return exitCodeError{exitChanges}
 	}
 	return nil
+}
+
+// progressThreshold is the batch size from which a terminal user gets a progress bar.
+const progressThreshold = 5
+
+// progress returns a progress bar on stderr for big batches on a terminal, when stdout
+// is not printing to the same terminal; otherwise nil.
+func (o *ConvertOptions) progress(n int) *progressbar.ProgressBar {
+	quietStdout := o.Check || o.Write || (o.Output != "" && o.Output != "-") || !o.IO.OutTTY
+	if n <= progressThreshold || !o.IO.ErrTTY || !quietStdout {
+		return nil
+	}
+	return progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(o.IO.ErrOut),
+		progressbar.OptionSetDescription("converting"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionEnableColorCodes(colorEnabled(true)),
+	)
 }
 
 // emit handles one outcome in the selected output mode, following gofmt's -l/-w contract.

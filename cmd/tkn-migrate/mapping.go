@@ -5,14 +5,7 @@ import (
 	"os"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/tkn-migrate/tkn-migrate/convert"
 )
-
-// converters wires each input kind to its front-end.
-func converters() map[convert.Kind]convert.Converter {
-	return map[convert.Kind]convert.Converter{}
-}
 
 // loadMapping reads a --mapping file; the Jenkins front-end interprets its contents.
 func loadMapping(path string) (map[string]any, error) {

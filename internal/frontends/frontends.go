@@ -1,0 +1,9 @@
+// Package frontends wires each input kind to the converter that handles it, for the CLI and the benchmarks.
+package frontends
+
+import "github.com/tkn-migrate/tkn-migrate/convert"
+
+// All returns a fresh set of converters; converters that index inputs keep per-run state.
+func All() map[convert.Kind]convert.Converter {
+	return map[convert.Kind]convert.Converter{}
+}
