@@ -12,7 +12,6 @@ import (
 )
 
 const (
-	apiVersion     = "tekton.dev/v1"
 	sourcePath     = "$(workspaces." + SourceWorkspace + ".path)"
 	paramRepoURL   = "repo-url"
 	paramRevision  = "revision"
@@ -47,7 +46,7 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 			return nil, fmt.Errorf("two PipelineRuns named %q", stem)
 		}
 		seen[stem] = true
-		data, err := encode(runDoc(name, stem, p, r))
+		data, err := encode(runDoc(name, stem, p, r, opts))
 		if err != nil {
 			return nil, err
 		}
@@ -56,9 +55,17 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 	return files, nil
 }
 
-func header(kind, name string, comments []string) (*yaml.Node, *yaml.Node) {
+// apiVersion honours --to: v1 unless v1beta1 was asked for (clusters older than Tekton v0.50).
+func apiVersion(opts convert.Options) string {
+	if opts.To == "v1beta1" {
+		return "tekton.dev/v1beta1"
+	}
+	return "tekton.dev/v1"
+}
+
+func header(opts convert.Options, kind, name string, comments []string) (*yaml.Node, *yaml.Node) {
 	root := mapNode()
-	set(root, "apiVersion", str(apiVersion), comments...)
+	set(root, "apiVersion", str(apiVersion(opts)), comments...)
 	set(root, "kind", str(kind))
 	md := mapNode()
 	set(md, "name", str(name))
@@ -67,7 +74,7 @@ func header(kind, name string, comments []string) (*yaml.Node, *yaml.Node) {
 }
 
 func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, error) {
-	root, _ := header("Pipeline", name, p.Comments)
+	root, _ := header(opts, "Pipeline", name, p.Comments)
 	spec := mapNode()
 
 	params := p.Params
@@ -446,8 +453,8 @@ func probe(kind string, handler *yaml.Node) *yaml.Node {
 	return p
 }
 
-func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
-	root, md := header("PipelineRun", runName(pipelineName, stem), r.Comments)
+func runDoc(pipelineName, stem string, p *Pipeline, r Run, opts convert.Options) *yaml.Node {
+	root, md := header(opts, "PipelineRun", runName(pipelineName, stem), r.Comments)
 	if len(r.Annotations) > 0 {
 		an := mapNode()
 		for _, a := range r.Annotations {
@@ -475,9 +482,13 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run) *yaml.Node {
 		set(spec, "timeouts", to)
 	}
 	if pod := podTemplate(p); pod != nil {
-		tmpl := mapNode()
-		set(tmpl, "podTemplate", pod)
-		set(spec, "taskRunTemplate", tmpl)
+		if opts.To == "v1beta1" { // v1beta1 has no taskRunTemplate
+			set(spec, "podTemplate", pod)
+		} else {
+			tmpl := mapNode()
+			set(tmpl, "podTemplate", pod)
+			set(spec, "taskRunTemplate", tmpl)
+		}
 	}
 	ws := seqNode()
 	src := mapNode()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 )
@@ -77,13 +78,17 @@ func fullModel() *Pipeline {
 }
 
 func TestEmitGolden(t *testing.T) {
-	cases := map[string]*Pipeline{
-		"full":    fullModel(),
-		"minimal": {Name: "min", Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}},
+	cases := map[string]struct {
+		p    *Pipeline
+		opts convert.Options
+	}{
+		"full":         {fullModel(), convert.Options{}},
+		"full-v1beta1": {fullModel(), convert.Options{To: "v1beta1", CatalogRef: catalog.Git}},
+		"minimal":      {&Pipeline{Name: "min", Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
 	}
-	for name, p := range cases {
+	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			files, err := Emit("repo", p, convert.Options{})
+			files, err := Emit("repo", c.p, c.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
