@@ -1,0 +1,111 @@
+package frontends
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// corpusDir is ../shared/corpus from the module root.
+func corpusDir(t testing.TB) string {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared corpus not present:", dir)
+	}
+	return dir
+}
+
+// placement names a corpus file the way a user's repository holds it.
+var placement = map[string]func(base string) string{
+	"tekton-v1alpha1":     func(b string) string { return b },
+	"tekton-v1beta1":      func(b string) string { return b },
+	"travis":              func(string) string { return ".travis.yml" },
+	"jenkinsfile":         func(string) string { return "Jenkinsfile" },
+	"jenkins-declarative": func(string) string { return "Jenkinsfile" },
+	"jenkins-xml":         func(string) string { return filepath.Join("job", "config.xml") },
+}
+
+// TestCorpusRepositories converts each corpus file alone in its own repository, as the
+// tool's users do, then converts the written result again: the second run must change nothing.
+func TestCorpusRepositories(t *testing.T) {
+	corpus := corpusDir(t)
+	conv := All()
+	for set, name := range placement {
+		entries, err := os.ReadDir(filepath.Join(corpus, set))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
+				continue
+			}
+			t.Run(set+"/"+e.Name(), func(t *testing.T) {
+				repo := t.TempDir()
+				data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				dst := filepath.Join(repo, name(e.Name()))
+				if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(dst, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				kind := convert.Detect(dst, data)
+				if conv[kind] == nil {
+					t.Skipf("no converter for %s yet", kind)
+				}
+				first := runAll(t, repo, true)
+				if len(first) == 0 {
+					t.Fatal("no output")
+				}
+				if again := runAll(t, repo, false); len(again) > 0 {
+					var b bytes.Buffer
+					for _, c := range again {
+						b.WriteString(c.Path + "\n")
+					}
+					t.Fatalf("second conversion changed:\n%s", b.String())
+				}
+			})
+		}
+	}
+}
+
+// runAll converts every input under repo, fails on any error, optionally writes the changes,
+// and returns them.
+func runAll(t *testing.T, repo string, write bool) []convert.Change {
+	t.Helper()
+	e := &convert.Engine{Converters: All(), Options: convert.Options{To: "v1", Placeholders: true}}
+	ins, errs := e.Inputs([]string{repo})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var changes []convert.Change
+	err := e.Run(ins, func(o *convert.Outcome) error {
+		if o.Err != nil {
+			t.Errorf("%v", o.Err)
+			return nil
+		}
+		for _, c := range o.Changes {
+			changes = append(changes, c)
+			if write {
+				if err := convert.WriteFile(c.Path, c.New, c.Mode); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return changes
+}
