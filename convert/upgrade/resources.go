@@ -1,0 +1,374 @@
+package upgrade
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// Naming convention (deterministic, so files converted separately still wire up):
+//   - a Task's resource declaration R of a storage-like type becomes workspace R;
+//   - a field K of resource R that a Task reads becomes Task param R-K;
+//   - the single image output of a Task becomes param IMAGE and results IMAGE_URL/IMAGE_DIGEST
+//     (with several image outputs: R-url, R-IMAGE_URL, R-IMAGE_DIGEST);
+//   - a Pipeline's declared resource P becomes Pipeline params P-K and, for storage-like
+//     types, workspace P; the tasks that fetch it are fetch-P / upload-P / notify-P.
+
+type pdef struct {
+	key  string
+	def  *string
+	dflt string
+}
+
+func opt(v string) *string { return &v }
+
+// resourceParams are the PipelineResource params that become Pipeline params, per type.
+var resourceParams = map[string][]pdef{
+	"git":         {{key: "url"}, {key: "revision", def: opt("")}},
+	"pullRequest": {{key: "url"}, {key: "provider", def: opt("github")}, {key: "secret-key-ref"}},
+	"image":       {{key: "url"}},
+	"cluster": {{key: "url"}, {key: "username", def: opt("")}, {key: "password", def: opt("")}, {key: "namespace", def: opt("")},
+		{key: "token", def: opt("")}, {key: "insecure", def: opt("false")}, {key: "cadata", def: opt("")},
+		{key: "clientKeyData", def: opt("")}, {key: "clientCertificateData", def: opt("")}},
+	"storage":    {{key: "location"}, {key: "dir", def: opt("false")}},
+	"cloudEvent": {{key: "targetURI"}},
+}
+
+// hasWorkspace reports whether a resource type's data lives on disk (and so becomes a workspace).
+func hasWorkspace(typ string) bool {
+	switch typ {
+	case "git", "pullRequest", "storage", "cluster":
+		return true
+	}
+	return false
+}
+
+func normType(t string) string {
+	if t == "gcs" {
+		return "storage"
+	}
+	return t
+}
+
+var resVar = regexp.MustCompile(`\$\(resources\.(inputs|outputs)\.([A-Za-z0-9_.-]+?)\.([A-Za-z0-9_-]+)\)`)
+
+// decl is one resource declaration of a Task.
+type decl struct {
+	name, typ, targetPath string
+	input, output, opt    bool
+}
+
+// taskDecls reads the resource declarations of a Task spec (after v1alpha1 normalisation,
+// or before it: both forms are accepted).
+func taskDecls(spec *yaml.Node) []*decl {
+	var out []*decl
+	find := func(name string) *decl {
+		for _, d := range out {
+			if d.name == name {
+				return d
+			}
+		}
+		return nil
+	}
+	add := func(n *yaml.Node, input bool) {
+		name := str(n, "name")
+		d := find(name)
+		if d == nil {
+			d = &decl{name: name, typ: normType(str(n, "type"))}
+			out = append(out, d)
+		}
+		if input {
+			d.input, d.targetPath = true, str(n, "targetPath")
+		} else {
+			d.output = true
+		}
+		d.opt = d.opt || str(n, "optional") == "true"
+	}
+	res := get(spec, "resources")
+	for _, n := range items(get(res, "inputs")) {
+		add(n, true)
+	}
+	for _, n := range items(path(spec, "inputs", "resources")) {
+		add(n, true)
+	}
+	for _, n := range items(get(res, "outputs")) {
+		add(n, false)
+	}
+	for _, n := range items(path(spec, "outputs", "resources")) {
+		add(n, false)
+	}
+	return out
+}
+
+// usedKeys lists, per resource name, the fields a Task spec reads (either variable form).
+func usedKeys(spec *yaml.Node) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	walkValues(spec, func(n *yaml.Node) {
+		v := alphaVars.Replace(n.Value)
+		for _, m := range resVar.FindAllStringSubmatch(v, -1) {
+			if out[m[2]] == nil {
+				out[m[2]] = map[string]bool{}
+			}
+			out[m[2]][m[3]] = true
+		}
+	})
+	return out
+}
+
+func imageOutputs(ds []*decl) int {
+	n := 0
+	for _, d := range ds {
+		if d.output && d.typ == "image" {
+			n++
+		}
+	}
+	return n
+}
+
+// imageNames are the param and result names for image output r.
+func imageNames(r string, single bool) (param, url, digest string) {
+	if single {
+		return "IMAGE", "IMAGE_URL", "IMAGE_DIGEST"
+	}
+	return r + "-url", r + "-IMAGE_URL", r + "-IMAGE_DIGEST"
+}
+
+// pipelineResources replaces PipelineResources with catalog Tasks, workspaces, params and results.
+type pipelineResources struct{ s *docState }
+
+func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
+	s, r := f.s, rn.YNode()
+	switch s.kind {
+	case "PipelineResource":
+		s.removed = true
+		return rn, nil
+	case "Condition":
+		s.removed = true
+		return rn, nil
+	}
+	// Pipelines first: they read the original declarations of embedded taskSpecs.
+	for _, ps := range pipelineSpecs(s.kind, r) {
+		f.pipeline(ps)
+	}
+	switch s.kind {
+	case "TaskRun":
+		f.taskRun(get(r, "spec"))
+	case "PipelineRun":
+		f.pipelineRun(get(r, "spec"))
+	}
+	for _, ts := range taskSpecs(s.kind, r) {
+		f.task(ts)
+	}
+	return rn, nil
+}
+
+// task rewrites one Task spec.
+func (f pipelineResources) task(spec *yaml.Node) {
+	resKey := keyNode(spec, "resources")
+	if resKey == nil {
+		return
+	}
+	ds := taskDecls(spec)
+	used := usedKeys(spec)
+	single := imageOutputs(ds) == 1
+	repl := map[string]string{}
+	var params, results, workspaces []*yaml.Node
+	var resultSteps []*yaml.Node
+	for _, d := range ds {
+		keys := sortedKeys(used[d.name])
+		switch {
+		case hasWorkspace(d.typ):
+			w := mapping("name", d.name)
+			if mp := mountPath(d); mp != "/workspace/"+d.name {
+				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
+			}
+			if d.opt {
+				w.Content = append(w.Content, scalar("optional"), boolNode(true))
+			}
+			workspaces = append(workspaces, w)
+			repl["inputs."+d.name+".path"] = "$(workspaces." + d.name + ".path)"
+			repl["outputs."+d.name+".path"] = "$(workspaces." + d.name + ".path)"
+		case d.typ == "image" && d.output:
+			p, u, dg := imageNames(d.name, single)
+			params = append(params, paramSpec(p, "image URL to push to (was image resource "+d.name+")", nil))
+			results = append(results, mapping("name", u, "description", "URL of the image just built"),
+				mapping("name", dg, "description", "digest of the image just built"))
+			repl["outputs."+d.name+".url"] = "$(params." + p + ")"
+			repl["outputs."+d.name+".path"] = "/workspace/output/" + d.name
+			resultSteps = append(resultSteps, imageResultStep(d.name, p, u, dg))
+		case d.typ == "image":
+			params = append(params, paramSpec(d.name+"-url", "image URL (was image resource "+d.name+")", defIf(d.opt)))
+			repl["inputs."+d.name+".url"] = "$(params." + d.name + "-url)"
+		}
+		for _, k := range keys {
+			for _, dir := range []string{"inputs", "outputs"} {
+				rk := dir + "." + d.name + "." + k
+				if _, ok := repl[rk]; ok {
+					continue
+				}
+				if k == "name" {
+					repl[rk] = d.name
+					continue
+				}
+				if k == "type" {
+					repl[rk] = d.typ
+					continue
+				}
+				pn := d.name + "-" + k
+				if byName(seq(params...), pn) == nil {
+					params = append(params, paramSpec(pn, k+" of the former "+d.typ+" resource "+d.name, defIf(d.opt)))
+				}
+				repl[rk] = "$(params." + pn + ")"
+			}
+		}
+		if d.typ == "cloudEvent" {
+			f.s.note(resKey, convert.Approximated, "cloud-event", "cloudEvent output %s: the Pipeline sends it from a cloudevent task in finally; the controller can send run events itself through the config-events ConfigMap sink", d.name)
+		}
+	}
+	del(spec, "resources")
+	walkValues(spec, func(n *yaml.Node) {
+		if strings.Contains(n.Value, "$(resources.") {
+			n.Value = resVar.ReplaceAllStringFunc(n.Value, func(m string) string {
+				p := resVar.FindStringSubmatch(m)
+				if v, ok := repl[p[1]+"."+p[2]+"."+p[3]]; ok {
+					return v
+				}
+				return m
+			})
+		}
+	})
+	order := []string{"steps", "sidecars", "stepTemplate", "volumes"}
+	if len(params) > 0 {
+		ps := ensureSeq(spec, "params", append([]string{"workspaces", "results"}, order...)...)
+		for _, p := range params {
+			if byName(ps, str(p, "name")) == nil {
+				ps.Content = append(ps.Content, p)
+			}
+		}
+	}
+	if len(workspaces) > 0 {
+		ws := ensureSeq(spec, "workspaces", append([]string{"results"}, order...)...)
+		for _, w := range workspaces {
+			if byName(ws, str(w, "name")) == nil {
+				ws.Content = append(ws.Content, w)
+			}
+		}
+	}
+	if len(results) > 0 {
+		rs := ensureSeq(spec, "results", order...)
+		for _, x := range results {
+			if byName(rs, str(x, "name")) == nil {
+				rs.Content = append(rs.Content, x)
+			}
+		}
+		st := ensureSeq(spec, "steps")
+		st.Content = append(st.Content, resultSteps...)
+	}
+	// Before v0.24 every step started in /workspace; tasks of the resources era relied on it.
+	f.workingDir(spec)
+}
+
+func (f pipelineResources) workingDir(spec *yaml.Node) {
+	need := false
+	for _, st := range items(get(spec, "steps")) {
+		if get(st, "workingDir") == nil {
+			need = true
+		}
+	}
+	if !need || path(spec, "stepTemplate", "workingDir") != nil {
+		return
+	}
+	tpl := ensureMap(spec, "stepTemplate", "steps")
+	set(tpl, "workingDir", scalar("/workspace"))
+	f.s.note(tpl, convert.Converted, "implicit-workingdir", "steps relied on the implicit /workspace working directory (gone since Tekton v0.24); stepTemplate sets it explicitly")
+}
+
+func mountPath(d *decl) string {
+	if d.input {
+		switch {
+		case strings.HasPrefix(d.targetPath, "/"):
+			return d.targetPath
+		case d.targetPath != "":
+			return "/workspace/" + d.targetPath
+		}
+		return "/workspace/" + d.name
+	}
+	return "/workspace/output/" + d.name
+}
+
+func defIf(optional bool) *string {
+	if optional {
+		return opt("")
+	}
+	return nil
+}
+
+func paramSpec(name, desc string, def *string) *yaml.Node {
+	p := mapping("name", name, "type", "string", "description", desc)
+	if def != nil {
+		p.Content = append(p.Content, scalar("default"), quoted(*def))
+	}
+	return p
+}
+
+func quoted(v string) *yaml.Node {
+	n := scalar(v)
+	if v == "" || v == "true" || v == "false" {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+func boolNode(b bool) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"}
+	if b {
+		n.Value = "true"
+	}
+	return n
+}
+
+// imageResultStep writes the image results the image resource used to record:
+// the URL, and the digest from the OCI layout the build left in the output directory.
+func imageResultStep(res, param, url, digest string) *yaml.Node {
+	script := `#!/bin/sh
+# Replaces the image PipelineResource's digest exporter: it read index.json from the output directory.
+printf '%s' "$(params.` + param + `)" > "$(results.` + url + `.path)"
+index=/workspace/output/` + res + `/index.json
+digest=""
+if [ -f "$index" ]; then
+  digest=$(grep -o '"digest": *"sha256:[0-9a-f]*"' "$index" | head -n 1 | grep -o 'sha256:[0-9a-f]*')
+fi
+printf '%s' "$digest" > "$(results.` + digest + `.path)"
+`
+	sc := scalar(script)
+	sc.Style = yaml.LiteralStyle
+	return mapping("name", dnsLabel("write-"+res+"-results"), "image", "docker.io/library/busybox:1.36", "script", sc)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		if k != "path" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+var notDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// dnsLabel makes a step or task name valid: lower case letters, digits and dashes.
+func dnsLabel(s string) string {
+	s = notDNS.ReplaceAllString(strings.ToLower(s), "-")
+	s = strings.Trim(s, "-")
+	if len(s) > 63 {
+		s = strings.TrimRight(s[:63], "-")
+	}
+	return s
+}

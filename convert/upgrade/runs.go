@@ -1,0 +1,577 @@
+package upgrade
+
+import (
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// pipeline rewrites the resources of one Pipeline spec.
+func (f pipelineResources) pipeline(ps *yaml.Node) {
+	s := f.s
+	declKey := keyNode(ps, "resources")
+	types := map[string]string{}
+	var order []string
+	for _, d := range items(get(ps, "resources")) {
+		types[str(d, "name")] = normType(str(d, "type"))
+		order = append(order, str(d, "name"))
+	}
+	anyBinding := false
+	for _, pt := range pipelineTasks(ps) {
+		if get(pt, "resources") != nil {
+			anyBinding = true
+		}
+	}
+	if declKey == nil && !anyBinding {
+		return
+	}
+	var pparams, pws []*yaml.Node
+	for _, p := range order {
+		t := types[p]
+		for _, d := range resourceParams[t] {
+			pparams = append(pparams, paramSpec(p+"-"+d.key, d.key+" of the former "+t+" resource "+p, d.def))
+		}
+		if hasWorkspace(t) {
+			pws = append(pws, mapping("name", p, "description", "holds what the "+t+" resource "+p+" provided"))
+		}
+		if t == "storage" {
+			pws = append(pws, mapping("name", p+"-credentials", "description", "Secret with the service account key for "+p))
+		}
+	}
+	fetch := map[string]bool{}
+	type upload struct {
+		res       string
+		producers []string
+	}
+	var uploads []upload
+	uploadIdx := map[string]int{}
+	var notify []string
+	for _, pt := range pipelineTasks(ps) {
+		bindKey := keyNode(pt, "resources")
+		bind := get(pt, "resources")
+		if bind == nil {
+			continue
+		}
+		tname := str(pt, "name")
+		ds, used, known := f.taskInfo(pt)
+		single := 0
+		for _, o := range items(get(bind, "outputs")) {
+			if types[str(o, "resource")] == "image" {
+				single++
+			}
+		}
+		var params, ws, after []*yaml.Node
+		addWS := func(r, p string) {
+			if byName(seq(ws...), r) == nil {
+				ws = append(ws, mapping("name", r, "workspace", p))
+			}
+		}
+		bindKeys := func(r, p string) {
+			if !known {
+				return
+			}
+			for _, k := range sortedKeys(used[r]) {
+				if k == "name" || k == "type" {
+					continue
+				}
+				v := "$(params." + p + "-" + k + ")"
+				if !hasParam(types[p], k) {
+					s.marker(bindKey, "resource-field", "task %s reads field %s of resource %s, which has no replacement; bind param %s-%s", tname, k, r, r, k)
+					continue
+				}
+				params = append(params, mapping("name", r+"-"+k, "value", v))
+			}
+		}
+		for _, in := range items(get(bind, "inputs")) {
+			r, p := str(in, "name"), str(in, "resource")
+			t := types[p]
+			from := items(get(in, "from"))
+			for _, x := range from {
+				after = append(after, scalar(x.Value))
+			}
+			switch {
+			case hasWorkspace(t):
+				addWS(r, p)
+				if len(from) == 0 {
+					fetch[p] = true
+					after = append(after, scalar(fetchName(t, p)))
+				}
+			case t == "image":
+				v := "$(params." + p + "-url)"
+				if len(from) > 0 {
+					v = "$(tasks." + from[0].Value + ".results." + f.producerResult(ps, from[0].Value, p) + ")"
+				}
+				params = append(params, mapping("name", r+"-url", "value", v))
+			}
+			bindKeys(r, p)
+			_ = ds
+		}
+		for _, out := range items(get(bind, "outputs")) {
+			r, p := str(out, "name"), str(out, "resource")
+			t := types[p]
+			switch {
+			case hasWorkspace(t):
+				addWS(r, p)
+				if t == "storage" || t == "pullRequest" {
+					if i, ok := uploadIdx[p]; ok {
+						uploads[i].producers = append(uploads[i].producers, tname)
+					} else {
+						uploadIdx[p] = len(uploads)
+						uploads = append(uploads, upload{p, []string{tname}})
+					}
+				}
+			case t == "image":
+				pn, _, _ := imageNames(r, single == 1)
+				params = append(params, mapping("name", pn, "value", "$(params."+p+"-url)"))
+			case t == "cloudEvent":
+				if !contains(notify, p) {
+					notify = append(notify, p)
+				}
+			}
+			bindKeys(r, p)
+		}
+		del(pt, "resources")
+		if !known {
+			s.note(bindKey, convert.Approximated, "resource-binding", "task %s: its Task is not in the input; workspaces follow the naming convention, and params for resource fields it reads must be bound by hand", tname)
+		}
+		for _, p := range params {
+			ps := ensureSeq(pt, "params", "workspaces", "when", "timeout")
+			if byName(ps, str(p, "name")) == nil {
+				ps.Content = append(ps.Content, p)
+			}
+		}
+		if len(ws) > 0 {
+			w := ensureSeq(pt, "workspaces", "when", "timeout")
+			for _, x := range ws {
+				if byName(w, str(x, "name")) == nil {
+					w.Content = append(w.Content, x)
+				}
+			}
+		}
+		if len(after) > 0 {
+			ra := ensureSeq(pt, "runAfter", "params", "workspaces")
+			for _, a := range after {
+				if !containsNode(ra, a.Value) && a.Value != tname {
+					ra.Content = append(ra.Content, a)
+				}
+			}
+		}
+	}
+	del(ps, "resources")
+
+	// New tasks: fetches first, uploads after their producers, notifications in finally.
+	var pre, post, fin []*yaml.Node
+	for _, p := range order {
+		if fetch[p] {
+			pre = append(pre, f.fetchTask(types[p], p))
+		}
+	}
+	for _, u := range uploads {
+		t := f.uploadTask(types[u.res], u.res, u.producers)
+		if types[u.res] == "pullRequest" {
+			fin = append(fin, t)
+		} else {
+			post = append(post, t)
+		}
+	}
+	for _, p := range notify {
+		fin = append(fin, f.notifyTask(p))
+	}
+	if len(pre)+len(post) > 0 {
+		tasks := ensureSeq(ps, "tasks", "finally")
+		tasks.Content = append(append(pre, tasks.Content...), post...)
+	}
+	if len(fin) > 0 {
+		fl := ensureSeq(ps, "finally")
+		fl.Content = append(fl.Content, fin...)
+	}
+	if len(pparams) > 0 {
+		pl := ensureSeq(ps, "params", "workspaces", "tasks", "finally", "results")
+		for _, p := range pparams {
+			if byName(pl, str(p, "name")) == nil {
+				pl.Content = append(pl.Content, p)
+			}
+		}
+	}
+	if len(pws) > 0 {
+		wl := ensureSeq(ps, "workspaces", "tasks", "finally", "results")
+		for _, w := range pws {
+			if byName(wl, str(w, "name")) == nil {
+				wl.Content = append(wl.Content, w)
+			}
+		}
+	}
+	if declKey != nil {
+		s.note(declKey, convert.Converted, "pipeline-resources", "PipelineResources became params, workspaces and catalog tasks")
+	}
+}
+
+func hasParam(t, k string) bool {
+	for _, d := range resourceParams[t] {
+		if d.key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(l []string, v string) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func containsNode(s *yaml.Node, v string) bool {
+	for _, it := range items(s) {
+		if it.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// taskInfo finds the Task a pipeline task runs: embedded, or indexed by name.
+func (f pipelineResources) taskInfo(pt *yaml.Node) ([]*decl, map[string]map[string]bool, bool) {
+	if ts := get(pt, "taskSpec"); ts != nil {
+		return taskDecls(ts), usedKeys(ts), true
+	}
+	if e := f.s.idx.lookup("Task", str(get(pt, "taskRef"), "name")); e != nil {
+		spec := get(e.node, "spec")
+		return taskDecls(spec), usedKeys(spec), true
+	}
+	return nil, nil, false
+}
+
+// producerResult names the result that carries image resource p out of pipeline task producer.
+func (f pipelineResources) producerResult(ps *yaml.Node, producer, p string) string {
+	for _, pt := range pipelineTasks(ps) {
+		if str(pt, "name") != producer {
+			continue
+		}
+		var outs []string
+		for _, o := range items(path(pt, "resources", "outputs")) {
+			if t := str(o, "resource"); t == p || true {
+				if typ := f.typeOf(ps, str(o, "resource")); typ == "image" {
+					outs = append(outs, str(o, "name")+"\x00"+str(o, "resource"))
+				}
+			}
+		}
+		for _, o := range outs {
+			var r, res string
+			for i := range o {
+				if o[i] == 0 {
+					r, res = o[:i], o[i+1:]
+				}
+			}
+			if res == p {
+				_, url, _ := imageNames(r, len(outs) == 1)
+				return url
+			}
+		}
+	}
+	return "IMAGE_URL"
+}
+
+func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
+	if d := byName(get(ps, "resources"), p); d != nil {
+		return normType(str(d, "type"))
+	}
+	return ""
+}
+
+func fetchName(t, p string) string {
+	if t == "cluster" {
+		return "kubeconfig-" + p
+	}
+	return "fetch-" + p
+}
+
+func (f pipelineResources) fetchTask(t, p string) *yaml.Node {
+	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
+	pp := func(k string) string { return "$(params." + p + "-" + k + ")" }
+	switch t {
+	case "git":
+		ref, _ := f.s.catalogRef("git-clone")
+		return mapping("name", fetchName(t, p), "taskRef", ref,
+			"params", seq(param("url", pp("url")), param("revision", pp("revision"))),
+			"workspaces", seq(mapping("name", "output", "workspace", p)))
+	case "pullRequest":
+		ref, _ := f.s.catalogRef("pull-request")
+		return mapping("name", fetchName(t, p), "taskRef", ref,
+			"params", seq(param("mode", "download"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
+			"workspaces", seq(mapping("name", "pr", "workspace", p)))
+	case "storage":
+		ref, _ := f.s.catalogRef("gcs-download")
+		return mapping("name", fetchName(t, p), "taskRef", ref,
+			"params", seq(param("path", "."), param("location", pp("location")), param("typeDir", pp("dir"))),
+			"workspaces", seq(mapping("name", "output", "workspace", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+	case "cluster":
+		ref, _ := f.s.catalogRef("kubeconfig-creator")
+		ps := seq(param("name", p))
+		for _, d := range resourceParams["cluster"] {
+			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
+		}
+		return mapping("name", fetchName(t, p), "taskRef", ref, "params", ps,
+			"workspaces", seq(mapping("name", "output", "workspace", p)))
+	}
+	return nil
+}
+
+func (f pipelineResources) uploadTask(t, p string, producers []string) *yaml.Node {
+	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
+	pp := func(k string) string { return "$(params." + p + "-" + k + ")" }
+	if t == "pullRequest" {
+		ref, _ := f.s.catalogRef("pull-request")
+		return mapping("name", "upload-"+p, "taskRef", ref,
+			"params", seq(param("mode", "upload"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
+			"workspaces", seq(mapping("name", "pr", "workspace", p)))
+	}
+	ref, _ := f.s.catalogRef("gcs-upload")
+	return mapping("name", "upload-"+p, "runAfter", strSeq(producers...), "taskRef", ref,
+		"params", seq(param("path", "."), param("location", pp("location"))),
+		"workspaces", seq(mapping("name", "source", "workspace", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+}
+
+func (f pipelineResources) notifyTask(p string) *yaml.Node {
+	ref, t := f.s.catalogRef("cloudevent")
+	n := mapping("name", "notify-"+p, "taskRef", ref, "params", seq(
+		mapping("name", "sink", "value", "$(params."+p+"-targetURI)"),
+		mapping("name", "eventID", "value", "$(context.pipelineRun.uid)"),
+		mapping("name", "eventType", "value", "dev.tekton.event.pipelinerun.finished"),
+		mapping("name", "data", "value", `{"status": "$(tasks.status)"}`)))
+	addComment(get(n, "name"), "# "+t.Note)
+	return n
+}
+
+// resolved is a PipelineResource's type and params, from the index or a resourceSpec.
+type resolved struct {
+	typ     string
+	params  map[string]string
+	secrets map[string]string // fieldName → secretName
+	found   bool
+}
+
+func (f pipelineResources) resolve(b *yaml.Node) resolved {
+	spec := get(b, "resourceSpec")
+	if spec == nil {
+		if e := f.s.idx.lookup("PipelineResource", str(get(b, "resourceRef"), "name")); e != nil {
+			spec = get(e.node, "spec")
+		}
+	}
+	if spec == nil {
+		return resolved{}
+	}
+	r := resolved{typ: normType(str(spec, "type")), params: map[string]string{}, secrets: map[string]string{}, found: true}
+	for _, p := range items(get(spec, "params")) {
+		r.params[str(p, "name")] = str(p, "value")
+	}
+	if r.typ == "storage" && r.params["type"] != "" && r.params["type"] != "gcs" {
+		r.typ = "storage-" + r.params["type"]
+	}
+	for _, s := range items(get(spec, "secrets")) {
+		r.secrets[str(s, "fieldName")] = str(s, "secretName")
+	}
+	if r.typ == "pullRequest" && r.secrets["authToken"] != "" {
+		r.params["secret-key-ref"] = r.secrets["authToken"]
+	}
+	if r.typ == "storage" {
+		if _, ok := r.params["dir"]; ok {
+			r.params["dir"] = "true"
+		}
+	}
+	return r
+}
+
+func vctWorkspace(name string) *yaml.Node {
+	w := mapping("name", name, "volumeClaimTemplate", mapping("spec", mapping(
+		"accessModes", strSeq("ReadWriteOnce"),
+		"resources", mapping("requests", mapping("storage", "1Gi")))))
+	addHeadComment(w.Content[0], "# needs a default StorageClass (dynamic provisioning); replaces the PVC the PipelineResource controller created implicitly")
+	return w
+}
+
+// pipelineRun turns resource bindings into params and workspaces.
+func (f pipelineResources) pipelineRun(spec *yaml.Node) {
+	s := f.s
+	bk := keyNode(spec, "resources")
+	if bk == nil {
+		return
+	}
+	binds := items(get(spec, "resources"))
+	var pspec *yaml.Node
+	if ps := get(spec, "pipelineSpec"); ps != nil {
+		pspec = ps // already rewritten: its declarations are gone, so read types from bindings
+	} else if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
+		pspec = get(e.node, "spec")
+	}
+	declType := func(p string) string {
+		if pspec == nil {
+			return ""
+		}
+		if d := byName(get(pspec, "resources"), p); d != nil {
+			return normType(str(d, "type"))
+		}
+		return ""
+	}
+	var params, ws []*yaml.Node
+	var manual []string
+	for _, b := range binds {
+		p := str(b, "name")
+		r := f.resolve(b)
+		t := r.typ
+		if t == "" {
+			t = declType(p)
+		}
+		if _, ok := resourceParams[t]; !ok {
+			if t == "" {
+				manual = append(manual, "binding "+p+": PipelineResource "+str(get(b, "resourceRef"), "name")+" is defined nowhere in the input; pass its url and other fields as params "+p+"-<field>")
+			} else {
+				manual = append(manual, "binding "+p+": resource type "+t+" has no replacement")
+			}
+			continue
+		}
+		for _, d := range resourceParams[t] {
+			v, ok := r.params[d.key]
+			if !ok {
+				if d.def != nil {
+					continue
+				}
+				pn := mapping("name", p+"-"+d.key, "value", "")
+				s.marker(pn.Content[3], "resource-param", "set %s-%s: resource %s has no %s", p, d.key, p, d.key)
+				params = append(params, pn)
+				continue
+			}
+			params = append(params, mapping("name", p+"-"+d.key, "value", v))
+		}
+		if hasWorkspace(t) {
+			ws = append(ws, vctWorkspace(p))
+			if t == "storage" {
+				cw := mapping("name", p+"-credentials")
+				if sec := r.secrets["GOOGLE_APPLICATION_CREDENTIALS"]; sec != "" {
+					cw.Content = append(cw.Content, scalar("secret"), mapping("secretName", sec))
+				} else {
+					cw.Content = append(cw.Content, scalar("emptyDir"), mapping())
+					s.marker(cw.Content[0], "storage-credentials", "bind the Secret with the GCS service account key as workspace %s-credentials", p)
+				}
+				ws = append(ws, cw)
+			}
+		}
+	}
+	del(spec, "resources")
+	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+}
+
+func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, ws []*yaml.Node, manual []string) {
+	s := f.s
+	before := []string{"taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs", "workspaces"}
+	if len(params) > 0 || len(manual) > 0 {
+		pl := ensureSeq(spec, "params", before...)
+		for _, p := range params {
+			if byName(pl, str(p, "name")) == nil {
+				pl.Content = append(pl.Content, p)
+			}
+		}
+		for _, m := range manual {
+			s.marker(keyNode(spec, "params"), "unresolved-resource", "%s", m)
+		}
+	}
+	if len(ws) > 0 {
+		wl := ensureSeq(spec, "workspaces", "taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs")
+		for _, w := range ws {
+			if byName(wl, str(w, "name")) == nil {
+				wl.Content = append(wl.Content, w)
+			}
+		}
+	}
+	s.note(bk, convert.Converted, "resource-bindings", "resource bindings became params and workspaces")
+}
+
+// taskRun turns a TaskRun's resource bindings into params and workspaces.
+func (f pipelineResources) taskRun(spec *yaml.Node) {
+	s := f.s
+	bk := keyNode(spec, "resources")
+	if bk == nil {
+		return
+	}
+	var tspec *yaml.Node
+	if ts := get(spec, "taskSpec"); ts != nil {
+		tspec = ts
+	} else if e := s.idx.lookup("Task", str(get(spec, "taskRef"), "name")); e != nil {
+		tspec = get(e.node, "spec")
+	}
+	ds := taskDecls(tspec)
+	used := usedKeys(tspec)
+	single := imageOutputs(ds) == 1
+	res := get(spec, "resources")
+	var params, ws []*yaml.Node
+	var manual []string
+	handle := func(b *yaml.Node, output bool) {
+		rname := str(b, "name")
+		r := f.resolve(b)
+		t := r.typ
+		var d *decl
+		for _, x := range ds {
+			if x.name == rname {
+				d = x
+			}
+		}
+		if t == "" && d != nil {
+			t = d.typ
+		}
+		if !r.found {
+			manual = append(manual, "binding "+rname+": PipelineResource "+str(get(b, "resourceRef"), "name")+" is defined nowhere in the input; pass the fields the Task reads as params "+rname+"-<field>")
+			return
+		}
+		if hasWorkspace(t) {
+			if byName(seq(ws...), rname) == nil {
+				w := vctWorkspace(rname)
+				ws = append(ws, w)
+				if !output {
+					s.marker(w.Content[0], "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
+				}
+			}
+		}
+		if t == "image" && output {
+			pn, _, _ := imageNames(rname, single || d == nil)
+			params = append(params, mapping("name", pn, "value", r.params["url"]))
+		} else if t == "image" {
+			params = append(params, mapping("name", rname+"-url", "value", r.params["url"]))
+		}
+		if t == "cloudEvent" {
+			s.note(b, convert.Manual, "cloud-event", "cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])
+		}
+		for _, k := range sortedKeys(used[rname]) {
+			if k == "name" || k == "type" || (t == "image" && k == "url") {
+				continue
+			}
+			if byName(seq(params...), rname+"-"+k) == nil {
+				params = append(params, mapping("name", rname+"-"+k, "value", r.params[k]))
+			}
+		}
+	}
+	for _, b := range items(get(res, "inputs")) {
+		handle(b, false)
+	}
+	for _, b := range items(get(res, "outputs")) {
+		handle(b, true)
+	}
+	del(spec, "resources")
+	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+}
+
+func fetchTaskName(t string) string {
+	switch t {
+	case "git":
+		return "git-clone"
+	case "pullRequest":
+		return "pull-request"
+	case "storage":
+		return "gcs-download"
+	case "cluster":
+		return "kubeconfig-creator"
+	}
+	return t
+}

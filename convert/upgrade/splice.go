@@ -1,0 +1,253 @@
+package upgrade
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"go.yaml.in/yaml/v3"
+)
+
+// style is how a document was printed: indent width and sequence indentation.
+type style struct {
+	indent  int
+	compact bool
+}
+
+// printNode renders a document node the way kyaml does, in the given style.
+func printNode(n *yaml.Node, st style) (string, error) {
+	var b bytes.Buffer
+	e := yaml.NewEncoder(&b)
+	e.SetIndent(st.indent)
+	if st.compact {
+		e.CompactSeqIndent()
+	} else {
+		e.DefaultSeqIndent()
+	}
+	if err := e.Encode(n); err != nil {
+		return "", err
+	}
+	if err := e.Close(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// splitLines splits text into lines that keep their "\n".
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+var spacesBeforeComment = regexp.MustCompile(`\s+#`)
+
+// lineKey is what two lines must share to count as the same line of YAML:
+// the printer re-spaces inline comments and re-indents comment lines.
+func lineKey(l string) string {
+	l = strings.TrimRight(l, " \t\r\n")
+	if t := strings.TrimLeft(l, " \t"); strings.HasPrefix(t, "#") {
+		return t
+	}
+	return spacesBeforeComment.ReplaceAllString(l, " #")
+}
+
+func isBlank(l string) bool { return strings.TrimSpace(l) == "" }
+
+// runeCoder gives each distinct line key a rune, so go-diff can diff lines.
+type runeCoder map[string]rune
+
+func (c runeCoder) encode(keys []string) []rune {
+	out := make([]rune, len(keys))
+	for i, k := range keys {
+		r, ok := c[k]
+		if !ok {
+			r = rune(0x100 + len(c))
+			if r >= 0xD800 { // skip the surrogate range
+				r += 0x800
+			}
+			c[k] = r
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// op is one diff operation over line indexes: a[i:j] becomes b[k:l].
+type op struct {
+	equal      bool
+	i, j, k, l int
+}
+
+func diffLines(a, b []string) []op {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // deterministic: never cut the diff short
+	c := runeCoder{}
+	ra, rb := c.encode(a), c.encode(b)
+	var ops []op
+	i, k := 0, 0
+	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+		n := len([]rune(d.Text))
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			ops = append(ops, op{true, i, i + n, k, k + n})
+			i, k = i+n, k+n
+		case diffmatchpatch.DiffDelete:
+			ops = append(ops, op{false, i, i + n, k, k})
+			i += n
+		case diffmatchpatch.DiffInsert:
+			ops = append(ops, op{false, i, i, k, k + n})
+			k += n
+		}
+	}
+	return mergeOps(ops)
+}
+
+// mergeOps joins adjacent change ops into one hunk.
+func mergeOps(ops []op) []op {
+	var out []op
+	for _, o := range ops {
+		if n := len(out); n > 0 && !o.equal && !out[n-1].equal {
+			out[n-1].j, out[n-1].l = o.j, o.l
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// alignment maps lines of the printed original to lines of the source text
+// (-1 where a printed line has no source counterpart).
+func align(printed []string, src []string) []int {
+	var srcIdx []int
+	var srcKeys []string
+	for i, l := range src {
+		if !isBlank(l) {
+			srcIdx = append(srcIdx, i)
+			srcKeys = append(srcKeys, lineKey(l))
+		}
+	}
+	pKeys := make([]string, len(printed))
+	for i, l := range printed {
+		pKeys[i] = lineKey(l)
+	}
+	m := make([]int, len(printed))
+	for i := range m {
+		m[i] = -1
+	}
+	for _, o := range diffLines(pKeys, srcKeys) {
+		if o.equal {
+			for d := 0; d < o.j-o.i; d++ {
+				m[o.i+d] = srcIdx[o.k+d]
+			}
+		}
+	}
+	return m
+}
+
+// styles to try when printing, most common first.
+var styles = []style{{2, true}, {2, false}, {4, false}, {4, true}, {3, false}}
+
+// bestStyle picks the print style under which most lines of src survive unchanged.
+func bestStyle(doc *yaml.Node, src string) (style, string) {
+	srcLines := splitLines(src)
+	best, bestText, bestScore := styles[0], "", -1
+	for _, st := range styles {
+		text, err := printNode(doc, st)
+		if err != nil {
+			continue
+		}
+		score := 0
+		for _, m := range align(splitLines(text), srcLines) {
+			if m >= 0 {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestText, bestScore = st, text, score
+		}
+		if score == len(splitLines(text)) {
+			break
+		}
+	}
+	return best, bestText
+}
+
+// splice applies the change from before to after (both printed in the same style)
+// to the source text src, keeping every source line outside the changed lines.
+// ok is false when a change can't be placed in the source.
+func splice(src, before, after string) (string, bool) {
+	noEOL := src != "" && !strings.HasSuffix(src, "\n")
+	if noEOL {
+		src += "\n"
+	}
+	srcLines, a, b := splitLines(src), splitLines(before), splitLines(after)
+	m := align(a, srcLines)
+	type edit struct {
+		from, to int // source lines [from, to) are replaced
+		lines    []string
+	}
+	var edits []edit
+	for _, o := range diffLines(a, b) {
+		if o.equal {
+			continue
+		}
+		var from, to int
+		if o.i < o.j { // replace printed lines a[i:j]: they must sit in the source in order
+			from, to = m[o.i], m[o.j-1]+1
+			if from < 0 || to <= 0 {
+				return "", false
+			}
+			prev := from
+			for x := o.i; x < o.j; x++ {
+				if m[x] < prev {
+					return "", false
+				}
+				prev = m[x]
+			}
+			// Keep a run of blank lines that ended the replaced block: they separate it from what follows.
+			for to > from && isBlank(srcLines[to-1]) {
+				to--
+			}
+		} else { // pure insertion after printed line i-1
+			switch {
+			case o.i == 0:
+				from = 0
+			case m[o.i-1] >= 0:
+				from = m[o.i-1] + 1
+			default:
+				return "", false
+			}
+			to = from
+		}
+		if n := len(edits); n > 0 && from < edits[n-1].to {
+			return "", false
+		}
+		edits = append(edits, edit{from, to, b[o.k:o.l]})
+	}
+	var out strings.Builder
+	pos := 0
+	for _, e := range edits {
+		for _, l := range srcLines[pos:e.from] {
+			out.WriteString(l)
+		}
+		for _, l := range e.lines {
+			out.WriteString(l)
+		}
+		pos = e.to
+	}
+	for _, l := range srcLines[pos:] {
+		out.WriteString(l)
+	}
+	res := out.String()
+	if noEOL {
+		res = strings.TrimSuffix(res, "\n")
+	}
+	return res, true
+}

@@ -1,0 +1,382 @@
+// Package upgrade rewrites old Tekton YAML (tekton.dev/v1alpha1 and v1beta1) to
+// tekton.dev/v1 in place. Each rule is a small kyaml filter over one document; the
+// edited tree is spliced back into the source text so that everything outside the
+// changed lines keeps its bytes (see splice.go).
+package upgrade
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// Converter upgrades old Tekton YAML. Index every input before converting any, so
+// that bindings to PipelineResources, Conditions, Tasks and Pipelines defined in
+// other files resolve. It is safe for concurrent use.
+type Converter struct {
+	mu  sync.RWMutex
+	idx *index
+}
+
+var (
+	_ convert.Converter = (*Converter)(nil)
+	_ convert.Indexer   = (*Converter)(nil)
+)
+
+// New returns a Converter with an empty index.
+func New() *Converter { return &Converter{idx: newIndex()} }
+
+func (c *Converter) index() *index {
+	if c.idx == nil {
+		c.idx = newIndex()
+	}
+	return c.idx
+}
+
+// Index records the Tekton objects of src for cross-file resolution.
+func (c *Converter) Index(src convert.Source) error {
+	docs, err := splitDocs(src.Path, src.Data)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	idx := c.index()
+	for _, d := range docs {
+		if d.node == nil {
+			continue
+		}
+		if err := idx.add(src.Path, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Convert upgrades every Tekton document of src. The result has one File at
+// src.Path, byte-identical to the input when nothing needed to change.
+func (c *Converter) Convert(src convert.Source, opts convert.Options) (res convert.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a bug must not take the batch down: report it as this file's error
+			err = convert.Errorf(src.Path, 0, 0, "internal error upgrading Tekton YAML: %v", r)
+		}
+	}()
+	to := opts.To
+	if to == "" {
+		to = "v1"
+	}
+	if to != "v1" && to != "v1beta1" {
+		return res, fmt.Errorf("unsupported target version %q (want v1 or v1beta1)", opts.To)
+	}
+	docs, err := splitDocs(src.Path, src.Data)
+	if err != nil {
+		return res, err
+	}
+	c.mu.RLock()
+	idx := c.index()
+	c.mu.RUnlock()
+	// A file converted alone still resolves against itself.
+	local := idx.withLocal(src.Path, docs)
+
+	var out strings.Builder
+	for _, d := range docs {
+		out.WriteString(d.sep)
+		if d.node == nil || !isTekton(d.node) && !isTriggerTemplate(d.node) {
+			out.WriteString(d.text)
+			continue
+		}
+		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local}
+		text, err := st.upgrade(d)
+		if err != nil {
+			return res, err
+		}
+		res.Findings = append(res.Findings, st.findings...)
+		out.WriteString(text)
+	}
+	res.Files = []convert.File{{Path: src.Path, Data: []byte(out.String())}}
+	return res, nil
+}
+
+// document is one YAML document of a file: the separator line(s) before it, its text,
+// and its parsed node (nil when it holds only comments).
+type document struct {
+	sep  string
+	text string
+	line int // 1-based line of text's first line in the file
+	node *yaml.Node
+}
+
+var docSep = regexp.MustCompile(`^---(\s|$)`)
+
+// splitDocs cuts a YAML stream at "---" lines, keeping every byte.
+func splitDocs(path string, data []byte) ([]document, error) {
+	var docs []document
+	cur := document{line: 1}
+	line := 0
+	text := string(data)
+	var body strings.Builder
+	flush := func() error {
+		cur.text = body.String()
+		body.Reset()
+		n, err := parseDoc(path, cur.text, cur.line)
+		if err != nil {
+			return err
+		}
+		cur.node = n
+		docs = append(docs, cur)
+		return nil
+	}
+	for _, l := range splitLines(text) {
+		line++
+		if docSep.MatchString(l) && strings.TrimSpace(strings.TrimPrefix(l, "---")) == "" || strings.HasPrefix(l, "--- #") {
+			if line > 1 || body.Len() > 0 {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+			cur = document{sep: l, line: line + 1}
+			continue
+		}
+		body.WriteString(l)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseDoc parses one document; errors carry file positions.
+func parseDoc(path, text string, line0 int) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	var n yaml.Node
+	err := dec.Decode(&n)
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		msg := err.Error()
+		if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+			var l int
+			fmt.Sscan(m[1], &l)
+			return nil, convert.Errorf(path, line0+l-1, 1, "invalid YAML: %s", m[2])
+		}
+		return nil, convert.Errorf(path, line0, 1, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, convert.Errorf(path, line0+extra.Line-1, 1, "unexpected second document")
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 0 {
+		return nil, nil
+	}
+	if err := checkAliases(&n, 0); err != nil {
+		return nil, convert.Errorf(path, line0, 1, "%v", err)
+	}
+	return &n, nil
+}
+
+// checkAliases bounds alias expansion and nesting so that no input can blow up memory.
+func checkAliases(n *yaml.Node, depth int) error {
+	budget := 100000
+	var walk func(n *yaml.Node, depth int) error
+	walk = func(n *yaml.Node, depth int) error {
+		if depth > 200 {
+			return errors.New("YAML nested too deeply (limit 200)")
+		}
+		budget--
+		if budget < 0 {
+			return errors.New("YAML too large after alias expansion (limit 100000 nodes)")
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			return walk(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(n, depth)
+}
+
+func root(doc *yaml.Node) *yaml.Node {
+	if doc != nil && doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		return doc.Content[0]
+	}
+	return doc
+}
+
+// tektonKinds are the kinds this package upgrades.
+var tektonKinds = map[string]bool{
+	"Task": true, "ClusterTask": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true,
+	"PipelineResource": true, "Condition": true,
+}
+
+func apiVersionKind(doc *yaml.Node) (string, string) {
+	r := root(doc)
+	return str(r, "apiVersion"), str(r, "kind")
+}
+
+// isTriggerTemplate reports a Triggers TriggerTemplate, whose resourcetemplates embed Runs.
+func isTriggerTemplate(doc *yaml.Node) bool {
+	av, kind := apiVersionKind(doc)
+	return kind == "TriggerTemplate" && strings.Contains(av, "tekton.dev/")
+}
+
+func isTekton(doc *yaml.Node) bool {
+	av, kind := apiVersionKind(doc)
+	return strings.HasPrefix(av, "tekton.dev/") && tektonKinds[kind]
+}
+
+// docState carries one document through the filters.
+type docState struct {
+	path     string
+	line0    int // file line of the document's first line, minus one
+	opts     convert.Options
+	to       string
+	idx      *index
+	version  string // source version: v1alpha1, v1beta1, v1
+	kind     string
+	findings []convert.Finding
+	removed  bool // the document is dropped from the output (PipelineResource, Condition)
+}
+
+func (s *docState) line(n *yaml.Node) int {
+	if n == nil || n.Line == 0 {
+		return s.line0 + 1
+	}
+	return s.line0 + n.Line
+}
+
+// note records a Finding at node n.
+func (s *docState) note(n *yaml.Node, class convert.Class, rule, format string, args ...any) {
+	f := convert.Finding{File: s.path, Line: s.line(n), Class: class, Rule: rule, Message: fmt.Sprintf(format, args...)}
+	if n != nil {
+		f.Col = n.Column
+	}
+	s.findings = append(s.findings, f)
+}
+
+// marker records a manual Finding and puts the matching comment on n.
+func (s *docState) marker(n *yaml.Node, rule, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.note(n, convert.Manual, rule, "%s", msg)
+	addComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(n)))
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func (s *docState) catalogRef(name string) (*yaml.Node, catalog.Task) {
+	t := catalog.MustLookup(name)
+	return refNode(t.Ref(s.opts.CatalogRef)), t
+}
+
+func refNode(r catalog.Ref) *yaml.Node {
+	ps := seq()
+	for _, p := range r.Params {
+		ps.Content = append(ps.Content, mapping("name", p.Name, "value", p.Value))
+	}
+	return mapping("resolver", r.Resolver, "params", ps)
+}
+
+// upgrade runs the filters over one document and returns its new text.
+func (s *docState) upgrade(d document) (string, error) {
+	edited := clone(d.node)
+	if isTriggerTemplate(d.node) {
+		// Only the embedded Tekton objects change; the TriggerTemplate's own API is out of scope.
+		for _, it := range items(path(root(edited), "spec", "resourcetemplates")) {
+			if !isTekton(it) {
+				continue
+			}
+			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx}
+			if err := sub.run(it); err != nil {
+				return "", err
+			}
+			s.findings = append(s.findings, sub.findings...)
+		}
+	} else if err := s.run(edited); err != nil {
+		return "", err
+	}
+	if s.removed {
+		return removedText(d, s), nil
+	}
+	st, before := bestStyle(d.node, d.text)
+	after, err := printNode(edited, st)
+	if err != nil {
+		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
+	}
+	if before == after {
+		return d.text, nil
+	}
+	if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st) {
+		return out, nil
+	}
+	return after, nil
+}
+
+// run checks one Tekton object and applies the filters to it in place.
+func (s *docState) run(n *yaml.Node) error {
+	av, kind := apiVersionKind(n)
+	s.version, s.kind = strings.TrimPrefix(av, "tekton.dev/"), kind
+	if err := s.strictCheck(n); err != nil {
+		return err
+	}
+	_, err := kyaml.NewRNode(root(n)).Pipe(s.filters()...)
+	return err
+}
+
+// reparsesTo checks that spliced text means exactly what the edited tree says.
+func reparsesTo(text, want string, st style) bool {
+	var n yaml.Node
+	if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&n); err != nil {
+		return false
+	}
+	got, err := printNode(&n, st)
+	return err == nil && stripComments(got) == stripComments(want)
+}
+
+func stripComments(s string) string {
+	var b bytes.Buffer
+	for _, l := range splitLines(s) {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "#") {
+			continue
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// filters lists the rules in the order they apply.
+func (s *docState) filters() []kyaml.Filter {
+	return []kyaml.Filter{
+		legacyFields{s},
+		alphaInputsOutputs{s},
+		variables{s},
+		conditionsToWhen{s},
+		pipelineResources{s},
+		clusterTask{s},
+		refResolvers{s},
+		betaToV1{s},
+		deprecatedStepFields{s},
+		dropStatus{s},
+		apiVersion{s},
+	}
+}
