@@ -1,0 +1,804 @@
+package jobxml
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
+)
+
+// Job is what one config.xml converts to.
+type Job struct {
+	// Type is the job kind, named after the root element (project, flow-definition, ...).
+	Type string
+	// Pipeline is the converted job; for a pipeline job with an inline script it holds only the
+	// job-level settings (params, runs) and the caller merges the converted script into it.
+	// Nil when the file defines nothing that runs (folders, multibranch projects, SCM scripts).
+	Pipeline *pipeline.Pipeline
+	// Script is the inline CpsFlowDefinition script, preceded by blank lines so that its line
+	// numbers are config.xml line numbers. Empty when the job has none.
+	Script   string
+	Findings []convert.Finding
+}
+
+// Convert reads config.xml and converts the job.
+func Convert(path string, data []byte, opts convert.Options) (*Job, error) {
+	d, err := Read(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c := &conv{d: d, opts: opts, job: &Job{Type: d.Root.Tag}}
+	c.run()
+	sort.SliceStable(c.job.Findings, func(i, j int) bool { return c.job.Findings[i].Line < c.job.Findings[j].Line })
+	return c.job, nil
+}
+
+type conv struct {
+	d    *Doc
+	opts convert.Options
+	job  *Job
+	p    *pipeline.Pipeline
+	task *pipeline.Task
+	bind *vars.Binder
+	// jobParams are the job's parameters; Jenkins exports each to builders as an env var.
+	jobParams []string
+	tools     tools.Set
+	label     string
+	branches  []string
+	push      bool // a push-style trigger (SCM polling, GitHub/GitLab push) exists
+	steps     []pipeline.Step
+	finally   []*pipeline.Task
+	names     *pipeline.Namer
+	env       []pipeline.Env
+	timeout   string
+	keepRuns  string
+	comments  []string // markers collected for the task head
+}
+
+// find records a finding; the pointer is valid until the next one is recorded.
+func (c *conv) find(e *etree.Element, class convert.Class, rule, format string, args ...any) *convert.Finding {
+	c.job.Findings = append(c.job.Findings, convert.Finding{File: c.d.Path, Line: c.d.Line(e), Class: class, Rule: "jenkins-xml/" + rule, Message: fmt.Sprintf(format, args...)})
+	return &c.job.Findings[len(c.job.Findings)-1]
+}
+
+// marker records a finding and returns the inline marker text for it.
+func (c *conv) marker(e *etree.Element, class convert.Class, rule, format string, args ...any) string {
+	f := c.find(e, class, rule, format, args...)
+	return fmt.Sprintf("tkn-migrate: %s: %s (%s:%d)", class, f.Message, filepath.Base(c.d.Path), f.Line)
+}
+
+// residue records an element we do not understand, with its XML path.
+func (c *conv) residue(e *etree.Element, what string) {
+	plugin := ""
+	if p := e.SelectAttrValue("plugin", ""); p != "" {
+		plugin = " (plugin " + p + ")"
+	}
+	c.comments = append(c.comments, c.marker(e, convert.Unsupported, "unknown-element",
+		"%s <%s>%s at %s is not converted", what, e.Tag, plugin, xpath(e)))
+}
+
+// jobName names the pipeline: jobs/<name>/config.xml → <name>, else the file's stem.
+func jobName(path string) string {
+	base := filepath.Base(path)
+	if base == "config.xml" {
+		if dir := filepath.Base(filepath.Dir(path)); dir != "." && dir != string(filepath.Separator) {
+			return dir
+		}
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+func (c *conv) run() {
+	root := c.d.Root
+	c.p = &pipeline.Pipeline{
+		Name:     ShortName(jobName(c.d.Path)),
+		Comments: []string{fmt.Sprintf("from %s:%d <%s>", filepath.Base(c.d.Path), c.d.Line(root), root.Tag)},
+	}
+	c.names = pipeline.NewNamer(pipeline.CheckoutTask)
+	c.bind = vars.NewBinder(false)
+	switch root.Tag {
+	case "project", "maven2-moduleset", "matrix-project":
+		c.buildJob()
+	case "flow-definition":
+		c.flowJob()
+	case "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject",
+		"org.jenkinsci.plugins.pipeline.multibranch.defaults.PipelineMultiBranchDefaultsProject":
+		c.multibranch()
+	case "com.cloudbees.hudson.plugins.folder.Folder", "jenkins.branch.OrganizationFolder":
+		c.find(root, convert.Manual, "folder", "<%s> is a folder: it holds jobs (jobs/<name>/config.xml) but runs nothing itself; convert those jobs", root.Tag)
+	default:
+		c.find(root, convert.Unsupported, "unknown-job-type", "<%s> is not a job type tkn-migrate reads (freestyle <project>, <maven2-moduleset>, <matrix-project>, <flow-definition>, multibranch)", root.Tag)
+	}
+}
+
+// common handles the children every job type shares; it reports whether it knew e.
+func (c *conv) common(e *etree.Element) bool {
+	switch e.Tag {
+	case "actions", "description", "displayName", "keepDependencies", "canRoam",
+		"blockBuildWhenDownstreamBuilding", "blockBuildWhenUpstreamBuilding", "concurrentBuild":
+		// Informational, or Tekton's default (runs are concurrent unless PaC limits them).
+	case "disabled":
+		if trimSpace(e.Text()) == "true" {
+			c.comments = append(c.comments, c.marker(e, convert.Manual, "disabled", "the job is disabled in Jenkins; the converted PipelineRuns are active"))
+		}
+	case "properties":
+		for _, p := range e.ChildElements() {
+			c.property(p)
+		}
+	case "triggers":
+		for _, t := range e.ChildElements() {
+			c.trigger(t)
+		}
+	case "logRotator":
+		c.logRotator(e)
+	case "quietPeriod":
+		c.find(e, convert.Approximated, "quiet-period", "quietPeriod %s s is dropped: PaC starts runs on the event", trimSpace(e.Text()))
+	case "authToken":
+		c.find(e, convert.Manual, "auth-token", "remote trigger token: use a PaC incoming webhook (Repository spec.incoming) instead")
+	case "scm":
+		c.scm(e)
+	default:
+		return false
+	}
+	return true
+}
+
+func (c *conv) buildJob() {
+	root := c.d.Root
+	c.task = &pipeline.Task{Name: c.names.Name("build"), Comments: []string{fmt.Sprintf("from %s:%d <%s> builders", filepath.Base(c.d.Path), c.d.Line(root), root.Tag)}}
+	var builders, matrixAxes []*etree.Element
+	for _, e := range root.ChildElements() {
+		if c.common(e) {
+			continue
+		}
+		switch e.Tag {
+		case "assignedNode":
+			c.label = trimSpace(e.Text())
+		case "jdk":
+			if v := trimSpace(e.Text()); v != "" && v != "(System)" && v != "(Default)" {
+				c.tools = c.tools.With("jdk", v)
+			}
+		case "customWorkspace":
+			c.find(e, convert.Approximated, "custom-workspace", "customWorkspace %q: steps run in the shared source workspace", trimSpace(e.Text()))
+		case "scmCheckoutRetryCount":
+			c.find(e, convert.Approximated, "checkout-retry", "scmCheckoutRetryCount is dropped; set retries on the fetch-source task if needed")
+		case "builders", "prebuilders", "postbuilders":
+			builders = append(builders, e.ChildElements()...)
+		case "publishers":
+			for _, p := range e.ChildElements() {
+				c.publisher(p)
+			}
+		case "buildWrappers":
+			for _, w := range e.ChildElements() {
+				c.wrapper(w)
+			}
+		case "axes":
+			matrixAxes = e.ChildElements()
+		case "combinationFilter":
+			if f := trimSpace(e.Text()); f != "" {
+				c.comments = append(c.comments, c.marker(e, convert.Manual, "combination-filter", "combinationFilter %q is Groovy evaluated per cell; list the surviving cells in matrix.include by hand", f))
+			}
+		case "executionStrategy":
+			if text(e, "runSequentially") == "true" {
+				c.find(e, convert.Approximated, "run-sequentially", "runSequentially: Tekton runs matrix cells in parallel")
+			}
+			if e.SelectElement("touchStoneCombinationFilter") != nil {
+				c.find(e, convert.Manual, "touchstone", "touchstone combinations have no Tekton equivalent")
+			}
+		case "rootPOM", "goals", "mavenName", "mavenOpts", "rootModule":
+			// read by mavenModuleSet below
+		case "aggregatorStyleBuild", "incrementalBuild", "ignoreUpstremChanges", "ignoreUnsuccessfulUpstreams",
+			"archivingDisabled", "siteArchivingDisabled", "fingerprintingDisabled", "resolveDependencies",
+			"processPlugins", "mavenValidationLevel", "runHeadless", "disableTriggerDownstreamProjects",
+			"blockTriggerWhenBuilding", "settings", "globalSettings", "reporters", "runPostStepsIfResult", "modules":
+			if root.Tag != "maven2-moduleset" {
+				c.residue(e, "element")
+			}
+		default:
+			c.residue(e, "element")
+		}
+	}
+	if root.Tag == "maven2-moduleset" {
+		c.mavenModuleSet(root, builders)
+	} else {
+		for _, b := range builders {
+			c.builder(b)
+		}
+	}
+	if len(matrixAxes) > 0 {
+		c.axes(matrixAxes)
+	}
+	c.finish()
+}
+
+// finish assembles the build task and the runs.
+func (c *conv) finish() {
+	t := c.task
+	img, exact := c.tools.Image()
+	t.Image = img
+	if c.label != "" || !c.tools.Empty() {
+		what := "agent label " + strconv.Quote(c.label)
+		if c.label == "" {
+			what = "tools"
+		}
+		t.Comments = append(t.Comments, fmt.Sprintf("%s → image %s", what, img))
+		if c.label != "" {
+			c.find(c.d.Root, convert.Approximated, "agent-label", "agent label %q runs as image %s; pick an image with the tools those agents have", c.label, img)
+		}
+	}
+	if !exact {
+		c.find(c.d.Root, convert.Approximated, "tool-version", "tool versions guessed for image %s from installation names %+v", img, c.tools)
+	}
+	t.Comments = append(t.Comments, c.comments...)
+	if len(c.steps) == 0 {
+		c.steps = append(c.steps, pipeline.Step{Name: "no-builders", Script: "echo 'the Jenkins job has no build steps'\n",
+			Comments: []string{"the job defines no builders"}})
+	}
+	for i := range c.steps {
+		if !strings.HasPrefix(c.steps[i].Name, "todo-") {
+			c.steps[i].Env = append(append([]pipeline.Env(nil), c.env...), c.steps[i].Env...)
+		}
+	}
+	t.Steps = c.steps
+	t.Timeout = ""
+	c.bind.Apply(t)
+	c.p.Tasks = append(c.p.Tasks, t)
+	c.p.Finally = append(c.p.Finally, c.finally...)
+	c.runs()
+}
+
+// runs creates the PipelineRuns: push when the job polls or gets push hooks, else incoming
+// (PaC's webhook for builds started from outside, like Jenkins "Build Now").
+func (c *conv) runs() {
+	c.p.Timeout = c.timeout
+	branches := c.branches
+	if len(branches) == 0 {
+		branches = []string{"main"}
+		if c.p.Checkout != nil || c.push {
+			c.find(c.d.Root, convert.Approximated, "branch", "no branch in the job's SCM; the runs target main")
+		}
+	}
+	target := "[" + strings.Join(branches, ", ") + "]"
+	var run pipeline.Run
+	if c.push {
+		run = pipeline.Run{Name: "push", Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[push]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
+		}}
+	} else {
+		run = pipeline.Run{Name: "incoming", Comments: []string{"the job had no push trigger; start it through the PaC incoming webhook (Repository spec.incoming), as Jenkins 'Build Now' did"},
+			Annotations: []pipeline.Binding{
+				{Name: "pipelinesascode.tekton.dev/on-event", Value: "[incoming]"},
+				{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
+			}}
+	}
+	if c.keepRuns != "" {
+		run.Annotations = append(run.Annotations, pipeline.Binding{Name: "pipelinesascode.tekton.dev/max-keep-runs", Value: c.keepRuns})
+	}
+	c.p.Runs = append(c.p.Runs, run)
+	if c.bind != nil {
+		needs := c.bind.Needs()
+		names := make([]string, 0, len(needs))
+		for n := range needs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		vars.Declare(c.p, names, needs)
+	}
+	c.job.Pipeline = c.p
+}
+
+func (c *conv) property(e *etree.Element) {
+	switch e.Tag {
+	case "hudson.model.ParametersDefinitionProperty":
+		for _, defs := range e.SelectElements("parameterDefinitions") {
+			for _, d := range defs.ChildElements() {
+				c.param(d)
+			}
+		}
+	case "jenkins.model.BuildDiscarderProperty":
+		if s := e.SelectElement("strategy"); s != nil {
+			c.logRotator(s)
+		}
+	case "org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty":
+		for _, ts := range e.SelectElements("triggers") {
+			for _, t := range ts.ChildElements() {
+				c.trigger(t)
+			}
+		}
+	case "org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty":
+		c.find(e, convert.Manual, "disable-concurrent", "disableConcurrentBuilds: set concurrency_limit: 1 on the PaC Repository")
+	case "com.coravy.hudson.plugins.github.GithubProjectProperty":
+		// The project URL is informational; PaC knows the repository.
+	case "org.jenkinsci.plugins.workflow.job.properties.DurabilityHintJobProperty",
+		"org.jenkinsci.plugins.workflow.job.properties.DisableResumeJobProperty":
+		c.find(e, convert.Converted, "durability", "<%s> only tunes Jenkins' resume behaviour; dropped", e.Tag)
+	default:
+		c.residue(e, "job property")
+	}
+}
+
+func (c *conv) logRotator(e *etree.Element) {
+	n := text(e, "numToKeep")
+	if n == "" || n == "-1" {
+		return
+	}
+	c.keepRuns = n
+	c.find(e, convert.Converted, "log-rotator", "keep %s builds → pipelinesascode.tekton.dev/max-keep-runs", n)
+}
+
+func (c *conv) param(d *etree.Element) {
+	name := text(d, "name")
+	if name == "" {
+		c.residue(d, "parameter without a name")
+		return
+	}
+	desc := text(d, "description")
+	def := text(d, "defaultValue")
+	kind := d.Tag[strings.LastIndexByte(d.Tag, '.')+1:]
+	switch kind {
+	case "StringParameterDefinition", "TextParameterDefinition":
+	case "BooleanParameterDefinition":
+		if def != "true" {
+			def = "false"
+		}
+	case "ChoiceParameterDefinition":
+		def = ""
+		var choices []string
+		if ch := d.SelectElement("choices"); ch != nil {
+			for _, s := range ch.FindElements(".//string") {
+				choices = append(choices, s.Text())
+			}
+		}
+		if len(choices) > 0 {
+			def = choices[0]
+			c.find(d, convert.Approximated, "choice-param", "choice parameter %s: Tekton params are free strings; allowed values were %s", name, strings.Join(choices, ", "))
+		}
+	case "PasswordParameterDefinition":
+		secret := pipeline.Sanitize(name)
+		c.find(d, convert.Manual, "password-param", "password parameter %s → env from Secret %s key value; its encrypted default is not copied", name, secret).Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", secret, name)
+		c.env = append(c.env, pipeline.Env{Name: name, SecretName: secret, SecretKey: "value"})
+		return
+	default:
+		c.residue(d, "parameter type")
+		return
+	}
+	p := pipeline.Param{Name: name, Description: desc, Default: &def}
+	c.p.Params = append(c.p.Params, p)
+	c.jobParams = append(c.jobParams, name)
+}
+
+func (c *conv) trigger(t *etree.Element) {
+	switch t.Tag {
+	case "hudson.triggers.SCMTrigger":
+		c.push = true
+		c.find(t, convert.Converted, "scm-polling", "SCM polling (%s) → PaC push event", text(t, "spec"))
+	case "com.cloudbees.jenkins.GitHubPushTrigger", "com.dabsquared.gitlabjenkins.GitLabPushTrigger":
+		c.push = true
+		c.find(t, convert.Converted, "push-trigger", "<%s> → PaC push event", t.Tag)
+	case "hudson.triggers.TimerTrigger":
+		spec := text(t, "spec")
+		c.comments = append(c.comments, c.marker(t, convert.Manual, "timer", "timer trigger %q: Tekton has no scheduler; create a CronJob that calls the PaC incoming webhook (replace Jenkins' H with a fixed minute)", spec))
+	case "jenkins.triggers.ReverseBuildTrigger":
+		c.comments = append(c.comments, c.marker(t, convert.Manual, "upstream", "upstream trigger on %q: PaC cannot chain pipelines; start this one from the upstream pipeline's last task", text(t, "upstreamProjects")))
+	default:
+		c.residue(t, "trigger")
+	}
+}
+
+// branchName turns a Jenkins branch specifier (*/main, origin/**, refs/heads/x) into a PaC branch.
+func branchName(spec string) string {
+	for _, p := range []string{"refs/heads/", "*/", "origin/", "remotes/origin/"} {
+		spec = strings.TrimPrefix(spec, p)
+	}
+	if spec == "**" || spec == "" {
+		return "*"
+	}
+	return spec
+}
+
+func (c *conv) scm(e *etree.Element) {
+	class := e.SelectAttrValue("class", "")
+	switch class {
+	case "hudson.scm.NullSCM", "":
+		return
+	case "hudson.plugins.git.GitSCM":
+	default:
+		c.comments = append(c.comments, c.marker(e, convert.Unsupported, "scm", "SCM %s is not converted: git-clone only fetches git repositories", class))
+		return
+	}
+	co := &pipeline.Checkout{}
+	for _, rc := range e.FindElements("userRemoteConfigs/hudson.plugins.git.UserRemoteConfig") {
+		if u := text(rc, "url"); u != "" {
+			co.Comments = append(co.Comments, fmt.Sprintf("from %s:%d GitSCM %s (PaC supplies the repository URL)", filepath.Base(c.d.Path), c.d.Line(rc), u))
+		}
+		if id := text(rc, "credentialsId"); id != "" {
+			c.find(rc, convert.Manual, "git-credentials", "git credentials %q: PaC clones with its own token ({{ git_auth_secret }}); other repositories need a basic-auth workspace", id)
+		}
+	}
+	for _, b := range e.FindElements("branches/hudson.plugins.git.BranchSpec") {
+		if n := text(b, "name"); n != "" {
+			c.branches = append(c.branches, branchName(n))
+		}
+	}
+	for _, x := range e.FindElements("extensions/*") {
+		switch x.Tag {
+		case "hudson.plugins.git.extensions.impl.CloneOption":
+			if text(x, "shallow") == "true" {
+				d := text(x, "depth")
+				if d == "" || d == "0" {
+					d = "1"
+				}
+				co.Depth = d
+			} else {
+				co.Depth = "0"
+			}
+		case "hudson.plugins.git.extensions.impl.SubmoduleOption":
+			on := text(x, "disableSubmodules") != "true"
+			co.Submodules = &on
+		case "hudson.plugins.git.extensions.impl.CleanCheckout", "hudson.plugins.git.extensions.impl.CleanBeforeCheckout",
+			"hudson.plugins.git.extensions.impl.WipeWorkspace", "hudson.plugins.git.extensions.impl.PruneStaleBranch",
+			"hudson.plugins.git.extensions.impl.LocalBranch":
+			// Each run clones into a fresh volumeClaimTemplate, which is what these ask for.
+		default:
+			c.residue(x, "git extension")
+		}
+	}
+	if text(e, "disableSubmodules") == "false" && text(e, "recursiveSubmodules") == "true" {
+		on := true
+		co.Submodules = &on
+	}
+	c.p.Checkout = co
+}
+
+// shellEnv binds the Jenkins variables and job params a script reads into step env.
+func (c *conv) shellEnv(e *etree.Element, script string) []pipeline.Env {
+	c.bind.Checkout = c.p.Checkout != nil
+	var env []pipeline.Env
+	for _, n := range vars.ShellRefs(script) {
+		if why := vars.Unmappable(n); why != "" {
+			c.comments = append(c.comments, c.marker(e, convert.Manual, "jenkins-variable", "$%s has no Tekton value: %s", n, why))
+			continue
+		}
+		v, _ := vars.Lookup(n)
+		env = append(env, pipeline.Env{Name: n, Value: c.bind.Var(v)})
+		if v.Class != convert.Converted {
+			c.find(e, v.Class, "jenkins-variable", "$%s: %s", n, v.Note)
+		}
+	}
+	// Jenkins exports every job parameter to builders as an env var.
+	for _, p := range c.jobParams {
+		env = append(env, pipeline.Env{Name: p, Value: c.bind.Param(p)})
+	}
+	return env
+}
+
+func (c *conv) stepComment(e *etree.Element, what string) []string {
+	return []string{fmt.Sprintf("from %s:%d %s", filepath.Base(c.d.Path), c.d.Line(e), what)}
+}
+
+func (c *conv) builder(b *etree.Element) {
+	switch b.Tag {
+	case "hudson.tasks.Shell":
+		cmd := text(b, "command")
+		if cmd == "" {
+			return
+		}
+		script := cmd + "\n"
+		if !strings.HasPrefix(cmd, "#!") {
+			// Jenkins runs sh -xe; Tekton's default adds set -e, so add the trace.
+			script = "set -x\n" + script
+		}
+		c.steps = append(c.steps, pipeline.Step{Name: "shell", Comments: c.stepComment(b, "hudson.tasks.Shell"),
+			Script: script, Env: c.shellEnv(b, cmd)})
+	case "hudson.tasks.BatchFile":
+		cmd := text(b, "command")
+		if cmd == "" {
+			return
+		}
+		if strings.Contains(cmd, "\n") {
+			// cmd.exe /C takes one line; a multi-line batch file needs porting (or the alpha #!win script gate).
+			c.placeholder(b, convert.Manual, "batch", "multi-line Windows batch command needs a port to sh or a .cmd file in the repository: "+cmd)
+			return
+		}
+		m := c.marker(b, convert.Approximated, "batch", "Windows batch step runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
+		c.steps = append(c.steps, pipeline.Step{Name: "batch", Comments: append(c.stepComment(b, "hudson.tasks.BatchFile"), m),
+			Image: tools.Windows, Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{cmd}, Env: c.shellEnv(b, cmd)})
+	case "hudson.tasks.Maven":
+		c.maven(b)
+	default:
+		c.unknownBuilder(b)
+	}
+}
+
+// unknownBuilder keeps the build's shape: a builder we can't convert becomes a marker and,
+// with placeholders on, a step that fails so the gap can't pass unnoticed.
+func (c *conv) unknownBuilder(b *etree.Element) {
+	c.placeholder(b, convert.Unsupported, "unknown-element", fmt.Sprintf("builder <%s> at %s is not converted", b.Tag, xpath(b)))
+}
+
+func (c *conv) placeholder(b *etree.Element, class convert.Class, rule, why string) {
+	m := c.marker(b, class, rule, "%s", why)
+	if !c.opts.Placeholders {
+		c.comments = append(c.comments, m)
+		return
+	}
+	short := b.Tag[strings.LastIndexByte(b.Tag, '.')+1:]
+	first, _, _ := strings.Cut(why, "\n")
+	c.steps = append(c.steps, pipeline.Step{Name: "todo-" + pipeline.Sanitize(short), Comments: append(c.stepComment(b, b.Tag), m),
+		Script: fmt.Sprintf("echo %s >&2\nexit 1\n", shellQuote(fmt.Sprintf("tkn-migrate: not converted (%s:%d): %s", filepath.Base(c.d.Path), c.d.Line(b), first)))})
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func (c *conv) maven(b *etree.Element) {
+	args := []string{"mvn", "-B"}
+	if pom := text(b, "pom"); pom != "" {
+		args = append(args, "-f", shellQuote(pom))
+	}
+	for _, line := range strings.Split(text(b, "properties"), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			args = append(args, shellQuote("-D"+line))
+		}
+	}
+	targets := text(b, "targets")
+	args = append(args, targets)
+	script := strings.TrimSpace(strings.Join(args, " ")) + "\n"
+	set := c.tools
+	name := text(b, "mavenName")
+	if name == "" || name == "(Default)" {
+		name = "maven-3"
+	}
+	set = set.With("maven", name)
+	img, exact := set.Image()
+	step := pipeline.Step{Name: "maven", Comments: c.stepComment(b, "hudson.tasks.Maven"), Image: img, Script: script, Env: c.shellEnv(b, targets)}
+	if !exact {
+		c.find(b, convert.Approximated, "tool-version", "Maven installation %q runs as image %s", name, img)
+	}
+	if o := text(b, "jvmOptions"); o != "" {
+		step.Env = append(step.Env, pipeline.Env{Name: "MAVEN_OPTS", Value: o})
+	}
+	if s := b.SelectElement("settings"); s != nil && s.SelectAttrValue("class", "") != "jenkins.mvn.DefaultSettingsProvider" {
+		step.Comments = append(step.Comments, c.marker(s, convert.Manual, "maven-settings", "Maven settings %s: mount the settings.xml from a ConfigMap or Secret and pass -s", s.SelectAttrValue("class", "")))
+	}
+	c.steps = append(c.steps, step)
+}
+
+// mavenModuleSet converts a Maven project: prebuilders, mvn <goals> on rootPOM, postbuilders.
+func (c *conv) mavenModuleSet(root *etree.Element, _ []*etree.Element) {
+	for _, e := range root.SelectElements("prebuilders") {
+		for _, b := range e.ChildElements() {
+			c.builder(b)
+		}
+	}
+	name := text(root, "mavenName")
+	if name == "" {
+		name = "maven-3"
+	}
+	set := c.tools.With("maven", name)
+	img, _ := set.Image()
+	args := []string{"mvn", "-B"}
+	if pom := text(root, "rootPOM"); pom != "" && pom != "pom.xml" {
+		args = append(args, "-f", shellQuote(pom))
+	}
+	goals := text(root, "goals")
+	if goals == "" {
+		goals = "install"
+	}
+	args = append(args, goals)
+	step := pipeline.Step{Name: "maven", Comments: c.stepComment(root, "maven2-moduleset goals"), Image: img,
+		Script: strings.Join(args, " ") + "\n", Env: c.shellEnv(root, goals)}
+	if o := text(root, "mavenOpts"); o != "" {
+		step.Env = append(step.Env, pipeline.Env{Name: "MAVEN_OPTS", Value: o})
+	}
+	c.steps = append(c.steps, step)
+	for _, e := range root.SelectElements("postbuilders") {
+		for _, b := range e.ChildElements() {
+			c.builder(b)
+		}
+	}
+}
+
+func (c *conv) axes(axes []*etree.Element) {
+	m := &pipeline.Matrix{}
+	for _, a := range axes {
+		name := text(a, "name")
+		var values []string
+		for _, v := range a.FindElements("values/string") {
+			values = append(values, v.Text())
+		}
+		switch a.Tag {
+		case "hudson.matrix.TextAxis":
+		case "hudson.matrix.LabelAxis", "hudson.matrix.LabelExpAxis":
+			c.comments = append(c.comments, c.marker(a, convert.Approximated, "label-axis", "label axis %s (%s): cells differ only by the %s param; map each agent label to an image by hand", name, strings.Join(values, ", "), name))
+		default:
+			c.residue(a, "matrix axis")
+			continue
+		}
+		if name == "" || len(values) == 0 {
+			continue
+		}
+		m.Params = append(m.Params, pipeline.MatrixParam{Name: name, Values: values})
+		c.task.TaskParams = append(c.task.TaskParams, pipeline.Param{Name: name})
+		// Jenkins exports each axis to the builders as an env var.
+		c.env = append(c.env, pipeline.Env{Name: name, Value: "$(params." + name + ")"})
+	}
+	if len(m.Params) > 0 {
+		c.task.Matrix = m
+		// Re-apply the axis env to steps already built.
+		for i := range c.task.Steps {
+			c.task.Steps[i].Env = append(append([]pipeline.Env(nil), c.env...), c.task.Steps[i].Env...)
+		}
+	}
+}
+
+func (c *conv) publisher(p *etree.Element) {
+	switch p.Tag {
+	case "hudson.tasks.junit.JUnitResultArchiver":
+		c.comments = append(c.comments, c.marker(p, convert.Manual, "junit", "JUnit reports %q stay in the workspace: Tekton has no test-report view or UNSTABLE result", text(p, "testResults")))
+	case "hudson.tasks.ArtifactArchiver":
+		c.comments = append(c.comments, c.marker(p, convert.Manual, "artifacts", "archived artifacts %q: Tekton keeps no build artifacts; add an upload task (e.g. catalog gcs-upload) or push to a registry", text(p, "artifacts")))
+	case "hudson.tasks.Mailer":
+		c.comments = append(c.comments, c.marker(p, convert.Manual, "mailer", "mail to %q on failure: add a finally task with the catalog sendmail Task and when $(tasks.status) in [Failed]", text(p, "recipients")))
+	case "hudson.tasks.Fingerprinter":
+		c.find(p, convert.Converted, "fingerprint", "fingerprints have no Tekton equivalent; dropped")
+	default:
+		c.residue(p, "publisher")
+	}
+}
+
+func (c *conv) wrapper(w *etree.Element) {
+	switch w.Tag {
+	case "hudson.plugins.build__timeout.BuildTimeoutWrapper":
+		s := w.SelectElement("strategy")
+		if s == nil {
+			c.residue(w, "build wrapper")
+			return
+		}
+		cls := s.SelectAttrValue("class", "")
+		switch {
+		case strings.HasSuffix(cls, "AbsoluteTimeOutStrategy"):
+			if m, err := strconv.Atoi(text(s, "timeoutMinutes")); err == nil && m > 0 {
+				c.timeout = (minutes(m)).String()
+				c.find(w, convert.Converted, "timeout", "build timeout %d min → timeouts.pipeline", m)
+				return
+			}
+		case strings.HasSuffix(cls, "ElasticTimeOutStrategy"):
+			if m, err := strconv.Atoi(text(s, "timeoutMinutesElasticDefault")); err == nil && m > 0 {
+				c.timeout = minutes(m).String()
+				c.find(w, convert.Approximated, "timeout", "elastic timeout (a percentage of recent build times) → its default %d min as timeouts.pipeline", m)
+				return
+			}
+		}
+		c.residue(w, "build timeout strategy")
+	case "hudson.plugins.timestamper.TimestamperBuildWrapper", "hudson.plugins.ansicolor.AnsiColorBuildWrapper":
+		c.find(w, convert.Converted, "log-decoration", "<%s> only decorates the log; dropped", w.Tag)
+	case "hudson.plugins.ws__cleanup.PreBuildCleanup":
+		c.find(w, convert.Converted, "workspace-cleanup", "pre-build workspace cleanup: every PipelineRun gets a fresh volumeClaimTemplate")
+	case "org.jenkinsci.plugins.credentialsbinding.impl.SecretBuildWrapper":
+		for _, b := range w.FindElements("bindings/*") {
+			c.credentialBinding(b)
+		}
+	default:
+		c.residue(w, "build wrapper")
+	}
+}
+
+// credentialBinding maps a credentials-binding entry to secretKeyRef env on every step.
+func (c *conv) credentialBinding(b *etree.Element) {
+	id := text(b, "credentialsId")
+	secret := pipeline.Sanitize(id)
+	short := b.Tag[strings.LastIndexByte(b.Tag, '.')+1:]
+	switch short {
+	case "StringBinding":
+		v := text(b, "variable")
+		c.env = append(c.env, pipeline.Env{Name: v, SecretName: secret, SecretKey: "secret"})
+		c.find(b, convert.Manual, "credentials", "secret text %q → Secret %s key secret", id, secret).Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=secret=<value>", secret)
+	case "UsernamePasswordMultiBinding":
+		u, p := text(b, "usernameVariable"), text(b, "passwordVariable")
+		if u != "" {
+			c.env = append(c.env, pipeline.Env{Name: u, SecretName: secret, SecretKey: "username"})
+		}
+		if p != "" {
+			c.env = append(c.env, pipeline.Env{Name: p, SecretName: secret, SecretKey: "password"})
+		}
+		c.find(b, convert.Manual, "credentials", "username/password %q → basic-auth Secret %s", id, secret).Action = fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+	default:
+		c.residue(b, "credential binding")
+	}
+}
+
+// flowJob handles <flow-definition>: an inline script is returned for conversion; a script
+// from SCM is a pointer to the repository's Jenkinsfile.
+func (c *conv) flowJob() {
+	root := c.d.Root
+	var def *etree.Element
+	for _, e := range root.ChildElements() {
+		if c.common(e) {
+			continue
+		}
+		switch e.Tag {
+		case "definition":
+			def = e
+		case "publishers", "buildWrappers":
+			// Pipeline jobs ignore these (job-dsl writes them anyway); report non-empty ones.
+			for _, x := range e.ChildElements() {
+				c.residue(x, "element")
+			}
+		default:
+			c.residue(e, "element")
+		}
+	}
+	if def == nil {
+		c.find(root, convert.Unsupported, "no-definition", "<flow-definition> has no <definition>: nothing to convert")
+		return
+	}
+	cls := def.SelectAttrValue("class", "")
+	switch {
+	case strings.HasSuffix(cls, ".CpsFlowDefinition"):
+		s := def.SelectElement("script")
+		if s == nil || trimSpace(s.Text()) == "" {
+			c.find(def, convert.Unsupported, "empty-script", "inline pipeline script is empty")
+			return
+		}
+		c.job.Script = strings.Repeat("\n", max(c.d.ContentLine(s)-1, 0)) + s.Text()
+		c.runs()
+		c.p.Tasks = nil
+	case strings.HasSuffix(cls, ".CpsScmFlowDefinition"):
+		path := text(def, "scriptPath")
+		if path == "" {
+			path = "Jenkinsfile"
+		}
+		repo := ""
+		if scm := def.SelectElement("scm"); scm != nil {
+			repo = text(scm, "userRemoteConfigs/hudson.plugins.git.UserRemoteConfig/url")
+			if repo == "" {
+				repo = text(scm, "source")
+			}
+		}
+		if repo == "" {
+			repo = "the job's repository"
+		}
+		c.find(def, convert.Manual, "scm-script", "the pipeline script is %s in %s: convert that file (tkn-migrate convert %s) in the repository", path, repo, path)
+	default:
+		c.find(def, convert.Unsupported, "definition", "pipeline definition %s is not converted", cls)
+	}
+}
+
+func (c *conv) multibranch() {
+	root := c.d.Root
+	script := text(root, "factory/scriptPath")
+	if script == "" {
+		script = "Jenkinsfile"
+	}
+	var repos []string
+	for _, s := range root.FindElements("sources/data/jenkins.branch.BranchSource/source") {
+		if r := text(s, "remote"); r != "" {
+			repos = append(repos, r)
+		} else if o, n := text(s, "repoOwner"), text(s, "repository"); n != "" {
+			repos = append(repos, o+"/"+n)
+		}
+	}
+	where := "each branch"
+	if len(repos) > 0 {
+		where = strings.Join(repos, ", ")
+	}
+	c.find(root, convert.Manual, "multibranch", "multibranch project: its pipeline is %s in %s; convert that file, and install PaC on the repository (branch and PR discovery become PaC push and pull_request runs)", script, where)
+}
+
+type minutes int
+
+func (m minutes) String() string { return (time.Duration(m) * time.Minute).String() }
+
+// ShortName sanitises a job name into a Pipeline name.
+func ShortName(s string) string {
+	return pipeline.Sanitize(s)
+}
