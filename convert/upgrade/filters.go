@@ -261,10 +261,14 @@ func (f betaToV1) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 			}
 		}
 		if len(moved) > 0 {
-			first := moved[0]
 			trt := mapping()
 			trt.Content = moved
-			pos := keyIndex(spec, first.Value)
+			pos := len(spec.Content)
+			for i := 0; i < len(moved); i += 2 {
+				if at := keyIndex(spec, moved[i].Value); at < pos {
+					pos = at // every moved key sits at or after pos, so deleting them keeps pos valid
+				}
+			}
 			for i := 0; i < len(moved); i += 2 {
 				del(spec, moved[i].Value)
 			}
@@ -319,14 +323,18 @@ func (f deprecatedStepFields) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	}
 	for _, ts := range taskSpecs(f.s.kind, rn.YNode()) {
 		for _, st := range items(get(ts, "steps")) {
-			f.strip(st, deprecatedStep, "step "+str(st, "name"))
+			var at *yaml.Node
+			if len(st.Content) > 0 {
+				at = st.Content[0]
+			}
+			f.strip(st, at, deprecatedStep, "step "+str(st, "name"))
 		}
-		f.strip(get(ts, "stepTemplate"), append([]string{"name"}, deprecatedStep...), "stepTemplate")
+		f.strip(get(ts, "stepTemplate"), keyNode(ts, "stepTemplate"), append([]string{"name"}, deprecatedStep...), "stepTemplate")
 	}
 	return rn, nil
 }
 
-func (f deprecatedStepFields) strip(st *yaml.Node, fields []string, where string) {
+func (f deprecatedStepFields) strip(st, markAt *yaml.Node, fields []string, where string) {
 	var gone []string
 	var at *yaml.Node
 	for _, fl := range fields {
@@ -344,9 +352,9 @@ func (f deprecatedStepFields) strip(st *yaml.Node, fields []string, where string
 	for _, fl := range gone {
 		del(st, fl)
 	}
-	// The marker goes on the first remaining key of the step (its name, usually).
-	if len(st.Content) > 0 {
-		addComment(st.Content[0], "# tkn-migrate: manual: removed "+strings.Join(gone, ", ")+" (not in v1 Steps; use a sidecar or drop it) ("+baseName(f.s.path)+":"+itoa(f.s.line(at))+")")
+	// The marker goes on the step's first key (its name, usually) or on stepTemplate.
+	if markAt != nil {
+		addComment(markAt, "# tkn-migrate: manual: removed "+strings.Join(gone, ", ")+" (not in v1 Steps; use a sidecar or drop it) ("+baseName(f.s.path)+":"+itoa(f.s.line(at))+")")
 	}
 }
 

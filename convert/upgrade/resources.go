@@ -205,8 +205,15 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			params = append(params, paramSpec(d.name+"-url", "image URL (was image resource "+d.name+")", defIf(d.opt)))
 			repl["inputs."+d.name+".url"] = "$(params." + d.name + "-url)"
 		}
+		var dirs []string
+		if d.input {
+			dirs = append(dirs, "inputs")
+		}
+		if d.output {
+			dirs = append(dirs, "outputs")
+		}
 		for _, k := range keys {
-			for _, dir := range []string{"inputs", "outputs"} {
+			for _, dir := range dirs {
 				rk := dir + "." + d.name + "." + k
 				if _, ok := repl[rk]; ok {
 					continue
@@ -269,11 +276,14 @@ func (f pipelineResources) task(spec *yaml.Node) {
 		st := ensureSeq(spec, "steps")
 		st.Content = append(st.Content, resultSteps...)
 	}
+	if resKey.Line > 0 {
+		f.s.note(resKey, convert.Converted, "task-resources", "resource declarations became workspaces, params and results")
+	}
 	// Before v0.24 every step started in /workspace; tasks of the resources era relied on it.
-	f.workingDir(spec)
+	f.workingDir(spec, resKey)
 }
 
-func (f pipelineResources) workingDir(spec *yaml.Node) {
+func (f pipelineResources) workingDir(spec, at *yaml.Node) {
 	need := false
 	for _, st := range items(get(spec, "steps")) {
 		if get(st, "workingDir") == nil {
@@ -285,7 +295,10 @@ func (f pipelineResources) workingDir(spec *yaml.Node) {
 	}
 	tpl := ensureMap(spec, "stepTemplate", "steps")
 	set(tpl, "workingDir", scalar("/workspace"))
-	f.s.note(tpl, convert.Converted, "implicit-workingdir", "steps relied on the implicit /workspace working directory (gone since Tekton v0.24); stepTemplate sets it explicitly")
+	if at.Line == 0 {
+		return // a task we generated
+	}
+	f.s.note(at, convert.Converted, "implicit-workingdir", "steps relied on the implicit /workspace working directory (gone since Tekton v0.24); stepTemplate sets it explicitly")
 }
 
 func mountPath(d *decl) string {

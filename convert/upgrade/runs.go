@@ -71,7 +71,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				return
 			}
 			for _, k := range sortedKeys(used[r]) {
-				if k == "name" || k == "type" {
+				if k == "name" || k == "type" || (types[p] == "image" && k == "url") {
 					continue
 				}
 				v := "$(params." + p + "-" + k + ")"
@@ -389,7 +389,7 @@ func vctWorkspace(name string) *yaml.Node {
 	w := mapping("name", name, "volumeClaimTemplate", mapping("spec", mapping(
 		"accessModes", strSeq("ReadWriteOnce"),
 		"resources", mapping("requests", mapping("storage", "1Gi")))))
-	addHeadComment(w.Content[0], "# needs a default StorageClass (dynamic provisioning); replaces the PVC the PipelineResource controller created implicitly")
+	addComment(w.Content[1], "# needs a default StorageClass (dynamic provisioning); replaces the PVC the PipelineResource controller created implicitly")
 	return w
 }
 
@@ -418,6 +418,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	}
 	var params, ws []*yaml.Node
 	var manual []string
+	gitBound := false
 	for _, b := range binds {
 		p := str(b, "name")
 		r := f.resolve(b)
@@ -447,6 +448,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 			params = append(params, mapping("name", p+"-"+d.key, "value", v))
 		}
 		if hasWorkspace(t) {
+			gitBound = gitBound || t == "git"
 			ws = append(ws, vctWorkspace(p))
 			if t == "storage" {
 				cw := mapping("name", p+"-credentials")
@@ -462,6 +464,27 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	}
 	del(spec, "resources")
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+	if gitBound {
+		f.fsGroup(spec)
+	}
+}
+
+// fsGroup lets later tasks use the files git-clone 1.7.0 writes as UID 65532.
+func (f pipelineResources) fsGroup(spec *yaml.Node) {
+	pt := get(spec, "podTemplate")
+	if trt := get(spec, "taskRunTemplate"); trt != nil {
+		pt = get(trt, "podTemplate")
+	}
+	if path(pt, "securityContext", "fsGroup") != nil {
+		return
+	}
+	if pt == nil {
+		pt = ensureMap(spec, "podTemplate", "timeouts", "timeout", "taskRunSpecs", "workspaces")
+	}
+	sc := ensureMap(pt, "securityContext")
+	fg := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "65532"}
+	set(sc, "fsGroup", fg)
+	addComment(fg, "# git-clone 1.7.0 runs as UID 65532; later tasks need to read and write its files")
 }
 
 func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, ws []*yaml.Node, manual []string) {

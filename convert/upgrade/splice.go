@@ -155,10 +155,15 @@ func align(printed []string, src []string) []int {
 var styles = []style{{2, true}, {2, false}, {4, false}, {4, true}, {3, false}}
 
 // bestStyle picks the print style under which most lines of src survive unchanged.
-func bestStyle(doc *yaml.Node, src string) (style, string) {
+// On a tie the file's sequence style (wide or compact) wins.
+func bestStyle(doc *yaml.Node, src string, wide bool) (style, string) {
 	srcLines := splitLines(src)
-	best, bestText, bestScore := styles[0], "", -1
-	for _, st := range styles {
+	order := styles
+	if wide {
+		order = []style{{2, false}, {2, true}, {4, false}, {4, true}, {3, false}}
+	}
+	best, bestText, bestScore := order[0], "", -1
+	for _, st := range order {
 		text, err := printNode(doc, st)
 		if err != nil {
 			continue

@@ -88,6 +88,8 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	// A file converted alone still resolves against itself.
 	local := idx.withLocal(src.Path, docs)
 
+	// Inserted sequences follow the file's own sequence indentation.
+	wide := kyaml.DeriveSeqIndentStyle(string(src.Data)) == string(kyaml.WideSequenceStyle)
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
@@ -95,7 +97,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 			out.WriteString(d.text)
 			continue
 		}
-		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local}
+		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide}
 		text, err := st.upgrade(d)
 		if err != nil {
 			return res, err
@@ -252,6 +254,7 @@ type docState struct {
 	kind     string
 	findings []convert.Finding
 	removed  bool // the document is dropped from the output (PipelineResource, Condition)
+	wide     bool // the file indents sequences under their key
 }
 
 func (s *docState) line(n *yaml.Node) int {
@@ -306,7 +309,7 @@ func (s *docState) upgrade(d document) (string, error) {
 			if !isTekton(it) {
 				continue
 			}
-			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx}
+			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
 			if err := sub.run(it); err != nil {
 				return "", err
 			}
@@ -318,7 +321,7 @@ func (s *docState) upgrade(d document) (string, error) {
 	if s.removed {
 		return removedText(d, s), nil
 	}
-	st, before := bestStyle(d.node, d.text)
+	st, before := bestStyle(d.node, d.text, s.wide)
 	after, err := printNode(edited, st)
 	if err != nil {
 		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
