@@ -1,0 +1,462 @@
+// Package travis converts a .travis.yml into a Tekton v1 Pipeline and the
+// Pipelines-as-Code PipelineRuns that start it (DESIGN.md §3).
+package travis
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/travis/cond"
+	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
+)
+
+// Converter is the .travis.yml front-end.
+type Converter struct{}
+
+var _ convert.Converter = Converter{}
+
+// Convert turns one .travis.yml into .tekton/ files beside it.
+func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Result, error) {
+	c, err := build(src)
+	if err != nil {
+		return convert.Result{}, err
+	}
+	c.opts = opts
+	p, err := c.pipeline()
+	if err != nil {
+		return convert.Result{}, err
+	}
+	files, err := pipeline.Emit(filepath.Dir(src.Path), p, opts)
+	if err != nil {
+		return convert.Result{}, convert.Errorf(src.Path, 0, 0, "%v", err)
+	}
+	return convert.Result{Files: files, Findings: c.findings}, nil
+}
+
+// conv holds one conversion's state.
+type conv struct {
+	decoder
+	opts     convert.Options
+	file     string // base name used in markers
+	name     string // pipeline name
+	root     *mapping
+	lang     string
+	env      envSpec
+	jobs     []*job
+	stages   []stageDef
+	fast     *yaml.Node
+	markers  []string // pipeline-level markers
+	secrets  map[string]bool
+	secretNo int
+}
+
+type stageDef struct {
+	name string
+	ifN  *yaml.Node
+	expr cond.Expr
+}
+
+// build decodes and expands the file; every input error is returned here, before any output.
+func build(src convert.Source) (*conv, error) {
+	rootNode, err := parse(src.Path, src.Data)
+	if err != nil {
+		return nil, err
+	}
+	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), secrets: map[string]bool{}}
+	c.name = pipelineName(src.Path)
+	c.root = asMap(rootNode)
+	if err := c.checkKeys(c.root, "", true); err != nil {
+		return nil, err
+	}
+	c.lang = "ruby"
+	if n := c.root.get("language"); n != nil {
+		if n.Kind != yaml.ScalarNode {
+			return nil, c.errorf(n, "language: expected a string, found %s", describe(n))
+		}
+		if l, ok := canonicalLanguage(n.Value); ok {
+			c.lang = l
+		} else if !isNull(n) {
+			c.finding(n, convert.Approximated, "travis/language", "language %q is unknown; travis-build falls back to Ruby", n.Value)
+		}
+	}
+	if c.env, err = c.rootEnv(c.root.get("env")); err != nil {
+		return nil, err
+	}
+	if err := c.expand(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// pipelineName is the directory holding the .travis.yml (the repository name in a checkout).
+func pipelineName(path string) string {
+	abs, err := filepath.Abs(filepath.Dir(path))
+	if err != nil || path == "-" || path == "<stdin>" {
+		return "travis"
+	}
+	base := filepath.Base(abs)
+	if base == "/" || base == "." || base == "" {
+		return "travis"
+	}
+	return base
+}
+
+// checkKeys validates phase shapes and records unknown keys as residue.
+func (c *conv) checkKeys(m *mapping, where string, root bool) error {
+	for _, k := range m.keys {
+		key := k.Value
+		v := m.vals[key]
+		switch {
+		case isPhase(key):
+			if _, err := c.phase(where+key, k, v); err != nil {
+				return err
+			}
+		case jobKeys[key], root && rootOnly[key]:
+		default:
+			msg := sprintf("%s%s is not a Travis key; ignored", where, key)
+			c.finding(k, convert.Unsupported, "travis/unknown-key", "%s", msg)
+			c.markers = append(c.markers, c.marker("unsupported", msg, k.Line))
+		}
+	}
+	return nil
+}
+
+func isPhase(k string) bool {
+	for _, p := range phaseKeys {
+		if p == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *conv) marker(class, why string, line int) string {
+	return sprintf("tkn-migrate: %s: %s (%s:%d)", class, why, c.file, line)
+}
+
+// expand builds the matrix input from the root and runs it.
+func (c *conv) expand() error {
+	jobsN := c.root.get("jobs")
+	jobsK := c.root.keyNode("jobs")
+	if jobsN == nil {
+		jobsN, jobsK = c.root.get("matrix"), c.root.keyNode("matrix")
+	}
+	var in matrix.Input
+	in.Limit = maxConfigJobs
+	var includes []*mapping
+	if jobsN != nil && !isNull(jobsN) {
+		if jobsN.Kind == yaml.SequenceNode {
+			jobsN = &yaml.Node{Kind: yaml.MappingNode, Line: jobsN.Line, Column: jobsN.Column,
+				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "include", Line: jobsN.Line, Column: jobsN.Column}, jobsN}}
+		}
+		if jobsN.Kind != yaml.MappingNode {
+			return c.errorf(jobsN, "%s: expected a mapping, found %s", jobsK.Value, describe(jobsN))
+		}
+		jm := asMap(jobsN)
+		for _, k := range jm.keys {
+			v := jm.vals[k.Value]
+			switch k.Value {
+			case "include":
+				list, err := c.entries(jobsK.Value+".include", v)
+				if err != nil {
+					return err
+				}
+				for _, m := range list {
+					if err := c.checkKeys(m, jobsK.Value+".include: ", false); err != nil {
+						return err
+					}
+					a, err := c.attrs(m, map[string]bool{"stage": true, "allow_failure": true, "if": true})
+					if err != nil {
+						return err
+					}
+					e := matrix.Entry{Attrs: a, Line: m.node.Line, Col: m.node.Column}
+					e.Stage = scalarOf(m.get("stage"))
+					e.AllowFailure = scalarOf(m.get("allow_failure")) == "true"
+					includes = append(includes, m)
+					in.Include = append(in.Include, e)
+				}
+			case "exclude", "allow_failures", "allowed_failures":
+				list, err := c.entries(jobsK.Value+"."+k.Value, v)
+				if err != nil {
+					return err
+				}
+				for _, m := range list {
+					a, err := c.attrs(m, map[string]bool{"stage": true, "if": true})
+					if err != nil {
+						return err
+					}
+					e := matrix.Entry{Attrs: a, Stage: scalarOf(m.get("stage")), Line: m.node.Line, Col: m.node.Column}
+					if n := m.get("if"); n != nil {
+						e.If = c.entryIf(n)
+					}
+					if k.Value == "exclude" {
+						in.Exclude = append(in.Exclude, e)
+					} else {
+						in.AllowFailures = append(in.AllowFailures, e)
+					}
+				}
+			case "fast_finish", "fast_failure":
+				if scalarOf(v) == "true" {
+					c.fast = k
+				}
+			default:
+				msg := sprintf("%s.%s is not a Travis key; ignored", jobsK.Value, k.Value)
+				c.finding(k, convert.Unsupported, "travis/unknown-key", "%s", msg)
+				c.markers = append(c.markers, c.marker("unsupported", msg, k.Line))
+			}
+		}
+	}
+	if err := c.readStages(); err != nil {
+		return err
+	}
+	for _, s := range c.stages {
+		in.Stages = append(in.Stages, s.name)
+	}
+	// The root's shared keys, for include/exclude/allow_failures matching.
+	skip := map[string]bool{}
+	for k := range rootOnly {
+		skip[k] = true
+	}
+	supported := map[string]bool{"os": true, "arch": true}
+	for _, k := range supportedKeys[c.lang] {
+		supported[k] = true
+	}
+	for _, k := range matrix.Keys {
+		skip[k] = true
+	}
+	base, err := c.attrs(c.root, skip)
+	if err != nil {
+		return err
+	}
+	in.Base = base
+	for _, k := range matrix.Keys {
+		if k == "env" {
+			continue
+		}
+		n := c.root.get(k)
+		if n == nil || !supported[k] {
+			if n != nil && !isNull(n) && k != "osx_image" {
+				c.finding(c.root.keyNode(k), convert.Converted, "travis/unsupported-key", "%s does not apply to language %s; Travis ignores it", k, c.lang)
+			}
+			continue
+		}
+		vs, ok := scalars(n)
+		if !ok {
+			return c.errorf(n, "%s: expected a string or a list of strings, found %s", k, describe(n))
+		}
+		kn := c.root.keyNode(k)
+		in.Axes = append(in.Axes, matrix.Axis{Key: k, Values: vs, Line: kn.Line, Col: kn.Column})
+	}
+	if len(c.env.jobs) > 0 {
+		var vs []string
+		for _, e := range c.env.jobs {
+			vs = append(vs, e.key)
+		}
+		in.Axes = append(in.Axes, matrix.Axis{Key: "env", Values: vs, Line: c.env.node.Line, Col: c.env.node.Column})
+	}
+	expanded, err := matrix.Expand(in)
+	var tl *matrix.TooLarge
+	if errors.As(err, &tl) {
+		return convert.Errorf(c.path, tl.Line, tl.Col, "%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	for _, mj := range expanded {
+		j, err := c.newJob(mj, includes)
+		if err != nil {
+			return err
+		}
+		if j != nil {
+			c.jobs = append(c.jobs, j)
+		}
+	}
+	if len(c.jobs) == 0 {
+		return convert.Errorf(c.path, 1, 1, "every job is filtered out by its if: condition; nothing to run")
+	}
+	return nil
+}
+
+// entries reads a list of mappings (include/exclude/allow_failures).
+func (c *conv) entries(key string, v *yaml.Node) ([]*mapping, error) {
+	if isNull(v) {
+		return nil, nil
+	}
+	if v.Kind == yaml.MappingNode {
+		return []*mapping{asMap(v)}, nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, c.errorf(v, "%s: expected a list of mappings, found %s", key, describe(v))
+	}
+	var out []*mapping
+	for _, e := range v.Content {
+		if e.Kind != yaml.MappingNode {
+			if isNull(e) {
+				continue
+			}
+			return nil, c.errorf(e, "%s: each entry must be a mapping, found %s", key, describe(e))
+		}
+		out = append(out, asMap(e))
+	}
+	return out, nil
+}
+
+func scalarOf(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+		return ""
+	}
+	return n.Value
+}
+
+func (c *conv) readStages() error {
+	n := c.root.get("stages")
+	if n == nil || isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return c.errorf(n, "stages: expected a list, found %s", describe(n))
+	}
+	for _, e := range n.Content {
+		switch e.Kind {
+		case yaml.ScalarNode:
+			c.stages = append(c.stages, stageDef{name: e.Value})
+		case yaml.MappingNode:
+			m := asMap(e)
+			s := stageDef{name: scalarOf(m.get("name")), ifN: m.get("if")}
+			if s.ifN != nil {
+				x, err := cond.Parse(scalarOf(s.ifN))
+				if err != nil {
+					c.finding(s.ifN, convert.Manual, "travis/condition", "stage %q if: %v; Travis treats it as false", s.name, err)
+					continue // a condition that fails to parse is false: the stage is removed
+				}
+				s.expr = x
+			}
+			c.stages = append(c.stages, s)
+		default:
+			return c.errorf(e, "stages: each entry must be a name or a mapping, found %s", describe(e))
+		}
+	}
+	return nil
+}
+
+// entryIf evaluates an exclude/allow_failures if: against what is known of a job at conversion time.
+func (c *conv) entryIf(n *yaml.Node) func(matrix.Job) bool {
+	x, err := cond.Parse(scalarOf(n))
+	if err != nil {
+		c.finding(n, convert.Approximated, "travis/condition", "if: %v; Travis treats it as false", err)
+		return func(matrix.Job) bool { return false }
+	}
+	return func(mj matrix.Job) bool {
+		r := cond.Simplify(x, cond.Known{Attrs: map[string]string{"os": first(mj.Attrs["os"], "linux")}})
+		if v, ok := r.(cond.Const); ok {
+			return bool(v)
+		}
+		c.finding(n, convert.Approximated, "travis/condition", "if: %s depends on the build request; applied as true", scalarOf(n))
+		return true
+	}
+}
+
+func first(vs []string, def string) string {
+	if len(vs) > 0 {
+		return vs[0]
+	}
+	return def
+}
+
+// newJob resolves one expanded job; nil when its if: is statically false.
+func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
+	j := &job{mj: mj, root: c.root, pos: c.root.node, phases: map[string]phase{}, defaulted: map[string]bool{}}
+	if mj.Include >= 0 {
+		j.inc = includes[mj.Include]
+		j.pos = j.inc.node
+	}
+	j.langName = c.lang
+	if n := j.get("language"); n != nil && j.inc != nil && j.inc.has("language") {
+		l, ok := canonicalLanguage(scalarOf(n))
+		if !ok {
+			c.finding(n, convert.Approximated, "travis/language", "language %q is unknown; travis-build falls back to Ruby", scalarOf(n))
+		}
+		j.langName = l
+	}
+	j.lang = languages[j.langName]
+	j.os = firstNonEmpty(j.attr("os"), "linux")
+	j.arch = firstNonEmpty(j.attr("arch"), "amd64")
+	j.dist = firstNonEmpty(j.attr("dist"), defaultDist)
+	j.name = j.attr("name")
+	if j.lang.versionKey != "" {
+		j.version = j.attr(j.lang.versionKey)
+		if j.version == "" && j.langName == "ruby" {
+			j.version = j.attr("ruby")
+		}
+		if j.version == "" && j.langName == "node_js" {
+			j.version = j.attr("node")
+		}
+	}
+	j.compiler = j.attr("compiler")
+	// env: global first, then the job's own entry.
+	for _, e := range c.env.global {
+		j.env = append(j.env, e.vars...)
+	}
+	j.jobEnv = strings.Join(mj.Attrs["env"], " ")
+	for _, k := range mj.Attrs["env"] {
+		j.env = append(j.env, c.envs[k].vars...)
+	}
+	for _, k := range phaseKeys {
+		if j.inc != nil && j.inc.has(k) {
+			p, err := c.phase(k, j.inc.keyNode(k), j.inc.get(k))
+			if err != nil {
+				return nil, err
+			}
+			j.phases[k] = p
+		} else if c.root.has(k) {
+			p, err := c.phase(k, c.root.keyNode(k), c.root.get(k))
+			if err != nil {
+				return nil, err
+			}
+			j.phases[k] = p
+		}
+	}
+	if n := j.get("if"); n != nil {
+		j.ifNode = n
+		x, err := cond.Parse(scalarOf(n))
+		if err != nil {
+			c.finding(n, convert.Approximated, "travis/condition", "if: %v; Travis treats it as false and drops the job", err)
+			return nil, nil
+		}
+		j.ifExpr = cond.Simplify(x, c.known(j))
+		if v, ok := j.ifExpr.(cond.Const); ok {
+			if !v {
+				c.finding(n, convert.Converted, "travis/condition", "if: %s is false for this job; Travis drops it", scalarOf(n))
+				return nil, nil
+			}
+			j.ifExpr = nil
+		}
+	}
+	return j, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// known is what conditions may use about a job at conversion time.
+func (c *conv) known(j *job) cond.Known {
+	env := map[string]string{}
+	for _, v := range j.env {
+		if !v.secure {
+			env[v.name] = v.value
+		}
+	}
+	return cond.Known{Attrs: map[string]string{"os": j.os, "dist": j.dist, "language": j.langName,
+		"sudo": firstNonEmpty(j.attr("sudo"), "true"), "group": firstNonEmpty(j.attr("group"), "stable")}, Env: env}
+}

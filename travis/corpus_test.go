@@ -1,0 +1,97 @@
+package travis
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+)
+
+// corpusDir is ../shared/corpus/travis seen from the module root.
+const corpusDir = "../../shared/corpus/travis"
+
+func corpusFiles(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	if len(files) == 0 {
+		t.Skip("corpus not present at " + corpusDir)
+	}
+	return files
+}
+
+// TestCorpus converts every corpus file; every document must pass Tekton validation
+// and converting again must give the same bytes.
+func TestCorpus(t *testing.T) {
+	for _, f := range corpusFiles(t) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := convert.Source{Path: filepath.Join("repo", ".travis.yml"), Data: data, Kind: convert.KindTravis}
+			res, err := Converter{}.Convert(src, convert.Options{Placeholders: true})
+			if err != nil {
+				t.Fatalf("convert: %v", err)
+			}
+			if len(res.Files) < 2 {
+				t.Fatalf("want a Pipeline and PipelineRuns, got %d files", len(res.Files))
+			}
+			for _, out := range res.Files {
+				if err := validate.Documents(out.Path, out.Data); err != nil {
+					t.Errorf("%v", err)
+				}
+				for _, sec := range secureValues(t, data) {
+					if bytes.Contains(out.Data, []byte(sec)) {
+						t.Errorf("%s: copies an encrypted secure: value", out.Path)
+					}
+				}
+			}
+			again, err := Converter{}.Convert(src, convert.Options{Placeholders: true})
+			if err != nil || len(again.Files) != len(res.Files) {
+				t.Fatalf("second conversion differs: %v", err)
+			}
+			for i := range res.Files {
+				if !bytes.Equal(res.Files[i].Data, again.Files[i].Data) {
+					t.Errorf("%s: not deterministic", res.Files[i].Path)
+				}
+			}
+			if os.Getenv("TRAVIS_DUMP") != "" {
+				for _, out := range res.Files {
+					p := filepath.Join(os.Getenv("TRAVIS_DUMP"), strings.TrimSuffix(filepath.Base(f), ".travis.yml"), filepath.Base(out.Path))
+					os.MkdirAll(filepath.Dir(p), 0o755)
+					os.WriteFile(p, out.Data, 0o644)
+				}
+			}
+		})
+	}
+}
+
+// secureValues finds every secure: value in a source with a plain node walk.
+func secureValues(t *testing.T, data []byte) []string {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == "secure" && len(n.Content[i+1].Value) > 8 {
+					out = append(out, n.Content[i+1].Value[:8]+"")
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	return out
+}

@@ -1,0 +1,568 @@
+package travis
+
+import (
+	"encoding/json"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/travis/cond"
+	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
+)
+
+// taskParts are the pieces of a job task that services and addons contribute.
+type taskParts struct {
+	comments []string
+	setup    []string
+	sidecars []pipeline.Sidecar
+	stepEnv  []pipeline.Env
+}
+
+// rendered is one job (or matrix template) as tasks.
+type rendered struct {
+	main   *pipeline.Task
+	hooks  []*pipeline.Task // finally
+	deploy *pipeline.Task
+}
+
+const (
+	idPlaceholder = "@ID@"
+	jobStep       = "job"
+)
+
+var paramCell = cellVals{image: "$(params.image)", version: "$(params.version)", env: "$(params.env)", arch: "$(params.arch)", matrix: true}
+
+// pipeline assembles the model: stages in sequence, jobs of a stage in parallel.
+func (c *conv) pipeline() (*pipeline.Pipeline, error) {
+	p := &pipeline.Pipeline{Name: c.name, Comments: []string{"from " + c.file + ":1 (Travis CI)"}}
+	p.Params = runParams()
+	p.Checkout = c.checkout()
+	c.rootNotes(p)
+	names := pipeline.NewNamer(pipeline.CheckoutTask)
+	order := matrix.StageOrder(jobsOf(c.jobs), c.stageNames())
+	var prev []string
+	for _, st := range order {
+		var stJobs []*job
+		for _, j := range c.jobs {
+			if strings.EqualFold(j.mj.Stage, st) {
+				stJobs = append(stJobs, j)
+			}
+		}
+		whens, skip := c.stageWhen(st)
+		if skip {
+			continue
+		}
+		var cur []string
+		for _, g := range c.group(stJobs, st) {
+			base := st
+			if len(g) == 1 && g[0].name != "" {
+				base = g[0].name
+			}
+			name := names.Name(base)
+			r := c.renderGroup(g, st, name)
+			r.main.Name = name
+			r.main.RunAfter = prev
+			r.main.When = append(append([]pipeline.When{}, whens...), r.main.When...)
+			p.Tasks = append(p.Tasks, r.main)
+			if r.deploy != nil {
+				r.deploy.Name = names.Name(name + "-deploy")
+				r.deploy.RunAfter = []string{name}
+				p.Tasks = append(p.Tasks, r.deploy)
+			}
+			for _, h := range r.hooks {
+				h.Name = names.Name(name + "-" + h.Name)
+				for i := range h.When {
+					h.When[i].Input = strings.ReplaceAll(h.When[i].Input, idPlaceholder, name)
+				}
+				p.Finally = append(p.Finally, h)
+			}
+			cur = append(cur, name)
+		}
+		prev = cur
+	}
+	p.Runs = c.runs()
+	p.Comments = append(p.Comments, c.markers...)
+	if c.root.has("cache") {
+		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: "cache", Optional: true,
+			Description: "Travis cache: (" + c.file + ":" + itoa(c.root.keyNode("cache").Line) + "). Bind a PVC here and point the cached directories at it to keep them between runs."})
+	}
+	return p, nil
+}
+
+func jobsOf(js []*job) []matrix.Job {
+	out := make([]matrix.Job, len(js))
+	for i, j := range js {
+		out[i] = j.mj
+	}
+	return out
+}
+
+func (c *conv) stageNames() []string {
+	var out []string
+	for _, s := range c.stages {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// stageWhen translates a stage's if:; skip reports a stage that is statically false.
+func (c *conv) stageWhen(st string) ([]pipeline.When, bool) {
+	for _, s := range c.stages {
+		if !strings.EqualFold(s.name, st) || s.expr == nil {
+			continue
+		}
+		x := cond.Simplify(s.expr, cond.Known{Attrs: map[string]string{"language": c.lang}})
+		if v, ok := x.(cond.Const); ok {
+			return nil, !bool(v)
+		}
+		return c.whens(x, s.ifN, "stage "+s.name)
+	}
+	return nil, false
+}
+
+// whens converts a residual condition to Tekton when expressions, or records a marker.
+func (c *conv) whens(x cond.Expr, n *yaml.Node, what string) ([]pipeline.When, bool) {
+	ws, err := cond.Whens(x)
+	if err != nil {
+		msg := sprintf("%s if: %s cannot be a Tekton when expression (%v); the task runs unconditionally", what, scalarOf(n), err)
+		c.finding(n, convert.Manual, "travis/condition", "%s", msg)
+		c.markers = append(c.markers, c.marker("manual", msg, n.Line))
+		return nil, false
+	}
+	var out []pipeline.When
+	for _, w := range ws {
+		out = append(out, pipeline.When{Input: w.Input, Operator: w.Operator, Values: w.Values})
+	}
+	c.finding(n, convert.Converted, "travis/condition", "%s if: %s became a when expression", what, scalarOf(n))
+	return out, false
+}
+
+// group splits a stage's jobs into sets that one matrix task template can run.
+func (c *conv) group(jobs []*job, stage string) [][]*job {
+	var groups [][]*job
+	var keys []string
+	for _, j := range jobs {
+		mark := len(c.findings)
+		saved := len(c.markers)
+		r := c.render(j, paramCell, stage, idPlaceholder)
+		c.findings, c.markers = c.findings[:mark], c.markers[:saved]
+		k := fingerprint(r)
+		found := false
+		for i := range keys {
+			if keys[i] == k {
+				groups[i] = append(groups[i], j)
+				found = true
+				break
+			}
+		}
+		if !found {
+			keys = append(keys, k)
+			groups = append(groups, []*job{j})
+		}
+	}
+	return groups
+}
+
+func fingerprint(r rendered) string {
+	strip := func(t *pipeline.Task) *pipeline.Task {
+		if t == nil {
+			return nil
+		}
+		c := *t
+		c.Comments = nil
+		return &c
+	}
+	var hooks []*pipeline.Task
+	for _, h := range r.hooks {
+		hooks = append(hooks, strip(h))
+	}
+	b, _ := json.Marshal([]any{strip(r.main), hooks, strip(r.deploy)})
+	return string(b)
+}
+
+// cellOf is a job's concrete cell values.
+func (c *conv) cellOf(j *job) (cellVals, string) {
+	img, note := c.image(j)
+	return cellVals{image: img, version: j.version, env: j.jobEnv, arch: j.arch}, note
+}
+
+// renderGroup renders one job directly, or a group as a matrix task listing its cells.
+func (c *conv) renderGroup(g []*job, stage, name string) rendered {
+	if len(g) == 1 {
+		cell, note := c.cellOf(g[0])
+		if note != "" {
+			c.finding(g[0].pos, convert.Approximated, "travis/image", "%s", note)
+		}
+		return c.render(g[0], cell, stage, name)
+	}
+	r := c.render(g[0], paramCell, stage, name)
+	cells := make([]cellVals, len(g))
+	for i, j := range g {
+		var note string
+		cells[i], note = c.cellOf(j)
+		if note != "" {
+			c.finding(j.pos, convert.Approximated, "travis/image", "%s", note)
+		}
+	}
+	get := func(cv cellVals, p string) string {
+		switch p {
+		case "image":
+			return cv.image
+		case "version":
+			return cv.version
+		case "env":
+			return cv.env
+		}
+		return cv.arch
+	}
+	mx := &pipeline.Matrix{}
+	var params []pipeline.Binding
+	var taskParams []pipeline.Param
+	var varying []string
+	for _, p := range []string{"image", "version", "env", "arch"} {
+		taskParams = append(taskParams, pipeline.Param{Name: p})
+		same := true
+		for _, cv := range cells[1:] {
+			if get(cv, p) != get(cells[0], p) {
+				same = false
+			}
+		}
+		if same {
+			params = append(params, pipeline.Binding{Name: p, Value: get(cells[0], p)})
+		} else {
+			varying = append(varying, p)
+		}
+	}
+	cellNames := pipeline.NewNamer()
+	for i, cv := range cells {
+		in := pipeline.MatrixInclude{Name: cellNames.Name(c.cellName(g[i], cv, varying))}
+		for _, p := range varying {
+			in.Params = append(in.Params, pipeline.Binding{Name: p, Value: get(cv, p)})
+		}
+		mx.Include = append(mx.Include, in)
+	}
+	var lines []string
+	for _, j := range g {
+		lines = append(lines, itoa(j.pos.Line))
+	}
+	for _, t := range append([]*pipeline.Task{r.main, r.deploy}, r.hooks...) {
+		if t == nil {
+			continue
+		}
+		t.Matrix, t.Params, t.TaskParams = mx, params, taskParams
+	}
+	r.main.Comments = append([]string{sprintf("from %s: %d Travis jobs of stage %s as one matrix (lines %s)", c.file, len(g), stage, strings.Join(dedupeStrings(lines), ", "))}, r.main.Comments[1:]...)
+	return r
+}
+
+func dedupeStrings(s []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (c *conv) cellName(j *job, cv cellVals, varying []string) string {
+	if j.name != "" {
+		return j.name
+	}
+	var parts []string
+	for _, p := range varying {
+		switch p {
+		case "version":
+			parts = append(parts, j.lang.versionKey+"-"+cv.version)
+		case "env":
+			parts = append(parts, cv.env)
+		case "arch":
+			parts = append(parts, cv.arch)
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, cv.image)
+	}
+	return strings.Join(parts, "-")
+}
+
+// image picks the job image from its language and version.
+func (c *conv) image(j *job) (string, string) {
+	if j.lang.image == nil {
+		u, ok := ubuntuFor[j.dist]
+		if !ok {
+			u = ubuntuFor[defaultDist]
+		}
+		note := ""
+		if j.langName != "generic" {
+			note = sprintf("language %s has no official image; using ubuntu:%s", j.langName, u)
+		}
+		return "ubuntu:" + u, note
+	}
+	v := j.version
+	if v == "" {
+		v = j.lang.defVersion
+	}
+	if j.langName == "c" || j.langName == "cpp" {
+		v = j.compiler
+	}
+	return j.lang.image(v)
+}
+
+// render builds a job's tasks for the given cell values; id names the job for the errored marker.
+func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
+	var parts taskParts
+	parts.comments = []string{c.jobComment(j, stage)}
+	c.sidecars(j, &parts)
+	c.addons(j, &parts)
+	setup := append([]string{}, j.lang.setup...)
+	version := j.version
+	if version == "" {
+		version = j.lang.defVersion
+	}
+	if j.langName == "c" || j.langName == "cpp" {
+		version = firstNonEmpty(j.compiler, j.lang.defVersion)
+	}
+	setup = append(setup, setupFor(j.lang, version)...)
+	setup = append(parts.setup, setup...)
+
+	c.defaults(j)
+	text := j.commandsText() + strings.Join(setup, "\n")
+	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
+	env = append(env, c.userEnv(j, cell)...)
+	c.reportTravisVars(j, env, text)
+
+	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
+	if j.os != "linux" {
+		msg := sprintf("os: %s has no Linux container equivalent; port this job by hand", j.os)
+		c.finding(j.keyNode("os"), convert.Unsupported, "travis/os", "%s", msg)
+		t.Comments = append(t.Comments, c.marker("unsupported", msg, j.keyNode("os").Line))
+		if c.opts.Placeholders {
+			t.Steps = append(t.Steps, failLoud("unsupported-os", msg))
+		}
+	}
+	if j.arch != "amd64" && !cell.matrix {
+		c.finding(j.keyNode("arch"), convert.Approximated, "travis/arch", "arch: %s needs a node of that architecture (nodeSelector kubernetes.io/arch; see MODEL_REQUESTS.md)", j.arch)
+	}
+	if j.ifExpr != nil {
+		ws, _ := c.whens(j.ifExpr, j.ifNode, "job")
+		t.When = ws
+	}
+	var s scriptBuilder
+	c.prelude(&s, j, cell, text)
+	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > "$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.errored"; exit 2; }`,
+		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`)
+	if len(setup) > 0 {
+		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), line: j.pos.Line}, "setup")
+	}
+	for _, k := range []string{"before_install", "install", "before_script"} {
+		phaseBlock(&s, c.file, k, j.phases[k], "setup")
+	}
+	phaseBlock(&s, c.file, "script", j.phases["script"], "script")
+	phaseBlock(&s, c.file, "before_cache", j.phases["before_cache"], "hook")
+	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
+	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
+	if j.mj.AllowFailure {
+		step.OnError = "continue"
+		step.Comments = append(step.Comments, "allow_failures: a failure here does not fail the pipeline")
+	}
+	t.Steps = append(t.Steps, step)
+	r := rendered{main: t}
+	for _, h := range []struct{ key, when, op string }{
+		{"after_success", "Succeeded", "in"}, {"after_failure", "Failed", "in"}, {"after_script", "None", "notin"}} {
+		p := j.phases[h.key]
+		if len(p.cmds) == 0 {
+			continue
+		}
+		var hs scriptBuilder
+		c.prelude(&hs, j, cell, text)
+		hs.line(`if [ -e "$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.errored" ]; then echo "The job errored in a setup phase; Travis skips ` + h.key + `."; exit 0; fi`)
+		if h.key != "after_script" {
+			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
+		} else {
+			hs.line(`[ "$TRAVIS_JOB_STATUS" = Succeeded ] && TRAVIS_TEST_RESULT=0 || TRAVIS_TEST_RESULT=1`)
+		}
+		hs.line("export TRAVIS_TEST_RESULT")
+		phaseBlock(&hs, c.file, h.key, p, "hook")
+		henv := env
+		if h.key == "after_script" {
+			henv = append(append([]pipeline.Env{}, env...), pipeline.Env{Name: "TRAVIS_JOB_STATUS", Value: "$(tasks." + idPlaceholder + ".status)"})
+		}
+		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,
+			Comments: []string{sprintf("from %s:%d %s (Travis runs it in the job's shell; here it is a new shell with the same env)", c.file, p.line, h.key)},
+			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: h.op, Values: []string{h.when}}},
+			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
+		r.hooks = append(r.hooks, ht)
+	}
+	r.deploy = c.deployTask(j, cell, env, text)
+	return r
+}
+
+func fixID(env []pipeline.Env, id string) []pipeline.Env {
+	if id == idPlaceholder {
+		return env
+	}
+	out := make([]pipeline.Env, len(env))
+	for i, e := range env {
+		e.Value = strings.ReplaceAll(e.Value, idPlaceholder, id)
+		out[i] = e
+	}
+	return out
+}
+
+func toCmds(lines []string) []cmd {
+	var out []cmd
+	for _, l := range lines {
+		out = append(out, cmd{text: l})
+	}
+	return out
+}
+
+func failLoud(name, msg string) pipeline.Step {
+	return pipeline.Step{Name: name, Image: "busybox:1.36", Comments: []string{"fail-loud placeholder: remove once ported"},
+		Script: "echo " + shellQuote("tkn-migrate: "+msg) + " >&2\nexit 1\n"}
+}
+
+func (c *conv) jobComment(j *job, stage string) string {
+	s := sprintf("from %s:%d job", c.file, j.pos.Line)
+	if j.name != "" {
+		s += " " + j.name
+	}
+	s += " (stage " + stage
+	if j.version != "" && j.lang.versionKey != "" {
+		s += ", " + j.lang.versionKey + " " + j.version
+	}
+	if j.jobEnv != "" {
+		s += ", env " + j.jobEnv
+	}
+	return s + ")"
+}
+
+// defaults fills install/script from the language when the keys are absent.
+func (c *conv) defaults(j *job) {
+	for key, cmds := range map[string][]string{"install": j.lang.install, "script": j.lang.script} {
+		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
+			continue
+		}
+		j.phases[key] = phase{set: true, cmds: toCmds(cmds), line: j.pos.Line}
+		j.defaulted[key] = true
+	}
+}
+
+// userEnv: .travis.yml env as step env (plain values), secure entries as secretKeyRefs,
+// and in a matrix task the per-cell env line.
+func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
+	var out []pipeline.Env
+	global := c.globalVars()
+	add := func(vars []envVar) {
+		for _, v := range vars {
+			if v.secure || !plainEnv(v) {
+				continue
+			}
+			val, _ := unquote(v.value)
+			out = append(out, pipeline.Env{Name: v.name, Value: val})
+		}
+	}
+	add(global)
+	if !cell.matrix {
+		add(j.env[len(global):])
+	}
+	for i, v := range c.secureVars(j) {
+		name, key := c.secretFor(v, "secure-env-"+itoa(i+1),
+			"the decrypted NAME=value pair that the secure: entry holds")
+		out = append(out, pipeline.Env{Name: secureEnvName(i), SecretName: name, SecretKey: key,
+			Comment: sprintf("encrypted env from %s:%d (create the Secret by hand)", c.file, v.line)})
+	}
+	if cell.matrix {
+		out = append(out, pipeline.Env{Name: "TRAVIS_MATRIX_ENV", Value: cell.env})
+	}
+	return out
+}
+
+// secretFor names the Secret for an encrypted value and reports how to create it, once.
+func (c *conv) secretFor(v envVar, key, what string) (string, string) {
+	name := pipeline.Sanitize(c.name + "-" + key)
+	id := name + "/" + key
+	if !c.secrets[id] {
+		c.secrets[id] = true
+		c.findings = append(c.findings, convert.Finding{File: c.path, Line: v.line, Col: v.col, Class: convert.Manual,
+			Rule:    "travis/secret",
+			Message: sprintf("encrypted value: create Secret %s with key %s holding %s (Travis's encryption cannot be reversed here)", name, key, what),
+			Action:  sprintf("kubectl create secret generic %s --from-literal=%s='<value>'", name, key)})
+	}
+	return name, key
+}
+
+func (c *conv) reportTravisVars(j *job, env []pipeline.Env, text string) {
+	defined := map[string]bool{}
+	for _, e := range env {
+		defined[e.Name] = true
+	}
+	for _, v := range j.env {
+		defined[v.name] = true
+	}
+	for _, name := range unknownTravisVars(text, defined) {
+		c.finding(j.pos, convert.Approximated, "travis/env", "%s has no Tekton source; it is unset", name)
+	}
+}
+
+// checkout maps git: onto the git-clone task (Travis defaults: depth 50, submodules on).
+func (c *conv) checkout() *pipeline.Checkout {
+	co := &pipeline.Checkout{Depth: "50", Comments: []string{"from " + c.file + " git: (Travis clones with depth 50 and submodules)"}}
+	g := c.root.get("git")
+	if g == nil || g.Kind != yaml.MappingNode {
+		return co
+	}
+	gm := asMap(g)
+	for _, k := range gm.keys {
+		v := gm.vals[k.Value]
+		switch k.Value {
+		case "depth":
+			if scalarOf(v) == "false" {
+				co.Depth = "0"
+			} else {
+				co.Depth = scalarOf(v)
+			}
+		case "submodules":
+			b := scalarOf(v) != "false"
+			co.Submodules = &b
+		case "quiet":
+		default:
+			msg := sprintf("git.%s is not converted", k.Value)
+			c.finding(k, convert.Manual, "travis/git", "%s", msg)
+			c.markers = append(c.markers, c.marker("manual", msg, k.Line))
+		}
+	}
+	return co
+}
+
+// rootNotes records root keys that have no Tekton counterpart.
+func (c *conv) rootNotes(p *pipeline.Pipeline) {
+	for _, k := range c.root.keys {
+		switch k.Value {
+		case "notifications":
+			msg := "notifications are not converted; use Pipelines-as-Code status reporting or a finally task"
+			c.finding(k, convert.Manual, "travis/notifications", "%s", msg)
+			p.Comments = append(p.Comments, c.marker("manual", msg, k.Line))
+		case "import":
+			msg := "import: shared configs are not fetched; convert the imported file too"
+			c.finding(k, convert.Unsupported, "travis/import", "%s", msg)
+			p.Comments = append(p.Comments, c.marker("unsupported", msg, k.Line))
+		case "cache":
+			msg := "cache: Tekton has no cache; the optional workspace cache is declared for a PVC"
+			c.finding(k, convert.Approximated, "travis/cache", "%s", msg)
+			p.Comments = append(p.Comments, c.marker("approximated", msg, k.Line))
+		}
+	}
+	if c.fast != nil {
+		msg := "fast_finish: a Pipeline waits for every task, including allowed failures"
+		c.finding(c.fast, convert.Approximated, "travis/fast-finish", "%s", msg)
+		p.Comments = append(p.Comments, c.marker("approximated", msg, c.fast.Line))
+	}
+	p.Comments = append(p.Comments, c.markers...)
+	c.markers = nil
+}

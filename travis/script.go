@@ -1,0 +1,237 @@
+package travis
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+)
+
+// shims are bash versions of the travis-build helpers user commands call by name
+// (travis-semantics.md §4); only the ones a job uses are emitted.
+var shims = []struct{ name, def string }{
+	{"travis_retry", `travis_retry() { local r n; for n in 1 2 3; do "$@"; r=$?; [ $r -eq 0 ] && return 0; [ $n -lt 3 ] && { echo "The command \"$*\" failed. Retrying, $((n+1)) of 3." >&2; sleep 1; }; done; return $r; }`},
+	{"travis_wait", `travis_wait() { local m=20; case "$1" in ''|*[!0-9]*) ;; *) m=$1; shift ;; esac; timeout "${m}m" "$@"; }`},
+	{"travis_fold", `travis_fold() { :; }`},
+	{"travis_time_start", `travis_time_start() { :; }`},
+	{"travis_time_finish", `travis_time_finish() { :; }`},
+	{"travis_terminate", `travis_terminate() { exit "${1:-0}"; }`},
+	{"sudo", `command -v sudo >/dev/null || sudo() { while [ "${1#-}" != "$1" ]; do shift; done; "$@"; }`},
+}
+
+var wordRe = map[string]*regexp.Regexp{}
+
+func uses(text, word string) bool {
+	re, ok := wordRe[word]
+	if !ok {
+		re = regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(word) + `($|[^A-Za-z0-9_])`)
+		wordRe[word] = re
+	}
+	return re.MatchString(text)
+}
+
+// scriptBuilder accumulates a bash step script.
+type scriptBuilder struct{ b strings.Builder }
+
+func (s *scriptBuilder) line(l ...string) {
+	for _, x := range l {
+		s.b.WriteString(x)
+		s.b.WriteByte('\n')
+	}
+}
+
+func (s *scriptBuilder) String() string { return s.b.String() }
+
+// prelude recreates the Travis job shell: helpers, branch/tag split, env exports, setup.
+func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
+	s.line("#!/usr/bin/env bash")
+	for _, sh := range shims {
+		if uses(text, sh.name) {
+			s.line(sh.def)
+		}
+	}
+	s.line(`case "$TRAVIS_BRANCH" in refs/tags/*) TRAVIS_TAG=${TRAVIS_BRANCH#refs/tags/}; TRAVIS_BRANCH=$TRAVIS_TAG ;; refs/heads/*) TRAVIS_BRANCH=${TRAVIS_BRANCH#refs/heads/} ;; esac`,
+		`export TRAVIS_BRANCH TRAVIS_TAG`)
+	if uses(text, "TRAVIS_COMMIT_MESSAGE") {
+		s.line(`export TRAVIS_COMMIT_MESSAGE="$(git log --format=%B -n 1)"`)
+	}
+	for _, l := range c.envLines(j, cell) {
+		s.line(l)
+	}
+}
+
+// cellVals are the values that may differ between cells of one matrix task. In a
+// matrix task they are $(params.x) references, reaching scripts only through env.
+type cellVals struct {
+	image, version, env, arch string
+	matrix                    bool
+}
+
+// envLines exports what Tekton env cannot express: values needing shell expansion,
+// secure entries, and the per-cell env line of a matrix task.
+func (c *conv) envLines(j *job, cell cellVals) []string {
+	var out []string
+	emit := func(vars []envVar) {
+		for _, v := range vars {
+			if v.secure || plainEnv(v) {
+				continue
+			}
+			out = append(out, "export "+v.raw)
+		}
+	}
+	emit(c.globalVars())
+	for i := range c.secureVars(j) {
+		out = append(out, `eval "export $`+secureEnvName(i)+`"`)
+	}
+	if cell.matrix {
+		out = append(out, `[ -z "$TRAVIS_MATRIX_ENV" ] || eval "export $TRAVIS_MATRIX_ENV"`)
+	} else {
+		emit(j.env[len(c.globalVars()):])
+	}
+	return out
+}
+
+func (c *conv) globalVars() []envVar {
+	var out []envVar
+	for _, e := range c.env.global {
+		out = append(out, e.vars...)
+	}
+	return out
+}
+
+// secureVars lists the job's secure env entries (global and own) in order.
+func (c *conv) secureVars(j *job) []envVar {
+	var out []envVar
+	for _, v := range j.env {
+		if v.secure {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func secureEnvName(i int) string { return "TRAVIS_SECURE_ENV_" + itoa(i+1) }
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// plainEnv: a value Tekton env can carry as is (no shell expansion, quoting or escapes).
+func plainEnv(v envVar) bool {
+	if !envName.MatchString(v.name) || !strings.Contains(v.raw, "=") {
+		return false
+	}
+	_, ok := unquote(v.value)
+	return ok
+}
+
+// unquote strips one level of shell quoting when the result needs no shell.
+func unquote(s string) (string, bool) {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		in := s[1 : len(s)-1]
+		if s[0] == '\'' && !strings.Contains(in, "'") {
+			return in, true
+		}
+		if s[0] == '"' && !strings.ContainsAny(in, "\"$`\\") {
+			return in, true
+		}
+		return "", false
+	}
+	if strings.ContainsAny(s, " \t\n\"'$`\\;&|<>(){}*?[]~#") {
+		return "", false
+	}
+	return s, true
+}
+
+// phaseBlock writes a phase's commands with Travis's failure rule for that phase.
+func phaseBlock(s *scriptBuilder, file, key string, p phase, mode string) {
+	if len(p.cmds) == 0 {
+		return
+	}
+	s.line("# " + key + " (" + file + ":" + itoa(p.line) + ")")
+	for _, cm := range p.cmds {
+		s.line("{", strings.TrimRight(cm.text, "\n"))
+		switch mode {
+		case "setup": // a failing setup command ends the job as errored
+			s.line("} || travis_errored " + shellQuote(key) + " $?")
+		case "fail": // deploy: a failure fails the deployment
+			s.line("} || exit 2")
+		case "script": // every script command runs; failures are ORed into the result
+			s.line("}", "travis_result $?")
+		default: // hooks: failures are ignored
+			s.line("}")
+		}
+	}
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// travisEnv defines the TRAVIS_* variables a job's commands see, from params and git-clone results.
+func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pipeline.Env {
+	env := []pipeline.Env{
+		{Name: "CI", Value: "true"}, {Name: "TRAVIS", Value: "true"}, {Name: "CONTINUOUS_INTEGRATION", Value: "true"},
+		{Name: "TRAVIS_BUILD_DIR", Value: "$(workspaces.source.path)"},
+		{Name: "TRAVIS_BRANCH", Value: "$(params.branch)"},
+		{Name: "TRAVIS_TAG", Value: ""},
+		{Name: "TRAVIS_COMMIT", Value: "$(tasks." + pipeline.CheckoutTask + ".results.commit)"},
+		{Name: "TRAVIS_EVENT_TYPE", Value: "$(params.event-type)"},
+		{Name: "TRAVIS_PULL_REQUEST", Value: "$(params.pull-request)"},
+		{Name: "TRAVIS_REPO_SLUG", Value: "$(params.repo-slug)"},
+		{Name: "TRAVIS_OS_NAME", Value: j.os},
+		{Name: "TRAVIS_LANGUAGE", Value: j.langName},
+	}
+	if j.lang.versionVar != "" {
+		v := cell.version
+		if v == "" {
+			v = firstNonEmpty(j.lang.defVersion, "default")
+		}
+		env = append(env, pipeline.Env{Name: j.lang.versionVar, Value: v})
+	}
+	optional := []pipeline.Env{
+		{Name: "TRAVIS_PULL_REQUEST_BRANCH", Value: "$(params.pull-request-branch)"},
+		{Name: "TRAVIS_PULL_REQUEST_SHA", Value: "$(params.revision)"},
+		{Name: "TRAVIS_CPU_ARCH", Value: cell.arch},
+		{Name: "TRAVIS_DIST", Value: j.dist},
+		{Name: "TRAVIS_BUILD_STAGE_NAME", Value: stage},
+		{Name: "TRAVIS_ALLOW_FAILURE", Value: boolStr(j.mj.AllowFailure)},
+		{Name: "TRAVIS_JOB_NAME", Value: j.name},
+		{Name: "TRAVIS_BUILD_ID", Value: "$(context.pipelineRun.uid)"},
+		{Name: "TRAVIS_BUILD_NUMBER", Value: "$(context.pipelineRun.name)"},
+		{Name: "TRAVIS_JOB_ID", Value: "$(context.taskRun.uid)"},
+		{Name: "TRAVIS_JOB_NUMBER", Value: "$(context.taskRun.name)"},
+		{Name: "TRAVIS_SECURE_ENV_VARS", Value: boolStr(len(c.secureVars(j)) > 0)},
+		{Name: "TRAVIS_HOME", Value: "$(workspaces.source.path)/.."},
+		{Name: "TRAVIS_COMPILER", Value: j.compiler},
+	}
+	for _, o := range optional {
+		if uses(text, o.Name) {
+			env = append(env, o)
+		}
+	}
+	return env
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
+var travisVarRe = regexp.MustCompile(`TRAVIS_[A-Z_]+`)
+
+func unknownTravisVars(text string, defined map[string]bool) []string {
+	seen := map[string]bool{}
+	for _, m := range travisVarRe.FindAllString(text, -1) {
+		m = strings.TrimRight(m, "_")
+		if !defined[m] && !strings.HasPrefix(m, "TRAVIS_SECURE_ENV_") && m != "TRAVIS_TEST_RESULT" && m != "TRAVIS_MATRIX_ENV" && m != "TRAVIS_COMMIT_MESSAGE" {
+			seen[m] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
