@@ -52,6 +52,7 @@ type cmd struct {
 // phase is a phase key's value; set means the key is present (it then replaces the default).
 type phase struct {
 	set       bool
+	label     string // replaces "key (file:line)" in the script comment
 	cmds      []cmd
 	line, col int
 }

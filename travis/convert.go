@@ -374,6 +374,14 @@ func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
 	if mj.Include >= 0 {
 		j.inc = includes[mj.Include]
 		j.pos = j.inc.node
+	} else {
+		// a job expanded from the root is best located by its first matrix key
+		for _, k := range append(append([]string{}, matrix.Keys...), "language") {
+			if c.root.has(k) {
+				j.pos = c.root.keyNode(k)
+				break
+			}
+		}
 	}
 	j.langName = c.lang
 	if n := j.get("language"); n != nil && j.inc != nil && j.inc.has("language") {

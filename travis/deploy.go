@@ -26,7 +26,7 @@ type cred struct {
 
 var providers = map[string]provider{
 	"releases": {image: "python:3.12", creds: []cred{{[]string{"token", "api_key"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: releasesScript},
-	"npm": {image: "node:lts", creds: []cred{{[]string{"api_token", "api_key"}, "NPM_TOKEN", "an npm automation token"}}, script: npmScript},
+	"npm":      {image: "node:lts", creds: []cred{{[]string{"api_token", "api_key"}, "NPM_TOKEN", "an npm automation token"}}, script: npmScript},
 	"pypi": {image: "python:3.12", creds: []cred{{[]string{"username", "user"}, "PYPI_USERNAME", "the PyPI user name (__token__ for an API token)"},
 		{[]string{"password"}, "PYPI_PASSWORD", "the PyPI password or API token"}}, script: pypiScript},
 	"pages": {image: "buildpack-deps:bookworm-scm", creds: []cred{{[]string{"token", "github_token"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: pagesScript},
@@ -344,4 +344,3 @@ func herokuScript(m *mapping) string {
 	return fromEnv("HEROKU_API_KEY") + "\n" + line + "\n" +
 		`git push --force "https://heroku:${HEROKU_API_KEY}@git.heroku.com/$app.git" HEAD:refs/heads/main` + "\n"
 }
-

@@ -32,7 +32,8 @@ const (
 	jobStep       = "job"
 )
 
-var paramCell = cellVals{image: "$(params.image)", version: "$(params.version)", env: "$(params.env)", arch: "$(params.arch)", matrix: true}
+// paramCell is the template used to decide which jobs share a matrix task.
+var paramCell = cellVals{image: "$(params.image)", version: "$(params.version)", env: "$(params.env)", arch: "$(params.arch)", matrix: true, envParam: true}
 
 // pipeline assembles the model: stages in sequence, jobs of a stage in parallel.
 func (c *conv) pipeline() (*pipeline.Pipeline, error) {
@@ -197,13 +198,15 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 		}
 		return c.render(g[0], cell, stage, name)
 	}
-	r := c.render(g[0], paramCell, stage, name)
 	cells := make([]cellVals, len(g))
 	for i, j := range g {
 		var note string
 		cells[i], note = c.cellOf(j)
 		if note != "" {
 			c.finding(j.pos, convert.Approximated, "travis/image", "%s", note)
+		}
+		if j.arch != "amd64" {
+			c.finding(j.keyNode("arch"), convert.Approximated, "travis/arch", "arch: %s needs a node of that architecture (nodeSelector kubernetes.io/arch; see MODEL_REQUESTS.md)", j.arch)
 		}
 	}
 	get := func(cv cellVals, p string) string {
@@ -217,12 +220,13 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 		}
 		return cv.arch
 	}
+	// Only the values that differ between cells become matrix params.
+	tpl := cells[0]
+	tpl.matrix = true
 	mx := &pipeline.Matrix{}
-	var params []pipeline.Binding
 	var taskParams []pipeline.Param
 	var varying []string
 	for _, p := range []string{"image", "version", "env", "arch"} {
-		taskParams = append(taskParams, pipeline.Param{Name: p})
 		same := true
 		for _, cv := range cells[1:] {
 			if get(cv, p) != get(cells[0], p) {
@@ -230,11 +234,23 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 			}
 		}
 		if same {
-			params = append(params, pipeline.Binding{Name: p, Value: get(cells[0], p)})
-		} else {
-			varying = append(varying, p)
+			continue
+		}
+		varying = append(varying, p)
+		taskParams = append(taskParams, pipeline.Param{Name: p})
+		ref := "$(params." + p + ")"
+		switch p {
+		case "image":
+			tpl.image = ref
+		case "version":
+			tpl.version = ref
+		case "env":
+			tpl.env, tpl.envParam = ref, true
+		case "arch":
+			tpl.arch = ref
 		}
 	}
+	r := c.render(g[0], tpl, stage, name)
 	cellNames := pipeline.NewNamer()
 	for i, cv := range cells {
 		in := pipeline.MatrixInclude{Name: cellNames.Name(c.cellName(g[i], cv, varying))}
@@ -251,7 +267,7 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 		if t == nil {
 			continue
 		}
-		t.Matrix, t.Params, t.TaskParams = mx, params, taskParams
+		t.Matrix, t.TaskParams = mx, taskParams
 	}
 	r.main.Comments = append([]string{sprintf("from %s: %d Travis jobs of stage %s as one matrix (lines %s)", c.file, len(g), stage, strings.Join(dedupeStrings(lines), ", "))}, r.main.Comments[1:]...)
 	return r
@@ -354,10 +370,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	}
 	var s scriptBuilder
 	c.prelude(&s, j, cell, text)
-	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > "$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.errored"; exit 2; }`,
+	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > "$TRAVIS_BUILD_DIR/.git/tkn-migrate-`+id+`.errored"; exit 2; }`,
 		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`)
 	if len(setup) > 0 {
-		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), line: j.pos.Line}, "setup")
+		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
 	}
 	for _, k := range []string{"before_install", "install", "before_script"} {
 		phaseBlock(&s, c.file, k, j.phases[k], "setup")
@@ -448,7 +464,7 @@ func (c *conv) defaults(j *job) {
 		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
 			continue
 		}
-		j.phases[key] = phase{set: true, cmds: toCmds(cmds), line: j.pos.Line}
+		j.phases[key] = phase{set: true, cmds: toCmds(cmds), label: key + ": travis-build's default for language " + j.langName}
 		j.defaulted[key] = true
 	}
 }
@@ -468,7 +484,7 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 		}
 	}
 	add(global)
-	if !cell.matrix {
+	if !cell.envParam {
 		add(j.env[len(global):])
 	}
 	for i, v := range c.secureVars(j) {
@@ -477,7 +493,7 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 		out = append(out, pipeline.Env{Name: secureEnvName(i), SecretName: name, SecretKey: key,
 			Comment: sprintf("encrypted env from %s:%d (create the Secret by hand)", c.file, v.line)})
 	}
-	if cell.matrix {
+	if cell.envParam {
 		out = append(out, pipeline.Env{Name: "TRAVIS_MATRIX_ENV", Value: cell.env})
 	}
 	return out

@@ -127,7 +127,9 @@ func (c *conv) branches() (only, except []string, key *yaml.Node) {
 	return only, except, key
 }
 
-func isRegex(b string) bool { return len(b) >= 2 && strings.HasPrefix(b, "/") && strings.HasSuffix(b, "/") }
+func isRegex(b string) bool {
+	return len(b) >= 2 && strings.HasPrefix(b, "/") && strings.HasSuffix(b, "/")
+}
 
 func needsCEL(bs []string) bool {
 	for _, b := range bs {

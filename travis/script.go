@@ -65,7 +65,8 @@ func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 // matrix task they are $(params.x) references, reaching scripts only through env.
 type cellVals struct {
 	image, version, env, arch string
-	matrix                    bool
+	matrix                    bool // rendering a matrix task
+	envParam                  bool // the job env line comes from $(params.env)
 }
 
 // envLines exports what Tekton env cannot express: values needing shell expansion,
@@ -84,7 +85,7 @@ func (c *conv) envLines(j *job, cell cellVals) []string {
 	for i := range c.secureVars(j) {
 		out = append(out, `eval "export $`+secureEnvName(i)+`"`)
 	}
-	if cell.matrix {
+	if cell.envParam {
 		out = append(out, `[ -z "$TRAVIS_MATRIX_ENV" ] || eval "export $TRAVIS_MATRIX_ENV"`)
 	} else {
 		emit(j.env[len(c.globalVars()):])
@@ -147,7 +148,11 @@ func phaseBlock(s *scriptBuilder, file, key string, p phase, mode string) {
 	if len(p.cmds) == 0 {
 		return
 	}
-	s.line("# " + key + " (" + file + ":" + itoa(p.line) + ")")
+	if p.label != "" {
+		s.line("# " + p.label)
+	} else {
+		s.line("# " + key + " (" + file + ":" + itoa(p.line) + ")")
+	}
 	for _, cm := range p.cmds {
 		s.line("{", strings.TrimRight(cm.text, "\n"))
 		switch mode {

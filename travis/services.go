@@ -11,15 +11,15 @@ import (
 
 // service is a Travis service as a sidecar with an official image (travis-semantics.md §5).
 type service struct {
-	image    func(j *job) string
-	env      []pipeline.Env
-	args     []string
-	port     int
-	exec     []string
-	stepEnv  []pipeline.Env
-	priv     bool
-	note     string
-	sidecar  string
+	image   func(j *job) string
+	env     []pipeline.Env
+	args    []string
+	port    int
+	exec    []string
+	stepEnv []pipeline.Env
+	priv    bool
+	note    string
+	sidecar string
 }
 
 var pgByDist = map[string]string{"precise": "9.1", "trusty": "9.2", "xenial": "9.6", "bionic": "10", "focal": "13", "jammy": "14", "noble": "16"}
@@ -51,13 +51,13 @@ var services = map[string]service{
 		env:  []pipeline.Env{{Name: "MYSQL_ALLOW_EMPTY_PASSWORD", Value: "yes"}},
 		exec: []string{"mysqladmin", "ping", "-h", "127.0.0.1"}, stepEnv: []pipeline.Env{{Name: "MYSQL_HOST", Value: "127.0.0.1"}},
 		note: "Travis also has a user travis with an empty password"},
-	"redis":         {sidecar: "redis", image: fixed("redis:7.2"), port: 6379},
-	"mongodb":       {sidecar: "mongodb", image: byDist("mongo", mongoByDist, "mongodb", "7.0"), port: 27017},
-	"rabbitmq":      {sidecar: "rabbitmq", image: fixed("rabbitmq:3.13"), port: 5672},
-	"memcached":     {sidecar: "memcached", image: fixed("memcached:1.6"), port: 11211},
-	"cassandra":     {sidecar: "cassandra", image: fixed("cassandra:4.1"), port: 9042},
-	"couchdb":       {sidecar: "couchdb", image: fixed("couchdb:3.3"), port: 5984, env: []pipeline.Env{{Name: "COUCHDB_USER", Value: "admin"}, {Name: "COUCHDB_PASSWORD", Value: "travis"}}},
-	"neo4j":         {sidecar: "neo4j", image: fixed("neo4j:5"), port: 7474, env: []pipeline.Env{{Name: "NEO4J_AUTH", Value: "none"}}},
+	"redis":     {sidecar: "redis", image: fixed("redis:7.2"), port: 6379},
+	"mongodb":   {sidecar: "mongodb", image: byDist("mongo", mongoByDist, "mongodb", "7.0"), port: 27017},
+	"rabbitmq":  {sidecar: "rabbitmq", image: fixed("rabbitmq:3.13"), port: 5672},
+	"memcached": {sidecar: "memcached", image: fixed("memcached:1.6"), port: 11211},
+	"cassandra": {sidecar: "cassandra", image: fixed("cassandra:4.1"), port: 9042},
+	"couchdb":   {sidecar: "couchdb", image: fixed("couchdb:3.3"), port: 5984, env: []pipeline.Env{{Name: "COUCHDB_USER", Value: "admin"}, {Name: "COUCHDB_PASSWORD", Value: "travis"}}},
+	"neo4j":     {sidecar: "neo4j", image: fixed("neo4j:5"), port: 7474, env: []pipeline.Env{{Name: "NEO4J_AUTH", Value: "none"}}},
 	"elasticsearch": {sidecar: "elasticsearch", image: fixed("elasticsearch:7.17.25"), port: 9200,
 		env: []pipeline.Env{{Name: "discovery.type", Value: "single-node"}, {Name: "xpack.security.enabled", Value: "false"}, {Name: "ES_JAVA_OPTS", Value: "-Xms512m -Xmx512m"}}},
 	"docker": {sidecar: "docker", image: fixed("docker:27-dind"), port: 2375, priv: true,
