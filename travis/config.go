@@ -254,7 +254,7 @@ type envSpec struct {
 	node   *yaml.Node // the env.jobs node, for positions
 }
 
-func (d *decoder) rootEnv(v *yaml.Node) (envSpec, error) {
+func (d *decoder) rootEnv(key, v *yaml.Node) (envSpec, error) {
 	var s envSpec
 	if isNull(v) {
 		return s, nil
@@ -286,7 +286,7 @@ func (d *decoder) rootEnv(v *yaml.Node) (envSpec, error) {
 		}
 	}
 	j, err := d.envEntries("env", v)
-	s.jobs, s.node = j, v
+	s.jobs, s.node = j, key
 	return s, err
 }
 

@@ -84,7 +84,7 @@ func build(src convert.Source) (*conv, error) {
 			c.finding(n, convert.Approximated, "travis/language", "language %q is unknown; travis-build falls back to Ruby", n.Value)
 		}
 	}
-	if c.env, err = c.rootEnv(c.root.get("env")); err != nil {
+	if c.env, err = c.rootEnv(c.root.keyNode("env"), c.root.get("env")); err != nil {
 		return nil, err
 	}
 	if err := c.expand(); err != nil {
