@@ -53,6 +53,8 @@ type conv struct {
 	markers  []string // pipeline-level markers
 	secrets  map[string]bool
 	secretNo int
+	includes []*mapping    // jobs.include entries, in order
+	used     map[int]bool // lines of phase keys some job runs
 }
 
 type stageDef struct {
@@ -67,7 +69,7 @@ func build(src convert.Source) (*conv, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), secrets: map[string]bool{}}
+	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), secrets: map[string]bool{}, used: map[int]bool{}}
 	c.name = pipelineName(src.Path)
 	c.root = asMap(rootNode)
 	if err := c.checkKeys(c.root, "", true); err != nil {
@@ -267,6 +269,7 @@ func (c *conv) expand() error {
 	if err != nil {
 		return err
 	}
+	c.includes = includes
 	for _, mj := range expanded {
 		j, err := c.newJob(mj, includes)
 		if err != nil {

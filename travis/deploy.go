@@ -64,6 +64,8 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text string
 			s.line(guard...)
 			return &s
 		}
+		c.used[j.phases["before_deploy"].line] = true
+		c.used[j.phases["after_deploy"].line] = true
 		if p := j.phases["before_deploy"]; len(p.cmds) > 0 {
 			s := pre()
 			s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; exit 2; }`)

@@ -84,6 +84,7 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 		prev = cur
 	}
 	p.Runs = c.runs()
+	c.unusedNotes()
 	p.Comments = append(p.Comments, c.markers...)
 	if c.root.has("cache") {
 		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: "cache", Optional: true,
@@ -375,6 +376,9 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	if len(setup) > 0 {
 		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
 	}
+	for _, k := range []string{"before_install", "install", "before_script", "script", "before_cache", "after_success", "after_failure", "after_script"} {
+		c.used[j.phases[k].line] = true
+	}
 	for _, k := range []string{"before_install", "install", "before_script"} {
 		phaseBlock(&s, c.file, k, j.phases[k], "setup")
 	}
@@ -581,4 +585,37 @@ func (c *conv) rootNotes(p *pipeline.Pipeline) {
 	}
 	p.Comments = append(p.Comments, c.markers...)
 	c.markers = nil
+}
+
+// unusedNotes marks source that no job runs, as in Travis: include entries removed by
+// exclude or if:, and phases every job overrides (or deploy hooks without a deploy).
+func (c *conv) unusedNotes() {
+	kept := map[int]bool{}
+	for _, j := range c.jobs {
+		kept[j.mj.Include] = true
+	}
+	for i, m := range c.includes {
+		if !kept[i] {
+			msg := "this jobs.include entry is removed by jobs.exclude, a false if: or as a duplicate, as Travis removes it"
+			c.finding(m.node, convert.Converted, "travis/job-removed", "%s", msg)
+			c.markers = append(c.markers, c.marker("removed", msg, m.node.Line))
+		}
+	}
+	maps := append([]*mapping{c.root}, c.includes...)
+	for i, m := range maps {
+		if i > 0 && !kept[i-1] {
+			continue
+		}
+		for _, k := range m.keys {
+			if !isPhase(k.Value) || c.used[k.Line] || isNull(m.vals[k.Value]) {
+				continue
+			}
+			msg := k.Value + " is never run: every job overrides it"
+			if k.Value == "before_deploy" || k.Value == "after_deploy" {
+				msg = k.Value + " is never run: no job deploys"
+			}
+			c.finding(k, convert.Converted, "travis/unused", "%s", msg)
+			c.markers = append(c.markers, c.marker("unused", msg, k.Line))
+		}
+	}
 }

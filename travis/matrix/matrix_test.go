@@ -73,7 +73,7 @@ func TestExpand(t *testing.T) {
 			"go=2 @test"},
 		{"stages: inherit previous, listed order first", Input{Axes: []Axis{{Key: "go", Values: []string{"1"}}},
 			Include: []Entry{{Attrs: a("name", "lint"), Stage: "lint"}, {Attrs: a("name", "unit")}, {Attrs: a("name", "pub"), Stage: "Deploy"}, {Attrs: a("name", "x"), Stage: "test"}},
-			Stages: []string{"test", "lint", "deploy"}},
+			Stages:  []string{"test", "lint", "deploy"}},
 			"go=1 name=x @test\ngo=1 name=lint @lint\ngo=1 name=unit @lint\ngo=1 name=pub @Deploy"},
 		{"duplicates dropped", Input{Axes: []Axis{{Key: "go", Values: []string{"1", "1"}}}}, "go=1 @test"},
 		{"base keys reach every job and allow_failures match them", Input{Base: a("dist", "trusty"), Axes: []Axis{{Key: "go", Values: []string{"1", "2"}}},
