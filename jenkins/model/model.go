@@ -312,3 +312,51 @@ func (v *Value) Path() string {
 type Script struct {
 	Stmts []*Step
 }
+
+// Walk calls fn for every step in steps and, depth first, for every step nested in them:
+// closure bodies, else/catch/finally branches, call receivers and call or closure values in
+// arguments and assignments. fn returning false skips the step's children.
+func Walk(steps []*Step, fn func(*Step) bool) {
+	for _, s := range steps {
+		walkStep(s, fn)
+	}
+}
+
+func walkStep(s *Step, fn func(*Step) bool) {
+	if s == nil || !fn(s) {
+		return
+	}
+	if s.Receiver != nil {
+		walkValue(s.Receiver, fn)
+	}
+	for i := range s.Args {
+		walkValue(&s.Args[i].Value, fn)
+	}
+	if s.Kind == Assign && s.Value != nil {
+		walkValue(s.Value, fn) // Body holds the same call: not walked twice
+	} else {
+		Walk(s.Body, fn)
+	}
+	Walk(s.Else, fn)
+	for _, c := range s.Catches {
+		Walk(c.Body, fn)
+	}
+	Walk(s.Finally, fn)
+}
+
+func walkValue(v *Value, fn func(*Step) bool) {
+	switch v.Kind {
+	case CallVal:
+		walkStep(v.Call, fn)
+	case Closure:
+		Walk(v.Body, fn)
+	case List:
+		for i := range v.List {
+			walkValue(&v.List[i], fn)
+		}
+	case Map:
+		for i := range v.Map {
+			walkValue(&v.Map[i].Value, fn)
+		}
+	}
+}
