@@ -24,7 +24,7 @@ import (
 // that bindings to PipelineResources, Conditions, Tasks and Pipelines defined in
 // other files resolve. It is safe for concurrent use.
 type Converter struct {
-	mu  sync.RWMutex
+	mu  sync.Mutex
 	idx *index
 }
 
@@ -36,6 +36,7 @@ var (
 // New returns a Converter with an empty index.
 func New() *Converter { return &Converter{idx: newIndex()} }
 
+// index returns the index, creating it for a zero Converter; callers hold c.mu.
 func (c *Converter) index() *index {
 	if c.idx == nil {
 		c.idx = newIndex()
@@ -82,9 +83,9 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	if err != nil {
 		return res, err
 	}
-	c.mu.RLock()
+	c.mu.Lock()
 	idx := c.index()
-	c.mu.RUnlock()
+	c.mu.Unlock()
 	// A file converted alone still resolves against itself.
 	local := idx.withLocal(src.Path, docs)
 
