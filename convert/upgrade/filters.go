@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
@@ -120,11 +121,17 @@ func (f alphaInputsOutputs) move(spec *yaml.Node) {
 	if at < 0 {
 		at = keyIndex(spec, "outputs")
 	}
+	at0 := spec.Content[at]
 	del(spec, "inputs")
 	del(spec, "outputs")
 	var kv []*yaml.Node
+	key := func(k string) *yaml.Node { // new keys take the position of the key they replace
+		n := scalar(k)
+		n.Line, n.Column = at0.Line, at0.Column
+		return n
+	}
 	if len(items(params)) > 0 && keyIndex(spec, "params") < 0 {
-		kv = append(kv, scalar("params"), params)
+		kv = append(kv, key("params"), params)
 	}
 	if inRes != nil || outRes != nil {
 		res := mapping()
@@ -134,7 +141,7 @@ func (f alphaInputsOutputs) move(spec *yaml.Node) {
 		if outRes != nil {
 			res.Content = append(res.Content, scalar("outputs"), outRes)
 		}
-		kv = append(kv, scalar("resources"), res)
+		kv = append(kv, key("resources"), res)
 	}
 	spec.Content = append(spec.Content[:at], append(kv, spec.Content[at:]...)...)
 }
@@ -386,3 +393,36 @@ func (f apiVersion) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// kanikoNote points users of kaniko, archived upstream, at buildah.
+type kanikoNote struct{ s *docState }
+
+func (f kanikoNote) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
+	r := rn.YNode()
+	if f.s.version == f.s.to {
+		return rn, nil // advice comes with an upgrade, not on every later run
+	}
+	note := catalog.MustLookup("kaniko").Note
+	for _, ts := range taskSpecs(f.s.kind, r) {
+		for _, st := range items(get(ts, "steps")) {
+			if img := get(st, "image"); img != nil && strings.Contains(img.Value, "kaniko-project/executor") {
+				f.s.note(img, convert.Approximated, "kaniko-archived", "step %s: %s", str(st, "name"), note)
+			}
+		}
+	}
+	var refs []*yaml.Node
+	if f.s.kind == "TaskRun" {
+		refs = append(refs, path(r, "spec", "taskRef"))
+	}
+	for _, ps := range pipelineSpecs(f.s.kind, r) {
+		for _, pt := range pipelineTasks(ps) {
+			refs = append(refs, get(pt, "taskRef"))
+		}
+	}
+	for _, ref := range refs {
+		if n := get(ref, "name"); n != nil && n.Value == "kaniko" {
+			f.s.note(n, convert.Approximated, "kaniko-archived", "%s", note)
+		}
+	}
+	return rn, nil
+}

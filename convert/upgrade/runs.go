@@ -441,7 +441,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 					continue
 				}
 				pn := mapping("name", p+"-"+d.key, "value", "")
-				s.marker(pn.Content[3], "resource-param", "set %s-%s: resource %s has no %s", p, d.key, p, d.key)
+				s.markerAt(pn.Content[3], b, "resource-param", "set %s-%s: resource %s has no %s", p, d.key, p, d.key)
 				params = append(params, pn)
 				continue
 			}
@@ -456,7 +456,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 					cw.Content = append(cw.Content, scalar("secret"), mapping("secretName", sec))
 				} else {
 					cw.Content = append(cw.Content, scalar("emptyDir"), mapping())
-					s.marker(cw.Content[0], "storage-credentials", "bind the Secret with the GCS service account key as workspace %s-credentials", p)
+					s.markerAt(cw.Content[1], b, "storage-credentials", "bind the Secret with the GCS service account key as workspace %s-credentials", p)
 				}
 				ws = append(ws, cw)
 			}
@@ -553,7 +553,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 				w := vctWorkspace(rname)
 				ws = append(ws, w)
 				if !output {
-					s.marker(w.Content[0], "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
+					s.markerAt(w.Content[2], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
 				}
 			}
 		}

@@ -276,9 +276,14 @@ func (s *docState) note(n *yaml.Node, class convert.Class, rule, format string, 
 
 // marker records a manual Finding and puts the matching comment on n.
 func (s *docState) marker(n *yaml.Node, rule, format string, args ...any) {
+	s.markerAt(n, n, rule, format, args...)
+}
+
+// markerAt comments on n (often a node we generated) and points at the source node at.
+func (s *docState) markerAt(n, at *yaml.Node, rule, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	s.note(n, convert.Manual, rule, "%s", msg)
-	addComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(n)))
+	s.note(at, convert.Manual, rule, "%s", msg)
+	addComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(at)))
 }
 
 func baseName(p string) string {
@@ -371,6 +376,7 @@ func stripComments(s string) string {
 // filters lists the rules in the order they apply.
 func (s *docState) filters() []kyaml.Filter {
 	return []kyaml.Filter{
+		kanikoNote{s},
 		legacyFields{s},
 		alphaInputsOutputs{s},
 		variables{s},
