@@ -28,7 +28,6 @@ func TestBadInput(t *testing.T) {
 		{"matrix 10000", manyEnv(10000), "x/.travis.yml:2:1: the build matrix expands to 10000 jobs; Tekton runs at most 256 combinations (max-matrix-combinations-count)"},
 		{"product", "language: python\npython: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]\nenv: [A=1, A=2, A=3, A=4, A=5, A=6, A=7, A=8, A=9, A=10, A=11, A=12, A=13, A=14, A=15, A=16]\n",
 			"x/.travis.yml:2:1: the build matrix expands to 272 jobs; Tekton runs at most 256 combinations (max-matrix-combinations-count)"},
-		{"empty", "", "x/.travis.yml:1:1: empty file: a .travis.yml must be a mapping of keys"},
 		{"scalar document", "hello\n", "x/.travis.yml:1:1: a .travis.yml must be a mapping of keys, found a string"},
 		{"two documents", "language: go\n---\nlanguage: ruby\n", "x/.travis.yml:2:1: a .travis.yml holds one YAML document, found a second"},
 		{"unclosed quote", "language: go\nscript: 'make\n", "x/.travis.yml:2:1: invalid YAML: found unexpected end of stream"},

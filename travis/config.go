@@ -26,7 +26,7 @@ var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group"
 	"repos", "use_bioc", "elm_test", "elm_format", "codecov", "coveralls", "with_content_shell")
 
 // rootOnly keys are not merged into jobs (travis-yml Matrix#jobs step 4).
-var rootOnly = set("jobs", "matrix", "import", "stages", "notifications", "version", "allow_failure",
+var rootOnly = set("jobs", "matrix", "import", "stages", "notifications", "version", "allow_failure", "if", "branches", "branch",
 	"conditions", "merge_mode", "env")
 
 func set(keys ...string) map[string]bool {

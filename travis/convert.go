@@ -50,10 +50,8 @@ type conv struct {
 	jobs     []*job
 	stages   []stageDef
 	fast     *yaml.Node
-	markers  []string // pipeline-level markers
-	secrets  map[string]bool
-	secretNo int
-	includes []*mapping    // jobs.include entries, in order
+	markers  []string     // pipeline-level markers
+	includes []*mapping   // jobs.include entries, in order
 	used     map[int]bool // lines of phase keys some job runs
 }
 
@@ -69,7 +67,7 @@ func build(src convert.Source) (*conv, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), secrets: map[string]bool{}, used: map[int]bool{}}
+	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), used: map[int]bool{}}
 	c.name = pipelineName(src.Path)
 	c.root = asMap(rootNode)
 	if err := c.checkKeys(c.root, "", true); err != nil {
@@ -433,19 +431,19 @@ func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
 		}
 	}
 	if n := j.get("if"); n != nil {
-		j.ifNode = n
 		x, err := cond.Parse(scalarOf(n))
 		if err != nil {
 			c.finding(n, convert.Approximated, "travis/condition", "if: %v; Travis treats it as false and drops the job", err)
 			return nil, nil
 		}
-		j.ifExpr = cond.Simplify(x, c.known(j))
-		if v, ok := j.ifExpr.(cond.Const); ok {
+		x = cond.Simplify(x, c.known(j))
+		if v, ok := x.(cond.Const); ok {
 			if !v {
 				c.finding(n, convert.Converted, "travis/condition", "if: %s is false for this job; Travis drops it", scalarOf(n))
 				return nil, nil
 			}
-			j.ifExpr = nil
+		} else {
+			j.conds = append(j.conds, jobCond{x, n, "job"})
 		}
 	}
 	return j, nil

@@ -35,7 +35,7 @@ var providers = map[string]provider{
 }
 
 // deployTask runs each provider after the job passes, guarded by deploy.on as dpl guards it.
-func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text string) *pipeline.Task {
+func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id string) *pipeline.Task {
 	n := j.get("deploy")
 	if n == nil || isNull(n) {
 		return nil
@@ -62,6 +62,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text string
 			var s scriptBuilder
 			c.prelude(&s, j, cell, text)
 			s.line(guard...)
+			s.line(restoreState(id, "the deployment")...)
 			return &s
 		}
 		c.used[j.phases["before_deploy"].line] = true
@@ -86,8 +87,9 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text string
 		case ok:
 			var s scriptBuilder
 			s.line("#!/usr/bin/env bash", "set -e")
+			c.coreEnv(&s, j, cell, text)
 			s.line(guard...)
-			s.line(pv.script(dm))
+			s.line(strings.TrimRight(pv.script(dm), "\n"))
 			penv := append(append([]pipeline.Env{}, env...), c.deployCreds(dm, pname, pv)...)
 			t.Steps = append(t.Steps, pipeline.Step{Name: steps.Name("deploy-" + pname), Image: pv.image, Script: s.String(), Env: penv,
 				Comments: []string{sprintf("from %s:%d deploy provider %s (dpl)", c.file, d.Line, pname)}})

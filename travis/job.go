@@ -25,8 +25,7 @@ type job struct {
 	env       []envVar // env.global then the job's own entry
 	jobEnv    string   // canonical job env entry (matrix param)
 	phases    map[string]phase
-	ifExpr    cond.Expr
-	ifNode    *yaml.Node
+	conds     []jobCond       // stage and job if: left after static evaluation
 	defaulted map[string]bool // phases filled from the language default
 }
 
@@ -79,4 +78,11 @@ func (j *job) commandsText() string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// jobCond is a condition that depends on the build request.
+type jobCond struct {
+	expr cond.Expr
+	node *yaml.Node
+	what string
 }

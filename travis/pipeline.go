@@ -51,9 +51,14 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 				stJobs = append(stJobs, j)
 			}
 		}
-		whens, skip := c.stageWhen(st)
+		sc, skip := c.stageCond(st)
 		if skip {
 			continue
+		}
+		if sc != nil {
+			for _, j := range stJobs {
+				j.conds = append([]jobCond{*sc}, j.conds...)
+			}
 		}
 		var cur []string
 		for _, g := range c.group(stJobs, st) {
@@ -65,7 +70,6 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			r := c.renderGroup(g, st, name)
 			r.main.Name = name
 			r.main.RunAfter = prev
-			r.main.When = append(append([]pipeline.When{}, whens...), r.main.When...)
 			p.Tasks = append(p.Tasks, r.main)
 			if r.deploy != nil {
 				r.deploy.Name = names.Name(name + "-deploy")
@@ -109,36 +113,53 @@ func (c *conv) stageNames() []string {
 	return out
 }
 
-// stageWhen translates a stage's if:; skip reports a stage that is statically false.
-func (c *conv) stageWhen(st string) ([]pipeline.When, bool) {
+// stageCond simplifies a stage's if:; skip reports a stage that is statically false.
+func (c *conv) stageCond(st string) (*jobCond, bool) {
 	for _, s := range c.stages {
 		if !strings.EqualFold(s.name, st) || s.expr == nil {
 			continue
 		}
 		x := cond.Simplify(s.expr, cond.Known{Attrs: map[string]string{"language": c.lang}})
 		if v, ok := x.(cond.Const); ok {
+			if !v {
+				c.finding(s.ifN, convert.Converted, "travis/condition", "stage %s if: %s is always false; Travis removes the stage", s.name, scalarOf(s.ifN))
+			}
 			return nil, !bool(v)
 		}
-		return c.whens(x, s.ifN, "stage "+s.name)
+		return &jobCond{x, s.ifN, "stage " + s.name}, false
 	}
 	return nil, false
 }
 
-// whens converts a residual condition to Tekton when expressions, or records a marker.
-func (c *conv) whens(x cond.Expr, n *yaml.Node, what string) ([]pipeline.When, bool) {
-	ws, err := cond.Whens(x)
-	if err != nil {
-		msg := sprintf("%s if: %s cannot be a Tekton when expression (%v); the task runs unconditionally", what, scalarOf(n), err)
-		c.finding(n, convert.Manual, "travis/condition", "%s", msg)
-		c.markers = append(c.markers, c.marker("manual", msg, n.Line))
-		return nil, false
+// conditions turns request-dependent if: into Tekton when expressions where they fit,
+// else into a run-time bash guard; what neither can express gets a marker.
+func (c *conv) conditions(j *job, t *pipeline.Task) []string {
+	var guards []string
+	for _, jc := range j.conds {
+		src := scalarOf(jc.node)
+		if ws, err := cond.Whens(jc.expr); err == nil {
+			for _, w := range ws {
+				t.When = append(t.When, pipeline.When{Input: w.Input, Operator: w.Operator, Values: w.Values})
+			}
+			c.finding(jc.node, convert.Converted, "travis/condition", "%s if: %s became a when expression", jc.what, src)
+			continue
+		}
+		if b, err := cond.Bash(jc.expr); err == nil {
+			guards = append(guards, "if ! "+b+"; then echo "+shellQuote("Skipping: "+jc.what+" if: "+src+" is false (Travis would not run this job)")+"; : > \"$TRAVIS_BUILD_DIR/.git/tkn-migrate-@ID@.skipped\"; exit 0; fi")
+			msg := sprintf("%s if: %s is checked at run time by the job step (the task starts, then ends successfully when the condition is false)", jc.what, src)
+			c.finding(jc.node, convert.Approximated, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("approximated", msg, jc.node.Line))
+			continue
+		} else {
+			msg := sprintf("%s if: %s cannot be translated (%v); the task runs unconditionally", jc.what, src, err)
+			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("manual", msg, jc.node.Line))
+		}
 	}
-	var out []pipeline.When
-	for _, w := range ws {
-		out = append(out, pipeline.When{Input: w.Input, Operator: w.Operator, Values: w.Values})
+	if len(guards) > 0 {
+		guards = append([]string{cond.BashRegexHelper}, guards...)
 	}
-	c.finding(n, convert.Converted, "travis/condition", "%s if: %s became a when expression", what, scalarOf(n))
-	return out, false
+	return guards
 }
 
 // group splits a stage's jobs into sets that one matrix task template can run.
@@ -348,12 +369,13 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	setup = append(parts.setup, setup...)
 
 	c.defaults(j)
-	text := j.commandsText() + strings.Join(setup, "\n")
+	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
+	guards := c.conditions(j, t)
+	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
 	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
 	env = append(env, c.userEnv(j, cell)...)
 	c.reportTravisVars(j, env, text)
 
-	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
 	if j.os != "linux" {
 		msg := sprintf("os: %s has no Linux container equivalent; port this job by hand", j.os)
 		c.finding(j.keyNode("os"), convert.Unsupported, "travis/os", "%s", msg)
@@ -365,14 +387,17 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	if j.arch != "amd64" && !cell.matrix {
 		c.finding(j.keyNode("arch"), convert.Approximated, "travis/arch", "arch: %s needs a node of that architecture (nodeSelector kubernetes.io/arch; see MODEL_REQUESTS.md)", j.arch)
 	}
-	if j.ifExpr != nil {
-		ws, _ := c.whens(j.ifExpr, j.ifNode, "job")
-		t.When = ws
-	}
 	var s scriptBuilder
 	c.prelude(&s, j, cell, text)
-	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > "$TRAVIS_BUILD_DIR/.git/tkn-migrate-`+id+`.errored"; exit 2; }`,
-		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`)
+	for _, g := range guards {
+		s.line(strings.ReplaceAll(g, "@ID@", id))
+	}
+	state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id
+	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > `+state+`.errored"; exit 2; }`,
+		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`,
+		`# Travis runs after_* and deploy in this same shell: keep exports, functions and the directory for them.`,
+		`travis_save_state() { { export -p | grep -vE '^declare -x (PWD|OLDPWD|SHLVL|HOSTNAME|_)='; declare -f; echo "cd $(printf %q "$PWD")"; } > `+state+`.state"; }`,
+		`trap travis_save_state EXIT`)
 	if len(setup) > 0 {
 		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
 	}
@@ -400,7 +425,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		}
 		var hs scriptBuilder
 		c.prelude(&hs, j, cell, text)
-		hs.line(`if [ -e "$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.errored" ]; then echo "The job errored in a setup phase; Travis skips ` + h.key + `."; exit 0; fi`)
+		hs.line(restoreState(id, h.key)...)
 		if h.key != "after_script" {
 			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
 		} else {
@@ -418,7 +443,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
 		r.hooks = append(r.hooks, ht)
 	}
-	r.deploy = c.deployTask(j, cell, env, text)
+	r.deploy = c.deployTask(j, cell, env, text, id)
 	return r
 }
 
@@ -506,13 +531,16 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 // secretFor names the Secret for an encrypted value and reports how to create it, once.
 func (c *conv) secretFor(v envVar, key, what string) (string, string) {
 	name := pipeline.Sanitize(c.name + "-" + key)
-	id := name + "/" + key
-	if !c.secrets[id] {
-		c.secrets[id] = true
+	action := sprintf("kubectl create secret generic %s --from-literal=%s='<value>'", name, key)
+	seen := false
+	for _, f := range c.findings {
+		seen = seen || f.Action == action
+	}
+	if !seen {
 		c.findings = append(c.findings, convert.Finding{File: c.path, Line: v.line, Col: v.col, Class: convert.Manual,
 			Rule:    "travis/secret",
 			Message: sprintf("encrypted value: create Secret %s with key %s holding %s (Travis's encryption cannot be reversed here)", name, key, what),
-			Action:  sprintf("kubectl create secret generic %s --from-literal=%s='<value>'", name, key)})
+			Action:  action})
 	}
 	return name, key
 }
@@ -617,5 +645,15 @@ func (c *conv) unusedNotes() {
 			c.finding(k, convert.Converted, "travis/unused", "%s", msg)
 			c.markers = append(c.markers, c.marker("unused", msg, k.Line))
 		}
+	}
+}
+
+// restoreState skips a hook when the job errored or was skipped, and otherwise
+// re-enters the job's shell state (exports, functions, directory).
+func restoreState(id, what string) []string {
+	state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id
+	return []string{
+		`if [ -e ` + state + `.errored" ] || [ -e ` + state + `.skipped" ]; then echo "The job errored in a setup phase or did not run; Travis skips ` + what + `."; exit 0; fi`,
+		`if [ -f ` + state + `.state" ]; then . ` + state + `.state"; fi`,
 	}
 }

@@ -51,6 +51,11 @@ func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 			s.line(sh.def)
 		}
 	}
+	c.coreEnv(s, j, cell, text)
+}
+
+// coreEnv splits TRAVIS_BRANCH into branch and tag and exports the .travis.yml env.
+func (c *conv) coreEnv(s *scriptBuilder, j *job, cell cellVals, text string) {
 	s.line(`case "$TRAVIS_BRANCH" in refs/tags/*) TRAVIS_TAG=${TRAVIS_BRANCH#refs/tags/}; TRAVIS_BRANCH=$TRAVIS_TAG ;; refs/heads/*) TRAVIS_BRANCH=${TRAVIS_BRANCH#refs/heads/} ;; esac`,
 		`export TRAVIS_BRANCH TRAVIS_TAG`)
 	if uses(text, "TRAVIS_COMMIT_MESSAGE") {

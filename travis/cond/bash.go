@@ -1,0 +1,136 @@
+package cond
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// BashVars maps attributes to the job env vars that carry them at run time.
+var BashVars = map[string]string{"type": "TRAVIS_EVENT_TYPE", "branch": "TRAVIS_BRANCH", "tag": "TRAVIS_TAG",
+	"repo": "TRAVIS_REPO_SLUG", "head_branch": "TRAVIS_PULL_REQUEST_BRANCH", "commit_message": "TRAVIS_COMMIT_MESSAGE"}
+
+// BashRegexHelper must be defined in a script that uses Bash's output.
+const BashRegexHelper = `travis_re() { [[ $1 =~ $2 ]]; }`
+
+// Bash translates a simplified condition into a bash test over the job's TRAVIS_* env,
+// for conditions a Tekton when expression cannot hold (regexes, OR, tags).
+func Bash(e Expr) (string, error) {
+	switch x := e.(type) {
+	case Const:
+		if x {
+			return "true", nil
+		}
+		return "false", nil
+	case Or:
+		return bashBin(x.L, x.R, " || ")
+	case And:
+		return bashBin(x.L, x.R, " && ")
+	case Not:
+		s, err := Bash(x.X)
+		return "! { " + s + "; }", err
+	case Cmp:
+		return bashCmp(x)
+	}
+	return "", fmt.Errorf("cannot translate %s", e)
+}
+
+func bashBin(l, r Expr, op string) (string, error) {
+	a, err := Bash(l)
+	if err != nil {
+		return "", err
+	}
+	b, err := Bash(r)
+	if err != nil {
+		return "", err
+	}
+	return "{ " + a + op + b + "; }", nil
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func bashOperand(o Operand) (string, error) {
+	switch {
+	case o.Attr != "":
+		v, ok := BashVars[o.Attr]
+		if !ok {
+			return "", fmt.Errorf("%s is not known inside the job", o.Attr)
+		}
+		return `"$` + v + `"`, nil
+	case o.Func == "env":
+		name := o.Args[0].Lit
+		if !regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(name) {
+			return "", fmt.Errorf("env(%s): not a variable name", name)
+		}
+		return `"${` + name + `:-}"`, nil
+	case o.Func == "concat":
+		var b strings.Builder
+		for _, a := range o.Args {
+			s, err := bashOperand(a)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		}
+		return b.String(), nil
+	}
+	return quote(o.Lit), nil
+}
+
+// ereFromRuby rewrites the Ruby regex shorthands bash's ERE lacks.
+func ereFromRuby(re string) (string, error) {
+	r := strings.NewReplacer(`\d`, `[0-9]`, `\w`, `[[:alnum:]_]`, `\s`, `[[:space:]]`)
+	out := r.Replace(re)
+	if regexp.MustCompile(`\\[A-Za-z]`).MatchString(out) {
+		return "", fmt.Errorf("regex %q uses escapes bash does not have", re)
+	}
+	return out, nil
+}
+
+func bashCmp(c Cmp) (string, error) {
+	l, err := bashOperand(c.L)
+	if err != nil {
+		return "", err
+	}
+	switch c.Op {
+	case "":
+		return "{ [ -n " + l + " ] && [ " + l + " != false ]; }", nil
+	case "present":
+		return "[ -n " + l + " ]", nil
+	case "blank":
+		return "[ -z " + l + " ]", nil
+	case "=~", "!~":
+		re, err := ereFromRuby(c.Regex)
+		if err != nil {
+			return "", err
+		}
+		s := "travis_re " + l + " " + quote(re)
+		if c.Op == "!~" {
+			s = "! " + s
+		}
+		return s, nil
+	case "in", "notin":
+		var parts []string
+		for _, o := range c.R {
+			r, err := bashOperand(o)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, "[ "+l+" = "+r+" ]")
+		}
+		s := "{ " + strings.Join(parts, " || ") + "; }"
+		if c.Op == "notin" {
+			s = "! " + s
+		}
+		return s, nil
+	}
+	r, err := bashOperand(c.R[0])
+	if err != nil {
+		return "", err
+	}
+	op := "="
+	if c.Op == "!=" {
+		op = "!="
+	}
+	return "[ " + l + " " + op + " " + r + " ]", nil
+}
