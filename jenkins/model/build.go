@@ -235,6 +235,13 @@ func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 			inner.Raw, inner.Line, inner.Col, inner.Comments = st.Raw, st.Line, st.Col, st.Comments
 		}
 		return inner
+	case *groovy.Jump:
+		// return/throw stay opaque; the value is kept so calls inside it are still found
+		st.Kind = Opaque
+		if s.X != nil {
+			v := b.value(s.X, scripted)
+			st.Value = &v
+		}
 	default:
 		st.Kind = Opaque
 	}

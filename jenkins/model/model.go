@@ -184,7 +184,7 @@ type Step struct {
 	Catches   []Catch  // Try
 	Finally   []*Step  // Try
 	Target    string   // Assign: left-hand side source text (x, env.X, def x)
-	Value     *Value   // Assign: right-hand side
+	Value     *Value   // Assign: right-hand side; Opaque return/throw: the returned or thrown value
 	Raw       string   // original source text of the whole statement
 	Comments  []string // comments right before the statement
 }
@@ -332,10 +332,11 @@ func walkStep(s *Step, fn func(*Step) bool) {
 	for i := range s.Args {
 		walkValue(&s.Args[i].Value, fn)
 	}
-	if s.Kind == Assign && s.Value != nil {
-		walkValue(s.Value, fn) // Body holds the same call: not walked twice
-	} else {
-		Walk(s.Body, fn)
+	if s.Value != nil {
+		walkValue(s.Value, fn)
+	}
+	if s.Kind != Assign {
+		Walk(s.Body, fn) // an Assign's Body holds the call already walked in Value
 	}
 	Walk(s.Else, fn)
 	for _, c := range s.Catches {
