@@ -104,7 +104,7 @@ func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, er
 		tasks.Content = append(tasks.Content, t)
 	}
 	for _, t := range p.Tasks {
-		n, err := pipelineTask(t, p.Checkout != nil, false)
+		n, err := pipelineTask(p, t, p.Checkout != nil, false)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, er
 	if len(p.Finally) > 0 {
 		fin := seqNode()
 		for _, t := range p.Finally {
-			n, err := pipelineTask(t, false, true)
+			n, err := pipelineTask(p, t, false, true)
 			if err != nil {
 				return nil, err
 			}
@@ -228,7 +228,7 @@ func fixWorkspaceKey(task *yaml.Node) {
 	}
 }
 
-func pipelineTask(t *Task, afterCheckout, finally bool) (*yaml.Node, error) {
+func pipelineTask(p *Pipeline, t *Task, afterCheckout, finally bool) (*yaml.Node, error) {
 	if t.Ref == nil && len(t.Steps) == 0 {
 		return nil, fmt.Errorf("task %q has neither steps nor a catalog reference", t.Name)
 	}
@@ -267,7 +267,7 @@ func pipelineTask(t *Task, afterCheckout, finally bool) (*yaml.Node, error) {
 		set(m, "taskRef", refNode(*t.Ref))
 		return m, nil
 	}
-	set(m, "taskSpec", taskSpec(t, ws))
+	set(m, "taskSpec", taskSpec(p, t, ws))
 	return m, nil
 }
 
@@ -312,14 +312,15 @@ func matrixNode(mx *Matrix) *yaml.Node {
 	return m
 }
 
-func taskSpec(t *Task, ws []Binding) *yaml.Node {
+func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	spec := mapNode()
 	if len(t.TaskParams) > 0 {
 		set(spec, "params", paramSpecs(t.TaskParams))
 	}
 	wss := seqNode()
 	for _, w := range ws {
-		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name}))
+		// A task bound to an optional pipeline workspace must run without it too.
+		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value)}))
 	}
 	set(spec, "workspaces", wss)
 	if len(t.Results) > 0 {
@@ -490,6 +491,9 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run, opts convert.Options)
 			set(spec, "taskRunTemplate", tmpl)
 		}
 	}
+	if specs := taskRunSpecs(p, opts); specs != nil {
+		set(spec, "taskRunSpecs", specs)
+	}
 	ws := seqNode()
 	src := mapNode()
 	src.HeadComment = commentBlock([]string{StorageComment})
@@ -563,4 +567,41 @@ func podTemplate(p *Pipeline) *yaml.Node {
 		return nil
 	}
 	return pod
+}
+
+func optionalWorkspace(p *Pipeline, name string) bool {
+	for _, w := range p.Workspaces {
+		if w.Name == name {
+			return w.Optional
+		}
+	}
+	return false
+}
+
+// taskRunSpecs carries per-task pod settings (node selectors) into a Run.
+func taskRunSpecs(p *Pipeline, opts convert.Options) *yaml.Node {
+	podKey := "podTemplate"
+	if opts.To == "v1beta1" {
+		podKey = "taskPodTemplate" // renamed in v1
+	}
+	list := seqNode()
+	for _, t := range append(append([]*Task(nil), p.Tasks...), p.Finally...) {
+		if len(t.NodeSelector) == 0 {
+			continue
+		}
+		sel := mapNode()
+		for _, b := range t.NodeSelector {
+			set(sel, b.Name, str(b.Value))
+		}
+		pod := mapNode()
+		set(pod, "nodeSelector", sel)
+		m := mapNode()
+		set(m, "pipelineTaskName", str(t.Name))
+		set(m, podKey, pod)
+		list.Content = append(list.Content, m)
+	}
+	if len(list.Content) == 0 {
+		return nil
+	}
+	return list
 }

@@ -55,11 +55,12 @@ func fullModel() *Pipeline {
 				},
 			},
 			{
-				Name:     "deploy",
-				RunAfter: []string{"test"},
-				When:     []When{{Input: "$(params.revision)", Operator: "in", Values: []string{"main"}}},
-				Results:  []string{"version"},
-				Steps:    []Step{{Name: "deploy", Image: "alpine:3.20", Script: "echo deploy", Privileged: true}},
+				Name:         "deploy",
+				RunAfter:     []string{"test"},
+				When:         []When{{Input: "$(params.revision)", Operator: "in", Values: []string{"main"}}},
+				Results:      []string{"version"},
+				NodeSelector: []Binding{{Name: "kubernetes.io/arch", Value: "arm64"}},
+				Steps:        []Step{{Name: "deploy", Image: "alpine:3.20", Script: "echo deploy", Privileged: true}},
 			},
 		},
 		Finally: []*Task{{

@@ -90,6 +90,8 @@ type Task struct {
 	Ref        *catalog.Ref
 	// Image is the default image for steps that set none.
 	Image string
+	// NodeSelector pins the task's pods (e.g. kubernetes.io/arch: arm64); emitted as Run taskRunSpecs.
+	NodeSelector []Binding
 }
 
 // Step is one container in an inline Task.
