@@ -1,0 +1,7 @@
+echo "plain double"
+echo "hello ${name}!"
+echo "path $env.HOME/bin and $x.y() done"
+echo "nested ${ "inner ${deep}" } and ${map['k']}"
+echo "escaped \$HOME and \"quotes\""
+echo "closure ${ -> lazy } end"
+echo "lone $ dollar"
