@@ -23,6 +23,13 @@ type tektonObject interface {
 	Validate(context.Context) *apis.FieldError
 }
 
+// named is the part of metav1.Object the generateName handling needs.
+type named interface {
+	GetName() string
+	GetGenerateName() string
+	SetName(string)
+}
+
 // newObject returns an empty typed object for apiVersion/kind, or nil when the
 // document is not a Tekton kind we validate.
 func newObject(apiVersion, kind string) tektonObject {
@@ -118,6 +125,10 @@ func Node(path string, doc *yaml.Node) error {
 	}
 	if err := StrictDecode(raw, obj); err != nil {
 		return fail(err)
+	}
+	if o, ok := obj.(named); ok && o.GetName() == "" && o.GetGenerateName() != "" {
+		// The API server fills name from generateName before admission runs; do the same.
+		o.SetName(o.GetGenerateName() + "x7k2q")
 	}
 	ctx := context.Background()
 	obj.SetDefaults(ctx)

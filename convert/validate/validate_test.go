@@ -18,6 +18,20 @@ spec:
       image: alpine:3.20
       script: echo hi
 `, ""},
+		{"generateName stands in for name", `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  generateName: run-
+spec:
+  taskRef:
+    name: t
+`, ""},
+		{"no name at all", `apiVersion: tekton.dev/v1
+kind: TaskRun
+spec:
+  taskRef:
+    name: t
+`, `in.yaml:1:1: TaskRun "" fails Tekton validation: invalid resource name "": must be a valid DNS label: metadata.name`},
 		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
 		{"unknown field", `apiVersion: tekton.dev/v1
 kind: Task
