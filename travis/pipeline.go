@@ -2,6 +2,7 @@ package travis
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -188,6 +189,9 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 	return groups
 }
 
+// sourceComment matches the "# phase (.travis.yml:N)" lines, which differ between jobs sharing a template.
+var sourceComment = regexp.MustCompile(`(?m)^# .*$`)
+
 func fingerprint(r rendered) string {
 	strip := func(t *pipeline.Task) *pipeline.Task {
 		if t == nil {
@@ -195,6 +199,10 @@ func fingerprint(r rendered) string {
 		}
 		c := *t
 		c.Comments = nil
+		c.Steps = append([]pipeline.Step{}, t.Steps...)
+		for i := range c.Steps {
+			c.Steps[i].Script = sourceComment.ReplaceAllString(c.Steps[i].Script, "")
+		}
 		return &c
 	}
 	var hooks []*pipeline.Task

@@ -100,11 +100,20 @@ func bashCmp(c Cmp) (string, error) {
 	case "blank":
 		return "[ -z " + l + " ]", nil
 	case "=~", "!~":
-		re, err := ereFromRuby(c.Regex)
-		if err != nil {
-			return "", err
+		var s string
+		if len(c.R) > 0 {
+			r, err := bashOperand(c.R[0])
+			if err != nil {
+				return "", err
+			}
+			s = "travis_re " + l + " " + r
+		} else {
+			re, err := ereFromRuby(c.Regex)
+			if err != nil {
+				return "", err
+			}
+			s = "travis_re " + l + " " + quote(re)
 		}
-		s := "travis_re " + l + " " + quote(re)
 		if c.Op == "!~" {
 			s = "! " + s
 		}

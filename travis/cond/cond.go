@@ -63,6 +63,9 @@ func (c Cmp) String() string {
 		}
 		return c.L.String() + " " + op + " (" + strings.Join(s, ", ") + ")"
 	case "=~", "!~":
+		if len(c.R) > 0 {
+			return c.L.String() + " " + c.Op + " " + c.R[0].String()
+		}
 		return c.L.String() + " " + c.Op + " /" + c.Regex + "/"
 	}
 	return c.L.String() + " " + c.Op + " " + c.R[0].String()
@@ -235,6 +238,14 @@ func (p *parser) term() (Expr, error) {
 			p.i += len(op)
 			switch op {
 			case "=~", "~=", "!~":
+				if op == "~=" {
+					op = "=~"
+				}
+				p.ws()
+				if rest := strings.ToLower(p.s[p.i:]); strings.HasPrefix(rest, "env(") || strings.HasPrefix(rest, "concat(") {
+					r, err := p.operand() // a regex built at evaluation time
+					return Cmp{Op: op, L: l, R: []Operand{r}}, err
+				}
 				re, err := p.regex()
 				if op == "~=" {
 					op = "=~"

@@ -110,7 +110,18 @@ func evalCmp(c Cmp, k Known) (bool, bool) {
 	case "blank":
 		return l == nil || *l == "", true
 	case "=~", "!~":
-		re, err := regexp.Compile(c.Regex)
+		src := c.Regex
+		if len(c.R) > 0 {
+			v, ok := value(c.R[0], k)
+			if !ok {
+				return false, false
+			}
+			if v == nil {
+				return false, true
+			}
+			src = *v
+		}
+		re, err := regexp.Compile(src)
 		if err != nil {
 			return false, true // an invalid regex makes the condition false in Travis
 		}
@@ -232,6 +243,9 @@ func cmpCEL(c Cmp) (string, error) {
 		}
 		return s, nil
 	case "=~", "!~":
+		if len(c.R) > 0 {
+			return "", fmt.Errorf("a computed regex has no Pipelines-as-Code equivalent")
+		}
 		if _, err := regexp.Compile(c.Regex); err != nil {
 			return "", fmt.Errorf("regex %q: %v", c.Regex, err)
 		}
