@@ -1,0 +1,71 @@
+package lint
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// convertedOutputs gathers the converters' golden output in this repository:
+// each .tekton directory is one set, and each "=== path" section of the emitter's
+// goldens is a file of one set.
+func convertedOutputs(t *testing.T) map[string][]File {
+	sets := map[string][]File{}
+	filepath.Walk("..", func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return nil
+		}
+		if info.IsDir() && (info.Name() == ".git" || info.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if info.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		switch {
+		case filepath.Base(filepath.Dir(path)) == ".tekton" && strings.HasSuffix(path, ".yaml"):
+			dir := filepath.Dir(filepath.Dir(path))
+			sets[dir] = append(sets[dir], File{Path: path, Data: data})
+		case strings.HasSuffix(path, ".golden") && bytes.HasPrefix(data, []byte("=== ")) && strings.Contains(path, "convert/pipeline"):
+			for _, sec := range strings.Split("\n"+string(data), "\n=== ")[1:] {
+				name, body, _ := strings.Cut(sec, "\n")
+				sets[path] = append(sets[path], File{Path: path + ":" + name, Data: []byte(body)})
+			}
+		}
+		return nil
+	})
+	return sets
+}
+
+// TestConvertedOutput: what the converters emit must have no error-level finding.
+func TestConvertedOutput(t *testing.T) {
+	sets := convertedOutputs(t)
+	if len(sets) == 0 {
+		t.Skip("no converter goldens in this checkout")
+	}
+	var names []string
+	for n := range sets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	total := 0
+	for _, n := range names {
+		fs, errs := Run(sets[n])
+		for _, err := range errs {
+			t.Errorf("%v", err)
+		}
+		for _, f := range fs {
+			total++
+			if f.Severity == Error {
+				t.Errorf("%s:%d: %s %s: %s", f.File, f.Line, f.Rule, f.Name, f.Message)
+			}
+		}
+	}
+	t.Logf("%d output sets, %d findings, none error-level", len(sets), total)
+}

@@ -1,0 +1,271 @@
+// Package lint finds the pitfalls Tekton users hit in their YAML: storage that
+// needs provisioning or races, credentials creds-init ignores or rejects, script
+// injection, removed API leftovers, unpinned images and logs that vanish. It sees
+// every input at once because rules cross files (a Secret, the ServiceAccount
+// that lists it, and the run that uses the ServiceAccount).
+package lint
+
+import (
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/graph"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+)
+
+// Severity of a finding. Only errors make `tkn-migrate lint` exit 1.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Rule describes one check.
+type Rule struct {
+	ID       string   // TKN101
+	Name     string   // storage-class
+	Severity Severity // the usual severity; a finding may differ (see TKN401)
+	Summary  string
+}
+
+// Rules lists every check, in id order.
+var Rules = []Rule{
+	{"TKN101", "storage-class", Info, "volumeClaimTemplate workspaces need dynamic provisioning (a default StorageClass)"},
+	{"TKN102", "shared-pvc", Warning, "a persistentVolumeClaim workspace is shared by every concurrent run"},
+	{"TKN103", "affinity-two-pvc", Error, "a TaskRun mounts two PVC-backed workspaces under the default affinity assistant"},
+	{"TKN201", "duplicate-cred-url", Error, "two basic-auth Secrets on one ServiceAccount carry the same tekton.dev URL"},
+	{"TKN202", "cred-no-annotation", Warning, "a basic-auth or ssh-auth Secret has no tekton.dev/git-N or docker-N annotation"},
+	{"TKN203", "cred-unused", Warning, "an annotated credentials Secret is on no ServiceAccount a run uses"},
+	{"TKN301", "script-injection", Warning, "$(params.X) or $(tasks.T.results.R) pasted into a script"},
+	{"TKN401", "leftover", Error, "removed or deprecated Tekton APIs (v1alpha1, v1beta1, PipelineResource, Condition, ClusterTask, bundle)"},
+	{"TKN501", "emptydir-shared", Warning, "an emptyDir workspace is shared between PipelineTasks"},
+	{"TKN601", "workspace-race", Warning, "tasks share a workspace with no runAfter or result dependency"},
+	{"TKN701", "unpinned-image", Warning, "an image with :latest or no tag"},
+	{"TKN702", "unpinned-ref", Warning, "a hub, git or bundle reference without a version"},
+	{"TKN801", "log-retention", Info, "a PipelineRun with no log retention or archiving note"},
+}
+
+func rule(id string) Rule {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	panic("lint: unknown rule " + id)
+}
+
+// File is one input.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Finding is one problem at a position.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Name     string   `json:"name"`
+	Severity Severity `json:"severity"`
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Col      int      `json:"col,omitempty"`
+	Message  string   `json:"message"` // what is wrong and how to fix it
+	Action   string   `json:"action,omitempty"`
+}
+
+// Class maps severities onto report classes so lint findings travel through the
+// conversion report renderers: errors are unsupported, warnings manual, info approximated.
+func (f Finding) Class() convert.Class {
+	switch f.Severity {
+	case Error:
+		return convert.Unsupported
+	case Warning:
+		return convert.Manual
+	}
+	return convert.Approximated
+}
+
+// Convert turns f into a report finding; Rule carries the rule id and name.
+func (f Finding) Convert() convert.Finding {
+	return convert.Finding{File: f.File, Line: f.Line, Col: f.Col, Class: f.Class(),
+		Rule: f.Rule + "/" + f.Name, Message: f.Message, Action: f.Action}
+}
+
+// HasErrors reports an error-level finding.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Run lints all files together. A file that is not valid YAML yields a
+// *convert.PosError in errs and the rest of the files are still linted.
+func Run(files []File) (findings []Finding, errs []error) {
+	in := &input{
+		pipelines:   map[string]*graph.Pipeline{},
+		tasks:       map[string]*yaml.Node{},
+		sas:         map[string]*yamldoc.Doc{},
+		secretNames: map[string]bool{},
+		order:       map[string]int{},
+	}
+	for i, f := range files {
+		in.order[f.Path] = i
+		docs, err := yamldoc.Parse(f.Path, f.Data)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, d := range docs {
+			in.add(d)
+		}
+	}
+	in.index()
+	for _, check := range checks {
+		check(in)
+	}
+	sort.SliceStable(in.findings, func(i, j int) bool {
+		a, b := in.findings[i], in.findings[j]
+		if a.File != b.File {
+			return in.order[a.File] < in.order[b.File]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Rule < b.Rule
+	})
+	return in.findings, errs
+}
+
+var checks = []func(*input){
+	checkStorage, checkCredentials, checkScripts, checkLeftovers,
+	checkEmptyDir, checkRaces, checkPinning, checkRetention,
+}
+
+// input is every document of the run, indexed for cross-file rules.
+type input struct {
+	docs        []*yamldoc.Doc
+	runs        []*yamldoc.Doc // PipelineRuns and TaskRuns, embedded ones included
+	secrets     []*yamldoc.Doc
+	sas         map[string]*yamldoc.Doc
+	pipelines   map[string]*graph.Pipeline // Pipeline documents by name
+	graphs      []*graph.Pipeline          // every Pipeline, embedded specs included
+	tasks       map[string]*yaml.Node      // Task and ClusterTask specs by name
+	secretNames map[string]bool            // Secrets mounted or read directly (not through creds-init)
+	order       map[string]int
+	findings    []Finding
+}
+
+func (in *input) add(d *yamldoc.Doc) {
+	in.docs = append(in.docs, d)
+	// TriggerTemplates stamp out runs: lint what they would create.
+	if d.Kind == "TriggerTemplate" && strings.Contains(d.APIVersion, "tekton.dev/") {
+		for _, r := range yamldoc.Items(d.Root, "spec", "resourcetemplates") {
+			if r.Kind == yaml.MappingNode {
+				in.add(&yamldoc.Doc{Path: d.Path, Root: r, APIVersion: yamldoc.Str(r, "apiVersion"),
+					Kind: yamldoc.Str(r, "kind"), Name: yamldoc.Str(r, "metadata", "name")})
+			}
+		}
+	}
+}
+
+func (in *input) index() {
+	for _, d := range in.docs {
+		switch {
+		case d.APIVersion == "v1" && d.Kind == "Secret":
+			in.secrets = append(in.secrets, d)
+			continue
+		case d.APIVersion == "v1" && d.Kind == "ServiceAccount":
+			in.sas[d.Name] = d
+			continue
+		case !tekton(d):
+			continue
+		}
+		switch d.Kind {
+		case "PipelineRun", "TaskRun":
+			in.runs = append(in.runs, d)
+		case "Task", "ClusterTask":
+			in.tasks[d.Name] = yamldoc.Get(d.Root, "spec")
+		}
+		if p := graph.FromDoc(d); p != nil {
+			in.graphs = append(in.graphs, p)
+			if d.Kind == "Pipeline" {
+				in.pipelines[d.Name] = p
+			}
+		}
+		// Secrets mounted as workspaces or volumes, or read into env, bypass creds-init.
+		yamldoc.Walk(d.Root, func(n *yaml.Node) {
+			if n.Kind != yaml.MappingNode {
+				return
+			}
+			if s := yamldoc.Str(n, "secretName"); s != "" {
+				in.secretNames[s] = true
+			}
+			if s := yamldoc.Str(n, "secretKeyRef", "name"); s != "" {
+				in.secretNames[s] = true
+			}
+			if s := yamldoc.Str(n, "secretRef", "name"); s != "" {
+				in.secretNames[s] = true
+			}
+		})
+	}
+}
+
+func tekton(d *yamldoc.Doc) bool { return strings.HasPrefix(d.APIVersion, "tekton.dev/") }
+
+// report records a finding of rule id at node n (nil: the document's first line).
+func (in *input) report(id string, sev Severity, path string, n *yaml.Node, msg string) *Finding {
+	r := rule(id)
+	if sev == "" {
+		sev = r.Severity
+	}
+	f := Finding{Rule: r.ID, Name: r.Name, Severity: sev, File: path, Message: msg}
+	if n != nil {
+		f.Line, f.Col = n.Line, n.Column
+	}
+	in.findings = append(in.findings, f)
+	return &in.findings[len(in.findings)-1]
+}
+
+// runPipeline is the Pipeline a PipelineRun runs, if it is embedded or in the input.
+func (in *input) runPipeline(run *yamldoc.Doc) *graph.Pipeline {
+	if run.Kind != "PipelineRun" {
+		return nil
+	}
+	if p := graph.FromDoc(run); p != nil {
+		return p
+	}
+	return in.pipelines[yamldoc.Str(run.Root, "spec", "pipelineRef", "name")]
+}
+
+// bindings are a run's workspace bindings by name.
+func bindings(run *yamldoc.Doc) []*yaml.Node {
+	var out []*yaml.Node
+	for _, w := range yamldoc.Items(run.Root, "spec", "workspaces") {
+		if w.Kind == yaml.MappingNode {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// pvcBacked reports a binding that is a PersistentVolumeClaim (existing or templated).
+func pvcBacked(b *yaml.Node) bool {
+	return yamldoc.Get(b, "persistentVolumeClaim") != nil || yamldoc.Get(b, "volumeClaimTemplate") != nil
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "\"" + n + "\""
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,227 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/graph"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+)
+
+// checkStorage: TKN101 (volumeClaimTemplate needs a default StorageClass), TKN102
+// (a fixed PVC is shared by concurrent runs), TKN103 (two PVC workspaces on one
+// TaskRun under coschedule: workspaces).
+func checkStorage(in *input) {
+	claims := map[string][]string{} // claimName -> runs binding it
+	for _, run := range in.runs {
+		for _, b := range bindings(run) {
+			if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
+				claims[c] = append(claims[c], runName(run))
+			}
+		}
+	}
+	for _, run := range in.runs {
+		for _, b := range bindings(run) {
+			ws := yamldoc.Str(b, "name")
+			if vct := yamldoc.Get(b, "volumeClaimTemplate"); vct != nil && yamldoc.Str(vct, "spec", "storageClassName") == "" {
+				in.report("TKN101", "", run.Path, yamldoc.Key(b, "volumeClaimTemplate"), fmt.Sprintf(
+					"workspace %q gets a new PersistentVolumeClaim per run: the cluster needs dynamic provisioning with a default StorageClass; "+
+						"set volumeClaimTemplate.spec.storageClassName if it has none", ws))
+			}
+			if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
+				msg := fmt.Sprintf("workspace %q binds the existing PersistentVolumeClaim %q: concurrent runs share it and overwrite each other's files, "+
+					"and data leaks from one run to the next; bind a volumeClaimTemplate for a volume per run", ws, c)
+				if others := uniq(claims[c]); len(others) > 1 {
+					msg += fmt.Sprintf(" (runs binding it here: %s)", quoteList(others))
+				}
+				in.report("TKN102", "", run.Path, yamldoc.Key(b, "persistentVolumeClaim"), msg)
+			}
+		}
+		checkAffinity(in, run)
+	}
+}
+
+// checkAffinity flags PipelineTasks that would mount two PVC-backed workspaces of one PipelineRun.
+func checkAffinity(in *input, run *yamldoc.Doc) {
+	p := in.runPipeline(run)
+	if p == nil {
+		return
+	}
+	pvc := map[string]bool{}
+	for _, b := range bindings(run) {
+		if pvcBacked(b) {
+			pvc[yamldoc.Str(b, "name")] = true
+		}
+	}
+	if len(pvc) < 2 {
+		return
+	}
+	for _, t := range p.All() {
+		var used []string
+		for _, w := range t.Workspaces {
+			if pvc[w.Workspace] {
+				used = append(used, w.Workspace)
+			}
+		}
+		used = uniq(used)
+		if len(used) < 2 {
+			continue
+		}
+		in.report("TKN103", "", run.Path, yamldoc.Key(run.Root, "spec"), fmt.Sprintf(
+			"task %q of pipeline %q mounts the PVC-backed workspaces %s: under the default affinity assistant (coschedule: workspaces) "+
+				"a TaskRun may mount only one PVC, so the run fails; put both on one volume with subPath, or bind one of them differently (line %d of %s)",
+			t.Name, p.Name, quoteList(used), t.Line, p.File))
+	}
+}
+
+func runName(run *yamldoc.Doc) string {
+	if run.Name != "" {
+		return run.Name
+	}
+	return yamldoc.Str(run.Root, "metadata", "generateName")
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkEmptyDir: TKN501, an emptyDir bound to a workspace that two PipelineTasks use.
+func checkEmptyDir(in *input) {
+	for _, run := range in.runs {
+		p := in.runPipeline(run)
+		if p == nil {
+			continue
+		}
+		for _, b := range bindings(run) {
+			if yamldoc.Get(b, "emptyDir") == nil {
+				continue
+			}
+			ws := yamldoc.Str(b, "name")
+			users := usersOf(p, ws)
+			if len(users) < 2 {
+				continue
+			}
+			in.report("TKN501", "", run.Path, yamldoc.Key(b, "emptyDir"), fmt.Sprintf(
+				"workspace %q is an emptyDir but tasks %s of pipeline %q use it: each TaskRun is its own pod with its own empty volume, "+
+					"so files never cross from one task to the next; bind a volumeClaimTemplate", ws, quoteList(users), p.Name))
+		}
+	}
+}
+
+func usersOf(p *graph.Pipeline, ws string) []string {
+	var users []string
+	for _, t := range p.All() {
+		for _, w := range t.Workspaces {
+			if w.Workspace == ws {
+				users = append(users, t.Name)
+				break
+			}
+		}
+	}
+	return users
+}
+
+// checkRaces: TKN601. A task that first fills a workspace (no earlier task uses
+// it) and another task using the same workspace with no ordering between them:
+// the second may read before the first has written.
+func checkRaces(in *input) {
+	readOnlyWs := map[string]bool{} // Pipeline workspaces some run binds to a read-only volume
+	for _, run := range in.runs {
+		for _, b := range bindings(run) {
+			if yamldoc.Get(b, "secret") != nil || yamldoc.Get(b, "configMap") != nil || yamldoc.Get(b, "projected") != nil {
+				readOnlyWs[yamldoc.Str(b, "name")] = true
+			}
+		}
+	}
+	for _, p := range in.graphs {
+		byWs := map[string][]use{}
+		var names []string
+		for _, t := range p.All() {
+			for _, w := range t.Workspaces {
+				if readOnlyWs[w.Workspace] {
+					continue
+				}
+				if byWs[w.Workspace] == nil {
+					names = append(names, w.Workspace)
+				}
+				byWs[w.Workspace] = append(byWs[w.Workspace], use{t, w})
+			}
+		}
+		reported := map[[2]string]bool{}
+		for _, ws := range names {
+			uses := byWs[ws]
+			for _, a := range uses {
+				if in.readOnly(a.t, a.w) || !first(p, a, uses) {
+					continue
+				}
+				for _, b := range uses {
+					if b.t == a.t || !overlap(a.w.SubPath, b.w.SubPath) || p.Ordered(a.t.Name, b.t.Name) {
+						continue
+					}
+					pair := [2]string{a.t.Name, b.t.Name}
+					if pair[0] > pair[1] {
+						pair[0], pair[1] = pair[1], pair[0]
+					}
+					if reported[pair] {
+						continue
+					}
+					reported[pair] = true
+					in.report("TKN601", "", p.File, lineNode(b.w.Line), fmt.Sprintf(
+						"tasks %q and %q of pipeline %q share workspace %q with no runAfter or result between them: %q may read it while %q is still writing; "+
+							"add runAfter: [%s] to %q", a.t.Name, b.t.Name, p.Name, ws, b.t.Name, a.t.Name, a.t.Name, b.t.Name))
+				}
+			}
+		}
+	}
+}
+
+// first reports that no task using an overlapping part of the workspace runs before a.
+func first(p *graph.Pipeline, a use, uses []use) bool {
+	anc := p.Ancestors(a.t.Name)
+	for _, u := range uses {
+		if anc[u.t.Name] && overlap(a.w.SubPath, u.w.SubPath) {
+			return false
+		}
+	}
+	return true
+}
+
+// use is one task's binding of a workspace.
+type use struct {
+	t *graph.Task
+	w graph.WorkspaceUse
+}
+
+// overlap reports that two subPaths of one workspace share files: equal, or one inside the other.
+func overlap(a, b string) bool {
+	a, b = strings.Trim(a, "/"), strings.Trim(b, "/")
+	return a == "" || b == "" || a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
+}
+
+// readOnly reports that the task declares the workspace readOnly (embedded or in the input).
+func (in *input) readOnly(t *graph.Task, w graph.WorkspaceUse) bool {
+	spec := yamldoc.Get(t.Node, "taskSpec")
+	if spec == nil {
+		spec = in.tasks[yamldoc.Str(t.Node, "taskRef", "name")]
+	}
+	for _, d := range yamldoc.Items(spec, "workspaces") {
+		if yamldoc.Str(d, "name") == w.Name {
+			return yamldoc.Str(d, "readOnly") == "true"
+		}
+	}
+	return false
+}
+
+func lineNode(line int) *yaml.Node { return &yaml.Node{Line: line, Column: 0} }
