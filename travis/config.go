@@ -17,7 +17,7 @@ var phaseKeys = []string{"before_install", "install", "before_script", "script",
 // jobKeys are accepted at the root and in jobs.include entries.
 var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group", "vm", "stack", "env",
 	"compiler", "services", "addons", "cache", "deploy", "git", "branches", "branch", "if", "name", "stage",
-	"allow_failure", "apt_packages", "source_key", "filter_secrets", "trace",
+	"allow_failure", "apt_packages", "workspaces", "source_key", "filter_secrets", "trace",
 	// language options that need no conversion of their own (they feed defaults or versions)
 	"bundler_args", "gemfiles", "ruby", "rbenv", "node", "npm_args", "go_import_path", "gobuild_args",
 	"virtualenv", "composer_args", "sbt_args", "android", "lein", "cabal", "neko", "hxml", "xcode_project",

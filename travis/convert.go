@@ -393,7 +393,11 @@ func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
 		j.langName = l
 	}
 	j.lang = languages[j.langName]
-	j.os = firstNonEmpty(j.attr("os"), "linux")
+	defOS := "linux"
+	if j.langName == "objective-c" {
+		defOS = "osx" // objective-c and swift jobs run on macOS
+	}
+	j.os = firstNonEmpty(j.attr("os"), defOS)
 	j.arch = firstNonEmpty(j.attr("arch"), "amd64")
 	j.dist = firstNonEmpty(j.attr("dist"), defaultDist)
 	j.name = j.attr("name")

@@ -365,6 +365,12 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	parts.comments = []string{c.jobComment(j, stage)}
 	c.sidecars(j, &parts)
 	c.addons(j, &parts)
+	if n := j.get("workspaces"); n != nil {
+		k := j.keyNode("workspaces")
+		msg := "workspaces: every task shares the source workspace, so files reach later stages without create/use"
+		c.finding(k, convert.Approximated, "travis/workspaces", "%s", msg)
+		parts.comments = append(parts.comments, c.marker("approximated", msg, k.Line))
+	}
 	setup := append([]string{}, j.lang.setup...)
 	version := j.version
 	if version == "" {
@@ -446,7 +452,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 			henv = append(append([]pipeline.Env{}, env...), pipeline.Env{Name: "TRAVIS_JOB_STATUS", Value: "$(tasks." + idPlaceholder + ".status)"})
 		}
 		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,
-			Comments: []string{sprintf("from %s:%d %s (Travis runs it in the job's shell; here it is a new shell with the same env)", c.file, p.line, h.key)},
+			Comments: []string{sprintf("from %s:%d %s (a new pod: the job's exports, functions and directory are restored first)", c.file, p.line, h.key)},
 			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: h.op, Values: []string{h.when}}},
 			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
 		r.hooks = append(r.hooks, ht)
