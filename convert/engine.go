@@ -314,6 +314,7 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 	}
 	if len(verrs) > 0 {
 		o.Err = errors.Join(verrs...)
+		o.Result = Result{} // nothing of this file is written, so none of its findings apply
 		return o
 	}
 	o.Changes, o.Err = changes(o.Source, res.Files)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -83,7 +84,7 @@ func Documents(path string, data []byte) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %v", path, err)
+			return yamlError(path, err)
 		}
 		if err := Node(path, &doc); err != nil {
 			errs = append(errs, err)
@@ -162,4 +163,14 @@ func scalar(m *yaml.Node, key string) string {
 		return n.Value
 	}
 	return ""
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError positions a syntax error in emitted YAML; yaml.v3 gives a line but no column.
+func yamlError(path string, err error) error {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s:%s:1: emitted YAML does not parse: %s", path, m[1], m[2])
+	}
+	return fmt.Errorf("%s: emitted YAML does not parse: %v", path, err)
 }
