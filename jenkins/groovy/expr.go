@@ -206,7 +206,8 @@ func (p *parser) postfix(cmd bool) Expr {
 				x = &Index{Span: p.spanFrom(start), X: x, Index: idx}
 				continue
 			case "{":
-				if isPath(x) && (!t.NL || !p.sig() || isIdent(x)) {
+				// a closure after a name or method name is its last argument: x.each { }, [..].collect { }
+				if _, isProp := x.(*Prop); (isPath(x) || isProp) && (!t.NL || !p.sig() || isIdent(x)) {
 					c := &Call{Span: p.spanFrom(start), Fn: x}
 					x = p.trailingClosures(c, start)
 					continue

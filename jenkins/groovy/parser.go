@@ -217,6 +217,8 @@ func (p *parser) terminator() {
 	case t.Kind == TokEOF, t.NL, p.isOp("}"):
 	case p.isOp(";"):
 		p.next()
+	case p.i > 0 && p.toks[p.i-1].Kind == TokOp && p.toks[p.i-1].Text == "}" && t.Kind == TokIdent && !reserved[t.Text]:
+		// a {...} b {...} on one line: Groovy reads a command chain, Jenkinsfile authors mean two statements
 	default:
 		p.fail("unexpected %s after statement", t)
 	}

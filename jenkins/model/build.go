@@ -121,11 +121,30 @@ func plainArgs(c *groovy.Call) []groovy.Arg {
 func (b *builder) steps(stmts []groovy.Stmt, oldStages bool) []*Step {
 	var out []*Step
 	var open *Step // the old-form stage collecting statements
+	var prev *Step
 	for _, s := range stmts {
 		st := b.step(s, oldStages)
 		if st == nil {
 			continue
 		}
+		if prev != nil {
+			// comments on the line where the previous statement ends belong to it
+			k := 0
+			for _, c := range s.Comments() {
+				if c.Line != prev.EndLine {
+					break
+				}
+				k++
+			}
+			if k > 0 && len(st.Comments) >= k {
+				prev.Trailing = append(prev.Trailing, st.Comments[:k]...)
+				st.Comments = st.Comments[k:]
+				if len(st.Comments) == 0 {
+					st.Comments = nil
+				}
+			}
+		}
+		prev = st
 		if oldStages && st.Kind == Call && st.Name == "stage" && st.Receiver == nil {
 			if st.Body == nil && !hasClosure(s) {
 				out = append(out, st)
@@ -171,10 +190,7 @@ func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 			return st
 		case *groovy.Binary:
 			if isAssignOp(x.Op) {
-				st.Kind, st.Target = Assign, b.text(x.X)
-				if x.Op != "=" {
-					st.Target += " " + x.Op
-				}
+				st.Kind, st.Target, st.Op = Assign, b.text(x.X), x.Op
 				v := b.value(x.Y, scripted)
 				st.Value = &v
 				if v.Kind == CallVal {
@@ -185,7 +201,7 @@ func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 		}
 		st.Kind = Opaque
 	case *groovy.VarDecl:
-		st.Kind, st.Target = Assign, strings.TrimSpace(s.Type+" "+s.Name)
+		st.Kind, st.Target, st.Op = Assign, strings.TrimSpace(s.Type+" "+s.Name), "="
 		if s.Value != nil {
 			v := b.value(s.Value, scripted)
 			st.Value = &v
@@ -282,7 +298,13 @@ func (b *builder) fillCall(st *Step, c *groovy.Call, scripted bool) {
 	if st.Name == "library" && st.Receiver == nil {
 		b.stepLib(st)
 	}
+	if st.Receiver != nil && st.Body != nil && iterators[st.Name] {
+		st.Kind, st.Cond = Loop, st.Receiver.Raw
+	}
 }
+
+// iterators are the Groovy methods that run their closure once per element.
+var iterators = map[string]bool{"each": true, "eachWithIndex": true, "times": true, "forEach": true, "eachLine": true, "upto": true, "step": true}
 
 // value converts an expression without evaluating it.
 func (b *builder) value(x groovy.Expr, scripted bool) Value {

@@ -83,11 +83,9 @@ func (b *builder) entries(d directive) []*Step {
 	if d.body == nil {
 		return nil
 	}
-	out := []*Step{}
-	for _, s := range d.body.Body {
-		if st := b.step(s, false); st != nil {
-			out = append(out, st)
-		}
+	out := b.steps(d.body.Body, false)
+	if out == nil {
+		out = []*Step{}
 	}
 	return out
 }
@@ -251,13 +249,12 @@ func (b *builder) axis(d directive) AxisCond {
 	return a
 }
 
-// literalText is a scalar's text: the string value, or the source for anything else.
+// literalText is a scalar's text: the string value (a GString as written between its quotes),
+// or the source for anything else.
 func literalText(v Value) string {
 	switch v.Kind {
-	case String, Number, Bool:
+	case String, Number, Bool, GString:
 		return v.Str
-	case GString:
-		return v.Raw
 	}
 	return strings.TrimSpace(v.Raw)
 }

@@ -54,7 +54,14 @@ func (d *dumper) agent(depth int, a *Agent) {
 	if a == nil {
 		return
 	}
-	d.line(depth, "agent %s label=%q image=%q @%d", a.Kind, a.Label, a.Image, a.Line)
+	extra := ""
+	if a.Label != "" {
+		extra += fmt.Sprintf(" label=%q", a.Label)
+	}
+	if a.Image != "" {
+		extra += fmt.Sprintf(" image=%q", a.Image)
+	}
+	d.line(depth, "agent %s%s @%d", a.Kind, extra, a.Line)
 	for _, p := range a.Params {
 		d.line(depth+1, "%s = %s", p.Name, val(p.Value))
 	}
@@ -158,6 +165,9 @@ func (d *dumper) steps(depth int, steps []*Step) {
 func (d *dumper) step(depth int, s *Step) {
 	d.comments(depth, s.Comments)
 	at := fmt.Sprintf("@%d:%d-%d", s.Line, s.Col, s.EndLine)
+	for _, c := range s.Trailing {
+		at += fmt.Sprintf(" %q", c)
+	}
 	switch s.Kind {
 	case Call:
 		params := ""
@@ -172,7 +182,15 @@ func (d *dumper) step(depth int, s *Step) {
 	case If:
 		d.line(depth, "if (%s) %s", s.Cond, at)
 	case Loop:
-		d.line(depth, "%s (%s) %s", s.Name, s.Cond, at)
+		if s.Receiver != nil {
+			params := ""
+			if len(s.Params) > 0 {
+				params = " " + strings.Join(s.Params, ", ") + " ->"
+			}
+			d.line(depth, "loop %s.%s {%s} %s", s.Cond, s.Name, params, at)
+		} else {
+			d.line(depth, "%s (%s) %s", s.Name, s.Cond, at)
+		}
 	case Try:
 		d.line(depth, "try %s", at)
 	case Assign:
@@ -180,7 +198,7 @@ func (d *dumper) step(depth int, s *Step) {
 		if s.Value != nil {
 			v = val(*s.Value)
 		}
-		d.line(depth, "assign %s = %s %s", s.Target, v, at)
+		d.line(depth, "assign %s %s %s %s", s.Target, s.Op, v, at)
 		return
 	case Func:
 		d.line(depth, "func %s(%s) %s", s.Name, strings.Join(s.Params, ", "), at)
@@ -288,7 +306,7 @@ func oneLine(s *Step) string {
 		return out
 	case Assign:
 		if s.Value != nil {
-			return s.Target + " = " + val(*s.Value)
+			return s.Target + " " + s.Op + " " + val(*s.Value)
 		}
 		return s.Target
 	}

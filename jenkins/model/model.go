@@ -159,7 +159,7 @@ const (
 	Call   StepKind = iota // a step or method call: sh 'x', dir('d') { ... }, docker.image('i').inside { ... }
 	If                     // if (Cond) Body else Else
 	Try                    // try Body catch(...) Catches finally Finally
-	Loop                   // for/while (Cond) Body, or x.each { ... } when the receiver is not a step
+	Loop                   // for/while/do (Name) with header Cond; or x.each/eachWithIndex/times/forEach { ... } (Name, Receiver, Cond = receiver text, Params)
 	Assign                 // def x = ..., x = ..., env.X = ...: Target and Value (Body holds the call on the right, if any)
 	Func                   // def name(params) { Body }: a helper method
 	Opaque                 // any other Groovy statement, kept as Raw
@@ -184,9 +184,11 @@ type Step struct {
 	Catches   []Catch  // Try
 	Finally   []*Step  // Try
 	Target    string   // Assign: left-hand side source text (x, env.X, def x)
+	Op        string   // Assign: "=" or the compound operator (+=, -=, ...)
 	Value     *Value   // Assign: right-hand side; Opaque return/throw: the returned or thrown value
 	Raw       string   // original source text of the whole statement
 	Comments  []string // comments right before the statement
+	Trailing  []string // comments after the statement on its last line
 }
 
 // Catch is one catch (Type name) { ... } clause.
