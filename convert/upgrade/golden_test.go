@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 	"strings"
 	"testing"
 
@@ -88,6 +89,9 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("want one file at the input path, got %+v", res.Files)
 			}
 			out := res.Files[0].Data
+			if n := c.fallbacks.Load(); n > 0 {
+				t.Errorf("%d documents fell back to whole-document printing", n)
+			}
 			golden(t, filepath.Join(dir, "expected.yaml"), out)
 			golden(t, filepath.Join(dir, "findings.txt"), []byte(formatFindings(res.Findings)))
 
@@ -147,7 +151,7 @@ func changedLines(t *testing.T, in, out []byte) (ours, needed int) {
 				}
 			}
 		}
-		st, before := bestStyle(a[i].node, a[i].text, false)
+		st, before := bestStyle(a[i].node, a[i].text, kyaml.DeriveSeqIndentStyle(string(in)) == "wide")
 		after, err := printNode(b[i].node, st)
 		if err != nil {
 			t.Fatal(err)

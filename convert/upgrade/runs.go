@@ -417,7 +417,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		return ""
 	}
 	var params, ws []*yaml.Node
-	var manual []string
+	var manual []unresolvedBinding
 	gitBound := false
 	for _, b := range binds {
 		p := str(b, "name")
@@ -428,9 +428,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		if _, ok := resourceParams[t]; !ok {
 			if t == "" {
-				manual = append(manual, "binding "+p+": PipelineResource "+str(get(b, "resourceRef"), "name")+" is defined nowhere in the input; pass its url and other fields as params "+p+"-<field>")
+				manual = append(manual, unresolvedBinding{b, "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + p})
 			} else {
-				manual = append(manual, "binding "+p+": resource type "+t+" has no replacement")
+				manual = append(manual, unresolvedBinding{b, "binding " + p + ": resource type " + t + " has no replacement"})
 			}
 			continue
 		}
@@ -487,19 +487,30 @@ func (f pipelineResources) fsGroup(spec *yaml.Node) {
 	addComment(fg, "# git-clone 1.7.0 runs as UID 65532; later tasks need to read and write its files")
 }
 
-func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, ws []*yaml.Node, manual []string) {
+// unresolvedBinding is a Run's binding to a PipelineResource we could not find.
+type unresolvedBinding struct {
+	at  *yaml.Node
+	msg string
+}
+
+func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, ws []*yaml.Node, manual []unresolvedBinding) {
 	s := f.s
 	before := []string{"taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs", "workspaces"}
-	if len(params) > 0 || len(manual) > 0 {
+	if len(params) > 0 {
 		pl := ensureSeq(spec, "params", before...)
 		for _, p := range params {
 			if byName(pl, str(p, "name")) == nil {
 				pl.Content = append(pl.Content, p)
 			}
 		}
-		for _, m := range manual {
-			s.marker(keyNode(spec, "params"), "unresolved-resource", "%s", m)
+	}
+	for _, m := range manual {
+		// The binding is gone; its marker goes above the params (or the reference) of the Run.
+		at := keyNode(spec, "params")
+		if at == nil {
+			at = spec.Content[0]
 		}
+		s.markerAbove(at, m.at, "unresolved-resource", "%s", m.msg)
 	}
 	if len(ws) > 0 {
 		wl := ensureSeq(spec, "workspaces", "taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs")
@@ -530,7 +541,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 	single := imageOutputs(ds) == 1
 	res := get(spec, "resources")
 	var params, ws []*yaml.Node
-	var manual []string
+	var manual []unresolvedBinding
 	handle := func(b *yaml.Node, output bool) {
 		rname := str(b, "name")
 		r := f.resolve(b)
@@ -545,7 +556,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			t = d.typ
 		}
 		if !r.found {
-			manual = append(manual, "binding "+rname+": PipelineResource "+str(get(b, "resourceRef"), "name")+" is defined nowhere in the input; pass the fields the Task reads as params "+rname+"-<field>")
+			manual = append(manual, unresolvedBinding{b, "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
 		if hasWorkspace(t) {

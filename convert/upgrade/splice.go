@@ -50,12 +50,20 @@ var spacesBeforeComment = regexp.MustCompile(`\s+#`)
 
 // lineKey is what two lines must share to count as the same line of YAML:
 // the printer re-spaces inline comments and re-indents comment lines.
+// Indentation is left out too: files mix wide and compact sequences, and the
+// reparse check in upgrade catches a hunk whose indentation doesn't fit.
 func lineKey(l string) string {
-	l = strings.TrimRight(l, " \t\r\n")
-	if t := strings.TrimLeft(l, " \t"); strings.HasPrefix(t, "#") {
-		return t
+	l = strings.Trim(l, " \t\r\n")
+	if strings.HasPrefix(l, "#") {
+		return l
 	}
 	return spacesBeforeComment.ReplaceAllString(l, " #")
+}
+
+// exactKey is lineKey keeping the indentation.
+func exactKey(l string) string {
+	ind := len(l) - len(strings.TrimLeft(l, " \t"))
+	return l[:ind] + lineKey(l)
 }
 
 func isBlank(l string) bool { return strings.TrimSpace(l) == "" }
@@ -168,9 +176,11 @@ func bestStyle(doc *yaml.Node, src string, wide bool) (style, string) {
 		if err != nil {
 			continue
 		}
+		// Score lines that survive with their indentation: inserted hunks then indent like the source.
 		score := 0
-		for _, m := range align(splitLines(text), srcLines) {
-			if m >= 0 {
+		printed := splitLines(text)
+		for i, m := range align(printed, srcLines) {
+			if m >= 0 && exactKey(printed[i]) == exactKey(srcLines[m]) {
 				score++
 			}
 		}
@@ -198,8 +208,10 @@ func splice(src, before, after string) (string, bool) {
 		from, to int // source lines [from, to) are replaced
 		lines    []string
 	}
+	ops := diffLines(a, b)
+	delta := indentDeltas(ops, a, b, srcLines, m)
 	var edits []edit
-	for _, o := range diffLines(a, b) {
+	for _, o := range ops {
 		if o.equal {
 			continue
 		}
@@ -234,7 +246,11 @@ func splice(src, before, after string) (string, bool) {
 		if n := len(edits); n > 0 && from < edits[n-1].to {
 			return "", false
 		}
-		edits = append(edits, edit{from, to, b[o.k:o.l]})
+		lines := make([]string, 0, o.l-o.k)
+		for k := o.k; k < o.l; k++ {
+			lines = append(lines, shiftLine(b[k], delta[k]))
+		}
+		edits = append(edits, edit{from, to, lines})
 	}
 	var out strings.Builder
 	pos := 0
@@ -255,4 +271,61 @@ func splice(src, before, after string) (string, bool) {
 		res = strings.TrimSuffix(res, "\n")
 	}
 	return res, true
+}
+
+func indentOf(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }
+
+// indentDeltas says, for every printed line of b, how many spaces the source indents
+// it more than the printer did. Files mix wide and compact sequences and the printer
+// uses one style, so a new line takes the shift of its nearest earlier sibling or parent.
+func indentDeltas(ops []op, a, b, src []string, m []int) []int {
+	delta := make([]int, len(b))
+	known := make([]bool, len(b))
+	for _, o := range ops {
+		if !o.equal {
+			continue
+		}
+		for x := 0; x < o.j-o.i; x++ {
+			if ai := o.i + x; m[ai] >= 0 {
+				delta[o.k+x], known[o.k+x] = indentOf(src[m[ai]])-indentOf(a[ai]), true
+			}
+		}
+	}
+	for k := range b {
+		if known[k] || isBlank(b[k]) {
+			continue
+		}
+		for j := k - 1; j >= 0; j-- {
+			if known[j] && !isBlank(b[j]) && effIndent(b[j]) <= effIndent(b[k]) {
+				delta[k], known[k] = delta[j], true
+				break
+			}
+		}
+	}
+	return delta
+}
+
+// effIndent counts a sequence dash as one more level: in compact style "- x" sits at
+// the indentation of the key that holds the sequence.
+func effIndent(l string) int {
+	n := indentOf(l)
+	if strings.HasPrefix(l[n:], "- ") || l[n:] == "-\n" {
+		return n + 1
+	}
+	return n
+}
+
+// shiftLine re-indents a line by d spaces (d < 0 removes up to -d leading spaces).
+func shiftLine(l string, d int) string {
+	switch {
+	case d == 0 || isBlank(l):
+		return l
+	case d > 0:
+		return strings.Repeat(" ", d) + l
+	}
+	n := -d
+	if in := indentOf(l); in < n {
+		n = in
+	}
+	return l[n:]
 }

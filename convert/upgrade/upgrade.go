@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
@@ -26,6 +27,8 @@ import (
 type Converter struct {
 	mu  sync.Mutex
 	idx *index
+	// fallbacks counts documents printed whole by kyaml because a hunk could not be placed.
+	fallbacks atomic.Int64
 }
 
 var (
@@ -102,6 +105,9 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		text, err := st.upgrade(d)
 		if err != nil {
 			return res, err
+		}
+		if st.fellBack {
+			c.fallbacks.Add(1)
 		}
 		res.Findings = append(res.Findings, st.findings...)
 		out.WriteString(text)
@@ -256,6 +262,7 @@ type docState struct {
 	findings []convert.Finding
 	removed  bool // the document is dropped from the output (PipelineResource, Condition)
 	wide     bool // the file indents sequences under their key
+	fellBack bool // the document was printed whole
 }
 
 func (s *docState) line(n *yaml.Node) int {
@@ -338,6 +345,7 @@ func (s *docState) upgrade(d document) (string, error) {
 	if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st) {
 		return out, nil
 	}
+	s.fellBack = true
 	return after, nil
 }
 
@@ -350,6 +358,13 @@ func (s *docState) run(n *yaml.Node) error {
 	}
 	_, err := kyaml.NewRNode(root(n)).Pipe(s.filters()...)
 	return err
+}
+
+// markerAbove puts the marker on its own line above n and points at source node at.
+func (s *docState) markerAbove(n, at *yaml.Node, rule, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.note(at, convert.Manual, rule, "%s", msg)
+	addHeadComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(at)))
 }
 
 // reparsesTo checks that spliced text means exactly what the edited tree says.
