@@ -1,0 +1,282 @@
+package jenkins
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
+)
+
+// scope is what a pipeline or stage hands down to its steps and child stages.
+type scope struct {
+	image    string            // explicit image: docker agent, container(), docker.image().inside
+	tools    tools.Set         // tools {} installations
+	label    string            // agent label, for the head comment
+	kube     map[string]string // kubernetes agent: container name → image
+	env      []pipeline.Env    // env every step gets, in order
+	dir      string            // dir('x') relative path
+	onError  string            // catchError / warnError
+	timeout  string            // timeout {} around single steps
+	when     []pipeline.When   // stage when, copied to every task of the stage subtree
+	guards   []string          // comments for when conditions, repeated on each task
+	comments []string          // markers attached to the next task created
+	// workspaces are Secret-backed workspaces (credential files) the steps mount.
+	workspaces []string
+}
+
+// with returns a copy of s with more env entries; later entries win, as in Jenkins.
+func (s scope) withEnv(env ...pipeline.Env) scope {
+	out := make([]pipeline.Env, 0, len(s.env)+len(env))
+	for _, e := range s.env {
+		keep := true
+		for _, n := range env {
+			if n.Name == e.Name {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, e)
+		}
+	}
+	s.env = append(out, env...)
+	return s
+}
+
+func (s scope) hasEnv(name string) bool {
+	for _, e := range s.env {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// image picks the step image for the scope.
+func (c *conv) imageFor(s scope) string {
+	if s.image != "" {
+		return s.image
+	}
+	img, _ := s.tools.Image()
+	return img
+}
+
+// chain builds the tasks of one stage: usually one inline task, split where a mapped
+// catalog Task runs between steps.
+type chain struct {
+	c        *conv
+	name     string
+	comments []string
+	after    []string
+	sc       scope
+	retries  int
+	timeout  string
+	matrix   *pipeline.Matrix
+	axes     []pipeline.Param
+	cur      *pipeline.Task
+	tasks    []*pipeline.Task
+	noSplit  bool // finally tasks: mapped catalog Tasks can't be chained here
+	scratch  bool // collects markers only; its task is never emitted or named
+}
+
+func (c *conv) newChain(name string, comments []string, after []string, sc scope) *chain {
+	return &chain{c: c, name: name, comments: comments, after: after, sc: sc}
+}
+
+func (ch *chain) open() *pipeline.Task {
+	if ch.cur == nil {
+		name := ch.name
+		if len(ch.tasks) > 0 {
+			name = ch.name + "-" + itoa(len(ch.tasks)+1)
+		}
+		if !ch.scratch {
+			name = ch.c.names.Name(name)
+		}
+		t := &pipeline.Task{Name: name, RunAfter: ch.after, Image: ch.c.imageFor(ch.sc)}
+		if len(ch.tasks) == 0 {
+			t.Comments = append(t.Comments, ch.comments...)
+		}
+		ch.cur = t
+	}
+	return ch.cur
+}
+
+// step appends a step, applying the scope's env, dir, error mode and image.
+func (ch *chain) step(sc scope, st pipeline.Step) {
+	t := ch.open()
+	for _, ws := range sc.workspaces {
+		bound := false
+		for _, b := range t.Workspaces {
+			bound = bound || b.Name == ws
+		}
+		if !bound {
+			t.Workspaces = append(t.Workspaces, pipeline.Binding{Name: ws, Value: ws})
+		}
+	}
+	if st.Image == "" {
+		if img := ch.c.imageFor(sc); img != t.Image {
+			st.Image = img
+		}
+	}
+	st.Env = append(append([]pipeline.Env(nil), sc.env...), st.Env...)
+	st.Env = dedupEnv(st.Env)
+	if sc.dir != "" && st.WorkingDir == "" {
+		st.WorkingDir = "$(workspaces.source.path)/" + sc.dir
+	}
+	if st.OnError == "" {
+		st.OnError = sc.onError
+	}
+	if st.Timeout == "" {
+		st.Timeout = sc.timeout
+	}
+	t.Steps = append(t.Steps, st)
+}
+
+// comment attaches a marker to the current (or next) task head.
+func (ch *chain) comment(m string) {
+	t := ch.open()
+	t.Comments = append(t.Comments, m)
+}
+
+// ref inserts a catalog Task between the steps before and after it.
+func (ch *chain) ref(t *pipeline.Task) {
+	ch.flush()
+	t.Name = ch.c.names.Name(t.Name)
+	t.RunAfter = ch.after
+	ch.tasks = append(ch.tasks, t)
+	ch.after = []string{t.Name}
+}
+
+func (ch *chain) flush() {
+	if ch.cur == nil {
+		return
+	}
+	ch.tasks = append(ch.tasks, ch.cur)
+	ch.after = []string{ch.cur.Name}
+	ch.cur = nil
+}
+
+// close finishes the chain, adds its tasks to the pipeline and returns the tail task names.
+func (ch *chain) close() []string {
+	ch.flush()
+	for _, t := range ch.tasks {
+		t.When = append(t.When, ch.sc.when...)
+		if len(ch.sc.guards) > 0 && len(t.Comments) > 0 {
+			t.Comments = append(t.Comments, ch.sc.guards...)
+		}
+		if ch.retries > 0 {
+			t.Retries = ch.retries
+		}
+		if ch.timeout != "" {
+			t.Timeout = ch.timeout
+		}
+		if t.Ref == nil {
+			if len(t.Steps) == 0 {
+				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
+				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
+			}
+			if ch.matrix != nil {
+				t.Matrix = ch.matrix
+				t.TaskParams = append(t.TaskParams, ch.axes...)
+			}
+			ch.c.bindTask(t)
+		}
+		ch.c.p.Tasks = append(ch.c.p.Tasks, t)
+	}
+	if len(ch.tasks) == 0 {
+		return ch.after
+	}
+	return []string{ch.tasks[len(ch.tasks)-1].Name}
+}
+
+func dedupEnv(env []pipeline.Env) []pipeline.Env {
+	last := map[string]int{}
+	for i, e := range env {
+		last[e.Name] = i
+	}
+	out := env[:0:0]
+	for i, e := range env {
+		if last[e.Name] == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// pipelineRef matches the Pipeline-level values an inline task can't read directly.
+var pipelineRef = regexp.MustCompile(`\$\((params\.[A-Za-z0-9_.-]+|context\.[A-Za-z.]+|tasks\.status|tasks\.[a-z0-9-]+\.(?:status|results\.[A-Za-z0-9_-]+))\)`)
+
+// bindTask rewrites Pipeline-level references in step env into task params bound at the
+// PipelineTask, so values reach scripts through env and never through script text.
+func (c *conv) bindTask(t *pipeline.Task) {
+	own := map[string]bool{}
+	for _, p := range t.TaskParams {
+		own[p.Name] = true
+	}
+	bound := map[string]string{}
+	bind := func(m string) string {
+		inner := m[2 : len(m)-1]
+		if strings.HasPrefix(inner, "params.") && own[inner[len("params."):]] {
+			return m
+		}
+		if n, ok := bound[inner]; ok {
+			return "$(params." + n + ")"
+		}
+		n := taskParamName(inner)
+		for own[n] {
+			n += "-x"
+		}
+		own[n] = true
+		bound[inner] = n
+		t.TaskParams = append(t.TaskParams, pipeline.Param{Name: n})
+		t.Params = append(t.Params, pipeline.Binding{Name: n, Value: m})
+		return "$(params." + n + ")"
+	}
+	for i := range t.Steps {
+		for j := range t.Steps[i].Env {
+			e := &t.Steps[i].Env[j]
+			if e.SecretName == "" {
+				e.Value = pipelineRef.ReplaceAllStringFunc(e.Value, bind)
+			}
+		}
+	}
+}
+
+// taskParamName names the task param carrying a Pipeline-level value.
+func taskParamName(inner string) string {
+	switch inner {
+	case "context.pipelineRun.name":
+		return "pipeline-run-name"
+	case "context.pipeline.name":
+		return "pipeline-name"
+	case "tasks.status":
+		return "pipeline-status"
+	case "tasks." + pipeline.CheckoutTask + ".results.commit":
+		return "git-commit"
+	case "tasks." + pipeline.CheckoutTask + ".results.url":
+		return "git-url"
+	}
+	if strings.HasPrefix(inner, "params.") {
+		return inner[len("params."):]
+	}
+	if strings.HasPrefix(inner, "tasks.") && strings.HasSuffix(inner, ".status") {
+		return strings.TrimSuffix(strings.TrimPrefix(inner, "tasks."), ".status") + "-status"
+	}
+	return pipeline.Sanitize(inner)
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// tasksComments returns markers a throwaway chain collected (wrapper scopes outside tasks).
+func (ch *chain) tasksComments() []string {
+	if ch.cur == nil {
+		return nil
+	}
+	return ch.cur.Comments
+}

@@ -1,0 +1,221 @@
+// Package jenkins converts Jenkinsfiles (declarative and scripted) and job config.xml files to
+// the shared pipeline model, which the emitter writes as Tekton v1 in .tekton/.
+package jenkins
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/jobxml"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
+)
+
+// Converter converts Jenkinsfiles and job config.xml files; it dispatches on Source.Kind.
+type Converter struct{}
+
+var _ convert.Converter = Converter{}
+
+// Convert implements convert.Converter.
+func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Result, error) {
+	mapping, err := LoadMapping(opts)
+	if err != nil {
+		return convert.Result{}, err
+	}
+	dir := filepath.Dir(src.Path)
+	if src.Kind == convert.KindJenkinsXML || (src.Kind == convert.KindUnknown && strings.HasSuffix(src.Path, ".xml")) {
+		return convertXML(src, dir, opts, mapping)
+	}
+	p, findings, err := Pipeline(src.Path, src.Data, opts, mapping)
+	if err != nil {
+		return convert.Result{}, err
+	}
+	return emit(dir, p, findings, opts)
+}
+
+func emit(dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
+	res := convert.Result{Findings: findings}
+	if p == nil || (len(p.Tasks) == 0 && p.Checkout == nil) {
+		return res, nil
+	}
+	files, err := pipeline.Emit(dir, p, opts)
+	if err != nil {
+		return res, err
+	}
+	res.Files = files
+	return res, nil
+}
+
+func convertXML(src convert.Source, dir string, opts convert.Options, mapping *Mapping) (convert.Result, error) {
+	job, err := jobxml.Convert(src.Path, src.Data, opts)
+	if err != nil {
+		return convert.Result{}, err
+	}
+	if job.Script == "" {
+		return emit(dir, job.Pipeline, job.Findings, opts)
+	}
+	// The inline script was padded so its lines are config.xml lines.
+	p, findings, err := Pipeline(src.Path, []byte(job.Script), opts, mapping)
+	if err != nil {
+		return convert.Result{}, err
+	}
+	findings = append(job.Findings, findings...)
+	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Line < findings[j].Line })
+	if p != nil {
+		mergeJob(p, job.Pipeline)
+	}
+	return emit(dir, p, findings, opts)
+}
+
+// mergeJob adds the job-level settings of a pipeline job (parameters, triggers, timeout)
+// to the pipeline converted from its inline script.
+func mergeJob(p, job *pipeline.Pipeline) {
+	p.Name = job.Name
+	p.Comments = append(job.Comments, p.Comments...)
+	have := map[string]bool{}
+	for _, q := range p.Params {
+		have[q.Name] = true
+	}
+	for _, q := range job.Params {
+		if !have[q.Name] {
+			p.Params = append(p.Params, q)
+		}
+	}
+	if p.Timeout == "" {
+		p.Timeout = job.Timeout
+	}
+}
+
+// Pipeline converts one Jenkinsfile to the pipeline model. It returns a nil pipeline (with
+// findings saying why) when nothing in the file can run.
+func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (*pipeline.Pipeline, []convert.Finding, error) {
+	f, err := parseFile(path, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := newConv(path, f, opts, mapping, string(src))
+	if f.Kind == model.Declarative && f.Pipeline != nil {
+		c.declarative(f.Pipeline)
+	} else {
+		c.scripted(f.Script)
+	}
+	p := c.finish()
+	sort.SliceStable(c.findings, func(i, j int) bool { return c.findings[i].Line < c.findings[j].Line })
+	return p, c.findings, nil
+}
+
+// conv holds the state of one Jenkinsfile conversion.
+type conv struct {
+	path, base string
+	opts       convert.Options
+	file       *model.File
+	mapping    *Mapping
+	p          *pipeline.Pipeline
+	findings   []convert.Finding
+	names      *pipeline.Namer
+	params     map[string]bool   // declared Pipeline params
+	needs      map[string]string // Pipeline params the bindings need (name → PaC value)
+	needOrder  []string
+	checkout   bool
+	subdir     string // checkoutToSubdirectory
+	libs       []string
+	literals   map[string]string // scripted `def x = 'literal'` values, usable in GStrings
+	secretWS   map[string]bool
+	userPass   map[string]bool // credential env names read as _USR/_PSW somewhere in the file
+	runs       runSpec
+	unresolved int
+	srcText    string
+	// pipelineRetries applies options { retry(n) } to every task.
+	pipelineRetries int
+	passwordEnv     []pipeline.Env
+}
+
+// runSpec collects what decides the PipelineRuns: events, branches, annotations.
+type runSpec struct {
+	push, pr     bool
+	keep         string
+	cancel       bool
+	comments     []string
+	noDefault    bool // triggers define the events (cron-only jobs get no push/PR runs)
+	pushBranches []string
+}
+
+func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcText string) *conv {
+	c := &conv{
+		srcText: srcText,
+		path:    path, base: filepath.Base(path), opts: opts, file: f, mapping: m,
+		names:    pipeline.NewNamer(pipeline.CheckoutTask),
+		params:   map[string]bool{},
+		needs:    map[string]string{},
+		checkout: true,
+		literals: map[string]string{},
+		secretWS: map[string]bool{},
+		userPass: map[string]bool{},
+	}
+	name := strings.TrimSuffix(c.base, filepath.Ext(c.base))
+	if name == "" || strings.EqualFold(name, "Jenkinsfile") {
+		if d := filepath.Base(filepath.Dir(path)); d != "." && d != string(filepath.Separator) && d != "" {
+			name = d
+		} else {
+			name = "jenkinsfile"
+		}
+	}
+	c.p = &pipeline.Pipeline{Name: pipeline.Sanitize(name)}
+	for _, l := range f.Libraries {
+		c.libs = append(c.libs, l.Raw)
+		c.find(l.Line, l.Col, convert.Manual, "library", "shared library %s (%s): its steps have no Tekton form unless --mapping maps them", l.Raw, l.From)
+	}
+	c.scanUserPass(f)
+	return c
+}
+
+// find records a finding; the pointer is valid until the next one.
+func (c *conv) find(line, col int, class convert.Class, rule, format string, args ...any) *convert.Finding {
+	c.findings = append(c.findings, convert.Finding{File: c.path, Line: line, Col: col, Class: class, Rule: "jenkins/" + rule, Message: fmt.Sprintf(format, args...)})
+	return &c.findings[len(c.findings)-1]
+}
+
+// marker records a finding and returns the inline marker comment for it.
+func (c *conv) marker(line, col int, class convert.Class, rule, format string, args ...any) string {
+	f := c.find(line, col, class, rule, format, args...)
+	return fmt.Sprintf("tkn-migrate: %s: %s (%s:%d)", class, f.Message, c.base, line)
+}
+
+// from is the head comment naming a construct's source.
+func (c *conv) from(line int, what string) string {
+	return fmt.Sprintf("from %s:%d %s", c.base, line, what)
+}
+
+// need records a Pipeline param the tasks read, bound in every Run to a PaC value.
+func (c *conv) need(name, runValue string) {
+	if _, ok := c.needs[name]; !ok {
+		c.needs[name] = runValue
+		c.needOrder = append(c.needOrder, name)
+	}
+}
+
+// finish assembles runs and Pipeline params; nil when nothing runs.
+func (c *conv) finish() *pipeline.Pipeline {
+	p := c.p
+	if len(p.Tasks) == 0 && len(p.Finally) == 0 {
+		c.find(1, 1, convert.Manual, "empty", "nothing in %s converts to a Tekton task; see the other findings", c.base)
+		return nil
+	}
+	if len(p.Tasks) == 0 {
+		// finally needs at least one task; a no-op keeps the post actions.
+		p.Tasks = append(p.Tasks, &pipeline.Task{Name: c.names.Name("main"), Comments: []string{"the Jenkinsfile has only post actions"},
+			Steps: []pipeline.Step{{Name: "noop", Script: "true\n"}}})
+	}
+	if c.checkout {
+		p.Checkout = &pipeline.Checkout{Subdirectory: c.subdir}
+	} else {
+		p.Checkout = nil
+	}
+	c.buildRuns()
+	vars.Declare(p, c.needOrder, c.needs)
+	return p
+}

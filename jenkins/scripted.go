@@ -1,0 +1,202 @@
+package jenkins
+
+import (
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
+)
+
+// scripted converts a scripted pipeline: node/stage/parallel give the task graph, steps map
+// as in declarative, and other Groovy becomes markers holding its source.
+func (c *conv) scripted(s *model.Script) {
+	c.p.Comments = append(c.p.Comments, c.from(1, "scripted pipeline"))
+	if s == nil {
+		return
+	}
+	c.block(s.Stmts, nil, scope{}, "")
+}
+
+// structural reports whether statements contain stage, parallel or node calls, which shape
+// the task graph rather than the steps of one task.
+func structural(ss []*model.Step) bool {
+	for _, s := range ss {
+		if s.Kind == model.Call {
+			switch s.Path() {
+			case "stage", "parallel", "node":
+				return true
+			}
+		}
+		if structural(s.Body) || structural(s.Else) || structural(s.Finally) {
+			return true
+		}
+	}
+	return false
+}
+
+// block converts a statement list into tasks; plain steps collect into one task named after
+// the enclosing stage. It returns the tail task names.
+func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string) []string {
+	var cur *chain
+	headLine := 0
+	if len(stmts) > 0 {
+		headLine = stmts[0].Line
+	}
+	what := "steps outside any stage"
+	if name != "" {
+		what = "stage(" + quoteGroovy(name) + ")"
+	}
+	flush := func() {
+		if cur != nil {
+			after = cur.close()
+			cur = nil
+		}
+	}
+	ensure := func() *chain {
+		if cur == nil {
+			n := name
+			if n == "" {
+				n = "build"
+			}
+			cur = c.newChain(n, []string{c.from(headLine, what)}, after, sc)
+			if c.pipelineRetries > 0 {
+				cur.retries = c.pipelineRetries
+			}
+			for _, m := range sc.comments {
+				cur.comment(m)
+			}
+			sc.comments = nil
+		}
+		return cur
+	}
+	for _, s := range stmts {
+		if s.Kind == model.Call {
+			switch s.Path() {
+			case "node":
+				flush()
+				nsc := sc
+				if l, ok := litArg(s, "label", 0); ok && l != "" {
+					nsc.label = l
+					c.find(s.Line, s.Col, convert.Approximated, "agent-label", "node(%q): steps run in image %s; map the label to an image with the same tools", l, c.imageFor(nsc))
+				}
+				after = c.block(s.Body, after, nsc, name)
+				continue
+			case "stage":
+				n, ok := litArg(s, "name", 0)
+				if !ok {
+					n = "stage"
+					c.find(s.Line, s.Col, convert.Manual, "stage-name", "stage name %s is computed at run time", oneLine(s.Raw))
+				}
+				flush()
+				if len(s.Body) == 0 {
+					// Old form: stage 'x' lasts until the next stage call.
+					name, headLine, what = n, s.Line, "stage "+quoteGroovy(n)
+					continue
+				}
+				after = c.block(s.Body, after, sc, n)
+				continue
+			case "parallel":
+				branches := parallelBranches(s)
+				if branches == nil {
+					ensure()
+					c.parallelInline(cur, s, sc)
+					continue
+				}
+				flush()
+				var tails []string
+				for _, b := range branches {
+					bn := b.name
+					if name != "" {
+						bn = name + "-" + b.name
+					}
+					tails = append(tails, c.block(b.body, after, sc, bn)...)
+				}
+				after = tails
+				continue
+			case "docker.image.inside", "withDockerContainer", "dir", "withEnv", "withCredentials", "container", "timestamps", "ansiColor", "wrap", "podTemplate", "ws":
+				if structural(s.Body) {
+					flush()
+					ch := c.newChain("x", nil, nil, sc)
+					ch.scratch = true
+					inner := c.blockScope(ch, s, sc)
+					after = c.block(s.Body, after, inner, name)
+					continue
+				}
+			}
+		}
+		if s.Kind == model.Try && structural(s.Body) {
+			flush()
+			after = c.block(s.Body, after, sc, name)
+			for _, ct := range s.Catches {
+				c.p.Comments = append(c.p.Comments, c.marker(ct.Line, 0, convert.Manual, "catch", "catch (%s) around stages is not converted; %s", ct.Param, catchText(ct)))
+			}
+			if len(s.Finally) > 0 {
+				c.find(s.Line, s.Col, convert.Converted, "finally", "finally block around stages → a finally task")
+				c.post([]model.PostCondition{{Line: s.Line, Condition: "always", Steps: s.Finally}}, sc, nil, s.Line)
+			}
+			continue
+		}
+		if s.Kind == model.If && structural(s.Body) {
+			flush()
+			w := &model.When{Line: s.Line, Col: s.Col, Conditions: []model.Condition{{Line: s.Line, Name: "expression", Raw: s.Cond,
+				Args: []model.Arg{{Value: model.Value{Kind: model.Closure, Str: s.Cond}}}}}}
+			bsc := c.when(w, sc, "if-"+orDefault(name, "block"))
+			tails := c.block(s.Body, after, bsc, name)
+			if len(s.Else) > 0 {
+				nw := &model.When{Line: s.Line, Col: s.Col, Conditions: []model.Condition{{Line: s.Line, Name: "not", Children: w.Conditions}}}
+				esc := c.when(nw, sc, "else-"+orDefault(name, "block"))
+				tails = append(tails, c.block(s.Else, after, esc, name)...)
+			}
+			after = tails
+			continue
+		}
+		if s.Kind == model.Loop && structural(s.Body) {
+			ensure()
+			c.manual(cur, s, sc, true, "loop", "loop %s builds stages at run time; %s", oneLine(s.Cond), original(s))
+			continue
+		}
+		ensure()
+		sc = c.step(cur, s, sc)
+	}
+	flush()
+	return after
+}
+
+// blockScope applies a wrapper step's scope (image, dir, env, credentials) for its body.
+func (c *conv) blockScope(ch *chain, s *model.Step, sc scope) scope {
+	switch s.Path() {
+	case "docker.image.inside":
+		if s.Receiver != nil && s.Receiver.Call != nil {
+			if img, ok := litArg(s.Receiver.Call, "id", 0); ok {
+				sc.image = img
+			}
+		}
+	case "withDockerContainer":
+		if img, ok := litArg(s, "image", 0); ok {
+			sc.image = img
+		}
+	case "dir":
+		if d, ok := litArg(s, "path", 0); ok {
+			sc.dir = d
+		}
+	case "withEnv":
+		sc = c.withEnv(ch, s, sc)
+	case "withCredentials":
+		sc = c.withCredentials(ch, s, sc)
+	case "container":
+		if n, ok := litArg(s, "name", 0); ok && sc.kube[n] != "" {
+			sc.image = sc.kube[n]
+		}
+	default:
+		c.find(s.Line, s.Col, convert.Approximated, "wrapper", "%s: its body is converted; the wrapper itself has no Tekton form", oneLine(s.Raw))
+	}
+	for _, m := range ch.tasksComments() {
+		sc.comments = append(sc.comments, m)
+	}
+	return sc
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,820 @@
+package jenkins
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
+)
+
+// GitImage runs the git CLI for git/checkout steps that fetch another repository.
+const GitImage = "docker.io/alpine/git:2.47.2"
+
+// PowerShellImage runs powershell/pwsh steps on Linux nodes.
+const PowerShellImage = "mcr.microsoft.com/powershell:7.4-ubuntu-22.04"
+
+// steps converts a step list; assignments and env.X = ... carry into the following steps.
+func (c *conv) steps(ch *chain, ss []*model.Step, sc scope) {
+	// A stage whose only step is timeout {} or retry {} maps to the task's own timeout/retries.
+	if len(ss) == 1 && ss[0].Kind == model.Call && len(ss[0].Body) > 0 && ch.cur == nil && len(ch.tasks) == 0 {
+		s := ss[0]
+		switch s.Name {
+		case "timeout":
+			if d, ok := timeoutOf(s, "MINUTES"); ok && ch.timeout == "" {
+				ch.timeout = d
+				c.find(s.Line, s.Col, convert.Converted, "timeout", "timeout around the whole stage → task timeout %s", d)
+				c.steps(ch, s.Body, sc)
+				return
+			}
+		case "retry":
+			if n, ok := retryCount(s); ok && ch.retries == 0 {
+				ch.retries = n - 1
+				c.find(s.Line, s.Col, convert.Converted, "retry", "retry(%d) around the whole stage → retries: %d", n, n-1)
+				c.steps(ch, s.Body, sc)
+				return
+			}
+		}
+	}
+	for _, s := range ss {
+		sc = c.step(ch, s, sc)
+	}
+}
+
+func (c *conv) stepHead(s *model.Step, what string) []string {
+	var out []string
+	for _, cm := range s.Comments {
+		out = append(out, cleanComment(cm)...)
+	}
+	return append(out, c.from(s.Line, what))
+}
+
+// cleanComment turns a Groovy // or /* */ comment into plain lines for a YAML comment.
+func cleanComment(cm string) []string {
+	var out []string
+	for _, l := range strings.Split(cm, "\n") {
+		l = strings.TrimSpace(l)
+		l = strings.TrimPrefix(l, "//")
+		l = strings.TrimPrefix(l, "/**")
+		l = strings.TrimPrefix(l, "/*")
+		l = strings.TrimSuffix(l, "*/")
+		l = strings.TrimPrefix(strings.TrimSpace(l), "*")
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// tidyScript removes the indentation a Groovy multi-line string adds (common leading
+// whitespace), trailing blanks and leading empty lines; the shell reads the same commands.
+func tidyScript(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "#!") && strings.HasPrefix(s, "\n") {
+		// Jenkins only honours a shebang on the very first line; keep it inert.
+		lines = append([]string{""}, lines...)
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	indent := -1
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " \t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	for i, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			lines[i] = l[indent:]
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// manual marks a step we do not convert; with placeholders it also fails loudly.
+func (c *conv) manual(ch *chain, s *model.Step, sc scope, placeholder bool, rule, format string, args ...any) {
+	m := c.marker(s.Line, s.Col, convert.Manual, rule, format, args...)
+	if placeholder && c.opts.Placeholders {
+		why, _, _ := strings.Cut(fmt.Sprintf(format, args...), "; original:")
+		st := c.placeholder(s.Line, pipeline.Sanitize(rule), m, why)
+		st.Comments = append(c.stepHead(s, oneLine(s.Raw)), st.Comments...)
+		ch.step(sc, st)
+		return
+	}
+	ch.comment(m)
+}
+
+// original is a marker suffix holding the statement's source, so no command is lost.
+func original(s *model.Step) string {
+	return "original: " + strings.TrimSpace(s.Raw)
+}
+
+func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
+	switch s.Kind {
+	case model.Call:
+		return c.call(ch, s, sc)
+	case model.If:
+		c.ifStep(ch, s, sc)
+	case model.Try:
+		c.steps(ch, s.Body, sc)
+		for _, ct := range s.Catches {
+			c.manual(ch, &model.Step{Line: ct.Line, Raw: s.Raw}, sc, false, "catch", "catch (%s) is not converted: a failing step fails the task; %s", ct.Param, catchText(ct))
+		}
+		if len(s.Finally) > 0 {
+			c.find(s.Line, s.Col, convert.Approximated, "finally", "finally block runs only when the try body succeeded (Tekton stops a task at its first failing step)")
+			c.steps(ch, s.Finally, sc)
+		}
+	case model.Loop:
+		c.manual(ch, s, sc, true, "loop", "loop %s is Groovy evaluated at run time; %s", oneLine(s.Cond), original(s))
+	case model.Assign:
+		return c.assign(ch, s, sc)
+	case model.Func:
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy-function", "helper function %s is not converted; its calls are marked where used; %s", s.Name, original(s)))
+	default:
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", strings.TrimSpace(s.Raw)))
+	}
+	return sc
+}
+
+func catchText(ct model.Catch) string {
+	var parts []string
+	for _, s := range ct.Body {
+		parts = append(parts, strings.TrimSpace(s.Raw))
+	}
+	return "its body: " + strings.Join(parts, "; ")
+}
+
+// ifStep guards the branch's steps with a shell test when the condition is recognisable.
+func (c *conv) ifStep(ch *chain, s *model.Step, sc scope) {
+	if u := strings.TrimSpace(s.Cond); u == "isUnix()" || u == "!isUnix()" {
+		// Tekton steps here run on Linux: the Unix branch is the one that runs.
+		run, skip := s.Body, s.Else
+		if u == "!isUnix()" {
+			run, skip = s.Else, s.Body
+		}
+		c.find(s.Line, s.Col, convert.Converted, "if", "if (%s): steps run on Linux, so only the Unix branch is kept", u)
+		c.steps(ch, run, sc)
+		if len(skip) > 0 {
+			var raw []string
+			for _, x := range skip {
+				raw = append(raw, strings.TrimSpace(x.Raw))
+			}
+			ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "if", "the non-Unix branch is dropped: %s", strings.Join(raw, "; ")))
+		}
+		return
+	}
+	r := c.expression(model.Condition{Args: []model.Arg{{Value: model.Value{Kind: model.Closure, Str: s.Cond}}}}, sc)
+	if !r.ok {
+		c.manual(ch, s, sc, true, "if", "if (%s) is Groovy evaluated at run time; %s", oneLine(s.Cond), original(s))
+		return
+	}
+	guard := func(body []*model.Step, test string) {
+		t := ch.open()
+		first := len(t.Steps)
+		c.steps(ch, body, sc.withEnv(r.env...))
+		t = ch.open()
+		for i := first; i < len(t.Steps); i++ {
+			st := &t.Steps[i]
+			if st.Script == "" || strings.HasPrefix(st.Script, "#!") {
+				st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "if", "this step runs whether or not %s holds", s.Cond))
+				continue
+			}
+			st.Script = "if ! " + test + "; then exit 0; fi\n" + st.Script
+		}
+	}
+	c.find(s.Line, s.Col, convert.Converted, "if", "if (%s) → shell test on each step of the branch", oneLine(s.Cond))
+	guard(s.Body, "{ "+r.shell+"; }")
+	if len(s.Else) > 0 {
+		guard(s.Else, "! { "+r.shell+"; }")
+	}
+}
+
+// assign handles def x = ..., env.X = ..., currentBuild.result = ...
+func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
+	name := assignName(s.Target)
+	if v, ok := lit(s.Value); ok {
+		switch {
+		case strings.HasPrefix(name, "env."):
+			n := strings.TrimPrefix(name, "env.")
+			c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it in this task", n)
+			return sc.withEnv(pipeline.Env{Name: n, Value: strings.ReplaceAll(v, "$(", "$$(")})
+		case name == "currentBuild.result":
+			if v == "FAILURE" || v == "ABORTED" {
+				ch.step(sc, pipeline.Step{Name: "fail", Comments: c.stepHead(s, "currentBuild.result = "+v), Script: "echo " + shellQuote("build marked "+v) + " >&2\nexit 1\n"})
+				return sc
+			}
+			c.find(s.Line, s.Col, convert.Approximated, "build-result", "currentBuild.result = %s: Tekton has no %s result; dropped", v, v)
+			return sc
+		case strings.Contains(name, "."):
+			c.find(s.Line, s.Col, convert.Manual, "groovy", "assignment %s is not converted", oneLine(s.Raw))
+			return sc
+		}
+		c.literals[name] = v
+		return sc
+	}
+	if s.Value != nil && s.Value.Kind == model.CallVal && s.Value.Call != nil {
+		call := s.Value.Call
+		switch call.Path() {
+		case "sh", "bat", "powershell", "pwsh":
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
+			c.call(ch, call, sc)
+			return sc
+		case "docker.image", "docker.build", "tool", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		}
+	}
+	if s.Body != nil || (s.Value != nil && s.Value.Kind == model.Closure) {
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "closure %s is not converted; %s", name, original(s)))
+		return sc
+	}
+	ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "%s is computed by Groovy at run time; %s", name, original(s)))
+	return sc
+}
+
+// call converts one step call.
+func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
+	p := s.Path()
+	if m, ok := c.mapping.lookup(p); ok {
+		c.mapped(ch, s, sc, m)
+		return sc
+	}
+	switch p {
+	case "sh":
+		c.sh(ch, s, sc)
+	case "bat":
+		c.bat(ch, s, sc)
+	case "powershell", "pwsh":
+		c.pwsh(ch, s, sc)
+	case "echo", "print", "println":
+		v := arg(s, "message", 0)
+		if v == nil {
+			return sc
+		}
+		script, env, markers := c.shell(v, sc, s.Line)
+		body := "echo " + shellQuote(script)
+		if v.Kind == model.GString {
+			body = "echo \"" + escapeDQ(script) + "\""
+		}
+		ch.step(sc, pipeline.Step{Name: "echo", Comments: append(c.stepHead(s, "echo"), markers...), Script: body + "\n", Env: env})
+	case "error":
+		v := arg(s, "message", 0)
+		msg := "error"
+		var env []pipeline.Env
+		var markers []string
+		if v != nil {
+			msg, env, markers = c.shell(v, sc, s.Line)
+		}
+		ch.step(sc, pipeline.Step{Name: "error", Comments: append(c.stepHead(s, "error"), markers...), Script: "echo \"" + escapeDQ(msg) + "\" >&2\nexit 1\n", Env: env})
+	case "sleep":
+		t, ok := litArg(s, "time", 0)
+		n, err := strconv.ParseFloat(t, 64)
+		if !ok || err != nil {
+			c.manual(ch, s, sc, false, "sleep", "sleep %s is not a literal duration", oneLine(s.Raw))
+			return sc
+		}
+		unit, _ := litArg(s, "unit", -1)
+		if u := s.Arg("unit"); u != nil && unit == "" {
+			unit = strings.TrimPrefix(u.Raw, "TimeUnit.")
+		}
+		d, ok := duration(n, map[bool]string{true: "SECONDS", false: unit}[unit == ""])
+		if !ok {
+			d = t + "s"
+		}
+		secs := strings.TrimSuffix(d, "s")
+		if dur, err := parseSeconds(d); err == nil {
+			secs = dur
+		}
+		ch.step(sc, pipeline.Step{Name: "sleep", Comments: c.stepHead(s, "sleep"), Script: "sleep " + secs + "\n"})
+	case "dir":
+		d, ok := litArg(s, "path", 0)
+		if !ok {
+			c.manual(ch, s, sc, true, "dir", "dir(%s) is computed at run time; %s", oneLine(s.Raw), original(s))
+			return sc
+		}
+		inner := sc
+		inner.dir = path.Clean(path.Join(sc.dir, d))
+		if path.IsAbs(d) {
+			ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "dir", "dir(%q) is absolute; Tekton steps work under the source workspace, so it resolves inside it", d))
+			inner.dir = strings.TrimPrefix(inner.dir, "/")
+		}
+		c.steps(ch, s.Body, inner)
+	case "withEnv":
+		c.steps(ch, s.Body, c.withEnv(ch, s, sc))
+	case "withCredentials":
+		c.steps(ch, s.Body, c.withCredentials(ch, s, sc))
+	case "checkout":
+		c.checkoutStep(ch, s, sc)
+	case "git":
+		c.gitStep(ch, s, sc)
+	case "archiveArtifacts", "archive":
+		a, _ := litArg(s, "artifacts", 0)
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "artifacts", "archiveArtifacts %q: Tekton keeps no build artifacts; upload them (e.g. catalog gcs-upload) or push to a registry", a))
+	case "junit":
+		r, _ := litArg(s, "testResults", 0)
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "junit", "junit %q: reports stay in the workspace; Tekton has no test-report view or UNSTABLE result", r))
+	case "stash", "unstash":
+		n, _ := litArg(s, "name", 0)
+		c.find(s.Line, s.Col, convert.Converted, "stash", "%s %q: every task shares the source workspace, so files are already there", s.Name, n)
+		ch.comment(c.from(s.Line, s.Name+" "+quoteGroovy(n)+": no-op, the workspace is shared"))
+	case "timeout":
+		d, ok := timeoutOf(s, "MINUTES")
+		if !ok {
+			c.manual(ch, s, sc, false, "timeout", "timeout %s is not literal", oneLine(s.Raw))
+			c.steps(ch, s.Body, sc)
+			return sc
+		}
+		c.find(s.Line, s.Col, convert.Approximated, "timeout", "timeout(%s) around %d steps → each step gets timeout %s", d, len(s.Body), d)
+		inner := sc
+		inner.timeout = d
+		c.steps(ch, s.Body, inner)
+	case "retry":
+		n, ok := retryCount(s)
+		if ok && ch.retries == 0 {
+			ch.retries = n - 1
+			c.find(s.Line, s.Col, convert.Approximated, "retry", "retry(%d) around part of the stage → the whole task retries (retries: %d)", n, n-1)
+		} else {
+			c.find(s.Line, s.Col, convert.Manual, "retry", "retry %s is not converted; its body runs once", oneLine(s.Raw))
+		}
+		c.steps(ch, s.Body, sc)
+	case "script":
+		c.steps(ch, s.Body, sc)
+	case "catchError", "warnError":
+		inner := sc
+		inner.onError = "continue"
+		c.find(s.Line, s.Col, convert.Approximated, "catch-error", "%s → onError: continue (the build/stage result it sets is lost)", s.Name)
+		c.steps(ch, s.Body, inner)
+	case "unstable":
+		msg, _ := litArg(s, "message", 0)
+		ch.step(sc, pipeline.Step{Name: "unstable", Comments: append(c.stepHead(s, "unstable"), c.marker(s.Line, s.Col, convert.Approximated, "unstable", "unstable: Tekton has no UNSTABLE result; the message is printed")), Script: "echo " + shellQuote("UNSTABLE: "+msg) + " >&2\n"})
+	case "build":
+		job, _ := litArg(s, "job", 0)
+		c.manual(ch, s, sc, true, "build-job", "build job %q triggers another Jenkins job; create that pipeline's PipelineRun here (e.g. catalog tkn Task) or use Pipelines in Pipelines", job)
+	case "input":
+		msg, _ := litArg(s, "message", 0)
+		c.manual(ch, s, sc, true, "input", "input %q waits for a person; Tekton has no pause (use an approval task such as openshift-pipelines manual-approval-gate)", msg)
+	case "writeFile":
+		c.writeFile(ch, s, sc)
+	case "readFile", "fileExists", "readJSON", "readYaml", "readProperties", "findFiles", "pwd", "isUnix":
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy-value", "%s returns a value to Groovy; nothing reads it here", oneLine(s.Raw)))
+	case "deleteDir":
+		ch.step(sc, pipeline.Step{Name: "delete-dir", Comments: c.stepHead(s, "deleteDir()"), Script: "find . -mindepth 1 -delete\n"})
+	case "cleanWs":
+		c.find(s.Line, s.Col, convert.Converted, "clean-workspace", "cleanWs: every PipelineRun gets a fresh volumeClaimTemplate")
+	case "container":
+		name, _ := litArg(s, "name", 0)
+		inner := sc
+		if img := sc.kube[name]; img != "" {
+			inner.image = img
+		} else {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "container", "container(%q) is not in a literal pod template; its steps run in %s", name, c.imageFor(sc)))
+		}
+		c.steps(ch, s.Body, inner)
+	case "docker.image.inside", "withDockerContainer":
+		img := ""
+		if p == "withDockerContainer" {
+			img, _ = litArg(s, "image", 0)
+		} else if s.Receiver != nil && s.Receiver.Call != nil {
+			img, _ = litArg(s.Receiver.Call, "id", 0)
+		}
+		inner := sc
+		if img == "" {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "docker-inside", "docker image %s is computed at run time; its steps run in %s", oneLine(s.Raw), c.imageFor(sc)))
+		} else {
+			inner.image = img
+			if len(s.Args) > 0 {
+				c.find(s.Line, s.Col, convert.Approximated, "docker-args", "docker run args %s are dropped", oneLine(s.Args[0].Value.Raw))
+			}
+		}
+		c.steps(ch, s.Body, inner)
+	case "docker.image.pull":
+		c.find(s.Line, s.Col, convert.Converted, "docker-pull", "image pull: Kubernetes pulls step images itself")
+	case "withMaven", "withGradle":
+		inner := sc
+		if m, ok := litArg(s, "maven", -1); ok {
+			inner.tools = inner.tools.With("maven", m)
+		}
+		if j, ok := litArg(s, "jdk", -1); ok {
+			inner.tools = inner.tools.With("jdk", j)
+		}
+		if p == "withMaven" && inner.tools.Maven == "" {
+			inner.tools = inner.tools.With("maven", "maven-3")
+		}
+		c.find(s.Line, s.Col, convert.Approximated, "with-maven", "%s → image %s; its settings/reporting features are dropped", s.Name, c.imageFor(inner))
+		c.steps(ch, s.Body, inner)
+	case "node", "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
+		"withSonarQubeEnv", "configFileProvider", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
+		c.wrapper(ch, s, sc)
+	case "parallel":
+		c.parallelInline(ch, s, sc)
+	case "properties":
+		c.properties(s)
+	case "library", "milestone":
+		c.find(s.Line, s.Col, convert.Converted, s.Name, "%s: nothing to run in Tekton", oneLine(s.Raw))
+	case "mail", "emailext", "slackSend", "office365ConnectorSend", "mattermostSend", "hipchatSend", "discordSend", "rocketSend":
+		c.manual(ch, s, sc, false, "notify", "notification %s is not converted: use a finally task with the catalog sendmail or send-to-webhook-slack Task; %s", s.Name, original(s))
+	case "tool":
+		c.manual(ch, s, sc, false, "tool", "tool %s returns an install path; pick an image with the tool instead", oneLine(s.Raw))
+	case "load":
+		c.manual(ch, s, sc, true, "load", "load %s evaluates another Groovy file from the workspace; convert that file's steps here", oneLine(s.Raw))
+	default:
+		c.unknown(ch, s, sc)
+	}
+	return sc
+}
+
+// parseSeconds renders a Go duration as the seconds sleep takes.
+func parseSeconds(d string) (string, error) {
+	td, err := time.ParseDuration(d)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatFloat(td.Seconds(), 'f', -1, 64), nil
+}
+
+// escapeDQ escapes text for a double-quoted shell word, keeping ${VAR} references.
+func escapeDQ(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch ch {
+		case '"', '\\', '`':
+			b.WriteByte('\\')
+			b.WriteByte(ch)
+		case '$':
+			if i+1 < len(s) && s[i+1] == '{' {
+				b.WriteByte('$')
+			} else {
+				b.WriteString(`\$`)
+			}
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
+	v := arg(s, "script", 0)
+	if v == nil {
+		c.manual(ch, s, sc, true, "sh", "sh without a script: %s", oneLine(s.Raw))
+		return
+	}
+	script, env, markers := c.shell(v, sc, s.Line)
+	script = tidyScript(script)
+	name := "sh"
+	if l, ok := litArg(s, "label", -1); ok && l != "" {
+		name = l
+	}
+	if s.Arg("returnStatus") != nil {
+		markers = append(markers, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
+		ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env, OnError: "continue"})
+		return
+	}
+	ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env})
+}
+
+func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
+	v := arg(s, "script", 0)
+	if v == nil {
+		c.manual(ch, s, sc, true, "bat", "bat without a script: %s", oneLine(s.Raw))
+		return
+	}
+	script, env, markers := c.shell(v, sc, s.Line)
+	script = strings.TrimSpace(script)
+	if strings.Contains(script, "\n") {
+		c.manual(ch, s, sc, true, "bat", "multi-line Windows batch script needs a port to sh or a .cmd file in the repository: %s", script)
+		return
+	}
+	m := c.marker(s.Line, s.Col, convert.Approximated, "bat", "bat runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
+	ch.step(sc, pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
+		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env})
+}
+
+func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
+	v := arg(s, "script", 0)
+	if v == nil {
+		c.manual(ch, s, sc, true, s.Name, "%s without a script: %s", s.Name, oneLine(s.Raw))
+		return
+	}
+	script, env, markers := c.shell(v, sc, s.Line)
+	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
+	ch.step(sc, pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage,
+		Command: []string{"pwsh", "-NoLogo", "-NonInteractive", "-Command"}, Args: []string{script}, Env: env})
+}
+
+// withEnv parses withEnv(['A=1', "B=${x}"]).
+func (c *conv) withEnv(ch *chain, s *model.Step, sc scope) scope {
+	l := arg(s, "overrides", 0)
+	if l == nil || l.Kind != model.List {
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "with-env", "withEnv %s is not a literal list; its body runs without it", oneLine(s.Raw)))
+		return sc
+	}
+	var env []pipeline.Env
+	for i := range l.List {
+		item := &l.List[i]
+		text, ok := lit(item)
+		if !ok && item.Kind == model.GString {
+			text, ok = c.envValue(item, sc, s.Line)
+		}
+		k, val, found := strings.Cut(text, "=")
+		if !ok || !found {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "with-env", "withEnv entry %s is not converted", oneLine(item.Raw)))
+			continue
+		}
+		if strings.Contains(k, "+") {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "with-env", "%s prepends to %s; set the full value in the step (the image's PATH is not known here)", text, k[:strings.IndexByte(k, '+')]))
+			continue
+		}
+		if lv, isLit := lit(item); isLit {
+			_, val, _ = strings.Cut(strings.ReplaceAll(lv, "$(", "$$("), "=")
+		}
+		env = append(env, pipeline.Env{Name: k, Value: val})
+	}
+	return sc.withEnv(env...)
+}
+
+// withCredentials binds credentials to env (secretKeyRef) or, for files, a Secret workspace.
+func (c *conv) withCredentials(ch *chain, s *model.Step, sc scope) scope {
+	l := arg(s, "bindings", 0)
+	if l == nil || l.Kind != model.List {
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "credentials", "withCredentials %s is not a literal list", oneLine(s.Raw)))
+		return sc
+	}
+	var env []pipeline.Env
+	for i := range l.List {
+		b := &l.List[i]
+		var kind string
+		var args []model.Arg
+		switch {
+		case b.Kind == model.CallVal && b.Call != nil:
+			kind, args = b.Call.Name, b.Call.Args
+		case b.Kind == model.Map:
+			cls, _ := lit(model.ArgNamed(b.Map, "$class"))
+			kind, args = map[string]string{"StringBinding": "string", "UsernamePasswordMultiBinding": "usernamePassword", "FileBinding": "file", "UsernamePasswordBinding": "usernameColonPassword"}[cls], b.Map
+		}
+		get := func(n string) string { v, _ := lit(model.ArgNamed(args, n)); return v }
+		id := get("credentialsId")
+		if id == "" {
+			ch.comment(c.marker(b.Line, b.Col, convert.Manual, "credentials", "credential binding %s has no literal credentialsId", oneLine(b.Raw)))
+			continue
+		}
+		secret := pipeline.Sanitize(id)
+		switch kind {
+		case "string":
+			env = append(env, pipeline.Env{Name: get("variable"), SecretName: secret, SecretKey: "secret"})
+			c.find(b.Line, b.Col, convert.Manual, "credentials", "secret text %q → Secret %s key secret", id, secret).Action =
+				fmt.Sprintf("kubectl create secret generic %s --from-literal=secret=<value>", secret)
+		case "usernamePassword", "usernameColonPassword":
+			u, p := get("usernameVariable"), get("passwordVariable")
+			if kind == "usernameColonPassword" {
+				v := get("variable")
+				u, p = v+"_TKN_USER", v+"_TKN_PASSWORD"
+				env = append(env, pipeline.Env{Name: u, SecretName: secret, SecretKey: "username"},
+					pipeline.Env{Name: p, SecretName: secret, SecretKey: "password"},
+					pipeline.Env{Name: v, Value: "$(" + u + "):$(" + p + ")"})
+			} else {
+				if u != "" {
+					env = append(env, pipeline.Env{Name: u, SecretName: secret, SecretKey: "username"})
+				}
+				if p != "" {
+					env = append(env, pipeline.Env{Name: p, SecretName: secret, SecretKey: "password"})
+				}
+			}
+			c.find(b.Line, b.Col, convert.Manual, "credentials", "username/password %q → basic-auth Secret %s", id, secret).Action =
+				fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+		case "file", "sshUserPrivateKey":
+			ws := c.secretWorkspace(secret)
+			sc.workspaces = append(sc.workspaces, ws)
+			if kind == "file" {
+				env = append(env, pipeline.Env{Name: get("variable"), Value: "$(workspaces." + ws + ".path)/file"})
+				c.find(b.Line, b.Col, convert.Manual, "credentials", "secret file %q → Secret %s mounted as workspace %s", id, secret, ws).Action =
+					fmt.Sprintf("kubectl create secret generic %s --from-file=file=<path>", secret)
+			} else {
+				env = append(env, pipeline.Env{Name: get("keyFileVariable"), Value: "$(workspaces." + ws + ".path)/ssh-privatekey"})
+				if u := get("usernameVariable"); u != "" {
+					env = append(env, pipeline.Env{Name: u, SecretName: secret, SecretKey: "username"})
+				}
+				c.find(b.Line, b.Col, convert.Manual, "credentials", "SSH key %q → ssh-auth Secret %s mounted as workspace %s", id, secret, ws).Action =
+					fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=<key file> --from-literal=username=<user>", secret)
+			}
+		default:
+			ch.comment(c.marker(b.Line, b.Col, convert.Manual, "credentials", "credential binding %s is not converted", oneLine(b.Raw)))
+		}
+	}
+	return sc.withEnv(env...)
+}
+
+// secretWorkspace declares a Secret-backed Pipeline workspace; steps in scope mount it.
+func (c *conv) secretWorkspace(secret string) string {
+	ws := "cred-" + secret
+	if len(ws) > 63 {
+		ws = strings.TrimRight(ws[:63], "-")
+	}
+	if !c.secretWS[ws] {
+		c.secretWS[ws] = true
+		c.p.Workspaces = append(c.p.Workspaces, pipeline.Workspace{Name: ws, Description: "Secret " + secret, Secret: secret})
+	}
+	return ws
+}
+
+func (c *conv) checkoutStep(ch *chain, s *model.Step, sc scope) {
+	a := arg(s, "scm", 0)
+	if a != nil && strings.TrimSpace(a.Raw) == "scm" {
+		if !c.checkout {
+			c.checkout = true
+		}
+		c.find(s.Line, s.Col, convert.Converted, "checkout", "checkout scm → the fetch-source git-clone task")
+		if sc.dir != "" {
+			ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "checkout", "checkout scm inside dir(%q): the source is cloned at the workspace root", sc.dir))
+		}
+		return
+	}
+	url := findNamedLiteral(s, "url")
+	branch := findNamedLiteral(s, "name")
+	if url == "" {
+		c.manual(ch, s, sc, true, "checkout", "checkout %s is not a literal git checkout; %s", oneLine(s.Raw), original(s))
+		return
+	}
+	c.gitClone(ch, s, sc, url, branch)
+}
+
+func (c *conv) gitStep(ch *chain, s *model.Step, sc scope) {
+	url, ok := litArg(s, "url", 0)
+	if !ok {
+		c.manual(ch, s, sc, true, "git", "git %s has no literal url; %s", oneLine(s.Raw), original(s))
+		return
+	}
+	branch, _ := litArg(s, "branch", -1)
+	if branch == "" {
+		branch = "master"
+	}
+	c.gitClone(ch, s, sc, url, branch)
+}
+
+// gitClone: at the workspace root a git step is taken to be the repository itself (PaC clones
+// it); inside dir() it clones another repository with the git CLI.
+func (c *conv) gitClone(ch *chain, s *model.Step, sc scope, url, branch string) {
+	branch = strings.TrimPrefix(strings.TrimPrefix(branch, "*/"), "refs/heads/")
+	if sc.dir == "" {
+		c.checkout = true
+		c.find(s.Line, s.Col, convert.Approximated, "git", "git %s at the workspace root is taken as this repository: fetch-source clones it at the PaC revision (branch %q is not forced)", url, branch)
+		return
+	}
+	env := []pipeline.Env{{Name: "GIT_URL", Value: url}}
+	script := `git clone "$GIT_URL" .` + "\n"
+	if branch != "" {
+		env = append(env, pipeline.Env{Name: "GIT_BRANCH", Value: branch})
+		script = `git clone --branch "$GIT_BRANCH" "$GIT_URL" .` + "\n"
+	}
+	m := c.marker(s.Line, s.Col, convert.Approximated, "git", "git clone of %s with the git CLI; a private repository needs credentials (a basic-auth or ssh-directory Secret)", url)
+	ch.step(sc, pipeline.Step{Name: "git-clone", Comments: append(c.stepHead(s, s.Name), m), Image: GitImage, Script: script, Env: env})
+}
+
+func (c *conv) writeFile(ch *chain, s *model.Step, sc scope) {
+	file, ok1 := litArg(s, "file", 0)
+	tv := arg(s, "text", 1)
+	var text string
+	ok2 := false
+	if tv != nil {
+		text, ok2 = c.envValue(tv, sc, s.Line)
+	}
+	if !ok1 || !ok2 {
+		c.manual(ch, s, sc, true, "write-file", "writeFile %s has run-time content; %s", oneLine(s.Raw), original(s))
+		return
+	}
+	ch.step(sc, pipeline.Step{Name: "write-file", Comments: c.stepHead(s, "writeFile"),
+		Env:    []pipeline.Env{{Name: "TKN_FILE_TEXT", Value: text}},
+		Script: "printf '%s' \"$TKN_FILE_TEXT\" > " + shellQuote(file) + "\n"})
+}
+
+// wrapper converts a block step whose body we can still convert, marking what it did.
+func (c *conv) wrapper(ch *chain, s *model.Step, sc scope) {
+	switch s.Name {
+	case "timestamps", "ansiColor", "wrap", "ws", "node", "podTemplate":
+		c.find(s.Line, s.Col, convert.Approximated, "wrapper", "%s: its body is converted; the wrapper itself has no Tekton form", oneLine(s.Raw))
+	case "stage":
+		n, _ := litArg(s, "name", 0)
+		if len(s.Body) > 0 && ch.cur != nil {
+			ch.comment(c.from(s.Line, "stage("+quoteGroovy(n)+") nested in steps"))
+		}
+	default:
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "wrapper", "%s is not converted; the steps inside run without it", oneLine(s.Raw)))
+	}
+	c.steps(ch, s.Body, sc)
+}
+
+// parallelInline: parallel inside steps can't fork a task; its branches run one after another.
+func (c *conv) parallelInline(ch *chain, s *model.Step, sc scope) {
+	branches := parallelBranches(s)
+	if branches == nil {
+		c.manual(ch, s, sc, true, "parallel", "parallel over a computed map; %s", original(s))
+		return
+	}
+	ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "parallel", "parallel branches inside a step list run one after another in this task"))
+	for _, b := range branches {
+		c.steps(ch, b.body, sc)
+	}
+}
+
+type branch struct {
+	name string
+	line int
+	body []*model.Step
+}
+
+// parallelBranches reads parallel('a': {...}, b: {...}) or parallel([a: {...}]); nil if computed.
+func parallelBranches(s *model.Step) []branch {
+	var out []branch
+	add := func(args []model.Arg) bool {
+		for _, a := range args {
+			if a.Name == "failFast" {
+				continue
+			}
+			if a.Value.Kind != model.Closure {
+				return false
+			}
+			out = append(out, branch{name: strings.Trim(a.Name, `'"`), line: a.Value.Line, body: a.Value.Body})
+		}
+		return true
+	}
+	named := false
+	for _, a := range s.Args {
+		if a.Name != "" {
+			named = true
+		}
+	}
+	if named {
+		if !add(s.Args) {
+			return nil
+		}
+		return out
+	}
+	if v := s.Positional(0); v != nil && v.Kind == model.Map {
+		if !add(v.Map) {
+			return nil
+		}
+		return out
+	}
+	return nil
+}
+
+// properties reads scripted properties([parameters([...]), pipelineTriggers([...]), buildDiscarder(...)]).
+func (c *conv) properties(s *model.Step) {
+	l := s.Positional(0)
+	if l == nil || l.Kind != model.List {
+		c.find(s.Line, s.Col, convert.Manual, "properties", "properties %s is not a literal list", oneLine(s.Raw))
+		return
+	}
+	for i := range l.List {
+		v := &l.List[i]
+		if v.Kind != model.CallVal || v.Call == nil {
+			c.find(v.Line, v.Col, convert.Manual, "properties", "job property %s is not converted", oneLine(v.Raw))
+			continue
+		}
+		inner := v.Call.Positional(0)
+		var list []*model.Step
+		if inner != nil && inner.Kind == model.List {
+			for j := range inner.List {
+				if inner.List[j].Kind == model.CallVal {
+					list = append(list, inner.List[j].Call)
+				}
+			}
+		}
+		switch v.Call.Name {
+		case "parameters":
+			c.parameters(list)
+		case "pipelineTriggers":
+			c.triggers(list)
+		default:
+			var sc scope
+			c.options([]*model.Step{v.Call}, nil, &sc)
+		}
+	}
+}
+
+// unknown handles a call that is neither a known step nor mapped: a plugin step or a
+// shared-library global.
+func (c *conv) unknown(ch *chain, s *model.Step, sc scope) {
+	lib := "a plugin step or a shared library loaded implicitly by Jenkins"
+	if len(c.libs) > 0 {
+		lib = "probably from shared library " + strings.Join(c.libs, ", ")
+	}
+	c.manual(ch, s, sc, true, "unknown-step", "%s is not converted (%s); map it with --mapping; %s", s.Path(), lib, original(s))
+	if len(s.Body) > 0 {
+		c.steps(ch, s.Body, sc)
+	}
+}
