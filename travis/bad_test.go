@@ -32,6 +32,8 @@ func TestBadInput(t *testing.T) {
 		{"two documents", "language: go\n---\nlanguage: ruby\n", "x/.travis.yml:2:1: a .travis.yml holds one YAML document, found a second"},
 		{"unclosed quote", "language: go\nscript: 'make\n", "x/.travis.yml:2:1: invalid YAML: found unexpected end of stream"},
 		{"alias bomb", bomb(), "x/.travis.yml:1:"},
+		{"deep nesting", "a: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", "x/.travis.yml:1:68: YAML nesting deeper than 64 levels"},
+		{"too large", "script: '" + strings.Repeat("x", 1<<20) + "'\n", "x/.travis.yml:1:1: file is larger than 1048576 bytes"},
 		{"include not mapping", "jobs:\n  include:\n    - 3\n", "x/.travis.yml:3:7: jobs.include: each entry must be a mapping, found an integer (3)"},
 		{"language map", "language: {a: b}\n", "x/.travis.yml:1:11: language: expected a string, found a mapping"},
 	}
