@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// upper is a test front-end: it upper-cases a Tekton file's "name: x" values in place and
+// upper is a test front-end: it renames a Tekton file's "name: x" in place and
 // writes a .tekton/out.yaml for other kinds; "panic" in the input makes it panic.
 type upper struct{ indexed []string }
 
@@ -28,7 +28,7 @@ func (u *upper) Convert(src Source, _ Options) (Result, error) {
 	case strings.Contains(s, "fail"):
 		return Result{}, Errorf(src.Path, 2, 5, "bad input")
 	case src.Kind == KindTekton:
-		return Result{Files: []File{{Path: src.Path, Data: []byte(strings.ReplaceAll(s, "name: x", "name: y"))}},
+		return Result{Files: []File{{Path: src.Path, Data: []byte(strings.ReplaceAll(s, "name: x", "name: renamed"))}},
 			Findings: []Finding{{File: src.Path, Line: 1, Class: Manual, Rule: "test", Message: "m"}}}, nil
 	}
 	out := filepath.Join(filepath.Dir(src.Path), ".tekton", "out.yaml")

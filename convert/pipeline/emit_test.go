@@ -48,6 +48,7 @@ func fullModel() *Pipeline {
 				Steps: []Step{
 					{Name: "Run tests", Comments: []string{"tkn-migrate: manual: something (.travis.yml:12)"}, Script: "go test ./...", Env: []Env{
 						{Name: "GO_VERSION", Value: "$(params.go)"},
+						{Name: "GO111MODULE", Value: "on"},
 						{Name: "TOKEN", SecretName: "travis-secure-env", SecretKey: "TOKEN", Comment: "secure value from .travis.yml:5"},
 					}, OnError: "continue"},
 					{Name: "Run tests", Image: "alpine:3.20", Script: "echo one\necho two\n", WorkingDir: "/tmp", Timeout: "5m0s"},

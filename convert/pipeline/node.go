@@ -16,10 +16,24 @@ func seqNode() *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode} }
 
 func str(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if strings.Contains(s, "\n") {
+	switch {
+	case strings.Contains(s, "\n"):
 		n.Style = yaml.LiteralStyle
+	case yaml11Bool[s]:
+		// kubectl reads YAML 1.1, where a plain `on` or `no` is a bool: quote it to stay a string.
+		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
+}
+
+var yaml11Bool = map[string]bool{}
+
+func init() {
+	for _, w := range []string{"y", "yes", "n", "no", "on", "off"} {
+		for _, v := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			yaml11Bool[v] = true
+		}
+	}
 }
 
 func intNode(i int) *yaml.Node {

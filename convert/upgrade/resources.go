@@ -184,7 +184,11 @@ func (f pipelineResources) task(spec *yaml.Node) {
 		switch {
 		case hasWorkspace(d.typ):
 			w := mapping("name", d.name)
-			if mp := mountPath(d); mp != "/workspace/"+d.name {
+			switch mp := mountPath(d); {
+			case mp == "/":
+				// A volume can't be mounted at the root; the files land in the workspace instead.
+				f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under $(workspaces.%s.path)", d.name, d.name)
+			case mp != "/workspace/"+d.name:
 				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
 			}
 			if d.opt {

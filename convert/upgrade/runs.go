@@ -352,6 +352,7 @@ type resolved struct {
 	params  map[string]string
 	secrets map[string]string // fieldName → secretName
 	found   bool
+	sub     string // storage sub-type other than gcs
 }
 
 func (f pipelineResources) resolve(b *yaml.Node) resolved {
@@ -369,7 +370,7 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 		r.params[str(p, "name")] = str(p, "value")
 	}
 	if r.typ == "storage" && r.params["type"] != "" && r.params["type"] != "gcs" {
-		r.typ = "storage-" + r.params["type"]
+		r.sub = r.params["type"] // build-gcs and other storage types have no catalog task
 	}
 	for _, s := range items(get(spec, "secrets")) {
 		r.secrets[str(s, "fieldName")] = str(s, "secretName")
@@ -433,6 +434,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				manual = append(manual, unresolvedBinding{b, "binding " + p + ": resource type " + t + " has no replacement"})
 			}
 			continue
+		}
+		if r.sub != "" {
+			manual = append(manual, unresolvedBinding{b, "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
 		}
 		for _, d := range resourceParams[t] {
 			v, ok := r.params[d.key]
@@ -563,7 +567,9 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			if byName(seq(ws...), rname) == nil {
 				w := vctWorkspace(rname)
 				ws = append(ws, w)
-				if !output {
+				if r.sub != "" {
+					s.markerAt(w.Content[2], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
+				} else if !output {
 					s.markerAt(w.Content[2], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	"go.yaml.in/yaml/v3"
 	"knative.dev/pkg/apis"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // tektonObject is what every Tekton API type offers to the webhook.
@@ -116,11 +117,12 @@ func Node(path string, doc *yaml.Node) error {
 	fail := func(err error) error {
 		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
 	}
-	var generic any
-	if err := root.Decode(&generic); err != nil {
+	// Re-read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool).
+	text, err := yaml.Marshal(root)
+	if err != nil {
 		return fail(err)
 	}
-	raw, err := json.Marshal(generic)
+	raw, err := sigsyaml.YAMLToJSON(text)
 	if err != nil {
 		return fail(err)
 	}

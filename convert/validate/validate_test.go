@@ -32,6 +32,18 @@ spec:
   taskRef:
     name: t
 `, `in.yaml:1:1: TaskRun "" fails Tekton validation: invalid resource name "": must be a valid DNS label: metadata.name`},
+		{"plain on is a YAML 1.1 bool for kubectl", `apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  steps:
+    - name: s
+      image: alpine:3.20
+      env:
+        - name: GO111MODULE
+          value: on
+`, `in.yaml:1:1: Task "t" fails Tekton validation: json: cannot unmarshal bool into Go struct field EnvVar.spec.steps.env.value of type string`},
 		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
 		{"unknown field", `apiVersion: tekton.dev/v1
 kind: Task

@@ -1,0 +1,252 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/graph"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+)
+
+// Markdown writes the report for a pull request description: a summary, a
+// Mermaid graph of each generated Pipeline, a "Before you merge" checklist
+// (secrets with their kubectl commands, storage, service accounts, manual
+// items) and the residue. It renders on GitHub; secret values never appear
+// because findings only ever carry secret names.
+func Markdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	b.WriteString("## tkn-migrate report\n\n")
+	mdSummary(&b, r)
+	mdFiles(&b, r)
+	mdErrors(&b, r)
+	mdPipelines(&b, r)
+	mdChecklist(&b, r)
+	mdResidue(&b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdSummary(b *strings.Builder, r *Report) {
+	s := r.Summary
+	b.WriteString("| Files | Changed | Errors | Tekton resources | Converted | Approximated | Manual | Unsupported | Markers |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
+		s.Files, s.Changed, s.Errors, s.Resources, s.Converted, s.Approximated, s.Manual, s.Unsupported, s.Markers)
+}
+
+func mdFiles(b *strings.Builder, r *Report) {
+	if len(r.Files) == 0 {
+		return
+	}
+	b.WriteString("### Files\n\n| File | Kind | Status | Output | Approximated | Manual | Unsupported |\n|---|---|---|---|---:|---:|---:|\n")
+	for _, f := range r.Files {
+		n := map[convert.Class]int{}
+		for _, fd := range f.Findings {
+			n[fd.Class]++
+		}
+		var outs []string
+		for _, o := range f.Outputs {
+			outs = append(outs, code(o))
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %d | %d |\n", cell(code(f.Path)), f.Kind, f.Status,
+			cell(strings.Join(outs, "<br>")), n[convert.Approximated], n[convert.Manual], n[convert.Unsupported])
+	}
+	b.WriteString("\n")
+}
+
+func mdErrors(b *strings.Builder, r *Report) {
+	var errs []string
+	for _, f := range r.Files {
+		if f.Error != "" {
+			errs = append(errs, "- "+text(f.Error)+"\n")
+		}
+	}
+	if len(errs) == 0 {
+		return
+	}
+	b.WriteString("### Errors\n\nNothing was written for these inputs.\n\n")
+	b.WriteString(strings.Join(errs, ""))
+	b.WriteString("\n")
+}
+
+// mdPipelines draws every Pipeline (or embedded pipelineSpec) among the generated files.
+func mdPipelines(b *strings.Builder, r *Report) {
+	var ps []*graph.Pipeline
+	for _, o := range r.Outputs {
+		got, _ := graph.Parse(o.Path, o.Data) // outputs were validated; a stray error only hides a picture
+		ps = append(ps, got...)
+	}
+	if len(ps) == 0 {
+		return
+	}
+	b.WriteString("### Pipelines\n\n")
+	for _, p := range ps {
+		fmt.Fprintf(b, "#### %s %s (%s)\n\n", p.Kind, code(p.Name), code(fmt.Sprintf("%s:%d", p.File, p.Line)))
+		b.WriteString("```mermaid\n")
+		b.WriteString(graph.Mermaid(p))
+		b.WriteString("```\n\n")
+	}
+}
+
+// isSecretAction tells a finding whose fix is creating a Secret.
+func isSecretAction(f convert.Finding) bool {
+	return strings.HasPrefix(f.Action, "kubectl create secret")
+}
+
+func mdChecklist(b *strings.Builder, r *Report) {
+	var secrets, manual []convert.Finding
+	for _, f := range r.Files {
+		for _, fd := range sortedFindings(f.Findings) {
+			switch {
+			case isSecretAction(fd):
+				secrets = append(secrets, fd)
+			case fd.Class == convert.Manual || fd.Class == convert.Unsupported:
+				manual = append(manual, fd)
+			}
+		}
+	}
+	storage, accounts, runs := scanRuns(r.Outputs)
+	if len(secrets)+len(manual)+len(storage)+len(runs) == 0 {
+		return
+	}
+	b.WriteString("### Before you merge\n\n")
+	if len(secrets) > 0 {
+		b.WriteString("**Secrets** to create in the namespace the runs use (fill in the values yourself; they never appear here):\n\n")
+		for _, f := range secrets {
+			fmt.Fprintf(b, "- [ ] %s %s\n  ```sh\n  %s\n  ```\n", code(position(f)), text(f.Message), f.Action)
+		}
+		b.WriteString("\n")
+	}
+	if len(storage) > 0 {
+		b.WriteString("**Storage**: these workspaces get a new PersistentVolumeClaim per run, so the cluster needs dynamic provisioning " +
+			"(a default StorageClass: `kubectl get storageclass` shows one marked `(default)`), or set `storageClassName`:\n\n")
+		for _, s := range storage {
+			fmt.Fprintf(b, "- [ ] %s %s\n", code(s.pos), s.what) // what is markdown already
+		}
+		b.WriteString("\n")
+	}
+	if len(runs) > 0 {
+		b.WriteString("**Service accounts**:\n\n")
+		if len(accounts) == 0 {
+			b.WriteString("- [ ] The runs use the namespace's `default` ServiceAccount: check that it can pull the step images and read the Secrets above\n")
+		}
+		for _, a := range accounts {
+			fmt.Fprintf(b, "- [ ] ServiceAccount %s exists in the namespace and lists the Secrets it needs (%s)\n", code(a.what), code(a.pos))
+		}
+		b.WriteString("\n")
+	}
+	if len(manual) > 0 {
+		b.WriteString("**Manual items**:\n\n")
+		for _, f := range manual {
+			fmt.Fprintf(b, "- [ ] %s %s %s (%s)\n", code(position(f)), f.Class, text(f.Message), code(f.Rule))
+			if f.Action != "" {
+				fmt.Fprintf(b, "  run: %s\n", code(f.Action))
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+// item is one line of the checklist found in the output files; what is markdown.
+type item struct{ pos, what string }
+
+// scanRuns finds, in generated runs, volumeClaimTemplate workspaces without a
+// StorageClass and the ServiceAccounts named; runs lists every run.
+func scanRuns(outputs []convert.File) (storage, accounts, runs []item) {
+	seenSA := map[string]bool{}
+	for _, o := range outputs {
+		docs, _ := yamldoc.Parse(o.Path, o.Data)
+		for _, d := range docs {
+			if !strings.HasPrefix(d.APIVersion, "tekton.dev/") || (d.Kind != "PipelineRun" && d.Kind != "TaskRun") {
+				continue
+			}
+			runs = append(runs, item{fmt.Sprintf("%s:%d", o.Path, d.Line()), d.Name})
+			for _, w := range yamldoc.Items(d.Root, "spec", "workspaces") {
+				vct := yamldoc.Get(w, "volumeClaimTemplate")
+				if vct == nil || yamldoc.Str(vct, "spec", "storageClassName") != "" {
+					continue
+				}
+				what := fmt.Sprintf("workspace %s of %s %s", code(yamldoc.Str(w, "name")), d.Kind, code(d.Name))
+				if size := yamldoc.Str(vct, "spec", "resources", "requests", "storage"); size != "" {
+					what += ", " + size
+				}
+				storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), what})
+			}
+			for _, n := range []*yaml.Node{
+				yamldoc.Get(d.Root, "spec", "serviceAccountName"),
+				yamldoc.Get(d.Root, "spec", "taskRunTemplate", "serviceAccountName"),
+			} {
+				if n != nil && n.Value != "" && !seenSA[n.Value] {
+					seenSA[n.Value] = true
+					accounts = append(accounts, item{fmt.Sprintf("%s:%d", o.Path, n.Line), n.Value})
+				}
+			}
+		}
+	}
+	return storage, accounts, runs
+}
+
+func mdResidue(b *strings.Builder, r *Report) {
+	var rows []string
+	for _, f := range r.Files {
+		for _, fd := range sortedFindings(f.Findings) {
+			if fd.Class == convert.Converted {
+				continue
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", cell(code(position(fd))), fd.Class, cell(code(fd.Rule)), cell(text(fd.Message))))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Residue\n\n<details>\n<summary>%d %s not converted exactly</summary>\n\n", len(rows), plural(len(rows), "construct", "constructs"))
+	b.WriteString("| Where | Class | Rule | What |\n|---|---|---|---|\n")
+	b.WriteString(strings.Join(rows, ""))
+	b.WriteString("\n</details>\n")
+}
+
+func sortedFindings(fs []convert.Finding) []convert.Finding {
+	out := append([]convert.Finding(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
+// code is s as an inline code span, with a fence long enough for any backticks inside.
+func code(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if fence != "`" || strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// mdSpecial are the characters GitHub markdown could read as markup or HTML.
+var mdSpecial = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"<", `\<`, ">", `\>`, "|", `\|`, "~", `\~`, "#", `\#`, "\n", " ", "\r", "",
+)
+
+// text is free text escaped to render literally.
+func text(s string) string { return mdSpecial.Replace(s) }
+
+// cell makes inline markdown safe in a table cell, where a pipe ends the cell even inside code.
+func cell(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '|' && (i == 0 || s[i-1] != '\\') {
+			b.WriteString(`\|`)
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
