@@ -1,6 +1,8 @@
 package upgrade
 
 import (
+	"fmt"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -11,9 +13,11 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	s := f.s
 	declKey := keyNode(ps, "resources")
 	types := map[string]string{}
+	optional := map[string]bool{}
 	var order []string
 	for _, d := range items(get(ps, "resources")) {
 		types[str(d, "name")] = normType(str(d, "type"))
+		optional[str(d, "name")] = str(d, "optional") == "true"
 		order = append(order, str(d, "name"))
 	}
 	anyBinding := false
@@ -29,10 +33,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	for _, p := range order {
 		t := types[p]
 		for _, d := range resourceParams[t] {
-			pparams = append(pparams, paramSpec(p+"-"+d.key, d.key+" of the former "+t+" resource "+p, d.def))
+			def := d.def
+			if def == nil && optional[p] {
+				def = opt("") // an optional resource may be left unbound: its fetch task is then skipped
+			}
+			pparams = append(pparams, paramSpec(p+"-"+d.key, d.key+" of the former "+t+" resource "+p, def))
 		}
 		if hasWorkspace(t) {
-			pws = append(pws, mapping("name", p, "description", "holds what the "+t+" resource "+p+" provided"))
+			w := mapping("name", p, "description", "holds what the "+t+" resource "+p+" provided")
+			if optional[p] {
+				w.Content = append(w.Content, scalar("optional"), boolNode(true))
+			}
+			pws = append(pws, w)
 		}
 		if t == "storage" {
 			pws = append(pws, mapping("name", p+"-credentials", "description", "Secret with the service account key for "+p))
@@ -163,7 +175,12 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	var pre, post, fin []*yaml.Node
 	for _, p := range order {
 		if fetch[p] {
-			pre = append(pre, f.fetchTask(types[p], p))
+			ft := f.fetchTask(types[p], p)
+			if optional[p] {
+				key := resourceParams[types[p]][0].key
+				set(ft, "when", seq(mapping("input", "$(params."+p+"-"+key+")", "operator", "notin", "values", seq(quoted("")))), "taskRef")
+			}
+			pre = append(pre, ft)
 		}
 	}
 	for _, u := range uploads {
@@ -581,7 +598,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			params = append(params, mapping("name", rname+"-url", "value", r.params["url"]))
 		}
 		if t == "cloudEvent" {
-			s.note(b, convert.Manual, "cloud-event", "cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])
+			manual = append(manual, unresolvedBinding{b, fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
 		for _, k := range sortedKeys(used[rname]) {
 			if k == "name" || k == "type" || (t == "image" && k == "url") {
