@@ -19,6 +19,7 @@ const (
 type lexer struct {
 	path      string
 	src       []byte
+	s         string // src as a string: token texts are slices of it, not copies
 	off       int
 	line      int
 	lineStart int
@@ -49,7 +50,7 @@ func Lex(path string, src []byte) ([]Token, error) {
 		l, c := lineCol(src, i)
 		return nil, convert.Errorf(path, l, c, "binary file: invalid UTF-8")
 	}
-	lx := &lexer{path: path, src: src, line: 1}
+	lx := &lexer{path: path, src: src, s: string(src), line: 1, toks: make([]Token, 0, len(src)/8+1)}
 	lx.skipBOM()
 	if err := lx.run(); err != nil {
 		return nil, err
@@ -219,6 +220,15 @@ var operators = []string{
 	"%", "&", "|", "^", "@", "\\",
 }
 
+// opsByFirst indexes operators by their first byte, longest first.
+var opsByFirst = func() map[byte][]string {
+	m := map[byte][]string{}
+	for _, op := range operators {
+		m[op[0]] = append(m[op[0]], op)
+	}
+	return m
+}()
+
 // regexAllowed reports whether a '/' here starts a slashy string rather than division.
 func (lx *lexer) regexAllowed() bool {
 	if len(lx.toks) == 0 {
@@ -258,10 +268,10 @@ func (lx *lexer) next() (Token, error) {
 	}
 	if end := lx.identEnd(lx.off); end > lx.off {
 		lx.advance(end - lx.off)
-		return Token{Kind: TokIdent, Pos: p, End: lx.off, Text: string(lx.src[p.Off:lx.off])}, nil
+		return Token{Kind: TokIdent, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off]}, nil
 	}
-	for _, op := range operators {
-		if bytes.HasPrefix(lx.src[lx.off:], []byte(op)) {
+	for _, op := range opsByFirst[c] {
+		if strings.HasPrefix(lx.s[lx.off:], op) {
 			if op == "!in" || op == "!instanceof" {
 				// only when the keyword ends there: !input is ! input
 				if r, n := lx.runeAt(lx.off + len(op)); n > 0 && isIdentPart(r) {
@@ -401,10 +411,10 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
 			lx.advance(n)
-			b.addLit(cp, string(lx.src[cp.Off:lx.off]))
+			b.addLit(cp, lx.s[cp.Off:lx.off])
 		}
 	}
-	t := Token{Kind: TokString, Pos: p, End: lx.off, Text: string(lx.src[p.Off:lx.off]), Quote: quote}
+	t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: quote}
 	b.finish(&t)
 	return t, nil
 }
@@ -481,7 +491,7 @@ func (lx *lexer) interpolation(b *strBuilder, strict bool) error {
 		if err != nil {
 			return err
 		}
-		b.addExpr(p, string(lx.src[start:end]), true)
+		b.addExpr(p, lx.s[start:end], true)
 		return nil
 	}
 	if end := lx.identEnd(lx.off + 1); end > lx.off+1 && lx.src[lx.off+1] != '$' {
@@ -492,7 +502,7 @@ func (lx *lexer) interpolation(b *strBuilder, strict bool) error {
 			}
 			end = e2
 		}
-		expr := string(lx.src[lx.off+1 : end])
+		expr := lx.s[lx.off+1 : end]
 		lx.advance(end - lx.off)
 		b.addExpr(p, expr, false)
 		return nil
@@ -558,7 +568,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 		switch {
 		case c == '/':
 			lx.advance(1)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: string(lx.src[p.Off:lx.off]), Quote: "/"}
+			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: "/"}
 			b.finish(&t)
 			return t, nil
 		case c == '\\' && lx.peekAt(1) == '/':
@@ -572,7 +582,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
 			lx.advance(n)
-			b.addLit(cp, string(lx.src[cp.Off:lx.off]))
+			b.addLit(cp, lx.s[cp.Off:lx.off])
 		}
 	}
 }
@@ -588,7 +598,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 		switch {
 		case c == '/' && lx.peekAt(1) == '$':
 			lx.advance(2)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: string(lx.src[p.Off:lx.off]), Quote: "$/"}
+			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: "$/"}
 			b.finish(&t)
 			return t, nil
 		case c == '$' && (lx.peekAt(1) == '$' || lx.peekAt(1) == '/'):
@@ -602,7 +612,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
 			lx.advance(n)
-			b.addLit(cp, string(lx.src[cp.Off:lx.off]))
+			b.addLit(cp, lx.s[cp.Off:lx.off])
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 type File struct {
 	Path     string
 	Src      []byte
+	str      string // Src as a string, for copy-free Text
 	Stmts    []Stmt
 	Trailing []Comment // comments after the last statement
 }
@@ -21,10 +22,10 @@ func (f *File) Text(n Node) string { return f.SpanText(SpanOf(n)) }
 
 // SpanText returns the source text of a span.
 func (f *File) SpanText(s Span) string {
-	if s.Off < 0 || s.End > len(f.Src) || s.Off > s.End {
+	if s.Off < 0 || s.End > len(f.str) || s.Off > s.End {
 		return ""
 	}
-	return string(f.Src[s.Off:s.End])
+	return f.str[s.Off:s.End]
 }
 
 // bail unwinds the parser: soft errors turn the current statement into an Opaque node,
@@ -65,7 +66,7 @@ func Parse(path string, src []byte) (f *File, err error) {
 			f, err = nil, b.err
 		}
 	}()
-	f = &File{Path: path, Src: src}
+	f = &File{Path: path, Src: src, str: string(src)}
 	f.Stmts = p.stmts("")
 	f.Trailing = p.tok().Comments
 	return f, nil
