@@ -113,6 +113,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 		}
 	}
 	if len(t.Steps) == 0 {
+		c.markers = append(c.markers, t.Comments[1:]...) // no task to carry them
 		return nil
 	}
 	return t

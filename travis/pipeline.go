@@ -90,7 +90,8 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 	}
 	p.Runs = c.runs()
 	c.unusedNotes()
-	p.Comments = append(p.Comments, c.markers...)
+	p.Comments = dedupeStrings(append(p.Comments, c.markers...))
+	c.findings = dedupeFindings(c.findings)
 	if c.root.has("cache") {
 		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: "cache", Optional: true,
 			Description: "Travis cache: (" + c.file + ":" + itoa(c.root.keyNode("cache").Line) + "). Bind a PVC here and point the cached directories at it to keep them between runs."})
@@ -625,7 +626,8 @@ func (c *conv) rootNotes(p *pipeline.Pipeline) {
 		c.finding(c.fast, convert.Approximated, "travis/fast-finish", "%s", msg)
 		p.Comments = append(p.Comments, c.marker("approximated", msg, c.fast.Line))
 	}
-	p.Comments = append(p.Comments, c.markers...)
+	p.Comments = dedupeStrings(append(p.Comments, c.markers...))
+	c.findings = dedupeFindings(c.findings)
 	c.markers = nil
 }
 
@@ -670,4 +672,17 @@ func restoreState(id, what string) []string {
 		`if [ -e ` + state + `.errored" ] || [ -e ` + state + `.skipped" ]; then echo "The job errored in a setup phase or did not run; Travis skips ` + what + `."; exit 0; fi`,
 		`if [ -f ` + state + `.state" ]; then . ` + state + `.state"; fi`,
 	}
+}
+
+// dedupeFindings drops repeats: jobs of one matrix report the same source construct.
+func dedupeFindings(fs []convert.Finding) []convert.Finding {
+	seen := map[convert.Finding]bool{}
+	var out []convert.Finding
+	for _, f := range fs {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -144,9 +144,9 @@ func needsCEL(bs []string) bool {
 func branchesCEL(only, except []string) string {
 	term := func(b string) string {
 		if isRegex(b) {
-			return "target_branch.matches(" + strconv.Quote(b[1:len(b)-1]) + ")"
+			return cond.RefRegexCEL("target_branch", b[1:len(b)-1])
 		}
-		return "target_branch == " + strconv.Quote(b)
+		return "target_branch in [" + strconv.Quote(b) + ", " + strconv.Quote("refs/heads/"+b) + ", " + strconv.Quote("refs/tags/"+b) + "]"
 	}
 	var parts []string
 	list := only

@@ -38,14 +38,15 @@ func TestParse(t *testing.T) {
 func TestSimplifyAndTranslate(t *testing.T) {
 	known := Known{Attrs: map[string]string{"os": "linux", "type": "push"}, Env: map[string]string{"DEPLOY": "'true'"}}
 	cases := []struct{ in, simple, cel, when, bash string }{
-		{"os = linux AND branch = main", `branch = "main"`, `target_branch == "main"`,
+		{"os = linux AND branch = main", `branch = "main"`, `target_branch in ["main", "refs/heads/main", "refs/tags/main"]`,
 			"$(params.branch) in [main refs/heads/main]", `[ "$TRAVIS_BRANCH" = 'main' ]`},
 		{"os = osx OR type = pull_request", "false", "false", "error", "false"},
+		{"type = push AND head_branch != x", `head_branch != "x"`, `!(source_branch in ["x", "refs/heads/x", "refs/tags/x"])`, "error", `[ "$TRAVIS_PULL_REQUEST_BRANCH" != 'x' ]`},
 		{"env(DEPLOY) = true AND tag IS present", "tag IS present", `target_branch.startsWith("refs/tags/")`, "error", `[ -n "$TRAVIS_TAG" ]`},
 		{"branch =~ ^rel-\\d AND NOT fork", `(branch =~ /^rel-\d/ AND NOT fork)`, "error", "error", "error"},
-		{"branch IN (a, b)", `branch IN ("a", "b")`, `target_branch in ["a", "b"]`, "$(params.branch) in [a refs/heads/a b refs/heads/b]",
+		{"branch IN (a, b)", `branch IN ("a", "b")`, `target_branch in ["a", "refs/heads/a", "refs/tags/a", "b", "refs/heads/b", "refs/tags/b"]`, "$(params.branch) in [a refs/heads/a b refs/heads/b]",
 			`{ [ "$TRAVIS_BRANCH" = 'a' ] || [ "$TRAVIS_BRANCH" = 'b' ]; }`},
-		{"branch =~ ^rel-\\d", `branch =~ /^rel-\d/`, `target_branch.matches("^rel-\\d")`, "error", `travis_re "$TRAVIS_BRANCH" '^rel-[0-9]'`},
+		{"branch =~ ^rel-\\d", `branch =~ /^rel-\d/`, `(target_branch.matches("^rel-\\d") || target_branch.matches("^refs/(heads|tags)/rel-\\d"))`, "error", `travis_re "$TRAVIS_BRANCH" '^rel-[0-9]'`},
 	}
 	for _, c := range cases {
 		e, err := Parse(c.in)

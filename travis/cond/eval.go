@@ -215,30 +215,25 @@ func cmpCEL(c Cmp) (string, error) {
 		if c.L.Attr == "type" && o.Lit != "push" && o.Lit != "pull_request" {
 			return "", fmt.Errorf("event type %q has no Pipelines-as-Code trigger", o.Lit)
 		}
-		return strconv.Quote(o.Lit), nil
+		return o.Lit, nil
 	}
 	switch c.Op {
-	case "=", "!=":
-		r, err := lit(c.R[0])
-		if err != nil {
-			return "", err
-		}
-		op := " == "
-		if c.Op == "!=" {
-			op = " != "
-		}
-		return v + op + r, nil
-	case "in", "notin":
+	case "=", "!=", "in", "notin":
 		var items []string
 		for _, o := range c.R {
 			r, err := lit(o)
 			if err != nil {
 				return "", err
 			}
-			items = append(items, r)
+			items = append(items, refNames(c.L.Attr, r)...)
 		}
-		s := v + " in [" + strings.Join(items, ", ") + "]"
-		if c.Op == "notin" {
+		var s string
+		if len(items) == 1 {
+			s = v + " == " + items[0]
+		} else {
+			s = v + " in [" + strings.Join(items, ", ") + "]"
+		}
+		if c.Op == "!=" || c.Op == "notin" {
 			s = "!(" + s + ")"
 		}
 		return s, nil
@@ -249,7 +244,7 @@ func cmpCEL(c Cmp) (string, error) {
 		if _, err := regexp.Compile(c.Regex); err != nil {
 			return "", fmt.Errorf("regex %q: %v", c.Regex, err)
 		}
-		s := v + ".matches(" + strconv.Quote(c.Regex) + ")"
+		s := RefRegexCEL(v, c.Regex)
 		if c.Op == "!~" {
 			s = "!" + s
 		}
@@ -262,6 +257,24 @@ func cmpCEL(c Cmp) (string, error) {
 		return s, nil
 	}
 	return "", fmt.Errorf("cannot translate %s", c)
+}
+
+// refNames lists the quoted forms a branch name can take in target_branch: Pipelines-as-Code
+// may pass the full ref, and Travis matches tag builds by the tag name.
+func refNames(attr, name string) []string {
+	if attr != "branch" && attr != "head_branch" {
+		return []string{strconv.Quote(name)}
+	}
+	return []string{strconv.Quote(name), strconv.Quote("refs/heads/" + name), strconv.Quote("refs/tags/" + name)}
+}
+
+// RefRegexCEL matches a Travis branch regex against target_branch with or without
+// the refs/heads/ or refs/tags/ prefix.
+func RefRegexCEL(v, re string) string {
+	if strings.HasPrefix(re, "^") {
+		return "(" + v + ".matches(" + strconv.Quote(re) + ") || " + v + ".matches(" + strconv.Quote("^refs/(heads|tags)/"+re[1:]) + "))"
+	}
+	return v + ".matches(" + strconv.Quote(re) + ")"
 }
 
 // When is one Tekton when expression.
