@@ -152,6 +152,12 @@ func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 		return rn, nil
 	}
 	// Pipelines first: they read the original declarations of embedded taskSpecs.
+	if s.kind == "PipelineRun" {
+		s.embeddedDecls = map[string]string{}
+		for _, d := range items(path(r, "spec", "pipelineSpec", "resources")) {
+			s.embeddedDecls[str(d, "name")] = normType(str(d, "type"))
+		}
+	}
 	for _, ps := range pipelineSpecs(s.kind, r) {
 		f.pipeline(ps)
 	}

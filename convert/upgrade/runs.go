@@ -58,6 +58,10 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	var uploads []upload
 	uploadIdx := map[string]int{}
 	var notify []string
+	finally := map[*yaml.Node]bool{}
+	for _, pt := range items(get(ps, "finally")) {
+		finally[pt] = true // finally tasks run after every task: they take no runAfter
+	}
 	for _, pt := range pipelineTasks(ps) {
 		bindKey := keyNode(pt, "resources")
 		bind := get(pt, "resources")
@@ -160,7 +164,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				}
 			}
 		}
-		if len(after) > 0 {
+		if len(after) > 0 && !finally[pt] {
 			ra := ensureSeq(pt, "runAfter", "params", "workspaces")
 			for _, a := range after {
 				if !containsNode(ra, a.Value) && a.Value != tname {
@@ -419,18 +423,14 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		return
 	}
 	binds := items(get(spec, "resources"))
-	var pspec *yaml.Node
-	if ps := get(spec, "pipelineSpec"); ps != nil {
-		pspec = ps // already rewritten: its declarations are gone, so read types from bindings
-	} else if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
-		pspec = get(e.node, "spec")
-	}
 	declType := func(p string) string {
-		if pspec == nil {
-			return ""
+		if t, ok := s.embeddedDecls[p]; ok {
+			return t
 		}
-		if d := byName(get(pspec, "resources"), p); d != nil {
-			return normType(str(d, "type"))
+		if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
+			if d := byName(path(e.node, "spec", "resources"), p); d != nil {
+				return normType(str(d, "type"))
+			}
 		}
 		return ""
 	}

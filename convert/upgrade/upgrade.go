@@ -263,6 +263,8 @@ type docState struct {
 	removed  bool // the document is dropped from the output (PipelineResource, Condition)
 	wide     bool // the file indents sequences under their key
 	fellBack bool // the document was printed whole
+	// embeddedDecls are the resource types an embedded pipelineSpec declared, by name.
+	embeddedDecls map[string]string
 }
 
 func (s *docState) line(n *yaml.Node) int {
