@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -284,9 +285,17 @@ var reportFuncs = map[string]reportFunc{
 		}
 		return report.Text(t.w, r, opts)
 	},
-	"json": func(t reportTarget, r *report.Report) error { return report.JSON(t.w, r) },
+	"json":     func(t reportTarget, r *report.Report) error { return report.JSON(t.w, r) },
+	"markdown": func(t reportTarget, r *report.Report) error { return report.Markdown(t.w, r) },
 }
 
 func reportWriter(name string) reportFunc { return reportFuncs[name] }
 
-func reportFormats() []string { return []string{"text", "json"} }
+func reportFormats() []string {
+	names := make([]string, 0, len(reportFuncs))
+	for n := range reportFuncs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
