@@ -95,6 +95,8 @@ func (ch *chain) open() *pipeline.Task {
 		t := &pipeline.Task{Name: name, RunAfter: ch.after, Image: ch.c.imageFor(ch.sc)}
 		if len(ch.tasks) == 0 {
 			t.Comments = append(t.Comments, ch.comments...)
+		} else if len(ch.comments) > 0 {
+			t.Comments = append(t.Comments, ch.comments[0]+" (continued after "+ch.tasks[len(ch.tasks)-1].Name+")")
 		}
 		ch.cur = t
 	}

@@ -58,8 +58,9 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 	if job.Script == "" {
 		return emit(dir, job.Pipeline, job.Findings, opts)
 	}
-	// The inline script was padded so its lines are config.xml lines.
-	p, findings, err := Pipeline(src.Path, []byte(job.Script), opts, mapping)
+	// The inline script was padded so its lines are config.xml lines; the job's parameters
+	// are params of the script too.
+	p, findings, err := convertJenkinsfile(src.Path, []byte(job.Script), opts, mapping, job.Pipeline.Params)
 	if err != nil {
 		return convert.Result{}, err
 	}
@@ -76,28 +77,37 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 func mergeJob(p, job *pipeline.Pipeline) {
 	p.Name = job.Name
 	p.Comments = append(job.Comments, p.Comments...)
-	have := map[string]bool{}
-	for _, q := range p.Params {
-		have[q.Name] = true
-	}
-	for _, q := range job.Params {
-		if !have[q.Name] {
-			p.Params = append(p.Params, q)
-		}
-	}
 	if p.Timeout == "" {
 		p.Timeout = job.Timeout
 	}
+	// A pipeline job is not multibranch: its triggers decide the runs.
+	var extra []pipeline.Binding
+	if len(p.Runs) > 0 {
+		extra = p.Runs[0].Params
+	}
+	runs := append([]pipeline.Run(nil), job.Runs...)
+	for i := range runs {
+		runs[i].Params = append(append([]pipeline.Binding(nil), runs[i].Params...), extra...)
+	}
+	p.Runs = runs
 }
 
 // Pipeline converts one Jenkinsfile to the pipeline model. It returns a nil pipeline (with
 // findings saying why) when nothing in the file can run.
 func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (*pipeline.Pipeline, []convert.Finding, error) {
+	return convertJenkinsfile(path, src, opts, mapping, nil)
+}
+
+func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param) (*pipeline.Pipeline, []convert.Finding, error) {
 	f, err := parseFile(path, src)
 	if err != nil {
 		return nil, nil, err
 	}
 	c := newConv(path, f, opts, mapping, string(src))
+	for _, q := range preset {
+		c.params[q.Name] = true
+		c.p.Params = append(c.p.Params, q)
+	}
 	if f.Kind == model.Declarative && f.Pipeline != nil {
 		c.declarative(f.Pipeline)
 	} else {

@@ -29,8 +29,10 @@ func (c *conv) declarative(p *model.Pipeline) {
 	if c.file.Script != nil {
 		c.outsideStatements(c.file.Script.Stmts)
 	}
-	tails := c.stages(p.Stages, nil, sc, "")
-	_ = tails
+	// Markers of root directives sit on the Pipeline itself.
+	c.p.Comments = append(c.p.Comments, sc.comments...)
+	sc.comments = nil
+	c.stages(p.Stages, nil, sc, "")
 	c.post(p.Post, sc, nil, p.Line)
 }
 
@@ -98,18 +100,18 @@ func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 			}
 		}
 		if img == "" {
-			c.find(a.Line, a.Col, convert.Manual, "agent-docker", "docker agent image %s is computed at run time; set the image by hand", oneLine(a.Raw))
+			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-docker", "docker agent image %s is computed at run time; set the image by hand", oneLine(a.Raw)))
 			return
 		}
 		sc.image = img
 		if args := a.Param("args"); args != nil {
-			c.find(a.Line, a.Col, convert.Approximated, "docker-args", "docker run args %s are dropped: express volumes, user and env in the Task (volumes, securityContext, env)", oneLine(args.Raw))
+			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Approximated, "docker-args", "docker run args %s are dropped: express volumes, user and env in the Task (volumes, securityContext, env)", oneLine(args.Raw)))
 		}
 		if r := a.Param("registryCredentialsId"); r != nil {
-			c.find(a.Line, a.Col, convert.Manual, "registry-credentials", "registry credentials %s: add an imagePullSecret to the service account the PipelineRun uses", oneLine(r.Raw))
+			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "registry-credentials", "registry credentials %s: add an imagePullSecret to the service account the PipelineRun uses", oneLine(r.Raw)))
 		}
 	case "dockerfile":
-		c.find(a.Line, a.Col, convert.Manual, "agent-dockerfile", "dockerfile agent: build and push the image first (catalog buildah Task), then set it as the step image; steps run in %s meanwhile", c.imageFor(*sc))
+		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-dockerfile", "dockerfile agent: build and push the image first (catalog buildah Task), then set it as the step image; steps run in %s meanwhile", c.imageFor(*sc)))
 	case "kubernetes":
 		c.kubernetesAgent(a, sc)
 	default:
@@ -122,9 +124,9 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 	y, ok := lit(a.Param("yaml"))
 	if !ok {
 		if f := a.Param("yamlFile"); f != nil {
-			c.find(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yamlFile %s lives in the repository; copy its container images into the steps", oneLine(f.Raw))
+			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yamlFile %s lives in the repository; copy its container images into the steps", oneLine(f.Raw)))
 		} else {
-			c.find(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent without a literal yaml: pick step images by hand")
+			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent without a literal yaml: pick step images by hand"))
 		}
 		return
 	}
@@ -137,7 +139,7 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(y), &pod); err != nil {
-		c.find(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err)
+		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err))
 		return
 	}
 	sc.kube = map[string]string{}
@@ -182,7 +184,6 @@ func (c *conv) environment(entries []model.EnvEntry, sc scope) scope {
 		v, ok := c.envValue(&e.Value, sc, e.Line)
 		if !ok {
 			m := c.marker(e.Line, e.Col, convert.Manual, "environment", "%s = %s is computed by Groovy at run time; set it by hand", e.Name, oneLine(e.Value.Raw))
-			sc.comments = append(sc.comments, m)
 			sc = sc.withEnv(pipeline.Env{Name: e.Name, Value: "", Comment: m})
 			continue
 		}
@@ -373,7 +374,7 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 		case "overrideIndexTriggers":
 			c.find(o.Line, o.Col, convert.Approximated, "index-triggers", "overrideIndexTriggers: PaC triggers come from the PipelineRun annotations")
 		case "lock":
-			m := c.marker(o.Line, o.Col, convert.Manual, "lock", "lock %s: Tekton has no lockable resources; use PaC concurrency_limit or a queue", oneLine(o.Raw))
+			m := c.marker(o.Line, o.Col, convert.Manual, "lock", "%s: Tekton has no lockable resources; use PaC concurrency_limit or a queue", oneLine(o.Raw))
 			sc.comments = append(sc.comments, m)
 		case "rateLimitBuilds":
 			c.find(o.Line, o.Col, convert.Manual, "rate-limit", "rateLimitBuilds has no PaC equivalent")

@@ -70,6 +70,11 @@ func LoadMapping(opts convert.Options) (*Mapping, error) {
 		case e.Image == "" || e.Script == "":
 			return nil, convert.Errorf(opts.MappingPath, 0, 0, "mapping: step %s needs either task, or image and script", n)
 		}
+		for w, v := range e.Workspaces {
+			if v != pipeline.SourceWorkspace && !strings.HasPrefix(v, "secret:") {
+				return nil, convert.Errorf(opts.MappingPath, 0, 0, "mapping: step %s: workspace %s must be bound to source or secret:<name>, not %q", n, w, v)
+			}
+		}
 	}
 	return &m, nil
 }
@@ -166,6 +171,9 @@ func (c *conv) mapped(ch *chain, s *model.Step, sc scope, e *MapEntry) {
 		bind := e.Workspaces[w.Name]
 		if bind == "" && !w.Optional {
 			bind = pipeline.SourceWorkspace
+		}
+		if strings.HasPrefix(bind, "secret:") {
+			bind = c.secretWorkspace(strings.TrimPrefix(bind, "secret:"))
 		}
 		if bind != "" {
 			t.Workspaces = append(t.Workspaces, pipeline.Binding{Name: w.Name, Value: bind})

@@ -49,6 +49,7 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 		}
 		last := tasks[len(tasks)-1]
 		status, what = "$(tasks."+last+".status)", "stage"
+		c.find(line, 0, convert.Approximated, "stage-post", "stage post runs in finally, at the end of the pipeline, not right after the stage")
 		if len(tasks) > 1 {
 			c.find(line, 0, convert.Approximated, "post", "stage post tests the status of its last task %s (the stage has %d tasks)", last, len(tasks))
 		}
@@ -116,8 +117,10 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 		}
 		if !single {
 			c.find(pc.Line, pc.Col, convert.Converted, "post", "post %s → steps of finally task %s guarded by the status", pc.Condition, t.Name)
-		} else {
+		} else if test != "" {
 			c.find(pc.Line, pc.Col, convert.Converted, "post", "post %s → finally task %s with when on %s", pc.Condition, t.Name, status)
+		} else {
+			c.find(pc.Line, pc.Col, convert.Converted, "post", "post %s → finally task %s", pc.Condition, t.Name)
 		}
 	}
 	if len(t.Steps) == 0 {

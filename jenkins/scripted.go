@@ -12,7 +12,7 @@ func (c *conv) scripted(s *model.Script) {
 	if s == nil {
 		return
 	}
-	c.block(s.Stmts, nil, scope{}, "")
+	c.block(s.Stmts, nil, scope{}, "", "")
 }
 
 // structural reports whether statements contain stage, parallel or node calls, which shape
@@ -34,24 +34,27 @@ func structural(ss []*model.Step) bool {
 
 // block converts a statement list into tasks; plain steps collect into one task named after
 // the enclosing stage. It returns the tail task names.
-func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string) []string {
+func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what string) []string {
 	var cur *chain
 	headLine := 0
-	if len(stmts) > 0 {
-		headLine = stmts[0].Line
-	}
-	what := "steps outside any stage"
-	if name != "" {
-		what = "stage(" + quoteGroovy(name) + ")"
+	if what == "" {
+		what = "steps outside any stage"
+		if name != "" {
+			what = "stage(" + quoteGroovy(name) + ")"
+		}
 	}
 	flush := func() {
 		if cur != nil {
 			after = cur.close()
 			cur = nil
 		}
+		headLine = 0
 	}
-	ensure := func() *chain {
+	ensure := func(line int) *chain {
 		if cur == nil {
+			if headLine == 0 {
+				headLine = line
+			}
 			n := name
 			if n == "" {
 				n = "build"
@@ -77,7 +80,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string)
 					nsc.label = l
 					c.find(s.Line, s.Col, convert.Approximated, "agent-label", "node(%q): steps run in image %s; map the label to an image with the same tools", l, c.imageFor(nsc))
 				}
-				after = c.block(s.Body, after, nsc, name)
+				after = c.block(s.Body, after, nsc, name, what)
 				continue
 			case "stage":
 				n, ok := litArg(s, "name", 0)
@@ -91,12 +94,12 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string)
 					name, headLine, what = n, s.Line, "stage "+quoteGroovy(n)
 					continue
 				}
-				after = c.block(s.Body, after, sc, n)
+				after = c.block(s.Body, after, sc, n, "stage("+quoteGroovy(n)+")")
 				continue
 			case "parallel":
 				branches := parallelBranches(s)
 				if branches == nil {
-					ensure()
+					ensure(s.Line)
 					c.parallelInline(cur, s, sc)
 					continue
 				}
@@ -107,7 +110,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string)
 					if name != "" {
 						bn = name + "-" + b.name
 					}
-					tails = append(tails, c.block(b.body, after, sc, bn)...)
+					tails = append(tails, c.block(b.body, after, sc, bn, "parallel branch "+quoteGroovy(b.name))...)
 				}
 				after = tails
 				continue
@@ -117,14 +120,14 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string)
 					ch := c.newChain("x", nil, nil, sc)
 					ch.scratch = true
 					inner := c.blockScope(ch, s, sc)
-					after = c.block(s.Body, after, inner, name)
+					after = c.block(s.Body, after, inner, name, what)
 					continue
 				}
 			}
 		}
 		if s.Kind == model.Try && structural(s.Body) {
 			flush()
-			after = c.block(s.Body, after, sc, name)
+			after = c.block(s.Body, after, sc, name, what)
 			for _, ct := range s.Catches {
 				c.p.Comments = append(c.p.Comments, c.marker(ct.Line, 0, convert.Manual, "catch", "catch (%s) around stages is not converted; %s", ct.Param, catchText(ct)))
 			}
@@ -139,21 +142,21 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name string)
 			w := &model.When{Line: s.Line, Col: s.Col, Conditions: []model.Condition{{Line: s.Line, Name: "expression", Raw: s.Cond,
 				Args: []model.Arg{{Value: model.Value{Kind: model.Closure, Str: s.Cond}}}}}}
 			bsc := c.when(w, sc, "if-"+orDefault(name, "block"))
-			tails := c.block(s.Body, after, bsc, name)
+			tails := c.block(s.Body, after, bsc, name, what)
 			if len(s.Else) > 0 {
 				nw := &model.When{Line: s.Line, Col: s.Col, Conditions: []model.Condition{{Line: s.Line, Name: "not", Children: w.Conditions}}}
 				esc := c.when(nw, sc, "else-"+orDefault(name, "block"))
-				tails = append(tails, c.block(s.Else, after, esc, name)...)
+				tails = append(tails, c.block(s.Else, after, esc, name, what)...)
 			}
 			after = tails
 			continue
 		}
 		if s.Kind == model.Loop && structural(s.Body) {
-			ensure()
+			ensure(s.Line)
 			c.manual(cur, s, sc, true, "loop", "loop %s builds stages at run time; %s", oneLine(s.Cond), original(s))
 			continue
 		}
-		ensure()
+		ensure(s.Line)
 		sc = c.step(cur, s, sc)
 	}
 	flush()

@@ -237,7 +237,7 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		case "docker.image", "docker.build", "tool", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
 		}
 	}
-	if s.Body != nil || (s.Value != nil && s.Value.Kind == model.Closure) {
+	if s.Value != nil && s.Value.Kind == model.Closure {
 		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "closure %s is not converted; %s", name, original(s)))
 		return sc
 	}

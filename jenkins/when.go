@@ -125,6 +125,10 @@ func (c *conv) operand(name string, sc scope) (env pipeline.Env, input string, o
 			if e.SecretName == "" && pipelineRef.MatchString(e.Value) && pipelineRef.FindString(e.Value) == e.Value {
 				return e, e.Value, true
 			}
+			if e.SecretName == "" && e.Value != "" && !strings.Contains(e.Value, "$(") {
+				// A literal env value: the when input is the constant itself.
+				return e, e.Value, true
+			}
 			return e, "", true
 		}
 	}
