@@ -128,7 +128,7 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("index %s: %v", src.Path, err)
 		}
 	}
-	pass := 0
+	pass, catalogUses := 0, 0
 	for _, src := range files {
 		c := conv[inputSet(src.Path)]
 		if want, ok := expectedErrors[filepath.Base(src.Path)]; ok {
@@ -151,6 +151,7 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: output fails validation: %v", src.Path, err)
 			ok = false
 		}
+		catalogUses += checkCatalogBindings(t, src.Path, out)
 		if m := oldDocs(t, out); m != "" {
 			t.Errorf("%s: output still has %s", src.Path, m)
 			ok = false
@@ -168,7 +169,7 @@ func TestCorpus(t *testing.T) {
 	for _, c := range conv {
 		fallbacks += c.fallbacks.Load()
 	}
-	t.Logf("corpus: %d/%d files pass (one is bad input by design); %d documents fell back to whole-document printing", pass, len(files), fallbacks)
+	t.Logf("corpus: %d/%d files pass (one is bad input by design); %d documents fell back to whole-document printing; %d catalog task uses checked", pass, len(files), fallbacks, catalogUses)
 }
 
 // inputSet groups corpus files converted together: a whole example set, or one catalog Task version.

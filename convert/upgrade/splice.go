@@ -54,7 +54,7 @@ var spacesBeforeComment = regexp.MustCompile(`\s+#`)
 // reparse check in upgrade catches a hunk whose indentation doesn't fit.
 func lineKey(l string) string {
 	l = strings.Trim(l, " \t\r\n")
-	if strings.HasPrefix(l, "#") {
+	if strings.HasPrefix(l, "#") || !strings.Contains(l, "#") {
 		return l
 	}
 	return spacesBeforeComment.ReplaceAllString(l, " #")

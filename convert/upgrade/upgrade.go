@@ -336,6 +336,13 @@ func (s *docState) upgrade(d document) (string, error) {
 	if s.removed {
 		return removedText(d, s), nil
 	}
+	// Unchanged trees keep their text without the cost of finding the print style.
+	quick := style{2, !s.wide}
+	b0, err1 := printNode(d.node, quick)
+	a0, err2 := printNode(edited, quick)
+	if err1 == nil && err2 == nil && a0 == b0 {
+		return d.text, nil
+	}
 	st, before := bestStyle(d.node, d.text, s.wide)
 	after, err := printNode(edited, st)
 	if err != nil {
