@@ -55,7 +55,8 @@ type (
 		Params []string // parameter names ("" entries never appear); nil without ->
 		Arrow  bool     // params were declared with -> (possibly none)
 		Body   []Stmt
-		Inner  Span // the text between the braces
+		Inner  Span      // the text between the braces
+		Tail   []Comment // comments after the last statement, before the closing brace
 	}
 	// Call is fn(args) { closure }, fn args (a command call), or fn { closure }.
 	Call struct {

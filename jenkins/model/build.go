@@ -45,6 +45,34 @@ func FromAST(g *groovy.File) *File {
 		}
 		rest = append(rest, s)
 	}
+	if f.Pipeline == nil {
+		// a shared-library step file: def call() { pipeline { ... } }
+		for i, s := range rest {
+			fn, ok := s.(*groovy.FuncDecl)
+			if !ok || fn.Name != "call" {
+				continue
+			}
+			for j, inner := range fn.Body {
+				if c := pipelineCall(inner); c != nil {
+					f.Kind = Declarative
+					f.Pipeline = b.pipeline(c, inner)
+					cp := *fn
+					cp.Body = append(append([]groovy.Stmt{}, fn.Body[:j]...), fn.Body[j+1:]...)
+					if b.skipComments == s {
+						b.skipComments = &cp
+					}
+					rest[i] = &cp
+					break
+				}
+			}
+			if f.Pipeline != nil {
+				break
+			}
+		}
+	}
+	if len(stmts) > 0 {
+		f.Tail = texts(g.Trailing)
+	}
 	f.Script = &Script{Stmts: b.steps(rest, f.Kind == Scripted)}
 	b.libraries(f)
 	return f
@@ -291,6 +319,7 @@ func (b *builder) fillCall(st *Step, c *groovy.Call, scripted bool) {
 	if cl := closureArg(c); cl != nil {
 		st.Body = b.steps(cl.Body, scripted)
 		st.Params = cl.Params
+		st.Tail = texts(cl.Tail)
 		if st.Body == nil {
 			st.Body = []*Step{}
 		}

@@ -33,6 +33,7 @@ func Dump(f *File) string {
 		d.line(1, "script")
 		d.steps(2, f.Script.Stmts)
 	}
+	d.comments(1, f.Tail)
 	return d.b.String()
 }
 
@@ -207,6 +208,7 @@ func (d *dumper) step(depth int, s *Step) {
 		return
 	}
 	d.steps(depth+1, s.Body)
+	d.comments(depth+1, s.Tail)
 	if s.Kind == If && len(s.Else) > 0 {
 		d.line(depth, "else")
 		d.steps(depth+1, s.Else)

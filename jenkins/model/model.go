@@ -24,11 +24,12 @@ type File struct {
 	Path      string
 	Kind      Kind
 	Libraries []Library // @Library annotations, library steps and libraries {} entries, in source order
-	Pipeline  *Pipeline // the pipeline {} block (Declarative only)
+	Pipeline  *Pipeline // the pipeline {} block (Declarative only), at top level or in a library's def call() { }
 	// Script holds the top-level statements: the whole file when Scripted; the statements around
 	// pipeline {} (defs, imports, helper functions) when Declarative.
 	Script   *Script
 	Comments []string // comments before the first statement (licence headers, notes)
+	Tail     []string // comments after the last statement
 }
 
 // Library is one shared-library reference.
@@ -176,19 +177,23 @@ type Step struct {
 	Receiver  *Value // object the method is called on (docker.image('x') for .inside), nil for plain calls
 	Line, Col int
 	EndLine   int
-	Args      []Arg    // arguments in source order; named args have Name set
-	Body      []*Step  // trailing closure's statements (dir/withEnv/script/node...), or If/Loop/Try/Func body
-	Params    []string // trailing closure's or Func's parameter names
-	Cond      string   // If/Loop: condition or loop header source text
-	Else      []*Step  // If: else branch (an else-if is a single If step)
-	Catches   []Catch  // Try
-	Finally   []*Step  // Try
-	Target    string   // Assign: left-hand side source text (x, env.X, def x)
-	Op        string   // Assign: "=" or the compound operator (+=, -=, ...)
-	Value     *Value   // Assign: right-hand side; Opaque return/throw: the returned or thrown value
-	Raw       string   // original source text of the whole statement
-	Comments  []string // comments right before the statement
-	Trailing  []string // comments after the statement on its last line
+	Args      []Arg // arguments in source order; named args have Name set
+	// Body is the trailing closure's statements (dir/withEnv/script/node...; nil without a closure,
+	// empty for {}), the If/Loop/Try/Func body, or for a scripted `stage 'x'` without a closure
+	// the statements after it up to the next stage.
+	Body     []*Step
+	Params   []string // trailing closure's or Func's parameter names
+	Cond     string   // If/Loop: condition or loop header source text
+	Else     []*Step  // If: else branch (an else-if is a single If step)
+	Catches  []Catch  // Try
+	Finally  []*Step  // Try
+	Target   string   // Assign: left-hand side source text (x, env.X, def x)
+	Op       string   // Assign: "=" or the compound operator (+=, -=, ...)
+	Value    *Value   // Assign: right-hand side; Opaque return/throw: the returned or thrown value
+	Raw      string   // original source text of the whole statement
+	Comments []string // comments right before the statement
+	Trailing []string // comments after the statement on its last line
+	Tail     []string // comments at the end of the closure body, before its closing brace
 }
 
 // Catch is one catch (Type name) { ... } clause.

@@ -16,3 +16,8 @@ pipeline {
     }
   }
 }
+node {
+  sh 'x'
+  // closing note inside node
+}
+// end of file
