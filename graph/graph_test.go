@@ -167,3 +167,24 @@ func TestCorpus(t *testing.T) {
 		t.Error("no Pipelines found in the corpus")
 	}
 }
+
+func TestWrite(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := Parse("run.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"mermaid", "dot"} {
+		var b strings.Builder
+		if err := Write(&b, ps, format); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "testdata/write."+format, []byte(b.String()))
+	}
+	if err := Write(&strings.Builder{}, ps, "svg"); err == nil {
+		t.Error("unknown format accepted")
+	}
+}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -138,6 +139,10 @@ func DOT(p *Pipeline) string {
 	ids := p.ids()
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(p.Name))
 	b.WriteString("  compound=true;\n  rankdir=TB;\n  node [shape=box, style=rounded];\n")
+	if len(p.Tasks)+len(p.Finally) == 0 {
+		b.WriteString("  empty [label=\"(no tasks)\"];\n}\n")
+		return b.String()
+	}
 	node := func(indent string, t *Task) {
 		lines := t.lines()
 		for i := range lines {
@@ -183,3 +188,28 @@ func dotEscape(s string) string {
 }
 
 func dotQuote(s string) string { return `"` + dotEscape(s) + `"` }
+
+// Write prints each Pipeline in format "mermaid" or "dot", one diagram per
+// Pipeline, each headed by a comment naming it and its position.
+func Write(w io.Writer, ps []*Pipeline, format string) error {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		switch format {
+		case "mermaid", "":
+			fmt.Fprintf(&b, "%%%% %s %s (%s:%d)\n", p.Kind, oneLine(p.Name), oneLine(p.File), p.Line)
+			b.WriteString(Mermaid(p))
+		case "dot":
+			fmt.Fprintf(&b, "// %s %s (%s:%d)\n", p.Kind, oneLine(p.Name), oneLine(p.File), p.Line)
+			b.WriteString(DOT(p))
+		default:
+			return fmt.Errorf("unknown graph format %q (want mermaid or dot)", format)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
