@@ -41,18 +41,20 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 // conv holds one conversion's state.
 type conv struct {
 	decoder
-	opts     convert.Options
-	file     string // base name used in markers
-	name     string // pipeline name
-	root     *mapping
-	lang     string
-	env      envSpec
-	jobs     []*job
-	stages   []stageDef
-	fast     *yaml.Node
-	markers  []string     // pipeline-level markers
-	includes []*mapping   // jobs.include entries, in order
-	used     map[int]bool // lines of phase keys some job runs
+	opts      convert.Options
+	file      string // base name used in markers
+	name      string // pipeline name
+	root      *mapping
+	lang      string
+	env       envSpec
+	jobs      []*job
+	stages    []stageDef
+	fast      *yaml.Node
+	markers   []string     // pipeline-level markers
+	hosts     []string     // addons.hosts of every job
+	cacheUsed bool         // some job binds the cache workspace
+	includes  []*mapping   // jobs.include entries, in order
+	used      map[int]bool // lines of phase keys some job runs
 }
 
 type stageDef struct {

@@ -3,6 +3,7 @@ package travis
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,6 +53,7 @@ func TestCorpus(t *testing.T) {
 					}
 				}
 			}
+			bashCheck(t, res.Files)
 			again, err := Converter{}.Convert(src, convert.Options{Placeholders: true})
 			if err != nil || len(again.Files) != len(res.Files) {
 				t.Fatalf("second conversion differs: %v", err)
@@ -94,4 +96,51 @@ func secureValues(t *testing.T, data []byte) []string {
 	}
 	walk(&doc)
 	return out
+}
+
+// bashCheck runs bash -n over every bash step script of the output (skipped without bash).
+func bashCheck(t *testing.T, files []convert.File) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		return
+	}
+	for _, f := range files {
+		dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+		for {
+			var doc any
+			if err := dec.Decode(&doc); err != nil {
+				break
+			}
+			var scripts []string
+			collectScriptBodies(doc, &scripts)
+			for _, s := range scripts {
+				if !strings.HasPrefix(s, "#!/usr/bin/env bash") {
+					continue
+				}
+				cmd := exec.Command(bash, "-n")
+				cmd.Stdin = strings.NewReader(s)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%s: bash -n: %v\n%s\n--- script ---\n%s", f.Path, err, out, s)
+				}
+			}
+		}
+	}
+}
+
+func collectScriptBodies(v any, into *[]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok && k == "script" {
+				*into = append(*into, s)
+				continue
+			}
+			collectScriptBodies(e, into)
+		}
+	case []any:
+		for _, e := range x {
+			collectScriptBodies(e, into)
+		}
+	}
 }

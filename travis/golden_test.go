@@ -35,6 +35,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			bashCheck(t, res.Files)
 			findings, _ := json.MarshalIndent(res.Findings, "", "  ")
 			files := append(res.Files, convert.File{Path: filepath.Join(dir, "findings.json"), Data: append(findings, '\n')})
 			if *update {

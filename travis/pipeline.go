@@ -90,11 +90,14 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 	}
 	p.Runs = c.runs()
 	c.unusedNotes()
+	if len(c.hosts) > 0 {
+		p.HostAliases = []pipeline.HostAlias{{IP: "127.0.0.1", Hostnames: c.hosts}}
+	}
 	p.Comments = dedupeStrings(append(p.Comments, c.markers...))
 	c.findings = dedupeFindings(c.findings)
-	if c.root.has("cache") {
-		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: "cache", Optional: true,
-			Description: "Travis cache: (" + c.file + ":" + itoa(c.root.keyNode("cache").Line) + "). Bind a PVC here and point the cached directories at it to keep them between runs."})
+	if c.cacheUsed {
+		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: cacheWorkspace, Optional: true,
+			Description: "Travis cache: directories. Bind a PVC here to keep them between runs; without one the jobs run uncached."})
 	}
 	return p, nil
 }
@@ -235,9 +238,6 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 		cells[i], note = c.cellOf(j)
 		if note != "" {
 			c.finding(j.pos, convert.Approximated, "travis/image", "%s", note)
-		}
-		if j.arch != "amd64" {
-			c.finding(j.keyNode("arch"), convert.Approximated, "travis/arch", "arch: %s needs a node of that architecture (nodeSelector kubernetes.io/arch; see MODEL_REQUESTS.md)", j.arch)
 		}
 	}
 	get := func(cv cellVals, p string) string {
@@ -388,6 +388,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
 	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
+	cacheFetch, cacheStore := c.cacheScript(j, id, t, &env)
 	env = append(env, c.userEnv(j, cell)...)
 	c.reportTravisVars(j, env, text)
 
@@ -399,8 +400,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 			t.Steps = append(t.Steps, failLoud("unsupported-os", msg))
 		}
 	}
-	if j.arch != "amd64" && !cell.matrix {
-		c.finding(j.keyNode("arch"), convert.Approximated, "travis/arch", "arch: %s needs a node of that architecture (nodeSelector kubernetes.io/arch; see MODEL_REQUESTS.md)", j.arch)
+	if j.attr("arch") != "" {
+		// an explicit arch pins the pods; matrix cells share one task, so arch is never a cell value
+		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
+		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch (the images must be multi-arch)", j.arch)
 	}
 	var s scriptBuilder
 	c.prelude(&s, j, cell, text)
@@ -416,6 +419,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	if len(setup) > 0 {
 		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
 	}
+	if len(cacheFetch) > 0 {
+		s.line("# cache: fetch")
+		s.line(cacheFetch...)
+	}
 	for _, k := range []string{"before_install", "install", "before_script", "script", "before_cache", "after_success", "after_failure", "after_script"} {
 		c.used[j.phases[k].line] = true
 	}
@@ -424,6 +431,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	}
 	phaseBlock(&s, c.file, "script", j.phases["script"], "script")
 	phaseBlock(&s, c.file, "before_cache", j.phases["before_cache"], "hook")
+	if len(cacheStore) > 0 {
+		s.line("# cache: store (skipped when a setup phase failed, as in Travis)")
+		s.line(cacheStore...)
+	}
 	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
 	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
 	if j.mj.AllowFailure {
@@ -459,6 +470,11 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		r.hooks = append(r.hooks, ht)
 	}
 	r.deploy = c.deployTask(j, cell, env, text, id)
+	for _, x := range append([]*pipeline.Task{r.deploy}, r.hooks...) {
+		if x != nil {
+			x.NodeSelector = t.NodeSelector
+		}
+	}
 	return r
 }
 
@@ -615,10 +631,6 @@ func (c *conv) rootNotes(p *pipeline.Pipeline) {
 			msg := "import: shared configs are not fetched; convert the imported file too"
 			c.finding(k, convert.Unsupported, "travis/import", "%s", msg)
 			p.Comments = append(p.Comments, c.marker("unsupported", msg, k.Line))
-		case "cache":
-			msg := "cache: Tekton has no cache; the optional workspace cache is declared for a PVC"
-			c.finding(k, convert.Approximated, "travis/cache", "%s", msg)
-			p.Comments = append(p.Comments, c.marker("approximated", msg, k.Line))
 		}
 	}
 	if c.fast != nil {

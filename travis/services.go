@@ -160,8 +160,12 @@ func (c *conv) addons(j *job, t *taskParts) {
 			c.apt(k, v, t)
 		case "hosts":
 			if vs, ok := scalars(v); ok && len(vs) > 0 {
-				t.setup = append(t.setup, "echo "+shellQuote("127.0.0.1 "+strings.Join(vs, " "))+" >> /etc/hosts")
-				c.finding(k, convert.Approximated, "travis/addons-hosts", "addons.hosts: appended to /etc/hosts in the step (pod hostAliases would be exact; see MODEL_REQUESTS.md)")
+				for _, h := range vs {
+					if !contains(c.hosts, h) {
+						c.hosts = append(c.hosts, h)
+					}
+				}
+				c.finding(k, convert.Converted, "travis/addons-hosts", "addons.hosts: 127.0.0.1 aliases in the PipelineRuns' pod template (hostAliases); they apply to every task")
 			}
 		case "postgresql", "postgres", "mariadb", "rethinkdb", "mysql", "mongodb":
 			// picks the sidecar version (services)
@@ -215,4 +219,13 @@ func aptLine(pkgs []string, update bool) string {
 		return "sudo apt-get update -qq"
 	}
 	return "sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends " + strings.Join(pkgs, " ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
