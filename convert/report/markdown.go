@@ -69,7 +69,7 @@ func mdErrors(b *strings.Builder, r *Report) {
 	if len(errs) == 0 {
 		return
 	}
-	b.WriteString("### Errors\n\nNothing was written for these inputs.\n\n")
+	b.WriteString("### Errors\n\nThese inputs failed; nothing was written for them.\n\n")
 	b.WriteString(strings.Join(errs, ""))
 	b.WriteString("\n")
 }
@@ -165,13 +165,17 @@ func scanRuns(outputs []convert.File) (storage, accounts, runs []item) {
 			if !strings.HasPrefix(d.APIVersion, "tekton.dev/") || (d.Kind != "PipelineRun" && d.Kind != "TaskRun") {
 				continue
 			}
-			runs = append(runs, item{fmt.Sprintf("%s:%d", o.Path, d.Line()), d.Name})
+			name := d.Name
+			if name == "" {
+				name = yamldoc.Str(d.Root, "metadata", "generateName")
+			}
+			runs = append(runs, item{fmt.Sprintf("%s:%d", o.Path, d.Line()), name})
 			for _, w := range yamldoc.Items(d.Root, "spec", "workspaces") {
 				vct := yamldoc.Get(w, "volumeClaimTemplate")
 				if vct == nil || yamldoc.Str(vct, "spec", "storageClassName") != "" {
 					continue
 				}
-				what := fmt.Sprintf("workspace %s of %s %s", code(yamldoc.Str(w, "name")), d.Kind, code(d.Name))
+				what := fmt.Sprintf("workspace %s of %s %s", code(yamldoc.Str(w, "name")), d.Kind, code(name))
 				if size := yamldoc.Str(vct, "spec", "resources", "requests", "storage"); size != "" {
 					what += ", " + size
 				}
@@ -219,6 +223,9 @@ func sortedFindings(fs []convert.Finding) []convert.Finding {
 // code is s as an inline code span, with a fence long enough for any backticks inside.
 func code(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
+	if strings.TrimSpace(s) == "" {
+		return "(none)" // an empty code span is not one: it would print its backticks
+	}
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
