@@ -80,7 +80,91 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 		return nil
 	}
 	del(c, "status") // status is dropped; its shape changed across versions
-	return s.decodeStrict(r, c, obj)
+	if err := s.decodeStrict(r, c, obj); err != nil {
+		return err
+	}
+	s.fixFieldCase(r, c, obj)
+	return nil
+}
+
+// fixFieldCase renames keys whose case differs from Tekton's field names (workingdir):
+// Go's JSON decoding matched them, so old Tekton ran them, but the API server's schema
+// is case-sensitive and now drops or refuses them.
+func (s *docState) fixFieldCase(orig, decoded *yaml.Node, obj any) {
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return
+	}
+	var out any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return
+	}
+	type fix struct {
+		line, col int
+		from, to  string
+	}
+	var fixes []fix
+	var walk func(n *yaml.Node, v any)
+	walk = func(n *yaml.Node, v any) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if sub, ok := m[k.Value]; ok {
+					walk(n.Content[i+1], sub)
+					continue
+				}
+				for name, sub := range m {
+					if strings.EqualFold(name, k.Value) {
+						fixes = append(fixes, fix{k.Line, k.Column, k.Value, name})
+						walk(n.Content[i+1], sub)
+						break
+					}
+				}
+			}
+		case yaml.SequenceNode:
+			l, ok := v.([]any)
+			if !ok {
+				return
+			}
+			for i, c := range n.Content {
+				if i < len(l) {
+					walk(c, l[i])
+				}
+			}
+		}
+	}
+	walk(decoded, out)
+	for _, f := range fixes {
+		if k := keyAt(orig, f.line, f.col, f.from); k != nil {
+			k.Value = f.to
+			s.note(k, convert.Converted, "field-case", "field %s is spelled %s in Tekton's API; the API server ignores or refuses the other spelling", f.from, f.to)
+		}
+	}
+}
+
+// keyAt finds the mapping key with this position and value.
+func keyAt(n *yaml.Node, line, col int, value string) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Line == line && k.Column == col && k.Value == value {
+				return k
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if k := keyAt(c, line, col, value); k != nil {
+			return k
+		}
+	}
+	return nil
 }
 
 var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
