@@ -57,7 +57,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 		}
 		dm := asMap(d)
 		pname := scalarOf(dm.get("provider"))
-		guard := c.deployGuard(j, dm, pname)
+		guard := c.deployGuard(j, dm, pname, id)
 		pre := func() *scriptBuilder {
 			var s scriptBuilder
 			c.prelude(&s, j, cell, text)
@@ -120,7 +120,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 }
 
 // deployGuard is dpl's deploy.on check in bash: skip (exit 0) when it does not hold.
-func (c *conv) deployGuard(j *job, dm *mapping, pname string) []string {
+func (c *conv) deployGuard(j *job, dm *mapping, pname, id string) []string {
 	skip := func(test, why string) string {
 		return "if ! " + test + "; then echo " + shellQuote("Skipping a deployment with the "+pname+" provider because "+why) + "; exit 0; fi"
 	}
@@ -164,8 +164,10 @@ func (c *conv) deployGuard(j *job, dm *mapping, pname string) []string {
 	}
 	if cn := om.get("condition"); cn != nil {
 		conds, _ := scalars(cn)
+		state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.state"`
 		for _, cd := range conds {
-			out = append(out, skip("[[ "+cd+" ]]", "a custom condition was not met"))
+			// dpl evaluates it in the job's shell: read the job's exports in a subshell first
+			out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [[ "+cd+" ]] )", "a custom condition was not met"))
 		}
 	}
 	if om != nil {

@@ -1,0 +1,218 @@
+package travis
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+)
+
+// tektonVar stands in for what Tekton substitutes in env values at run time.
+var tektonVar = regexp.MustCompile(`\$\([^)]*\)`)
+
+// runStep runs one converted step script with bash in dir, the way the step container
+// would: env from the step (Tekton variables substituted), working directory dir.
+func runStep(t *testing.T, dir string, s pipeline.Step, status string) (int, string) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not found")
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	for _, e := range s.Env {
+		v := tektonVar.ReplaceAllStringFunc(e.Value, func(m string) string {
+			switch {
+			case m == "$(workspaces.source.path)":
+				return dir
+			case m == "$(params.branch)":
+				return "refs/heads/main"
+			case m == "$(params.event-type)":
+				return "push"
+			case strings.HasSuffix(m, ".status)"):
+				return status
+			}
+			return "x"
+		})
+		env = append(env, e.Name+"="+v)
+	}
+	cmd := exec.Command(bash, "-c", s.Script)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), string(out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, string(out)
+}
+
+// model converts src to the pipeline model (before emitting).
+func model(t *testing.T, src string) *pipeline.Pipeline {
+	t.Helper()
+	c, err := build(convert.Source{Path: "x/.travis.yml", Data: []byte(src)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.pipeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func workdir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, d := range []string{".git", "sub"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func read(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// TestOneShell runs a converted job: cd, export and functions carry across phases and
+// into after_failure; every script command runs; the exit code is Travis's.
+func TestOneShell(t *testing.T) {
+	p := model(t, `language: shell
+env: GREETING="hi there"
+before_install: cd sub && export FOO=bar
+install: helper() { echo "helper:$FOO:$GREETING"; }
+script:
+  - "false"
+  - helper > out.txt
+  - echo "$TRAVIS_BRANCH" > branch.txt
+after_failure: helper > hook.txt
+after_success: touch success.txt
+`)
+	dir := workdir(t)
+	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	if code != 1 {
+		t.Fatalf("job exit %d, want 1 (a script command failed)\n%s", code, out)
+	}
+	if got := read(t, filepath.Join(dir, "sub", "out.txt")); got != "helper:bar:hi there" {
+		t.Errorf("script after a failing command: got %q", got)
+	}
+	if got := read(t, filepath.Join(dir, "sub", "branch.txt")); got != "main" {
+		t.Errorf("TRAVIS_BRANCH = %q, want main", got)
+	}
+	var fail *pipeline.Task
+	for _, f := range p.Finally {
+		if strings.HasSuffix(f.Name, "after-failure") {
+			fail = f
+		}
+	}
+	if fail == nil {
+		t.Fatal("no after_failure finally task")
+	}
+	if code, out := runStep(t, dir, fail.Steps[0], "Failed"); code != 0 {
+		t.Fatalf("after_failure exit %d\n%s", code, out)
+	}
+	if got := read(t, filepath.Join(dir, "sub", "hook.txt")); got != "helper:bar:hi there" {
+		t.Errorf("after_failure did not get the job's shell state: %q", got)
+	}
+}
+
+// TestSetupFailure: a failing install ends the job as errored (exit 2) before script,
+// and the after_* hooks then do nothing, as in Travis.
+func TestSetupFailure(t *testing.T) {
+	p := model(t, `language: shell
+install:
+  - "false"
+  - touch install2.txt
+script: touch script.txt
+after_script: touch after.txt
+`)
+	dir := workdir(t)
+	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	if code != 2 {
+		t.Fatalf("job exit %d, want 2 (errored)\n%s", code, out)
+	}
+	for _, f := range []string{"install2.txt", "script.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s exists: commands after a failed setup command ran", f)
+		}
+	}
+	code, out = runStep(t, dir, p.Finally[0].Steps[0], "Failed")
+	if code != 0 {
+		t.Fatalf("after_script exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "after.txt")); err == nil {
+		t.Error("after_script ran after an errored job")
+	}
+}
+
+// TestConditionGuard: a job if: that needs a regex is checked by the step at run time.
+func TestConditionGuard(t *testing.T) {
+	p := model(t, `language: shell
+jobs:
+  include:
+    - if: branch =~ ^rel-
+      script: touch ran.txt
+`)
+	dir := workdir(t)
+	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran.txt")); err == nil {
+		t.Error("the job ran although branch main does not match ^rel-")
+	}
+}
+
+// TestDeployGuard: deploy.on decides at run time, as dpl does; the script provider
+// runs in the job's restored shell state.
+func TestDeployGuard(t *testing.T) {
+	for _, c := range []struct {
+		on   string
+		runs bool
+	}{{"branch: main", true}, {"branch: [dev, release]", false}, {"tags: true", false}, {"all_branches: true\n    condition: $FOO = bar", true}} {
+		p := model(t, `language: shell
+before_install: export FOO=bar
+script: "true"
+deploy:
+  provider: script
+  script: echo "$FOO" > deployed.txt
+  on:
+    `+c.on+`
+`)
+		dir := workdir(t)
+		if code, out := runStep(t, dir, p.Tasks[0].Steps[0], ""); code != 0 {
+			t.Fatalf("job exit %d\n%s", code, out)
+		}
+		var dep *pipeline.Task
+		for _, x := range p.Tasks {
+			if strings.HasSuffix(x.Name, "-deploy") {
+				dep = x
+			}
+		}
+		if dep == nil {
+			t.Fatal("no deploy task")
+		}
+		if code, out := runStep(t, dir, dep.Steps[0], ""); code != 0 {
+			t.Fatalf("%s: deploy exit %d\n%s", c.on, code, out)
+		}
+		_, err := os.Stat(filepath.Join(dir, "deployed.txt"))
+		if ran := err == nil; ran != c.runs {
+			t.Errorf("on %s: deployed=%v, want %v", c.on, ran, c.runs)
+		}
+		if c.runs {
+			if got := read(t, filepath.Join(dir, "deployed.txt")); got != "bar" {
+				t.Errorf("deploy did not see the job's exports: %q", got)
+			}
+		}
+	}
+}
