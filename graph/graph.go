@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,6 +24,11 @@ type Pipeline struct {
 	Workspaces []string
 	Tasks      []*Task
 	Finally    []*Task
+
+	once sync.Once
+	all  []*Task
+	pos  map[string]int
+	anc  [][]uint64 // anc[i] has bit j when task j finishes before task i starts
 }
 
 // Task is one PipelineTask.
@@ -70,10 +76,9 @@ type WorkspaceUse struct {
 
 // Task returns the task (or finally task) named name, or nil.
 func (p *Pipeline) Task(name string) *Task {
-	for _, t := range p.All() {
-		if t.Name == name {
-			return t
-		}
+	p.index()
+	if i, ok := p.pos[name]; ok {
+		return p.all[i]
 	}
 	return nil
 }
@@ -83,39 +88,71 @@ func (p *Pipeline) All() []*Task {
 	return append(append([]*Task(nil), p.Tasks...), p.Finally...)
 }
 
-// Ancestors is every task that must finish before name starts: its transitive
-// dependencies, and for a finally task every regular task as well.
-func (p *Pipeline) Ancestors(name string) map[string]bool {
-	seen := map[string]bool{}
-	t := p.Task(name)
-	if t == nil {
-		return seen
-	}
-	stack := []*Task{t}
-	if t.Finally {
-		stack = append(stack, p.Tasks...)
-		for _, r := range p.Tasks {
-			seen[r.Name] = true
-		}
-	}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, d := range cur.Deps {
-			if !seen[d.Task] {
-				seen[d.Task] = true
-				if dt := p.Task(d.Task); dt != nil {
-					stack = append(stack, dt)
-				}
+// index numbers the tasks and computes, as bit sets, which tasks finish before
+// each one starts; rules ask this for every pair of tasks, so it must be cheap.
+func (p *Pipeline) index() {
+	p.once.Do(func() {
+		p.all = p.All()
+		p.pos = map[string]int{}
+		for i, t := range p.all {
+			if _, dup := p.pos[t.Name]; !dup {
+				p.pos[t.Name] = i
 			}
 		}
+		words := (len(p.all) + 63) / 64
+		p.anc = make([][]uint64, len(p.all))
+		state := make([]byte, len(p.all)) // 0 new, 1 in progress (a cycle stops here), 2 done
+		var visit func(i int)
+		visit = func(i int) {
+			if state[i] != 0 {
+				return
+			}
+			state[i] = 1
+			set := make([]uint64, words)
+			deps := []int{}
+			for _, d := range p.all[i].Deps {
+				if j, ok := p.pos[d.Task]; ok {
+					deps = append(deps, j)
+				}
+			}
+			if p.all[i].Finally {
+				for j := range p.Tasks {
+					deps = append(deps, j)
+				}
+			}
+			for _, j := range deps {
+				visit(j)
+				set[j/64] |= 1 << (j % 64)
+				if p.anc[j] != nil {
+					for w := range set {
+						set[w] |= p.anc[j][w]
+					}
+				}
+			}
+			p.anc[i] = set
+			state[i] = 2
+		}
+		for i := range p.all {
+			visit(i)
+		}
+	})
+}
+
+// Before reports that task a always finishes before task b starts: b depends on
+// a through runAfter, results or from, directly or not, or b is a finally task.
+func (p *Pipeline) Before(a, b string) bool {
+	p.index()
+	i, ok1 := p.pos[a]
+	j, ok2 := p.pos[b]
+	if !ok1 || !ok2 || i == j {
+		return false
 	}
-	return seen
+	return p.anc[j][i/64]&(1<<(i%64)) != 0
 }
 
 // Ordered reports whether one of a and b always finishes before the other starts.
 func (p *Pipeline) Ordered(a, b string) bool {
-	return p.Ancestors(a)[b] || p.Ancestors(b)[a]
+	return p.Before(a, b) || p.Before(b, a)
 }
 
 // Parse reads every Pipeline in a YAML stream: Pipeline documents and

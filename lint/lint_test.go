@@ -176,3 +176,33 @@ func FuzzRun(f *testing.F) {
 		Run([]File{{Path: "f.yaml", Data: data}})
 	})
 }
+
+// TestScale lints a Pipeline of 3000 tasks sharing one workspace: a chain, a fan
+// and independent roots. Pairwise rules must stay near-linear in findings and time.
+func TestScale(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: big\nspec:\n  workspaces:\n    - name: ws\n  tasks:\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "    - name: t%d\n      taskRef:\n        name: x\n      workspaces:\n        - name: ws\n", i)
+		switch {
+		case i > 0 && i < 1000: // a chain
+			fmt.Fprintf(&b, "      runAfter: [t%d]\n", i-1)
+		case i >= 1000 && i < 2000: // a fan after the chain
+			b.WriteString("      runAfter: [t999]\n")
+		}
+		// 2000 and up: independent roots, each racing the others
+	}
+	fs, errs := Run([]File{{Path: "big.yaml", Data: []byte(b.String())}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.Rule == "TKN601" {
+			n++
+		}
+	}
+	if n < 1000 || n > 3000 {
+		t.Errorf("%d race findings, want one per racing task", n)
+	}
+}

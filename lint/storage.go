@@ -160,6 +160,7 @@ func checkRaces(in *input) {
 			}
 		}
 		reported := map[[2]string]bool{}
+		flagged := map[string]bool{}
 		for _, ws := range names {
 			uses := byWs[ws]
 			for _, a := range uses {
@@ -174,10 +175,11 @@ func checkRaces(in *input) {
 					if pair[0] > pair[1] {
 						pair[0], pair[1] = pair[1], pair[0]
 					}
-					if reported[pair] {
-						continue
+					if reported[pair] || flagged[b.t.Name] {
+						continue // one finding per pair, and per reading task
 					}
 					reported[pair] = true
+					flagged[b.t.Name] = true
 					in.report("TKN601", "", p.File, lineNode(b.w.Line), fmt.Sprintf(
 						"tasks %q and %q of pipeline %q share workspace %q with no runAfter or result between them: %q may read it while %q is still writing; "+
 							"add runAfter: [%s] to %q", a.t.Name, b.t.Name, p.Name, ws, b.t.Name, a.t.Name, a.t.Name, b.t.Name))
@@ -189,9 +191,8 @@ func checkRaces(in *input) {
 
 // first reports that no task using an overlapping part of the workspace runs before a.
 func first(p *graph.Pipeline, a use, uses []use) bool {
-	anc := p.Ancestors(a.t.Name)
 	for _, u := range uses {
-		if anc[u.t.Name] && overlap(a.w.SubPath, u.w.SubPath) {
+		if p.Before(u.t.Name, a.t.Name) && overlap(a.w.SubPath, u.w.SubPath) {
 			return false
 		}
 	}
