@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -155,11 +156,20 @@ var alphaVars = strings.NewReplacer(
 	"$(outputs.resources.", "$(resources.outputs.",
 )
 
+// oldSyntax is the ${...} form Tekton dropped in v0.7; only Tekton's own prefixes, so
+// shell variables like ${HOME} stay.
+var oldSyntax = regexp.MustCompile(`\$\{((?:inputs|outputs)\.(?:params|resources)\.[^}\s]+)\}`)
+
 func (f variables) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	walkValues(get(rn.YNode(), "spec"), func(n *yaml.Node) {
-		if strings.Contains(n.Value, "puts.") {
-			n.Value = alphaVars.Replace(n.Value)
+		if !strings.Contains(n.Value, "puts.") {
+			return
 		}
+		if v := oldSyntax.ReplaceAllString(n.Value, "$$($1)"); v != n.Value {
+			f.s.note(n, convert.Converted, "old-variable-syntax", "${...} variables stopped working in Tekton v0.7; rewritten as $(...)")
+			n.Value = v
+		}
+		n.Value = alphaVars.Replace(n.Value)
 	})
 	return rn, nil
 }

@@ -109,7 +109,7 @@ func taskDecls(spec *yaml.Node) []*decl {
 func usedKeys(spec *yaml.Node) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
 	walkValues(spec, func(n *yaml.Node) {
-		v := alphaVars.Replace(n.Value)
+		v := alphaVars.Replace(oldSyntax.ReplaceAllString(n.Value, "$$($1)"))
 		for _, m := range resVar.FindAllStringSubmatch(v, -1) {
 			if out[m[2]] == nil {
 				out[m[2]] = map[string]bool{}
