@@ -84,3 +84,35 @@ func TestCorpusDeclarative(t *testing.T) {
 		t.Logf("%s: %d files: %d valid output, %d no output (findings say why), %d scripted parse errors, %d failures", set, len(files), ok, empty, scriptedErr, failed)
 	}
 }
+
+// TestCorpusXML converts every job config.xml through the Converter (inline pipeline scripts
+// included): valid output, findings that say why there is none, or a positioned error.
+func TestCorpusXML(t *testing.T) {
+	files := corpusFiles(t, "jenkins-xml")
+	var ok, none, errs int
+	for _, f := range files {
+		res, _, err := convertFile(t, f, convert.KindJenkinsXML)
+		if err != nil {
+			var pe *convert.PosError
+			if !errors.As(err, &pe) || pe.Line == 0 {
+				t.Errorf("%s: error without position: %v", f, err)
+			}
+			errs++
+			continue
+		}
+		if len(res.Files) == 0 {
+			if len(res.Findings) == 0 {
+				t.Errorf("%s: no output and no findings", f)
+			}
+			none++
+			continue
+		}
+		for _, o := range res.Files {
+			if err := validate.Documents(o.Path, o.Data); err != nil {
+				t.Errorf("%s: %v", filepath.Base(f), err)
+			}
+		}
+		ok++
+	}
+	t.Logf("jenkins-xml: %d files: %d valid output, %d findings only, %d positioned errors", len(files), ok, none, errs)
+}

@@ -44,6 +44,11 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 		}
 	}
 	flush := func() {
+		if name == "" && cur != nil && cur.cur != nil && len(cur.cur.Steps) == 0 && len(cur.tasks) == 0 {
+			// Only markers (Groovy defs, properties): they go on the Pipeline, not on an empty task.
+			c.p.Comments = append(c.p.Comments, cur.cur.Comments[min(1, len(cur.cur.Comments)):]...)
+			cur = nil
+		}
 		if cur != nil {
 			after = cur.close()
 			cur = nil

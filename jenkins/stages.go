@@ -150,7 +150,9 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	for _, a := range m.Axes {
 		axes = append(axes, pipeline.Param{Name: a.Name})
 		env = append(env, pipeline.Env{Name: a.Name, Value: "$(params." + a.Name + ")"})
-		total *= len(a.Values)
+		if total <= maxCells {
+			total *= len(a.Values)
+		}
 	}
 	if m.When != nil {
 		// Evaluated before the axis env exists: a Tekton when can't test one cell's values.
@@ -173,15 +175,19 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	if m.Input != nil {
 		c.input(ch, m.Input, msc)
 	}
-	cells := cells(m.Axes)
-	kept := cells[:0:0]
-	for _, cell := range cells {
-		if !excluded(cell, m.Axes, m.Excludes) {
-			kept = append(kept, cell)
+	var kept [][]string
+	if total <= maxCells {
+		for _, cell := range cells(m.Axes) {
+			if !excluded(cell, m.Axes, m.Excludes) {
+				kept = append(kept, cell)
+			}
 		}
+	} else {
+		ch.comment(c.marker(m.Line, m.Col, convert.Manual, "matrix-size", "%d matrix cells are too many to list; the excludes are not applied", total))
+		kept = make([][]string, 0)
 	}
 	mx := &pipeline.Matrix{}
-	if len(m.Excludes) == 0 {
+	if len(m.Excludes) == 0 || total > maxCells {
 		for _, a := range m.Axes {
 			mx.Params = append(mx.Params, pipeline.MatrixParam{Name: a.Name, Values: a.Values})
 		}
@@ -197,8 +203,8 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		}
 		c.find(m.Line, m.Col, convert.Converted, "matrix", "matrix of %d cells minus %d excluded → %d cells in matrix.include", total, total-len(kept), len(kept))
 	}
-	if len(kept) > 256 {
-		ch.comment(c.marker(m.Line, m.Col, convert.Manual, "matrix-size", "%d matrix cells exceed Tekton's default limit of 256 (default-max-matrix-combinations-count)", len(kept)))
+	if len(kept) > 256 || (total > 256 && len(m.Excludes) == 0) {
+		ch.comment(c.marker(m.Line, m.Col, convert.Manual, "matrix-size", "more than 256 matrix cells exceed Tekton's default limit (default-max-matrix-combinations-count)"))
 	}
 	ch.matrix, ch.axes = mx, axes
 	c.cellStages(ch, m.Stages, msc)
@@ -211,6 +217,9 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	}
 	return tails
 }
+
+// maxCells bounds the cells we enumerate to apply excludes (Tekton's own default limit is 256).
+const maxCells = 4096
 
 // cells lists the axis combinations in Jenkins' order: the first axis varies fastest.
 func cells(axes []model.Axis) [][]string {

@@ -814,7 +814,9 @@ func (c *conv) unknown(ch *chain, s *model.Step, sc scope) {
 		lib = "probably from shared library " + strings.Join(c.libs, ", ")
 	}
 	c.manual(ch, s, sc, true, "unknown-step", "%s is not converted (%s); map it with --mapping; %s", s.Path(), lib, original(s))
-	if len(s.Body) > 0 {
+	// A plugin block step's body still runs once; a closure passed to a method on an object
+	// (list.each, map.combinations) may run any number of times, so it stays in the marker.
+	if len(s.Body) > 0 && s.Receiver == nil {
 		c.steps(ch, s.Body, sc)
 	}
 }
