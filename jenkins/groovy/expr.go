@@ -147,7 +147,11 @@ func isCallChain(x Expr) bool {
 func (p *parser) postfix(cmd bool) Expr {
 	x := p.primary()
 	start := SpanOf(x).Pos
-	for {
+	for n := 0; ; n++ {
+		if n > MaxDepth {
+			// chains nest in the tree: keep them as shallow as bracket nesting
+			p.hardFail("call or property chain longer than %d", MaxDepth)
+		}
 		t := p.tok()
 		if t.Kind == TokOp {
 			switch t.Text {

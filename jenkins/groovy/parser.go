@@ -147,9 +147,14 @@ func (p *parser) expect(text string) *Token {
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > maxRecursion {
-		t := p.tok()
-		panic(bail{err: convert.Errorf(p.path, t.Line, t.Col, "nesting deeper than %d levels", maxRecursion), hard: true})
+		p.hardFail("nesting deeper than %d levels", maxRecursion)
 	}
+}
+
+// hardFail ends the whole parse with an error at the current token.
+func (p *parser) hardFail(format string, args ...any) {
+	t := p.tok()
+	panic(bail{err: convert.Errorf(p.path, t.Line, t.Col, format, args...), hard: true})
 }
 
 func (p *parser) leave() { p.depth-- }
@@ -417,6 +422,8 @@ func (p *parser) body() []Stmt {
 }
 
 func (p *parser) ifStmt() Stmt {
+	p.enter() // else-if chains recurse without brackets
+	defer p.leave()
 	t := p.next()
 	p.expect("(")
 	p.push(false)
@@ -535,7 +542,7 @@ func (p *parser) typeDeclName() int {
 		level := 0
 		for ; j < len(p.toks); j++ {
 			tt := p.toks[j]
-			if tt.Kind == TokEOF || tt.NL && level > 0 && j > p.i+40 {
+			if tt.Kind == TokEOF || j > p.i+64 { // type arguments are short; bound the look-ahead
 				return -1
 			}
 			switch {

@@ -32,6 +32,9 @@ func TestParseErrors(t *testing.T) {
 		{"deep closures", strings.Repeat("a {\n", 10000) + strings.Repeat("}\n", 10000), `f:513:3: nesting deeper than 512 levels`},
 		{"deep parens", strings.Repeat("(", 10000) + "x" + strings.Repeat(")", 10000), `f:1:513: nesting deeper than 512 levels`},
 		{"deep unary", "x = " + strings.Repeat("!", 10000) + "y", `f:1:2050: nesting deeper than 2048 levels`},
+		{"long property chain", "x" + strings.Repeat(".y", 100000), `f:1:1028: call or property chain longer than 512`},
+		{"long call chain", "x" + strings.Repeat("()", 100000), `f:1:1028: call or property chain longer than 512`},
+		{"long else-if chain", strings.Repeat("if (a) b else ", 100000) + "c", `f:1:28624: nesting deeper than 2048 levels`},
 		{"deep interpolation", strings.Repeat(`"${`, 600) + strings.Repeat(`}"`, 600), `f:1:1538: strings nested more than 512 levels deep`},
 	}
 	for _, c := range cases {
