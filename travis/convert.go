@@ -235,6 +235,17 @@ func (c *conv) expand() error {
 	if err != nil {
 		return err
 	}
+	// travis-yml fills defaults before matching: os linux (macOS for objective-c), language ruby
+	if _, ok := base["language"]; !ok {
+		base["language"] = []string{c.lang}
+	}
+	if !c.root.has("os") {
+		os := "linux"
+		if c.lang == "objective-c" {
+			os = "osx"
+		}
+		base["os"] = []string{os}
+	}
 	in.Base = base
 	for _, k := range matrix.Keys {
 		if k == "env" {

@@ -89,6 +89,7 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 		prev = cur
 	}
 	p.Runs = c.runs()
+	c.parallelNote()
 	c.unusedNotes()
 	if len(c.hosts) > 0 {
 		p.HostAliases = []pipeline.HostAlias{{IP: "127.0.0.1", Hostnames: c.hosts}}
@@ -452,7 +453,13 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		var hs scriptBuilder
 		c.prelude(&hs, j, cell, text)
 		hs.line(restoreState(id, h.key)...)
-		if h.key != "after_script" {
+		op, when := h.op, h.when
+		if j.mj.AllowFailure && h.key != "after_script" {
+			// onError: continue makes a failed job Succeeded: decide on the job's own result instead
+			op, when = "notin", "None"
+			test := map[string]string{"after_success": "!=", "after_failure": "="}[h.key]
+			hs.line(`if [ "${TRAVIS_TEST_RESULT:-1}" ` + test + ` 0 ]; then echo "TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-}: Travis skips ` + h.key + `."; exit 0; fi`)
+		} else if h.key != "after_script" {
 			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
 		} else {
 			hs.line(`[ "$TRAVIS_JOB_STATUS" = Succeeded ] && TRAVIS_TEST_RESULT=0 || TRAVIS_TEST_RESULT=1`)
@@ -465,7 +472,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		}
 		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,
 			Comments: []string{sprintf("from %s:%d %s (a new pod: the job's exports, functions and directory are restored first)", c.file, p.line, h.key)},
-			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: h.op, Values: []string{h.when}}},
+			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: op, Values: []string{when}}},
 			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
 		r.hooks = append(r.hooks, ht)
 	}
@@ -697,4 +704,27 @@ func dedupeFindings(fs []convert.Finding) []convert.Finding {
 		}
 	}
 	return out
+}
+
+// parallelNote reports the one difference parallel jobs always have: Travis gives each
+// job its own clone, here the jobs of a stage share the source workspace.
+func (c *conv) parallelNote() {
+	per := map[string]int{}
+	for _, j := range c.jobs {
+		per[strings.ToLower(j.mj.Stage)]++
+	}
+	for _, n := range per {
+		if n > 1 {
+			pos := c.root.node
+			for _, k := range []string{"jobs", "matrix", "env"} {
+				if c.root.has(k) {
+					pos = c.root.keyNode(k)
+					break
+				}
+			}
+			c.finding(pos, convert.Approximated, "travis/shared-checkout",
+				"parallel jobs share one checkout (the source workspace); Travis gives each job its own clone, so jobs that write the same files can collide")
+			return
+		}
+	}
 }

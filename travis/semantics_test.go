@@ -216,3 +216,34 @@ deploy:
 		}
 	}
 }
+
+// TestAllowFailureHooks: an allowed failure keeps the pipeline going (onError: continue)
+// and still runs after_failure, not after_success.
+func TestAllowFailureHooks(t *testing.T) {
+	p := model(t, `language: shell
+script: "false"
+after_success: touch success.txt
+after_failure: touch failure.txt
+jobs:
+  allow_failures:
+    - os: linux
+`)
+	if p.Tasks[0].Steps[0].OnError != "continue" {
+		t.Fatalf("onError = %q", p.Tasks[0].Steps[0].OnError)
+	}
+	dir := workdir(t)
+	if code, _ := runStep(t, dir, p.Tasks[0].Steps[0], ""); code != 1 {
+		t.Fatalf("job exit %d, want 1", code)
+	}
+	for _, f := range p.Finally {
+		if code, out := runStep(t, dir, f.Steps[0], "Succeeded"); code != 0 {
+			t.Fatalf("%s exit %d\n%s", f.Name, code, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "success.txt")); err == nil {
+		t.Error("after_success ran for a failed job")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "failure.txt")); err != nil {
+		t.Error("after_failure did not run for a failed, allowed job")
+	}
+}
