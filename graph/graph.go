@@ -155,14 +155,25 @@ func (p *Pipeline) Ordered(a, b string) bool {
 	return p.Before(a, b) || p.Before(b, a)
 }
 
-// Parse reads every Pipeline in a YAML stream: Pipeline documents and
-// PipelineRuns with an embedded pipelineSpec. Other documents are skipped.
+// Parse reads every Pipeline in a YAML stream: Pipeline documents, and
+// PipelineRuns with an embedded pipelineSpec (TriggerTemplates' included).
+// Other documents are skipped.
 func Parse(path string, data []byte) ([]*Pipeline, error) {
 	docs, err := yamldoc.Parse(path, data)
 	var out []*Pipeline
 	for _, d := range docs {
 		if p := FromDoc(d); p != nil {
 			out = append(out, p)
+		}
+		// A Triggers TriggerTemplate stamps out runs that may embed a pipelineSpec.
+		if d.Kind == "TriggerTemplate" && strings.Contains(d.APIVersion, "tekton.dev/") {
+			for _, r := range yamldoc.Items(d.Root, "spec", "resourcetemplates") {
+				e := &yamldoc.Doc{Path: d.Path, Root: r, APIVersion: yamldoc.Str(r, "apiVersion"),
+					Kind: yamldoc.Str(r, "kind"), Name: yamldoc.Str(r, "metadata", "name")}
+				if p := FromDoc(e); p != nil {
+					out = append(out, p)
+				}
+			}
 		}
 	}
 	return out, err
