@@ -128,7 +128,7 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("index %s: %v", src.Path, err)
 		}
 	}
-	pass, catalogUses := 0, 0
+	pass, catalogUses, alreadyV1 := 0, 0, 0
 	for _, src := range files {
 		c := conv[inputSet(src.Path)]
 		if want, ok := expectedErrors[filepath.Base(src.Path)]; ok {
@@ -140,6 +140,7 @@ func TestCorpus(t *testing.T) {
 			}
 			continue
 		}
+		fellBackBefore := c.fallbacks.Load()
 		res, err := c.Convert(src, convert.Options{})
 		if err != nil {
 			t.Errorf("%s: %v", src.Path, err)
@@ -152,6 +153,23 @@ func TestCorpus(t *testing.T) {
 			ok = false
 		}
 		catalogUses += checkCatalogBindings(t, src.Path, out)
+		// A source without a final newline gets one when we append after its last line;
+		// a document printed whole (fallback) is counted separately.
+		slack := 0
+		if !strings.HasSuffix(string(src.Data), "\n") {
+			slack = 1
+		}
+		if ours, needed := changedLines(t, src.Data, out); ours > needed+slack && c.fallbacks.Load() == fellBackBefore {
+			t.Errorf("%s: diff touches %d source lines, the edit needs %d", src.Path, ours, needed)
+			ok = false
+		}
+		if oldDocs(t, src.Data) == "" {
+			alreadyV1++
+			if string(out) != string(src.Data) {
+				t.Errorf("%s: already v1, but the output differs", src.Path)
+				ok = false
+			}
+		}
 		if m := oldDocs(t, out); m != "" {
 			t.Errorf("%s: output still has %s", src.Path, m)
 			ok = false
@@ -169,7 +187,7 @@ func TestCorpus(t *testing.T) {
 	for _, c := range conv {
 		fallbacks += c.fallbacks.Load()
 	}
-	t.Logf("corpus: %d/%d files pass (one is bad input by design); %d documents fell back to whole-document printing; %d catalog task uses checked", pass, len(files), fallbacks, catalogUses)
+	t.Logf("corpus: %d/%d files pass (one is bad input by design); %d documents fell back to whole-document printing; %d catalog task uses checked; %d already-v1 files byte-identical", pass, len(files), fallbacks, catalogUses, alreadyV1)
 }
 
 // inputSet groups corpus files converted together: a whole example set, or one catalog Task version.
