@@ -189,7 +189,8 @@ func (f clusterTask) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	return rn, nil
 }
 
-const clusterNamespace = "tekton-catalog"
+// clusterNamespace is where the cluster resolver looks for former ClusterTasks.
+const clusterNamespace = catalog.ClusterNamespace
 
 // refResolvers turns taskRef.kind: ClusterTask and bundle references into resolver references.
 type refResolvers struct{ s *docState }

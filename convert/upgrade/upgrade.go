@@ -1,7 +1,3 @@
-// Package upgrade rewrites old Tekton YAML (tekton.dev/v1alpha1 and v1beta1) to
-// tekton.dev/v1 in place. Each rule is a small kyaml filter over one document; the
-// edited tree is spliced back into the source text so that everything outside the
-// changed lines keeps its bytes (see splice.go).
 package upgrade
 
 import (
