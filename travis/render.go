@@ -1,0 +1,305 @@
+package travis
+
+import (
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/travis/cond"
+)
+
+// taskParts are the pieces of a job task that services and addons contribute.
+type taskParts struct {
+	comments []string
+	setup    []string
+	sidecars []pipeline.Sidecar
+	stepEnv  []pipeline.Env
+}
+
+// rendered is one job (or matrix template) as tasks.
+type rendered struct {
+	main   *pipeline.Task
+	hooks  []*pipeline.Task // finally
+	deploy *pipeline.Task
+}
+
+const (
+	idPlaceholder = "@ID@"
+	jobStep       = "job"
+)
+
+// conditions turns request-dependent if: into Tekton when expressions where they fit,
+// else into a run-time bash guard; what neither can express gets a marker.
+func (c *conv) conditions(j *job, t *pipeline.Task) []string {
+	var guards []string
+	for _, jc := range j.conds {
+		src := scalarOf(jc.node)
+		if ws, err := cond.Whens(jc.expr); err == nil {
+			for _, w := range ws {
+				t.When = append(t.When, pipeline.When{Input: w.Input, Operator: w.Operator, Values: w.Values})
+			}
+			c.finding(jc.node, convert.Converted, "travis/condition", "%s if: %s became a when expression", jc.what, src)
+			continue
+		}
+		if b, err := cond.Bash(jc.expr); err == nil {
+			guards = append(guards, "if ! "+b+"; then echo "+shellQuote("Skipping: "+jc.what+" if: "+src+" is false (Travis would not run this job)")+"; : > \"$TRAVIS_BUILD_DIR/.git/tkn-migrate-@ID@.skipped\"; exit 0; fi")
+			msg := sprintf("%s if: %s is checked at run time by the job step (the task starts, then ends successfully when the condition is false)", jc.what, src)
+			c.finding(jc.node, convert.Approximated, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("approximated", msg, jc.node.Line))
+			continue
+		} else {
+			msg := sprintf("%s if: %s cannot be translated (%v); the task runs unconditionally", jc.what, src, err)
+			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("manual", msg, jc.node.Line))
+		}
+	}
+	if len(guards) > 0 {
+		guards = append([]string{cond.BashRegexHelper}, guards...)
+	}
+	return guards
+}
+
+// render builds a job's tasks for the given cell values; id names the job for the errored marker.
+func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
+	var parts taskParts
+	parts.comments = []string{c.jobComment(j, stage)}
+	c.sidecars(j, &parts)
+	c.addons(j, &parts)
+	if n := j.get("workspaces"); n != nil {
+		k := j.keyNode("workspaces")
+		msg := "workspaces: every task shares the source workspace, so files reach later stages without create/use"
+		c.finding(k, convert.Approximated, "travis/workspaces", "%s", msg)
+		parts.comments = append(parts.comments, c.marker("approximated", msg, k.Line))
+	}
+	setup := append([]string{}, j.lang.setup...)
+	version := j.version
+	if version == "" {
+		version = j.lang.defVersion
+	}
+	if j.langName == "c" || j.langName == "cpp" {
+		version = firstNonEmpty(j.compiler, j.lang.defVersion)
+	}
+	setup = append(setup, setupFor(j.lang, version)...)
+	setup = append(parts.setup, setup...)
+
+	c.defaults(j)
+	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
+	guards := c.conditions(j, t)
+	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
+	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
+	cacheFetch, cacheStore := c.cacheScript(j, id, t, &env)
+	env = append(env, c.userEnv(j, cell)...)
+	c.reportTravisVars(j, env, text)
+
+	if j.os != "linux" {
+		msg := sprintf("os: %s has no Linux container equivalent; port this job by hand", j.os)
+		c.finding(j.keyNode("os"), convert.Unsupported, "travis/os", "%s", msg)
+		t.Comments = append(t.Comments, c.marker("unsupported", msg, j.keyNode("os").Line))
+		if c.opts.Placeholders {
+			t.Steps = append(t.Steps, failLoud("unsupported-os", msg))
+		}
+	}
+	if j.attr("arch") != "" {
+		// an explicit arch pins the pods; matrix cells share one task, so arch is never a cell value
+		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
+		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch (the images must be multi-arch)", j.arch)
+	}
+	var s scriptBuilder
+	c.prelude(&s, j, cell, text)
+	for _, g := range guards {
+		s.line(strings.ReplaceAll(g, "@ID@", id))
+	}
+	state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id
+	s.line(`travis_errored() { echo "The command in $1 exited with $2: Travis ends the job here (errored)." >&2; : > `+state+`.errored"; exit 2; }`,
+		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`,
+		`# Travis runs after_* and deploy in this same shell: keep exports, functions and the directory for them.`,
+		`travis_save_state() { { export -p | grep -vE '^declare -x (PWD|OLDPWD|SHLVL|HOSTNAME|_)='; declare -f; echo "cd $(printf %q "$PWD")"; } > `+state+`.state"; }`,
+		`trap travis_save_state EXIT`)
+	if len(setup) > 0 {
+		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
+	}
+	if len(cacheFetch) > 0 {
+		s.line("# cache: fetch")
+		s.line(cacheFetch...)
+	}
+	for _, k := range []string{"before_install", "install", "before_script", "script", "before_cache", "after_success", "after_failure", "after_script"} {
+		c.used[j.phases[k].line] = true
+	}
+	for _, k := range []string{"before_install", "install", "before_script"} {
+		phaseBlock(&s, c.file, k, j.phases[k], "setup")
+	}
+	phaseBlock(&s, c.file, "script", j.phases["script"], "script")
+	phaseBlock(&s, c.file, "before_cache", j.phases["before_cache"], "hook")
+	if len(cacheStore) > 0 {
+		s.line("# cache: store (skipped when a setup phase failed, as in Travis)")
+		s.line(cacheStore...)
+	}
+	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
+	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
+	if j.mj.AllowFailure {
+		step.OnError = "continue"
+		step.Comments = append(step.Comments, "allow_failures: a failure here does not fail the pipeline")
+	}
+	t.Steps = append(t.Steps, step)
+	r := rendered{main: t}
+	for _, h := range []struct{ key, when, op string }{
+		{"after_success", "Succeeded", "in"}, {"after_failure", "Failed", "in"}, {"after_script", "None", "notin"}} {
+		p := j.phases[h.key]
+		if len(p.cmds) == 0 {
+			continue
+		}
+		var hs scriptBuilder
+		c.prelude(&hs, j, cell, text)
+		hs.line(restoreState(id, h.key)...)
+		op, when := h.op, h.when
+		if j.mj.AllowFailure && h.key != "after_script" {
+			// onError: continue makes a failed job Succeeded: decide on the job's own result instead
+			op, when = "notin", "None"
+			test := map[string]string{"after_success": "!=", "after_failure": "="}[h.key]
+			hs.line(`if [ "${TRAVIS_TEST_RESULT:-1}" ` + test + ` 0 ]; then echo "TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-}: Travis skips ` + h.key + `."; exit 0; fi`)
+		} else if h.key != "after_script" {
+			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
+		} else {
+			hs.line(`[ "$TRAVIS_JOB_STATUS" = Succeeded ] && TRAVIS_TEST_RESULT=0 || TRAVIS_TEST_RESULT=1`)
+		}
+		hs.line("export TRAVIS_TEST_RESULT")
+		phaseBlock(&hs, c.file, h.key, p, "hook")
+		henv := env
+		if h.key == "after_script" {
+			henv = append(append([]pipeline.Env{}, env...), pipeline.Env{Name: "TRAVIS_JOB_STATUS", Value: "$(tasks." + idPlaceholder + ".status)"})
+		}
+		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,
+			Comments: []string{sprintf("from %s:%d %s (a new pod: the job's exports, functions and directory are restored first)", c.file, p.line, h.key)},
+			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: op, Values: []string{when}}},
+			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
+		r.hooks = append(r.hooks, ht)
+	}
+	r.deploy = c.deployTask(j, cell, env, text, id)
+	for _, x := range append([]*pipeline.Task{r.deploy}, r.hooks...) {
+		if x != nil {
+			x.NodeSelector = t.NodeSelector
+		}
+	}
+	return r
+}
+
+func fixID(env []pipeline.Env, id string) []pipeline.Env {
+	if id == idPlaceholder {
+		return env
+	}
+	out := make([]pipeline.Env, len(env))
+	for i, e := range env {
+		e.Value = strings.ReplaceAll(e.Value, idPlaceholder, id)
+		out[i] = e
+	}
+	return out
+}
+
+func toCmds(lines []string) []cmd {
+	var out []cmd
+	for _, l := range lines {
+		out = append(out, cmd{text: l})
+	}
+	return out
+}
+
+func failLoud(name, msg string) pipeline.Step {
+	return pipeline.Step{Name: name, Image: "busybox:1.36", Comments: []string{"fail-loud placeholder: remove once ported"},
+		Script: "echo " + shellQuote("tkn-migrate: "+msg) + " >&2\nexit 1\n"}
+}
+
+func (c *conv) jobComment(j *job, stage string) string {
+	s := sprintf("from %s:%d job", c.file, j.pos.Line)
+	if j.name != "" {
+		s += " " + j.name
+	}
+	s += " (stage " + stage
+	if j.version != "" && j.lang.versionKey != "" {
+		s += ", " + j.lang.versionKey + " " + j.version
+	}
+	if j.jobEnv != "" {
+		s += ", env " + j.jobEnv
+	}
+	return s + ")"
+}
+
+// defaults fills install/script from the language when the keys are absent.
+func (c *conv) defaults(j *job) {
+	for key, cmds := range map[string][]string{"install": j.lang.install, "script": j.lang.script} {
+		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
+			continue
+		}
+		j.phases[key] = phase{set: true, cmds: toCmds(cmds), label: key + ": travis-build's default for language " + j.langName}
+		j.defaulted[key] = true
+	}
+}
+
+// userEnv: .travis.yml env as step env (plain values), secure entries as secretKeyRefs,
+// and in a matrix task the per-cell env line.
+func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
+	var out []pipeline.Env
+	global := c.globalVars()
+	add := func(vars []envVar) {
+		for _, v := range vars {
+			if v.secure || !plainEnv(v) {
+				continue
+			}
+			val, _ := unquote(v.value)
+			out = append(out, pipeline.Env{Name: v.name, Value: val})
+		}
+	}
+	add(global)
+	if !cell.envParam {
+		add(j.env[len(global):])
+	}
+	for i, v := range c.secureVars(j) {
+		name, key := c.secretFor(v, "secure-env-"+itoa(i+1),
+			"the decrypted NAME=value pair that the secure: entry holds")
+		out = append(out, pipeline.Env{Name: secureEnvName(i), SecretName: name, SecretKey: key,
+			Comment: sprintf("encrypted env from %s:%d (create the Secret by hand)", c.file, v.line)})
+	}
+	if cell.envParam {
+		out = append(out, pipeline.Env{Name: "TRAVIS_MATRIX_ENV", Value: cell.env})
+	}
+	return out
+}
+
+// secretFor names the Secret for an encrypted value and reports how to create it, once.
+func (c *conv) secretFor(v envVar, key, what string) (string, string) {
+	name := pipeline.Sanitize(c.name + "-" + key)
+	action := sprintf("kubectl create secret generic %s --from-literal=%s='<value>'", name, key)
+	seen := false
+	for _, f := range c.findings {
+		seen = seen || f.Action == action
+	}
+	if !seen {
+		c.findings = append(c.findings, convert.Finding{File: c.path, Line: v.line, Col: v.col, Class: convert.Manual,
+			Rule:    "travis/secret",
+			Message: sprintf("encrypted value: create Secret %s with key %s holding %s (Travis's encryption cannot be reversed here)", name, key, what),
+			Action:  action})
+	}
+	return name, key
+}
+
+func (c *conv) reportTravisVars(j *job, env []pipeline.Env, text string) {
+	defined := map[string]bool{}
+	for _, e := range env {
+		defined[e.Name] = true
+	}
+	for _, v := range j.env {
+		defined[v.name] = true
+	}
+	for _, name := range unknownTravisVars(text, defined) {
+		c.finding(j.pos, convert.Approximated, "travis/env", "%s has no Tekton source; it is unset", name)
+	}
+}
+
+// restoreState skips a hook when the job errored or was skipped, and otherwise
+// re-enters the job's shell state (exports, functions, directory).
+func restoreState(id, what string) []string {
+	state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id
+	return []string{
+		`if [ -e ` + state + `.errored" ] || [ -e ` + state + `.skipped" ]; then echo "The job errored in a setup phase or did not run; Travis skips ` + what + `."; exit 0; fi`,
+		`if [ -f ` + state + `.state" ]; then . ` + state + `.state"; fi`,
+	}
+}
