@@ -30,17 +30,17 @@ func checkLeftovers(in *input) {
 		av := yamldoc.Key(d.Root, "apiVersion")
 		switch {
 		case d.Kind == "PipelineResource":
-			report(Error, av, fmt.Sprintf("PipelineResource %q: PipelineResources were removed in Tekton v0.50; use Tasks such as git-clone and results instead", d.Name))
+			report(Error, av, fmt.Sprintf("PipelineResource %q: PipelineResources were removed in Tekton v0.50; use Tasks such as git-clone and results instead", runName(d)))
 		case d.Kind == "Condition":
-			report(Error, av, fmt.Sprintf("Condition %q: Conditions were removed in Tekton v0.50; use when expressions", d.Name))
+			report(Error, av, fmt.Sprintf("Condition %q: Conditions were removed in Tekton v0.50; use when expressions", runName(d)))
 		case d.Kind == "ClusterTask":
-			report(Error, av, fmt.Sprintf("ClusterTask %q: ClusterTasks were removed in Tekton v1.0; make it a namespaced Task referenced through the cluster resolver", d.Name))
+			report(Error, av, fmt.Sprintf("ClusterTask %q: ClusterTasks were removed in Tekton v1.0; make it a namespaced Task referenced through the cluster resolver", runName(d)))
 		case d.Kind == "Run":
-			report(Error, av, fmt.Sprintf("Run %q: v1alpha1 Run was replaced by v1beta1 CustomRun", d.Name))
+			report(Error, av, fmt.Sprintf("Run %q: v1alpha1 Run was replaced by v1beta1 CustomRun", runName(d)))
 		case version == "v1alpha1":
-			report(Error, av, fmt.Sprintf("%s %q is tekton.dev/v1alpha1, which Tekton no longer serves", d.Kind, d.Name))
+			report(Error, av, fmt.Sprintf("%s %q is tekton.dev/v1alpha1, which Tekton no longer serves", d.Kind, runName(d)))
 		case version == "v1beta1":
-			report(Warning, av, fmt.Sprintf("%s %q is tekton.dev/v1beta1, deprecated in favour of tekton.dev/v1", d.Kind, d.Name))
+			report(Warning, av, fmt.Sprintf("%s %q is tekton.dev/v1beta1, deprecated in favour of tekton.dev/v1", d.Kind, runName(d)))
 		}
 		// Constructs inside the spec, each reported once per document.
 		seen := map[string]bool{}

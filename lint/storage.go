@@ -77,6 +77,7 @@ func checkAffinity(in *input, run *yamldoc.Doc) {
 	}
 }
 
+// runName is a document's name, or its generateName prefix.
 func runName(run *yamldoc.Doc) string {
 	if run.Name != "" {
 		return run.Name

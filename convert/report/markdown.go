@@ -123,7 +123,7 @@ func mdChecklist(b *strings.Builder, r *Report) {
 		b.WriteString("\n")
 	}
 	if len(storage) > 0 {
-		b.WriteString("**Storage**: these workspaces get a new PersistentVolumeClaim per run, so the cluster needs dynamic provisioning " +
+		b.WriteString("**Storage**: a `volumeClaimTemplate` gets a new PersistentVolumeClaim per run, so the cluster needs dynamic provisioning " +
 			"(a default StorageClass: `kubectl get storageclass` shows one marked `(default)`), or set `storageClassName`:\n\n")
 		for _, s := range storage {
 			fmt.Fprintf(b, "- [ ] %s %s\n", code(s.pos), s.what) // what is markdown already
@@ -156,7 +156,7 @@ func mdChecklist(b *strings.Builder, r *Report) {
 type item struct{ pos, what string }
 
 // scanRuns finds, in generated runs, volumeClaimTemplate workspaces without a
-// StorageClass and the ServiceAccounts named; runs lists every run.
+// StorageClass, existing claims, and the ServiceAccounts named; runs lists every run.
 func scanRuns(outputs []convert.File) (storage, accounts, runs []item) {
 	seenSA := map[string]bool{}
 	for _, o := range outputs {
@@ -171,6 +171,12 @@ func scanRuns(outputs []convert.File) (storage, accounts, runs []item) {
 			}
 			runs = append(runs, item{fmt.Sprintf("%s:%d", o.Path, d.Line()), name})
 			for _, w := range yamldoc.Items(d.Root, "spec", "workspaces") {
+				if claim := yamldoc.Str(w, "persistentVolumeClaim", "claimName"); claim != "" {
+					storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), fmt.Sprintf(
+						"workspace %s of %s %s binds the existing PersistentVolumeClaim %s: create it first; concurrent runs share it",
+						code(yamldoc.Str(w, "name")), d.Kind, code(name), code(claim))})
+					continue
+				}
 				vct := yamldoc.Get(w, "volumeClaimTemplate")
 				if vct == nil || yamldoc.Str(vct, "spec", "storageClassName") != "" {
 					continue

@@ -43,7 +43,7 @@ func migration(t *testing.T) *Report {
 		},
 		{
 			Source:  convert.Source{Path: "ops/old|task.yaml", Kind: convert.KindTekton},
-			Result:  convert.Result{Files: []convert.File{{Path: "ops/old|task.yaml", Data: []byte("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\n")}}},
+			Result:  convert.Result{Files: []convert.File{{Path: "ops/old|task.yaml", Data: []byte("apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: t\nspec:\n  serviceAccountName: ops\n  taskRef:\n    name: t\n  workspaces:\n    - name: cache\n      persistentVolumeClaim:\n        claimName: ops-cache\n")}}},
 			Changes: []convert.Change{{Path: "ops/old|task.yaml"}},
 		},
 		{Source: convert.Source{Path: "ops/bad.yaml", Kind: convert.KindTekton}, Err: errors.New("ops/bad.yaml:3:4: mapping values are not allowed here")},
