@@ -293,8 +293,8 @@ func (b *builder) input(d directive) *Step {
 				v.List = append(v.List, Value{Kind: CallVal, Line: p.Line, Col: p.Col, Raw: p.Raw, Call: p})
 			}
 			st.Args = append(st.Args, Arg{Name: "parameters", Value: v})
-		case x.name != "" && len(x.args) == 1:
-			st.Args = append(st.Args, Arg{Name: x.name, Value: b.value(x.args[0].Value, false)})
+		case x.name != "":
+			st.Args = append(st.Args, Arg{Name: x.name, Value: b.directiveValue(x, 0)})
 		}
 	}
 	return st
@@ -328,16 +328,9 @@ func (b *builder) agent(d directive) *Agent {
 				}
 			}
 			for _, s := range directives(x.body) {
-				if s.name == "" {
-					continue
+				if s.name != "" {
+					a.Params = append(a.Params, Arg{Name: s.name, Value: b.directiveValue(s, 0)})
 				}
-				var v Value
-				if len(s.args) > 0 {
-					v = b.value(s.args[0].Value, false)
-				} else {
-					v = Value{Kind: Bool, Str: "true", Line: s.sp.Line, Col: s.sp.Col, Raw: s.name}
-				}
-				a.Params = append(a.Params, Arg{Name: s.name, Value: v})
 			}
 			break
 		}
@@ -368,6 +361,47 @@ func (b *builder) agent(d directive) *Agent {
 	}
 	return a
 }
+
+// directiveValue is the value of a setting line inside a block: image 'x' gives 'x'; a bare
+// flag gives true; named args give a map; several positional args give a list; a nested
+// block (containerTemplate { name 'x' }) gives a map of its settings.
+func (b *builder) directiveValue(d directive, depth int) Value {
+	sp := d.sp
+	raw := b.g.SpanText(sp)
+	switch {
+	case d.body != nil && depth < MaxSettingDepth:
+		m := Value{Kind: Map, Line: sp.Line, Col: sp.Col, Raw: raw, Map: []Arg{}}
+		for _, a := range d.args {
+			m.Map = append(m.Map, Arg{Name: a.Name, Value: b.value(a.Value, false)})
+		}
+		for _, x := range directives(d.body) {
+			if x.name != "" {
+				m.Map = append(m.Map, Arg{Name: x.name, Value: b.directiveValue(x, depth+1)})
+			}
+		}
+		return m
+	case len(d.args) == 0:
+		return Value{Kind: Bool, Str: "true", Line: sp.Line, Col: sp.Col, Raw: raw}
+	case len(d.args) == 1 && d.args[0].Name == "":
+		return b.value(d.args[0].Value, false)
+	}
+	named := d.args[0].Name != ""
+	v := Value{Kind: List, Line: sp.Line, Col: sp.Col, Raw: raw, List: []Value{}}
+	if named {
+		v = Value{Kind: Map, Line: sp.Line, Col: sp.Col, Raw: raw, Map: []Arg{}}
+	}
+	for _, a := range d.args {
+		if named {
+			v.Map = append(v.Map, Arg{Name: a.Name, Value: b.value(a.Value, false)})
+		} else {
+			v.List = append(v.List, b.value(a.Value, false))
+		}
+	}
+	return v
+}
+
+// MaxSettingDepth bounds nested setting blocks read as maps (agent { kubernetes { containerTemplate { ... } } }).
+const MaxSettingDepth = 8
 
 // when reads when { [beforeAgent true] conditions... }.
 func (b *builder) when(d directive) *When {

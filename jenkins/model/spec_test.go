@@ -30,7 +30,7 @@ func TestSpecJSONModels(t *testing.T) {
 	if len(jsons) == 0 {
 		t.Skip("no JSON models")
 	}
-	match := 0
+	match, lines, sameLines := 0, 0, 0
 	for _, jp := range jsons {
 		stem := strings.TrimSuffix(filepath.Base(jp), ".json")
 		src, err := os.ReadFile(filepath.Join(dir, stem+".groovy"))
@@ -53,6 +53,12 @@ func TestSpecJSONModels(t *testing.T) {
 			continue
 		}
 		got := outlineModel(f)
+		lines += len(want)
+		for i := range want {
+			if i < len(got) && got[i] == want[i] {
+				sameLines++
+			}
+		}
 		diff := firstDiff(want, got)
 		reason, known := knownMismatches[stem]
 		switch {
@@ -66,7 +72,8 @@ func TestSpecJSONModels(t *testing.T) {
 			t.Errorf("%s: %s\nwant:\n%s\ngot:\n%s", stem, diff, strings.Join(want, "\n"), strings.Join(got, "\n"))
 		}
 	}
-	t.Logf("spec match: %d of %d JSON models match exactly (%d known mismatches)", match, len(jsons), len(knownMismatches))
+	t.Logf("spec match: %d of %d JSON models match exactly (%d known mismatches); %d of %d outline lines (stages, directives, steps, arguments) equal",
+		match, len(jsons), len(knownMismatches), sameLines, lines)
 }
 
 func firstDiff(want, got []string) string {
