@@ -23,6 +23,8 @@ func TestBadInput(t *testing.T) {
 			`bad.yaml:8:3: PipelineResource: unknown field "parms" in spec`},
 		{"unknown field in condition use", "apiVersion: tekton.dev/v1beta1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskRef: {name: a}\n      conditions:\n        - conditionRef: c\n          negate: true\n",
 			`bad.yaml:11:11: Pipeline: unknown field "negate" in conditions`},
+		{"inputs.params and params", "apiVersion: tekton.dev/v1alpha1\nkind: Task\nmetadata:\n  name: x\nspec:\n  params: []\n  inputs:\n    params: []\n  steps:\n    - image: busybox\n",
+			`bad.yaml:8:5: Task: both inputs.params and params are set`},
 		{"second document in chunk", "a: 1\n...\nb: 2\n", ""},
 	}
 	for _, c := range cases {

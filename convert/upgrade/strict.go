@@ -52,6 +52,10 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 				return err
 			}
 		}
+		if k := keyNode(get(ts, "inputs"), "params"); k != nil && get(ts, "params") != nil {
+			// The old conversion webhook refused this too ("multiple one-of").
+			return convert.Errorf(s.path, s.line(k), k.Column, "%s: both inputs.params and params are set", s.kind)
+		}
 		alphaInputsOutputs{&scratch}.move(ts)
 	}
 	for _, ps := range pipelineSpecs(s.kind, c) {
