@@ -407,6 +407,8 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 			if err := lx.interpolation(&b, true); err != nil {
 				return Token{}, err
 			}
+		case c == '\r' && lx.peekAt(1) == '\n':
+			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
@@ -578,6 +580,8 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 			if err := lx.interpolation(&b, false); err != nil {
 				return Token{}, err
 			}
+		case c == '\r' && lx.peekAt(1) == '\n':
+			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
@@ -608,6 +612,8 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 			if err := lx.interpolation(&b, false); err != nil {
 				return Token{}, err
 			}
+		case c == '\r' && lx.peekAt(1) == '\n':
+			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
