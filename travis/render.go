@@ -225,7 +225,13 @@ func (c *conv) jobComment(j *job, stage string) string {
 
 // defaults fills install/script from the language when the keys are absent.
 func (c *conv) defaults(j *job) {
-	for key, cmds := range map[string][]string{"install": j.lang.install, "script": j.lang.script} {
+	install, script := j.lang.install, j.lang.script
+	if sol := j.attr("solution"); j.langName == "csharp" && sol != "" {
+		// travis-build: nuget restore + msbuild; the .NET SDK image runs both through dotnet
+		install = []string{"dotnet restore " + shellQuote(sol)}
+		script = []string{"dotnet msbuild /p:Configuration=Release " + shellQuote(sol)}
+	}
+	for key, cmds := range map[string][]string{"install": install, "script": script} {
 		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
 			continue
 		}
