@@ -74,6 +74,10 @@ func mdErrors(b *strings.Builder, r *Report) {
 	b.WriteString("\n")
 }
 
+// MaxGraphs bounds the Pipelines drawn, so a batch report still fits a pull
+// request description (GitHub allows 65536 characters).
+const MaxGraphs = 12
+
 // mdPipelines draws every Pipeline (or embedded pipelineSpec) among the generated files.
 func mdPipelines(b *strings.Builder, r *Report) {
 	var ps []*graph.Pipeline
@@ -85,11 +89,18 @@ func mdPipelines(b *strings.Builder, r *Report) {
 		return
 	}
 	b.WriteString("### Pipelines\n\n")
+	more := 0
+	if len(ps) > MaxGraphs {
+		ps, more = ps[:MaxGraphs], len(ps)-MaxGraphs
+	}
 	for _, p := range ps {
 		fmt.Fprintf(b, "#### %s %s (%s)\n\n", p.Kind, code(p.Name), code(fmt.Sprintf("%s:%d", p.File, p.Line)))
 		b.WriteString("```mermaid\n")
 		b.WriteString(graph.Mermaid(p))
 		b.WriteString("```\n\n")
+	}
+	if more > 0 {
+		fmt.Fprintf(b, "%d more %s not drawn; `tkn-migrate graph PATH` draws any of them.\n\n", more, plural(more, "Pipeline", "Pipelines"))
 	}
 }
 

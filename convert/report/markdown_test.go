@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,5 +94,26 @@ func TestMarkdownEscape(t *testing.T) {
 	}
 	if got := cell("`a|b` \\| c"); got != "`a\\|b` \\| c" {
 		t.Errorf("cell: %q", got)
+	}
+}
+
+func TestMarkdownGraphCap(t *testing.T) {
+	var outs []*convert.Outcome
+	for i := 0; i < MaxGraphs+2; i++ {
+		p := fmt.Sprintf("r%d/.tekton/pipeline.yaml", i)
+		outs = append(outs, &convert.Outcome{
+			Source: convert.Source{Path: p, Kind: convert.KindTekton},
+			Result: convert.Result{Files: []convert.File{{Path: p, Data: []byte("apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskRef:\n        name: a\n")}}},
+		})
+	}
+	var buf bytes.Buffer
+	if err := Markdown(&buf, Build(outs)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "```mermaid"); n != MaxGraphs {
+		t.Errorf("%d graphs drawn, want %d", n, MaxGraphs)
+	}
+	if !strings.Contains(buf.String(), "2 more Pipelines not drawn") {
+		t.Error("missing the note on undrawn Pipelines")
 	}
 }
