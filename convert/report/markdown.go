@@ -128,8 +128,19 @@ func mdChecklist(b *strings.Builder, r *Report) {
 	b.WriteString("### Before you merge\n\n")
 	if len(secrets) > 0 {
 		b.WriteString("**Secrets** to create in the namespace the runs use (fill in the values yourself; they never appear here):\n\n")
+		// One item per command: the same Secret is often needed in several places.
+		var order []string
+		where := map[string][]string{}
+		first := map[string]convert.Finding{}
 		for _, f := range secrets {
-			fmt.Fprintf(b, "- [ ] %s %s\n  ```sh\n  %s\n  ```\n", code(position(f)), text(f.Message), f.Action)
+			if _, ok := first[f.Action]; !ok {
+				order = append(order, f.Action)
+				first[f.Action] = f
+			}
+			where[f.Action] = append(where[f.Action], code(position(f)))
+		}
+		for _, a := range order {
+			fmt.Fprintf(b, "- [ ] %s %s\n  ```sh\n  %s\n  ```\n", strings.Join(where[a], ", "), text(first[a].Message), a)
 		}
 		b.WriteString("\n")
 	}

@@ -35,6 +35,8 @@ func migration(t *testing.T) *Report {
 					{File: "repo/.travis.yml", Line: 1, Class: convert.Converted, Rule: "travis/language", Message: "go"},
 					{File: "repo/.travis.yml", Line: 5, Class: convert.Manual, Rule: "travis/secure-env", Message: "create the Secret travis-secure-env holding TOKEN",
 						Action: "kubectl create secret generic travis-secure-env --from-literal=TOKEN=<value>"},
+					{File: "repo/.travis.yml", Line: 30, Class: convert.Manual, Rule: "travis/secure-env", Message: "create the Secret travis-secure-env holding TOKEN",
+						Action: "kubectl create secret generic travis-secure-env --from-literal=TOKEN=<value>"},
 					{File: "repo/.travis.yml", Line: 12, Class: convert.Manual, Rule: "travis/before_install", Message: "`sudo apt-get` needs a root image | check *this*"},
 					{File: "repo/.travis.yml", Line: 20, Col: 3, Class: convert.Unsupported, Rule: "travis/deploy", Message: "provider <s3> is not converted"},
 					{File: "repo/.travis.yml", Line: 8, Class: convert.Approximated, Rule: "travis/cache", Message: "cache became an optional workspace"},
