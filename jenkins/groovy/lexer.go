@@ -416,7 +416,7 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 			b.addLit(cp, lx.s[cp.Off:lx.off])
 		}
 	}
-	t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: quote}
+	t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: quote}}
 	b.finish(&t)
 	return t, nil
 }
@@ -570,7 +570,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 		switch {
 		case c == '/':
 			lx.advance(1)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: "/"}
+			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "/"}}
 			b.finish(&t)
 			return t, nil
 		case c == '\\' && lx.peekAt(1) == '/':
@@ -602,7 +602,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 		switch {
 		case c == '/' && lx.peekAt(1) == '$':
 			lx.advance(2)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], Quote: "$/"}
+			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "$/"}}
 			b.finish(&t)
 			return t, nil
 		case c == '$' && (lx.peekAt(1) == '$' || lx.peekAt(1) == '/'):

@@ -48,14 +48,18 @@ type Token struct {
 	NL       bool      // a newline separates this token from the previous one
 	Space    bool      // whitespace or a comment separates this token from the previous one
 	Comments []Comment // comments between the previous token and this one
-	// Strings only:
+	*StrInfo           // set for TokString only (kept out of line: most tokens are not strings)
+}
+
+// StrInfo is what a string token holds besides its source text.
+type StrInfo struct {
 	Quote string // ' " ''' """ / $/
 	Str   string // decoded value when the string has no interpolation
 	Parts []Part // for " """ / $/ strings that interpolate; nil otherwise
 }
 
 // Interpolated reports whether a string token contains ${} or $name.
-func (t *Token) Interpolated() bool { return t.Parts != nil }
+func (t *Token) Interpolated() bool { return t.StrInfo != nil && t.Parts != nil }
 
 func (t Token) String() string {
 	switch t.Kind {
