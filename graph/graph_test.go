@@ -188,3 +188,19 @@ func TestWrite(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+func TestMatrixString(t *testing.T) {
+	cases := []struct {
+		m    Matrix
+		want string
+	}{
+		{Matrix{Params: []MatrixParam{{"go", 2}}}, "matrix: go×2"},
+		{Matrix{Params: []MatrixParam{{"go", 2}, {"os", -1}}, Include: 1}, "matrix: go×2, os×? +1 include"},
+		{Matrix{Include: 2}, "matrix: 2 includes"},
+	}
+	for _, c := range cases {
+		if got := c.m.String(); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}

@@ -28,7 +28,7 @@ func (t *Task) lines() []string {
 	return out
 }
 
-// String is the fan-out in one line: "matrix: go×2, os×3 +1 include".
+// String is the fan-out in one line: "matrix: go×2, os×3 +1 include", or "matrix: 2 includes".
 func (m *Matrix) String() string {
 	var parts []string
 	for _, p := range m.Params {
@@ -36,16 +36,19 @@ func (m *Matrix) String() string {
 		if p.Values >= 0 {
 			n = fmt.Sprint(p.Values)
 		}
+		if len(parts) > 0 {
+			parts[len(parts)-1] += ","
+		}
 		parts = append(parts, p.Name+"×"+n)
 	}
-	s := "matrix: " + strings.Join(parts, ", ")
-	switch {
-	case m.Include == 1:
-		s += " +1 include"
-	case m.Include > 1:
-		s += fmt.Sprintf(" +%d includes", m.Include)
+	if m.Include > 0 {
+		inc := fmt.Sprintf("%d %s", m.Include, plural(m.Include, "include", "includes"))
+		if len(parts) > 0 {
+			inc = "+" + inc
+		}
+		parts = append(parts, inc)
 	}
-	return strings.TrimSpace(s)
+	return "matrix: " + strings.Join(parts, " ")
 }
 
 func clip(s string) string {
@@ -213,3 +216,10 @@ func Write(w io.Writer, ps []*Pipeline, format string) error {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
