@@ -62,6 +62,19 @@ type legacyFields struct{ s *docState }
 
 func (f legacyFields) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	s, spec := f.s, get(rn.YNode(), "spec")
+	if md := get(rn.YNode(), "metadata"); spec != nil && (s.kind == "Task" || s.kind == "ClusterTask" || s.kind == "Pipeline") {
+		// Early catalog Tasks put description under metadata, which old Tekton ignored and
+		// today's API server refuses; spec.description is where it belongs.
+		if k := keyNode(md, "description"); k != nil {
+			v := del(md, "description")
+			if keyIndex(spec, "description") < 0 {
+				set(spec, "description", v, firstKey(spec))
+				s.note(k, convert.Converted, "metadata-description", "metadata.description moved to spec.description")
+			} else {
+				s.note(k, convert.Approximated, "metadata-description", "metadata.description dropped: spec.description is already set")
+			}
+		}
+	}
 	if s.kind != "TaskRun" && s.kind != "PipelineRun" {
 		return rn, nil
 	}

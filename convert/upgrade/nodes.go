@@ -228,3 +228,11 @@ func addHeadComment(n *yaml.Node, c string) {
 	}
 	n.HeadComment = c
 }
+
+// firstKey names the first key of a mapping, to insert before it; "" when empty.
+func firstKey(m *yaml.Node) string {
+	if m == nil || len(m.Content) == 0 {
+		return ""
+	}
+	return m.Content[0].Value
+}
