@@ -90,7 +90,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			if kind == KindUnknown {
 				kind = Detect(p, e.peek(p))
 			}
-			if kind == KindUnknown && !isYAML(p) {
+			if kind == KindUnknown && !IsYAML(p) {
 				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
 				continue
 			}
@@ -98,20 +98,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			continue
 		}
 		var found []Input
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() { // symlinks are not followed out of the tree
-				return nil
-			}
+		err = Walk(p, func(path string) {
 			kind := Detect(path, e.peek(path))
 			if e.From != KindUnknown && kind != KindUnknown {
 				kind = e.From
@@ -119,7 +106,6 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			if kind != KindUnknown {
 				found = append(found, Input{Path: path, Kind: kind})
 			}
-			return nil
 		})
 		if err != nil {
 			errs = append(errs, err)
@@ -129,7 +115,31 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	return ins, errs
 }
 
-func isYAML(p string) bool {
+// Walk calls visit for every regular file under root, in lexical order, skipping .git,
+// vendor and node_modules. Symlinks are not followed, so a walk never leaves the tree.
+func Walk(root string, visit func(path string)) error {
+	var errs []error
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		if d.IsDir() {
+			if path != root && skipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			visit(path)
+		}
+		return nil
+	})
+	return errors.Join(append(errs, err)...)
+}
+
+// IsYAML reports a .yaml or .yml file name.
+func IsYAML(p string) bool {
 	ext := filepath.Ext(p)
 	return ext == ".yaml" || ext == ".yml"
 }

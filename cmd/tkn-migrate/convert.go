@@ -287,6 +287,7 @@ var reportFuncs = map[string]reportFunc{
 	},
 	"json":     func(t reportTarget, r *report.Report) error { return report.JSON(t.w, r) },
 	"markdown": func(t reportTarget, r *report.Report) error { return report.Markdown(t.w, r) },
+	"sarif":    func(t reportTarget, r *report.Report) error { return report.SARIF(t.w, r) },
 }
 
 func reportWriter(name string) reportFunc { return reportFuncs[name] }

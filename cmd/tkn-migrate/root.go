@@ -73,6 +73,8 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.SetErr(ios.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError{err} })
 	root.AddCommand(newCmdConvert(ios, nil))
+	root.AddCommand(newCmdLint(ios, nil))
+	root.AddCommand(newCmdGraph(ios))
 	root.AddCommand(newCmdCatalog(ios))
 	root.AddCommand(newCmdVersion(ios))
 	return root

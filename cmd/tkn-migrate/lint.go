@@ -1,0 +1,199 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/report"
+	"github.com/tkn-migrate/tkn-migrate/lint"
+)
+
+// LintOptions holds what `lint` needs.
+type LintOptions struct {
+	IO         *IOStreams
+	Paths      []string
+	Report     string
+	ReportFile string
+	MaxSize    int64
+}
+
+func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
+	opts := &LintOptions{IO: ios}
+	var rules strings.Builder
+	for _, r := range lint.Rules {
+		fmt.Fprintf(&rules, "  %s %-20s %-7s %s\n", r.ID, r.Name, r.Severity, r.Summary)
+	}
+	cmd := &cobra.Command{
+		Use:   "lint [flags] <path>...",
+		Short: "Find the pitfalls Tekton users hit, without rewriting anything",
+		Long: "lint reads Tekton YAML (and the Secrets and ServiceAccounts beside it) and reports the\n" +
+			"pitfalls that break runs. It exits 1 when any finding is an error.\n\nRules:\n" + rules.String(),
+		Example: "  $ tkn-migrate lint .tekton/\n  $ tkn-migrate lint --report sarif --report-file lint.sarif manifests/",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Paths = args
+			if _, ok := lintReports[opts.Report]; !ok {
+				return flagErrorf("--report must be text, json, markdown or sarif, not %q", opts.Report)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return lintRun(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Report, "report", "text", "report format: text, json, markdown or sarif")
+	f.StringVar(&opts.ReportFile, "report-file", "", "write the report to `FILE` instead of stdout")
+	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
+	return cmd
+}
+
+func lintRun(o *LintOptions) error {
+	files, errs := readYAML(o.Paths, o.MaxSize, o.IO.In)
+	findings, lerrs := lint.Run(files)
+	errs = append(errs, lerrs...)
+	for _, err := range errs {
+		fmt.Fprintln(o.IO.ErrOut, err)
+	}
+	w := o.IO.Out
+	if o.ReportFile != "" {
+		f, err := os.Create(o.ReportFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := lintReports[o.Report](w, files, findings); err != nil {
+		return err
+	}
+	switch {
+	case len(errs) > 0:
+		return exitCodeError{exitError}
+	case lint.HasErrors(findings):
+		return exitCodeError{exitChanges}
+	}
+	return nil
+}
+
+// readYAML collects every YAML file under paths ("-" is stdin): lint needs Secrets and
+// ServiceAccounts too, not only Tekton kinds.
+func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []error) {
+	var files []lint.File
+	var errs []error
+	read := func(path string, r io.Reader) {
+		data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+		case int64(len(data)) > maxSize:
+			errs = append(errs, convert.Errorf(path, 0, 0, "input is over the %d-byte limit (--max-size)", maxSize))
+		default:
+			files = append(files, lint.File{Path: path, Data: data})
+		}
+	}
+	open := func(path string) {
+		f, err := os.Open(path)
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		defer f.Close()
+		read(path, f)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			read(convert.StdinPath, stdin)
+			continue
+		}
+		st, err := os.Stat(p)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case !st.IsDir():
+			open(p)
+		default:
+			if err := convert.Walk(p, func(path string) {
+				if convert.IsYAML(path) {
+					open(path)
+				}
+			}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return files, errs
+}
+
+type lintReport func(w io.Writer, files []lint.File, fs []lint.Finding) error
+
+var lintReports = map[string]lintReport{
+	"text": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+		var b strings.Builder
+		counts := map[lint.Severity]int{}
+		for _, f := range fs {
+			pos := f.File
+			if f.Line > 0 {
+				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, max(f.Col, 1))
+			}
+			fmt.Fprintf(&b, "%s: %s: %s [%s %s]\n", pos, f.Severity, f.Message, f.Rule, f.Name)
+			if f.Action != "" {
+				fmt.Fprintf(&b, "    run: %s\n", f.Action)
+			}
+			counts[f.Severity]++
+		}
+		fmt.Fprintf(&b, "%d %s: %d %s, %d %s, %d info\n", len(files), plural(len(files), "file", "files"),
+			counts[lint.Error], plural(counts[lint.Error], "error", "errors"),
+			counts[lint.Warning], plural(counts[lint.Warning], "warning", "warnings"), counts[lint.Info])
+		_, err := io.WriteString(w, b.String())
+		return err
+	},
+	"json": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+		if fs == nil {
+			fs = []lint.Finding{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			SchemaVersion int            `json:"schemaVersion"`
+			Tool          string         `json:"tool"`
+			Files         int            `json:"files"`
+			Findings      []lint.Finding `json:"findings"`
+		}{1, "tkn-migrate lint", len(files), fs})
+	},
+	"markdown": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+		return report.Markdown(w, lintAsReport(files, fs))
+	},
+	"sarif": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+		return report.SARIF(w, lintAsReport(files, fs))
+	},
+}
+
+// lintAsReport carries lint findings into the conversion report, so markdown and SARIF render both alike.
+func lintAsReport(files []lint.File, fs []lint.Finding) *report.Report {
+	byFile := map[string][]convert.Finding{}
+	for _, f := range fs {
+		byFile[f.File] = append(byFile[f.File], f.Convert())
+	}
+	var outcomes []*convert.Outcome
+	for _, f := range files {
+		outcomes = append(outcomes, &convert.Outcome{
+			Source: convert.Source{Path: f.Path, Kind: convert.KindTekton},
+			Result: convert.Result{Files: []convert.File{{Path: f.Path, Data: f.Data}}, Findings: byFile[f.Path]},
+		})
+	}
+	return report.Build(outcomes)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
