@@ -404,7 +404,7 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 			}
 			b.addLit(cp, s)
 		case c == '$' && interp:
-			if err := lx.interpolation(&b, true); err != nil {
+			if err := lx.interpolation(&b); err != nil {
 				return Token{}, err
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':
@@ -482,9 +482,9 @@ func (lx *lexer) escape() (string, error) {
 	return "\\", nil
 }
 
-// interpolation reads $name.path or ${ ... } at lx.off. strict says a lone $ is literal text anyway
-// (Groovy rejects it in "" strings; we keep it so the rest of the file still converts).
-func (lx *lexer) interpolation(b *strBuilder, strict bool) error {
+// interpolation reads $name.path or ${ ... } at lx.off. A lone $ is kept as literal text
+// (Groovy rejects it in "" strings; keeping it lets the rest of the file convert).
+func (lx *lexer) interpolation(b *strBuilder) error {
 	p := lx.pos()
 	if lx.peekAt(1) == '{' {
 		lx.advance(2)
@@ -509,7 +509,6 @@ func (lx *lexer) interpolation(b *strBuilder, strict bool) error {
 		b.addExpr(p, expr, false)
 		return nil
 	}
-	_ = strict
 	lx.advance(1)
 	b.addLit(p, "$")
 	return nil
@@ -577,7 +576,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 			b.addLit(lx.pos(), "/")
 			lx.advance(2)
 		case c == '$' && (lx.peekAt(1) == '{' || lx.identEnd(lx.off+1) > lx.off+1):
-			if err := lx.interpolation(&b, false); err != nil {
+			if err := lx.interpolation(&b); err != nil {
 				return Token{}, err
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':
@@ -609,7 +608,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 			b.addLit(lx.pos(), string(lx.peekAt(1)))
 			lx.advance(2)
 		case c == '$' && (lx.peekAt(1) == '{' || lx.identEnd(lx.off+1) > lx.off+1):
-			if err := lx.interpolation(&b, false); err != nil {
+			if err := lx.interpolation(&b); err != nil {
 				return Token{}, err
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':

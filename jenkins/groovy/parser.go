@@ -86,7 +86,7 @@ func checkBrackets(path string, toks []Token) error {
 		}
 		switch t.Text {
 		case "(", "[", "{":
-			stack = append(stack, open{t, map[string]string{"(": ")", "[": "]", "{": "}"}[t.Text]})
+			stack = append(stack, open{t, closer(t.Text)})
 			if len(stack) > MaxDepth {
 				return convert.Errorf(path, t.Line, t.Col, "nesting deeper than %d levels", MaxDepth)
 			}
@@ -106,6 +106,16 @@ func checkBrackets(path string, toks []Token) error {
 		return convert.Errorf(path, t.Line, t.Col, "unbalanced %q: never closed", t.Text)
 	}
 	return nil
+}
+
+func closer(open string) string {
+	switch open {
+	case "(":
+		return ")"
+	case "[":
+		return "]"
+	}
+	return "}"
 }
 
 func (p *parser) tok() *Token { return &p.toks[p.i] }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/jenkins/groovy"
@@ -49,9 +50,7 @@ func (b *builder) libraries(f *File) {
 }
 
 func sortLibs(l []Library) {
-	for i := 1; i < len(l); i++ {
-		for j := i; j > 0 && (l[j].Line < l[j-1].Line || l[j].Line == l[j-1].Line && l[j].Col < l[j-1].Col); j-- {
-			l[j], l[j-1] = l[j-1], l[j]
-		}
-	}
+	sort.SliceStable(l, func(i, j int) bool {
+		return l[i].Line < l[j].Line || l[i].Line == l[j].Line && l[i].Col < l[j].Col
+	})
 }
