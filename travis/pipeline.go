@@ -127,6 +127,9 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		r := c.render(j, paramCell, stage, idPlaceholder)
 		c.findings, c.markers = c.findings[:mark], c.markers[:saved]
 		k := fingerprint(r)
+		if ownSecure(j, c.globalVars()) {
+			k = sprintf("secure job %d", len(keys)) // its env line cannot be a matrix value
+		}
 		found := false
 		for i := range keys {
 			if keys[i] == k {
@@ -431,4 +434,14 @@ func (c *conv) parallelNote() {
 			return
 		}
 	}
+}
+
+// ownSecure reports a job whose own env entry holds a secure: value.
+func ownSecure(j *job, global []envVar) bool {
+	for _, v := range j.env[len(global):] {
+		if v.secure {
+			return true
+		}
+	}
+	return false
 }

@@ -88,7 +88,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
 	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
 	cacheFetch, cacheStore := c.cacheScript(j, id, t, &env)
-	env = append(env, c.userEnv(j, cell)...)
+	env = lastWins(append(env, c.userEnv(j, cell)...))
 	c.reportTravisVars(j, env, text)
 
 	if j.os != "linux" {
@@ -308,4 +308,20 @@ func restoreState(id, what string) []string {
 		`if [ -e ` + state + `.errored" ] || [ -e ` + state + `.skipped" ]; then echo "The job errored in a setup phase or did not run; Travis skips ` + what + `."; exit 0; fi`,
 		`if [ -f ` + state + `.state" ]; then . ` + state + `.state"; fi`,
 	}
+}
+
+// lastWins drops earlier env entries of a repeated name: .travis.yml env is exported
+// after Travis's own variables, so it overrides them.
+func lastWins(env []pipeline.Env) []pipeline.Env {
+	last := map[string]int{}
+	for i, e := range env {
+		last[e.Name] = i
+	}
+	var out []pipeline.Env
+	for i, e := range env {
+		if last[e.Name] == i {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -247,3 +247,30 @@ jobs:
 		t.Error("after_failure did not run for a failed, allowed job")
 	}
 }
+
+// TestSecureMatrixEnv: jobs whose own env entry is secure are not matrix cells, and
+// each gets its own Secret reference; no encrypted text reaches the output.
+func TestSecureMatrixEnv(t *testing.T) {
+	src := "language: shell\nenv:\n  - A=1\n  - A=2\n  - secure: ZW5jcnlwdGVk\nscript: echo $A\n"
+	p := model(t, src)
+	var matrixTasks, secretRefs int
+	for _, x := range p.Tasks {
+		if x.Matrix != nil {
+			matrixTasks++
+			if n := len(x.Matrix.Include); n != 2 {
+				t.Errorf("matrix of %d cells, want the 2 plain ones", n)
+			}
+		}
+		for _, e := range x.Steps[0].Env {
+			if e.SecretName != "" {
+				secretRefs++
+			}
+			if strings.Contains(e.Value, "ZW5jcnlwdGVk") {
+				t.Error("encrypted value copied")
+			}
+		}
+	}
+	if matrixTasks != 1 || secretRefs != 1 {
+		t.Errorf("matrix tasks %d, secret refs %d; want 1 and 1", matrixTasks, secretRefs)
+	}
+}
