@@ -258,7 +258,7 @@ func (p *parser) startsCommandArg() bool {
 	case TokString, TokNumber:
 		return true
 	case TokIdent:
-		return !reserved[t.Text] || t.Text == "def"
+		return !reserved[t.Text]
 	case TokOp:
 		switch t.Text {
 		case "[":
@@ -460,9 +460,6 @@ func (p *parser) listOrMap() Expr {
 		} else {
 			if isMap {
 				p.fail("expected key: value in map literal")
-			}
-			if lit, ok := key.(*Literal); ok && lit.Tok.Kind == TokIdent && !(lit.Tok.Text == "true" || lit.Tok.Text == "false" || lit.Tok.Text == "null") {
-				key = &Ident{Span: lit.Span, Name: lit.Tok.Text}
 			}
 			list = append(list, key)
 		}
