@@ -54,6 +54,19 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 			bashCheck(t, res.Files)
+			// the same conversion for a v1beta1 cluster (--to v1beta1) must validate too
+			old, err := Converter{}.Convert(src, convert.Options{Placeholders: true, To: "v1beta1"})
+			if err != nil {
+				t.Fatalf("convert --to v1beta1: %v", err)
+			}
+			for _, out := range old.Files {
+				if !bytes.Contains(out.Data, []byte("apiVersion: tekton.dev/v1beta1")) {
+					t.Errorf("%s: not v1beta1", out.Path)
+				}
+				if err := validate.Documents(out.Path, out.Data); err != nil {
+					t.Errorf("v1beta1: %v", err)
+				}
+			}
 			again, err := Converter{}.Convert(src, convert.Options{Placeholders: true})
 			if err != nil || len(again.Files) != len(res.Files) {
 				t.Fatalf("second conversion differs: %v", err)
