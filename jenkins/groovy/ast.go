@@ -161,11 +161,11 @@ type (
 		StmtBase
 		X Expr
 	}
-	// VarDecl is def x = v, String x = v, final x = v.
+	// VarDecl is def x = v, String x = v, final x = v, def (a, b) = v.
 	VarDecl struct {
 		StmtBase
 		Type  string // "def", a type name, or modifiers as written
-		Name  string
+		Name  string // the variable, or "(a, b)" for a multiple assignment
 		Value Expr // nil without initialiser
 	}
 	// If is if (Cond) Then else Else.

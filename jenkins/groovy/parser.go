@@ -611,7 +611,13 @@ func (p *parser) declaration() Stmt {
 	}
 	name := p.tok()
 	if name.Kind == TokOp && name.Text == "(" {
-		p.fail("multiple assignment is not modelled")
+		// def (a, b) = pair: Name keeps the parenthesised list as written
+		names := p.parenSpan()
+		d := &VarDecl{Type: strings.Join(typ, " "), Name: "(" + string(p.src[names.Off:names.End]) + ")"}
+		p.expect("=")
+		d.Value = p.expr(true)
+		d.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+		return d
 	}
 	if name.Kind != TokIdent && name.Kind != TokString {
 		p.fail("expected a name in declaration, found %s", name)
