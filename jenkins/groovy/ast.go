@@ -166,7 +166,7 @@ type (
 		StmtBase
 		Type  string // "def", a type name, or modifiers as written
 		Name  string // the variable, or "(a, b)" for a multiple assignment
-		Value Expr // nil without initialiser
+		Value Expr   // nil without initialiser
 	}
 	// If is if (Cond) Then else Else.
 	If struct {
