@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -31,21 +32,22 @@ func main() {
 	corpus := flag.String("corpus", "../shared/corpus", "corpus to draw files from")
 	phase := flag.String("phase", "", "internal: run one phase on -tree and print its numbers")
 	tree := flag.String("tree", "", "internal: the generated tree")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
 	flag.Parse()
 	if *phase != "" {
-		if err := runPhase(*phase, *tree); err != nil {
+		if err := runPhase(*phase, *tree, *cpuProfile); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := bench(*n, *corpus); err != nil {
+	if err := bench(*n, *corpus, *cpuProfile); err != nil {
 		fmt.Fprintln(os.Stderr, "corpusbench:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(n int, corpus string) error {
+func bench(n int, corpus, cpuProfile string) error {
 	dir, err := os.MkdirTemp("", "corpusbench-")
 	if err != nil {
 		return err
@@ -61,7 +63,7 @@ func bench(n int, corpus string) error {
 	}
 	results := map[string][2]float64{}
 	for _, ph := range []string{"floor", "convert"} {
-		out, err := exec.Command(self, "-phase", ph, "-tree", dir).Output()
+		out, err := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile).Output()
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", ph, err)
 		}
@@ -123,7 +125,18 @@ func generate(corpus, dir string, n int) (int, error) {
 	return n, nil
 }
 
-func runPhase(phase, tree string) error {
+func runPhase(phase, tree, cpuProfile string) error {
+	if cpuProfile != "" && phase == "convert" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	var err error
 	switch phase {
