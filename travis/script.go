@@ -20,15 +20,24 @@ var shims = []struct{ name, def string }{
 	{"sudo", `command -v sudo >/dev/null || sudo() { while [ "${1#-}" != "$1" ]; do shift; done; "$@"; }`},
 }
 
-var wordRe = map[string]*regexp.Regexp{}
-
+// uses reports word in text as a whole shell word; a scan, not a regexp, because it runs for every
+// helper and variable of every job, on parallel workers.
 func uses(text, word string) bool {
-	re, ok := wordRe[word]
-	if !ok {
-		re = regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(word) + `($|[^A-Za-z0-9_])`)
-		wordRe[word] = re
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		at, end := i+j, i+j+len(word)
+		if (at == 0 || !wordByte(text[at-1])) && (end == len(text) || !wordByte(text[end])) {
+			return true
+		}
+		i = at + 1
 	}
-	return re.MatchString(text)
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // scriptBuilder accumulates a bash step script.
