@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,10 +20,10 @@ func (c *conv) declarative(p *model.Pipeline) {
 	c.parameters(p.Parameters)
 	sc = sc.withEnv(c.passwordEnv...)
 	c.agent(p.Agent, &sc, true)
-	sc.tools = c.toolSet(p.Tools, sc.tools)
 	c.options(p.Options, nil, &sc)
 	c.triggers(p.Triggers)
 	sc = c.environment(p.Environment, sc)
+	sc.tools = c.toolSet(p.Tools, sc.tools, sc)
 	for _, o := range p.Other {
 		c.otherDirective(o)
 	}
@@ -73,6 +74,9 @@ func (c *conv) otherDirective(o *model.Step) {
 	c.find(o.Line, o.Col, convert.Unsupported, "directive", "directive %s is not converted: %s", o.Name, oneLine(o.Raw))
 }
 
+// imageRE accepts image references; anything else in an image field is a Groovy expression.
+var imageRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@-]*$`)
+
 // agent applies an agent directive to the scope.
 func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 	if a == nil {
@@ -93,11 +97,11 @@ func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 			c.find(a.Line, a.Col, convert.Approximated, "custom-workspace", "customWorkspace %s: steps run in the shared source workspace", oneLine(cw.Raw))
 		}
 	case "docker":
-		img := a.Image
-		if img == "" {
-			if v, ok := lit(a.Param("image")); ok {
-				img = v
-			}
+		img := ""
+		if v, ok := lit(a.Param("image")); ok {
+			img = v
+		} else if a.Param("image") == nil && imageRE.MatchString(a.Image) {
+			img = a.Image // docker 'image' short form
 		}
 		if img == "" {
 			sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-docker", "docker agent image %s is computed at run time; set the image by hand", oneLine(a.Raw)))
@@ -152,9 +156,9 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 	c.find(a.Line, a.Col, convert.Approximated, "agent-kubernetes", "kubernetes pod template: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
 }
 
-func (c *conv) toolSet(entries []*model.Step, set tools.Set) tools.Set {
+func (c *conv) toolSet(entries []*model.Step, set tools.Set, sc scope) tools.Set {
 	for _, t := range entries {
-		name, ok := litArg(t, "", 0)
+		name, ok := c.staticString(arg(t, "", 0), sc)
 		if !ok {
 			c.find(t.Line, t.Col, convert.Manual, "tools", "tool %s %s is computed at run time", t.Name, oneLine(t.Raw))
 			continue

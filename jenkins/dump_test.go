@@ -3,6 +3,7 @@ package jenkins
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -12,11 +13,19 @@ import (
 func TestDump(t *testing.T) {
 	path := os.Getenv("JENKINS_DUMP")
 	if path == "" {
-		t.Skip("set JENKINS_DUMP=file")
+		t.Skip("set JENKINS_DUMP=file (or a glob)")
 	}
+	files, _ := filepath.Glob(path)
+	for _, f := range files {
+		dump(t, f)
+	}
+}
+
+func dump(t *testing.T, path string) {
 	res, _, err := convertFile(t, path, convert.KindJenkinsfile)
 	if err != nil {
-		t.Fatal(err)
+		fmt.Printf("=== %s: %v\n", path, err)
+		return
 	}
 	for _, f := range res.Files {
 		fmt.Printf("=== %s\n%s", f.Path, f.Data)

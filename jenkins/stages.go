@@ -22,11 +22,11 @@ func (c *conv) stages(ss []*model.Stage, after []string, sc scope, prefix string
 func (c *conv) stageScope(s *model.Stage, sc scope) scope {
 	sc.comments = nil
 	c.agent(s.Agent, &sc, false)
-	sc.tools = c.toolSet(s.Tools, sc.tools)
 	if s.When != nil {
 		sc = c.when(s.When, sc, s.Name)
 	}
 	sc = c.environment(s.Environment, sc)
+	sc.tools = c.toolSet(s.Tools, sc.tools, sc)
 	return sc
 }
 
@@ -143,7 +143,6 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	m := s.Matrix
 	msc := sc
 	c.agent(m.Agent, &msc, false)
-	msc.tools = c.toolSet(m.Tools, msc.tools)
 	var axes []pipeline.Param
 	var env []pipeline.Env
 	total := 1
@@ -162,6 +161,7 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	// Axis values are env vars in every cell (visible to env and steps).
 	msc = msc.withEnv(env...)
 	msc = c.environment(m.Environment, msc)
+	msc.tools = c.toolSet(m.Tools, msc.tools, msc)
 	ch := c.newChain(name, head, after, msc)
 	c.options(s.Options, ch, &msc)
 	c.options(m.Options, ch, &msc)

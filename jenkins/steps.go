@@ -300,9 +300,13 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		}
 		ch.step(sc, pipeline.Step{Name: "sleep", Comments: c.stepHead(s, "sleep"), Script: "sleep " + secs + "\n"})
 	case "dir":
-		d, ok := litArg(s, "path", 0)
+		d, ok := c.staticString(arg(s, "path", 0), sc)
 		if !ok {
-			c.manual(ch, s, sc, true, "dir", "dir(%s) is computed at run time; %s", oneLine(s.Raw), original(s))
+			what := s.Raw
+			if a := arg(s, "path", 0); a != nil {
+				what = a.Raw
+			}
+			c.manual(ch, s, sc, true, "dir", "dir(%s) is computed at run time; %s", oneLine(what), original(s))
 			return sc
 		}
 		inner := sc

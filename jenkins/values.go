@@ -256,3 +256,39 @@ func (c *conv) implicitParam(n string, line int) {
 	c.p.Params = append(c.p.Params, pipeline.Param{Name: n, Description: "read as params." + n + " but not declared in the Jenkinsfile", Default: &empty})
 	c.find(line, 0, convert.Approximated, "implicit-param", "params.%s is read but not declared in the file (the job configuration defined it); declared with an empty default", n)
 }
+
+// staticString evaluates a string whose ${} parts are env entries or Groovy variables with
+// constant values (dir("${BASE_DIR}") with BASE_DIR = 'src' in environment {}).
+func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
+	if s, ok := lit(v); ok {
+		return s, true
+	}
+	if v == nil || v.Kind != model.GString {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Expr == "" {
+			b.WriteString(p.Lit)
+			continue
+		}
+		name := strings.TrimSpace(p.Expr)
+		if m := envRE.FindStringSubmatch(name); m != nil {
+			name = m[1]
+		}
+		val, ok := "", false
+		for _, e := range sc.env {
+			if e.Name == name && e.SecretName == "" && !strings.Contains(e.Value, "$(") {
+				val, ok = e.Value, true
+			}
+		}
+		if !ok {
+			val, ok = c.literals[name]
+		}
+		if !ok {
+			return "", false
+		}
+		b.WriteString(strings.ReplaceAll(val, "$$(", "$("))
+	}
+	return b.String(), true
+}
