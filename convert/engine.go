@@ -23,9 +23,10 @@ const StdinPath = "<stdin>"
 
 // Input is one file to convert.
 type Input struct {
-	Path string
-	Kind Kind
-	data []byte // set for stdin, which can be read only once
+	Path  string
+	Kind  Kind
+	Scope string // see Source.Scope
+	data  []byte // set for stdin, which can be read only once
 }
 
 // Change is one output file whose bytes differ from what is on disk.
@@ -94,17 +95,22 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
 				continue
 			}
-			ins = append(ins, Input{Path: p, Kind: kind})
+			ins = append(ins, Input{Path: p, Kind: kind, Scope: repoRoot(filepath.Dir(p))})
 			continue
 		}
 		var found []Input
+		roots := map[string]string{} // directory → scope, so each directory is looked up once
 		err = Walk(p, func(path string) {
 			kind := Detect(path, e.peek(path))
 			if e.From != KindUnknown && kind != KindUnknown {
 				kind = e.From
 			}
 			if kind != KindUnknown {
-				found = append(found, Input{Path: path, Kind: kind})
+				dir := filepath.Dir(path)
+				if _, ok := roots[dir]; !ok {
+					roots[dir] = repoRoot(dir)
+				}
+				found = append(found, Input{Path: path, Kind: kind, Scope: roots[dir]})
 			}
 		})
 		if err != nil {
@@ -136,6 +142,25 @@ func Walk(root string, visit func(path string)) error {
 		return nil
 	})
 	return errors.Join(append(errs, err)...)
+}
+
+// repoRoot returns the nearest directory from dir upwards that holds .git, or "" (the scope
+// shared by everything outside a repository).
+func repoRoot(dir string) string {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
 }
 
 // IsYAML reports a .yaml or .yml file name.
@@ -282,7 +307,7 @@ func (e *Engine) index(inputs []Input) map[int]error {
 			errs[i] = err
 			continue
 		}
-		if err := ix.Index(Source{Path: in.Path, Data: data, Kind: in.Kind}); err != nil {
+		if err := ix.Index(Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
 			errs[i] = err
 		}
 	}
@@ -290,7 +315,7 @@ func (e *Engine) index(inputs []Input) map[int]error {
 }
 
 func (e *Engine) convertOne(in Input) (o *Outcome) {
-	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind}}
+	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil

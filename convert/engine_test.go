@@ -242,3 +242,29 @@ func TestWriteFile(t *testing.T) {
 		t.Fatalf("temp files left behind: %v", entries)
 	}
 }
+
+func TestInputsScope(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "repo-a", ".git", "HEAD"), "ref: refs/heads/main\n")
+	write(t, filepath.Join(dir, "repo-a", "deploy", "task.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	write(t, filepath.Join(dir, "repo-b", ".git"), "gitdir: ../.git/worktrees/b\n") // a worktree's .git is a file
+	write(t, filepath.Join(dir, "repo-b", "task.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	write(t, filepath.Join(dir, "loose", "task.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	ins, errs := (&Engine{}).Inputs([]string{dir, filepath.Join(dir, "repo-a", "deploy", "task.yaml")})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, in := range ins {
+		rel, _ := filepath.Rel(dir, in.Path)
+		scope := "-"
+		if in.Scope != "" {
+			scope, _ = filepath.Rel(dir, in.Scope)
+		}
+		got = append(got, rel+"@"+scope)
+	}
+	want := "loose/task.yaml@- repo-a/deploy/task.yaml@repo-a repo-b/task.yaml@repo-b repo-a/deploy/task.yaml@repo-a"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

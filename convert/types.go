@@ -28,6 +28,10 @@ type Source struct {
 	Path string // as the user named it (or "-" / "<stdin>")
 	Data []byte
 	Kind Kind
+	// Scope groups inputs that reference each other by name: the repository (nearest
+	// directory holding .git), or "" for inputs outside any repository. Names are unique
+	// per scope only, so a batch over many repositories may hold the same Task name in each.
+	Scope string
 }
 
 // File is one output file. For an in-place upgrade Path equals the Source path.
