@@ -23,6 +23,8 @@ type scope struct {
 	comments []string          // markers attached to the next task created
 	// workspaces are Secret-backed workspaces (credential files) the steps mount.
 	workspaces []string
+	// guard is a shell test each step checks first (a when evaluated per matrix cell).
+	guard string
 }
 
 // with returns a copy of s with more env entries; later entries win, as in Jenkins.
@@ -130,6 +132,9 @@ func (ch *chain) step(sc scope, st pipeline.Step) {
 	}
 	if st.Timeout == "" {
 		st.Timeout = sc.timeout
+	}
+	if sc.guard != "" && st.Script != "" && !strings.HasPrefix(st.Script, "#!") {
+		st.Script = "if ! { " + sc.guard + "; }; then exit 0; fi\n" + st.Script
 	}
 	t.Steps = append(t.Steps, st)
 }

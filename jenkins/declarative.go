@@ -185,7 +185,7 @@ func (c *conv) environment(entries []model.EnvEntry, sc scope) scope {
 			sc = sc.withEnv(c.credentialsEnv(e)...)
 			continue
 		}
-		v, ok := c.envValue(&e.Value, sc, e.Line)
+		v, ok := c.envValueOf(&e.Value, sc, e.Name)
 		if !ok {
 			m := c.marker(e.Line, e.Col, convert.Manual, "environment", "%s = %s is computed by Groovy at run time; set it by hand", e.Name, oneLine(e.Value.Raw))
 			sc = sc.withEnv(pipeline.Env{Name: e.Name, Value: "", Comment: m})

@@ -153,13 +153,11 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 			total *= len(a.Values)
 		}
 	}
-	if m.When != nil {
-		// Evaluated before the axis env exists: a Tekton when can't test one cell's values.
-		msc = c.whenGuard(m.When, msc, s.Name, false)
-		head = append(head, c.marker(m.When.Line, m.When.Col, convert.Approximated, "matrix-when", "matrix when is evaluated per cell in Jenkins; here it guards the whole matrix task"))
-	}
-	// Axis values are env vars in every cell (visible to env and steps).
+	// Axis values are env vars in every cell (visible to when, env and steps).
 	msc = msc.withEnv(env...)
+	if m.When != nil {
+		msc = c.cellWhen(m.When, msc, s.Name, &head)
+	}
 	msc = c.environment(m.Environment, msc)
 	msc.tools = c.toolSet(m.Tools, msc.tools, msc)
 	ch := c.newChain(name, head, after, msc)
@@ -286,10 +284,16 @@ var _ = sort.Strings
 // cellStages adds a matrix cell's stages, nested ones included, as steps of the matrix task in order.
 func (c *conv) cellStages(ch *chain, stages []*model.Stage, msc scope) {
 	for _, st := range stages {
-		ssc := c.stageScope(st, msc)
-		if st.When != nil {
-			ch.comment(c.marker(st.When.Line, st.When.Col, convert.Manual, "matrix-when", "when on stage %q inside a matrix cell is not converted: the stage's steps always run", st.Name))
-			ssc.when = msc.when
+		w := st.When
+		st2 := *st
+		st2.When = nil // evaluated per cell below, not as a Tekton when on the whole matrix
+		ssc := c.stageScope(&st2, msc)
+		if w != nil {
+			var head []string
+			ssc = c.cellWhen(w, ssc, st.Name, &head)
+			for _, m := range head {
+				ch.comment(m)
+			}
 		}
 		for _, cm := range ssc.comments {
 			ch.comment(cm)
@@ -315,4 +319,25 @@ func (c *conv) cellStages(ch *chain, stages []*model.Stage, msc scope) {
 			ch.comment(c.marker(st.Line, st.Col, convert.Manual, "matrix-post", "post of stage %q inside a matrix cell is not converted: %s", st.Name, strings.Join(raw, "; ")))
 		}
 	}
+}
+
+// cellWhen evaluates a when inside a matrix per cell: a shell test every step of the stage
+// checks first, since a Tekton when applies to all cells of the matrix task at once.
+func (c *conv) cellWhen(w *model.When, sc scope, stage string, head *[]string) scope {
+	r := c.allOf(w.Conditions, sc)
+	if !r.ok {
+		*head = append(*head, c.marker(w.Line, w.Col, convert.Manual, "matrix-when", "when on %q is not converted (%s): its steps run in every cell", stage, r.why))
+		return sc
+	}
+	for _, a := range r.approx {
+		c.find(w.Line, w.Col, convert.Approximated, "when", "%s", a)
+	}
+	c.find(w.Line, w.Col, convert.Converted, "matrix-when", "when on %q → shell test per matrix cell before each step", stage)
+	sc = sc.withEnv(r.env...)
+	if sc.guard != "" {
+		sc.guard = sc.guard + " && " + r.shell
+	} else {
+		sc.guard = r.shell
+	}
+	return sc
 }

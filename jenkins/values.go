@@ -207,6 +207,11 @@ func shellNames(script string) []string {
 // envValue renders a value for a step env entry (no shell involved): literals as they are,
 // ${params.X} and Jenkins variables as Tekton references, earlier env vars as $(NAME).
 func (c *conv) envValue(v *model.Value, sc scope, line int) (string, bool) {
+	return c.envValueOf(v, sc, "")
+}
+
+// envValueOf is envValue for the env entry self, whose own name refers to its previous value.
+func (c *conv) envValueOf(v *model.Value, sc scope, self string) (string, bool) {
 	if s, ok := lit(v); ok {
 		return strings.ReplaceAll(s, "$(", "$$("), true
 	}
@@ -223,6 +228,13 @@ func (c *conv) envValue(v *model.Value, sc scope, line int) (string, bool) {
 		switch {
 		case !r.ok:
 			return "", false
+		case r.value == "" && r.name == self:
+			// NAME = "${NAME}-x" extends the previous value, which the new entry replaces.
+			for _, e := range sc.env {
+				if e.Name == self && e.SecretName == "" {
+					b.WriteString(e.Value)
+				}
+			}
 		case r.value == "":
 			b.WriteString("$(" + r.name + ")")
 		default:

@@ -492,11 +492,9 @@ func (c *conv) builder(b *etree.Element) {
 		if cmd == "" {
 			return
 		}
+		// Verbatim: Jenkins runs sh -xe and Tekton's default script header has set -e, so only
+		// the command trace differs, as for Jenkinsfile sh steps.
 		script := cmd + "\n"
-		if !strings.HasPrefix(cmd, "#!") {
-			// Jenkins runs sh -xe; Tekton's default adds set -e, so add the trace.
-			script = "set -x\n" + script
-		}
 		c.steps = append(c.steps, pipeline.Step{Name: "shell", Comments: c.stepComment(b, "hudson.tasks.Shell"),
 			Script: script, Env: c.shellEnv(b, cmd)})
 	case "hudson.tasks.BatchFile":

@@ -42,7 +42,7 @@ func TestXML11(t *testing.T) {
 		t.Fatalf("pipeline = %+v", job.Pipeline)
 	}
 	s := job.Pipeline.Tasks[0].Steps[0]
-	if s.Script != "set -x\nprintf '\uFFFD[1m'\necho ok\n" {
+	if s.Script != "printf '\uFFFD[1m'\necho ok\n" {
 		t.Errorf("script = %q", s.Script)
 	}
 	if got := s.Comments[0]; got != "from config.xml:4 hudson.tasks.Shell" {
