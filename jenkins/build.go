@@ -182,6 +182,10 @@ func (ch *chain) close() []string {
 				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
 				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
 			}
+			if windowsOnly(t.Steps) {
+				// cmd.exe steps need Windows nodes; a task mixing them with Linux steps can't be placed.
+				t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/os", Value: "windows"}}
+			}
 			if ch.matrix != nil {
 				t.Matrix = ch.matrix
 				t.TaskParams = append(t.TaskParams, ch.axes...)
@@ -286,4 +290,14 @@ func (ch *chain) tasksComments() []string {
 		return nil
 	}
 	return ch.cur.Comments
+}
+
+// windowsOnly reports whether every step runs in the Windows image.
+func windowsOnly(steps []pipeline.Step) bool {
+	for _, s := range steps {
+		if s.Image != tools.Windows {
+			return false
+		}
+	}
+	return len(steps) > 0
 }

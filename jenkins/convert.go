@@ -132,13 +132,15 @@ type conv struct {
 	needOrder  []string
 	checkout   bool
 	subdir     string // checkoutToSubdirectory
-	libs       []string
-	literals   map[string]string // scripted `def x = 'literal'` values, usable in GStrings
-	secretWS   map[string]bool
-	userPass   map[string]bool // credential env names read as _USR/_PSW somewhere in the file
-	runs       runSpec
-	unresolved int
-	srcText    string
+	// checkoutFrom is the head comment of the git-clone task: what in the source it stands for.
+	checkoutFrom string
+	libs         []string
+	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
+	secretWS     map[string]bool
+	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
+	runs         runSpec
+	unresolved   int
+	srcText      string
 	// pipelineRetries applies options { retry(n) } to every task.
 	pipelineRetries int
 	passwordEnv     []pipeline.Env
@@ -156,8 +158,9 @@ type runSpec struct {
 
 func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcText string) *conv {
 	c := &conv{
-		srcText: srcText,
-		path:    path, base: filepath.Base(path), opts: opts, file: f, mapping: m,
+		srcText:      srcText,
+		checkoutFrom: fmt.Sprintf("from %s: the checkout Jenkins does for a Jenkinsfile from SCM (checkout scm)", filepath.Base(path)),
+		path:         path, base: filepath.Base(path), opts: opts, file: f, mapping: m,
 		names:    pipeline.NewNamer(pipeline.CheckoutTask),
 		params:   map[string]bool{},
 		needs:    map[string]string{},
@@ -221,7 +224,7 @@ func (c *conv) finish() *pipeline.Pipeline {
 			Steps: []pipeline.Step{{Name: "noop", Script: "true\n"}}})
 	}
 	if c.checkout {
-		p.Checkout = &pipeline.Checkout{Subdirectory: c.subdir}
+		p.Checkout = &pipeline.Checkout{Subdirectory: c.subdir, Comments: []string{c.checkoutFrom}}
 	} else {
 		p.Checkout = nil
 	}

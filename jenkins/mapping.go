@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -37,6 +38,15 @@ type MapEntry struct {
 
 // LoadMapping decodes opts.Mapping (the YAML the CLI read from opts.MappingPath).
 func LoadMapping(opts convert.Options) (*Mapping, error) {
+	if opts.Mapping == nil && opts.MappingPath != "" {
+		data, err := os.ReadFile(opts.MappingPath)
+		if err != nil {
+			return nil, err
+		}
+		if err := yaml.Unmarshal(data, &opts.Mapping); err != nil {
+			return nil, convert.Errorf(opts.MappingPath, 0, 0, "mapping: %v", err)
+		}
+	}
 	if opts.Mapping == nil {
 		return nil, nil
 	}

@@ -48,7 +48,9 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 	case s.Matrix != nil:
 		tails = c.matrix(s, name, head, after, sc)
 	case len(s.Parallel) > 0:
-		if !s.FailFast && hasSequential(s.Parallel) {
+		if s.FailFast {
+			c.find(s.Line, s.Col, convert.Approximated, "fail-fast", "failFast: Tekton starts no new tasks after a failure but lets running branches finish")
+		} else if hasSequential(s.Parallel) {
 			c.find(s.Line, s.Col, convert.Approximated, "parallel", "parallel stage %s: once a branch fails Tekton starts no new tasks, so later stages of other branches are skipped (Jenkins ran them without failFast)", s.Name)
 		}
 		for _, b := range s.Parallel {

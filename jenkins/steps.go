@@ -640,6 +640,7 @@ func (c *conv) checkoutStep(ch *chain, s *model.Step, sc scope) {
 	if a != nil && strings.TrimSpace(a.Raw) == "scm" {
 		if !c.checkout {
 			c.checkout = true
+			c.checkoutFrom = c.from(s.Line, "checkout scm")
 		}
 		c.find(s.Line, s.Col, convert.Converted, "checkout", "checkout scm → the fetch-source git-clone task")
 		if sc.dir != "" {
