@@ -498,9 +498,9 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 		return
 	}
 	script, env, markers := c.shell(v, sc, s.Line)
-	script = strings.TrimSpace(script)
-	if strings.Contains(script, "\n") {
-		c.manual(ch, s, sc, true, "bat", "multi-line Windows batch script needs a port to sh or a .cmd file in the repository: %s", script)
+	script, ok := batchLine(tidyScript(script))
+	if !ok {
+		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))
 		return
 	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "bat", "bat runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
@@ -824,4 +824,23 @@ func (c *conv) unknown(ch *chain, s *model.Step, sc scope) {
 	if len(s.Body) > 0 && s.Receiver == nil {
 		c.steps(ch, s.Body, sc)
 	}
+}
+
+// batchLine joins a batch script's lines with & for cmd.exe /C, which runs them in order
+// whatever each returns and exits with the last one's code, as a .bat file does. Scripts with
+// blocks, labels or goto can't be joined.
+func batchLine(script string) (string, bool) {
+	var lines []string
+	for _, l := range strings.Split(script, "\n") {
+		l = strings.TrimSpace(l)
+		low := strings.ToLower(l)
+		switch {
+		case l == "", strings.HasPrefix(low, "rem ") || low == "rem", strings.HasPrefix(l, "::"):
+			continue
+		case strings.HasPrefix(l, ":"), strings.Contains(low, "goto "), strings.HasSuffix(l, "("), strings.HasPrefix(l, ")"):
+			return script, false
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, " & "), len(lines) > 0
 }
