@@ -459,7 +459,10 @@ func (c *conv) parameters(ps []*model.Step) {
 		}
 		c.params[name] = true
 		d := def
-		c.p.Params = append(c.p.Params, pipeline.Param{Name: name, Description: desc, Default: &d})
+		if pn := paramName(name); pn != name {
+			c.find(p.Line, p.Col, convert.Approximated, "param-name", "parameter %q is named %s in Tekton (letters, digits, _ . - only)", name, pn)
+		}
+		c.p.Params = append(c.p.Params, pipeline.Param{Name: paramName(name), Description: desc, Default: &d})
 	}
 }
 

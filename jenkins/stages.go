@@ -149,8 +149,8 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	var env []pipeline.Env
 	total := 1
 	for _, a := range m.Axes {
-		axes = append(axes, pipeline.Param{Name: a.Name})
-		env = append(env, pipeline.Env{Name: a.Name, Value: "$(params." + a.Name + ")"})
+		axes = append(axes, pipeline.Param{Name: paramName(a.Name)})
+		env = append(env, pipeline.Env{Name: a.Name, Value: paramRef(a.Name)})
 		if total <= maxCells {
 			total *= len(a.Values)
 		}
@@ -189,7 +189,7 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	mx := &pipeline.Matrix{}
 	if len(m.Excludes) == 0 || total > maxCells {
 		for _, a := range m.Axes {
-			mx.Params = append(mx.Params, pipeline.MatrixParam{Name: a.Name, Values: a.Values})
+			mx.Params = append(mx.Params, pipeline.MatrixParam{Name: paramName(a.Name), Values: a.Values})
 		}
 		c.find(m.Line, m.Col, convert.Converted, "matrix", "matrix of %d cells → Tekton matrix", total)
 	} else {
@@ -197,7 +197,7 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		for _, cell := range kept {
 			inc := pipeline.MatrixInclude{Name: cellName(m.Axes, cell)}
 			for i, a := range m.Axes {
-				inc.Params = append(inc.Params, pipeline.Binding{Name: a.Name, Value: cell[i]})
+				inc.Params = append(inc.Params, pipeline.Binding{Name: paramName(a.Name), Value: cell[i]})
 			}
 			mx.Include = append(mx.Include, inc)
 		}

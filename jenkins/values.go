@@ -73,7 +73,7 @@ func (c *conv) resolve(expr string, sc scope) ref {
 			return ref{name: n, ok: true, class: convert.Converted} // password params come from a Secret
 		}
 		c.implicitParam(n, 0)
-		return ref{name: envName(n), value: "$(params." + n + ")", ok: true, class: convert.Converted}
+		return ref{name: envName(n), value: paramRef(n), ok: true, class: convert.Converted}
 	}
 	name := expr
 	if m := envRE.FindStringSubmatch(expr); m != nil {
@@ -91,7 +91,7 @@ func (c *conv) resolve(expr string, sc scope) ref {
 		return ref{why: "$" + name + " has no Tekton value: " + why, class: convert.Manual}
 	}
 	if c.params[name] {
-		return ref{name: name, value: "$(params." + name + ")", ok: true, class: convert.Converted}
+		return ref{name: name, value: paramRef(name), ok: true, class: convert.Converted}
 	}
 	if l, ok := c.literals[name]; ok {
 		return ref{name: name, value: l, ok: true, class: convert.Converted}
@@ -183,7 +183,7 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 		} else if why := vars.Unmappable(n); why != "" {
 			markers = append(markers, c.marker(line, 0, convert.Manual, "jenkins-variable", "$%s has no Tekton value: %s", n, why))
 		} else if c.params[n] {
-			addEnv(ref{name: n, value: "$(params." + n + ")"})
+			addEnv(ref{name: n, value: paramRef(n)})
 		}
 	}
 	return script, env, markers
@@ -265,7 +265,7 @@ func (c *conv) implicitParam(n string, line int) {
 	}
 	c.params[n] = true
 	empty := ""
-	c.p.Params = append(c.p.Params, pipeline.Param{Name: n, Description: "read as params." + n + " but not declared in the Jenkinsfile", Default: &empty})
+	c.p.Params = append(c.p.Params, pipeline.Param{Name: paramName(n), Description: "read as params." + n + " but not declared in the Jenkinsfile", Default: &empty})
 	c.find(line, 0, convert.Approximated, "implicit-param", "params.%s is read but not declared in the file (the job configuration defined it); declared with an empty default", n)
 }
 
@@ -304,3 +304,25 @@ func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
 	}
 	return b.String(), true
 }
+
+var paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// paramName is the Tekton param for a Jenkins parameter: Tekton allows letters, digits, _ . -
+// and a letter or _ first; other characters become _.
+func paramName(n string) string {
+	if paramNameRE.MatchString(n) {
+		return n
+	}
+	out := []byte(n)
+	for i, b := range out {
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 || out[0] >= '0' && out[0] <= '9' || out[0] == '.' || out[0] == '-' {
+		out = append([]byte{'_'}, out...)
+	}
+	return string(out)
+}
+
+func paramRef(n string) string { return "$(params." + paramName(n) + ")" }

@@ -115,7 +115,7 @@ func (c *conv) operand(name string, sc scope) (env pipeline.Env, input string, o
 			}
 		}
 		c.implicitParam(n, 0)
-		return pipeline.Env{Name: envName(n), Value: "$(params." + n + ")"}, "$(params." + n + ")", true
+		return pipeline.Env{Name: envName(n), Value: paramRef(n)}, paramRef(n), true
 	}
 	if m := envRE.FindStringSubmatch(name); m != nil {
 		name = m[1]
@@ -137,7 +137,7 @@ func (c *conv) operand(name string, sc scope) (env pipeline.Env, input string, o
 		return pipeline.Env{Name: name, Value: r.value}, r.value, true
 	}
 	if c.params[name] {
-		return pipeline.Env{Name: name, Value: "$(params." + name + ")"}, "$(params." + name + ")", true
+		return pipeline.Env{Name: name, Value: paramRef(name)}, paramRef(name), true
 	}
 	return pipeline.Env{}, "", false
 }
