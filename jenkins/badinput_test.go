@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 )
 
 // TestBadInput: malformed Jenkinsfiles give path:line:col errors, never a panic.
@@ -64,6 +65,11 @@ func FuzzConvert(f *testing.F) {
 			}
 			return
 		}
-		_ = res
+		// Whatever converts must be valid Tekton: the engine rejects the file otherwise.
+		for _, f := range res.Files {
+			if err := validate.Documents(f.Path, f.Data); err != nil {
+				t.Fatalf("invalid output for %q: %v", data, err)
+			}
+		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/jobxml"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 )
 
@@ -220,7 +221,7 @@ func (c *conv) finish() *pipeline.Pipeline {
 	}
 	if len(p.Tasks) == 0 {
 		// finally needs at least one task; a no-op keeps the post actions.
-		p.Tasks = append(p.Tasks, &pipeline.Task{Name: c.names.Name("main"), Comments: []string{"the Jenkinsfile has only post actions"},
+		p.Tasks = append(p.Tasks, &pipeline.Task{Name: c.names.Name("main"), Image: tools.Default, Comments: []string{"the Jenkinsfile has only post actions"},
 			Steps: []pipeline.Step{{Name: "noop", Script: "true\n"}}})
 	}
 	if c.checkout {
