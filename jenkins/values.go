@@ -305,24 +305,7 @@ func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
 	return b.String(), true
 }
 
-var paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
-
-// paramName is the Tekton param for a Jenkins parameter: Tekton allows letters, digits, _ . -
-// and a letter or _ first; other characters become _.
-func paramName(n string) string {
-	if paramNameRE.MatchString(n) {
-		return n
-	}
-	out := []byte(n)
-	for i, b := range out {
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-') {
-			out[i] = '_'
-		}
-	}
-	if len(out) == 0 || out[0] >= '0' && out[0] <= '9' || out[0] == '.' || out[0] == '-' {
-		out = append([]byte{'_'}, out...)
-	}
-	return string(out)
-}
+// paramName is the Tekton param for a Jenkins parameter name.
+func paramName(n string) string { return vars.TektonParam(n) }
 
 func paramRef(n string) string { return "$(params." + paramName(n) + ")" }

@@ -371,7 +371,10 @@ func (c *conv) param(d *etree.Element) {
 		c.residue(d, "parameter type")
 		return
 	}
-	p := pipeline.Param{Name: name, Description: desc, Default: &def}
+	if pn := vars.TektonParam(name); pn != name {
+		c.find(d, convert.Approximated, "param-name", "parameter %q is named %s in Tekton (letters, digits, _ . - only)", name, pn)
+	}
+	p := pipeline.Param{Name: vars.TektonParam(name), Description: desc, Default: &def}
 	c.p.Params = append(c.p.Params, p)
 	c.jobParams = append(c.jobParams, name)
 }
@@ -476,7 +479,7 @@ func (c *conv) shellEnv(e *etree.Element, script string) []pipeline.Env {
 	}
 	// Jenkins exports every job parameter to builders as an env var.
 	for _, p := range c.jobParams {
-		env = append(env, pipeline.Env{Name: p, Value: c.bind.Param(p)})
+		env = append(env, pipeline.Env{Name: p, Value: c.bind.Param(vars.TektonParam(p))})
 	}
 	return env
 }
@@ -624,10 +627,11 @@ func (c *conv) axes(axes []*etree.Element) {
 		if name == "" || len(values) == 0 {
 			continue
 		}
-		m.Params = append(m.Params, pipeline.MatrixParam{Name: name, Values: values})
-		c.task.TaskParams = append(c.task.TaskParams, pipeline.Param{Name: name})
+		pn := vars.TektonParam(name)
+		m.Params = append(m.Params, pipeline.MatrixParam{Name: pn, Values: values})
+		c.task.TaskParams = append(c.task.TaskParams, pipeline.Param{Name: pn})
 		// Jenkins exports each axis to the builders as an env var.
-		c.env = append(c.env, pipeline.Env{Name: name, Value: "$(params." + name + ")"})
+		c.env = append(c.env, pipeline.Env{Name: name, Value: "$(params." + pn + ")"})
 	}
 	if len(m.Params) > 0 {
 		c.task.Matrix = m

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 )
 
 func TestBadInput(t *testing.T) {
@@ -63,6 +65,17 @@ func FuzzConvert(f *testing.F) {
 			}
 			return
 		}
-		_ = job
+		if job.Pipeline == nil || job.Script != "" {
+			return
+		}
+		files, err := pipeline.Emit(".", job.Pipeline, convert.Options{})
+		if err != nil {
+			t.Fatalf("emit %q: %v", data, err)
+		}
+		for _, f := range files {
+			if err := validate.Documents(f.Path, f.Data); err != nil {
+				t.Fatalf("invalid output for %q: %v", data, err)
+			}
+		}
 	})
 }

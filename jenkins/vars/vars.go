@@ -87,3 +87,23 @@ func ShellRefs(script string) []string {
 
 // ParamName is the task param carrying a Jenkins variable into an inline task.
 func ParamName(jenkinsVar string) string { return "jenkins-" + pipeline.Sanitize(jenkinsVar) }
+
+var paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// TektonParam makes a Jenkins parameter or axis name a valid Tekton param name: Tekton allows
+// letters, digits, _ . - with a letter or _ first; other characters become _.
+func TektonParam(n string) string {
+	if paramNameRE.MatchString(n) {
+		return n
+	}
+	out := []byte(n)
+	for i, b := range out {
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 || out[0] >= '0' && out[0] <= '9' || out[0] == '.' || out[0] == '-' {
+		out = append([]byte{'_'}, out...)
+	}
+	return string(out)
+}
