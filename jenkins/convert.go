@@ -231,5 +231,42 @@ func (c *conv) finish() *pipeline.Pipeline {
 	}
 	c.buildRuns()
 	vars.Declare(p, c.needOrder, c.needs)
+	cleanComments(p)
 	return p
+}
+
+// cleanComments replaces control characters in comments (they carry source text, and YAML
+// comments can't hold them) with U+FFFD.
+func cleanComments(p *pipeline.Pipeline) {
+	fix := func(cs []string) {
+		for i, s := range cs {
+			s = strings.ReplaceAll(s, "\r\n", "\n")
+			cs[i] = strings.Map(func(r rune) rune {
+				if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
+					return '\uFFFD'
+				}
+				return r
+			}, s)
+		}
+	}
+	fix(p.Comments)
+	for _, ts := range [][]*pipeline.Task{p.Tasks, p.Finally} {
+		for _, t := range ts {
+			fix(t.Comments)
+			for i := range t.Steps {
+				fix(t.Steps[i].Comments)
+				for j := range t.Steps[i].Env {
+					e := []string{t.Steps[i].Env[j].Comment}
+					fix(e)
+					t.Steps[i].Env[j].Comment = e[0]
+				}
+			}
+		}
+	}
+	for i := range p.Runs {
+		fix(p.Runs[i].Comments)
+	}
+	if p.Checkout != nil {
+		fix(p.Checkout.Comments)
+	}
 }
