@@ -47,12 +47,16 @@ func (c *conv) outsideStatements(stmts []*model.Step) {
 				c.literals[assignName(s.Target)] = v
 				continue
 			}
+			if s.Value == nil {
+				continue // a bare declaration: def x
+			}
 			c.p.Comments = append(c.p.Comments, c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy outside pipeline {} is not converted; %s", original(s)))
 		case model.Func:
 			c.p.Comments = append(c.p.Comments, c.marker(s.Line, s.Col, convert.Manual, "groovy-function", "helper function %s is not converted; its calls are marked where used; %s", s.Name, original(s)))
 		default:
-			if s.Kind == model.Call && (s.Name == "library" || s.Name == "import") {
-				continue
+			raw := strings.TrimSpace(s.Raw)
+			if s.Kind == model.Call && (s.Name == "library" || s.Name == "import") || strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {
+				continue // libraries are in File.Libraries; imports only matter to Groovy
 			}
 			c.p.Comments = append(c.p.Comments, c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy outside pipeline {} is not converted; %s", original(s)))
 		}

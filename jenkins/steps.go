@@ -146,6 +146,9 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 	case model.Func:
 		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy-function", "helper function %s is not converted; its calls are marked where used; %s", s.Name, original(s)))
 	default:
+		if raw := strings.TrimSpace(s.Raw); strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {
+			return sc // libraries are in File.Libraries; imports only matter to Groovy
+		}
 		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", strings.TrimSpace(s.Raw)))
 	}
 	return sc
@@ -207,6 +210,9 @@ func (c *conv) ifStep(ch *chain, s *model.Step, sc scope) {
 // assign handles def x = ..., env.X = ..., currentBuild.result = ...
 func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 	name := assignName(s.Target)
+	if s.Value == nil {
+		return sc // a bare declaration: def x
+	}
 	if v, ok := lit(s.Value); ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
@@ -229,6 +235,10 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 	}
 	if s.Value != nil && s.Value.Kind == model.CallVal && s.Value.Call != nil {
 		call := s.Value.Call
+		// sh(returnStdout: true, ...).trim(): the step is the innermost receiver.
+		for call.Receiver != nil && call.Receiver.Kind == model.CallVal && call.Receiver.Call != nil {
+			call = call.Receiver.Call
+		}
 		switch call.Path() {
 		case "sh", "bat", "powershell", "pwsh":
 			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
