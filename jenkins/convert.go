@@ -170,15 +170,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		secretWS: map[string]bool{},
 		userPass: map[string]bool{},
 	}
-	name := strings.TrimSuffix(c.base, filepath.Ext(c.base))
-	if name == "" || strings.EqualFold(name, "Jenkinsfile") {
-		if d := filepath.Base(filepath.Dir(path)); d != "." && d != string(filepath.Separator) && d != "" {
-			name = d
-		} else {
-			name = "jenkinsfile"
-		}
-	}
-	c.p = &pipeline.Pipeline{Name: pipeline.Sanitize(name)}
+	c.p = &pipeline.Pipeline{Name: pipelineName(path)}
 	for _, l := range f.Libraries {
 		c.libs = append(c.libs, l.Raw)
 		c.find(l.Line, l.Col, convert.Manual, "library", "shared library %s (%s): its steps have no Tekton form unless --mapping maps them", l.Raw, l.From)
@@ -269,4 +261,23 @@ func cleanComments(p *pipeline.Pipeline) {
 	if p.Checkout != nil {
 		fix(p.Checkout.Comments)
 	}
+}
+
+// pipelineName names the Pipeline after the file: Jenkinsfile.release → release,
+// deploy.groovy → deploy, and a plain Jenkinsfile after its directory.
+func pipelineName(path string) string {
+	base := filepath.Base(path)
+	for _, ext := range []string{".groovy", ".jenkinsfile", ".Jenkinsfile"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	if len(base) >= len("jenkinsfile") && strings.EqualFold(base[:len("jenkinsfile")], "jenkinsfile") {
+		base = strings.TrimLeft(base[len("jenkinsfile"):], "-._")
+	}
+	if base == "" {
+		base = filepath.Base(filepath.Dir(path))
+		if base == "." || base == string(filepath.Separator) || base == "" {
+			base = "jenkinsfile"
+		}
+	}
+	return pipeline.Sanitize(base)
 }
