@@ -92,6 +92,10 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 			t.When = []pipeline.When{*w}
 		}
 	}
+	if tasks != nil && (!single || len(t.When) == 0) {
+		// A stage that never ran (when false, or skipped after a failure) runs no post in Jenkins.
+		t.When = append(t.When, pipeline.When{Input: status, Operator: "notin", Values: []string{"None"}})
+	}
 	for _, pc := range usable {
 		test, _, _ := statusGuard(pc.Condition)
 		psc := sc
