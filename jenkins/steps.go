@@ -3,6 +3,7 @@ package jenkins
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -140,6 +141,20 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 			c.steps(ch, s.Finally, sc)
 		}
 	case model.Loop:
+		if v, items, ok := literalLoop(s.Cond); ok {
+			c.find(s.Line, s.Col, convert.Converted, "loop", "for (%s in [...]) over a literal list → its body once per item", v)
+			old, had := c.literals[v]
+			for _, it := range items {
+				c.literals[v] = it
+				c.steps(ch, s.Body, sc)
+			}
+			if had {
+				c.literals[v] = old
+			} else {
+				delete(c.literals, v)
+			}
+			return sc
+		}
 		c.manual(ch, s, sc, true, "loop", "loop %s is Groovy evaluated at run time; %s", oneLine(s.Cond), original(s))
 	case model.Assign:
 		return c.assign(ch, s, sc)
@@ -853,4 +868,29 @@ func batchLine(script string) (string, bool) {
 		lines = append(lines, l)
 	}
 	return strings.Join(lines, " & "), len(lines) > 0
+}
+
+var (
+	forInRE  = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+)?([A-Za-z_]\w*)\s+in\s+\[(.*)\]\s*$`)
+	listItem = regexp.MustCompile(`^\s*(?:'([^'\\]*)'|"([^"\\$]*)"|(-?\d+))\s*$`)
+)
+
+// literalLoop reads "x in ['a', 'b']" (a loop over a literal list of plain strings or numbers).
+func literalLoop(cond string) (string, []string, bool) {
+	m := forInRE.FindStringSubmatch(cond)
+	if m == nil {
+		return "", nil, false
+	}
+	var items []string
+	if strings.TrimSpace(m[2]) == "" {
+		return m[1], nil, true
+	}
+	for _, part := range strings.Split(m[2], ",") {
+		im := listItem.FindStringSubmatch(part)
+		if im == nil {
+			return "", nil, false
+		}
+		items = append(items, im[1]+im[2]+im[3])
+	}
+	return m[1], items, true
 }
