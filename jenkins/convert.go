@@ -145,6 +145,10 @@ type conv struct {
 	// pipelineRetries applies options { retry(n) } to every task.
 	pipelineRetries int
 	passwordEnv     []pipeline.Env
+	// funcs are the file's top-level helper functions (def f(a) { ... }), inlined at their calls.
+	funcs    map[string]*model.Step
+	inlined  map[string]bool
+	inlining int
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -176,6 +180,14 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		c.find(l.Line, l.Col, convert.Manual, "library", "shared library %s (%s): its steps have no Tekton form unless --mapping maps them", l.Raw, l.From)
 	}
 	c.scanUserPass(f)
+	c.funcs, c.inlined = map[string]*model.Step{}, map[string]bool{}
+	if f.Script != nil {
+		for _, s := range f.Script.Stmts {
+			if s.Kind == model.Func {
+				c.funcs[s.Name] = s
+			}
+		}
+	}
 	return c
 }
 
@@ -207,6 +219,17 @@ func (c *conv) need(name, runValue string) {
 // finish assembles runs and Pipeline params; nil when nothing runs.
 func (c *conv) finish() *pipeline.Pipeline {
 	p := c.p
+	// Helper functions nobody calls (or that are called in ways we don't convert) keep their source.
+	var unused []*model.Step
+	for name, f := range c.funcs {
+		if !c.inlined[name] {
+			unused = append(unused, f)
+		}
+	}
+	sort.Slice(unused, func(i, j int) bool { return unused[i].Line < unused[j].Line })
+	for _, f := range unused {
+		p.Comments = append(p.Comments, c.marker(f.Line, f.Col, convert.Manual, "groovy-function", "helper function %s is not converted (no call we could inline); %s", f.Name, original(f)))
+	}
 	if len(p.Tasks) == 0 && len(p.Finally) == 0 {
 		c.find(1, 1, convert.Manual, "empty", "nothing in %s converts to a Tekton task; see the other findings", c.base)
 		return nil

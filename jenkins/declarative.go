@@ -52,7 +52,7 @@ func (c *conv) outsideStatements(stmts []*model.Step) {
 			}
 			c.p.Comments = append(c.p.Comments, c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy outside pipeline {} is not converted; %s", original(s)))
 		case model.Func:
-			c.p.Comments = append(c.p.Comments, c.marker(s.Line, s.Col, convert.Manual, "groovy-function", "helper function %s is not converted; its calls are marked where used; %s", s.Name, original(s)))
+			// Defined before use in pipeline {}: collected in newConv; calls inline it.
 		default:
 			raw := strings.TrimSpace(s.Raw)
 			if s.Kind == model.Call && (s.Name == "library" || s.Name == "import") || strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {

@@ -159,7 +159,7 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 	case model.Assign:
 		return c.assign(ch, s, sc)
 	case model.Func:
-		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy-function", "helper function %s is not converted; its calls are marked where used; %s", s.Name, original(s)))
+		c.funcs[s.Name] = s
 	default:
 		if raw := strings.TrimSpace(s.Raw); strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {
 			return sc // libraries are in File.Libraries; imports only matter to Groovy
@@ -460,9 +460,51 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	case "load":
 		c.manual(ch, s, sc, true, "load", "load %s evaluates another Groovy file from the workspace; convert that file's steps here", oneLine(s.Raw))
 	default:
+		if f := c.funcs[p]; f != nil && c.inlining < 4 {
+			c.inline(ch, s, f, sc)
+			return sc
+		}
 		c.unknown(ch, s, sc)
 	}
 	return sc
+}
+
+// inline converts a call to a helper function defined in the same file as its body, with
+// literal arguments bound to the parameters.
+func (c *conv) inline(ch *chain, s *model.Step, f *model.Step, sc scope) {
+	saved := map[string]*string{}
+	for i, p := range f.Params {
+		f := strings.Fields(strings.SplitN(p, "=", 2)[0])
+		if len(f) == 0 {
+			continue
+		}
+		name := f[len(f)-1]
+		if _, done := saved[name]; !done {
+			if old, ok := c.literals[name]; ok {
+				saved[name] = &old
+			} else {
+				saved[name] = nil
+			}
+		}
+		if v, ok := lit(s.Positional(i)); ok {
+			c.literals[name] = v
+		} else {
+			delete(c.literals, name)
+		}
+	}
+	c.find(s.Line, s.Col, convert.Converted, "inline", "call of helper function %s (defined at line %d) → its steps inlined", f.Name, f.Line)
+	ch.comment(c.from(s.Line, s.Path()+"(...): helper function from line "+itoa(f.Line)+" inlined"))
+	c.inlined[f.Name] = true
+	c.inlining++
+	c.steps(ch, f.Body, sc)
+	c.inlining--
+	for name, old := range saved {
+		if old == nil {
+			delete(c.literals, name)
+		} else {
+			c.literals[name] = *old
+		}
+	}
 }
 
 // parseSeconds renders a Go duration as the seconds sleep takes.
