@@ -365,7 +365,7 @@ func (c *conv) param(d *etree.Element) {
 	case "PasswordParameterDefinition":
 		secret := pipeline.Sanitize(name)
 		c.find(d, convert.Manual, "password-param", "password parameter %s → env from Secret %s key value; its encrypted default is not copied", name, secret).Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", secret, name)
-		c.env = append(c.env, pipeline.Env{Name: name, SecretName: secret, SecretKey: "value"})
+		c.env = append(c.env, pipeline.Env{Name: vars.EnvName(name), SecretName: secret, SecretKey: "value"})
 		return
 	default:
 		c.residue(d, "parameter type")
@@ -479,7 +479,7 @@ func (c *conv) shellEnv(e *etree.Element, script string) []pipeline.Env {
 	}
 	// Jenkins exports every job parameter to builders as an env var.
 	for _, p := range c.jobParams {
-		env = append(env, pipeline.Env{Name: p, Value: c.bind.Param(vars.TektonParam(p))})
+		env = append(env, pipeline.Env{Name: vars.EnvName(p), Value: c.bind.Param(vars.TektonParam(p))})
 	}
 	return env
 }
@@ -631,7 +631,7 @@ func (c *conv) axes(axes []*etree.Element) {
 		m.Params = append(m.Params, pipeline.MatrixParam{Name: pn, Values: values})
 		c.task.TaskParams = append(c.task.TaskParams, pipeline.Param{Name: pn})
 		// Jenkins exports each axis to the builders as an env var.
-		c.env = append(c.env, pipeline.Env{Name: name, Value: "$(params." + pn + ")"})
+		c.env = append(c.env, pipeline.Env{Name: vars.EnvName(name), Value: "$(params." + pn + ")"})
 	}
 	if len(m.Params) > 0 {
 		c.task.Matrix = m

@@ -107,3 +107,18 @@ func TektonParam(n string) string {
 	}
 	return string(out)
 }
+
+// EnvName makes a Jenkins parameter name usable as an env var name (letters, digits, _ . -, not
+// starting with a digit); Jenkins exports parameters to builds under their own names.
+func EnvName(n string) string {
+	out := []byte(n)
+	for i, b := range out {
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 || out[0] >= '0' && out[0] <= '9' {
+		out = append([]byte{'_'}, out...)
+	}
+	return string(out)
+}
