@@ -288,12 +288,7 @@ func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
 		if m := envRE.FindStringSubmatch(name); m != nil {
 			name = m[1]
 		}
-		val, ok := "", false
-		for _, e := range sc.env {
-			if e.Name == name && e.SecretName == "" && !strings.Contains(e.Value, "$(") {
-				val, ok = e.Value, true
-			}
-		}
+		val, ok := literalEnv(name, sc, 0)
 		if !ok {
 			val, ok = c.literals[name]
 		}
@@ -309,3 +304,32 @@ func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
 func paramName(n string) string { return vars.TektonParam(n) }
 
 func paramRef(n string) string { return "$(params." + paramName(n) + ")" }
+
+var envRefRE = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
+
+// literalEnv returns an env entry's value when it is constant, expanding $(OTHER) references
+// to earlier constant entries (BASE_DIR = "src/${REPO}" with REPO = 'x').
+func literalEnv(name string, sc scope, depth int) (string, bool) {
+	if depth > 8 {
+		return "", false
+	}
+	for i := len(sc.env) - 1; i >= 0; i-- {
+		e := sc.env[i]
+		if e.Name != name {
+			continue
+		}
+		if e.SecretName != "" || pipelineRef.MatchString(e.Value) {
+			return "", false
+		}
+		ok := true
+		v := envRefRE.ReplaceAllStringFunc(strings.ReplaceAll(e.Value, "$$(", "\x00"), func(m string) string {
+			x, found := literalEnv(m[2:len(m)-1], scope{env: sc.env[:i]}, depth+1)
+			if !found {
+				ok = false
+			}
+			return x
+		})
+		return strings.ReplaceAll(v, "\x00", "$("), ok
+	}
+	return "", false
+}

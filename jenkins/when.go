@@ -331,7 +331,10 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 }
 
 var (
-	exprCmp  = regexp.MustCompile(`^(?:return\s+)?([A-Za-z_][\w.]*(?:\[['"][^'"]+['"]\])?)\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)")\s*;?$`)
+	exprCmp  = regexp.MustCompile(`^(?:return\s+)?([A-Za-z_][\w.]*(?:\[['"][^'"]+['"]\])?)\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)"|(true|false|-?\d+))\s*;?$`)
+	exprLit  = regexp.MustCompile(`^(?:return\s+)?(true|false)\s*;?$`)
+	exprLits = regexp.MustCompile(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)")\s*;?$`)
+	exprFile = regexp.MustCompile(`^(?:return\s+)?(!?)\s*fileExists\s*\(?\s*(?:'([^']*)'|"([^"$]*)")\s*\)?\s*;?$`)
 	exprCmpR = regexp.MustCompile(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*([A-Za-z_][\w.]*)\s*;?$`)
 	exprBool = regexp.MustCompile(`^(?:return\s+)?(!?)\s*(params\.[A-Za-z_]\w*|env\.[A-Za-z_]\w*)\s*;?$`)
 	exprRe   = regexp.MustCompile(`^(?:return\s+)?([A-Za-z_][\w.]*)\s*==~\s*/(.*)/\s*;?$`)
@@ -343,8 +346,23 @@ func (c *conv) expression(x model.Condition, sc scope) cond {
 	if len(x.Args) > 0 && x.Args[0].Value.Kind == model.Closure {
 		body = strings.TrimSpace(x.Args[0].Value.Str)
 	}
+	if m := exprLit.FindStringSubmatch(body); m != nil {
+		return constCond(m[1] == "true")
+	}
+	if m := exprLits.FindStringSubmatch(body); m != nil {
+		eq := m[1]+m[2] == m[4]+m[5]
+		return constCond(eq == (m[3] == "=="))
+	}
+	if m := exprFile.FindStringSubmatch(body); m != nil {
+		// Evaluated in the workspace by a guard task (or a step's shell test).
+		test := "[ -e " + shellQuote(m[2]+m[3]) + " ]"
+		if m[1] == "!" {
+			test = "[ ! -e " + shellQuote(m[2]+m[3]) + " ]"
+		}
+		return cond{ok: true, shell: test}
+	}
 	if m := exprCmp.FindStringSubmatch(body); m != nil {
-		return c.compare(m[1], m[2], m[3]+m[4], sc)
+		return c.compare(m[1], m[2], m[3]+m[4]+m[5], sc)
 	}
 	if m := exprCmpR.FindStringSubmatch(body); m != nil {
 		return c.compare(m[4], m[3], m[1]+m[2], sc)
@@ -385,4 +403,13 @@ func (c *conv) compare(operand, op, value string, sc scope) cond {
 		r.simple = []pipeline.When{w}
 	}
 	return r
+}
+
+// constCond is a condition known when converting: true needs no when; false gets one that
+// never holds, so the stage shows as skipped, as in Jenkins.
+func constCond(v bool) cond {
+	if v {
+		return cond{ok: true, shell: "true", simple: []pipeline.When{}}
+	}
+	return cond{ok: true, shell: "false", simple: []pipeline.When{{Input: "false", Operator: "in", Values: []string{"true"}}}}
 }
