@@ -23,6 +23,10 @@ const (
 const StorageComment = "tkn-migrate: this volumeClaimTemplate needs a default StorageClass (dynamic provisioning);\n" +
 	"set spec.storageClassName here if the cluster has none marked default."
 
+// LogsComment heads every PipelineRun: unlike Jenkins or Travis, Tekton keeps no build logs of its own.
+const LogsComment = "Logs live in the TaskRun pods and vanish when runs are pruned: archive them with\n" +
+	"Tekton Results (https://tekton.dev/docs/results/) or a cluster log collector."
+
 // Emit renders p as Tekton v1 YAML files under dir/.tekton: pipeline.yaml and one file per Run.
 func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error) {
 	if p.Name == "" {
@@ -455,7 +459,7 @@ func probe(kind string, handler *yaml.Node) *yaml.Node {
 }
 
 func runDoc(pipelineName, stem string, p *Pipeline, r Run, opts convert.Options) *yaml.Node {
-	root, md := header(opts, "PipelineRun", runName(pipelineName, stem), r.Comments)
+	root, md := header(opts, "PipelineRun", runName(pipelineName, stem), append(append([]string(nil), r.Comments...), LogsComment))
 	if len(r.Annotations) > 0 {
 		an := mapNode()
 		for _, a := range r.Annotations {
