@@ -149,6 +149,9 @@ type conv struct {
 	funcs    map[string]*model.Step
 	inlined  map[string]bool
 	inlining int
+	// branchMaps are map variables filled with closures for parallel (def b = [:]; b['x'] = { ... }).
+	branchMaps map[string][]branch
+	usedMaps   map[string]bool
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -180,7 +183,8 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		c.find(l.Line, l.Col, convert.Manual, "library", "shared library %s (%s): its steps have no Tekton form unless --mapping maps them", l.Raw, l.From)
 	}
 	c.scanUserPass(f)
-	c.funcs, c.inlined = map[string]*model.Step{}, map[string]bool{}
+	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
+	c.usedMaps = map[string]bool{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {
@@ -227,6 +231,18 @@ func (c *conv) finish() *pipeline.Pipeline {
 		}
 	}
 	sort.Slice(unused, func(i, j int) bool { return unused[i].Line < unused[j].Line })
+	var maps []string
+	for name := range c.branchMaps {
+		if !c.usedMaps[name] {
+			maps = append(maps, name)
+		}
+	}
+	sort.Strings(maps)
+	for _, name := range maps {
+		for _, b := range c.branchMaps[name] {
+			p.Comments = append(p.Comments, c.marker(b.line, 0, convert.Manual, "parallel-map", "closure %s[%s] is not run by a parallel we could convert; original: %s", name, b.name, strings.TrimSpace(b.raw)))
+		}
+	}
 	for _, f := range unused {
 		p.Comments = append(p.Comments, c.marker(f.Line, f.Col, convert.Manual, "groovy-function", "helper function %s is not converted (no call we could inline); %s", f.Name, original(f)))
 	}

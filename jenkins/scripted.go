@@ -102,7 +102,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 				after = c.block(s.Body, after, sc, n, "stage("+quoteGroovy(n)+")")
 				continue
 			case "parallel":
-				branches := parallelBranches(s)
+				branches := c.branchesOf(s)
 				if branches == nil {
 					ensure(s.Line)
 					c.parallelInline(cur, s, sc)
@@ -115,7 +115,9 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 					if name != "" {
 						bn = name + "-" + b.name
 					}
-					tails = append(tails, c.block(b.body, after, sc, bn, "parallel branch "+quoteGroovy(b.name))...)
+					c.withBinds(b, func() {
+						tails = append(tails, c.block(b.body, after, sc, bn, "parallel branch "+quoteGroovy(b.name))...)
+					})
 				}
 				after = tails
 				continue

@@ -228,6 +228,23 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 	if s.Value == nil {
 		return sc // a bare declaration: def x
 	}
+	// def branches = [:]; branches['a'] = { ... }; parallel branches
+	if s.Value.Kind == model.Map && len(s.Value.Map) == 0 && identRE.MatchString(name) {
+		c.branchMaps[name] = []branch{}
+		return sc
+	}
+	if m := indexRE.FindStringSubmatch(strings.TrimSpace(s.Target)); m != nil && s.Value.Kind == model.Closure {
+		if list, ok := c.branchMaps[m[1]]; ok {
+			key := c.groovyKey(m[2])
+			binds := make(map[string]string, len(c.literals))
+			for k, v := range c.literals {
+				binds[k] = v
+			}
+			c.branchMaps[m[1]] = append(list, branch{name: key, line: s.Line, body: s.Value.Body, raw: s.Raw, binds: binds})
+			c.find(s.Line, s.Col, convert.Converted, "parallel-map", "closure %s[%s] → parallel branch %q where %s runs", m[1], m[2], key, m[1])
+			return sc
+		}
+	}
 	if v, ok := lit(s.Value); ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
@@ -791,14 +808,14 @@ func (c *conv) wrapper(ch *chain, s *model.Step, sc scope) {
 
 // parallelInline: parallel inside steps can't fork a task; its branches run one after another.
 func (c *conv) parallelInline(ch *chain, s *model.Step, sc scope) {
-	branches := parallelBranches(s)
+	branches := c.branchesOf(s)
 	if branches == nil {
 		c.manual(ch, s, sc, true, "parallel", "parallel over a computed map; %s", original(s))
 		return
 	}
 	ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "parallel", "parallel branches inside a step list run one after another in this task"))
 	for _, b := range branches {
-		c.steps(ch, b.body, sc)
+		c.withBinds(b, func() { c.steps(ch, b.body, sc) })
 	}
 }
 
@@ -806,6 +823,62 @@ type branch struct {
 	name string
 	line int
 	body []*model.Step
+	raw  string // source, for branches of a map no parallel runs
+	// binds are the Groovy literals when the closure was made (loop variables of an unrolled loop).
+	binds map[string]string
+}
+
+// withBinds runs fn with the branch's captured literals in scope.
+func (c *conv) withBinds(b branch, fn func()) {
+	if b.binds == nil {
+		fn()
+		return
+	}
+	saved := c.literals
+	c.literals = make(map[string]string, len(saved)+len(b.binds))
+	for k, v := range saved {
+		c.literals[k] = v
+	}
+	for k, v := range b.binds {
+		c.literals[k] = v
+	}
+	fn()
+	c.literals = saved
+}
+
+var indexRE = regexp.MustCompile(`^([A-Za-z_]\w*)\s*\[(.+)\]$`)
+
+// groovyKey evaluates a map key written as a string literal, resolving ${var} from known
+// literals; anything else is kept as written (it only names the branch).
+func (c *conv) groovyKey(k string) string {
+	k = strings.TrimSpace(k)
+	if len(k) >= 2 && (k[0] == '\'' || k[0] == '"') && k[len(k)-1] == k[0] {
+		k = k[1 : len(k)-1]
+	}
+	return gstringVar.ReplaceAllStringFunc(k, func(m string) string {
+		n := strings.Trim(m, "${}")
+		if v, ok := c.literals[n]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+var gstringVar = regexp.MustCompile(`\$\{?[A-Za-z_]\w*\}?`)
+
+// branchesOf returns the branches of parallel: literal closures, or a map variable filled
+// with closures earlier in the file.
+func (c *conv) branchesOf(s *model.Step) []branch {
+	if b := parallelBranches(s); b != nil {
+		return b
+	}
+	if v := s.Positional(0); v != nil {
+		if b, ok := c.branchMaps[strings.TrimSpace(v.Raw)]; ok && len(b) > 0 {
+			c.usedMaps[strings.TrimSpace(v.Raw)] = true
+			return b
+		}
+	}
+	return nil
 }
 
 // parallelBranches reads parallel('a': {...}, b: {...}) or parallel([a: {...}]); nil if computed.
