@@ -42,7 +42,11 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 	if err != nil {
 		return nil, err
 	}
-	files := []convert.File{{Path: filepath.Join(out, "pipeline.yaml"), Data: data}}
+	pipelineFile, runPrefix := "pipeline", ""
+	if p.FileStem != "" {
+		pipelineFile, runPrefix = Sanitize(p.FileStem), Sanitize(p.FileStem)+"-"
+	}
+	files := []convert.File{{Path: filepath.Join(out, pipelineFile+".yaml"), Data: data}}
 	seen := map[string]bool{}
 	for _, r := range p.Runs {
 		stem := Sanitize(r.Name)
@@ -54,7 +58,7 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, convert.File{Path: filepath.Join(out, stem+".yaml"), Data: data})
+		files = append(files, convert.File{Path: filepath.Join(out, runPrefix+stem+".yaml"), Data: data})
 	}
 	return files, nil
 }
@@ -335,6 +339,11 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 			rs.Content = append(rs.Content, rm)
 		}
 		set(spec, "results", rs)
+	}
+	if len(t.Env) > 0 {
+		tmpl := mapNode()
+		set(tmpl, "env", envNode(t.Env))
+		set(spec, "stepTemplate", tmpl)
 	}
 	if len(t.Sidecars) > 0 {
 		sc := seqNode()

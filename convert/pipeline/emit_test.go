@@ -41,6 +41,7 @@ func fullModel() *Pipeline {
 				Params:     []Binding{{Name: "go-default", Value: "$(params.go-version)"}},
 				Workspaces: []Binding{{Name: "cache", Value: "cache"}},
 				Image:      "golang:1.22",
+				Env:        []Env{{Name: "CI", Value: "true"}},
 				Sidecars: []Sidecar{
 					{Name: "postgresql", Image: "postgres:16", Env: []Env{{Name: "POSTGRES_HOST_AUTH_METHOD", Value: "trust"}}, ReadyExec: []string{"pg_isready", "-h", "127.0.0.1"}},
 					{Name: "docker", Image: "docker:27-dind", Privileged: true, ReadyPort: 2375},
@@ -86,7 +87,7 @@ func TestEmitGolden(t *testing.T) {
 	}{
 		"full":         {fullModel(), convert.Options{}},
 		"full-v1beta1": {fullModel(), convert.Options{To: "v1beta1", CatalogRef: catalog.Git}},
-		"minimal":      {&Pipeline{Name: "min", Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
+		"minimal":      {&Pipeline{Name: "min", FileStem: "Jenkinsfile.release", Runs: []Run{{Name: "push"}}, Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

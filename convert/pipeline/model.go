@@ -31,6 +31,9 @@ type Pipeline struct {
 	Runs     []Run
 	// HostAliases go into every Run's pod template (/etc/hosts entries for all task pods).
 	HostAliases []HostAlias
+	// FileStem names the output files <stem>.yaml and <stem>-<run>.yaml instead of
+	// pipeline.yaml and <run>.yaml, so several sources in one directory don't collide.
+	FileStem string
 }
 
 // HostAlias is one /etc/hosts entry.
@@ -90,6 +93,8 @@ type Task struct {
 	Ref        *catalog.Ref
 	// Image is the default image for steps that set none.
 	Image string
+	// Env is set on every step of an inline task (its stepTemplate), instead of on each step.
+	Env []Env
 	// NodeSelector pins the task's pods (e.g. kubernetes.io/arch: arm64); emitted as Run taskRunSpecs.
 	NodeSelector []Binding
 }
