@@ -277,9 +277,11 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		}
 	}()
 	var firstErr error
+	producer := map[string]string{} // output path → the input that produced it
 	for i := range inputs {
 		o := <-slots[i]
 		<-window
+		claim(producer, o)
 		if firstErr == nil {
 			firstErr = each(o)
 			if firstErr != nil {
@@ -292,6 +294,27 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// claim fails an outcome whose generated files an earlier input of the batch already produced,
+// so neither silently overwrites the other. In-place upgrades don't count: a .tekton/ file
+// written by an earlier run is both an input and the output of its .travis.yml.
+func claim(producer map[string]string, o *Outcome) {
+	if o.Err != nil {
+		return
+	}
+	for _, f := range o.Result.Files {
+		if by, ok := producer[f.Path]; ok && f.Path != o.Source.Path {
+			o.Err = Errorf(o.Source.Path, 0, 0, "output %s is also produced by %s; convert them separately or rename one", f.Path, by)
+			o.Result, o.Changes = Result{}, nil
+			return
+		}
+	}
+	for _, f := range o.Result.Files {
+		if f.Path != o.Source.Path {
+			producer[f.Path] = o.Source.Path
+		}
+	}
 }
 
 // index lets converters that resolve references across files see every input first.

@@ -268,3 +268,26 @@ func TestInputsScope(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+func TestRunOutputCollision(t *testing.T) {
+	dir := t.TempDir()
+	// Both inputs of kind travis make <dir>/.tekton/out.yaml with the test converter.
+	a, b := filepath.Join(dir, ".travis.yml"), filepath.Join(dir, "Jenkinsfile")
+	write(t, a, "language: go\n")
+	write(t, b, "pipeline {}\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTravis: &upper{}}}
+	var got []string
+	err := e.Run([]Input{{Path: a, Kind: KindTravis}, {Path: b, Kind: KindTravis}}, func(o *Outcome) error {
+		if o.Err != nil {
+			got = append(got, strings.ReplaceAll(o.Err.Error(), dir+"/", ""))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Jenkinsfile: output .tekton/out.yaml is also produced by .travis.yml; convert them separately or rename one"
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+}
