@@ -5,11 +5,9 @@ package convert
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
 )
 
 // Kind names the dialect of an input file.
@@ -110,14 +108,12 @@ func Errorf(path string, line, col int, format string, args ...any) error {
 	return &PosError{Path: path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // YAMLError positions a yaml.v3 syntax error ("yaml: line 9: ...") as path:line:col.
 // yaml.v3 reports no column for syntax errors, so the column is 1.
 func YAMLError(path string, err error) error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &PosError{Path: path, Line: line, Col: 1, Msg: m[2]}
+	line, msg := yamlpos.Of(err)
+	if line == 0 {
+		return &PosError{Path: path, Msg: "invalid YAML: " + msg}
 	}
-	return &PosError{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	return &PosError{Path: path, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
 }

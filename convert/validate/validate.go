@@ -9,12 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
 	"knative.dev/pkg/apis"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -167,12 +168,10 @@ func scalar(m *yaml.Node, key string) string {
 	return ""
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // yamlError positions a syntax error in emitted YAML; yaml.v3 gives a line but no column.
 func yamlError(path string, err error) error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Errorf("%s:%s:1: emitted YAML does not parse: %s", path, m[1], m[2])
+	if line, msg := yamlpos.Of(err); line > 0 {
+		return fmt.Errorf("%s:%d:1: emitted YAML does not parse: %s", path, line, msg)
 	}
 	return fmt.Errorf("%s: emitted YAML does not parse: %v", path, err)
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -34,8 +33,6 @@ type Doc struct {
 // Line is the document's first line (its root node).
 func (d *Doc) Line() int { return d.Root.Line }
 
-var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // Parse decodes every document of data. Errors are *convert.PosError.
 func Parse(path string, data []byte) ([]*Doc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -47,13 +44,7 @@ func Parse(path string, data []byte) ([]*Doc, error) {
 			return docs, nil
 		}
 		if err != nil {
-			msg := err.Error()
-			if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-				var l int
-				fmt.Sscan(m[1], &l)
-				return docs, convert.Errorf(path, l, 1, "invalid YAML: %s", m[2])
-			}
-			return docs, convert.Errorf(path, 0, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			return docs, convert.YAMLError(path, err)
 		}
 		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
 			continue
