@@ -128,6 +128,12 @@ func bashCheck(t *testing.T, files []convert.File) {
 			var scripts []string
 			collectScriptBodies(doc, &scripts)
 			for _, s := range scripts {
+				// parameters reach scripts through env only (no script injection)
+				for _, v := range []string{"$(params.", "$(tasks.", "$(workspaces.", "$(context."} {
+					if strings.Contains(s, v) {
+						t.Errorf("%s: a step script holds the Tekton variable %s...)", f.Path, v)
+					}
+				}
 				if !strings.HasPrefix(s, "#!/usr/bin/env bash") {
 					continue
 				}

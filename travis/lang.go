@@ -160,11 +160,11 @@ func rubyImage(v string) (string, string) {
 	case strings.HasPrefix(v, "jruby"):
 		t := strings.TrimPrefix(strings.TrimPrefix(v, "jruby"), "-")
 		if t == "" || t == "head" {
-			return "jruby:latest", "jruby " + v + " has no pinned image; using jruby:latest"
+			return "jruby:9", "jruby " + v + " has no pinned image; using jruby:9"
 		}
 		return "jruby:" + t, ""
 	case v == "ruby-head" || strings.HasSuffix(v, "-head"):
-		return "ruby:latest", v + " has no image; using ruby:latest"
+		return "ruby:3", v + " has no image; using the newest Ruby 3 (ruby:3)"
 	}
 	t := strings.TrimPrefix(v, "ruby-")
 	if numericVersion.MatchString(t) {
@@ -206,13 +206,13 @@ func pythonImage(v string) (string, string) {
 func goImage(v string) (string, string) {
 	switch v {
 	case "tip", "master", "stable", "latest":
-		return "golang:latest", "go " + v + ": using golang:latest"
+		return "golang:1", "go " + v + ": using the newest Go 1 release (golang:1)"
 	}
 	t := trimX(v)
 	if numericVersion.MatchString(t) {
 		return "golang:" + t, ""
 	}
-	return "golang:latest", "go " + v + " has no official image; using golang:latest"
+	return "golang:1", "go " + v + " has no official image; using golang:1"
 }
 
 // jdkMajor pulls N out of openjdkN / oraclejdkN / jdkN / openjdk-N.
@@ -256,20 +256,20 @@ func phpImage(v string) (string, string) {
 	case numericVersion.MatchString(v):
 		return "php:" + v + "-cli", ""
 	}
-	return "php:cli", "php " + v + " has no official image; using php:cli"
+	return "php:8-cli", "php " + v + " has no official image; using php:8-cli"
 }
 
 func rustImage(v string) (string, string) {
 	switch v {
 	case "stable", "":
-		return "rust:latest", ""
+		return "rust:1", "" // the newest stable release
 	case "beta", "nightly":
-		return "rust:latest", "" // the setup line installs the channel with rustup, as travis-build does
+		return "rust:1", "" // the setup line installs the channel with rustup, as travis-build does
 	}
 	if numericVersion.MatchString(v) {
 		return "rust:" + v, ""
 	}
-	return "rust:latest", "rust " + v + ": using rust:latest"
+	return "rust:1", "rust " + v + ": using the newest stable release (rust:1)"
 }
 
 func cImage(v string) (string, string) {
@@ -279,7 +279,7 @@ func cImage(v string) (string, string) {
 func rImage(v string) (string, string) {
 	switch v {
 	case "release", "devel", "":
-		return "r-base:latest", ""
+		return "r-base:4", ""
 	case "oldrel":
 		return "r-base:3.6.3", ""
 	}

@@ -61,7 +61,7 @@ func TestDefaultsAndImages(t *testing.T) {
 		{"language: go\ngo: 1.21", "golang:1.21", []string{"go get -v -t ./...", "go test -v ./...", "make"}},
 		{"language: go\ngo: 1.15.x", "golang:1.15", nil},
 		{"language: ruby\nrvm: jruby-9.2.11.1", "jruby:9.2.11.1", nil},
-		{"language: rust\nrust: nightly", "rust:latest", []string{"rustup toolchain install nightly --profile minimal && rustup default nightly", "cargo build --verbose", "cargo test --verbose"}},
+		{"language: rust\nrust: nightly", "rust:1", []string{"rustup toolchain install nightly --profile minimal && rustup default nightly", "cargo build --verbose", "cargo test --verbose"}},
 		{"language: cpp\ncompiler: clang", "gcc:13", []string{"apt-get install -y -qq --no-install-recommends clang", "CXX=${CXX:-clang++}", "./configure && make && make test"}},
 		{"language: php\nphp: '8.2'", "php:8.2-cli", []string{"getcomposer.org/installer", "vendor/bin/phpunit"}},
 		{"language: python\npython: pypy3", "pypy:3", nil},
