@@ -12,7 +12,7 @@ func TestBadInput(t *testing.T) {
 	cases := []struct {
 		name, in, want string
 	}{
-		{"malformed YAML", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: x\n spec: [\n", "bad.yaml:4:1: invalid YAML: did not find expected key"},
+		{"malformed YAML", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: x\n spec: [\n", "bad.yaml:5:1: invalid YAML: did not find expected key"},
 		{"unknown field v1beta1", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: x\nspec:\n  steps:\n    - name: a\n      image: busybox\n      imagePullPolicyy: Always\n",
 			`bad.yaml:9:7: Task "x": unknown field "imagePullPolicyy"`},
 		{"unknown field v1alpha1 inputs", "apiVersion: tekton.dev/v1alpha1\nkind: Task\nmetadata:\n  name: x\nspec:\n  inputs:\n    parms: []\n  steps:\n    - image: busybox\n",
@@ -97,5 +97,28 @@ func TestZeroConverterConcurrent(t *testing.T) {
 		if got := <-done; got != want {
 			t.Errorf("got %q", got)
 		}
+	}
+}
+
+// TestScopes checks that names resolve per repository: the same Task in two scopes is
+// no duplicate, and a PipelineResource of one repository never binds in another.
+func TestScopes(t *testing.T) {
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: same\nspec:\n  steps:\n    - image: busybox\n"
+	c := New()
+	for _, scope := range []string{"repo-a", "repo-b"} {
+		if err := c.Index(convert.Source{Path: scope + "/task.yaml", Data: []byte(task), Scope: scope}); err != nil {
+			t.Fatalf("%s: %v", scope, err)
+		}
+	}
+	if err := c.Index(convert.Source{Path: "repo-a/again.yaml", Data: []byte(task), Scope: "repo-a"}); err == nil {
+		t.Error("a duplicate within one scope was accepted")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.index("repo-a").lookup("Task", "same").path != "repo-a/task.yaml" || c.index("repo-b").lookup("Task", "same").path != "repo-b/task.yaml" {
+		t.Error("lookup crossed scopes")
+	}
+	if c.index("repo-c").lookup("Task", "same") != nil {
+		t.Error("an empty scope found a Task of another scope")
 	}
 }

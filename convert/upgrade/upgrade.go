@@ -15,14 +15,15 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
 )
 
 // Converter upgrades old Tekton YAML. Index every input before converting any, so
 // that bindings to PipelineResources, Conditions, Tasks and Pipelines defined in
 // other files resolve. It is safe for concurrent use.
 type Converter struct {
-	mu  sync.Mutex
-	idx *index
+	mu   sync.Mutex
+	idxs map[string]*index // by Source.Scope: names resolve within one repository
 	// fallbacks counts documents printed whole by kyaml because a hunk could not be placed.
 	fallbacks atomic.Int64
 }
@@ -33,17 +34,22 @@ var (
 )
 
 // New returns a Converter with an empty index.
-func New() *Converter { return &Converter{idx: newIndex()} }
+func New() *Converter { return &Converter{} }
 
-// index returns the index, creating it for a zero Converter; callers hold c.mu.
-func (c *Converter) index() *index {
-	if c.idx == nil {
-		c.idx = newIndex()
+// index returns the index of scope, creating it on first use; callers hold c.mu.
+func (c *Converter) index(scope string) *index {
+	if c.idxs == nil {
+		c.idxs = map[string]*index{}
 	}
-	return c.idx
+	x := c.idxs[scope]
+	if x == nil {
+		x = newIndex()
+		c.idxs[scope] = x
+	}
+	return x
 }
 
-// Index records the Tekton objects of src for cross-file resolution.
+// Index records the Tekton objects of src for cross-file resolution within src.Scope.
 func (c *Converter) Index(src convert.Source) error {
 	docs, err := splitDocs(src.Path, src.Data)
 	if err != nil {
@@ -51,7 +57,7 @@ func (c *Converter) Index(src convert.Source) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	idx := c.index()
+	idx := c.index(src.Scope)
 	for _, d := range docs {
 		if d.node == nil {
 			continue
@@ -83,7 +89,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		return res, err
 	}
 	c.mu.Lock()
-	idx := c.index()
+	idx := c.index(src.Scope)
 	c.mu.Unlock()
 	// A file converted alone still resolves against itself.
 	local := idx.withLocal(src.Path, docs)
@@ -160,8 +166,6 @@ func splitDocs(path string, data []byte) ([]document, error) {
 	return docs, nil
 }
 
-var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseDoc parses one document; errors carry file positions.
 func parseDoc(path, text string, line0 int) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(strings.NewReader(text))
@@ -171,13 +175,8 @@ func parseDoc(path, text string, line0 int) (*yaml.Node, error) {
 		return nil, nil
 	}
 	if err != nil {
-		msg := err.Error()
-		if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-			var l int
-			fmt.Sscan(m[1], &l)
-			return nil, convert.Errorf(path, line0+l-1, 1, "invalid YAML: %s", m[2])
-		}
-		return nil, convert.Errorf(path, line0, 1, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		l, msg := yamlpos.Of(err)
+		return nil, convert.Errorf(path, line0+max(l, 1)-1, 1, "invalid YAML: %s", msg)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
