@@ -76,7 +76,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 // mergeJob adds the job-level settings of a pipeline job (parameters, triggers, timeout)
 // to the pipeline converted from its inline script.
 func mergeJob(p, job *pipeline.Pipeline) {
-	p.Name = job.Name
+	p.Name, p.FileStem = job.Name, job.FileStem
 	p.Comments = append(job.Comments, p.Comments...)
 	if p.Timeout == "" {
 		p.Timeout = job.Timeout
@@ -178,6 +178,10 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		userPass: map[string]bool{},
 	}
 	c.p = &pipeline.Pipeline{Name: pipelineName(path)}
+	if filepath.Base(path) != "Jenkinsfile" {
+		// Jenkinsfile.release beside a Jenkinsfile: each gets its own files in .tekton/.
+		c.p.FileStem = c.p.Name
+	}
 	for _, l := range f.Libraries {
 		c.libs = append(c.libs, l.Raw)
 		c.find(l.Line, l.Col, convert.Manual, "library", "shared library %s (%s): its steps have no Tekton form unless --mapping maps them", l.Raw, l.From)
