@@ -267,6 +267,11 @@ func (c *conv) finish() *pipeline.Pipeline {
 	c.buildRuns()
 	vars.Declare(p, c.needOrder, c.needs)
 	cleanComments(p)
+	for _, ts := range [][]*pipeline.Task{p.Tasks, p.Finally} {
+		for _, t := range ts {
+			t.HoistEnv() // environment {} applies to a whole stage: write it once
+		}
+	}
 	return p
 }
 

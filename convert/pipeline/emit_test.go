@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -175,5 +176,38 @@ func TestSanitizeAndNamer(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("name %d = %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+func TestHoistEnv(t *testing.T) {
+	a, b := Env{Name: "A", Value: "1"}, Env{Name: "B", Value: "2"}
+	ref := Env{Name: "C", Value: "$(B)/x"}
+	tests := []struct {
+		name      string
+		steps     [][]Env
+		hoisted   []Env
+		remaining [][]Env
+	}{
+		{"common prefix", [][]Env{{a, b}, {a, b, {Name: "C", Value: "3"}}}, []Env{a, b}, [][]Env{nil, {{Name: "C", Value: "3"}}}},
+		{"prefix only", [][]Env{{a, b}, {b, a}}, nil, [][]Env{{a, b}, {b, a}}},
+		{"kept when a remaining entry reads it", [][]Env{{a, b, ref}, {a, b, ref, {Name: "D", Value: "$(B)"}}}, []Env{a}, [][]Env{{b, ref}, {b, ref, {Name: "D", Value: "$(B)"}}}},
+		{"one step", [][]Env{{a}}, nil, [][]Env{{a}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			task := &Task{}
+			for _, env := range tt.steps {
+				task.Steps = append(task.Steps, Step{Env: env})
+			}
+			task.HoistEnv()
+			if !reflect.DeepEqual(task.Env, tt.hoisted) {
+				t.Errorf("hoisted %v, want %v", task.Env, tt.hoisted)
+			}
+			for i, s := range task.Steps {
+				if len(s.Env) != len(tt.remaining[i]) || len(s.Env) > 0 && !reflect.DeepEqual(s.Env, tt.remaining[i]) {
+					t.Errorf("step %d keeps %v, want %v", i, s.Env, tt.remaining[i])
+				}
+			}
+		})
 	}
 }

@@ -2,7 +2,11 @@
 // emitter that turns it into Tekton v1 YAML (.tekton/ in the Pipelines-as-Code layout).
 package pipeline
 
-import "github.com/tkn-migrate/tkn-migrate/catalog"
+import (
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
+)
 
 // SourceWorkspace is the shared workspace git-clone fills and every task works in.
 const SourceWorkspace = "source"
@@ -169,4 +173,50 @@ type Run struct {
 	Comments    []string
 	Annotations []Binding // ordered, e.g. pipelinesascode.tekton.dev/on-event
 	Params      []Binding
+}
+
+// HoistEnv moves the env entries that open every step of an inline task into its
+// stepTemplate (Task.Env), so a stage's shared environment is written once.
+func (t *Task) HoistEnv() {
+	if len(t.Steps) < 2 || len(t.Env) > 0 {
+		return
+	}
+	n := len(t.Steps[0].Env)
+	for _, s := range t.Steps[1:] {
+		n = min(n, commonPrefix(t.Steps[0].Env, s.Env))
+	}
+	// Tekton places a step's own entries before the template's, and Kubernetes expands
+	// $(NAME) only from earlier entries: a remaining entry must not refer to a hoisted one.
+	for n > 0 && refersTo(t.Steps, n) {
+		n--
+	}
+	if n == 0 {
+		return
+	}
+	t.Env = append([]Env(nil), t.Steps[0].Env[:n]...)
+	for i := range t.Steps {
+		t.Steps[i].Env = t.Steps[i].Env[n:]
+	}
+}
+
+func commonPrefix(a, b []Env) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// refersTo reports whether an entry after the first n of any step reads one of those n.
+func refersTo(steps []Step, n int) bool {
+	for _, s := range steps {
+		for _, e := range s.Env[n:] {
+			for _, h := range steps[0].Env[:n] {
+				if strings.Contains(e.Value, "$("+h.Name+")") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
