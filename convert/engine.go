@@ -195,12 +195,18 @@ func (e *Engine) readLimited(name string, r io.Reader) ([]byte, error) {
 	if r == nil {
 		return nil, Errorf(name, 0, 0, "no input")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, e.maxSize()+1))
+	return ReadLimited(name, r, e.maxSize())
+}
+
+// ReadLimited reads r whole, refusing more than max bytes, so a stray binary can't exhaust memory.
+func ReadLimited(name string, r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if int64(len(data)) > e.maxSize() {
-		return nil, Errorf(name, 0, 0, "input is over the %d-byte limit (--max-size)", e.maxSize())
+	if int64(len(data)) > max {
+		line, col := LineCol(data, len(data)-1) // the first byte past the limit
+		return nil, Errorf(name, line, col, "input is over the %d-byte limit (--max-size)", max)
 	}
 	return data, nil
 }

@@ -161,7 +161,7 @@ func TestRun(t *testing.T) {
 		"4.yaml: err=4.yaml: internal error, please report it: boom",
 		"5.yaml: err=5.yaml:3:1: duplicate",
 		"6.yaml: err=6.yaml:3:1: binary file: NUL byte",
-		"7.yaml: err=7.yaml: input is over the 150-byte limit (--max-size)",
+		"7.yaml: err=7.yaml:3:114: input is over the 150-byte limit (--max-size)",
 		"r/.travis.yml: change=r/.tekton/out.yaml(new)",
 		"r2/.tekton/out.yaml:", // earlier output is Tekton input too, and converts to itself
 		"r2/.travis.yml:",

@@ -88,15 +88,12 @@ func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []er
 	var files []lint.File
 	var errs []error
 	read := func(path string, r io.Reader) {
-		data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: %w", path, err))
-		case int64(len(data)) > maxSize:
-			errs = append(errs, convert.Errorf(path, 0, 0, "input is over the %d-byte limit (--max-size)", maxSize))
-		default:
-			files = append(files, lint.File{Path: path, Data: data})
+		data, err := convert.ReadLimited(path, r, maxSize)
+		if err != nil {
+			errs = append(errs, err)
+			return
 		}
+		files = append(files, lint.File{Path: path, Data: data})
 	}
 	open := func(path string) {
 		f, err := os.Open(path)
