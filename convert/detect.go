@@ -8,10 +8,10 @@ import (
 )
 
 var (
-	tektonAPI       = regexp.MustCompile(`(?m)^apiVersion:\s*["']?tekton\.dev/`)
-	groovyPipeline  = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
-	jenkinsXMLRoots = regexp.MustCompile(`<(project|flow-definition|maven2-moduleset|matrix-project|com\.tikal\.jenkins\.plugins\.multijob\.MultiJobProject|org\.jenkinsci\.plugins\.workflow\.job\.WorkflowJob)[\s>/]`)
-	travisKeys      = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
+	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?tekton\.dev/`)
+	groovyPipeline = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
+	xmlns          = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
+	travisKeys     = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
 )
 
 // Detect works out an input's kind from its name and content, as DESIGN.md section 2 sets out.
@@ -30,7 +30,9 @@ func Detect(path string, data []byte) Kind {
 		}
 		return KindUnknown
 	case strings.HasSuffix(lower, ".xml"):
-		if jenkinsXMLRoots.Match(head(data)) {
+		// Every item in a Jenkins home is a config.xml: the job converter names a root it does
+		// not know (an unsupported finding) rather than the file going unmentioned.
+		if root, ok := jenkinsRoot(data); ok && (base == "config.xml" || jenkinsXMLRoots[root]) {
 			return KindJenkinsXML
 		}
 		return KindUnknown
@@ -52,7 +54,7 @@ func sniff(data []byte) Kind {
 	case tektonAPI.Match(data):
 		return KindTekton
 	case bytes.HasPrefix(trimmed, []byte("<")):
-		if jenkinsXMLRoots.Match(head(data)) {
+		if root, ok := jenkinsRoot(data); ok && jenkinsXMLRoots[root] {
 			return KindJenkinsXML
 		}
 	case groovyPipeline.Match(data):
@@ -61,6 +63,62 @@ func sniff(data []byte) Kind {
 		return KindTravis
 	}
 	return KindUnknown
+}
+
+// jenkinsXMLRoots are the root elements of Jenkins items (jobs, multibranch projects, folders).
+var jenkinsXMLRoots = map[string]bool{
+	"project": true, "flow-definition": true, "maven2-moduleset": true, "matrix-project": true,
+	"com.tikal.jenkins.plugins.multijob.MultiJobProject":                                     true,
+	"org.jenkinsci.plugins.workflow.job.WorkflowJob":                                         true,
+	"org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject":                  true,
+	"org.jenkinsci.plugins.pipeline.multibranch.defaults.PipelineMultiBranchDefaultsProject": true,
+	"com.cloudbees.hudson.plugins.folder.Folder":                                             true,
+	"jenkins.branch.OrganizationFolder":                                                      true,
+}
+
+// jenkinsRoot returns the name of the root element when data is XML whose root could be a
+// Jenkins item: XStream writes no namespaces, so a root with xmlns (a Maven pom.xml
+// <project>, a Cordova config.xml) is not one.
+func jenkinsRoot(data []byte) (string, bool) {
+	d := bytes.TrimPrefix(head(data), []byte("\xef\xbb\xbf"))
+	for {
+		d = bytes.TrimLeft(d, " \t\r\n")
+		var end string
+		switch {
+		case bytes.HasPrefix(d, []byte("<?")):
+			end = "?>"
+		case bytes.HasPrefix(d, []byte("<!--")):
+			end = "-->"
+		case bytes.HasPrefix(d, []byte("<!")):
+			end = ">" // DOCTYPE; one with an internal subset is no Jenkins file
+		default:
+			if len(d) < 2 || d[0] != '<' || !nameStart(d[1]) {
+				return "", false
+			}
+			n := bytes.IndexAny(d, " \t\r\n/>")
+			if n < 0 {
+				return "", false
+			}
+			tag := d
+			if gt := bytes.IndexByte(d, '>'); gt >= 0 {
+				tag = d[:gt]
+			}
+			if xmlns.Match(tag) {
+				return "", false
+			}
+			return string(d[1:n]), true
+		}
+		i := bytes.Index(d, []byte(end))
+		if i < 0 {
+			return "", false
+		}
+		d = d[i+len(end):]
+	}
+}
+
+// nameStart reports whether b can start an XML name (bytes >= 0x80 start non-ASCII letters).
+func nameStart(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == ':' || b >= 0x80
 }
 
 func head(data []byte) []byte {

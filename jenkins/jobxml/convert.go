@@ -21,7 +21,9 @@ type Job struct {
 	Type string
 	// Pipeline is the converted job; for a pipeline job with an inline script it holds only the
 	// job-level settings (params, runs) and the caller merges the converted script into it.
-	// Nil when the file defines nothing that runs (folders, multibranch projects, SCM scripts).
+	// A job whose script is in its repository (Pipeline from SCM, multibranch) converts to its
+	// checkout and runs plus one placeholder task for the script. Nil when the file defines
+	// nothing that runs (folders, or a non-git script job without placeholders).
 	Pipeline *pipeline.Pipeline
 	// Script is the inline CpsFlowDefinition script, preceded by blank lines so that its line
 	// numbers are config.xml line numbers. Empty when the job has none.
@@ -61,6 +63,11 @@ type conv struct {
 	timeout   string
 	keepRuns  string
 	comments  []string // markers collected for the task head
+	// multi: a multibranch project, whose runs are PaC push and pull_request on every branch.
+	multi       bool
+	tagTrait    *etree.Element // the branch source discovers tags
+	tagsBuilt   bool           // and a build strategy builds them
+	runComments []string       // markers for the runs
 }
 
 // find records a finding; the pointer is valid until the next one is recorded.
@@ -256,34 +263,22 @@ func (c *conv) finish() {
 }
 
 // runs creates the PipelineRuns: push when the job polls or gets push hooks, else incoming
-// (PaC's webhook for builds started from outside, like Jenkins "Build Now").
+// (PaC's webhook for builds started from outside, like Jenkins "Build Now"); a multibranch
+// project builds every branch push and every pull request.
 func (c *conv) runs() {
 	c.p.Timeout = c.timeout
-	branches := c.branches
-	if len(branches) == 0 {
-		branches = []string{"main"}
-		if c.p.Checkout != nil || c.push {
-			c.find(c.d.Root, convert.Approximated, "branch", "no branch in the job's SCM; the runs target main")
+	var runs []pipeline.Run
+	if c.multi {
+		runs = c.branchRuns()
+	} else {
+		runs = []pipeline.Run{c.jobRun()}
+	}
+	for i := range runs {
+		if c.keepRuns != "" {
+			runs[i].Annotations = append(runs[i].Annotations, pipeline.Binding{Name: "pipelinesascode.tekton.dev/max-keep-runs", Value: c.keepRuns})
 		}
 	}
-	target := "[" + strings.Join(branches, ", ") + "]"
-	var run pipeline.Run
-	if c.push {
-		run = pipeline.Run{Name: "push", Annotations: []pipeline.Binding{
-			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[push]"},
-			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
-		}}
-	} else {
-		run = pipeline.Run{Name: "incoming", Comments: []string{"the job had no push trigger; start it through the PaC incoming webhook (Repository spec.incoming), as Jenkins 'Build Now' did"},
-			Annotations: []pipeline.Binding{
-				{Name: "pipelinesascode.tekton.dev/on-event", Value: "[incoming]"},
-				{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
-			}}
-	}
-	if c.keepRuns != "" {
-		run.Annotations = append(run.Annotations, pipeline.Binding{Name: "pipelinesascode.tekton.dev/max-keep-runs", Value: c.keepRuns})
-	}
-	c.p.Runs = append(c.p.Runs, run)
+	c.p.Runs = append(c.p.Runs, runs...)
 	if c.bind != nil {
 		needs := c.bind.Needs()
 		names := make([]string, 0, len(needs))
@@ -316,6 +311,11 @@ func (c *conv) property(e *etree.Element) {
 		}
 	case "org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty":
 		c.find(e, convert.Manual, "disable-concurrent", "disableConcurrentBuilds: set concurrency_limit: 1 on the PaC Repository")
+	case "org.jenkinsci.plugins.pipeline.modeldefinition.config.FolderConfig", "org.jenkinsci.plugins.docker.workflow.declarative.FolderConfig":
+		if text(e, "dockerLabel") != "" || text(e, "registry/url") != "" || text(e, "registry/credentialsId") != "" {
+			c.residue(e, "folder property")
+		}
+		// Empty: the declarative docker agent defaults, which the Jenkinsfile conversion assumes.
 	case "com.coravy.hudson.plugins.github.GithubProjectProperty":
 		// The project URL is informational; PaC knows the repository.
 	case "org.jenkinsci.plugins.workflow.job.properties.DurabilityHintJobProperty",
@@ -387,6 +387,8 @@ func (c *conv) trigger(t *etree.Element) {
 	case "com.cloudbees.jenkins.GitHubPushTrigger", "com.dabsquared.gitlabjenkins.GitLabPushTrigger":
 		c.push = true
 		c.find(t, convert.Converted, "push-trigger", "<%s> → PaC push event", t.Tag)
+	case "com.cloudbees.hudson.plugins.folder.computed.PeriodicFolderTrigger":
+		c.find(t, convert.Converted, "branch-indexing", "periodic branch indexing (%s) → PaC starts runs on webhook events", text(t, "spec"))
 	case "hudson.triggers.TimerTrigger":
 		spec := text(t, "spec")
 		c.comments = append(c.comments, c.marker(t, convert.Manual, "timer", "timer trigger %q: Tekton has no scheduler; create a CronJob that calls the PaC incoming webhook (replace Jenkins' H with a fixed minute)", spec))
@@ -433,25 +435,7 @@ func (c *conv) scm(e *etree.Element) {
 		}
 	}
 	for _, x := range e.FindElements("extensions/*") {
-		switch x.Tag {
-		case "hudson.plugins.git.extensions.impl.CloneOption":
-			if text(x, "shallow") == "true" {
-				d := text(x, "depth")
-				if d == "" || d == "0" {
-					d = "1"
-				}
-				co.Depth = d
-			} else {
-				co.Depth = "0"
-			}
-		case "hudson.plugins.git.extensions.impl.SubmoduleOption":
-			on := text(x, "disableSubmodules") != "true"
-			co.Submodules = &on
-		case "hudson.plugins.git.extensions.impl.CleanCheckout", "hudson.plugins.git.extensions.impl.CleanBeforeCheckout",
-			"hudson.plugins.git.extensions.impl.WipeWorkspace", "hudson.plugins.git.extensions.impl.PruneStaleBranch",
-			"hudson.plugins.git.extensions.impl.LocalBranch":
-			// Each run clones into a fresh volumeClaimTemplate, which is what these ask for.
-		default:
+		if !c.gitExtension(x, x.Tag, co) {
 			c.residue(x, "git extension")
 		}
 	}
@@ -460,6 +444,83 @@ func (c *conv) scm(e *etree.Element) {
 		co.Submodules = &on
 	}
 	c.p.Checkout = co
+}
+
+// gitExtension applies a git plugin extension, named by its class (the element's tag under
+// GitSCM, its class attribute inside a multibranch trait), to the checkout; false if unknown.
+func (c *conv) gitExtension(x *etree.Element, class string, co *pipeline.Checkout) bool {
+	switch class {
+	case "hudson.plugins.git.extensions.impl.CloneOption":
+		if text(x, "shallow") == "true" {
+			d := text(x, "depth")
+			if d == "" || d == "0" {
+				d = "1"
+			}
+			co.Depth = d
+		} else {
+			co.Depth = "0"
+		}
+	case "hudson.plugins.git.extensions.impl.SubmoduleOption":
+		on := text(x, "disableSubmodules") != "true"
+		co.Submodules = &on
+	case "hudson.plugins.git.extensions.impl.CleanCheckout", "hudson.plugins.git.extensions.impl.CleanBeforeCheckout",
+		"hudson.plugins.git.extensions.impl.WipeWorkspace", "hudson.plugins.git.extensions.impl.PruneStaleBranch",
+		"hudson.plugins.git.extensions.impl.LocalBranch":
+		// Each run clones into a fresh volumeClaimTemplate, which is what these ask for.
+	default:
+		return false
+	}
+	return true
+}
+
+func (c *conv) jobRun() pipeline.Run {
+	branches := c.branches
+	if len(branches) == 0 {
+		branches = []string{"main"}
+		if c.p.Checkout != nil || c.push {
+			c.find(c.d.Root, convert.Approximated, "branch", "no branch in the job's SCM; the runs target main")
+		}
+	}
+	target := "[" + strings.Join(branches, ", ") + "]"
+	if c.push {
+		return pipeline.Run{Name: "push", Comments: c.runComments, Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[push]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
+		}}
+	}
+	return pipeline.Run{Name: "incoming", Comments: append([]string{"the job had no push trigger; start it through the PaC incoming webhook (Repository spec.incoming), as Jenkins 'Build Now' did"}, c.runComments...),
+		Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[incoming]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: target},
+		}}
+}
+
+// branchRuns are a multibranch project's runs: branch discovery becomes the push run and
+// pull request discovery the pull_request run.
+func (c *conv) branchRuns() []pipeline.Run {
+	push := c.branches
+	if len(push) == 0 {
+		push = []string{"*"}
+	}
+	if t := c.tagTrait; t != nil {
+		if c.tagsBuilt {
+			push = append(push, "refs/tags/*")
+			c.find(t, convert.Converted, "tags", "tag discovery with a tag build strategy → the push run also targets refs/tags/*")
+		} else {
+			c.find(t, convert.Approximated, "tags", "tags are discovered, but Jenkins builds them only when started by hand; add refs/tags/* to the push run's on-target-branch to build them on push")
+		}
+	}
+	from := fmt.Sprintf("from %s:%d <%s> (multibranch: every branch and pull request)", filepath.Base(c.d.Path), c.d.Line(c.d.Root), c.d.Root.Tag)
+	return []pipeline.Run{
+		{Name: "push", Comments: append([]string{from}, c.runComments...), Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[push]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: "[" + strings.Join(push, ", ") + "]"},
+		}},
+		{Name: "pull-request", Comments: []string{from}, Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[pull_request]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: "[*]"},
+		}},
+	}
 }
 
 // shellEnv binds the Jenkins variables and job params a script reads into step env.
@@ -527,15 +588,29 @@ func (c *conv) unknownBuilder(b *etree.Element) {
 }
 
 func (c *conv) placeholder(b *etree.Element, class convert.Class, rule, why string) {
+	short := b.Tag[strings.LastIndexByte(b.Tag, '.')+1:]
+	c.placeholderNamed(b, class, rule, "todo-"+pipeline.Sanitize(short), why)
+}
+
+// placeholderNamed records the marker and, with placeholders on, adds the failing step name.
+func (c *conv) placeholderNamed(b *etree.Element, class convert.Class, rule, name, why string) {
 	m := c.marker(b, class, rule, "%s", why)
 	if !c.opts.Placeholders {
 		c.comments = append(c.comments, m)
 		return
 	}
-	short := b.Tag[strings.LastIndexByte(b.Tag, '.')+1:]
 	first, _, _ := strings.Cut(why, "\n")
-	c.steps = append(c.steps, pipeline.Step{Name: "todo-" + pipeline.Sanitize(short), Comments: append(c.stepComment(b, b.Tag), m),
+	c.steps = append(c.steps, pipeline.Step{Name: name, Comments: append(c.stepComment(b, b.Tag), m),
 		Script: fmt.Sprintf("echo %s >&2\nexit 1\n", shellQuote(fmt.Sprintf("tkn-migrate: not converted (%s:%d): %s", filepath.Base(c.d.Path), c.d.Line(b), first)))})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -760,40 +835,323 @@ func (c *conv) flowJob() {
 			path = "Jenkinsfile"
 		}
 		repo := ""
-		if scm := def.SelectElement("scm"); scm != nil {
-			repo = text(scm, "userRemoteConfigs/hudson.plugins.git.UserRemoteConfig/url")
-			if repo == "" {
-				repo = text(scm, "source")
+		for _, e := range def.ChildElements() {
+			switch e.Tag {
+			case "scm":
+				c.scm(e)
+				repo = text(e, "userRemoteConfigs/hudson.plugins.git.UserRemoteConfig/url")
+				if repo == "" {
+					repo = text(e, "source") // Mercurial
+				}
+			case "scriptPath", "lightweight":
+				// lightweight only says how Jenkins fetches the script.
+			default:
+				c.residue(e, "pipeline definition element")
 			}
 		}
 		if repo == "" {
 			repo = "the job's repository"
 		}
-		c.find(def, convert.Manual, "scm-script", "the pipeline script is %s in %s: convert that file (tkn-migrate convert %s) in the repository", path, repo, path)
+		c.scriptTask(def, "scm-script", fmt.Sprintf("the pipeline script is %s in %s", path, repo), path)
 	default:
 		c.find(def, convert.Unsupported, "definition", "pipeline definition %s is not converted", cls)
 	}
 }
 
+// scriptTask ends the conversion of a job whose pipeline script is not in config.xml: what
+// the job knows (checkout, params, triggers, runs) is kept, and one task stands for the script
+// until that file is converted on its own. where says where the script is.
+func (c *conv) scriptTask(e *etree.Element, rule, where, script string) {
+	why := fmt.Sprintf("%s; convert it with `tkn-migrate convert %s` in that repository and replace this task with its tasks", where, script)
+	c.task = &pipeline.Task{Name: c.names.Name("build"), Comments: []string{fmt.Sprintf("from %s:%d <%s>: the build is the pipeline script", filepath.Base(c.d.Path), c.d.Line(e), e.Tag)}}
+	c.placeholderNamed(e, convert.Manual, rule, "todo-pipeline-script", why)
+	if len(c.steps) > 0 {
+		c.finish()
+		return
+	}
+	// Without placeholders the skeleton is the checkout alone, headed by the markers.
+	c.p.Comments = append(c.p.Comments, c.comments...)
+	c.comments = nil
+	c.runs()
+	if c.p.Checkout == nil {
+		c.job.Pipeline = nil // nothing runs: the findings say why
+	}
+}
+
+// multibranch converts a multibranch project: its branch sources give the checkout and the
+// PaC push and pull_request runs; its factory names the script every branch runs.
 func (c *conv) multibranch() {
 	root := c.d.Root
-	script := text(root, "factory/scriptPath")
-	if script == "" {
-		script = "Jenkinsfile"
-	}
+	c.multi = true
 	var repos []string
-	for _, s := range root.FindElements("sources/data/jenkins.branch.BranchSource/source") {
-		if r := text(s, "remote"); r != "" {
-			repos = append(repos, r)
-		} else if o, n := text(s, "repoOwner"), text(s, "repository"); n != "" {
-			repos = append(repos, o+"/"+n)
+	var factory *etree.Element
+	for _, e := range root.ChildElements() {
+		if c.common(e) {
+			continue
+		}
+		switch e.Tag {
+		case "sources":
+			for _, x := range e.ChildElements() {
+				switch x.Tag {
+				case "data":
+					for _, bs := range x.ChildElements() {
+						if r := c.branchSource(bs); r != "" {
+							repos = append(repos, r)
+						}
+					}
+				case "owner":
+				default:
+					c.residue(x, "element")
+				}
+			}
+		case "factory":
+			factory = e
+		case "views", "viewsTabBar", "primaryView", "folderViews", "healthMetrics", "icon":
+			// How Jenkins shows the branch jobs.
+		case "orphanedItemStrategy":
+			// When Jenkins deletes the jobs of deleted branches; PaC keeps no job per branch.
+		default:
+			c.residue(e, "element")
 		}
 	}
-	where := "each branch"
-	if len(repos) > 0 {
-		where = strings.Join(repos, ", ")
+	if len(repos) > 1 {
+		c.find(root, convert.Manual, "branch-sources", "%d branch sources (%s): PaC runs the .tekton/ of the repository an event comes from; copy the converted files into each repository", len(repos), strings.Join(repos, ", "))
 	}
-	c.find(root, convert.Manual, "multibranch", "multibranch project: its pipeline is %s in %s; convert that file, and install PaC on the repository (branch and PR discovery become PaC push and pull_request runs)", script, where)
+	repo := strings.Join(repos, ", ")
+	if repo == "" {
+		repo = "the project's repository"
+	}
+	script, where := "Jenkinsfile", ""
+	at := root
+	defaults := root.Tag == "org.jenkinsci.plugins.pipeline.multibranch.defaults.PipelineMultiBranchDefaultsProject"
+	if factory != nil {
+		at = factory
+		switch cls := factory.SelectAttrValue("class", ""); cls {
+		case "org.jenkinsci.plugins.workflow.multibranch.WorkflowBranchProjectFactory":
+		case "org.jenkinsci.plugins.pipeline.multibranch.defaults.PipelineBranchDefaultsProjectFactory":
+			defaults = true
+		default:
+			c.residue(factory, "branch project factory "+cls)
+		}
+		if p := text(factory, "scriptPath"); p != "" {
+			script = p
+		}
+	}
+	if defaults {
+		id := script
+		if s := text(root, "factory/scriptId"); s != "" {
+			id = s
+		}
+		where = fmt.Sprintf("the pipeline script is the default Jenkinsfile %q that Config File Provider keeps on the Jenkins controller and runs for every branch of %s: copy it into that repository as Jenkinsfile", id, repo)
+		script = "Jenkinsfile"
+	} else {
+		where = fmt.Sprintf("the pipeline script is %s in %s", script, repo)
+	}
+	c.scriptTask(at, "multibranch", where, script)
+}
+
+// branchSource reads one multibranch branch source into the checkout and the runs' filters;
+// it returns the repository as the report names it.
+func (c *conv) branchSource(bs *etree.Element) string {
+	if bs.Tag != "jenkins.branch.BranchSource" {
+		c.residue(bs, "branch source")
+		return ""
+	}
+	src := bs.SelectElement("source")
+	if src == nil {
+		c.residue(bs, "branch source without a <source>")
+		return ""
+	}
+	class := src.SelectAttrValue("class", "")
+	var repo string
+	switch class {
+	case "jenkins.plugins.git.GitSCMSource":
+		repo = text(src, "remote")
+	case "org.jenkinsci.plugins.github_branch_source.GitHubSCMSource":
+		repo = text(src, "repositoryUrl")
+		if repo == "" {
+			repo = hosted(text(src, "apiUri"), "https://github.com", text(src, "repoOwner"), text(src, "repository"))
+		}
+	case "com.cloudbees.jenkins.plugins.bitbucket.BitbucketSCMSource":
+		repo = hosted(text(src, "serverUrl"), "https://bitbucket.org", text(src, "repoOwner"), text(src, "repository"))
+	case "org.jenkinsci.plugin.gitea.GiteaSCMSource":
+		repo = hosted(text(src, "serverUrl"), "", text(src, "repoOwner"), text(src, "repository"))
+	case "io.jenkins.plugins.gitlabbranchsource.GitLabSCMSource":
+		repo = hosted(text(src, "serverName"), "", "", text(src, "projectPath"))
+	default:
+		c.comments = append(c.comments, c.marker(src, convert.Unsupported, "scm", "branch source %s is not converted: git-clone only fetches git repositories", class))
+		for _, f := range []string{"remote", "source"} {
+			if r := text(src, f); r != "" {
+				return r
+			}
+		}
+		return ""
+	}
+	co := c.p.Checkout
+	if co == nil {
+		co = &pipeline.Checkout{}
+		c.p.Checkout = co
+	}
+	short := class[strings.LastIndexByte(class, '.')+1:]
+	co.Comments = append(co.Comments, fmt.Sprintf("from %s:%d %s %s (PaC supplies the repository URL)", filepath.Base(c.d.Path), c.d.Line(src), short, repo))
+	for _, e := range src.ChildElements() {
+		switch e.Tag {
+		case "id", "remote", "repositoryUrl", "apiUri", "serverUrl", "serverName", "repoOwner", "repository", "projectOwner", "projectPath":
+			// Read above; the id only names the source inside Jenkins.
+		case "credentialsId":
+			if id := trimSpace(e.Text()); id != "" {
+				c.find(e, convert.Manual, "git-credentials", "git credentials %q: PaC clones with its own token ({{ git_auth_secret }}); other repositories need a basic-auth workspace", id)
+			}
+		case "includes", "excludes":
+			// Older GitSCMSource filters, read with the trait form in headFilter.
+			if e.Tag == "includes" {
+				c.headFilter(src, text(src, "includes"), text(src, "excludes"))
+			}
+		case "traits":
+			for _, t := range e.ChildElements() {
+				c.trait(t, co)
+			}
+		default:
+			c.residue(e, "branch source element")
+		}
+	}
+	if s := bs.SelectElement("strategy"); s != nil {
+		c.branchStrategy(s)
+	}
+	if s := bs.SelectElement("buildStrategies"); s != nil {
+		var names []string
+		for _, b := range s.ChildElements() {
+			if strings.HasSuffix(b.Tag, ".TagBuildStrategyImpl") {
+				c.tagsBuilt = true
+			}
+			if n := b.Tag[strings.LastIndexByte(b.Tag, '.')+1:]; !contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		if len(names) > 0 {
+			c.find(s, convert.Approximated, "build-strategies", "build strategies (%s) choose which discovered branches, pull requests and tags Jenkins builds; the PaC runs build every matching push and pull request", strings.Join(names, ", "))
+		}
+	}
+	for _, e := range bs.ChildElements() {
+		if e.Tag != "source" && e.Tag != "strategy" && e.Tag != "buildStrategies" {
+			c.residue(e, "branch source element")
+		}
+	}
+	return repo
+}
+
+// hosted names a repository on a forge: the web URL on the public host, else owner/name on server.
+func hosted(server, public, owner, name string) string {
+	path := name
+	if owner != "" {
+		path = owner + "/" + name
+	}
+	if server == "" && public != "" {
+		return public + "/" + path
+	}
+	if server == "" {
+		return path
+	}
+	return path + " on " + server
+}
+
+// trait applies one branch source trait: discovery and filters shape the runs, git
+// extensions the checkout.
+func (c *conv) trait(t *etree.Element, co *pipeline.Checkout) {
+	short := t.Tag[strings.LastIndexByte(t.Tag, '.')+1:]
+	switch short {
+	case "BranchDiscoveryTrait":
+		c.find(t, convert.Converted, "discovery", "branch discovery → PaC push run on every branch")
+		return
+	case "OriginPullRequestDiscoveryTrait", "PullRequestDiscoveryTrait":
+		c.find(t, convert.Converted, "discovery", "pull request discovery → PaC pull_request run")
+		return
+	case "ForkPullRequestDiscoveryTrait":
+		trust := t.SelectElement("trust")
+		who := "the configured trust"
+		if trust != nil {
+			cls := trust.SelectAttrValue("class", "")
+			who = cls[strings.LastIndexAny(cls, ".$")+1:]
+		}
+		c.find(t, convert.Approximated, "fork-pull-requests", "fork pull requests (%s): PaC runs them for repository owners and collaborators, and for others after an /ok-to-test comment", who)
+		return
+	case "TagDiscoveryTrait":
+		c.tagTrait = t
+		return
+	case "WildcardSCMHeadFilterTrait":
+		c.headFilter(t, text(t, "includes"), text(t, "excludes"))
+		return
+	case "RegexSCMHeadFilterTrait":
+		c.runComments = append(c.runComments, c.marker(t, convert.Approximated, "branch-filter", "branch filter regex %q: the runs target every branch; list the matching branches as globs in on-target-branch", text(t, "regex")))
+		return
+	case "SSHCheckoutTrait":
+		c.find(t, convert.Manual, "git-credentials", "checkout over SSH with credentials %q: PaC clones over HTTPS with its own token", text(t, "credentialsId"))
+		return
+	}
+	if x := t.SelectElement("extension"); x != nil {
+		cls := x.SelectAttrValue("class", "")
+		switch cls {
+		case "hudson.plugins.git.extensions.impl.AuthorInChangelog", "hudson.plugins.git.extensions.impl.CheckoutOption":
+			// The changelog's author and the checkout timeout only concern Jenkins' own clone.
+			return
+		}
+		if c.gitExtension(x, cls, co) {
+			return
+		}
+	}
+	c.residue(t, "branch source trait")
+}
+
+// headFilter reads a wildcard branch filter: its includes become the push run's target
+// branches (PR-<n> names the pull requests, which the pull_request run already takes).
+func (c *conv) headFilter(e *etree.Element, includes, excludes string) {
+	var branches []string
+	for _, b := range strings.Fields(includes) {
+		if b == "*" {
+			branches = nil
+			break
+		}
+		if !strings.HasPrefix(b, "PR-") {
+			branches = append(branches, b)
+		}
+	}
+	c.branches = append(c.branches, branches...)
+	if len(branches) > 0 {
+		c.find(e, convert.Converted, "branch-filter", "branch filter %q → on-target-branch of the push run", includes)
+	}
+	if excludes != "" {
+		c.runComments = append(c.runComments, c.marker(e, convert.Approximated, "branch-filter", "branches excluded by %q still run: on-target-branch only lists the branches to run", excludes))
+	}
+}
+
+// branchStrategy reads the properties a branch source gives every branch job.
+func (c *conv) branchStrategy(s *etree.Element) {
+	if cls := s.SelectAttrValue("class", ""); cls != "jenkins.branch.DefaultBranchPropertyStrategy" {
+		c.residue(s, "branch property strategy")
+		return
+	}
+	var props []*etree.Element
+	for _, p := range s.FindElements("properties/*") {
+		if p.Tag == "a" { // XStream writes an array list's backing array as <a>
+			props = append(props, p.ChildElements()...)
+		} else {
+			props = append(props, p)
+		}
+	}
+	for _, p := range props {
+		switch p.Tag {
+		case "jenkins.branch.NoTriggerBranchProperty":
+			c.runComments = append(c.runComments, c.marker(p, convert.Manual, "no-trigger", "Jenkins builds branches only when started by hand (NoTriggerBranchProperty); the push run builds every push: delete it to keep that"))
+		case "org.jenkinsci.plugins.workflow.multibranch.DurabilityHintBranchProperty":
+			c.find(p, convert.Converted, "durability", "<%s> only tunes Jenkins' resume behaviour; dropped", p.Tag)
+		case "jenkins.branch.BuildRetentionBranchProperty":
+			if d := p.SelectElement("buildDiscarder"); d != nil {
+				c.logRotator(d)
+			}
+		default:
+			c.residue(p, "branch property")
+		}
+	}
 }
 
 type minutes int

@@ -1,0 +1,44 @@
+package convert
+
+import "testing"
+
+func TestDetectXML(t *testing.T) {
+	const prolog = "<?xml version='1.1' encoding='UTF-8'?>\n"
+	cases := []struct {
+		path, data string
+		want       Kind
+	}{
+		// Job roots, under any .xml name.
+		{"jobs/a/config.xml", prolog + "<project>\n</project>", KindJenkinsXML},
+		{"job.xml", prolog + "<project>\n</project>", KindJenkinsXML},
+		{"job.xml", "<flow-definition plugin=\"workflow-job@2.40\">", KindJenkinsXML},
+		{"mb.xml", prolog + "<org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject plugin=\"x\">", KindJenkinsXML},
+		{"mb.xml", "<org.jenkinsci.plugins.pipeline.multibranch.defaults.PipelineMultiBranchDefaultsProject>", KindJenkinsXML},
+		{"folder.xml", "<com.cloudbees.hudson.plugins.folder.Folder plugin=\"cloudbees-folder@6.2.0\">", KindJenkinsXML},
+		{"org.xml", "<jenkins.branch.OrganizationFolder/>", KindJenkinsXML},
+		// config.xml takes any root: the converter reports what it does not know.
+		{"jobs/a/config.xml", prolog + "<some.plugin.UnknownItem>\n</some.plugin.UnknownItem>", KindJenkinsXML},
+		{"config.xml", "\xef\xbb\xbf<!-- generated -->\n<!DOCTYPE x>\n<x/>", KindJenkinsXML},
+		// Other names need a job root, and it must be the root, not any element.
+		{"other.xml", prolog + "<some.plugin.UnknownItem/>", KindUnknown},
+		{"other.xml", prolog + "<list>\n  <project>\n  </project>\n</list>", KindUnknown},
+		{"Project.xml", "<projects/>", KindUnknown},
+		// XStream writes no namespaces: a Maven POM or a Cordova config.xml is no Jenkins item.
+		{"pom.xml", "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">", KindUnknown},
+		{"config.xml", "<widget\n\txmlns=\"http://www.w3.org/ns/widgets\" id=\"x\">", KindUnknown},
+		// Not XML at all.
+		{"config.xml", "key = value\n", KindUnknown},
+		{"config.xml", "", KindUnknown},
+		{"config.xml", "<?xml version='1.0'", KindUnknown},
+		{"config.xml", "<!-- unterminated", KindUnknown},
+		{"config.xml", "< project>", KindUnknown},
+		// Stdin needs a known root.
+		{"-", "<com.cloudbees.hudson.plugins.folder.Folder>", KindJenkinsXML},
+		{"-", "<x/>", KindUnknown},
+	}
+	for _, c := range cases {
+		if got := Detect(c.path, []byte(c.data)); got != c.want {
+			t.Errorf("Detect(%q, %q) = %q, want %q", c.path, c.data, got, c.want)
+		}
+	}
+}
