@@ -2,6 +2,8 @@ package jobxml
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,6 +58,13 @@ func FuzzConvert(f *testing.F) {
 	f.Add([]byte("<project><builders><hudson.tasks.Shell><command>make</command></hudson.tasks.Shell></builders></project>"))
 	f.Add([]byte("<?xml version='1.1'?><flow-definition><definition class='x.CpsFlowDefinition'><script>node {}</script></definition></flow-definition>"))
 	f.Add([]byte("<matrix-project><axes><hudson.matrix.TextAxis><name>a</name><values><string>1</string></values></hudson.matrix.TextAxis></axes></matrix-project>"))
+	// The golden cases seed every job type the converter reads.
+	seeds, _ := filepath.Glob("testdata/*/config.xml")
+	for _, p := range seeds {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		job, err := Convert("f.xml", data, convert.Options{Placeholders: true})
 		if err != nil {
