@@ -2,8 +2,10 @@ package frontends
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,12 +43,19 @@ var expected = map[string]string{
 	"jenkinsci__cloudbees-folder-plugin__src__test__resources__com__cloudbees__hudson__plugins__folder__views__DefaultFolderViewHolderTest__oldData__jobs__d__config.xml": "no output",
 }
 
-// TestCorpusRepositories converts each corpus file alone in its own repository, as the
-// tool's users do, then converts the written result again: the second run must change nothing.
-func TestCorpusRepositories(t *testing.T) {
+// corpusFile is one corpus input, placed in a repository the way a user's holds it.
+type corpusFile struct {
+	set, name string // corpus directory and file name
+	place     string // path inside the repository
+	data      []byte
+}
+
+// corpusFiles lists every corpus input; the parser models (*.json) beside the Jenkins
+// pipelines are test oracles, not inputs.
+func corpusFiles(t *testing.T) []corpusFile {
 	corpus := corpusDir(t)
-	conv := All()
-	for set, name := range placement {
+	var files []corpusFile
+	for _, set := range slices.Sorted(maps.Keys(placement)) {
 		entries, err := os.ReadDir(filepath.Join(corpus, set))
 		if err != nil {
 			t.Fatal(err)
@@ -55,42 +64,62 @@ func TestCorpusRepositories(t *testing.T) {
 			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
 				continue
 			}
-			t.Run(set+"/"+e.Name(), func(t *testing.T) {
-				repo := t.TempDir()
-				data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				dst := filepath.Join(repo, name(e.Name()))
-				if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(dst, data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				kind := convert.Detect(dst, data)
-				if conv[kind] == nil {
-					t.Skipf("no converter for %s yet", kind)
-				}
-				if want, ok := expected[e.Name()]; ok {
-					if got := outcome(t, repo); got != want {
-						t.Fatalf("outcome %q, want %q", got, want)
-					}
-					return
-				}
-				first := runAll(t, repo, true)
-				if len(first) == 0 {
-					t.Fatal("no output")
-				}
-				if again := runAll(t, repo, false); len(again) > 0 {
-					var b bytes.Buffer
-					for _, c := range again {
-						b.WriteString(c.Path + "\n")
-					}
-					t.Fatalf("second conversion changed:\n%s", b.String())
-				}
-			})
+			data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, corpusFile{set: set, name: e.Name(), place: placement[set](e.Name()), data: data})
 		}
+	}
+	return files
+}
+
+// writeRepo writes f into the repository repo (marked by .git, as a checkout is) and
+// returns the file's path.
+func (f corpusFile) writeRepo(t *testing.T, repo string) string {
+	dst := filepath.Join(repo, f.place)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, f.data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestCorpusRepositories converts each corpus file alone in its own repository, as the
+// tool's users do, then converts the written result again: the second run must change nothing.
+func TestCorpusRepositories(t *testing.T) {
+	conv := All()
+	for _, f := range corpusFiles(t) {
+		t.Run(f.set+"/"+f.name, func(t *testing.T) {
+			repo := t.TempDir()
+			dst := f.writeRepo(t, repo)
+			kind := convert.Detect(dst, f.data)
+			if conv[kind] == nil {
+				t.Fatalf("not detected as an input kind (%s)", kind)
+			}
+			if want, ok := expected[f.name]; ok {
+				if got := outcome(t, repo); got != want {
+					t.Fatalf("outcome %q, want %q", got, want)
+				}
+				return
+			}
+			first := runAll(t, repo, true)
+			if len(first) == 0 {
+				t.Fatal("no output")
+			}
+			if again := runAll(t, repo, false); len(again) > 0 {
+				var b bytes.Buffer
+				for _, c := range again {
+					b.WriteString(c.Path + "\n")
+				}
+				t.Fatalf("second conversion changed:\n%s", b.String())
+			}
+		})
 	}
 }
 
