@@ -17,6 +17,7 @@ var (
 // Detect works out an input's kind from its name and content, as DESIGN.md section 2 sets out.
 // It returns KindUnknown for files the tool leaves alone.
 func Detect(path string, data []byte) Kind {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // editors on Windows start files with a BOM
 	base := filepath.Base(path)
 	lower := strings.ToLower(base)
 	switch {

@@ -42,3 +42,21 @@ func TestDetectXML(t *testing.T) {
 		}
 	}
 }
+
+// A byte-order mark before the first key does not hide what a file is.
+func TestDetectBOM(t *testing.T) {
+	const bom = "\xef\xbb\xbf"
+	for _, c := range []struct {
+		path, data string
+		want       Kind
+	}{
+		{"task.yaml", bom + "apiVersion: tekton.dev/v1beta1\nkind: Task\n", KindTekton},
+		{"-", bom + "apiVersion: tekton.dev/v1beta1\nkind: Task\n", KindTekton},
+		{"-", bom + "language: go\n", KindTravis},
+		{"cm.yaml", bom + "apiVersion: v1\nkind: ConfigMap\n", KindUnknown},
+	} {
+		if got := Detect(c.path, []byte(c.data)); got != c.want {
+			t.Errorf("Detect(%q, %q) = %s, want %s", c.path, c.data, got, c.want)
+		}
+	}
+}

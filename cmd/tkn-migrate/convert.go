@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,6 +91,10 @@ func (o *ConvertOptions) validate() error {
 	}
 	if modes > 1 {
 		return flagErrorf("-l, -w, -o and --check exclude each other")
+	}
+	if (o.Write || o.Output != "" && o.Output != "-") && slices.Contains(o.Paths, "-") {
+		// as gofmt: standard input has no file to write beside
+		return flagErrorf("-w and -o DIR can't write standard input's result; use -o - or the default diff")
 	}
 	if o.To != "v1" && o.To != "v1beta1" {
 		return flagErrorf("--to must be v1 or v1beta1, not %q", o.To)

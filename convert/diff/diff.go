@@ -59,7 +59,7 @@ func Unified(oldName, newName string, a, b []byte) []byte {
 	}
 	all := ops(string(a), string(b))
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "--- %s\n+++ %s\n", oldName, newName)
+	fmt.Fprintf(&buf, "--- %s\n+++ %s\n", headerName(oldName), headerName(newName))
 	for start := 0; start < len(all); {
 		// Find the next change.
 		first := start
@@ -124,4 +124,13 @@ func rng(start, n int) string {
 		return fmt.Sprint(start)
 	}
 	return fmt.Sprintf("%d,%d", start, n)
+}
+
+// headerName ends a name holding a space with a tab, as git does: patch reads the name up
+// to the first tab, or else to the first space.
+func headerName(name string) string {
+	if strings.ContainsAny(name, " ") {
+		return name + "\t"
+	}
+	return name
 }

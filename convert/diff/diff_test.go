@@ -41,18 +41,23 @@ func TestPatchApplies(t *testing.T) {
 	}
 	a := "keep\n# comment\nold: 1\n\nmore\nlines\nhere\nand\nthere\nend: x\n"
 	b := "keep\n# comment\nnew: 2\n\nmore\nlines\nhere\nand\nthere\nend: y\nadded\n"
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "f.yaml"), []byte(a), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("patch", "-p1", "--quiet")
-	cmd.Dir = dir
-	cmd.Stdin = bytes.NewReader(Unified("a/f.yaml", "b/f.yaml", []byte(a), []byte(b)))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("patch: %v\n%s", err, out)
-	}
-	got, _ := os.ReadFile(filepath.Join(dir, "f.yaml"))
-	if string(got) != b {
-		t.Fatalf("patched file:\n%s\nwant:\n%s", got, b)
+	for _, name := range []string{"f.yaml", "sp ace/my task.yaml"} {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(a), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("patch", "-p1", "--quiet")
+		cmd.Dir = dir
+		cmd.Stdin = bytes.NewReader(Unified("a/"+name, "b/"+name, []byte(a), []byte(b)))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: patch: %v\n%s", name, err, out)
+		}
+		got, _ := os.ReadFile(filepath.Join(dir, name))
+		if string(got) != b {
+			t.Fatalf("%s: patched file:\n%s\nwant:\n%s", name, got, b)
+		}
 	}
 }
