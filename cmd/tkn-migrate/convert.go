@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,10 +144,15 @@ func convertRun(o *ConvertOptions) error {
 		return err
 	}
 	inputs, inputErrs := eng.Inputs(o.Paths)
-	for _, err := range inputErrs {
-		fmt.Fprintln(o.IO.ErrOut, err)
-	}
+	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
+	inline := o.Report == "text" || o.ReportFile != ""
 	rep := report.Build(nil)
+	for _, err := range inputErrs {
+		if inline {
+			fmt.Fprintln(o.IO.ErrOut, err)
+		}
+		rep.Add(&convert.Outcome{Source: convert.Source{Path: errorPath(err)}, Err: err})
+	}
 	changed := false
 	bar := o.progress(len(inputs))
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
@@ -157,7 +164,9 @@ func convertRun(o *ConvertOptions) error {
 			if bar != nil {
 				_ = bar.Clear()
 			}
-			fmt.Fprintln(o.IO.ErrOut, out.Err)
+			if inline {
+				fmt.Fprintln(o.IO.ErrOut, out.Err)
+			}
 			return nil
 		}
 		if len(out.Changes) > 0 {
@@ -171,7 +180,6 @@ func convertRun(o *ConvertOptions) error {
 	if err != nil {
 		return err
 	}
-	rep.Summary.Errors += len(inputErrs)
 	if err := o.writeReport(rep); err != nil {
 		return err
 	}
@@ -262,7 +270,7 @@ func mirrorPath(p string) string {
 }
 
 func (o *ConvertOptions) writeReport(rep *report.Report) error {
-	t := reportTarget{w: o.IO.ErrOut, tty: o.IO.ErrTTY, stderr: true}
+	t := reportTarget{w: o.IO.ErrOut, tty: o.IO.ErrTTY, stderr: true, summary: o.Check}
 	if o.ReportFile != "" {
 		f, err := os.Create(o.ReportFile)
 		if err != nil {
@@ -278,13 +286,14 @@ func (o *ConvertOptions) writeReport(rep *report.Report) error {
 type reportTarget struct {
 	w           io.Writer
 	tty, stderr bool
+	summary     bool // --check: the text report is the summary line alone
 }
 
 type reportFunc func(t reportTarget, r *report.Report) error
 
 var reportFuncs = map[string]reportFunc{
 	"text": func(t reportTarget, r *report.Report) error {
-		opts := report.TextOptions{OmitErrors: t.stderr}
+		opts := report.TextOptions{OmitErrors: t.stderr, SummaryOnly: t.summary}
 		if colorEnabled(t.tty) {
 			opts.Colors = report.ANSI
 		}
@@ -304,4 +313,17 @@ func reportFormats() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// errorPath is the input an error is about, for its entry in the report.
+func errorPath(err error) string {
+	var pe *convert.PosError
+	var fe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Path
+	case errors.As(err, &fe):
+		return fe.Path
+	}
+	return ""
 }

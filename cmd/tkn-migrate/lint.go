@@ -70,7 +70,11 @@ func lintRun(o *LintOptions) error {
 		defer f.Close()
 		w = f
 	}
-	if err := lintReports[o.Report](w, files, findings); err != nil {
+	var colors report.Colors
+	if o.ReportFile == "" && colorEnabled(o.IO.OutTTY) {
+		colors = report.ANSI
+	}
+	if err := lintReports[o.Report](w, files, findings, colors); err != nil {
 		return err
 	}
 	switch {
@@ -128,10 +132,11 @@ func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []er
 	return files, errs
 }
 
-type lintReport func(w io.Writer, files []lint.File, fs []lint.Finding) error
+// lintReport renders findings; colors apply to the text format only.
+type lintReport func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error
 
 var lintReports = map[string]lintReport{
-	"text": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+	"text": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
 		var b strings.Builder
 		counts := map[lint.Severity]int{}
 		for _, f := range fs {
@@ -139,7 +144,8 @@ var lintReports = map[string]lintReport{
 			if f.Line > 0 {
 				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, max(f.Col, 1))
 			}
-			fmt.Fprintf(&b, "%s: %s: %s [%s %s]\n", pos, f.Severity, f.Message, f.Rule, f.Name)
+			color := map[lint.Severity]string{lint.Error: c.Error, lint.Warning: c.Warn, lint.Info: c.Info}[f.Severity]
+			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s %s]\n", pos, color, f.Severity, c.Reset, f.Message, f.Rule, f.Name)
 			if f.Action != "" {
 				fmt.Fprintf(&b, "    run: %s\n", f.Action)
 			}
@@ -151,7 +157,7 @@ var lintReports = map[string]lintReport{
 		_, err := io.WriteString(w, b.String())
 		return err
 	},
-	"json": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+	"json": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
 		if fs == nil {
 			fs = []lint.Finding{}
 		}
@@ -164,10 +170,10 @@ var lintReports = map[string]lintReport{
 			Findings      []lint.Finding `json:"findings"`
 		}{1, "tkn-migrate lint", len(files), fs})
 	},
-	"markdown": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+	"markdown": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
 		return report.Markdown(w, lintAsReport(files, fs))
 	},
-	"sarif": func(w io.Writer, files []lint.File, fs []lint.Finding) error {
+	"sarif": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
 		return report.SARIF(w, lintAsReport(files, fs))
 	},
 }

@@ -121,6 +121,8 @@ type TextOptions struct {
 	Colors Colors
 	// OmitErrors leaves out input errors, for when they were already printed as they happened.
 	OmitErrors bool
+	// SummaryOnly leaves out findings (--check prints the summary; errors still show).
+	SummaryOnly bool
 }
 
 // ANSI is the palette used on a terminal.
@@ -133,6 +135,9 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 	for _, f := range r.Files {
 		if f.Error != "" && !opts.OmitErrors {
 			fmt.Fprintf(&b, "%serror%s: %s\n", c.Error, c.Reset, f.Error)
+		}
+		if opts.SummaryOnly {
+			continue
 		}
 		fs := append([]convert.Finding(nil), f.Findings...)
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
