@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -59,7 +61,7 @@ func newObject(apiVersion, kind string) tektonObject {
 	return nil
 }
 
-// Error is a validation failure of one document, positioned at the document's first line.
+// Error is a validation failure of one document, positioned at the field Tekton names (or the document).
 type Error struct {
 	Path       string
 	Line, Col  int
@@ -115,7 +117,7 @@ func Node(path string, doc *yaml.Node) error {
 	if obj == nil {
 		return nil
 	}
-	fail := func(err error) error {
+	fail := func(err error) *Error {
 		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
 	}
 	// Re-read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool).
@@ -137,9 +139,40 @@ func Node(path string, doc *yaml.Node) error {
 	ctx := context.Background()
 	obj.SetDefaults(ctx)
 	if fe := obj.Validate(ctx); fe != nil {
-		return fail(errors.New(strings.TrimSpace(fe.Error())))
+		err := fail(errors.New(strings.TrimSpace(fe.Error())))
+		if ws := fe.WrappedErrors(); len(ws) > 0 && len(ws[0].Paths) > 0 {
+			// Point at the field Tekton names, not at the document.
+			n := locate(root, ws[0].Paths[0])
+			err.Line, err.Col = n.Line, n.Column
+		}
+		return err
 	}
 	return nil
+}
+
+var pathPart = regexp.MustCompile(`[^.\[\]]+|\[[^\]]*\]`)
+
+// locate follows a Tekton field path (spec.steps[0].image, metadata.labels[app]) through
+// the document and returns the deepest node it reaches.
+func locate(root *yaml.Node, path string) *yaml.Node {
+	n := root
+	for _, part := range pathPart.FindAllString(path, -1) {
+		var next *yaml.Node
+		key := strings.Trim(part, "[]")
+		switch {
+		case n.Kind == yaml.SequenceNode && strings.HasPrefix(part, "["):
+			if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		case n.Kind == yaml.MappingNode:
+			next = child(n, key)
+		}
+		if next == nil {
+			return n
+		}
+		n = next
+	}
+	return n
 }
 
 // StrictDecode decodes JSON into v, refusing unknown fields.

@@ -44,6 +44,18 @@ spec:
         - name: GO111MODULE
           value: on
 `, `in.yaml:1:1: Task "t" fails Tekton validation: json: cannot unmarshal bool into Go struct field EnvVar.spec.steps.env.value of type string`},
+		{"positioned at the field Tekton names", `apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: p
+spec:
+  tasks:
+    - name: ok
+      taskRef: {name: a}
+    - name: Not_A_Label
+      taskRef: {name: b}
+`, `in.yaml:9:13: Pipeline "p" fails Tekton validation: invalid value "Not_A_Label": spec.tasks[1].name
+Pipeline Task name must be a valid DNS Label.For more info refer to https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names`},
 		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
 		{"unknown field", `apiVersion: tekton.dev/v1
 kind: Task
@@ -64,7 +76,7 @@ metadata:
   name: p
 spec:
   tasks: []
-`, `in.yaml:4:1: Pipeline "p" fails Tekton validation: expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces`},
+`, `in.yaml:9:3: Pipeline "p" fails Tekton validation: expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
