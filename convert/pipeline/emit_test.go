@@ -169,9 +169,9 @@ func TestSanitizeAndNamer(t *testing.T) {
 	if got := runName("app", "push"); got != "app-push" {
 		t.Errorf("runName = %q", got)
 	}
-	n := NewNamer("fetch-source")
-	got := []string{n.Name("Fetch Source"), n.Name("build"), n.Name("Build"), n.Name("build")}
-	want := []string{"fetch-source-2", "build", "build-2", "build-3"}
+	n := NewNamer("fetch-source", "build-3")
+	got := []string{n.Name("Fetch Source"), n.Name("build"), n.Name("Build"), n.Name("build"), n.Name("build-2"), n.Name("build")}
+	want := []string{"fetch-source-2", "build", "build-2", "build-4", "build-2-2", "build-5"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("name %d = %q, want %q", i, got[i], want[i])

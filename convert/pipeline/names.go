@@ -36,11 +36,14 @@ func Sanitize(s string) string {
 }
 
 // Namer hands out sanitised names that are unique within one scope (a Pipeline's tasks, a Task's steps).
-type Namer struct{ used map[string]bool }
+type Namer struct {
+	used map[string]bool
+	next map[string]int // the suffix to try first for a base, so n equal names cost O(n), not O(n²)
+}
 
 // NewNamer returns a Namer with the given names already taken.
 func NewNamer(taken ...string) *Namer {
-	n := &Namer{used: map[string]bool{}}
+	n := &Namer{used: map[string]bool{}, next: map[string]int{}}
 	for _, t := range taken {
 		n.used[t] = true
 	}
@@ -51,7 +54,8 @@ func NewNamer(taken ...string) *Namer {
 func (n *Namer) Name(s string) string {
 	base := Sanitize(s)
 	name := base
-	for i := 2; n.used[name]; i++ {
+	i := max(n.next[base], 2)
+	for ; n.used[name]; i++ {
 		suffix := "-" + strconv.Itoa(i)
 		cut := base
 		if len(cut)+len(suffix) > 63 {
@@ -59,6 +63,7 @@ func (n *Namer) Name(s string) string {
 		}
 		name = cut + suffix
 	}
+	n.next[base] = i
 	n.used[name] = true
 	return name
 }
