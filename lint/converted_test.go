@@ -10,8 +10,8 @@ import (
 )
 
 // convertedOutputs gathers the converters' golden output in this repository:
-// each .tekton directory is one set, and each "=== path" section of the emitter's
-// goldens is a file of one set.
+// each .tekton directory is one set, each upgrade case's expected.yaml is one, and
+// each "=== path" section of the emitter's goldens is a file of one set.
 func convertedOutputs(t *testing.T) map[string][]File {
 	sets := map[string][]File{}
 	filepath.Walk("..", func(path string, info os.FileInfo, err error) error {
@@ -32,6 +32,9 @@ func convertedOutputs(t *testing.T) map[string][]File {
 		case filepath.Base(filepath.Dir(path)) == ".tekton" && strings.HasSuffix(path, ".yaml"):
 			dir := filepath.Dir(filepath.Dir(path))
 			sets[dir] = append(sets[dir], File{Path: path, Data: data})
+		case filepath.Base(path) == "expected.yaml" && strings.Contains(filepath.ToSlash(path), "convert/upgrade/testdata/"):
+			// Each upgrade golden case is one repository's worth of converted Tekton.
+			sets[path] = append(sets[path], File{Path: path, Data: data})
 		case strings.HasSuffix(path, ".golden") && bytes.HasPrefix(data, []byte("=== ")) && strings.Contains(path, "convert/pipeline"):
 			for _, sec := range strings.Split("\n"+string(data), "\n=== ")[1:] {
 				name, body, _ := strings.Cut(sec, "\n")

@@ -44,8 +44,12 @@ func checkStorage(in *input) {
 	}
 }
 
-// checkAffinity flags PipelineTasks that would mount two PVC-backed workspaces of one PipelineRun.
+// checkAffinity flags a TaskRun, or PipelineTasks of a PipelineRun, that would mount two PVCs.
 func checkAffinity(in *input, run *yamldoc.Doc) {
+	if run.Kind == "TaskRun" {
+		checkTaskRunAffinity(in, run)
+		return
+	}
 	p := in.runPipeline(run)
 	if p == nil {
 		return
@@ -75,6 +79,32 @@ func checkAffinity(in *input, run *yamldoc.Doc) {
 				"a TaskRun may mount only one PVC, so the run fails; put both on one volume with subPath, or bind one of them differently (line %d of %s)",
 			t.Name, p.Name, quoteList(used), t.Line, p.File))
 	}
+}
+
+// checkTaskRunAffinity: the TaskRun reconciler refuses two distinct PVCs under coschedule: workspaces,
+// whether or not a PipelineRun created the TaskRun.
+func checkTaskRunAffinity(in *input, run *yamldoc.Doc) {
+	seen := map[string]bool{}
+	var used []string
+	for _, b := range bindings(run) {
+		id := yamldoc.Str(b, "persistentVolumeClaim", "claimName")
+		if id == "" && yamldoc.Get(b, "volumeClaimTemplate") != nil {
+			id = "template " + yamldoc.Str(b, "name") // each template is a PVC of its own
+		}
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		used = append(used, yamldoc.Str(b, "name"))
+	}
+	if len(used) < 2 {
+		return
+	}
+	in.report("TKN103", "", run.Path, yamldoc.Key(run.Root, "spec"), fmt.Sprintf(
+		"TaskRun %q binds the PVC-backed workspaces %s: under the default affinity assistant (coschedule: workspaces) "+
+			"a TaskRun may mount only one PVC, so it fails (\"more than one PersistentVolumeClaim is bound\"); "+
+			"put them on one volume with subPath, or use emptyDir for the ones no later run reads",
+		runName(run), quoteList(uniq(used))))
 }
 
 // runName is a document's name, or its generateName prefix.

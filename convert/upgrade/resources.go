@@ -17,7 +17,9 @@ import (
 //   - the single image output of a Task becomes param IMAGE and results IMAGE_URL/IMAGE_DIGEST
 //     (with several image outputs: R-url, R-IMAGE_URL, R-IMAGE_DIGEST);
 //   - a Pipeline's declared resource P becomes Pipeline params P-K and, for storage-like
-//     types, workspace P; the tasks that fetch it are fetch-P / upload-P / notify-P.
+//     types, subPath P of the one workspace pipeline-resources (one PVC per run, as the
+//     affinity assistant requires); the tasks that fetch it are fetch-P / upload-P / notify-P;
+//   - a TaskRun binds a Task's resource workspaces to emptyDir (one pod, no PVC needed).
 
 type pdef struct {
 	key  string

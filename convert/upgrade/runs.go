@@ -30,6 +30,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		return
 	}
 	var pparams, pws []*yaml.Node
+	// One workspace for every resource: two PVCs on one TaskRun fail under the default affinity assistant.
+	var shared *yaml.Node
+	allOptional := true
 	for _, p := range order {
 		t := types[p]
 		for _, d := range resourceParams[t] {
@@ -40,15 +43,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			pparams = append(pparams, paramSpec(p+"-"+d.key, d.key+" of the former "+t+" resource "+p, def))
 		}
 		if hasWorkspace(t) {
-			w := mapping("name", p, "description", "holds what the "+t+" resource "+p+" provided")
-			if optional[p] {
-				w.Content = append(w.Content, scalar("optional"), boolNode(true))
+			if shared == nil {
+				shared = mapping("name", sharedWS, "description", "holds what the PipelineResources provided, each in a subPath named after its resource")
+				pws = append(pws, shared)
 			}
-			pws = append(pws, w)
+			allOptional = allOptional && optional[p]
 		}
 		if t == "storage" {
 			pws = append(pws, mapping("name", p+"-credentials", "description", "Secret with the service account key for "+p))
 		}
+	}
+	if shared != nil && allOptional {
+		shared.Content = append(shared.Content, scalar("optional"), boolNode(true))
 	}
 	fetch := map[string]bool{}
 	type upload struct {
@@ -79,7 +85,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		var params, ws, after []*yaml.Node
 		addWS := func(r, p string) {
 			if byName(seq(ws...), r) == nil {
-				ws = append(ws, mapping("name", r, "workspace", p))
+				ws = append(ws, wsBinding(r, p))
 			}
 		}
 		bindKeys := func(r, p string) {
@@ -303,6 +309,14 @@ func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
 	return ""
 }
 
+// sharedWS is the one Pipeline workspace that holds every PipelineResource, each under subPath <resource>.
+const sharedWS = "pipeline-resources"
+
+// wsBinding binds task workspace name to resource p's part of the shared workspace.
+func wsBinding(name, p string) *yaml.Node {
+	return mapping("name", name, "workspace", sharedWS, "subPath", p)
+}
+
 func fetchName(t, p string) string {
 	if t == "cluster" {
 		return "kubeconfig-" + p
@@ -318,17 +332,17 @@ func (f pipelineResources) fetchTask(t, p string) *yaml.Node {
 		ref, _ := f.s.catalogRef("git-clone")
 		return mapping("name", fetchName(t, p), "taskRef", ref,
 			"params", seq(param("url", pp("url")), param("revision", pp("revision"))),
-			"workspaces", seq(mapping("name", "output", "workspace", p)))
+			"workspaces", seq(wsBinding("output", p)))
 	case "pullRequest":
 		ref, _ := f.s.catalogRef("pull-request")
 		return mapping("name", fetchName(t, p), "taskRef", ref,
 			"params", seq(param("mode", "download"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
-			"workspaces", seq(mapping("name", "pr", "workspace", p)))
+			"workspaces", seq(wsBinding("pr", p)))
 	case "storage":
 		ref, _ := f.s.catalogRef("gcs-download")
 		return mapping("name", fetchName(t, p), "taskRef", ref,
 			"params", seq(param("path", "."), param("location", pp("location")), param("typeDir", pp("dir"))),
-			"workspaces", seq(mapping("name", "output", "workspace", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+			"workspaces", seq(wsBinding("output", p), mapping("name", "credentials", "workspace", p+"-credentials")))
 	case "cluster":
 		ref, _ := f.s.catalogRef("kubeconfig-creator")
 		ps := seq(param("name", p))
@@ -336,7 +350,7 @@ func (f pipelineResources) fetchTask(t, p string) *yaml.Node {
 			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
 		}
 		return mapping("name", fetchName(t, p), "taskRef", ref, "params", ps,
-			"workspaces", seq(mapping("name", "output", "workspace", p)))
+			"workspaces", seq(wsBinding("output", p)))
 	}
 	return nil
 }
@@ -348,12 +362,12 @@ func (f pipelineResources) uploadTask(t, p string, producers []string) *yaml.Nod
 		ref, _ := f.s.catalogRef("pull-request")
 		return mapping("name", "upload-"+p, "taskRef", ref,
 			"params", seq(param("mode", "upload"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
-			"workspaces", seq(mapping("name", "pr", "workspace", p)))
+			"workspaces", seq(wsBinding("pr", p)))
 	}
 	ref, _ := f.s.catalogRef("gcs-upload")
 	return mapping("name", "upload-"+p, "runAfter", strSeq(producers...), "taskRef", ref,
 		"params", seq(param("path", "."), param("location", pp("location"))),
-		"workspaces", seq(mapping("name", "source", "workspace", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+		"workspaces", seq(wsBinding("source", p), mapping("name", "credentials", "workspace", p+"-credentials")))
 }
 
 func (f pipelineResources) notifyTask(p string) *yaml.Node {
@@ -411,7 +425,7 @@ func vctWorkspace(name string) *yaml.Node {
 	w := mapping("name", name, "volumeClaimTemplate", mapping("spec", mapping(
 		"accessModes", strSeq("ReadWriteOnce"),
 		"resources", mapping("requests", mapping("storage", "1Gi")))))
-	addComment(w.Content[1], "# needs a default StorageClass (dynamic provisioning); replaces the PVC the PipelineResource controller created implicitly")
+	addComment(w.Content[1], "# one volume for every resource (each in a subPath); needs a default StorageClass (dynamic provisioning)")
 	return w
 }
 
@@ -470,7 +484,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
-			ws = append(ws, vctWorkspace(p))
+			if byName(seq(ws...), sharedWS) == nil {
+				ws = append(ws, vctWorkspace(sharedWS))
+			}
 			if t == "storage" {
 				cw := mapping("name", p+"-credentials")
 				if sec := r.secrets["GOOGLE_APPLICATION_CREDENTIALS"]; sec != "" {
@@ -582,12 +598,13 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		}
 		if hasWorkspace(t) {
 			if byName(seq(ws...), rname) == nil {
-				w := vctWorkspace(rname)
+				// A TaskRun is one pod: emptyDir volumes need no PVC, so the affinity assistant has nothing to bind.
+				w := mapping("name", rname, "emptyDir", mapping())
 				ws = append(ws, w)
 				if r.sub != "" {
-					s.markerAt(w.Content[2], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
+					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
 				} else if !output {
-					s.markerAt(w.Content[2], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
+					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
 				}
 			}
 		}
