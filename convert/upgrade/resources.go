@@ -156,6 +156,9 @@ func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	// Pipelines first: they read the original declarations of embedded taskSpecs.
 	if s.kind == "PipelineRun" {
 		s.embeddedDecls = map[string]string{}
+		if eps := path(r, "spec", "pipelineSpec"); eps != nil {
+			s.embeddedParams = declared(eps, "params")
+		}
 		for _, d := range items(path(r, "spec", "pipelineSpec", "resources")) {
 			s.embeddedDecls[str(d, "name")] = normType(str(d, "type"))
 		}
@@ -183,6 +186,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	}
 	ds := taskDecls(spec)
 	used := usedKeys(spec)
+	user := declared(spec, "params")
 	single := imageOutputs(ds) == 1
 	repl := map[string]string{}
 	var params, results, workspaces []*yaml.Node
@@ -214,8 +218,9 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			repl["outputs."+d.name+".path"] = "/workspace/output/" + d.name
 			resultSteps = append(resultSteps, imageResultStep(d.name, p, u, dg))
 		case d.typ == "image":
-			params = append(params, paramSpec(d.name+"-url", "image URL (was image resource "+d.name+")", defIf(d.opt)))
-			repl["inputs."+d.name+".url"] = "$(params." + d.name + "-url)"
+			pn := resParam(user, d.name, "url")
+			params = append(params, paramSpec(pn, "image URL (was image resource "+d.name+")", defIf(d.opt)))
+			repl["inputs."+d.name+".url"] = "$(params." + pn + ")"
 		}
 		var dirs []string
 		if d.input {
@@ -238,7 +243,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 					repl[rk] = d.typ
 					continue
 				}
-				pn := d.name + "-" + k
+				pn := resParam(user, d.name, k)
 				if byName(seq(params...), pn) == nil {
 					params = append(params, paramSpec(pn, k+" of the former "+d.typ+" resource "+d.name, defIf(d.opt)))
 				}

@@ -29,6 +29,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	if declKey == nil && !anyBinding {
 		return
 	}
+	user := declared(ps, "params")
+	pn := func(p, k string) string { return resParam(user, p, k) }
+	names := newTaskNamer(ps)
 	var pparams, pws []*yaml.Node
 	// One workspace for every resource: two PVCs on one TaskRun fail under the default affinity assistant.
 	var shared *yaml.Node
@@ -40,7 +43,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			if def == nil && optional[p] {
 				def = opt("") // an optional resource may be left unbound: its fetch task is then skipped
 			}
-			pparams = append(pparams, paramSpec(p+"-"+d.key, d.key+" of the former "+t+" resource "+p, def))
+			pparams = append(pparams, paramSpec(pn(p, d.key), d.key+" of the former "+t+" resource "+p, def))
 		}
 		if hasWorkspace(t) {
 			if shared == nil {
@@ -75,7 +78,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			continue
 		}
 		tname := str(pt, "name")
-		ds, used, known := f.taskInfo(pt)
+		ds, used, tuser, known := f.taskInfo(pt)
 		single := 0
 		for _, o := range items(get(bind, "outputs")) {
 			if types[str(o, "resource")] == "image" {
@@ -96,12 +99,12 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				if k == "name" || k == "type" || (types[p] == "image" && k == "url") {
 					continue
 				}
-				v := "$(params." + p + "-" + k + ")"
+				v := "$(params." + pn(p, k) + ")"
 				if !hasParam(types[p], k) {
-					s.marker(bindKey, "resource-field", "task %s reads field %s of resource %s, which has no replacement; bind param %s-%s", tname, k, r, r, k)
+					s.marker(bindKey, "resource-field", "task %s reads field %s of resource %s, which has no replacement; bind param %s", tname, k, r, resParam(tuser, r, k))
 					continue
 				}
-				params = append(params, mapping("name", r+"-"+k, "value", v))
+				params = append(params, mapping("name", resParam(tuser, r, k), "value", v))
 			}
 		}
 		for _, in := range items(get(bind, "inputs")) {
@@ -116,14 +119,14 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				addWS(r, p)
 				if len(from) == 0 {
 					fetch[p] = true
-					after = append(after, scalar(fetchName(t, p)))
+					after = append(after, scalar(names.name(fetchPrefix(t), p)))
 				}
 			case t == "image":
-				v := "$(params." + p + "-url)"
+				v := "$(params." + pn(p, "url") + ")"
 				if len(from) > 0 {
 					v = "$(tasks." + from[0].Value + ".results." + f.producerResult(ps, from[0].Value, p) + ")"
 				}
-				params = append(params, mapping("name", r+"-url", "value", v))
+				params = append(params, mapping("name", resParam(tuser, r, "url"), "value", v))
 			}
 			bindKeys(r, p)
 			_ = ds
@@ -143,8 +146,8 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 					}
 				}
 			case t == "image":
-				pn, _, _ := imageNames(r, single == 1)
-				params = append(params, mapping("name", pn, "value", "$(params."+p+"-url)"))
+				ipn, _, _ := imageNames(r, single == 1)
+				params = append(params, mapping("name", ipn, "value", "$(params."+pn(p, "url")+")"))
 			case t == "cloudEvent":
 				if !contains(notify, p) {
 					notify = append(notify, p)
@@ -185,16 +188,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	var pre, post, fin []*yaml.Node
 	for _, p := range order {
 		if fetch[p] {
-			ft := f.fetchTask(types[p], p)
+			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p), pp)
 			if optional[p] {
 				key := resourceParams[types[p]][0].key
-				set(ft, "when", seq(mapping("input", "$(params."+p+"-"+key+")", "operator", "notin", "values", seq(quoted("")))), "taskRef")
+				set(ft, "when", seq(mapping("input", pp(key), "operator", "notin", "values", seq(quoted("")))), "taskRef")
 			}
 			pre = append(pre, ft)
 		}
 	}
 	for _, u := range uploads {
-		t := f.uploadTask(types[u.res], u.res, u.producers)
+		pp := func(k string) string { return "$(params." + pn(u.res, k) + ")" }
+		t := f.uploadTask(types[u.res], u.res, names.name("upload", u.res), pp, u.producers)
 		if types[u.res] == "pullRequest" {
 			fin = append(fin, t)
 		} else {
@@ -202,7 +207,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 	}
 	for _, p := range notify {
-		fin = append(fin, f.notifyTask(p))
+		fin = append(fin, f.notifyTask(names.name("notify", p), "$(params."+pn(p, "targetURI")+")"))
 	}
 	if len(pre)+len(post) > 0 {
 		tasks := ensureSeq(ps, "tasks", "finally")
@@ -261,15 +266,17 @@ func containsNode(s *yaml.Node, v string) bool {
 }
 
 // taskInfo finds the Task a pipeline task runs: embedded, or indexed by name.
-func (f pipelineResources) taskInfo(pt *yaml.Node) ([]*decl, map[string]map[string]bool, bool) {
-	if ts := get(pt, "taskSpec"); ts != nil {
-		return taskDecls(ts), usedKeys(ts), true
+func (f pipelineResources) taskInfo(pt *yaml.Node) ([]*decl, map[string]map[string]bool, map[string]bool, bool) {
+	spec := get(pt, "taskSpec")
+	if spec == nil {
+		if e := f.s.idx.lookup("Task", str(get(pt, "taskRef"), "name")); e != nil {
+			spec = get(e.node, "spec")
+		}
 	}
-	if e := f.s.idx.lookup("Task", str(get(pt, "taskRef"), "name")); e != nil {
-		spec := get(e.node, "spec")
-		return taskDecls(spec), usedKeys(spec), true
+	if spec == nil {
+		return nil, nil, map[string]bool{}, false
 	}
-	return nil, nil, false
+	return taskDecls(spec), usedKeys(spec), declared(spec, "params"), true
 }
 
 // producerResult names the result that carries image resource p out of pipeline task producer.
@@ -317,30 +324,30 @@ func wsBinding(name, p string) *yaml.Node {
 	return mapping("name", name, "workspace", sharedWS, "subPath", p)
 }
 
-func fetchName(t, p string) string {
+func fetchPrefix(t string) string {
 	if t == "cluster" {
-		return "kubeconfig-" + p
+		return "kubeconfig"
 	}
-	return "fetch-" + p
+	return "fetch"
 }
 
-func (f pipelineResources) fetchTask(t, p string) *yaml.Node {
+// fetchTask fills resource p's subPath; pp gives the reference to the Pipeline param of field k.
+func (f pipelineResources) fetchTask(t, p, name string, pp func(k string) string) *yaml.Node {
 	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
-	pp := func(k string) string { return "$(params." + p + "-" + k + ")" }
 	switch t {
 	case "git":
 		ref, _ := f.s.catalogRef("git-clone")
-		return mapping("name", fetchName(t, p), "taskRef", ref,
+		return mapping("name", name, "taskRef", ref,
 			"params", seq(param("url", pp("url")), param("revision", pp("revision"))),
 			"workspaces", seq(wsBinding("output", p)))
 	case "pullRequest":
 		ref, _ := f.s.catalogRef("pull-request")
-		return mapping("name", fetchName(t, p), "taskRef", ref,
+		return mapping("name", name, "taskRef", ref,
 			"params", seq(param("mode", "download"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
 			"workspaces", seq(wsBinding("pr", p)))
 	case "storage":
 		ref, _ := f.s.catalogRef("gcs-download")
-		return mapping("name", fetchName(t, p), "taskRef", ref,
+		return mapping("name", name, "taskRef", ref,
 			"params", seq(param("path", "."), param("location", pp("location")), param("typeDir", pp("dir"))),
 			"workspaces", seq(wsBinding("output", p), mapping("name", "credentials", "workspace", p+"-credentials")))
 	case "cluster":
@@ -349,31 +356,30 @@ func (f pipelineResources) fetchTask(t, p string) *yaml.Node {
 		for _, d := range resourceParams["cluster"] {
 			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
 		}
-		return mapping("name", fetchName(t, p), "taskRef", ref, "params", ps,
+		return mapping("name", name, "taskRef", ref, "params", ps,
 			"workspaces", seq(wsBinding("output", p)))
 	}
 	return nil
 }
 
-func (f pipelineResources) uploadTask(t, p string, producers []string) *yaml.Node {
+func (f pipelineResources) uploadTask(t, p, name string, pp func(k string) string, producers []string) *yaml.Node {
 	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
-	pp := func(k string) string { return "$(params." + p + "-" + k + ")" }
 	if t == "pullRequest" {
 		ref, _ := f.s.catalogRef("pull-request")
-		return mapping("name", "upload-"+p, "taskRef", ref,
+		return mapping("name", name, "taskRef", ref,
 			"params", seq(param("mode", "upload"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
 			"workspaces", seq(wsBinding("pr", p)))
 	}
 	ref, _ := f.s.catalogRef("gcs-upload")
-	return mapping("name", "upload-"+p, "runAfter", strSeq(producers...), "taskRef", ref,
+	return mapping("name", name, "runAfter", strSeq(producers...), "taskRef", ref,
 		"params", seq(param("path", "."), param("location", pp("location"))),
 		"workspaces", seq(wsBinding("source", p), mapping("name", "credentials", "workspace", p+"-credentials")))
 }
 
-func (f pipelineResources) notifyTask(p string) *yaml.Node {
+func (f pipelineResources) notifyTask(name, sink string) *yaml.Node {
 	ref, t := f.s.catalogRef("cloudevent")
-	n := mapping("name", "notify-"+p, "taskRef", ref, "params", seq(
-		mapping("name", "sink", "value", "$(params."+p+"-targetURI)"),
+	n := mapping("name", name, "taskRef", ref, "params", seq(
+		mapping("name", "sink", "value", sink),
 		mapping("name", "eventID", "value", "$(context.pipelineRun.uid)"),
 		mapping("name", "eventType", "value", "dev.tekton.event.pipelinerun.finished"),
 		mapping("name", "data", "value", `{"status": "$(tasks.status)"}`)))
@@ -448,6 +454,13 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		return ""
 	}
+	user := s.embeddedParams
+	if user == nil {
+		user = map[string]bool{}
+		if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
+			user = declared(get(e.node, "spec"), "params")
+		}
+	}
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
 	gitBound := false
@@ -475,12 +488,13 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				if d.def != nil {
 					continue
 				}
-				pn := mapping("name", p+"-"+d.key, "value", "")
-				s.markerAt(pn.Content[3], b, "resource-param", "set %s-%s: resource %s has no %s", p, d.key, p, d.key)
+				name := resParam(user, p, d.key)
+				pn := mapping("name", name, "value", "")
+				s.markerAt(pn.Content[3], b, "resource-param", "set %s: resource %s has no %s", name, p, d.key)
 				params = append(params, pn)
 				continue
 			}
-			params = append(params, mapping("name", p+"-"+d.key, "value", v))
+			params = append(params, mapping("name", resParam(user, p, d.key), "value", v))
 		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
@@ -575,6 +589,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 	}
 	ds := taskDecls(tspec)
 	used := usedKeys(tspec)
+	user := declared(tspec, "params")
 	single := imageOutputs(ds) == 1
 	res := get(spec, "resources")
 	var params, ws []*yaml.Node
@@ -612,7 +627,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			pn, _, _ := imageNames(rname, single || d == nil)
 			params = append(params, mapping("name", pn, "value", r.params["url"]))
 		} else if t == "image" {
-			params = append(params, mapping("name", rname+"-url", "value", r.params["url"]))
+			params = append(params, mapping("name", resParam(user, rname, "url"), "value", r.params["url"]))
 		}
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{b, fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
@@ -621,8 +636,8 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			if k == "name" || k == "type" || (t == "image" && k == "url") {
 				continue
 			}
-			if byName(seq(params...), rname+"-"+k) == nil {
-				params = append(params, mapping("name", rname+"-"+k, "value", r.params[k]))
+			if pn := resParam(user, rname, k); byName(seq(params...), pn) == nil {
+				params = append(params, mapping("name", pn, "value", r.params[k]))
 			}
 		}
 	}

@@ -260,6 +260,8 @@ type docState struct {
 	fellBack bool // the document was printed whole
 	// embeddedDecls are the resource types an embedded pipelineSpec declared, by name.
 	embeddedDecls map[string]string
+	// embeddedParams are the params an embedded pipelineSpec declared before conversion.
+	embeddedParams map[string]bool
 }
 
 func (s *docState) line(n *yaml.Node) int {
