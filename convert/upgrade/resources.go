@@ -367,7 +367,7 @@ func boolNode(b bool) *yaml.Node {
 func imageResultStep(res, param, url, digest string) *yaml.Node {
 	script := `#!/bin/sh
 # Replaces the image PipelineResource's digest exporter: it read index.json from the output directory.
-printf '%s' "$(params.` + param + `)" > "$(results.` + url + `.path)"
+printf '%s' "$IMAGE_URL" > "$(results.` + url + `.path)"
 index=/workspace/output/` + res + `/index.json
 digest=""
 if [ -f "$index" ]; then
@@ -377,7 +377,9 @@ printf '%s' "$digest" > "$(results.` + digest + `.path)"
 `
 	sc := scalar(script)
 	sc.Style = yaml.LiteralStyle
-	return mapping("name", dnsLabel("write-"+res+"-results"), "image", "docker.io/library/busybox:1.36", "script", sc)
+	// The URL comes through env: a param pasted into script text would be run as shell.
+	env := seq(mapping("name", "IMAGE_URL", "value", "$(params."+param+")"))
+	return mapping("name", dnsLabel("write-"+res+"-results"), "image", "docker.io/library/busybox:1.36", "env", env, "script", sc)
 }
 
 func sortedKeys(m map[string]bool) []string {
