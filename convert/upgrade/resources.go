@@ -182,6 +182,9 @@ func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 func (f pipelineResources) task(spec *yaml.Node) {
 	resKey := keyNode(spec, "resources")
 	if resKey == nil {
+		if spec != nil && spec.Kind == yaml.MappingNode {
+			f.leftoverRefs(spec, nil, nil) // references to resources the Task never declared
+		}
 		return
 	}
 	ds := taskDecls(spec)
@@ -191,8 +194,13 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	repl := map[string]string{}
 	var params, results, workspaces []*yaml.Node
 	var resultSteps []*yaml.Node
+	unknown := map[string]string{} // resource name → a type with no replacement
 	for _, d := range ds {
 		keys := sortedKeys(used[d.name])
+		if _, ok := resourceParams[d.typ]; !ok {
+			unknown[d.name] = d.typ
+			continue
+		}
 		switch {
 		case hasWorkspace(d.typ):
 			w := mapping("name", d.name)
@@ -266,6 +274,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			})
 		}
 	})
+	f.leftoverRefs(spec, resKey, unknown)
 	order := []string{"steps", "sidecars", "stepTemplate", "volumes"}
 	if len(params) > 0 {
 		ps := ensureSeq(spec, "params", append([]string{"workspaces", "results"}, order...)...)
@@ -298,6 +307,43 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	}
 	// Before v0.24 every step started in /workspace; tasks of the resources era relied on it.
 	f.workingDir(spec, resKey)
+}
+
+// leftoverRefs marks every $(resources...) reference no rule replaced, and each declaration
+// of a type with no replacement, so that nothing is dropped silently.
+func (f pipelineResources) leftoverRefs(spec, resKey *yaml.Node, unknown map[string]string) {
+	referenced := map[string]bool{}
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		key, seen := spec.Content[i], map[string]bool{}
+		walkValues(spec.Content[i+1], func(n *yaml.Node) {
+			for _, m := range resVar.FindAllStringSubmatch(n.Value, -1) {
+				if seen[m[0]] || strings.Contains(key.HeadComment, "manual: "+m[0]+" ") {
+					continue // an earlier run marked it already
+				}
+				seen[m[0]] = true
+				referenced[m[2]] = true
+				why := "names resource " + m[2] + ", which this Task does not declare"
+				if t, ok := unknown[m[2]]; ok {
+					why = "names resource " + m[2] + " of type " + t + ", which has no replacement in Tekton v1"
+				}
+				f.s.markerAbove(key, n, "unresolved-resource", "%s %s; replace it by hand (a param or a workspace path)", m[0], why)
+			}
+		})
+	}
+	var names []string
+	for r := range unknown {
+		if !referenced[r] {
+			names = append(names, r)
+		}
+	}
+	sort.Strings(names)
+	for _, r := range names {
+		at := keyNode(spec, "steps")
+		if at == nil {
+			at = spec.Content[0]
+		}
+		f.s.markerAbove(at, resKey, "unresolved-resource", "resource %s of type %s has no replacement in Tekton v1 and was removed", r, unknown[r])
+	}
 }
 
 func (f pipelineResources) workingDir(spec, at *yaml.Node) {

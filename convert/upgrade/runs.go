@@ -38,6 +38,13 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	allOptional := true
 	for _, p := range order {
 		t := types[p]
+		if _, ok := resourceParams[t]; !ok {
+			at := keyNode(ps, "tasks")
+			if at == nil {
+				at = ps.Content[0]
+			}
+			s.markerAbove(at, declKey, "unresolved-resource", "resource %s of type %s has no replacement in Tekton v1 and was removed; tasks binding it get nothing in its place", p, t)
+		}
 		for _, d := range resourceParams[t] {
 			def := d.def
 			if def == nil && optional[p] {
@@ -101,15 +108,29 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				}
 				v := "$(params." + pn(p, k) + ")"
 				if !hasParam(types[p], k) {
-					s.marker(bindKey, "resource-field", "task %s reads field %s of resource %s, which has no replacement; bind param %s", tname, k, r, resParam(tuser, r, k))
+					s.markerAbove(keyNode(pt, "name"), bindKey, "resource-field", "task %s reads field %s of resource %s, which has no replacement; bind param %s", tname, k, r, resParam(tuser, r, k))
 					continue
 				}
 				params = append(params, mapping("name", resParam(tuser, r, k), "value", v))
 			}
 		}
+		// The resources key goes away: markers about its bindings go above the task's name.
+		ptMarker := func(format string, args ...any) {
+			s.markerAbove(keyNode(pt, "name"), bindKey, "unresolved-resource", format, args...)
+		}
+		undeclared := func(r, p string) bool {
+			if _, ok := types[p]; !ok {
+				ptMarker("task %s binds %s to resource %s, which the Pipeline does not declare; it was removed", tname, r, p)
+				return true
+			}
+			return false
+		}
 		for _, in := range items(get(bind, "inputs")) {
 			r, p := str(in, "name"), str(in, "resource")
 			t := types[p]
+			if undeclared(r, p) {
+				continue
+			}
 			from := items(get(in, "from"))
 			for _, x := range from {
 				after = append(after, scalar(x.Value))
@@ -134,6 +155,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		for _, out := range items(get(bind, "outputs")) {
 			r, p := str(out, "name"), str(out, "resource")
 			t := types[p]
+			if undeclared(r, p) {
+				continue
+			}
 			switch {
 			case hasWorkspace(t):
 				addWS(r, p)
@@ -628,6 +652,10 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			params = append(params, mapping("name", pn, "value", r.params["url"]))
 		} else if t == "image" {
 			params = append(params, mapping("name", resParam(user, rname, "url"), "value", r.params["url"]))
+		}
+		if _, ok := resourceParams[t]; !ok {
+			manual = append(manual, unresolvedBinding{b, "binding " + rname + ": resource type " + t + " has no replacement"})
+			return
 		}
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{b, fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
