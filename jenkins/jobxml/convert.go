@@ -250,13 +250,12 @@ func (c *conv) finish() {
 			Comments: []string{"the job defines no builders"}})
 	}
 	for i := range c.steps {
-		if !strings.HasPrefix(c.steps[i].Name, "todo-") {
-			c.steps[i].Env = append(append([]pipeline.Env(nil), c.env...), c.steps[i].Env...)
-		}
+		c.steps[i].Env = append(append([]pipeline.Env(nil), c.env...), c.steps[i].Env...)
 	}
 	t.Steps = c.steps
 	t.Timeout = ""
 	c.bind.Apply(t)
+	t.HoistEnv() // the job's env and bindings apply to every builder: write them once
 	c.p.Tasks = append(c.p.Tasks, t)
 	c.p.Finally = append(c.p.Finally, c.finally...)
 	c.runs()
