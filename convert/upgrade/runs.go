@@ -5,6 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
@@ -100,6 +101,19 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		bindKeys := func(r, p string) {
 			if !known {
+				// Which fields the Task reads is unknown: pass every conventional param, as Tekton ignores extra ones.
+				if types[p] == "image" {
+					return // its url is passed above
+				}
+				// A catalog Task's params are known though its resources are not: pass only those it declares.
+				ct, isCatalog := catalog.Lookup(str(get(pt, "taskRef"), "name"))
+				for _, d := range resourceParams[types[p]] {
+					name := resParam(tuser, r, d.key)
+					if _, ok := ct.Param(name); isCatalog && !ok {
+						continue
+					}
+					params = append(params, mapping("name", name, "value", "$(params."+pn(p, d.key)+")"))
+				}
 				return
 			}
 			for _, k := range sortedKeys(used[r]) {
@@ -181,7 +195,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		del(pt, "resources")
 		if !known {
-			s.note(bindKey, convert.Approximated, "resource-binding", "task %s: its Task is not in the input; workspaces follow the naming convention, and params for resource fields it reads must be bound by hand", tname)
+			s.note(bindKey, convert.Approximated, "resource-binding", "task %s: its Task is not in the input; workspaces and params follow the naming convention (every field of each resource is passed as param <resource>-<field>)", tname)
 		}
 		for _, p := range params {
 			ps := ensureSeq(pt, "params", "workspaces", "when", "timeout")
