@@ -22,19 +22,28 @@ import (
 //   - a TaskRun binds a Task's resource workspaces to emptyDir (one pod, no PVC needed).
 
 type pdef struct {
-	key  string
-	def  *string
-	dflt string
+	key string
+	def *string
+	// self: the default is the resource's name; extra: a rarely read field, passed to the
+	// catalog task that fetches the resource but not guessed onto Tasks the input lacks.
+	self, extra bool
 }
 
 func opt(v string) *string { return &v }
 
 // resourceParams are the PipelineResource params that become Pipeline params, per type.
+// Each key is also the name of the param of the catalog task that fetches the resource
+// (git-clone 1.7.0, pull-request 0.2, kubeconfig-creator 0.2); extra defaults are that task's.
 var resourceParams = map[string][]pdef{
-	"git":         {{key: "url"}, {key: "revision", def: opt("")}},
-	"pullRequest": {{key: "url"}, {key: "provider", def: opt("github")}, {key: "secret-key-ref"}},
-	"image":       {{key: "url"}},
-	"cluster": {{key: "url"}, {key: "username", def: opt("")}, {key: "password", def: opt("")}, {key: "namespace", def: opt("")},
+	"git": {{key: "url"}, {key: "revision", def: opt("")},
+		{key: "refspec", def: opt(""), extra: true}, {key: "submodules", def: opt("true"), extra: true},
+		{key: "depth", def: opt("1"), extra: true}, {key: "sslVerify", def: opt("true"), extra: true},
+		{key: "httpProxy", def: opt(""), extra: true}, {key: "httpsProxy", def: opt(""), extra: true},
+		{key: "noProxy", def: opt(""), extra: true}},
+	"pullRequest": {{key: "url"}, {key: "provider", def: opt("github")}, {key: "secret-key-ref"},
+		{key: "insecure-skip-tls-verify", def: opt("false"), extra: true}},
+	"image": {{key: "url"}, {key: "digest", def: opt(""), extra: true}},
+	"cluster": {{key: "name", self: true, extra: true}, {key: "url"}, {key: "username", def: opt("")}, {key: "password", def: opt("")}, {key: "namespace", def: opt("")},
 		{key: "token", def: opt("")}, {key: "insecure", def: opt("false")}, {key: "cadata", def: opt("")},
 		{key: "clientKeyData", def: opt("")}, {key: "clientCertificateData", def: opt("")}},
 	"storage":    {{key: "location"}, {key: "dir", def: opt("false")}},

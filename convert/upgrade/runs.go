@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	"sort"
 
 	"go.yaml.in/yaml/v3"
 
@@ -48,6 +49,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		for _, d := range resourceParams[t] {
 			def := d.def
+			if d.self {
+				def = opt(p)
+			}
 			if def == nil && optional[p] {
 				def = opt("") // an optional resource may be left unbound: its fetch task is then skipped
 			}
@@ -108,6 +112,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				// A catalog Task's params are known though its resources are not: pass only those it declares.
 				ct, isCatalog := catalog.Lookup(str(get(pt, "taskRef"), "name"))
 				for _, d := range resourceParams[types[p]] {
+					if d.extra {
+						continue
+					}
 					name := resParam(tuser, r, d.key)
 					if _, ok := ct.Param(name); isCatalog && !ok {
 						continue
@@ -372,16 +379,21 @@ func fetchPrefix(t string) string {
 // fetchTask fills resource p's subPath; pp gives the reference to the Pipeline param of field k.
 func (f pipelineResources) fetchTask(t, p, name string, pp func(k string) string) *yaml.Node {
 	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
+	// all passes every field of the resource to the catalog param of the same name.
+	all := func(ps *yaml.Node) *yaml.Node {
+		for _, d := range resourceParams[t] {
+			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
+		}
+		return ps
+	}
 	switch t {
 	case "git":
 		ref, _ := f.s.catalogRef("git-clone")
-		return mapping("name", name, "taskRef", ref,
-			"params", seq(param("url", pp("url")), param("revision", pp("revision"))),
+		return mapping("name", name, "taskRef", ref, "params", all(seq()),
 			"workspaces", seq(wsBinding("output", p)))
 	case "pullRequest":
 		ref, _ := f.s.catalogRef("pull-request")
-		return mapping("name", name, "taskRef", ref,
-			"params", seq(param("mode", "download"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
+		return mapping("name", name, "taskRef", ref, "params", all(seq(param("mode", "download"))),
 			"workspaces", seq(wsBinding("pr", p)))
 	case "storage":
 		ref, _ := f.s.catalogRef("gcs-download")
@@ -390,11 +402,7 @@ func (f pipelineResources) fetchTask(t, p, name string, pp func(k string) string
 			"workspaces", seq(wsBinding("output", p), mapping("name", "credentials", "workspace", p+"-credentials")))
 	case "cluster":
 		ref, _ := f.s.catalogRef("kubeconfig-creator")
-		ps := seq(param("name", p))
-		for _, d := range resourceParams["cluster"] {
-			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
-		}
-		return mapping("name", name, "taskRef", ref, "params", ps,
+		return mapping("name", name, "taskRef", ref, "params", all(seq()),
 			"workspaces", seq(wsBinding("output", p)))
 	}
 	return nil
@@ -404,8 +412,11 @@ func (f pipelineResources) uploadTask(t, p, name string, pp func(k string) strin
 	param := func(name, v string) *yaml.Node { return mapping("name", name, "value", v) }
 	if t == "pullRequest" {
 		ref, _ := f.s.catalogRef("pull-request")
-		return mapping("name", name, "taskRef", ref,
-			"params", seq(param("mode", "upload"), param("url", pp("url")), param("provider", pp("provider")), param("secret-key-ref", pp("secret-key-ref"))),
+		ps := seq(param("mode", "upload"))
+		for _, d := range resourceParams[t] {
+			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
+		}
+		return mapping("name", name, "taskRef", ref, "params", ps,
 			"workspaces", seq(wsBinding("pr", p)))
 	}
 	ref, _ := f.s.catalogRef("gcs-upload")
@@ -511,7 +522,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		if _, ok := resourceParams[t]; !ok {
 			if t == "" {
-				manual = append(manual, unresolvedBinding{b, "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + p})
+				manual = append(manual, unresolvedBinding{b, "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + sharedWS})
 			} else {
 				manual = append(manual, unresolvedBinding{b, "binding " + p + ": resource type " + t + " has no replacement"})
 			}
@@ -523,7 +534,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		for _, d := range resourceParams[t] {
 			v, ok := r.params[d.key]
 			if !ok {
-				if d.def != nil {
+				if d.def != nil || d.self {
 					continue
 				}
 				name := resParam(user, p, d.key)
@@ -533,6 +544,16 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				continue
 			}
 			params = append(params, mapping("name", resParam(user, p, d.key), "value", v))
+		}
+		var fields []string
+		for k := range r.params {
+			fields = append(fields, k)
+		}
+		sort.Strings(fields)
+		for _, k := range fields {
+			if !hasParam(t, k) && !(t == "storage" && k == "type") {
+				manual = append(manual, unresolvedBinding{b, fmt.Sprintf("binding %s: field %s (%q) of the %s resource has no replacement and was dropped", p, k, r.params[k], t)})
+			}
 		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
