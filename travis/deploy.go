@@ -60,7 +60,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 		guard := c.deployGuard(j, dm, pname, id)
 		pre := func() *scriptBuilder {
 			var s scriptBuilder
-			c.prelude(&s, j, cell, text)
+			c.prelude(&s, j, cell, text, id, false)
 			s.line(guard...)
 			s.line(restoreState(id, "the deployment")...)
 			return &s

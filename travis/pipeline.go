@@ -69,7 +69,6 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 		prev = cur
 	}
 	p.Runs = c.runs()
-	c.parallelNote()
 	c.unusedNotes()
 	if len(c.hosts) > 0 {
 		p.HostAliases = []pipeline.HostAlias{{IP: "127.0.0.1", Hostnames: c.hosts}}
@@ -253,6 +252,10 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 		}
 		t.Matrix, t.TaskParams = mx, taskParams
 	}
+	if len(r.hooks) > 0 {
+		c.finding(g[0].pos, convert.Approximated, "travis/matrix-hooks",
+			"the after_* finally tasks of the matrix task %s run once per cell whenever the task ran (Tekton reports one status for all cells); each cell decides from the TRAVIS_TEST_RESULT its own job saved, and one whose job pod died before saving runs after_failure", name)
+	}
 	r.main.Comments = append([]string{sprintf("from %s: %d Travis jobs of stage %s as one matrix (lines %s)", c.file, len(g), stage, strings.Join(dedupeStrings(lines), ", "))}, r.main.Comments[1:]...)
 	return r
 }
@@ -411,29 +414,6 @@ func dedupeFindings(fs []convert.Finding) []convert.Finding {
 		}
 	}
 	return out
-}
-
-// parallelNote reports the one difference parallel jobs always have: Travis gives each
-// job its own clone, here the jobs of a stage share the source workspace.
-func (c *conv) parallelNote() {
-	per := map[string]int{}
-	for _, j := range c.jobs {
-		per[strings.ToLower(j.mj.Stage)]++
-	}
-	for _, n := range per {
-		if n > 1 {
-			pos := c.root.node
-			for _, k := range []string{"jobs", "matrix", "env"} {
-				if c.root.has(k) {
-					pos = c.root.keyNode(k)
-					break
-				}
-			}
-			c.finding(pos, convert.Approximated, "travis/shared-checkout",
-				"parallel jobs share one checkout (the source workspace); Travis gives each job its own clone, so jobs that write the same files can collide")
-			return
-		}
-	}
 }
 
 // ownSecure reports a job whose own env entry holds a secure: value.

@@ -65,12 +65,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	parts.comments = []string{c.jobComment(j, stage)}
 	c.sidecars(j, &parts)
 	c.addons(j, &parts)
-	if n := j.get("workspaces"); n != nil {
-		k := j.keyNode("workspaces")
-		msg := "workspaces: every task shares the source workspace, so files reach later stages without create/use"
-		c.finding(k, convert.Approximated, "travis/workspaces", "%s", msg)
-		parts.comments = append(parts.comments, c.marker("approximated", msg, k.Line))
-	}
+	wsUse, wsCreate := c.workspaces(j, &parts)
 	setup := append([]string{}, j.lang.setup...)
 	version := j.version
 	if version == "" {
@@ -86,7 +81,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
-	env := append(c.travisEnv(j, cell, stage, text), parts.stepEnv...)
+	env := append(append(c.travisEnv(j, cell, stage, text), cellEnv(cell)...), parts.stepEnv...)
 	cacheFetch, cacheStore := c.cacheScript(j, id, t, &env)
 	env = lastWins(append(env, c.userEnv(j, cell)...))
 	c.reportTravisVars(j, env, text)
@@ -105,7 +100,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch (the images must be multi-arch)", j.arch)
 	}
 	var s scriptBuilder
-	c.prelude(&s, j, cell, text)
+	c.prelude(&s, j, cell, text, id, true)
 	for _, g := range guards {
 		s.line(strings.ReplaceAll(g, "@ID@", id))
 	}
@@ -122,6 +117,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		s.line("# cache: fetch")
 		s.line(cacheFetch...)
 	}
+	if len(wsUse) > 0 {
+		s.line("# workspaces: use")
+		s.line(wsUse...)
+	}
 	for _, k := range []string{"before_install", "install", "before_script", "script", "before_cache", "after_success", "after_failure", "after_script"} {
 		c.used[j.phases[k].line] = true
 	}
@@ -133,6 +132,10 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	if len(cacheStore) > 0 {
 		s.line("# cache: store (skipped when a setup phase failed, as in Travis)")
 		s.line(cacheStore...)
+	}
+	if len(wsCreate) > 0 {
+		s.line("# workspaces: create (after the job's phases: later jobs copy it in with use:)")
+		s.line(wsCreate...)
 	}
 	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
 	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
@@ -149,23 +152,27 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 			continue
 		}
 		var hs scriptBuilder
-		c.prelude(&hs, j, cell, text)
+		c.prelude(&hs, j, cell, text, id, false)
 		hs.line(restoreState(id, h.key)...)
 		op, when := h.op, h.when
-		if j.mj.AllowFailure && h.key != "after_script" {
-			// onError: continue makes a failed job Succeeded: decide on the job's own result instead
+		ownResult := j.mj.AllowFailure || cell.matrix
+		if ownResult && h.key != "after_script" {
+			// onError: continue makes a failed job Succeeded, and a matrix task has one status for
+			// all its cells: decide on the job's own result, saved in its state, instead
 			op, when = "notin", "None"
 			test := map[string]string{"after_success": "!=", "after_failure": "="}[h.key]
 			hs.line(`if [ "${TRAVIS_TEST_RESULT:-1}" ` + test + ` 0 ]; then echo "TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-}: Travis skips ` + h.key + `."; exit 0; fi`)
 		} else if h.key != "after_script" {
 			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
+		} else if ownResult {
+			hs.line(`TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-1}`)
 		} else {
 			hs.line(`[ "$TRAVIS_JOB_STATUS" = Succeeded ] && TRAVIS_TEST_RESULT=0 || TRAVIS_TEST_RESULT=1`)
 		}
 		hs.line("export TRAVIS_TEST_RESULT")
 		phaseBlock(&hs, c.file, h.key, p, "hook")
 		henv := env
-		if h.key == "after_script" {
+		if h.key == "after_script" && !ownResult {
 			henv = append(append([]pipeline.Env{}, env...), pipeline.Env{Name: "TRAVIS_JOB_STATUS", Value: "$(tasks." + idPlaceholder + ".status)"})
 		}
 		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,

@@ -52,15 +52,45 @@ func (s *scriptBuilder) line(l ...string) {
 
 func (s *scriptBuilder) String() string { return s.b.String() }
 
-// prelude recreates the Travis job shell: helpers, branch/tag split, env exports, setup.
-func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
+// prelude recreates the Travis job shell: helpers, the job's own directory, branch/tag split, env exports.
+func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text, id string, fresh bool) {
 	s.line("#!/usr/bin/env bash")
 	for _, sh := range shims {
 		if uses(text, sh.name) {
 			s.line(sh.def)
 		}
 	}
+	jobDir(s, id, cell, fresh)
 	c.coreEnv(s, j, cell, text)
+}
+
+// jobDirRoot holds the per-job copies inside the source workspace; copies never include it.
+const jobDirRoot = ".tkn-migrate/jobs"
+
+// jobDir points TRAVIS_BUILD_DIR at the job's private copy of the checkout: Travis gives
+// every job its own clone, while parallel tasks here share one workspace. fresh makes the
+// copy (the job step); hooks and deploy only enter it. Matrix cells get no index from
+// Tekton, so a cell's directory is keyed by a checksum of its own param values.
+func jobDir(s *scriptBuilder, id string, cell cellVals, fresh bool) {
+	key := id
+	if cell.matrix {
+		key += `-$(printf '%s' "$TKN_MIGRATE_CELL" | cksum | cut -d' ' -f1)`
+	}
+	s.line(`travis_source=$TRAVIS_BUILD_DIR`,
+		`export TRAVIS_BUILD_DIR="$travis_source/`+jobDirRoot+`/`+key+`"`)
+	if fresh {
+		s.line(`# Travis gives each job its own clone: work in a private copy of the checkout, not the shared one.`,
+			`rm -rf "$TRAVIS_BUILD_DIR" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -a {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
+	}
+	s.line(`cd "$TRAVIS_BUILD_DIR" || { echo "$TRAVIS_BUILD_DIR is missing: the job did not start, so Travis runs nothing after it." >&2; exit 0; }`)
+}
+
+// cellEnv names the cell's own param values, from which jobDir derives its directory.
+func cellEnv(cell cellVals) []pipeline.Env {
+	if !cell.matrix {
+		return nil
+	}
+	return []pipeline.Env{{Name: "TKN_MIGRATE_CELL", Value: strings.Join([]string{cell.image, cell.version, cell.env, cell.arch}, "|")}}
 }
 
 // coreEnv splits TRAVIS_BRANCH into branch and tag and exports the .travis.yml env.

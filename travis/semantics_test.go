@@ -19,6 +19,12 @@ var tektonVar = regexp.MustCompile(`\$\([^)]*\)`)
 // would: env from the step (Tekton variables substituted), working directory dir.
 func runStep(t *testing.T, dir string, s pipeline.Step, status string) (int, string) {
 	t.Helper()
+	return runStepWith(t, dir, s, status, nil)
+}
+
+// runStepWith also substitutes vars (e.g. a matrix cell's "$(params.version)").
+func runStepWith(t *testing.T, dir string, s pipeline.Step, status string, vars map[string]string) (int, string) {
+	t.Helper()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash not found")
@@ -26,6 +32,9 @@ func runStep(t *testing.T, dir string, s pipeline.Step, status string) (int, str
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
 	for _, e := range s.Env {
 		v := tektonVar.ReplaceAllStringFunc(e.Value, func(m string) string {
+			if v, ok := vars[m]; ok {
+				return v
+			}
 			switch {
 			case m == "$(workspaces.source.path)":
 				return dir
@@ -76,6 +85,11 @@ func workdir(t *testing.T) string {
 	return dir
 }
 
+// jobPath is where the job of task name works: its private copy of the checkout.
+func jobPath(dir, name string, elem ...string) string {
+	return filepath.Join(append([]string{dir, ".tkn-migrate", "jobs", name}, elem...)...)
+}
+
 func read(t *testing.T, path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -103,10 +117,13 @@ after_success: touch success.txt
 	if code != 1 {
 		t.Fatalf("job exit %d, want 1 (a script command failed)\n%s", code, out)
 	}
-	if got := read(t, filepath.Join(dir, "sub", "out.txt")); got != "helper:bar:hi there" {
+	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "out.txt")); got != "helper:bar:hi there" {
 		t.Errorf("script after a failing command: got %q", got)
 	}
-	if got := read(t, filepath.Join(dir, "sub", "branch.txt")); got != "main" {
+	if _, err := os.Stat(filepath.Join(dir, "sub", "out.txt")); err == nil {
+		t.Error("the job wrote into the shared checkout, not its own copy")
+	}
+	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "branch.txt")); got != "main" {
 		t.Errorf("TRAVIS_BRANCH = %q, want main", got)
 	}
 	var fail *pipeline.Task
@@ -121,7 +138,7 @@ after_success: touch success.txt
 	if code, out := runStep(t, dir, fail.Steps[0], "Failed"); code != 0 {
 		t.Fatalf("after_failure exit %d\n%s", code, out)
 	}
-	if got := read(t, filepath.Join(dir, "sub", "hook.txt")); got != "helper:bar:hi there" {
+	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "hook.txt")); got != "helper:bar:hi there" {
 		t.Errorf("after_failure did not get the job's shell state: %q", got)
 	}
 }
@@ -142,7 +159,7 @@ after_script: touch after.txt
 		t.Fatalf("job exit %d, want 2 (errored)\n%s", code, out)
 	}
 	for _, f := range []string{"install2.txt", "script.txt"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+		if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, f)); err == nil {
 			t.Errorf("%s exists: commands after a failed setup command ran", f)
 		}
 	}
@@ -150,7 +167,7 @@ after_script: touch after.txt
 	if code != 0 {
 		t.Fatalf("after_script exit %d\n%s", code, out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "after.txt")); err == nil {
+	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "after.txt")); err == nil {
 		t.Error("after_script ran after an errored job")
 	}
 }
@@ -168,7 +185,7 @@ jobs:
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "ran.txt")); err == nil {
+	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "ran.txt")); err == nil {
 		t.Error("the job ran although branch main does not match ^rel-")
 	}
 }
@@ -205,12 +222,12 @@ deploy:
 		if code, out := runStep(t, dir, dep.Steps[0], ""); code != 0 {
 			t.Fatalf("%s: deploy exit %d\n%s", c.on, code, out)
 		}
-		_, err := os.Stat(filepath.Join(dir, "deployed.txt"))
+		_, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "deployed.txt"))
 		if ran := err == nil; ran != c.runs {
 			t.Errorf("on %s: deployed=%v, want %v", c.on, ran, c.runs)
 		}
 		if c.runs {
-			if got := read(t, filepath.Join(dir, "deployed.txt")); got != "bar" {
+			if got := read(t, jobPath(dir, p.Tasks[0].Name, "deployed.txt")); got != "bar" {
 				t.Errorf("deploy did not see the job's exports: %q", got)
 			}
 		}
@@ -240,10 +257,10 @@ jobs:
 			t.Fatalf("%s exit %d\n%s", f.Name, code, out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "success.txt")); err == nil {
+	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "success.txt")); err == nil {
 		t.Error("after_success ran for a failed job")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "failure.txt")); err != nil {
+	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "failure.txt")); err != nil {
 		t.Error("after_failure did not run for a failed, allowed job")
 	}
 }
@@ -272,5 +289,83 @@ func TestSecureMatrixEnv(t *testing.T) {
 	}
 	if matrixTasks != 1 || secretRefs != 1 {
 		t.Errorf("matrix tasks %d, secret refs %d; want 1 and 1", matrixTasks, secretRefs)
+	}
+}
+
+// TestJobsOwnDirs: two cells of one matrix task, run in the same workspace, each work in
+// their own copy of the checkout with their own state, and each cell's hook finds its own.
+func TestJobsOwnDirs(t *testing.T) {
+	p := model(t, `language: shell
+env:
+  - A=1
+  - A=2
+script:
+  - echo "$A" > a.txt
+  - cat shared.txt >> a.txt
+  - test "$A" = 1
+after_script: cat a.txt > after.txt
+after_success: touch success
+after_failure: touch failure
+`)
+	main := p.Tasks[0]
+	if main.Matrix == nil || len(main.Matrix.Include) != 2 || len(p.Finally) != 3 {
+		t.Fatalf("want one 2-cell matrix task with one after_script hook, got %d tasks, %d finally", len(p.Tasks), len(p.Finally))
+	}
+	dir := workdir(t)
+	if err := os.WriteFile(filepath.Join(dir, "shared.txt"), []byte("from the clone\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]string{}
+	for _, in := range main.Matrix.Include {
+		vars := map[string]string{}
+		for _, b := range in.Params {
+			vars["$(params."+b.Name+")"] = b.Value
+		}
+		want := map[string]int{"A=1": 0, "A=2": 1}[vars["$(params.env)"]]
+		if code, out := runStepWith(t, dir, main.Steps[0], "", vars); code != want {
+			t.Fatalf("cell %s: exit %d, want %d\n%s", in.Name, code, want, out)
+		}
+		for _, f := range p.Finally {
+			// Tekton gives the hooks the matrix task's one status: Failed, as one cell failed
+			if code, out := runStepWith(t, dir, f.Steps[0], "Failed", vars); code != 0 {
+				t.Fatalf("cell %s %s: exit %d\n%s", in.Name, f.Name, code, out)
+			}
+		}
+		cells[in.Name] = vars["$(params.env)"]
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, ".tkn-migrate", "jobs"))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("want 2 job directories, got %d (%v)", len(entries), err)
+	}
+	var got []string
+	for _, e := range entries {
+		d := e.Name()
+		if !strings.HasPrefix(d, main.Name+"-") {
+			t.Errorf("job directory %s is not named after task %s", d, main.Name)
+		}
+		state := read(t, jobPath(dir, d, ".git", "tkn-migrate-"+main.Name+".state"))
+		if !strings.Contains(state, "cd "+jobPath(dir, d)) {
+			t.Errorf("%s: the state does not return to the job's own directory", d)
+		}
+		var hook string
+		for _, h := range []string{"success", "failure"} {
+			if _, err := os.Stat(jobPath(dir, d, h)); err == nil {
+				hook += h
+			}
+		}
+		got = append(got, read(t, jobPath(dir, d, "a.txt"))+" | "+read(t, jobPath(dir, d, "after.txt"))+" | "+hook)
+	}
+	if len(got) != 2 || got[0] == got[1] {
+		t.Errorf("cells did not keep their own files: %q", got)
+	}
+	for _, g := range got {
+		if g != "1\nfrom the clone | 1\nfrom the clone | success" && g != "2\nfrom the clone | 2\nfrom the clone | failure" {
+			t.Errorf("job files %q: want the cell's own A, the cloned file and the hook of its own result", g)
+		}
+	}
+	for _, f := range []string{"a.txt", "after.txt", ".git/tkn-migrate-" + main.Name + ".state"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s written to the shared checkout", f)
+		}
 	}
 }
