@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -79,26 +78,72 @@ func (e *Error) Unwrap() error { return e.Err }
 // Documents that are not Tekton kinds (Secrets, ConfigMaps, ...) pass untouched.
 // It returns all failures joined.
 func Documents(path string, data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var errs []error
-	for {
+	for _, d := range splitDocuments(data) {
 		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
+		if err := yaml.Unmarshal(d.text, &doc); err != nil {
+			return yamlError(path, d.line, err)
 		}
-		if err != nil {
-			return yamlError(path, err)
+		if doc.Kind == 0 {
+			continue // comments only
 		}
-		if err := Node(path, &doc); err != nil {
+		if err := validate(path, &doc, d.text); err != nil {
+			if e := (*Error)(nil); errors.As(err, &e) {
+				e.Line += d.line - 1
+			}
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// document is one document of a YAML stream: its own bytes and its first line in the stream.
+type document struct {
+	text []byte
+	line int
+}
+
+// splitDocuments cuts a stream at "---" and "..." lines, so that each document is read
+// from its own bytes, as kubectl reads it.
+func splitDocuments(data []byte) []document {
+	var docs []document
+	cur := document{line: 1}
+	start := 0
+	for off, line := 0, 1; off < len(data); line++ {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data) - off
+		} else {
+			end++
+		}
+		l := data[off : off+end]
+		if isMarker(l, "---") || isMarker(l, "...") {
+			cur.text = data[start:off]
+			docs = append(docs, cur)
+			// A document may start on its marker line ("--- |"); then the line stays with it.
+			start, cur = off, document{line: line}
+			if rest := bytes.TrimSpace(l[3:]); isMarker(l, "...") || len(rest) == 0 || rest[0] == '#' {
+				start, cur.line = off+end, line+1
+			}
+		}
+		off += end
+	}
+	cur.text = data[start:]
+	return append(docs, cur)
+}
+
+func isMarker(l []byte, m string) bool {
+	return bytes.HasPrefix(l, []byte(m)) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r')
+}
+
 // Node validates one decoded YAML document node.
 func Node(path string, doc *yaml.Node) error {
+	return validate(path, doc, nil)
+}
+
+// validate checks one document; text is its source, read again the way kubectl reads it,
+// or nil to print the node first.
+func validate(path string, doc *yaml.Node, text []byte) error {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
@@ -121,9 +166,11 @@ func Node(path string, doc *yaml.Node) error {
 		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
 	}
 	// Re-read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool).
-	text, err := yaml.Marshal(root)
-	if err != nil {
-		return fail(err)
+	if text == nil {
+		var err error
+		if text, err = yaml.Marshal(root); err != nil {
+			return fail(err)
+		}
 	}
 	raw, err := sigsyaml.YAMLToJSON(text)
 	if err != nil {
@@ -202,9 +249,10 @@ func scalar(m *yaml.Node, key string) string {
 }
 
 // yamlError positions a syntax error in emitted YAML; yaml.v3 gives a line but no column.
-func yamlError(path string, err error) error {
+// yamlError positions a parse error of the document starting at line first.
+func yamlError(path string, first int, err error) error {
 	if line, msg := yamlpos.Of(err); line > 0 {
-		return fmt.Errorf("%s:%d:1: emitted YAML does not parse: %s", path, line, msg)
+		return fmt.Errorf("%s:%d:1: emitted YAML does not parse: %s", path, first+line-1, msg)
 	}
 	return fmt.Errorf("%s: emitted YAML does not parse: %v", path, err)
 }

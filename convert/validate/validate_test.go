@@ -56,6 +56,21 @@ spec:
       taskRef: {name: b}
 `, `in.yaml:9:13: Pipeline "p" fails Tekton validation: invalid value "Not_A_Label": spec.tasks[1].name
 Pipeline Task name must be a valid DNS Label.For more info refer to https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names`},
+		{"block scalar with an indentation indicator is read from its own bytes", `# lead comment
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  steps:
+    - name: sh
+      image: alpine:3.20
+      script: |2
+                  cat <<'EOT'
+          text
+        EOT
+`, ""},
 		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
 		{"unknown field", `apiVersion: tekton.dev/v1
 kind: Task
