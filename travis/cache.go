@@ -60,7 +60,7 @@ func (c *conv) cacheDirs(j *job) ([]string, *yaml.Node) {
 }
 
 // cacheScript returns the fetch and store lines: directories are copied from and to
-// the optional cache workspace, keyed by job, so a bound PVC keeps them between runs.
+// the optional cache workspace, keyed by job (and matrix cell), so a bound PVC keeps them between runs.
 func (c *conv) cacheScript(j *job, id string, t *pipeline.Task, env *[]pipeline.Env) (fetch, store []string) {
 	dirs, k := c.cacheDirs(j)
 	if len(dirs) == 0 {
@@ -86,7 +86,7 @@ func (c *conv) cacheScript(j *job, id string, t *pipeline.Task, env *[]pipeline.
 	}
 	fetch = []string{
 		"travis_cache_dirs=(" + strings.Join(quoted, " ") + ")",
-		`travis_cache_key=$(printf '%s ' '` + id + `'` + version + ` "${TRAVIS_MATRIX_ENV:-}" | cksum | cut -d' ' -f1)`,
+		`travis_cache_key=$(printf '%s ' '` + id + `'` + version + ` "${TRAVIS_MATRIX_ENV:-}" "${TKN_MIGRATE_CELL:-}" | cksum | cut -d' ' -f1)`,
 		`travis_cache_slot() { printf '%s/%s/%s' "$TRAVIS_CACHE_DIR" "$travis_cache_key" "$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }`,
 		`if [ "$TRAVIS_CACHE_BOUND" = true ]; then for d in "${travis_cache_dirs[@]}"; do s=$(travis_cache_slot "$d"); if [ -d "$s" ]; then mkdir -p "$d" && cp -a "$s/." "$d/"; fi; done; fi`,
 	}

@@ -68,6 +68,7 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 		}
 		prev = cur
 	}
+	c.diskNote()
 	p.Runs = c.runs()
 	c.unusedNotes()
 	if len(c.hosts) > 0 {
@@ -414,6 +415,23 @@ func dedupeFindings(fs []convert.Finding) []convert.Finding {
 		}
 	}
 	return out
+}
+
+// diskNote reports the cost of giving each job its own copy of the checkout: the copies
+// share the source workspace's volume, where Travis gave each job its own disk.
+func (c *conv) diskNote() {
+	if len(c.jobs) < 2 {
+		return
+	}
+	pos := c.root.node
+	for _, k := range []string{"jobs", "matrix", "env"} {
+		if c.root.has(k) {
+			pos = c.root.keyNode(k)
+			break
+		}
+	}
+	c.finding(pos, convert.Approximated, "travis/job-dirs",
+		"each of the %d jobs copies the checkout into .tkn-migrate/jobs/ on the source workspace (Travis gives each job its own clone and disk): size the source volume for %d copies plus their build output", len(c.jobs), len(c.jobs))
 }
 
 // ownSecure reports a job whose own env entry holds a secure: value.
