@@ -42,6 +42,9 @@ func formatFindings(fs []convert.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "%s:%d:%d %s %s: %s\n", f.File, f.Line, f.Col, f.Class, f.Rule, f.Message)
+		if f.Action != "" {
+			fmt.Fprintf(&b, "  run: %s\n", f.Action)
+		}
 	}
 	return b.String()
 }

@@ -436,11 +436,15 @@ func (f pipelineResources) notifyTask(name, sink string) *yaml.Node {
 	return n
 }
 
+// secretRef is one entry of a resource's secrets: the Secret and the key in it.
+type secretRef struct{ name, key string }
+
 // resolved is a PipelineResource's type and params, from the index or a resourceSpec.
 type resolved struct {
 	typ     string
 	params  map[string]string
-	secrets map[string]string // fieldName → secretName
+	secrets map[string]secretRef // by fieldName
+	fields  []string             // secret fieldNames in source order
 	found   bool
 	sub     string // storage sub-type other than gcs
 }
@@ -455,7 +459,7 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 	if spec == nil {
 		return resolved{}
 	}
-	r := resolved{typ: normType(str(spec, "type")), params: map[string]string{}, secrets: map[string]string{}, found: true}
+	r := resolved{typ: normType(str(spec, "type")), params: map[string]string{}, secrets: map[string]secretRef{}, found: true}
 	for _, p := range items(get(spec, "params")) {
 		r.params[str(p, "name")] = str(p, "value")
 	}
@@ -463,10 +467,11 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 		r.sub = r.params["type"] // build-gcs and other storage types have no catalog task
 	}
 	for _, s := range items(get(spec, "secrets")) {
-		r.secrets[str(s, "fieldName")] = str(s, "secretName")
+		r.secrets[str(s, "fieldName")] = secretRef{name: str(s, "secretName"), key: str(s, "secretKey")}
+		r.fields = append(r.fields, str(s, "fieldName"))
 	}
-	if r.typ == "pullRequest" && r.secrets["authToken"] != "" {
-		r.params["secret-key-ref"] = r.secrets["authToken"]
+	if sec := r.secrets["authToken"]; r.typ == "pullRequest" && sec.name != "" {
+		r.params["secret-key-ref"] = sec.name
 	}
 	if r.typ == "storage" {
 		if _, ok := r.params["dir"]; ok {
@@ -522,14 +527,14 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		if _, ok := resourceParams[t]; !ok {
 			if t == "" {
-				manual = append(manual, unresolvedBinding{b, "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + sharedWS})
+				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + sharedWS})
 			} else {
-				manual = append(manual, unresolvedBinding{b, "binding " + p + ": resource type " + t + " has no replacement"})
+				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": resource type " + t + " has no replacement"})
 			}
 			continue
 		}
 		if r.sub != "" {
-			manual = append(manual, unresolvedBinding{b, "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
+			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
 		}
 		for _, d := range resourceParams[t] {
 			v, ok := r.params[d.key]
@@ -552,9 +557,10 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		sort.Strings(fields)
 		for _, k := range fields {
 			if !hasParam(t, k) && !(t == "storage" && k == "type") {
-				manual = append(manual, unresolvedBinding{b, fmt.Sprintf("binding %s: field %s (%q) of the %s resource has no replacement and was dropped", p, k, r.params[k], t)})
+				manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: field %s (%q) of the %s resource has no replacement and was dropped", p, k, r.params[k], t)})
 			}
 		}
+		manual = append(manual, secretFindings(b, p, t, r, func(k string) string { return resParam(user, p, k) })...)
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
 			if byName(seq(ws...), sharedWS) == nil {
@@ -562,11 +568,19 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 			}
 			if t == "storage" {
 				cw := mapping("name", p+"-credentials")
-				if sec := r.secrets["GOOGLE_APPLICATION_CREDENTIALS"]; sec != "" {
-					cw.Content = append(cw.Content, scalar("secret"), mapping("secretName", sec))
+				if sec := r.secrets["GOOGLE_APPLICATION_CREDENTIALS"]; sec.name != "" {
+					sv := mapping("secretName", sec.name)
+					if sec.key != "" && sec.key != gcsKeyFile {
+						// gcs-download and gcs-upload read service_account.json: mount the key under that name.
+						sv.Content = append(sv.Content, scalar("items"), seq(mapping("key", sec.key, "path", gcsKeyFile)))
+					}
+					cw.Content = append(cw.Content, scalar("secret"), sv)
+					s.note(b, convert.Converted, "storage-credentials", "Secret %s (key %s) is mounted as workspace %s-credentials", sec.name, orDefault(sec.key, gcsKeyFile), p)
+					s.findings[len(s.findings)-1].Action = gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))
 				} else {
 					cw.Content = append(cw.Content, scalar("emptyDir"), mapping())
 					s.markerAt(cw.Content[1], b, "storage-credentials", "bind the Secret with the GCS service account key as workspace %s-credentials", p)
+					s.findings[len(s.findings)-1].Action = gcsSecretAction(p+"-credentials", gcsKeyFile)
 				}
 				ws = append(ws, cw)
 			}
@@ -599,8 +613,47 @@ func (f pipelineResources) fsGroup(spec *yaml.Node) {
 
 // unresolvedBinding is a Run's binding to a PipelineResource we could not find.
 type unresolvedBinding struct {
-	at  *yaml.Node
-	msg string
+	at     *yaml.Node
+	msg    string
+	action string // a command for the report's checklist, without secret values
+}
+
+const gcsKeyFile = "service_account.json"
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func gcsSecretAction(name, key string) string {
+	return fmt.Sprintf("kubectl create secret generic %s --from-file=%s=<service account key file>", name, key)
+}
+
+// secretFindings covers the resource secrets no workspace carries: a catalog task that
+// reads another key, fields only a param can take, and fields nothing takes.
+func secretFindings(b *yaml.Node, p, t string, r resolved, param func(k string) string) []unresolvedBinding {
+	var out []unresolvedBinding
+	for _, field := range r.fields {
+		sec := r.secrets[field]
+		switch {
+		case t == "storage" && field == "GOOGLE_APPLICATION_CREDENTIALS":
+			// mounted as the credentials workspace
+		case t == "pullRequest" && field == "authToken":
+			if sec.key != "" && sec.key != "token" {
+				out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: pull-request reads key token of Secret %s, but the resource read key %s; add a token key to the Secret", p, sec.name, sec.key),
+					action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token> --dry-run=client -o yaml | kubectl apply -f -", sec.name)})
+			}
+		case t == "cluster" && hasParam(t, field):
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource read %s from key %s of Secret %s; kubeconfig-creator takes it only as param %s: pass its value at run time", p, field, sec.key, sec.name, param(field)),
+				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
+		default:
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t),
+				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
+		}
+	}
+	return out
 }
 
 func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, ws []*yaml.Node, manual []unresolvedBinding) {
@@ -621,6 +674,7 @@ func (f pipelineResources) addRunParamsWorkspaces(spec, bk *yaml.Node, params, w
 			at = spec.Content[0]
 		}
 		s.markerAbove(at, m.at, "unresolved-resource", "%s", m.msg)
+		s.findings[len(s.findings)-1].Action = m.action
 	}
 	if len(ws) > 0 {
 		wl := ensureSeq(spec, "workspaces", "taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs")
@@ -667,7 +721,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			t = d.typ
 		}
 		if !r.found {
-			manual = append(manual, unresolvedBinding{b, "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
+			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
 		if hasWorkspace(t) {
@@ -689,11 +743,11 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			params = append(params, mapping("name", resParam(user, rname, "url"), "value", r.params["url"]))
 		}
 		if _, ok := resourceParams[t]; !ok {
-			manual = append(manual, unresolvedBinding{b, "binding " + rname + ": resource type " + t + " has no replacement"})
+			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": resource type " + t + " has no replacement"})
 			return
 		}
 		if t == "cloudEvent" {
-			manual = append(manual, unresolvedBinding{b, fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
+			manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
 		for _, k := range sortedKeys(used[rname]) {
 			if k == "name" || k == "type" || (t == "image" && k == "url") {
