@@ -121,7 +121,9 @@ func (c *conv) stageCond(st string) (*jobCond, bool) {
 func (c *conv) group(jobs []*job, stage string) [][]*job {
 	var groups [][]*job
 	var keys []string
+	var cells []map[cellVals]bool // a cell's values key its job directory, so they must differ within a group
 	for _, j := range jobs {
+		cv, _ := c.cellOf(j)
 		mark := len(c.findings)
 		saved := len(c.markers)
 		r := c.render(j, paramCell, stage, idPlaceholder)
@@ -132,8 +134,9 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		}
 		found := false
 		for i := range keys {
-			if keys[i] == k {
+			if keys[i] == k && !cells[i][cv] {
 				groups[i] = append(groups[i], j)
+				cells[i][cv] = true
 				found = true
 				break
 			}
@@ -141,6 +144,7 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		if !found {
 			keys = append(keys, k)
 			groups = append(groups, []*job{j})
+			cells = append(cells, map[cellVals]bool{cv: true})
 		}
 	}
 	return groups

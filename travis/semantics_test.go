@@ -369,3 +369,33 @@ after_failure: touch failure
 		}
 	}
 }
+
+// TestSameCellValues: jobs that a matrix could only tell apart by name are separate
+// tasks, since a cell's directory is keyed by its param values.
+func TestSameCellValues(t *testing.T) {
+	p := model(t, `language: shell
+jobs:
+  include:
+    - name: one
+      script: pwd > where.txt
+    - name: two
+      script: pwd > where.txt
+`)
+	dir := workdir(t)
+	var names []string
+	for _, x := range p.Tasks {
+		if x.Matrix != nil {
+			t.Fatalf("task %s is a matrix: its cells would share one directory", x.Name)
+		}
+		if code, out := runStep(t, dir, x.Steps[0], ""); code != 0 {
+			t.Fatalf("%s: exit %d\n%s", x.Name, code, out)
+		}
+		if got := read(t, jobPath(dir, x.Name, "where.txt")); got != jobPath(dir, x.Name) {
+			t.Errorf("%s ran in %s", x.Name, got)
+		}
+		names = append(names, x.Name)
+	}
+	if strings.Join(names, " ") != "one two" {
+		t.Errorf("tasks %q, want one two", names)
+	}
+}
