@@ -733,6 +733,9 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
 				} else if !output {
 					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
+				} else if t == "storage" || t == "pullRequest" {
+					up := map[string]string{"storage": "gcs-upload", "pullRequest": "pull-request (mode upload)"}[t]
+					s.markerAt(w.Content[1], b, "resource-upload", "the %s output %s (%s) is no longer uploaded after this TaskRun, and an emptyDir ends with the pod; run it in a PipelineRun with a %s task after it", t, rname, r.params["url"]+r.params["location"], up)
 				}
 			}
 		}
