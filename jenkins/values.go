@@ -139,6 +139,7 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 		}
 	}
 	var b strings.Builder
+	var quoting shellTracker
 	switch v.Kind {
 	case model.String:
 		b.WriteString(v.Str)
@@ -146,13 +147,16 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 		for _, p := range v.Parts {
 			if p.Expr == "" {
 				b.WriteString(p.Lit)
+				quoting.write(p.Lit)
 				continue
 			}
 			r := c.resolve(p.Expr, sc)
 			if !r.ok {
 				c.unresolved++
 				n := fmt.Sprintf("GROOVY_EXPR_%d", c.unresolved)
-				fmt.Fprintf(&b, "${%s:?not converted, see the marker}", n)
+				x, _ := quoting.expansion(n + ":?not converted, see the marker")
+				b.WriteString(x)
+				quoting.write(x)
 				markers = append(markers, c.marker(line, 0, convert.Manual, "groovy-interpolation", "%s; set %s for this step", r.why, n))
 				continue
 			}
@@ -160,7 +164,14 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 				c.find(line, 0, convert.Approximated, "jenkins-variable", "%s", r.why)
 			}
 			addEnv(r)
-			fmt.Fprintf(&b, "${%s}", r.name)
+			// Groovy pasted the value wherever it stood; the shell must expand it there too.
+			x, expands := quoting.expansion(r.name)
+			if !expands {
+				markers = append(markers, c.marker(line, 0, convert.Manual, "groovy-interpolation",
+					"${%s} stands in a quoted here-document, where the shell expands nothing: Jenkins pasted its value there; unquote the delimiter if the body has no other $, ` or \\", p.Expr))
+			}
+			b.WriteString(x)
+			quoting.write(x)
 		}
 	default:
 		m := c.marker(line, 0, convert.Manual, "script-expression", "script is the Groovy expression %s, computed at run time", oneLine(v.Raw))
