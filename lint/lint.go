@@ -257,10 +257,6 @@ func bindings(run *yamldoc.Doc) []*yaml.Node {
 	return out
 }
 
-// pvcBacked reports a binding that is a PersistentVolumeClaim (existing or templated).
-func pvcBacked(b *yaml.Node) bool {
-	return yamldoc.Get(b, "persistentVolumeClaim") != nil || yamldoc.Get(b, "volumeClaimTemplate") != nil
-}
 
 func quoteList(names []string) string {
 	q := make([]string, len(names))

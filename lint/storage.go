@@ -54,10 +54,10 @@ func checkAffinity(in *input, run *yamldoc.Doc) {
 	if p == nil {
 		return
 	}
-	pvc := map[string]bool{}
+	pvc := map[string]string{} // workspace → the PVC behind it
 	for _, b := range bindings(run) {
-		if pvcBacked(b) {
-			pvc[yamldoc.Str(b, "name")] = true
+		if id := pvcID(b); id != "" {
+			pvc[yamldoc.Str(b, "name")] = id
 		}
 	}
 	if len(pvc) < 2 {
@@ -65,14 +65,16 @@ func checkAffinity(in *input, run *yamldoc.Doc) {
 	}
 	for _, t := range p.All() {
 		var used []string
+		claims := map[string]bool{}
 		for _, w := range t.Workspaces {
-			if pvc[w.Workspace] {
+			if id := pvc[w.Workspace]; id != "" {
 				used = append(used, w.Workspace)
+				claims[id] = true
 			}
 		}
 		used = uniq(used)
-		if len(used) < 2 {
-			continue
+		if len(claims) < 2 {
+			continue // one claim bound under several names is one PVC
 		}
 		in.report("TKN103", "", run.Path, yamldoc.Key(run.Root, "spec"), fmt.Sprintf(
 			"task %q of pipeline %q mounts the PVC-backed workspaces %s: under the default affinity assistant (coschedule: workspaces) "+
@@ -87,10 +89,7 @@ func checkTaskRunAffinity(in *input, run *yamldoc.Doc) {
 	seen := map[string]bool{}
 	var used []string
 	for _, b := range bindings(run) {
-		id := yamldoc.Str(b, "persistentVolumeClaim", "claimName")
-		if id == "" && yamldoc.Get(b, "volumeClaimTemplate") != nil {
-			id = "template " + yamldoc.Str(b, "name") // each template is a PVC of its own
-		}
+		id := pvcID(b)
 		if id == "" || seen[id] {
 			continue
 		}
@@ -105,6 +104,17 @@ func checkTaskRunAffinity(in *input, run *yamldoc.Doc) {
 			"a TaskRun may mount only one PVC, so it fails (\"more than one PersistentVolumeClaim is bound\"); "+
 			"put them on one volume with subPath, or use emptyDir for the ones no later run reads",
 		runName(run), quoteList(uniq(used))))
+}
+
+// pvcID names the PVC behind a binding: its claim, or its own template; "" for other volumes.
+func pvcID(b *yaml.Node) string {
+	if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
+		return "claim " + c
+	}
+	if yamldoc.Get(b, "volumeClaimTemplate") != nil {
+		return "template " + yamldoc.Str(b, "name") // each template is a PVC of its own
+	}
+	return ""
 }
 
 // runName is a document's name, or its generateName prefix.
