@@ -257,7 +257,6 @@ func bindings(run *yamldoc.Doc) []*yaml.Node {
 	return out
 }
 
-
 func quoteList(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
