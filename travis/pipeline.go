@@ -121,9 +121,7 @@ func (c *conv) stageCond(st string) (*jobCond, bool) {
 func (c *conv) group(jobs []*job, stage string) [][]*job {
 	var groups [][]*job
 	var keys []string
-	var cells []map[cellVals]bool // a cell's values key its job directory, so they must differ within a group
 	for _, j := range jobs {
-		cv, _ := c.cellOf(j)
 		mark := len(c.findings)
 		saved := len(c.markers)
 		r := c.render(j, paramCell, stage, idPlaceholder)
@@ -134,9 +132,8 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		}
 		found := false
 		for i := range keys {
-			if keys[i] == k && !cells[i][cv] {
+			if keys[i] == k {
 				groups[i] = append(groups[i], j)
-				cells[i][cv] = true
 				found = true
 				break
 			}
@@ -144,7 +141,6 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		if !found {
 			keys = append(keys, k)
 			groups = append(groups, []*job{j})
-			cells = append(cells, map[cellVals]bool{cv: true})
 		}
 	}
 	return groups
@@ -238,12 +234,31 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 			tpl.arch = ref
 		}
 	}
+	// A cell's job directory is keyed by its param values: cells that differ in none
+	// (jobs told apart only by name or by what Tekton cannot run) get a job param.
+	seen := map[string]bool{}
+	for _, cv := range cells {
+		var k []string
+		for _, p := range varying {
+			k = append(k, get(cv, p))
+		}
+		key := strings.Join(k, "\x00")
+		if seen[key] {
+			tpl.job = "$(params.job)"
+			taskParams = append(taskParams, pipeline.Param{Name: "job"})
+			break
+		}
+		seen[key] = true
+	}
 	r := c.render(g[0], tpl, stage, name)
 	cellNames := pipeline.NewNamer()
 	for i, cv := range cells {
 		in := pipeline.MatrixInclude{Name: cellNames.Name(c.cellName(g[i], cv, varying))}
 		for _, p := range varying {
 			in.Params = append(in.Params, pipeline.Binding{Name: p, Value: get(cv, p)})
+		}
+		if tpl.job != "" {
+			in.Params = append(in.Params, pipeline.Binding{Name: "job", Value: in.Name})
 		}
 		mx.Include = append(mx.Include, in)
 	}

@@ -90,7 +90,11 @@ func cellEnv(cell cellVals) []pipeline.Env {
 	if !cell.matrix {
 		return nil
 	}
-	return []pipeline.Env{{Name: "TKN_MIGRATE_CELL", Value: strings.Join([]string{cell.image, cell.version, cell.env, cell.arch}, "|")}}
+	vals := []string{cell.image, cell.version, cell.env, cell.arch}
+	if cell.job != "" {
+		vals = append(vals, cell.job)
+	}
+	return []pipeline.Env{{Name: "TKN_MIGRATE_CELL", Value: strings.Join(vals, "|")}}
 }
 
 // coreEnv splits TRAVIS_BRANCH into branch and tag and exports the .travis.yml env.
@@ -109,8 +113,9 @@ func (c *conv) coreEnv(s *scriptBuilder, j *job, cell cellVals, text string) {
 // matrix task they are $(params.x) references, reaching scripts only through env.
 type cellVals struct {
 	image, version, env, arch string
-	matrix                    bool // rendering a matrix task
-	envParam                  bool // the job env line comes from $(params.env)
+	job                       string // $(params.job) when cells differ in nothing else
+	matrix                    bool   // rendering a matrix task
+	envParam                  bool   // the job env line comes from $(params.env)
 }
 
 // envLines exports what Tekton env cannot express: values needing shell expansion,

@@ -370,8 +370,8 @@ after_failure: touch failure
 	}
 }
 
-// TestSameCellValues: jobs that a matrix could only tell apart by name are separate
-// tasks, since a cell's directory is keyed by its param values.
+// TestSameCellValues: cells that a matrix could only tell apart by name get a job
+// param, so their directories, keyed by param values, still differ.
 func TestSameCellValues(t *testing.T) {
 	p := model(t, `language: shell
 jobs:
@@ -381,21 +381,30 @@ jobs:
     - name: two
       script: pwd > where.txt
 `)
-	dir := workdir(t)
-	var names []string
-	for _, x := range p.Tasks {
-		if x.Matrix != nil {
-			t.Fatalf("task %s is a matrix: its cells would share one directory", x.Name)
-		}
-		if code, out := runStep(t, dir, x.Steps[0], ""); code != 0 {
-			t.Fatalf("%s: exit %d\n%s", x.Name, code, out)
-		}
-		if got := read(t, jobPath(dir, x.Name, "where.txt")); got != jobPath(dir, x.Name) {
-			t.Errorf("%s ran in %s", x.Name, got)
-		}
-		names = append(names, x.Name)
+	main := p.Tasks[0]
+	if main.Matrix == nil || len(main.Matrix.Include) != 2 {
+		t.Fatalf("want one 2-cell matrix task, got %d tasks", len(p.Tasks))
 	}
-	if strings.Join(names, " ") != "one two" {
-		t.Errorf("tasks %q, want one two", names)
+	dir := workdir(t)
+	for _, in := range main.Matrix.Include {
+		vars := map[string]string{}
+		for _, b := range in.Params {
+			vars["$(params."+b.Name+")"] = b.Value
+		}
+		if vars["$(params.job)"] != in.Name {
+			t.Errorf("cell %s: job param %q", in.Name, vars["$(params.job)"])
+		}
+		if code, out := runStepWith(t, dir, main.Steps[0], "", vars); code != 0 {
+			t.Fatalf("cell %s: exit %d\n%s", in.Name, code, out)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, ".tkn-migrate", "jobs"))
+	if len(entries) != 2 {
+		t.Fatalf("want 2 job directories, got %d", len(entries))
+	}
+	for _, e := range entries {
+		if got := read(t, jobPath(dir, e.Name(), "where.txt")); got != jobPath(dir, e.Name()) {
+			t.Errorf("%s: the job ran in %s", e.Name(), got)
+		}
 	}
 }
