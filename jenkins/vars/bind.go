@@ -2,6 +2,7 @@ package vars
 
 import (
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"strings"
 )
 
 // Binder collects the task params one inline task needs, and the Pipeline params those need.
@@ -67,9 +68,27 @@ func Declare(p *pipeline.Pipeline, needs []string, runValue map[string]string) {
 			continue
 		}
 		have[n] = true
-		p.Params = append(p.Params, pipeline.Param{Name: n, Description: "set by Pipelines-as-Code from " + runValue[n], Default: &empty})
+		desc := "set by Pipelines-as-Code from " + runValue[n]
+		if runValue[n] == "" {
+			desc = "no Pipelines-as-Code variable gives it: empty unless set by hand"
+		}
+		p.Params = append(p.Params, pipeline.Param{Name: n, Description: desc, Default: &empty})
 		for i := range p.Runs {
-			p.Runs[i].Params = append(p.Runs[i].Params, pipeline.Binding{Name: n, Value: runValue[n]})
+			v := runValue[n]
+			if PullRequestOnly(n) && !onPullRequest(p.Runs[i]) {
+				v = ""
+			}
+			p.Runs[i].Params = append(p.Runs[i].Params, pipeline.Binding{Name: n, Value: v})
 		}
 	}
+}
+
+// onPullRequest reports whether PaC starts r on pull-request events.
+func onPullRequest(r pipeline.Run) bool {
+	for _, a := range r.Annotations {
+		if a.Name == "pipelinesascode.tekton.dev/on-event" && strings.Contains(a.Value, "pull_request") {
+			return true
+		}
+	}
+	return false
 }

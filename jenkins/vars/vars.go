@@ -20,8 +20,10 @@ type Var struct {
 	Checkout string
 	// PipelineParam, when set, is a Pipeline param the value comes from, bound in each PipelineRun to RunValue.
 	PipelineParam, RunValue string
-	Class                   convert.Class
-	Note                    string
+	// PullRequestOnly values exist on pull requests alone: other runs bind "" (PaC would leave the {{ }} text).
+	PullRequestOnly bool
+	Class           convert.Class
+	Note            string
 }
 
 var table = map[string]Var{
@@ -36,10 +38,10 @@ var table = map[string]Var{
 	"BRANCH_NAME":      {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Approximated, Note: "on pull requests Jenkins sets PR-<n>; PaC gives the source branch"},
 	"GIT_BRANCH":       {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Approximated, Note: "Jenkins prefixes the remote (origin/); PaC gives the bare branch"},
 	"GIT_LOCAL_BRANCH": {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Converted},
-	"CHANGE_ID":        {Value: "$(params.jenkins-change-id)", PipelineParam: "jenkins-change-id", RunValue: "{{ pull_request_number }}", Class: convert.Converted},
-	"CHANGE_TARGET":    {Value: "$(params.jenkins-change-target)", PipelineParam: "jenkins-change-target", RunValue: "{{ target_branch }}", Class: convert.Converted},
+	"CHANGE_ID":        {Value: "$(params.jenkins-change-id)", PipelineParam: "jenkins-change-id", RunValue: "{{ pull_request_number }}", PullRequestOnly: true, Class: convert.Converted},
+	"CHANGE_TARGET":    {Value: "$(params.jenkins-change-target)", PipelineParam: "jenkins-change-target", RunValue: "{{ target_branch }}", PullRequestOnly: true, Class: convert.Converted},
 	"CHANGE_BRANCH":    {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Converted},
-	"TAG_NAME":         {Value: "$(params.jenkins-tag-name)", PipelineParam: "jenkins-tag-name", RunValue: "{{ git_tag }}", Class: convert.Approximated, Note: "PaC sets {{ git_tag }} only on tag pushes"},
+	"TAG_NAME":         {Value: "$(params.jenkins-tag-name)", PipelineParam: "jenkins-tag-name", RunValue: "", Class: convert.Approximated, Note: "PaC has no tag variable: TAG_NAME is empty in every run, so tag conditions never hold; for tag builds add a run with on-cel-expression target_branch.startsWith(\"refs/tags/\")"},
 }
 
 // unmappable are Jenkins variables with no Tekton counterpart; scripts reading them get a marker.
@@ -121,4 +123,14 @@ func EnvName(n string) string {
 		out = append([]byte{'_'}, out...)
 	}
 	return string(out)
+}
+
+// PullRequestOnly reports whether a Pipeline param carries a value that only pull-request runs have.
+func PullRequestOnly(param string) bool {
+	for _, v := range table {
+		if v.PipelineParam == param && v.PullRequestOnly {
+			return true
+		}
+	}
+	return false
 }
