@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -50,8 +51,14 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 		last := tasks[len(tasks)-1]
 		status, what = "$(tasks."+last+".status)", "stage"
 		c.find(line, 0, convert.Approximated, "stage-post", "stage post runs in finally, at the end of the pipeline, not right after the stage")
-		if len(tasks) > 1 {
-			c.find(line, 0, convert.Approximated, "post", "stage post tests the status of its last task %s (the stage has %d tasks)", last, len(tasks))
+	}
+	// A stage of several tasks (parallel branches, nested stages) failed if any failed, and
+	// ran if any ran: one task's status can't say so, the step computes it from all of them.
+	var statusEnv []pipeline.Env
+	if len(tasks) > 1 {
+		status = "$TKN_STATUS"
+		for i, name := range tasks {
+			statusEnv = append(statusEnv, pipeline.Env{Name: fmt.Sprintf("TKN_STATUS_%d", i+1), Value: "$(tasks." + name + ".status)"})
 		}
 	}
 	name := "post"
@@ -85,21 +92,24 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 		}
 		return
 	}
-	single := len(usable) == 1
+	single := len(usable) == 1 && statusEnv == nil
 	if single {
 		if _, w, _ := statusGuard(usable[0].Condition); w != nil {
 			w.Input = status
 			t.When = []pipeline.When{*w}
 		}
 	}
-	if tasks != nil && (!single || len(t.When) == 0) {
+	if tasks != nil && statusEnv == nil && (!single || len(t.When) == 0) {
 		// A stage that never ran (when false, or skipped after a failure) runs no post in Jenkins.
 		t.When = append(t.When, pipeline.When{Input: status, Operator: "notin", Values: []string{"None"}})
 	}
 	for _, pc := range usable {
 		test, _, _ := statusGuard(pc.Condition)
 		psc := sc
-		if !single && test != "" {
+		switch {
+		case statusEnv != nil:
+			psc = sc.withEnv(statusEnv...)
+		case !single && test != "":
 			psc = sc.withEnv(pipeline.Env{Name: "TKN_STATUS", Value: status})
 		}
 		first := len(t.Steps)
@@ -110,12 +120,15 @@ func (c *conv) post(pcs []model.PostCondition, sc scope, tasks []string, line in
 			if i == first {
 				st.Comments = append([]string{c.from(pc.Line, "post "+pc.Condition)}, st.Comments...)
 			}
-			if single || test == "" {
+			if single || test == "" && statusEnv == nil {
 				continue
 			}
 			if st.Script == "" || strings.HasPrefix(st.Script, "#!") {
 				st.Comments = append(st.Comments, c.marker(pc.Line, pc.Col, convert.Approximated, "post-guard", "this %s step can't be guarded by a shell test; it runs whatever the status", pc.Condition))
 				continue
+			}
+			if statusEnv != nil {
+				test = strings.TrimSpace(stageStatus(len(tasks)) + "\n" + test)
 			}
 			st.Script = test + "\n" + st.Script
 		}
@@ -159,4 +172,15 @@ func ordered(pcs []model.PostCondition) []model.PostCondition {
 		}
 	}
 	return out
+}
+
+// stageStatus is the shell that sets TKN_STATUS from TKN_STATUS_1..n, the statuses of a
+// stage's tasks, and ends the step when none of them ran (Jenkins runs no post then).
+func stageStatus(n int) string {
+	vars := make([]string, n)
+	for i := range vars {
+		vars[i] = fmt.Sprintf(`"$TKN_STATUS_%d"`, i+1)
+	}
+	return `TKN_STATUS=None; for s in ` + strings.Join(vars, " ") + `; do case "$s" in Failed) TKN_STATUS=Failed;; Succeeded|Completed) [ "$TKN_STATUS" = Failed ] || TKN_STATUS=Succeeded;; esac; done
+[ "$TKN_STATUS" != None ] || exit 0`
 }
