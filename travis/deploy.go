@@ -85,10 +85,13 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 			t.Steps = append(t.Steps, pipeline.Step{Name: steps.Name("deploy-script"), Script: s.String(), Env: env})
 			c.finding(d, convert.Converted, "travis/deploy", "deploy provider script became a step")
 		case ok:
+			// the provider's own image: enter the job's directory, but source none of its state
 			var s scriptBuilder
 			s.line("#!/usr/bin/env bash", "set -e")
+			jobDir(&s, id, cell, false)
 			c.coreEnv(&s, j, cell, text)
 			s.line(guard...)
+			s.line(restoreState(id, "the deployment")[0])
 			s.line(strings.TrimRight(pv.script(dm), "\n"))
 			penv := append(append([]pipeline.Env{}, env...), c.deployCreds(dm, pname, pv)...)
 			t.Steps = append(t.Steps, pipeline.Step{Name: steps.Name("deploy-" + pname), Image: pv.image, Script: s.String(), Env: penv,
@@ -115,6 +118,10 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 	if len(t.Steps) == 0 {
 		c.markers = append(c.markers, t.Comments[1:]...) // no task to carry them
 		return nil
+	}
+	if cell.matrix {
+		c.finding(j.keyNode("deploy"), convert.Approximated, "travis/matrix-deploy",
+			"the deploy task of the matrix task %s runs for each cell only when every cell passed (Tekton reports one status for all cells); Travis deploys from each job that passed", id)
 	}
 	return t
 }
@@ -169,6 +176,11 @@ func (c *conv) deployGuard(j *job, dm *mapping, pname, id string) []string {
 			// dpl evaluates it in the job's shell: read the job's exports in a subshell first
 			out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [[ "+cd+" ]] )", "a custom condition was not met"))
 		}
+	}
+	if j.mj.AllowFailure {
+		// onError: continue lets the deploy task run after a failed job: Travis deploys only a passed one
+		state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.state"`
+		out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [ \"${TRAVIS_TEST_RESULT:-0}\" = 0 ] )", "the job failed"))
 	}
 	if om != nil {
 		for _, k := range om.keys {
