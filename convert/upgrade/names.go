@@ -52,6 +52,17 @@ func resParam(user map[string]bool, r, k string) string {
 	return freeName(paramBase(r)+"-"+k, func(n string) bool { return user[n] })
 }
 
+// resourceWS names the workspace holding every PipelineResource (and credentialsWS the one
+// with a storage resource's key) so that neither takes a workspace the Pipeline declared.
+func resourceWS(user map[string]bool) string {
+	return freeName("pipeline-resources", func(n string) bool { return user[n] })
+}
+
+func credentialsWS(user map[string]bool, p string) string {
+	shared := resourceWS(user)
+	return freeName(p+"-credentials", func(n string) bool { return user[n] || n == shared })
+}
+
 // taskNamer names the tasks a Pipeline gains: DNS labels, unique among its tasks.
 type taskNamer struct {
 	taken map[string]bool

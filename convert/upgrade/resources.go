@@ -167,6 +167,7 @@ func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 		s.embeddedDecls = map[string]string{}
 		if eps := path(r, "spec", "pipelineSpec"); eps != nil {
 			s.embeddedParams = declared(eps, "params")
+			s.embeddedWorkspaces = declared(eps, "workspaces")
 		}
 		for _, d := range items(path(r, "spec", "pipelineSpec", "resources")) {
 			s.embeddedDecls[str(d, "name")] = normType(str(d, "type"))

@@ -32,6 +32,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		return
 	}
 	user := declared(ps, "params")
+	s.wsUser = declared(ps, "workspaces")
 	pn := func(p, k string) string { return resParam(user, p, k) }
 	names := newTaskNamer(ps)
 	var pparams, pws []*yaml.Node
@@ -59,13 +60,13 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		if hasWorkspace(t) {
 			if shared == nil {
-				shared = mapping("name", sharedWS, "description", "holds what the PipelineResources provided, each in a subPath named after its resource")
+				shared = mapping("name", resourceWS(s.wsUser), "description", "holds what the PipelineResources provided, each in a subPath named after its resource")
 				pws = append(pws, shared)
 			}
 			allOptional = allOptional && optional[p]
 		}
 		if t == "storage" {
-			pws = append(pws, mapping("name", p+"-credentials", "description", "Secret with the service account key for "+p))
+			pws = append(pws, mapping("name", credentialsWS(s.wsUser, p), "description", "Secret with the service account key for "+p))
 		}
 	}
 	if shared != nil && allOptional {
@@ -100,7 +101,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		var params, ws, after []*yaml.Node
 		addWS := func(r, p string) {
 			if byName(seq(ws...), r) == nil {
-				ws = append(ws, wsBinding(r, p))
+				ws = append(ws, f.wsBinding(r, p))
 			}
 		}
 		bindKeys := func(r, p string) {
@@ -361,12 +362,15 @@ func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
 	return ""
 }
 
-// sharedWS is the one Pipeline workspace that holds every PipelineResource, each under subPath <resource>.
-const sharedWS = "pipeline-resources"
+// wsBinding binds task workspace name to resource p's part of the shared workspace
+// (pipeline-resources unless the Pipeline declared that name).
+func (f pipelineResources) wsBinding(name, p string) *yaml.Node {
+	return mapping("name", name, "workspace", resourceWS(f.s.wsUser), "subPath", p)
+}
 
-// wsBinding binds task workspace name to resource p's part of the shared workspace.
-func wsBinding(name, p string) *yaml.Node {
-	return mapping("name", name, "workspace", sharedWS, "subPath", p)
+// credBinding binds a gcs task's credentials workspace to storage resource p's.
+func (f pipelineResources) credBinding(p string) *yaml.Node {
+	return mapping("name", "credentials", "workspace", credentialsWS(f.s.wsUser, p))
 }
 
 func fetchPrefix(t string) string {
@@ -390,20 +394,20 @@ func (f pipelineResources) fetchTask(t, p, name string, pp func(k string) string
 	case "git":
 		ref, _ := f.s.catalogRef("git-clone")
 		return mapping("name", name, "taskRef", ref, "params", all(seq()),
-			"workspaces", seq(wsBinding("output", p)))
+			"workspaces", seq(f.wsBinding("output", p)))
 	case "pullRequest":
 		ref, _ := f.s.catalogRef("pull-request")
 		return mapping("name", name, "taskRef", ref, "params", all(seq(param("mode", "download"))),
-			"workspaces", seq(wsBinding("pr", p)))
+			"workspaces", seq(f.wsBinding("pr", p)))
 	case "storage":
 		ref, _ := f.s.catalogRef("gcs-download")
 		return mapping("name", name, "taskRef", ref,
 			"params", seq(param("path", "."), param("location", pp("location")), param("typeDir", pp("dir"))),
-			"workspaces", seq(wsBinding("output", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+			"workspaces", seq(f.wsBinding("output", p), f.credBinding(p)))
 	case "cluster":
 		ref, _ := f.s.catalogRef("kubeconfig-creator")
 		return mapping("name", name, "taskRef", ref, "params", all(seq()),
-			"workspaces", seq(wsBinding("output", p)))
+			"workspaces", seq(f.wsBinding("output", p)))
 	}
 	return nil
 }
@@ -417,12 +421,12 @@ func (f pipelineResources) uploadTask(t, p, name string, pp func(k string) strin
 			ps.Content = append(ps.Content, param(d.key, pp(d.key)))
 		}
 		return mapping("name", name, "taskRef", ref, "params", ps,
-			"workspaces", seq(wsBinding("pr", p)))
+			"workspaces", seq(f.wsBinding("pr", p)))
 	}
 	ref, _ := f.s.catalogRef("gcs-upload")
 	return mapping("name", name, "runAfter", strSeq(producers...), "taskRef", ref,
 		"params", seq(param("path", "."), param("location", pp("location"))),
-		"workspaces", seq(wsBinding("source", p), mapping("name", "credentials", "workspace", p+"-credentials")))
+		"workspaces", seq(f.wsBinding("source", p), f.credBinding(p)))
 }
 
 func (f pipelineResources) notifyTask(name, sink string) *yaml.Node {
@@ -508,13 +512,15 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		return ""
 	}
-	user := s.embeddedParams
+	user, wsUser := s.embeddedParams, s.embeddedWorkspaces
 	if user == nil {
-		user = map[string]bool{}
+		user, wsUser = map[string]bool{}, map[string]bool{}
 		if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
 			user = declared(get(e.node, "spec"), "params")
+			wsUser = declared(get(e.node, "spec"), "workspaces")
 		}
 	}
+	shared := resourceWS(wsUser)
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
 	gitBound := false
@@ -527,7 +533,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		if _, ok := resourceParams[t]; !ok {
 			if t == "" {
-				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + sharedWS})
+				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass its fields as params " + p + "-<field> (for git: " + p + "-url, " + p + "-revision) and bind workspace " + shared})
 			} else {
 				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": resource type " + t + " has no replacement"})
 			}
@@ -563,11 +569,12 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		manual = append(manual, secretFindings(b, p, t, r, func(k string) string { return resParam(user, p, k) })...)
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
-			if byName(seq(ws...), sharedWS) == nil {
-				ws = append(ws, vctWorkspace(sharedWS))
+			if byName(seq(ws...), shared) == nil {
+				ws = append(ws, vctWorkspace(shared))
 			}
 			if t == "storage" {
-				cw := mapping("name", p+"-credentials")
+				cred := credentialsWS(wsUser, p)
+				cw := mapping("name", cred)
 				if sec := r.secrets["GOOGLE_APPLICATION_CREDENTIALS"]; sec.name != "" {
 					sv := mapping("secretName", sec.name)
 					if sec.key != "" && sec.key != gcsKeyFile {
@@ -575,11 +582,11 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 						sv.Content = append(sv.Content, scalar("items"), seq(mapping("key", sec.key, "path", gcsKeyFile)))
 					}
 					cw.Content = append(cw.Content, scalar("secret"), sv)
-					s.note(b, convert.Converted, "storage-credentials", "Secret %s (key %s) is mounted as workspace %s-credentials", sec.name, orDefault(sec.key, gcsKeyFile), p)
+					s.note(b, convert.Converted, "storage-credentials", "Secret %s (key %s) is mounted as workspace %s", sec.name, orDefault(sec.key, gcsKeyFile), cred)
 					s.findings[len(s.findings)-1].Action = gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))
 				} else {
 					cw.Content = append(cw.Content, scalar("emptyDir"), mapping())
-					s.markerAt(cw.Content[1], b, "storage-credentials", "bind the Secret with the GCS service account key as workspace %s-credentials", p)
+					s.markerAt(cw.Content[1], b, "storage-credentials", "bind the Secret with the GCS service account key as workspace %s", cred)
 					s.findings[len(s.findings)-1].Action = gcsSecretAction(p+"-credentials", gcsKeyFile)
 				}
 				ws = append(ws, cw)

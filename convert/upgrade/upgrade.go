@@ -262,6 +262,10 @@ type docState struct {
 	embeddedDecls map[string]string
 	// embeddedParams are the params an embedded pipelineSpec declared before conversion.
 	embeddedParams map[string]bool
+	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
+	embeddedWorkspaces map[string]bool
+	// wsUser are the workspaces the Pipeline being converted declared before conversion.
+	wsUser map[string]bool
 }
 
 func (s *docState) line(n *yaml.Node) int {
