@@ -79,8 +79,9 @@ func jobDir(s *scriptBuilder, id string, cell cellVals, fresh bool) {
 	s.line(`travis_source=$TRAVIS_BUILD_DIR`,
 		`export TRAVIS_BUILD_DIR="$travis_source/`+jobDirRoot+`/`+key+`"`)
 	if fresh {
-		s.line(`# Travis gives each job its own clone: work in a private copy of the checkout, not the shared one.`,
-			`rm -rf "$TRAVIS_BUILD_DIR" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -a {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
+		// cp -RP, not -a: git-clone runs as UID 65532 and git refuses a repository another user owns
+		s.line(`# Travis gives each job its own clone: work in a private copy of the checkout, owned by the job's user, not the shared one.`,
+			`rm -rf "$TRAVIS_BUILD_DIR" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -RP {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
 	}
 	s.line(`cd "$TRAVIS_BUILD_DIR" || { echo "$TRAVIS_BUILD_DIR is missing: the job did not start, so Travis runs nothing after it." >&2; exit 0; }`)
 }
