@@ -552,7 +552,7 @@ func runName(pipelineName, stem string) string {
 	if keep < 1 {
 		return Sanitize(name)
 	}
-	return strings.TrimRight(pipelineName[:keep], "-") + "-" + stem
+	return Shorten(pipelineName, keep) + "-" + stem
 }
 
 // gitCloneUser is the UID the git-clone 1.7.0 step runs as.

@@ -156,7 +156,8 @@ func TestEmitErrors(t *testing.T) {
 func TestSanitizeAndNamer(t *testing.T) {
 	for in, want := range map[string]string{
 		"Build & Test": "build-test", "  ": "unnamed", "1st": "t-1st", "UPPER_case": "upper-case",
-		"a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-three-limit": "a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-th",
+		"a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-three-limit":     "a-very-long-name-that-goes-on-and-on-and-on-beyond-the-s-2ee640",
+		"a-very-long-name-that-goes-on-and-on-and-on-beyond-the-sixty-three-limit-too": "a-very-long-name-that-goes-on-and-on-and-on-beyond-the-s-b4934e",
 	} {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 )
@@ -20,19 +22,28 @@ func Sanitize(s string) string {
 		}
 	}
 	out := strings.TrimRight(b.String(), "-")
-	if len(out) > 63 {
-		out = strings.TrimRight(out[:63], "-")
-	}
 	if out == "" {
 		out = "unnamed"
 	}
 	if out[0] >= '0' && out[0] <= '9' {
 		out = "t-" + out
-		if len(out) > 63 {
-			out = strings.TrimRight(out[:63], "-")
-		}
 	}
-	return out
+	return Shorten(out, 63)
+}
+
+// Shorten cuts a name to max bytes. A cut name ends in a hash of the whole, so two long
+// names that share their first max bytes stay apart (many Jenkinsfiles in one batch do).
+func Shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	if max < 8 {
+		return strings.TrimRight(s[:max], "-")
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	sum := fmt.Sprintf("%08x", h.Sum32())[:6]
+	return strings.TrimRight(s[:max-len(sum)-1], "-") + "-" + sum
 }
 
 // Namer hands out sanitised names that are unique within one scope (a Pipeline's tasks, a Task's steps).

@@ -109,6 +109,10 @@ func (c *conv) run() {
 		Name:     ShortName(jobName(c.d.Path)),
 		Comments: []string{fmt.Sprintf("from %s:%d <%s>", filepath.Base(c.d.Path), c.d.Line(root), root.Tag)},
 	}
+	if filepath.Base(c.d.Path) != "config.xml" {
+		// foo.xml beside bar.xml: each job gets its own files in .tekton/.
+		c.p.FileStem = c.p.Name
+	}
 	c.names = pipeline.NewNamer(pipeline.CheckoutTask)
 	c.bind = vars.NewBinder(false)
 	switch root.Tag {
