@@ -73,3 +73,18 @@ func FuzzConvert(f *testing.F) {
 		}
 	})
 }
+
+// TestMatrixTooBig: Tekton refuses a matrix of more than 256 cells; the error points at the matrix.
+func TestMatrixTooBig(t *testing.T) {
+	axis := func(name string) string {
+		return "axis { name '" + name + "'; values 'a', 'b', 'c', 'd', 'e', 'f', 'g' }\n"
+	}
+	src := "pipeline {\n  agent any\n  stages {\n    stage('m') {\n      matrix {\n        axes {\n" +
+		axis("X") + axis("Y") + axis("Z") +
+		"        }\n        stages { stage('s') { steps { sh 'make' } } }\n      }\n    }\n  }\n}\n"
+	_, err := Converter{}.Convert(convert.Source{Path: "Jenkinsfile", Data: []byte(src), Kind: convert.KindJenkinsfile}, convert.Options{Placeholders: true})
+	want := "Jenkinsfile:5:7: matrix has 343 cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

@@ -115,12 +115,16 @@ func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *
 		c.scripted(f.Script)
 	}
 	p := c.finish()
+	if c.fatal != nil {
+		return nil, nil, c.fatal
+	}
 	sort.SliceStable(c.findings, func(i, j int) bool { return c.findings[i].Line < c.findings[j].Line })
 	return p, c.findings, nil
 }
 
 // conv holds the state of one Jenkinsfile conversion.
 type conv struct {
+	fatal      error // the first construct that makes the output unusable: the file is refused
 	path, base string
 	opts       convert.Options
 	file       *model.File
@@ -197,6 +201,13 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		}
 	}
 	return c
+}
+
+// failAt refuses the file with a positioned error (the first one wins).
+func (c *conv) failAt(line, col int, format string, args ...any) {
+	if c.fatal == nil {
+		c.fatal = convert.Errorf(c.path, line, col, format, args...)
+	}
 }
 
 // find records a finding; the pointer is valid until the next one.

@@ -203,8 +203,12 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		}
 		c.find(m.Line, m.Col, convert.Converted, "matrix", "matrix of %d cells minus %d excluded → %d cells in matrix.include", total, total-len(kept), len(kept))
 	}
-	if len(kept) > 256 || (total > 256 && len(m.Excludes) == 0) {
-		ch.comment(c.marker(m.Line, m.Col, convert.Manual, "matrix-size", "more than 256 matrix cells exceed Tekton's default limit (default-max-matrix-combinations-count)"))
+	if n := len(kept); n > 256 || total > 256 && (len(m.Excludes) == 0 || total > maxCells) {
+		if total > maxCells || len(m.Excludes) == 0 {
+			n = total
+		}
+		// Tekton refuses the Pipeline: say so at the matrix, as Travis conversion does.
+		c.failAt(m.Line, m.Col, "matrix has %d cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages", n)
 	}
 	ch.matrix, ch.axes = mx, axes
 	c.cellStages(ch, m.Stages, msc)
