@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -284,6 +285,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			})
 		}
 	})
+	f.sharedOutputPaths(spec, ds)
 	f.leftoverRefs(spec, resKey, unknown)
 	order := []string{"steps", "sidecars", "stepTemplate", "volumes"}
 	if len(params) > 0 {
@@ -353,6 +355,35 @@ func (f pipelineResources) leftoverRefs(spec, resKey *yaml.Node, unknown map[str
 			at = spec.Content[0]
 		}
 		f.s.markerAbove(at, resKey, "unresolved-resource", "resource %s of type %s has no replacement in Tekton v1 and was removed", r, unknown[r])
+	}
+}
+
+// sharedOutputPaths marks steps that use the literal /workspace/output/<r> of a resource that
+// is both input and output: its one workspace is mounted at the input's path, so that directory
+// no longer exists; what belongs there (often a copy of the input) is for a human to decide.
+func (f pipelineResources) sharedOutputPaths(spec *yaml.Node, ds []*decl) {
+	for _, d := range ds {
+		old := "/workspace/output/" + d.name
+		if !d.input || !d.output || !hasWorkspace(d.typ) || mountPath(d) == old {
+			continue
+		}
+		lit := regexp.MustCompile(regexp.QuoteMeta(old) + `([^A-Za-z0-9_.-]|$)`)
+		for _, st := range append(items(get(spec, "steps")), items(get(spec, "sidecars"))...) {
+			var at *yaml.Node
+			walkValues(st, func(n *yaml.Node) {
+				if at == nil && lit.MatchString(n.Value) {
+					at = n
+				}
+			})
+			if at == nil || st.Kind != yaml.MappingNode {
+				continue
+			}
+			why := fmt.Sprintf("%s was the output directory of resource %s; the resource is now workspace %s, mounted at %s", old, d.name, d.name, mountPath(d))
+			if strings.Contains(st.Content[0].HeadComment, why) {
+				continue // an earlier run marked it already
+			}
+			f.s.markerAbove(st.Content[0], at, "output-path", "%s: write to $(workspaces.%s.path) instead", why, d.name)
+		}
 	}
 }
 
