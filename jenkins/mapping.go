@@ -131,11 +131,12 @@ func (c *conv) bindArgs(tmpl string, s *model.Step, sc scope) string {
 
 // mapped replaces a call with its --mapping entry.
 func (c *conv) mapped(ch *chain, s *model.Step, sc scope, e *MapEntry) {
-	note := ""
+	note, class := "", convert.Converted
 	if e.Note != "" {
-		note = ": " + e.Note
+		// The mapping's author left something to check: it shows wherever findings are listed.
+		note, class = ": "+e.Note, convert.Approximated
 	}
-	c.find(s.Line, s.Col, convert.Converted, "mapping", "%s → %s from %s%s", s.Path(), mappingTarget(e), c.opts.MappingPath, note)
+	c.find(s.Line, s.Col, class, "mapping", "%s → %s from %s%s", s.Path(), mappingTarget(e), c.opts.MappingPath, note)
 	head := c.stepHead(s, s.Path()+" (mapped by "+c.opts.MappingPath+")")
 	if e.Task == "" {
 		keys := make([]string, 0, len(e.Env))
