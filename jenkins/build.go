@@ -46,12 +46,18 @@ func (s scope) withEnv(env ...pipeline.Env) scope {
 }
 
 func (s scope) hasEnv(name string) bool {
+	_, ok := s.lookupEnv(name)
+	return ok
+}
+
+// lookupEnv finds the env entry every step of the scope gets under name.
+func (s scope) lookupEnv(name string) (pipeline.Env, bool) {
 	for _, e := range s.env {
 		if e.Name == name {
-			return true
+			return e, true
 		}
 	}
-	return false
+	return pipeline.Env{}, false
 }
 
 // image picks the step image for the scope.

@@ -144,7 +144,6 @@ func (c *conv) placeholder(line int, name, marker, why string) pipeline.Step {
 func (c *conv) matrix(s *model.Stage, name string, head []string, after []string, sc scope) []string {
 	m := s.Matrix
 	msc := sc
-	c.agent(m.Agent, &msc, false)
 	var axes []pipeline.Param
 	var env []pipeline.Env
 	total := 1
@@ -155,8 +154,9 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 			total *= len(a.Values)
 		}
 	}
-	// Axis values are env vars in every cell (visible to when, env and steps).
+	// Axis values are env vars in every cell (visible to the agent, when, env and steps).
 	msc = msc.withEnv(env...)
+	c.agent(m.Agent, &msc, false)
 	if m.When != nil {
 		msc = c.cellWhen(m.When, msc, s.Name, &head)
 	}
