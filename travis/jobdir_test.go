@@ -39,3 +39,38 @@ func TestJobCopyOwnedByJobUser(t *testing.T) {
 		t.Errorf("git log in the job's copy: %q", got)
 	}
 }
+
+// TestJobParentPrivate: what two cells of one matrix put beside their checkout (an
+// out-of-source ../build) stays their own, as on Travis's separate VMs.
+func TestJobParentPrivate(t *testing.T) {
+	p := model(t, `language: shell
+env:
+  - A=1
+  - A=2
+script:
+  - mkdir -p ../build && echo "$A" >> ../build/out.txt
+  - cp ../build/out.txt seen.txt
+`)
+	job := p.Tasks[0]
+	if job.Matrix == nil || len(job.Matrix.Include) != 2 {
+		t.Fatal("want one matrix task of 2 cells")
+	}
+	dir := workdir(t)
+	for _, in := range job.Matrix.Include {
+		vars := map[string]string{}
+		for _, b := range in.Params {
+			vars["$(params."+b.Name+")"] = b.Value
+		}
+		if code, out := runStepWith(t, dir, job.Steps[0], "", vars); code != 0 {
+			t.Fatalf("cell %s: exit %d\n%s", in.Name, code, out)
+		}
+	}
+	seen, err := filepath.Glob(jobPath(dir, job.Name+"-*", "seen.txt"))
+	if err != nil || len(seen) != 2 {
+		t.Fatalf("want 2 job directories, got %v (%v)", seen, err)
+	}
+	got := read(t, seen[0]) + "," + read(t, seen[1])
+	if got != "1,2" && got != "2,1" {
+		t.Errorf("../build of each cell held %q: want only the cell's own line", got)
+	}
+}

@@ -68,20 +68,22 @@ func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text, id string,
 const jobDirRoot = ".tkn-migrate/jobs"
 
 // jobDir points TRAVIS_BUILD_DIR at the job's private copy of the checkout: Travis gives
-// every job its own clone, while parallel tasks here share one workspace. fresh makes the
-// copy (the job step); hooks and deploy only enter it. Matrix cells get no index from
-// Tekton, so a cell's directory is keyed by a checksum of its own param values.
+// every job its own clone, while parallel tasks here share one workspace. The copy sits at
+// <job>/<owner>/<repo> as in Travis, so what a job puts beside it (../build) stays its own.
+// fresh makes the copy (the job step); hooks and deploy only enter it. Matrix cells get no
+// index from Tekton, so a cell's directory is keyed by a checksum of its own param values.
 func jobDir(s *scriptBuilder, id string, cell cellVals, fresh bool) {
 	key := id
 	if cell.matrix {
 		key += `-$(printf '%s' "$TKN_MIGRATE_CELL" | cksum | cut -d' ' -f1)`
 	}
 	s.line(`travis_source=$TRAVIS_BUILD_DIR`,
-		`export TRAVIS_BUILD_DIR="$travis_source/`+jobDirRoot+`/`+key+`"`)
+		`travis_job="$travis_source/`+jobDirRoot+`/`+key+`"`,
+		`export TRAVIS_BUILD_DIR="$travis_job/${TRAVIS_REPO_SLUG:-repo}"`)
 	if fresh {
 		// cp -RP, not -a: git-clone runs as UID 65532 and git refuses a repository another user owns
 		s.line(`# Travis gives each job its own clone: work in a private copy of the checkout, owned by the job's user, not the shared one.`,
-			`rm -rf "$TRAVIS_BUILD_DIR" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -RP {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
+			`rm -rf "$travis_job" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -RP {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
 	}
 	s.line(`cd "$TRAVIS_BUILD_DIR" || { echo "$TRAVIS_BUILD_DIR is missing: the job did not start, so Travis runs nothing after it." >&2; exit 0; }`)
 }

@@ -42,6 +42,8 @@ func runStepWith(t *testing.T, dir string, s pipeline.Step, status string, vars 
 				return "refs/heads/main"
 			case m == "$(params.event-type)":
 				return "push"
+			case m == "$(params.repo-slug)":
+				return "owner/repo"
 			case strings.HasSuffix(m, ".status)"):
 				return status
 			}
@@ -85,9 +87,10 @@ func workdir(t *testing.T) string {
 	return dir
 }
 
-// jobPath is where the job of task name works: its private copy of the checkout.
+// jobPath is where the job of task name works: its private copy of the checkout,
+// at <owner>/<repo> under the job's own directory.
 func jobPath(dir, name string, elem ...string) string {
-	return filepath.Join(append([]string{dir, ".tkn-migrate", "jobs", name}, elem...)...)
+	return filepath.Join(append([]string{dir, ".tkn-migrate", "jobs", name, "owner", "repo"}, elem...)...)
 }
 
 func read(t *testing.T, path string) string {
