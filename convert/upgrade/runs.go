@@ -3,6 +3,7 @@ package upgrade
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -739,7 +740,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 				if r.sub != "" {
 					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
 				} else if !output {
-					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname)
+					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname, setFields(r))
 				} else if t == "storage" || t == "pullRequest" {
 					up := map[string]string{"storage": "gcs-upload", "pullRequest": "pull-request (mode upload)"}[t]
 					s.markerAt(w.Content[1], b, "resource-upload", "the %s output %s (%s) is no longer uploaded after this TaskRun, and an emptyDir ends with the pod; run it in a PipelineRun with a %s task after it", t, rname, r.params["url"]+r.params["location"], up)
@@ -759,7 +760,18 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
-		for _, k := range sortedKeys(used[rname]) {
+		manual = append(manual, taskRunSecrets(b, rname, t, r, func(k string) string { return resParam(user, rname, k) })...)
+		keys := sortedKeys(used[rname])
+		if tspec == nil {
+			// Which fields the Task reads is unknown: pass every one the resource sets, as Tekton ignores extra params.
+			keys = nil
+			for _, d := range resourceParams[t] {
+				if _, set := r.params[d.key]; set {
+					keys = append(keys, d.key)
+				}
+			}
+		}
+		for _, k := range keys {
 			if k == "name" || k == "type" || (t == "image" && k == "url") {
 				continue
 			}
@@ -775,7 +787,50 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		handle(b, true)
 	}
 	del(spec, "resources")
+	if tspec == nil && len(items(get(res, "inputs")))+len(items(get(res, "outputs"))) > 0 {
+		s.note(bk, convert.Approximated, "resource-binding", "its Task is not in the input; params follow the naming convention (every field each resource sets is passed as param <resource>-<field>)")
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+}
+
+// setFields lists the fields of a resource a fetch task needs besides its url or location.
+func setFields(r resolved) string {
+	var l []string
+	for _, k := range sortedKeys(boolSet(r.params)) {
+		if k != "url" && k != "location" && k != "type" {
+			l = append(l, k+"="+r.params[k])
+		}
+	}
+	if len(l) == 0 {
+		return ""
+	}
+	return " (with " + strings.Join(l, ", ") + ")"
+}
+
+func boolSet(m map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// taskRunSecrets reports the Secrets of a TaskRun's resource: no fetch or upload task runs
+// in a TaskRun, so even those a Pipeline would mount need a hand.
+func taskRunSecrets(b *yaml.Node, p, t string, r resolved, param func(k string) string) []unresolvedBinding {
+	out := secretFindings(b, p, t, r, param)
+	for _, field := range r.fields {
+		sec := r.secrets[field]
+		switch {
+		case t == "storage" && field == "GOOGLE_APPLICATION_CREDENTIALS":
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile),
+				action: gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))})
+		case t == "pullRequest" && field == "authToken" && (sec.key == "" || sec.key == "token"):
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name),
+				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", sec.name)})
+		}
+	}
+	return out
 }
 
 func fetchTaskName(t string) string {
