@@ -25,6 +25,8 @@ type scope struct {
 	workspaces []string
 	// guard is a shell test each step checks first (a when evaluated per matrix cell).
 	guard string
+	// prelude are shell lines each shell step runs before its own script.
+	prelude []string
 }
 
 // with returns a copy of s with more env entries; later entries win, as in Jenkins.
@@ -138,6 +140,9 @@ func (ch *chain) step(sc scope, st pipeline.Step) {
 	}
 	if st.Timeout == "" {
 		st.Timeout = sc.timeout
+	}
+	if len(sc.prelude) > 0 && st.Script != "" && !strings.HasPrefix(st.Script, "#!") {
+		st.Script = strings.Join(sc.prelude, "\n") + "\n" + st.Script
 	}
 	if sc.guard != "" && st.Script != "" && !strings.HasPrefix(st.Script, "#!") {
 		st.Script = "if ! { " + sc.guard + "; }; then exit 0; fi\n" + st.Script

@@ -692,7 +692,10 @@ func (c *conv) withCredentials(ch *chain, s *model.Step, sc scope) scope {
 				c.find(b.Line, b.Col, convert.Manual, "credentials", "secret file %q → Secret %s mounted as workspace %s", id, secret, ws).Action =
 					fmt.Sprintf("kubectl create secret generic %s --from-file=file=<path>", secret)
 			} else {
-				env = append(env, pipeline.Env{Name: get("keyFileVariable"), Value: "$(workspaces." + ws + ".path)/ssh-privatekey"})
+				kv := get("keyFileVariable")
+				env = append(env, pipeline.Env{Name: kv, Value: "$(workspaces." + ws + ".path)/ssh-privatekey"})
+				// ssh refuses a key others can read, and fsGroup makes the mounted one group-readable.
+				sc.prelude = append(append([]string(nil), sc.prelude...), fmt.Sprintf(`(umask 077 && cp "$%[1]s" /tmp/%[1]s.key) && %[1]s=/tmp/%[1]s.key`, kv))
 				if u := get("usernameVariable"); u != "" {
 					env = append(env, pipeline.Env{Name: u, SecretName: secret, SecretKey: "username"})
 				}
