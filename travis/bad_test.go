@@ -20,7 +20,7 @@ func manyEnv(n int) string {
 // TestBadInput checks each refusal's exact path:line:col message.
 func TestBadInput(t *testing.T) {
 	cases := []struct{ name, in, want string }{
-		{"invalid yaml", "language: go\nscript: [a, b\n", "x/.travis.yml:1:1: invalid YAML: did not find expected ',' or ']'"},
+		{"invalid yaml", "language: go\nscript: [a, b\n", "x/.travis.yml:2:1: invalid YAML: did not find expected ',' or ']'"},
 		{"list document", "- language: go\n- script: make\n", "x/.travis.yml:1:1: a .travis.yml must be a mapping of keys, found a list"},
 		{"script int", "language: go\nscript: 5\n", "x/.travis.yml:2:9: script: expected a string or a list of strings, found an integer (5)"},
 		{"script item int", "script:\n  - make\n  - 7\n", "x/.travis.yml:3:5: script: each command must be a string, found an integer (7)"},

@@ -3,13 +3,12 @@ package travis
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
 )
 
 // Input limits: Travis files are small, so anything near these is hostile or broken.
@@ -88,13 +87,8 @@ func parse(path string, data []byte) (*yaml.Node, error) {
 
 // yamlError turns a yaml.v3 error ("yaml: line 3: ...") into path:line:col.
 func yamlError(path string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-		return convert.Errorf(path, line, 1, "invalid YAML: %s", msg)
-	}
-	return convert.Errorf(path, 1, 1, "invalid YAML: %s", msg)
+	line, msg := yamlpos.Of(err)
+	return convert.Errorf(path, max(line, 1), 1, "invalid YAML: %s", msg)
 }
 
 type resolver struct {
