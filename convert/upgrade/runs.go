@@ -595,10 +595,78 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 	}
 	del(spec, "resources")
+	if i := indexByName(ws, shared); i >= 0 {
+		ps := get(spec, "pipelineSpec")
+		if ps == nil {
+			if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
+				ps = get(e.node, "spec")
+			}
+		}
+		ws[i] = f.onePVC(spec, ws[i], pvcPartners(ps, shared, declType))
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
 	if gitBound {
 		f.fsGroup(spec)
 	}
+}
+
+func indexByName(l []*yaml.Node, name string) int {
+	for i, n := range l {
+		if str(n, "name") == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// pvcPartners lists, per other workspace of Pipeline spec ps, the tasks that mount it
+// together with the resources' workspace shared (ps converted or not: typeOf types a resource).
+func pvcPartners(ps *yaml.Node, shared string, typeOf func(string) string) map[string][]string {
+	out := map[string][]string{}
+	for _, pt := range pipelineTasks(ps) {
+		withRes := false
+		bind := get(pt, "resources")
+		for _, b := range append(items(get(bind, "inputs")), items(get(bind, "outputs"))...) {
+			withRes = withRes || hasWorkspace(typeOf(str(b, "resource")))
+		}
+		var own []string
+		for _, w := range items(get(pt, "workspaces")) {
+			if str(w, "workspace") == shared {
+				withRes = true
+			} else if !contains(own, str(w, "workspace")) {
+				own = append(own, str(w, "workspace"))
+			}
+		}
+		if withRes {
+			for _, w := range own {
+				out[w] = append(out[w], str(pt, "name"))
+			}
+		}
+	}
+	return out
+}
+
+// onePVC keeps each task on one PVC, as the affinity assistant requires: when a task also
+// mounts a workspace the run binds to a PersistentVolumeClaim, the resources' workspace
+// becomes a subPath of that claim; when that workspace has a volumeClaimTemplate, a marker.
+func (f pipelineResources) onePVC(spec, vct *yaml.Node, partners map[string][]string) *yaml.Node {
+	for _, rb := range items(get(spec, "workspaces")) {
+		tasks := partners[str(rb, "name")]
+		if len(tasks) == 0 {
+			continue
+		}
+		name := str(vct, "name")
+		if claim := str(get(rb, "persistentVolumeClaim"), "claimName"); claim != "" {
+			f.s.note(rb, convert.Converted, "one-pvc", "task %s mounts workspace %s too: %s is subPath %s of the same claim %s, since a TaskRun may mount only one PVC under the affinity assistant", strings.Join(tasks, ", "), str(rb, "name"), name, name, claim)
+			return mapping("name", name, "persistentVolumeClaim", mapping("claimName", claim), "subPath", name)
+		}
+		if get(rb, "volumeClaimTemplate") != nil {
+			vct.Content[1].LineComment = "" // the marker says more than the storage note
+			f.s.markerAt(vct.Content[1], rb, "one-pvc", "task %s also mounts workspace %s, bound to a volumeClaimTemplate too: two PVCs in one TaskRun fail under the default affinity assistant; bind %s to a persistentVolumeClaim (then give %s the same claim with subPath %s), or set coschedule: pipelineruns in ConfigMap feature-flags", strings.Join(tasks, ", "), str(rb, "name"), str(rb, "name"), name, name)
+			return vct
+		}
+	}
+	return vct
 }
 
 // fsGroup lets later tasks use the files git-clone 1.7.0 writes as UID 65532.
