@@ -519,6 +519,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		if e := s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
 			user = declared(get(e.node, "spec"), "params")
 			wsUser = declared(get(e.node, "spec"), "workspaces")
+		} else {
+			// The Pipeline declares at least what its runs bind: the same names are taken there.
+			wsUser = declared(spec, "workspaces")
 		}
 	}
 	shared := resourceWS(wsUser)
