@@ -50,6 +50,12 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			name := names.Name(base)
 			r := c.renderGroup(g, st, name)
 			r.main.Name = name
+			for i := range r.main.Workspaces {
+				if r.main.Workspaces[i].Name == cacheWorkspace {
+					// Each task keeps its caches in its own directory: parallel jobs never share files.
+					r.main.Workspaces[i].SubPath = name
+				}
+			}
 			r.main.RunAfter = prev
 			p.Tasks = append(p.Tasks, r.main)
 			if r.deploy != nil {

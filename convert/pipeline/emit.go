@@ -169,6 +169,9 @@ func bindings(bs []Binding) *yaml.Node {
 		m := mapNode()
 		set(m, "name", str(b.Name))
 		set(m, "value", str(b.Value))
+		if b.SubPath != "" {
+			set(m, "subPath", str(b.SubPath))
+		}
 		s.Content = append(s.Content, m)
 	}
 	return s

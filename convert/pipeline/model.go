@@ -71,10 +71,12 @@ type Param struct {
 	Default     *string
 }
 
-// Binding binds a value to a parameter.
+// Binding binds a value to a parameter, or a Pipeline workspace (Value) to a task workspace.
 type Binding struct {
 	Name  string
 	Value string
+	// SubPath, for a workspace, gives the task its own directory of the volume (disjoint data).
+	SubPath string
 }
 
 // Task is one PipelineTask. Either Steps (an inline taskSpec) or Ref (a catalog Task) is set.
