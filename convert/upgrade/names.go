@@ -63,6 +63,12 @@ func credentialsWS(user map[string]bool, p string) string {
 	return freeName(p+"-credentials", func(n string) bool { return user[n] || n == shared })
 }
 
+// resWorkspace names the workspace that replaces resource r of a Task, avoiding the
+// workspaces the Task declared (on a Run or PipelineTask: those it binds, when the Task is unknown).
+func resWorkspace(user map[string]bool, r string) string {
+	return freeName(r, func(n string) bool { return user[n] })
+}
+
 // taskNamer names the tasks a Pipeline gains: DNS labels, unique among its tasks.
 type taskNamer struct {
 	taken map[string]bool

@@ -73,6 +73,7 @@ var resVar = regexp.MustCompile(`\$\(resources\.(inputs|outputs)\.([A-Za-z0-9_.-
 type decl struct {
 	name, typ, targetPath string
 	input, output, opt    bool
+	ws                    string // its workspace's name, once task has chosen it
 }
 
 // taskDecls reads the resource declarations of a Task spec (after v1alpha1 normalisation,
@@ -201,6 +202,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	ds := taskDecls(spec)
 	used := usedKeys(spec)
 	user := declared(spec, "params")
+	userWS := declared(spec, "workspaces")
 	single := imageOutputs(ds) == 1
 	repl := map[string]string{}
 	var params, results, workspaces []*yaml.Node
@@ -214,11 +216,12 @@ func (f pipelineResources) task(spec *yaml.Node) {
 		}
 		switch {
 		case hasWorkspace(d.typ):
-			w := mapping("name", d.name)
+			d.ws = resWorkspace(userWS, d.name)
+			w := mapping("name", d.ws)
 			switch mp := mountPath(d); {
 			case mp == "/":
 				// A volume can't be mounted at the root; the files land in the workspace instead.
-				f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under $(workspaces.%s.path)", d.name, d.name)
+				f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under $(workspaces.%s.path)", d.name, d.ws)
 			case mp != "/workspace/"+d.name:
 				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
 			}
@@ -226,8 +229,8 @@ func (f pipelineResources) task(spec *yaml.Node) {
 				w.Content = append(w.Content, scalar("optional"), boolNode(true))
 			}
 			workspaces = append(workspaces, w)
-			repl["inputs."+d.name+".path"] = "$(workspaces." + d.name + ".path)"
-			repl["outputs."+d.name+".path"] = "$(workspaces." + d.name + ".path)"
+			repl["inputs."+d.name+".path"] = "$(workspaces." + d.ws + ".path)"
+			repl["outputs."+d.name+".path"] = "$(workspaces." + d.ws + ".path)"
 		case d.typ == "image" && d.output:
 			p, u, dg := imageNames(d.name, single)
 			params = append(params, paramSpec(p, "image URL to push to (was image resource "+d.name+")", nil))
@@ -378,11 +381,11 @@ func (f pipelineResources) sharedOutputPaths(spec *yaml.Node, ds []*decl) {
 			if at == nil || st.Kind != yaml.MappingNode {
 				continue
 			}
-			why := fmt.Sprintf("%s was the output directory of resource %s; the resource is now workspace %s, mounted at %s", old, d.name, d.name, mountPath(d))
+			why := fmt.Sprintf("%s was the output directory of resource %s; the resource is now workspace %s, mounted at %s", old, d.name, d.ws, mountPath(d))
 			if strings.Contains(st.Content[0].HeadComment, why) {
 				continue // an earlier run marked it already
 			}
-			f.s.markerAbove(st.Content[0], at, "output-path", "%s: write to $(workspaces.%s.path) instead", why, d.name)
+			f.s.markerAbove(st.Content[0], at, "output-path", "%s: write to $(workspaces.%s.path) instead", why, d.ws)
 		}
 	}
 }

@@ -93,6 +93,10 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		tname := str(pt, "name")
 		ds, used, tuser, known := f.taskInfo(pt)
+		taskWS := declared(pt, "workspaces") // what it binds: the Task's own names when the Task is unknown
+		if spec := f.taskSpecOf(pt); spec != nil {
+			taskWS = declared(spec, "workspaces")
+		}
 		single := 0
 		for _, o := range items(get(bind, "outputs")) {
 			if types[str(o, "resource")] == "image" {
@@ -101,8 +105,8 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		}
 		var params, ws, after []*yaml.Node
 		addWS := func(r, p string) {
-			if byName(seq(ws...), r) == nil {
-				ws = append(ws, f.wsBinding(r, p))
+			if name := resWorkspace(taskWS, r); byName(seq(ws...), name) == nil {
+				ws = append(ws, f.wsBinding(name, p))
 			}
 		}
 		bindKeys := func(r, p string) {
@@ -314,16 +318,22 @@ func containsNode(s *yaml.Node, v string) bool {
 
 // taskInfo finds the Task a pipeline task runs: embedded, or indexed by name.
 func (f pipelineResources) taskInfo(pt *yaml.Node) ([]*decl, map[string]map[string]bool, map[string]bool, bool) {
-	spec := get(pt, "taskSpec")
-	if spec == nil {
-		if e := f.s.idx.lookup("Task", str(get(pt, "taskRef"), "name")); e != nil {
-			spec = get(e.node, "spec")
-		}
-	}
+	spec := f.taskSpecOf(pt)
 	if spec == nil {
 		return nil, nil, map[string]bool{}, false
 	}
 	return taskDecls(spec), usedKeys(spec), declared(spec, "params"), true
+}
+
+// taskSpecOf is the spec of the Task a pipeline task runs, embedded or indexed, or nil.
+func (f pipelineResources) taskSpecOf(pt *yaml.Node) *yaml.Node {
+	if spec := get(pt, "taskSpec"); spec != nil {
+		return spec
+	}
+	if e := f.s.idx.lookup("Task", str(get(pt, "taskRef"), "name")); e != nil {
+		return get(e.node, "spec")
+	}
+	return nil
 }
 
 // producerResult names the result that carries image resource p out of pipeline task producer.
@@ -782,6 +792,10 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 	ds := taskDecls(tspec)
 	used := usedKeys(tspec)
 	user := declared(tspec, "params")
+	taskWS := declared(spec, "workspaces") // what it binds: the Task's own names when the Task is unknown
+	if tspec != nil {
+		taskWS = declared(tspec, "workspaces")
+	}
 	single := imageOutputs(ds) == 1
 	res := get(spec, "resources")
 	var params, ws []*yaml.Node
@@ -803,15 +817,15 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
-		if hasWorkspace(t) {
-			if byName(seq(ws...), rname) == nil {
+		if wname := resWorkspace(taskWS, rname); hasWorkspace(t) {
+			if byName(seq(ws...), wname) == nil {
 				// A TaskRun is one pod: emptyDir volumes need no PVC, so the affinity assistant has nothing to bind.
-				w := mapping("name", rname, "emptyDir", mapping())
+				w := mapping("name", wname, "emptyDir", mapping())
 				ws = append(ws, w)
 				if r.sub != "" {
-					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, rname)
+					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, wname)
 				} else if !output {
-					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), rname, setFields(r))
+					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), wname, setFields(r))
 				} else if t == "storage" || t == "pullRequest" {
 					up := map[string]string{"storage": "gcs-upload", "pullRequest": "pull-request (mode upload)"}[t]
 					s.markerAt(w.Content[1], b, "resource-upload", "the %s output %s (%s) is no longer uploaded after this TaskRun, and an emptyDir ends with the pod; run it in a PipelineRun with a %s task after it", t, rname, r.params["url"]+r.params["location"], up)
