@@ -104,7 +104,7 @@ func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 		img := ""
 		if v, ok := lit(a.Param("image")); ok {
 			img = v
-		} else if v, ok := paramString(a.Param("image"), *sc); ok {
+		} else if v, ok := c.paramString(a.Param("image"), *sc); ok {
 			img = v // "node:${NODE}" in a matrix: Tekton substitutes the cell's param in the image
 		} else if a.Param("image") == nil && imageRE.MatchString(a.Image) {
 			img = a.Image // docker 'image' short form
@@ -513,27 +513,3 @@ func (c *conv) buildRuns() {
 	c.p.Runs = append(c.p.Runs, mk("push", "push", append([]string{src}, c.runs.comments...)))
 	c.p.Runs = append(c.p.Runs, mk("pull-request", "pull_request", []string{src}))
 }
-
-// paramString spells a GString whose expressions are all scope env entries holding a Tekton
-// param reference or a constant (matrix axes, constant environment) as a Tekton string.
-func paramString(v *model.Value, sc scope) (string, bool) {
-	if v == nil || v.Kind != model.GString {
-		return "", false
-	}
-	var b strings.Builder
-	for _, p := range v.Parts {
-		if p.Expr == "" {
-			b.WriteString(p.Lit)
-			continue
-		}
-		name := strings.TrimPrefix(p.Expr, "env.")
-		e, ok := sc.lookupEnv(name)
-		if !ok || e.SecretName != "" || strings.Contains(e.Value, "$(") && !paramRefRE.MatchString(e.Value) {
-			return "", false
-		}
-		b.WriteString(e.Value)
-	}
-	return b.String(), true
-}
-
-var paramRefRE = regexp.MustCompile(`^\$\(params\.[A-Za-z0-9_-]+\)$`)

@@ -283,6 +283,16 @@ func (c *conv) implicitParam(n string, line int) {
 // staticString evaluates a string whose ${} parts are env entries or Groovy variables with
 // constant values (dir("${BASE_DIR}") with BASE_DIR = 'src' in environment {}).
 func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
+	return c.expandString(v, sc, false)
+}
+
+// paramString is staticString that also spells env entries holding a Tekton param reference
+// (matrix axes) as that reference, for fields Tekton substitutes params in (a step image).
+func (c *conv) paramString(v *model.Value, sc scope) (string, bool) {
+	return c.expandString(v, sc, true)
+}
+
+func (c *conv) expandString(v *model.Value, sc scope, params bool) (string, bool) {
 	if s, ok := lit(v); ok {
 		return s, true
 	}
@@ -302,6 +312,9 @@ func (c *conv) staticString(v *model.Value, sc scope) (string, bool) {
 		val, ok := literalEnv(name, sc, 0)
 		if !ok {
 			val, ok = c.literals[name]
+		}
+		if e, found := sc.lookupEnv(name); !ok && params && found && paramRefRE.MatchString(e.Value) {
+			val, ok = e.Value, true
 		}
 		if !ok {
 			return "", false
@@ -344,3 +357,5 @@ func literalEnv(name string, sc scope, depth int) (string, bool) {
 	}
 	return "", false
 }
+
+var paramRefRE = regexp.MustCompile(`^\$\(params\.[A-Za-z0-9_-]+\)$`)
