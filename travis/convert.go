@@ -41,6 +41,7 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 // conv holds one conversion's state.
 type conv struct {
 	decoder
+	prSHA     bool // a script reads TRAVIS_PULL_REQUEST_SHA: the runs pass the pull-request-sha param
 	opts      convert.Options
 	file      string // base name used in markers
 	name      string // pipeline name

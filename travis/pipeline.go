@@ -75,6 +75,9 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 		prev = cur
 	}
 	c.diskNote()
+	if c.prSHA {
+		p.Params = append(p.Params, pipeline.Param{Name: "pull-request-sha", Description: "Head commit of a pull request, empty on push (TRAVIS_PULL_REQUEST_SHA).", Default: strp("")})
+	}
 	p.Runs = c.runs()
 	c.unusedNotes()
 	if len(c.hosts) > 0 {

@@ -78,6 +78,13 @@ func (c *conv) runs() []pipeline.Run {
 			r.Params = append(r.Params, pipeline.Binding{Name: "pull-request", Value: "{{ pull_request_number }}"}, pipeline.Binding{Name: "pull-request-branch", Value: "{{ source_branch }}"})
 		}
 		r.Params = append(r.Params, pipeline.Binding{Name: "repo-slug", Value: "{{ repo_owner }}/{{ repo_name }}"})
+		if c.prSHA {
+			sha := "" // Travis sets it on pull requests only
+			if e.travis != "push" {
+				sha = "{{ revision }}"
+			}
+			r.Params = append(r.Params, pipeline.Binding{Name: "pull-request-sha", Value: sha})
+		}
 		if branchCEL != "" {
 			cel = append(cel, branchCEL)
 		}

@@ -245,7 +245,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 	}
 	optional := []pipeline.Env{
 		{Name: "TRAVIS_PULL_REQUEST_BRANCH", Value: "$(params.pull-request-branch)"},
-		{Name: "TRAVIS_PULL_REQUEST_SHA", Value: "$(params.revision)"},
+		{Name: "TRAVIS_PULL_REQUEST_SHA", Value: "$(params.pull-request-sha)"},
 		{Name: "TRAVIS_CPU_ARCH", Value: cell.arch},
 		{Name: "TRAVIS_DIST", Value: j.dist},
 		{Name: "TRAVIS_BUILD_STAGE_NAME", Value: stage},
@@ -262,6 +262,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 	for _, o := range optional {
 		if uses(text, o.Name) {
 			env = append(env, o)
+			c.prSHA = c.prSHA || o.Name == "TRAVIS_PULL_REQUEST_SHA"
 		}
 	}
 	return env
