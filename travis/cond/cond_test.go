@@ -42,6 +42,7 @@ func TestSimplifyAndTranslate(t *testing.T) {
 			"$(params.branch) in [main refs/heads/main]", `[ "$TRAVIS_BRANCH" = 'main' ]`},
 		{"os = osx OR type = pull_request", "false", "false", "error", "false"},
 		{"type = push AND head_branch != x", `head_branch != "x"`, `!(source_branch in ["x", "refs/heads/x", "refs/tags/x"])`, "error", `[ "$TRAVIS_PULL_REQUEST_BRANCH" != 'x' ]`},
+		{"env(FROM_SETTINGS) = yes", `env("FROM_SETTINGS") = "yes"`, "error", "error", `[ "${FROM_SETTINGS:-}" = 'yes' ]`},
 		{"env(DEPLOY) = true AND tag IS present", "tag IS present", `target_branch.startsWith("refs/tags/")`, "error", `[ -n "$TRAVIS_TAG" ]`},
 		{"branch =~ ^rel-\\d AND NOT fork", `(branch =~ /^rel-\d/ AND NOT fork)`, "error", "error", "error"},
 		{"branch IN (a, b)", `branch IN ("a", "b")`, `target_branch in ["a", "refs/heads/a", "refs/tags/a", "b", "refs/heads/b", "refs/tags/b"]`, "$(params.branch) in [a refs/heads/a b refs/heads/b]",

@@ -75,7 +75,8 @@ func value(o Operand, k Known) (v *string, known bool) {
 	case o.Func == "env":
 		s, ok := k.Env[o.Args[0].Lit]
 		if !ok {
-			return nil, k.Env != nil
+			// Not in .travis.yml, but repository settings may define it: decide at run time.
+			return nil, false
 		}
 		s = strings.Trim(s, `"'`)
 		return &s, true
