@@ -122,3 +122,16 @@ func TestScopes(t *testing.T) {
 		t.Error("an empty scope found a Task of another scope")
 	}
 }
+
+// TestCRLF: a file with CRLF line endings keeps them on every line, edited ones included.
+func TestCRLF(t *testing.T) {
+	in := "# keep\r\napiVersion: tekton.dev/v1beta1   # trailing\r\nkind: Task\r\nmetadata:\r\n  name: t\r\nspec:\r\n  steps:\r\n    - name: s\r\n      image: alpine:3.20\r\n      script: echo\r\n"
+	want := strings.Replace(in, "tekton.dev/v1beta1", "tekton.dev/v1", 1) // the comment keeps its spaces too
+	res, err := New().Convert(convert.Source{Path: "crlf.yaml", Data: []byte(in)}, convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(res.Files[0].Data); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

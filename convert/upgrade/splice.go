@@ -248,7 +248,11 @@ func splice(src, before, after string) (string, bool) {
 		}
 		lines := make([]string, 0, o.l-o.k)
 		for k := o.k; k < o.l; k++ {
-			lines = append(lines, shiftLine(b[k], delta[k]))
+			l := shiftLine(b[k], delta[k])
+			if o.j-o.i == o.l-o.k && m[o.i+k-o.k] >= 0 {
+				l = keepCommentSpacing(srcLines[m[o.i+k-o.k]], l)
+			}
+			lines = append(lines, l)
 		}
 		edits = append(edits, edit{from, to, lines})
 	}
@@ -328,4 +332,29 @@ func shiftLine(l string, d int) string {
 		n = in
 	}
 	return l[n:]
+}
+
+// keepCommentSpacing gives an edited line the spaces its source line had before the same
+// inline comment (the printer writes one), so `v1beta1   # note` becomes `v1   # note`.
+func keepCommentSpacing(old, new string) string {
+	oc, ns := inlineComment(old), inlineComment(new)
+	if oc < 0 || ns < 0 || strings.TrimRight(old[oc:], "\r\n") != strings.TrimRight(new[ns:], "\r\n") {
+		return new
+	}
+	ob, nb := strings.TrimRight(old[:oc], " \t"), strings.TrimRight(new[:ns], " \t")
+	return nb + old[len(ob):oc] + new[ns:]
+}
+
+// inlineComment is the index of the '#' that starts a comment after code on line l, or -1.
+// Lines with quotes are left alone: a '#' there may sit inside a string.
+func inlineComment(l string) int {
+	if strings.ContainsAny(l, `"'`) {
+		return -1
+	}
+	for i := 1; i < len(l); i++ {
+		if l[i] == '#' && (l[i-1] == ' ' || l[i-1] == '\t') && strings.TrimSpace(l[:i]) != "" {
+			return i
+		}
+	}
+	return -1
 }

@@ -114,7 +114,12 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Findings = append(res.Findings, st.findings...)
 		out.WriteString(text)
 	}
-	res.Files = []convert.File{{Path: src.Path, Data: []byte(out.String())}}
+	data := []byte(out.String())
+	if n := bytes.Count(src.Data, []byte("\r\n")); n > 0 && n == bytes.Count(src.Data, []byte("\n")) {
+		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
+		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+	}
+	res.Files = []convert.File{{Path: src.Path, Data: data}}
 	return res, nil
 }
 
