@@ -24,7 +24,6 @@ type shellTracker struct {
 	state   quoteState
 	escaped bool
 	line    strings.Builder // the current line, to find here-document starts and ends
-	pending []heredoc       // here-documents opened on the current line
 	body    []heredoc       // the here-document whose body we are in (first) and any queued after it
 }
 
@@ -96,9 +95,7 @@ func (t *shellTracker) endLine() {
 	case shellSingle, shellDouble:
 		return // a quoted string goes on across lines
 	}
-	t.pending = append(t.pending, heredocs(line)...)
-	t.body = append(t.body, t.pending...)
-	t.pending = nil
+	t.body = append(t.body, heredocs(line)...)
 	t.enterBody()
 }
 

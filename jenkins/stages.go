@@ -176,15 +176,12 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		c.input(ch, m.Input, msc)
 	}
 	var kept [][]string
-	if total <= maxCells {
+	if total <= maxCells { // a bigger matrix is refused below
 		for _, cell := range cells(m.Axes) {
 			if !excluded(cell, m.Axes, m.Excludes) {
 				kept = append(kept, cell)
 			}
 		}
-	} else {
-		ch.comment(c.marker(m.Line, m.Col, convert.Manual, "matrix-size", "%d matrix cells are too many to list; the excludes are not applied", total))
-		kept = make([][]string, 0)
 	}
 	mx := &pipeline.Matrix{}
 	if len(m.Excludes) == 0 || total > maxCells {
@@ -203,10 +200,11 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		}
 		c.find(m.Line, m.Col, convert.Converted, "matrix", "matrix of %d cells minus %d excluded → %d cells in matrix.include", total, total-len(kept), len(kept))
 	}
-	if n := len(kept); n > 256 || total > 256 && (len(m.Excludes) == 0 || total > maxCells) {
-		if total > maxCells || len(m.Excludes) == 0 {
-			n = total
-		}
+	n := len(kept) // every cell when nothing is excluded
+	if total > maxCells {
+		n = total
+	}
+	if n > 256 {
 		// Tekton refuses the Pipeline: say so at the matrix, as Travis conversion does.
 		c.failAt(m.Line, m.Col, "matrix has %d cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages", n)
 	}

@@ -139,13 +139,13 @@ var lintReports = map[string]lintReport{
 	"text": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
 		var b strings.Builder
 		counts := map[lint.Severity]int{}
+		color := map[lint.Severity]string{lint.Error: c.Error, lint.Warning: c.Warn, lint.Info: c.Info}
 		for _, f := range fs {
 			pos := f.File
 			if f.Line > 0 {
 				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, max(f.Col, 1))
 			}
-			color := map[lint.Severity]string{lint.Error: c.Error, lint.Warning: c.Warn, lint.Info: c.Info}[f.Severity]
-			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s %s]\n", pos, color, f.Severity, c.Reset, f.Message, f.Rule, f.Name)
+			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s %s]\n", pos, color[f.Severity], f.Severity, c.Reset, f.Message, f.Rule, f.Name)
 			if f.Action != "" {
 				fmt.Fprintf(&b, "    run: %s\n", f.Action)
 			}
