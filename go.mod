@@ -9,6 +9,7 @@ require (
 	github.com/sergi/go-diff v1.4.0
 	github.com/spf13/cobra v1.10.2
 	github.com/tektoncd/pipeline v1.15.0
+	github.com/tektoncd/triggers v0.34.0
 	go.uber.org/zap v1.28.0
 	gopkg.in/yaml.v3 v3.0.1
 	sigs.k8s.io/kustomize/kyaml v0.21.2
@@ -16,6 +17,7 @@ require (
 
 require (
 	github.com/AlecAivazis/survey/v2 v2.3.7 // indirect
+	github.com/blendle/zapdriver v1.3.1 // indirect
 	github.com/fvbommel/sortorder v1.1.0 // indirect
 	github.com/gobwas/glob v0.2.3 // indirect
 	github.com/hako/durafmt v0.0.0-20210608085754-5c1018a4e16b // indirect
@@ -27,6 +29,7 @@ require (
 	go.uber.org/multierr v1.11.0 // indirect
 	gopkg.in/evanphx/json-patch.v4 v4.13.0 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
+	k8s.io/apiextensions-apiserver v0.35.7 // indirect
 )
 
 require (

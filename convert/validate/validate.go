@@ -1,5 +1,6 @@
 // Package validate checks emitted documents with Tekton's own code: a strict decode
-// into the v1.15.0 API types, then SetDefaults and Validate, as the admission webhook would.
+// into the tektoncd/pipeline v1.15.0 (and tektoncd/triggers v0.34.0) API types, then
+// SetDefaults and Validate, as the admission webhook would.
 package validate
 
 import (
@@ -14,6 +15,8 @@ import (
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
+	triggersv1alpha1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1alpha1"
+	triggersv1beta1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
@@ -56,6 +59,20 @@ func newObject(apiVersion, kind string) tektonObject {
 		return &v1beta1.PipelineRun{}
 	case "tekton.dev/v1beta1/StepAction":
 		return &v1beta1.StepAction{}
+	case "triggers.tekton.dev/v1beta1/TriggerTemplate":
+		return &triggersv1beta1.TriggerTemplate{}
+	case "triggers.tekton.dev/v1beta1/TriggerBinding":
+		return &triggersv1beta1.TriggerBinding{}
+	case "triggers.tekton.dev/v1beta1/ClusterTriggerBinding":
+		return &triggersv1beta1.ClusterTriggerBinding{}
+	case "triggers.tekton.dev/v1beta1/EventListener":
+		return &triggersv1beta1.EventListener{}
+	case "triggers.tekton.dev/v1beta1/Trigger":
+		return &triggersv1beta1.Trigger{}
+	case "triggers.tekton.dev/v1alpha1/Interceptor":
+		return &triggersv1alpha1.Interceptor{}
+	case "triggers.tekton.dev/v1alpha1/ClusterInterceptor":
+		return &triggersv1alpha1.ClusterInterceptor{}
 	}
 	return nil
 }

@@ -71,6 +71,14 @@ spec:
           text
         EOT
 `, ""},
+		{"triggers kinds are checked by the Triggers module", `apiVersion: triggers.tekton.dev/v1beta1
+kind: TriggerTemplate
+metadata:
+  name: tt
+spec:
+  params:
+    - name: rev
+`, `in.yaml:6:3: TriggerTemplate "tt" fails Tekton validation: missing field(s): spec.resourcetemplates`},
 		{"not tekton passes", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", ""},
 		{"unknown field", `apiVersion: tekton.dev/v1
 kind: Task
