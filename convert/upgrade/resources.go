@@ -233,12 +233,13 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			repl["outputs."+d.name+".path"] = "$(workspaces." + d.ws + ".path)"
 		case d.typ == "image" && d.output:
 			p, u, dg := imageNames(d.name, single)
-			params = append(params, paramSpec(p, "image URL to push to (was image resource "+d.name+")", nil))
+			// An optional output a run may leave unbound keeps a default: v1 refuses a run missing a param without one.
+			params = append(params, paramSpec(p, "image URL to push to (was image resource "+d.name+")", defIf(d.opt)))
 			results = append(results, mapping("name", u, "description", "URL of the image just built"),
 				mapping("name", dg, "description", "digest of the image just built"))
 			repl["outputs."+d.name+".url"] = "$(params." + p + ")"
 			repl["outputs."+d.name+".path"] = "/workspace/output/" + d.name
-			resultSteps = append(resultSteps, imageResultStep(d.name, p, u, dg))
+			resultSteps = append(resultSteps, imageResultStep(d, p, u, dg))
 		case d.typ == "image":
 			pn := resParam(user, d.name, "url")
 			params = append(params, paramSpec(pn, "image URL (was image resource "+d.name+")", defIf(d.opt)))
@@ -271,6 +272,9 @@ func (f pipelineResources) task(spec *yaml.Node) {
 				}
 				repl[rk] = "$(params." + pn + ")"
 			}
+		}
+		if d.opt && len(keys) > 0 {
+			f.s.note(resKey, convert.Approximated, "optional-resource", "optional resource %s: a run that leaves it unbound now passes \"\" where the Task reads %s (old Tekton left the $(resources...) text unreplaced)", d.name, strings.Join(keys, ", "))
 		}
 		if d.typ == "cloudEvent" {
 			f.s.note(resKey, convert.Approximated, "cloud-event", "cloudEvent output %s: the Pipeline sends it from a cloudevent task in finally; the controller can send run events itself through the config-events ConfigMap sink", d.name)
@@ -454,11 +458,22 @@ func boolNode(b bool) *yaml.Node {
 
 // imageResultStep writes the image results the image resource used to record:
 // the URL, and the digest from the OCI layout the build left in the output directory.
-func imageResultStep(res, param, url, digest string) *yaml.Node {
+// An optional output that no run binds writes empty results, as the exporter skipped it.
+func imageResultStep(d *decl, param, url, digest string) *yaml.Node {
+	guard := ""
+	if d.opt {
+		guard = `if [ -z "$IMAGE_URL" ]; then
+  # optional image resource ` + d.name + ` not bound: old Tekton exported nothing for it
+  : > "$(results.` + url + `.path)"
+  : > "$(results.` + digest + `.path)"
+  exit 0
+fi
+`
+	}
 	script := `#!/bin/sh
 # Replaces the image PipelineResource's digest exporter: it read index.json from the output directory.
-printf '%s' "$IMAGE_URL" > "$(results.` + url + `.path)"
-index=/workspace/output/` + res + `/index.json
+` + guard + `printf '%s' "$IMAGE_URL" > "$(results.` + url + `.path)"
+index=/workspace/output/` + d.name + `/index.json
 digest=""
 if [ -f "$index" ]; then
   digest=$(grep -o '"digest": *"sha256:[0-9a-f]*"' "$index" | head -n 1 | grep -o 'sha256:[0-9a-f]*')
@@ -469,7 +484,7 @@ printf '%s' "$digest" > "$(results.` + digest + `.path)"
 	sc.Style = yaml.LiteralStyle
 	// The URL comes through env: a param pasted into script text would be run as shell.
 	env := seq(mapping("name", "IMAGE_URL", "value", "$(params."+param+")"))
-	return mapping("name", dnsLabel("write-"+res+"-results"), "image", "docker.io/library/busybox:1.36", "env", env, "script", sc)
+	return mapping("name", dnsLabel("write-"+d.name+"-results"), "image", "docker.io/library/busybox:1.36", "env", env, "script", sc)
 }
 
 func sortedKeys(m map[string]bool) []string {
