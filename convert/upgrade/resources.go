@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	pathpkg "path"
 	"regexp"
 	"sort"
 	"strings"
@@ -72,6 +73,7 @@ var resVar = regexp.MustCompile(`\$\(resources\.(inputs|outputs)\.([A-Za-z0-9_.-
 // decl is one resource declaration of a Task.
 type decl struct {
 	name, typ, targetPath string
+	outTarget             string // the output declaration's targetPath
 	input, output, opt    bool
 	ws                    string // its workspace's name, once task has chosen it
 }
@@ -98,7 +100,7 @@ func taskDecls(spec *yaml.Node) []*decl {
 		if input {
 			d.input, d.targetPath = true, str(n, "targetPath")
 		} else {
-			d.output = true
+			d.output, d.outTarget = true, str(n, "targetPath")
 		}
 		d.opt = d.opt || str(n, "optional") == "true"
 	}
@@ -238,7 +240,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			results = append(results, mapping("name", u, "description", "URL of the image just built"),
 				mapping("name", dg, "description", "digest of the image just built"))
 			repl["outputs."+d.name+".url"] = "$(params." + p + ")"
-			repl["outputs."+d.name+".path"] = "/workspace/output/" + d.name
+			repl["outputs."+d.name+".path"] = outputPath(d)
 			resultSteps = append(resultSteps, imageResultStep(d, p, u, dg))
 		case d.typ == "image":
 			pn := resParam(user, d.name, "url")
@@ -281,6 +283,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 		}
 	}
 	del(spec, "resources")
+	f.outputDirs(spec, ds, used)
 	walkValues(spec, func(n *yaml.Node) {
 		if strings.Contains(n.Value, "$(resources.") {
 			n.Value = resVar.ReplaceAllStringFunc(n.Value, func(m string) string {
@@ -326,6 +329,32 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	}
 	// Before v0.24 every step started in /workspace; tasks of the resources era relied on it.
 	f.workingDir(spec, resKey)
+}
+
+// outputDirs creates the output directory of each image or cloudEvent output whose path the
+// steps use: old Tekton ran mkdir -p on it before the steps (output_resource.go, CreateDirStep);
+// the other outputs are workspaces now, mounted there.
+func (f pipelineResources) outputDirs(spec *yaml.Node, ds []*decl, used map[string]map[string]bool) {
+	var dirs []string
+	for _, d := range ds {
+		if !d.output || hasWorkspace(d.typ) {
+			continue
+		}
+		lit := regexp.MustCompile(regexp.QuoteMeta(outputPath(d)) + `([^A-Za-z0-9_.-]|$)`)
+		found := used[d.name]["path"]
+		walkValues(get(spec, "steps"), func(n *yaml.Node) { found = found || lit.MatchString(n.Value) })
+		if found {
+			dirs = append(dirs, outputPath(d))
+		}
+	}
+	if len(dirs) == 0 {
+		return
+	}
+	steps := ensureSeq(spec, "steps")
+	name := freeName("create-output-dirs", func(n string) bool { return byName(steps, n) != nil })
+	st := mapping("name", name, "image", "docker.io/library/busybox:1.36", "command", strSeq(append([]string{"mkdir", "-p"}, dirs...)...))
+	addComment(get(st, "name"), "# old Tekton created each output resource's directory before the steps")
+	steps.Content = append([]*yaml.Node{st}, steps.Content...)
 }
 
 // leftoverRefs marks every $(resources...) reference no rule replaced, and each declaration
@@ -412,17 +441,26 @@ func (f pipelineResources) workingDir(spec, at *yaml.Node) {
 	f.s.note(at, convert.Converted, "implicit-workingdir", "steps relied on the implicit /workspace working directory (gone since Tekton v0.24); stepTemplate sets it explicitly")
 }
 
+// mountPath is where a resource's files were: its input path, else its output path.
 func mountPath(d *decl) string {
 	if d.input {
-		switch {
-		case strings.HasPrefix(d.targetPath, "/"):
-			return d.targetPath
-		case d.targetPath != "":
-			return "/workspace/" + d.targetPath
-		}
-		return "/workspace/" + d.name
+		return resourcePath("/workspace", d.name, d.targetPath)
 	}
-	return "/workspace/output/" + d.name
+	return outputPath(d)
+}
+
+// outputPath is OutputResourcePath of Tekton v0.30 (resource_paths.go).
+func outputPath(d *decl) string { return resourcePath("/workspace/output", d.name, d.outTarget) }
+
+// resourcePath: an absolute targetPath as is, a relative one under /workspace, else root/name.
+func resourcePath(root, name, targetPath string) string {
+	switch {
+	case strings.HasPrefix(targetPath, "/"):
+		return pathpkg.Clean(targetPath)
+	case targetPath != "":
+		return pathpkg.Join("/workspace", targetPath)
+	}
+	return root + "/" + name
 }
 
 func defIf(optional bool) *string {
