@@ -509,12 +509,18 @@ fi
 `
 	}
 	script := `#!/bin/sh
-# Replaces the image PipelineResource's digest exporter: it read index.json from the output directory.
+# Replaces the image PipelineResource's digest exporter: it read index.json from the output's directory (targetPath when set).
 ` + guard + `printf '%s' "$IMAGE_URL" > "$(results.` + url + `.path)"
-index=/workspace/output/` + d.name + `/index.json
+index=` + outputPath(d) + `/index.json
 digest=""
 if [ -f "$index" ]; then
-  digest=$(grep -o '"digest": *"sha256:[0-9a-f]*"' "$index" | head -n 1 | grep -o 'sha256:[0-9a-f]*')
+  # As GetDigest: the one image's digest, or the digest of the index when it lists several.
+  digests=$(grep -o '"digest": *"sha256:[0-9a-f]*"' "$index" | grep -o 'sha256:[0-9a-f]*')
+  if [ "$(printf '%s\n' "$digests" | grep -c .)" = 1 ]; then
+    digest=$digests
+  else
+    digest=sha256:$(sha256sum "$index" | cut -d ' ' -f 1)
+  fi
 fi
 printf '%s' "$digest" > "$(results.` + digest + `.path)"
 `
