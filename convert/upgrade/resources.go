@@ -45,7 +45,8 @@ var resourceParams = map[string][]pdef{
 	"pullRequest": {{key: "url"}, {key: "provider", def: opt("github")}, {key: "secret-key-ref"},
 		{key: "insecure-skip-tls-verify", def: opt("false"), extra: true}},
 	"image": {{key: "url"}, {key: "digest", def: opt(""), extra: true}},
-	"cluster": {{key: "name", self: true, extra: true}, {key: "url"}, {key: "username", def: opt("")}, {key: "password", def: opt("")}, {key: "namespace", def: opt("")},
+	// No name: since v0.14 the kubeconfig's context is the name the Task declared the resource under.
+	"cluster": {{key: "url"}, {key: "username", def: opt("")}, {key: "password", def: opt("")}, {key: "namespace", def: opt("")},
 		{key: "token", def: opt("")}, {key: "insecure", def: opt("false")}, {key: "cadata", def: opt("")},
 		{key: "clientKeyData", def: opt("")}, {key: "clientCertificateData", def: opt("")}},
 	"storage":    {{key: "location"}, {key: "dir", def: opt("false")}},

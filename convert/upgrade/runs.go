@@ -74,6 +74,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		shared.Content = append(shared.Content, scalar("optional"), boolNode(true))
 	}
 	fetch := map[string]bool{}
+	clusterNames := clusterNames(ps, types)
 	type upload struct {
 		res       string
 		producers []string
@@ -241,6 +242,13 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		if fetch[p] {
 			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
 			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p), pp)
+			if types[p] == "cluster" {
+				f.clusterContext(ft, declKey, p, clusterNames[p])
+				if s.kubeconfigTasks == nil {
+					s.kubeconfigTasks = map[string]string{}
+				}
+				s.kubeconfigTasks[p] = str(ft, "name")
+			}
 			if optional[p] {
 				key := resourceParams[types[p]][0].key
 				set(ft, "when", seq(mapping("input", pp(key), "operator", "notin", "values", seq(quoted("")))), "taskRef")
@@ -373,6 +381,35 @@ func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
 	return ""
 }
 
+// clusterNames lists, per cluster resource of Pipeline spec ps, the names the tasks that
+// take it as input declare it under, in task order.
+func clusterNames(ps *yaml.Node, types map[string]string) map[string][]string {
+	out := map[string][]string{}
+	for _, pt := range pipelineTasks(ps) {
+		for _, in := range items(path(pt, "resources", "inputs")) {
+			if p, r := str(in, "resource"), str(in, "name"); types[p] == "cluster" && !contains(out[p], r) {
+				out[p] = append(out[p], r)
+			}
+		}
+	}
+	return out
+}
+
+// clusterContext names the kubeconfig's cluster and context as old Tekton (v0.14 on) did:
+// after the resource's name in the Task, which its steps select (kubectl --context, or the
+// /workspace/<name>/kubeconfig path).
+func (f pipelineResources) clusterContext(ft, at *yaml.Node, p string, names []string) {
+	name := p
+	if len(names) > 0 {
+		name = names[0]
+	}
+	ps := get(ft, "params")
+	ps.Content = append([]*yaml.Node{mapping("name", "name", "value", name)}, ps.Content...)
+	if len(names) > 1 {
+		f.s.markerAt(get(ft, "name"), at, "cluster-context", "the tasks take cluster resource %s under the names %s; old Tekton wrote one kubeconfig per task with context named after each, this one kubeconfig has context %s: steps that select another context by name need %s", p, strings.Join(names, ", "), name, name)
+	}
+}
+
 // wsBinding binds task workspace name to resource p's part of the shared workspace
 // (pipeline-resources unless the Pipeline declared that name).
 func (f pipelineResources) wsBinding(name, p string) *yaml.Node {
@@ -451,6 +488,73 @@ func (f pipelineResources) notifyTask(name, sink string) *yaml.Node {
 	return n
 }
 
+// kubeconfigEnvs are the variables kubeconfigwriter (the image of kubeconfig-creator 0.2)
+// reads besides its -clusterConfig; the cluster resource set one per Secret field, upper-cased.
+var kubeconfigEnvs = map[string]bool{"TOKEN": true, "CADATA": true, "USERNAME": true, "PASSWORD": true}
+
+// clusterEnv passes the cluster resource's Secret fields to the kubeconfig task as old Tekton
+// did, as env from the Secret (valueFrom secretKeyRef), and a token written in plain text
+// through a Secret too: a param value would put it in the PipelineRun for anyone to read.
+func (f pipelineResources) clusterEnv(b *yaml.Node, p string, r resolved, manual *[]unresolvedBinding) []*yaml.Node {
+	var env []*yaml.Node
+	for _, field := range r.fields {
+		if sec := r.secrets[field]; kubeconfigEnvs[strings.ToUpper(field)] {
+			env = append(env, secretEnv(strings.ToUpper(field), sec.name, sec.key))
+			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig task as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
+		}
+	}
+	if tok, ok := r.params["token"]; ok && tok != "" && !r.hasSecret("token") {
+		name := dnsLabel(p + "-cluster")
+		env = append(env, secretEnv("TOKEN", name, "token"))
+		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig task reads env TOKEN from Secret %s (key token), which you create", p, name),
+			action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", name)})
+	}
+	return env
+}
+
+func secretEnv(name, secret, key string) *yaml.Node {
+	return mapping("name", name, "valueFrom", mapping("secretKeyRef", mapping("name", secret, "key", key)))
+}
+
+// kubeconfigTask names the kubeconfig task of cluster resource p in the run's Pipeline.
+func (f pipelineResources) kubeconfigTask(spec *yaml.Node, p string) string {
+	if n, ok := f.s.kubeconfigTasks[p]; ok {
+		return n
+	}
+	if e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
+		return newTaskNamer(get(e.node, "spec")).name(fetchPrefix("cluster"), p)
+	}
+	return dnsLabel(fetchPrefix("cluster") + "-" + p) // the convention, with the Pipeline unknown
+}
+
+// kubeconfigEnv gives the pods of pipeline task task the env (podTemplate.env reaches every step).
+func (f pipelineResources) kubeconfigEnv(spec, at *yaml.Node, task string, env []*yaml.Node) {
+	trs := ensureSeq(spec, "taskRunSpecs", "workspaces")
+	var ts *yaml.Node
+	for _, it := range items(trs) {
+		if str(it, "pipelineTaskName") == task {
+			ts = it
+		}
+	}
+	if ts == nil {
+		ts = mapping("pipelineTaskName", task)
+		trs.Content = append(trs.Content, ts)
+	}
+	pt := get(ts, "taskPodTemplate")
+	if pt == nil {
+		pt = get(ts, "podTemplate")
+	}
+	if pt == nil {
+		pt = ensureMap(ts, "taskPodTemplate")
+	}
+	el := ensureSeq(pt, "env")
+	for _, e := range env {
+		if byName(el, str(e, "name")) == nil {
+			el.Content = append(el.Content, e)
+		}
+	}
+}
+
 // secretRef is one entry of a resource's secrets: the Secret and the key in it.
 type secretRef struct{ name, key string }
 
@@ -485,6 +589,10 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 		r.secrets[str(s, "fieldName")] = secretRef{name: str(s, "secretName"), key: str(s, "secretKey")}
 		r.fields = append(r.fields, str(s, "fieldName"))
 	}
+	if r.typ == "cluster" && r.params["cadata"] == "" && !r.hasSecret("cadata") {
+		// cluster_resource.go: without CA data the kubeconfig skipped TLS verification, whatever insecure said.
+		r.params["insecure"] = "true"
+	}
 	if sec := r.secrets["authToken"]; r.typ == "pullRequest" && sec.name != "" {
 		r.params["secret-key-ref"] = sec.name
 	}
@@ -494,6 +602,16 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 		}
 	}
 	return r
+}
+
+// hasSecret reports a secret for field k (old Tekton matched field names case-insensitively).
+func (r resolved) hasSecret(k string) bool {
+	for _, f := range r.fields {
+		if strings.EqualFold(f, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func vctWorkspace(name string) *yaml.Node {
@@ -556,8 +674,15 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		if r.sub != "" {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
 		}
+		var env []*yaml.Node
+		if t == "cluster" {
+			env = f.clusterEnv(b, p, r, &manual)
+		}
 		for _, d := range resourceParams[t] {
 			v, ok := r.params[d.key]
+			if t == "cluster" && d.key == "token" {
+				continue // never a param value: clusterEnv passes it from a Secret
+			}
 			if !ok {
 				if d.def != nil || d.self {
 					continue
@@ -576,11 +701,18 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		sort.Strings(fields)
 		for _, k := range fields {
+			if t == "cluster" && strings.EqualFold(k, "name") {
+				s.note(b, convert.Approximated, "cluster-name", "binding %s: field name (%q) of the cluster resource is dropped: Tekton v0.14 on ignored it too, naming the kubeconfig's context after the resource's name in the Task", p, r.params[k])
+				continue
+			}
 			if !hasParam(t, k) && !(t == "storage" && k == "type") {
 				manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: field %s (%q) of the %s resource has no replacement and was dropped", p, k, r.params[k], t)})
 			}
 		}
 		manual = append(manual, secretFindings(b, p, t, r, func(k string) string { return resParam(user, p, k) })...)
+		if len(env) > 0 {
+			f.kubeconfigEnv(spec, b, f.kubeconfigTask(spec, p), env)
+		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
 			if byName(seq(ws...), shared) == nil {
@@ -734,9 +866,10 @@ func secretFindings(b *yaml.Node, p, t string, r resolved, param func(k string) 
 				out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: pull-request reads key token of Secret %s, but the resource read key %s; add a token key to the Secret", p, sec.name, sec.key),
 					action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token> --dry-run=client -o yaml | kubectl apply -f -", sec.name)})
 			}
+		case t == "cluster" && kubeconfigEnvs[strings.ToUpper(field)]:
+			// the kubeconfig task reads it as env from the same Secret (clusterEnv)
 		case t == "cluster" && hasParam(t, field):
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource read %s from key %s of Secret %s; kubeconfig-creator takes it only as param %s: pass its value at run time", p, field, sec.key, sec.name, param(field)),
-				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource passed %s (Secret %s, key %s) as env %s, which its kubeconfig writer never read; kubeconfig-creator 0.2 takes it only as param %s, which would put it in the run: keep a whole kubeconfig in a Secret and bind it as workspace %s instead", p, field, sec.name, sec.key, strings.ToUpper(field), param(field), p)})
 		default:
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t),
 				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
@@ -860,6 +993,10 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			if k == "name" || k == "type" || (t == "image" && k == "url") {
 				continue
 			}
+			if t == "cluster" && k == "token" {
+				manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster token is not written into the run as param %s; pass it from a Secret (env valueFrom secretKeyRef) to the steps that need it", rname, resParam(user, rname, k))})
+				continue
+			}
 			if pn := resParam(user, rname, k); byName(seq(params...), pn) == nil {
 				params = append(params, mapping("name", pn, "value", r.params[k]))
 			}
@@ -910,6 +1047,8 @@ func taskRunSecrets(b *yaml.Node, p, t string, r resolved, param func(k string) 
 		case t == "storage" && field == "GOOGLE_APPLICATION_CREDENTIALS":
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile),
 				action: gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))})
+		case t == "cluster" && kubeconfigEnvs[strings.ToUpper(field)]:
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) gave the cluster resource its %s; no kubeconfig task runs in a TaskRun: in a PipelineRun, give kubeconfig-creator env %s from that Secret (taskRunSpecs[].podTemplate.env)", p, sec.name, sec.key, field, strings.ToUpper(field))})
 		case t == "pullRequest" && field == "authToken" && (sec.key == "" || sec.key == "token"):
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name),
 				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", sec.name)})
