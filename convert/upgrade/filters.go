@@ -198,12 +198,10 @@ func (f clusterTask) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	k := get(r, "kind")
 	k.Value = "Task"
 	f.s.kind = "Task"
-	f.s.note(k, convert.Approximated, "cluster-task", "ClusterTask %q became a namespaced Task; apply it in the namespace that references resolve it from (%s by default) and reference it with the cluster resolver", str(get(r, "metadata"), "name"), clusterNamespace)
+	// A ClusterTask was visible from every namespace; a Task is seen from its own, which only the user knows.
+	f.s.marker(k, "cluster-task", "ClusterTask %q became a namespaced Task, which converted references name in the run's own namespace: apply it in every namespace whose runs use it, or apply it once to a namespace you choose and reference it there with the cluster resolver", str(get(r, "metadata"), "name"))
 	return rn, nil
 }
-
-// clusterNamespace is where the cluster resolver looks for former ClusterTasks.
-const clusterNamespace = catalog.ClusterNamespace
 
 // refResolvers turns taskRef.kind: ClusterTask and bundle references into resolver references.
 type refResolvers struct{ s *docState }
@@ -245,9 +243,13 @@ func (f refResolvers) fixTaskRef(ref *yaml.Node) {
 		replaceRef(ref, mapping("resolver", "bundles", "params", seq(
 			mapping("name", "bundle", "value", bundle), mapping("name", "name", "value", name), mapping("name", "kind", "value", k))))
 	case kind == "ClusterTask":
-		f.s.note(keyNode(ref, "kind"), convert.Approximated, "cluster-task-ref", "taskRef to ClusterTask %q became the cluster resolver; the Task must exist in namespace %s", name, clusterNamespace)
-		replaceRef(ref, mapping("resolver", "cluster", "params", seq(
-			mapping("name", "kind", "value", "task"), mapping("name", "name", "value", name), mapping("name", "namespace", "value", clusterNamespace))))
+		k := keyNode(ref, "kind")
+		del(ref, "kind") // a Task by name, in the run's namespace: where the converted ClusterTask goes
+		if f.s.idx.lookup("Task", name) != nil {
+			f.s.note(k, convert.Approximated, "cluster-task-ref", "taskRef to ClusterTask %q now names Task %q in the run's namespace, where the converted ClusterTask must be applied", name, name)
+			return
+		}
+		f.s.markerAt(get(ref, "name"), k, "cluster-task-ref", "ClusterTask %q is not in the input: apply it as a Task in the run's namespace, or reference the namespace that holds it with the cluster resolver (params kind, name, namespace)", name)
 	}
 }
 

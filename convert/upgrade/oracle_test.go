@@ -176,7 +176,7 @@ func divergesByDesign(r *yaml.Node) string {
 				case (k == "taskRef" || k == "pipelineRef") && str(v, "bundle") != "":
 					why = appendOnce(why, "bundle: Tekton v1.15 drops it silently, we use the bundles resolver")
 				case k == "taskRef" && str(v, "kind") == "ClusterTask":
-					why = appendOnce(why, "kind ClusterTask: Tekton keeps it (v1 rejects it), we use the cluster resolver")
+					why = appendOnce(why, "kind ClusterTask: Tekton keeps it (v1 rejects it), we name the Task in the run's namespace")
 				}
 			}
 		}
