@@ -4,6 +4,7 @@
 // Each rule is a small kyaml filter over one document, applied in this order:
 //
 //	kanikoNote            note where kaniko (archived upstream) is used; buildah 0.9 replaces it
+//	implicitEnv           workingDir /workspace and HOME=/tekton/home, where the file shows it predates v0.24
 //	legacyFields          pre-v1beta1 Run fields: serviceAccount, trigger, serviceAccountNames
 //	alphaInputsOutputs    v1alpha1 inputs/outputs → params and resources
 //	variables             ${inputs...} and $(inputs.params.X) → $(params.X), $(resources.inputs.R.K)

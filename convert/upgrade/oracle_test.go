@@ -164,6 +164,9 @@ func divergesByDesign(r *yaml.Node) string {
 		if strings.Contains(n.Value, "$(inputs.") || strings.Contains(n.Value, "$(outputs.") {
 			why = appendOnce(why, "v1alpha1 variables: Tekton keeps $(inputs.params.X), we rewrite it to $(params.X)")
 		}
+		if homeLiteral.MatchString(n.Value) || oldSyntax.MatchString(n.Value) {
+			why = appendOnce(why, "pre-v0.24 evidence: we restore the implicit HOME and workingDir, ConvertTo doesn't")
+		}
 	})
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {

@@ -328,8 +328,6 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	if resKey.Line > 0 {
 		f.s.note(resKey, convert.Converted, "task-resources", "resource declarations became workspaces, params and results")
 	}
-	// Before v0.24 every step started in /workspace; tasks of the resources era relied on it.
-	f.workingDir(spec, resKey)
 }
 
 // outputDirs creates the output directory of each image or cloudEvent output whose path the
@@ -422,24 +420,6 @@ func (f pipelineResources) sharedOutputPaths(spec *yaml.Node, ds []*decl) {
 			f.s.markerAbove(st.Content[0], at, "output-path", "%s: write to $(workspaces.%s.path) instead", why, d.ws)
 		}
 	}
-}
-
-func (f pipelineResources) workingDir(spec, at *yaml.Node) {
-	need := false
-	for _, st := range items(get(spec, "steps")) {
-		if get(st, "workingDir") == nil {
-			need = true
-		}
-	}
-	if !need || path(spec, "stepTemplate", "workingDir") != nil {
-		return
-	}
-	tpl := ensureMap(spec, "stepTemplate", "steps")
-	set(tpl, "workingDir", scalar("/workspace"))
-	if at.Line == 0 {
-		return // a task we generated
-	}
-	f.s.note(at, convert.Converted, "implicit-workingdir", "steps relied on the implicit /workspace working directory (gone since Tekton v0.24); stepTemplate sets it explicitly")
 }
 
 // mountPath is where a resource's files were: its input path, else its output path.

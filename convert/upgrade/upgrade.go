@@ -409,6 +409,7 @@ func stripComments(s string) string {
 func (s *docState) filters() []kyaml.Filter {
 	return []kyaml.Filter{
 		kanikoNote{s},
+		implicitEnv{s},
 		legacyFields{s},
 		alphaInputsOutputs{s},
 		variables{s},
