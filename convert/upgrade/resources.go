@@ -285,6 +285,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	}
 	del(spec, "resources")
 	f.outputDirs(spec, ds, used)
+	f.selfCopies(spec, resKey, ds)
 	walkValues(spec, func(n *yaml.Node) {
 		if strings.Contains(n.Value, "$(resources.") {
 			n.Value = resVar.ReplaceAllStringFunc(n.Value, func(m string) string {
@@ -354,6 +355,43 @@ func (f pipelineResources) outputDirs(spec *yaml.Node, ds []*decl, used map[stri
 	st := mapping("name", name, "image", "docker.io/library/busybox:1.36", "command", strSeq(append([]string{"mkdir", "-p"}, dirs...)...))
 	addComment(get(st, "name"), "# old Tekton created each output resource's directory before the steps")
 	steps.Content = append([]*yaml.Node{st}, steps.Content...)
+}
+
+// selfCopies drops the copy of a resource's input to its output: old Tekton kept them in two
+// directories, now both are the one workspace, and `cp -r X/* X/` fails. Any other step that
+// uses both paths gets a marker.
+func (f pipelineResources) selfCopies(spec, resKey *yaml.Node, ds []*decl) {
+	for _, d := range ds {
+		if !d.input || !d.output || !hasWorkspace(d.typ) {
+			continue
+		}
+		in, out := `\$\(resources\.inputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`, `\$\(resources\.outputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`
+		arg := func(v string) string { return `["']?` + v + `[^\s"';&|]*["']?` }
+		cp := regexp.MustCompile(`\bcp(\s+-[A-Za-z-]+)*\s+` + arg(in) + `\s+` + arg(out))
+		inRe, outRe := regexp.MustCompile(in), regexp.MustCompile(out)
+		for _, st := range items(get(spec, "steps")) {
+			if st.Kind != yaml.MappingNode || len(st.Content) == 0 {
+				continue
+			}
+			var inAt, outAt *yaml.Node
+			walkValues(st, func(n *yaml.Node) {
+				if cp.MatchString(n.Value) {
+					n.Value = cp.ReplaceAllString(n.Value, "true")
+					f.s.note(n, convert.Converted, "same-resource-copy", "resource %s was input and output, in two directories; both are workspace %s now, so the copy from one to the other is dropped (it would copy the directory onto itself)", d.name, d.ws)
+					addHeadComment(st.Content[0], fmt.Sprintf("# tkn-migrate: a copy of resource %s onto itself became true (%s:%d)", d.name, baseName(f.s.path), f.s.line(n)))
+				}
+				if inAt == nil && inRe.MatchString(n.Value) {
+					inAt = n
+				}
+				if outAt == nil && outRe.MatchString(n.Value) {
+					outAt = n
+				}
+			})
+			if inAt != nil && outAt != nil {
+				f.s.markerAbove(st.Content[0], inAt, "same-resource-copy", "resource %s was input and output, in two directories; both are workspace %s now: this step uses both paths, which name the same directory", d.name, d.ws)
+			}
+		}
+	}
 }
 
 // leftoverRefs marks every $(resources...) reference no rule replaced, and each declaration
