@@ -260,6 +260,13 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		pp := func(k string) string { return "$(params." + pn(u.res, k) + ")" }
 		t := f.uploadTask(types[u.res], u.res, names.name("upload", u.res), pp, u.producers)
 		if types[u.res] == "pullRequest" {
+			// Old Tekton uploaded as the producer's last step, so only when it succeeded;
+			// finally runs after failures too, and a later task's failure must not stop it.
+			wl := seq()
+			for _, p := range u.producers {
+				wl.Content = append(wl.Content, mapping("input", "$(tasks."+p+".status)", "operator", "in", "values", strSeq("Succeeded")))
+			}
+			set(t, "when", wl, "taskRef")
 			fin = append(fin, t)
 		} else {
 			post = append(post, t)
@@ -950,7 +957,13 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
-		if wname := resWorkspace(taskWS, rname); hasWorkspace(t) {
+		inlinePR := t == "pullRequest" && get(spec, "taskSpec") != nil && r.sub == ""
+		if wname := resWorkspace(taskWS, rname); inlinePR {
+			if byName(seq(ws...), wname) == nil {
+				ws = append(ws, mapping("name", wname, "emptyDir", mapping()))
+			}
+			f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+		} else if hasWorkspace(t) {
 			if byName(seq(ws...), wname) == nil {
 				// A TaskRun is one pod: emptyDir volumes need no PVC, so the affinity assistant has nothing to bind.
 				w := mapping("name", wname, "emptyDir", mapping())
@@ -978,7 +991,9 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
-		manual = append(manual, taskRunSecrets(b, rname, t, r, func(k string) string { return resParam(user, rname, k) })...)
+		if !inlinePR { // else the step reads the token from the Secret, as the resource did
+			manual = append(manual, taskRunSecrets(b, rname, t, r, func(k string) string { return resParam(user, rname, k) })...)
+		}
 		keys := sortedKeys(used[rname])
 		if tspec == nil {
 			// Which fields the Task reads is unknown: pass every one the resource sets, as Tekton ignores extra params.
@@ -1013,6 +1028,41 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		s.note(bk, convert.Approximated, "resource-binding", "its Task is not in the input; params follow the naming convention (every field each resource sets is passed as param <resource>-<field>)")
 	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+}
+
+// pullrequestInit is the image pull-request 0.2 runs (pipeline v0.20.1's pullrequest-init).
+const pullrequestInit = "ghcr.io/tektoncd/github.com/tektoncd/pipeline/cmd/pullrequest-init@sha256:69633ecd0e948f6462c61bb9e008b940a05b143ef51c67e6e4093278a23dac53"
+
+// pullRequestStep gives a TaskRun's embedded Task the step old Tekton added for a pullRequest
+// resource (pull_request_resource.go getSteps): a download before the steps, an upload after
+// them, which runs only when every step before it succeeded.
+func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r resolved, output bool) {
+	mode := "download"
+	if output {
+		mode = "upload"
+	}
+	args := strSeq("-url", r.params["url"], "-path", "$(workspaces."+ws+".path)", "-mode", mode)
+	if p := r.params["provider"]; p != "" {
+		args.Content = append(args.Content, scalar("-provider"), scalar(p))
+	}
+	if strings.EqualFold(r.params["insecure-skip-tls-verify"], "true") {
+		args.Content = append(args.Content, scalar("-insecure-skip-tls-verify=true"))
+	}
+	env := seq(mapping("name", "TEKTON_RESOURCE_NAME", "value", rname))
+	for _, field := range r.fields {
+		if sec := r.secrets[field]; strings.EqualFold(field, "authToken") {
+			env.Content = append(env.Content, secretEnv("AUTH_TOKEN", sec.name, sec.key))
+		}
+	}
+	steps := ensureSeq(ts, "steps")
+	name := freeName(dnsLabel(mode+"-"+rname), func(n string) bool { return byName(steps, n) != nil })
+	st := mapping("name", name, "image", pullrequestInit, "command", strSeq("/ko-app/pullrequest-init"), "args", args, "env", env)
+	if output {
+		steps.Content = append(steps.Content, st)
+	} else {
+		steps.Content = append([]*yaml.Node{st}, steps.Content...)
+	}
+	f.s.note(b, convert.Converted, "pull-request-step", "binding %s: the Task runs the pullrequest-init %s step old Tekton added for the pullRequest resource, %s its steps", rname, mode, map[bool]string{false: "before", true: "after"}[output])
 }
 
 // setFields lists the fields of a resource a fetch task needs besides its url or location.
