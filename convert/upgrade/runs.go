@@ -479,8 +479,9 @@ func (f pipelineResources) uploadTask(t, p, name string, pp func(k string) strin
 			"workspaces", seq(f.wsBinding("pr", p)))
 	}
 	ref, _ := f.s.catalogRef("gcs-upload")
+	// A dir resource was mirrored (gsutil rsync -d -r, gcs.go): files gone from the directory went from the bucket too.
 	return mapping("name", name, "runAfter", strSeq(producers...), "taskRef", ref,
-		"params", seq(param("path", "."), param("location", pp("location"))),
+		"params", seq(param("path", "."), param("location", pp("location")), param("deleteExtraFiles", pp("dir"))),
 		"workspaces", seq(f.wsBinding("source", p), f.credBinding(p)))
 }
 
