@@ -75,6 +75,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	}
 	fetch := map[string]bool{}
 	clusterNames := clusterNames(ps, types)
+	copies := freshCopies(ps, types)
+	var copyFetch [][2]string // resource, task: a clone of its own
+	for _, p := range order {
+		if len(copies[p]) > 0 {
+			var ts []string
+			for t := range copies[p] {
+				ts = append(ts, t)
+			}
+			sort.Strings(ts)
+			s.note(declKey, convert.Converted, "fresh-copy", "tasks %s may run at the same time and each fetched resource %s afresh: each gets its own copy (subPath %s/<task>) instead of sharing one", strings.Join(ts, ", "), p, p)
+		}
+	}
 	type upload struct {
 		res       string
 		producers []string
@@ -105,9 +117,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 		}
 		var params, ws, after []*yaml.Node
-		addWS := func(r, p string) {
+		addWS := func(r, sub string) {
 			if name := resWorkspace(taskWS, r); byName(seq(ws...), name) == nil {
-				ws = append(ws, f.wsBinding(name, p))
+				ws = append(ws, f.wsBinding(name, sub))
 			}
 		}
 		bindKeys := func(r, p string) {
@@ -165,11 +177,19 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			switch {
 			case hasWorkspace(t):
-				addWS(r, p)
-				if len(from) == 0 {
+				sub := p
+				switch {
+				case len(from) == 0 && copies[p][tname]:
+					sub = p + "/" + tname
+					copyFetch = append(copyFetch, [2]string{p, tname})
+					after = append(after, scalar(names.name(fetchPrefix(t), p+"-"+tname)))
+				case len(from) == 0:
 					fetch[p] = true
 					after = append(after, scalar(names.name(fetchPrefix(t), p)))
+				case copies[p][from[0].Value]:
+					sub = p + "/" + from[0].Value // what that task made of its own clone
 				}
+				addWS(r, sub)
 			case t == "image":
 				v := "$(params." + pn(p, "url") + ")"
 				if len(from) > 0 {
@@ -188,7 +208,11 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			switch {
 			case hasWorkspace(t):
-				addWS(r, p)
+				if copies[p][tname] {
+					addWS(r, p+"/"+tname)
+				} else {
+					addWS(r, p)
+				}
 				if t == "storage" || t == "pullRequest" {
 					if i, ok := uploadIdx[p]; ok {
 						uploads[i].producers = append(uploads[i].producers, tname)
@@ -255,10 +279,26 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			pre = append(pre, ft)
 		}
+		for _, c := range copyFetch {
+			if c[0] != p {
+				continue
+			}
+			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p+"-"+c[1]), pp)
+			retarget(ft, p, p+"/"+c[1])
+			if optional[p] {
+				key := resourceParams[types[p]][0].key
+				set(ft, "when", seq(mapping("input", pp(key), "operator", "notin", "values", seq(quoted("")))), "taskRef")
+			}
+			pre = append(pre, ft)
+		}
 	}
 	for _, u := range uploads {
 		pp := func(k string) string { return "$(params." + pn(u.res, k) + ")" }
 		t := f.uploadTask(types[u.res], u.res, names.name("upload", u.res), pp, u.producers)
+		if copies[u.res][u.producers[0]] {
+			retarget(t, u.res, u.res+"/"+u.producers[0])
+		}
 		if types[u.res] == "pullRequest" {
 			// Old Tekton uploaded as the producer's last step, so only when it succeeded;
 			// finally runs after failures too, and a later task's failure must not stop it.
@@ -386,6 +426,51 @@ func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
 		return normType(str(d, "type"))
 	}
 	return ""
+}
+
+// freshCopies lists, per resource, the tasks that each need a clone of their own: old Tekton
+// fetched a resource afresh into every task taking it without from, and tasks that may run
+// at the same time must not now share one mutable checkout.
+func freshCopies(ps *yaml.Node, types map[string]string) map[string]map[string]bool {
+	fresh := map[string][]string{}
+	var order []string
+	for _, pt := range items(get(ps, "tasks")) {
+		for _, in := range items(path(pt, "resources", "inputs")) {
+			p, t := str(in, "resource"), types[str(in, "resource")]
+			if hasWorkspace(t) && t != "cluster" && get(in, "from") == nil && !contains(fresh[p], str(pt, "name")) {
+				if fresh[p] == nil {
+					order = append(order, p)
+				}
+				fresh[p] = append(fresh[p], str(pt, "name"))
+			}
+		}
+	}
+	deps := dependents(ps)
+	reach := func(a, b string) bool { return contains(closure(deps, a), b) }
+	out := map[string]map[string]bool{}
+	for _, p := range order {
+		ts := fresh[p]
+		for i := range ts {
+			for j := i + 1; j < len(ts); j++ {
+				if !reach(ts[i], ts[j]) && !reach(ts[j], ts[i]) {
+					if out[p] == nil {
+						out[p] = map[string]bool{}
+					}
+					out[p][ts[i]], out[p][ts[j]] = true, true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// retarget moves a generated task's bindings of resource p's subPath to sub.
+func retarget(pt *yaml.Node, p, sub string) {
+	for _, w := range items(get(pt, "workspaces")) {
+		if n := get(w, "subPath"); n != nil && n.Value == p {
+			n.Value = sub
+		}
+	}
 }
 
 // clusterNames lists, per cluster resource of Pipeline spec ps, the names the tasks that
