@@ -186,7 +186,11 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				case len(from) == 0:
 					fetch[p] = true
 					after = append(after, scalar(names.name(fetchPrefix(t), p)))
-				case copies[p][from[0].Value]:
+				}
+				if len(from) == 0 {
+					s.recordFetch(tname, after[len(after)-1].Value)
+				}
+				if len(from) > 0 && copies[p][from[0].Value] {
 					sub = p + "/" + from[0].Value // what that task made of its own clone
 				}
 				addWS(r, sub)
@@ -426,6 +430,87 @@ func (f pipelineResources) typeOf(ps *yaml.Node, p string) string {
 		return normType(str(d, "type"))
 	}
 	return ""
+}
+
+func (s *docState) recordFetch(task, fetch string) {
+	if s.fetchFor == nil {
+		s.fetchFor = map[string][]string{}
+	}
+	s.fetchFor[task] = append(s.fetchFor[task], fetch)
+}
+
+// runFetches is fetchFor of the Pipeline a PipelineRun runs: embedded (converted just before),
+// or indexed, converted here on a copy.
+func (f pipelineResources) runFetches(spec *yaml.Node) map[string][]string {
+	if f.s.fetchFor != nil || get(spec, "pipelineSpec") != nil {
+		return f.s.fetchFor
+	}
+	e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name"))
+	if e == nil {
+		return nil
+	}
+	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline"}
+	pipelineResources{scratch}.pipeline(clone(get(e.node, "spec")))
+	return scratch.fetchFor
+}
+
+// fetchServiceAccounts runs each fetch task under the ServiceAccount of the tasks it fetches for:
+// old Tekton fetched inside the task's own pod, whose ServiceAccount's Secrets creds-init read.
+func (f pipelineResources) fetchServiceAccounts(spec, at *yaml.Node, fetchFor map[string][]string) {
+	sa := map[string]string{}
+	for _, trs := range items(get(spec, "taskRunSpecs")) {
+		if v := str(trs, "taskServiceAccountName"); v != "" {
+			sa[str(trs, "pipelineTaskName")] = v
+		}
+	}
+	if len(sa) == 0 {
+		return
+	}
+	users := map[string][]string{} // fetch task → the tasks it fetches for
+	var fetches []string
+	var tasks []string
+	for t := range fetchFor {
+		tasks = append(tasks, t)
+	}
+	sort.Strings(tasks)
+	for _, t := range tasks {
+		for _, ft := range fetchFor[t] {
+			if users[ft] == nil {
+				fetches = append(fetches, ft)
+			}
+			users[ft] = append(users[ft], t)
+		}
+	}
+	sort.Strings(fetches)
+	trs := ensureSeq(spec, "taskRunSpecs", "workspaces")
+	for _, ft := range fetches {
+		var accounts []string
+		for _, t := range users[ft] {
+			if !contains(accounts, sa[t]) {
+				accounts = append(accounts, sa[t])
+			}
+		}
+		if len(accounts) == 1 && accounts[0] == "" {
+			continue
+		}
+		if len(accounts) > 1 {
+			f.s.markerAbove(trs.Content[0].Content[0], at, "fetch-service-account", "fetch task %s clones for tasks %s, which run under different ServiceAccounts; old Tekton cloned in each task's pod with its own: give %s the one whose Secrets can read the repository", ft, strings.Join(users[ft], ", "), ft)
+			continue
+		}
+		if byKeyValue(trs, "pipelineTaskName", ft) == nil {
+			trs.Content = append(trs.Content, mapping("pipelineTaskName", ft, "taskServiceAccountName", accounts[0]))
+			f.s.note(at, convert.Converted, "fetch-service-account", "fetch task %s runs under ServiceAccount %s, as task %s fetched its resource with it (its Secrets reach git-clone through creds-init unless disable-creds-init is set)", ft, accounts[0], strings.Join(users[ft], ", "))
+		}
+	}
+}
+
+func byKeyValue(s *yaml.Node, k, v string) *yaml.Node {
+	for _, it := range items(s) {
+		if str(it, k) == v {
+			return it
+		}
+	}
+	return nil
 }
 
 // freshCopies lists, per resource, the tasks that each need a clone of their own: old Tekton
@@ -843,6 +928,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		ws[i] = f.onePVC(spec, ws[i], pvcPartners(ps, shared, declType))
 	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
+	f.fetchServiceAccounts(spec, bk, f.runFetches(spec))
 	if gitBound {
 		f.fsGroup(spec)
 	}

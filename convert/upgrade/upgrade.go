@@ -269,6 +269,8 @@ type docState struct {
 	embeddedParams map[string]bool
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
+	// fetchFor lists, per pipeline task, the fetch tasks the Pipeline gained for its resources.
+	fetchFor map[string][]string
 	// kubeconfigTasks names, per cluster resource, the kubeconfig task an embedded pipelineSpec gained.
 	kubeconfigTasks map[string]string
 	// wsUser are the workspaces the Pipeline being converted declared before conversion.
