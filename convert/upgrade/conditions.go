@@ -16,6 +16,10 @@ import (
 type conditionsToWhen struct{ s *docState }
 
 func (f conditionsToWhen) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
+	if f.s.kind == "Condition" {
+		f.conditionTask(rn.YNode())
+		return rn, nil
+	}
 	for _, ps := range pipelineSpecs(f.s.kind, rn.YNode()) {
 		f.pipeline(ps)
 	}
@@ -41,12 +45,14 @@ func (f conditionsToWhen) pipeline(ps *yaml.Node) {
 			if len(conds) > 1 {
 				check = fmt.Sprintf("check-%s-%d", tname, i+1)
 			}
-			e := s.idx.lookup("Condition", cname)
-			if e == nil {
-				s.marker(keyNode(pt, "name"), "condition-missing", "condition %s is defined nowhere in the input; add a check task writing a result and guard this task with when", cname)
-				continue
+			if e := s.idx.lookup("Condition", cname); e != nil {
+				checks = append(checks, f.checkTask(check, c, get(e.node, "spec")))
+			} else {
+				// Still guarded: by the Task converting the Condition's file emits, or the run fails to resolve it.
+				ct := f.checkRef(check, c, cname)
+				s.markerAt(path(ct, "taskRef", "name"), keyNode(c, "conditionRef"), "condition-missing", "condition %s is not in the input: check task %s runs Task %s, which converting the Condition's file emits; until that Task is applied the run fails instead of running %s unguarded", cname, check, conditionTaskName(cname), tname)
+				checks = append(checks, ct)
 			}
-			checks = append(checks, f.checkTask(check, c, get(e.node, "spec")))
 			w := mapping("input", "$(tasks."+check+".results.passed)", "operator", "in", "values", strSeq("true"))
 			guards[tname] = append(guards[tname], w)
 		}
@@ -76,6 +82,34 @@ func (f conditionsToWhen) pipeline(ps *yaml.Node) {
 		}
 	}
 	tasks.Content = append(checks, tasks.Content...)
+}
+
+// conditionTaskName is the Task a Condition becomes, by convention, so that Pipelines converted
+// apart from it still reference it.
+func conditionTaskName(cond string) string { return dnsLabel("condition-" + cond) }
+
+// conditionTask turns a Condition document into the check Task its Pipelines reference.
+func (f conditionsToWhen) conditionTask(r *yaml.Node) {
+	md := get(r, "metadata")
+	name := str(md, "name")
+	pt := f.checkTask("x", mapping(), get(r, "spec"))
+	get(r, "kind").Value = "Task"
+	set(md, "name", scalar(conditionTaskName(name)))
+	set(r, "spec", get(pt, "taskSpec"))
+	f.s.kind = "Task"
+	f.s.note(keyNode(r, "kind"), convert.Converted, "condition-task", "Condition %s became Task %s: its check writes result passed, which Pipelines converted apart from it guard their tasks with", name, conditionTaskName(name))
+}
+
+// checkRef is a check task running the Task a Condition not in the input becomes.
+func (f conditionsToWhen) checkRef(name string, use *yaml.Node, cond string) *yaml.Node {
+	pt := mapping("name", name, "taskRef", mapping("name", conditionTaskName(cond)))
+	if p := get(use, "params"); p != nil {
+		pt.Content = append(pt.Content, scalar("params"), clone(p))
+	}
+	if r := get(use, "resources"); r != nil {
+		pt.Content = append(pt.Content, scalar("resources"), mapping("inputs", clone(r)))
+	}
+	return pt
 }
 
 // checkTask builds a pipeline task running the Condition's check container and

@@ -163,9 +163,6 @@ func (f pipelineResources) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	case "PipelineResource":
 		s.removed = true
 		return rn, nil
-	case "Condition":
-		s.removed = true
-		return rn, nil
 	}
 	// Pipelines first: they read the original declarations of embedded taskSpecs.
 	if s.kind == "PipelineRun" {
