@@ -215,6 +215,23 @@ func splice(src, before, after string) (string, bool) {
 		if o.equal {
 			continue
 		}
+		// A printed blank line the source lacks (the printer adds one after a folded scalar)
+		// at a hunk's edge is no source line to replace.
+		for o.i < o.j && m[o.i] < 0 && isBlank(a[o.i]) {
+			if o.k < o.l && isBlank(b[o.k]) {
+				o.k++
+			}
+			o.i++
+		}
+		for o.i < o.j && m[o.j-1] < 0 && isBlank(a[o.j-1]) {
+			if o.k < o.l && isBlank(b[o.l-1]) {
+				o.l--
+			}
+			o.j--
+		}
+		if o.i == o.j && o.k == o.l {
+			continue
+		}
 		var from, to int
 		if o.i < o.j { // replace printed lines a[i:j]: they must sit in the source in order
 			from, to = m[o.i], m[o.j-1]+1
@@ -238,6 +255,16 @@ func splice(src, before, after string) (string, bool) {
 				from = 0
 			case m[o.i-1] >= 0:
 				from = m[o.i-1] + 1
+			case o.i < len(a) && m[o.i] >= 0:
+				// The line before has no source counterpart (a reflowed folded scalar): insert
+				// before the next line instead, above the comments and blank lines that lead to it.
+				from = m[o.i]
+				for from > 0 && (isBlank(srcLines[from-1]) || strings.HasPrefix(strings.TrimSpace(srcLines[from-1]), "#")) {
+					from--
+				}
+				if n := len(edits); n > 0 && from < edits[n-1].to {
+					from = edits[n-1].to
+				}
 			default:
 				return "", false
 			}
