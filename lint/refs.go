@@ -18,6 +18,7 @@ import (
 // params, workspaces and results.
 type sig struct {
 	kind, name, path string
+	embedded         bool // a taskSpec or pipelineSpec written in place
 	params           []paramSig
 	workspaces       []wsSig
 	results          map[string]bool // nil: unknown
@@ -230,13 +231,12 @@ func catalogTask(resolver string, params map[string]string) (catalog.Task, bool)
 
 // call is one binding of params and workspaces to a signature.
 type call struct {
-	d        *yamldoc.Doc
-	node     *yaml.Node // the PipelineTask, run spec or step
-	what     string     // for messages: `task "build"`, `PipelineRun "x"`
-	callee   *sig
-	scope    *sig // the declarations $(params.x) refers to where the call is written
-	isRun    bool
-	noMatrix bool
+	d      *yamldoc.Doc
+	node   *yaml.Node // the PipelineTask, run spec or step
+	what   string     // for messages: `task "build"`, `PipelineRun "x"`
+	callee *sig
+	scope  *sig // the declarations $(params.x) refers to where the call is written
+	isRun  bool
 }
 
 // checkRefs: TKN901-TKN907, TKN913-TKN914, the cross-references between documents.
@@ -248,9 +248,9 @@ func checkRefs(in *input) {
 		spec := yamldoc.Get(d.Root, "spec")
 		switch d.Kind {
 		case "Pipeline":
-			in.pipelineRefs(d, spec)
+			in.pipelineRefs(d, spec, nil)
 		case "Task", "ClusterTask":
-			in.taskRefs(d, spec, false)
+			in.taskRefs(d, spec, false, nil)
 		case "PipelineRun":
 			in.runRefs(d, spec, "pipelineRef", "pipelineSpec", "Pipeline")
 		case "TaskRun":
@@ -268,10 +268,16 @@ func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind 
 	var callee *sig
 	if emb := yamldoc.Get(spec, specKey); emb != nil {
 		callee = specSig(kind, "", d.Path, emb)
+		callee.embedded = true
+		// A run's workspaces propagate into the specs it embeds.
+		var bound []string
+		for _, w := range yamldoc.Items(spec, "workspaces") {
+			bound = append(bound, yamldoc.Str(w, "name"))
+		}
 		if kind == "Pipeline" {
-			in.pipelineRefs(d, emb)
+			in.pipelineRefs(d, emb, bound)
 		} else {
-			in.taskRefs(d, emb, false)
+			in.taskRefs(d, emb, false, bound)
 		}
 	} else if ref := yamldoc.Get(spec, refKey); ref != nil {
 		var checked bool
@@ -281,7 +287,7 @@ func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind 
 		}
 	}
 	if callee != nil {
-		in.checkCall(call{d: d, node: spec, what: what, callee: callee, isRun: true, noMatrix: true})
+		in.checkCall(call{d: d, node: spec, what: what, callee: callee, isRun: true})
 	}
 }
 
@@ -295,8 +301,12 @@ func (in *input) missing(d *yamldoc.Doc, ref *yaml.Node, what, kind string) {
 	in.report("TKN901", "", d.Path, n, fmt.Sprintf("%s refers to %s %q, which is not in the input: its params, workspaces and results can't be checked (it may live in the cluster)", what, kind, name))
 }
 
-func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node) {
+// propagated are the workspaces an enclosing run binds.
+func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []string) {
 	scope := specSig("Pipeline", d.Name, d.Path, spec)
+	for _, w := range scope.workspaces {
+		propagated = append(propagated, w.name)
+	}
 	callees := map[string]*sig{}
 	finally := map[string]bool{}
 	for _, sec := range []string{"tasks", "finally"} {
@@ -312,7 +322,8 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node) {
 					continue // a custom task's spec
 				}
 				callee = specSig("Task", name, d.Path, ts)
-				in.taskRefs(d, ts, true)
+				callee.embedded = true
+				in.taskRefs(d, ts, true, propagated)
 			case yamldoc.Get(pt, "taskRef") != nil:
 				ref := yamldoc.Get(pt, "taskRef")
 				var checked bool
@@ -427,7 +438,7 @@ func flow(n *yaml.Node) string {
 func (in *input) checkCall(c call) {
 	callee := c.callee
 	calleeName := fmt.Sprintf("%s %q", callee.kind, callee.name)
-	if callee.name == "" {
+	if callee.embedded {
 		calleeName = "its embedded " + callee.kind
 	}
 	passed := map[string]bool{}
@@ -436,7 +447,7 @@ func (in *input) checkCall(c call) {
 		passed[name] = true
 		decl := callee.param(name)
 		if decl == nil {
-			if !c.isRun || callee.name != "" { // a run's params propagate into embedded specs
+			if !callee.embedded { // params propagate into embedded specs
 				in.report("TKN902", "", c.d.Path, yamldoc.Get(p, "name"), fmt.Sprintf("%s passes param %q, which %s does not declare", c.what, name, calleeName))
 			}
 			continue
@@ -541,7 +552,7 @@ func (in *input) checkWorkspaces(c call, calleeName string) {
 		for _, ws := range c.callee.workspaces {
 			found = found || ws.name == name
 		}
-		if !found {
+		if !found && !c.callee.embedded { // Tekton declares what an embedded spec is bound
 			sev := Severity("")
 			if c.isRun {
 				sev = Warning // Tekton ignores a run's extra binding
@@ -609,8 +620,9 @@ func (in *input) checkContext(d *yamldoc.Doc, n *yaml.Node, known []string) {
 
 // taskRefs checks a Task spec: step refs to StepActions, $(steps.*), $(workspaces.*),
 // undeclared volumes, duplicate env, scripts without a shebang. An embedded taskSpec
-// leaves $(context.*) to its Pipeline, where pipeline variables are known too.
-func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, embedded bool) {
+// leaves $(context.*) to its Pipeline, where pipeline variables are known too, and
+// may use the propagated workspaces without declaring them (Tekton binds those it uses).
+func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, propagated []string) {
 	scope := specSig("Task", d.Name, d.Path, spec)
 	steps := map[string]*sig{} // step name -> its StepAction, or a sig of its own results
 	exits := map[string]bool{} // container names $(steps.X.exitCode.path) takes
@@ -644,6 +656,9 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, embedded bool) {
 	workspaces := map[string]bool{}
 	for _, w := range scope.workspaces {
 		workspaces[w.name] = true
+	}
+	for _, w := range propagated {
+		workspaces[w] = true
 	}
 	containers := append(append(yamldoc.Items(spec, "steps"), yamldoc.Items(spec, "sidecars")...), yamldoc.Get(spec, "stepTemplate"))
 	for _, c := range containers {
@@ -694,7 +709,7 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, embedded bool) {
 			}
 		}
 	})
-	if !embedded {
+	if !inPipeline {
 		in.checkContext(d, spec, taskContext)
 	}
 }
