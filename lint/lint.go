@@ -167,7 +167,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		}
 		return a.Rule < b.Rule
 	})
-	return in.findings, errs
+	return suppressed(files, in.findings), errs
 }
 
 var checks = []func(*input){

@@ -116,3 +116,6 @@ func ruleName(id string) string {
 	}
 	return id
 }
+
+// Artifact is artifact for other SARIF writers (lint's).
+func Artifact(path string) *sarif.ArtifactLocation { return artifact(path) }
