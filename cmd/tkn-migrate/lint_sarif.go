@@ -51,15 +51,7 @@ func lintSARIF(w io.Writer, errs []error, fs []lint.Finding) error {
 			WithLevel(sarifLevel[f.Severity]).
 			WithMessage(sarif.NewTextMessage(msg)).
 			WithPartialFingerPrints(map[string]interface{}{"tknMigrateFinding/v1": f.Fingerprint()})
-		loc := sarif.NewPhysicalLocation().WithArtifactLocation(report.Artifact(f.File))
-		if f.Line > 0 {
-			region := sarif.NewRegion().WithStartLine(f.Line)
-			if f.Col > 0 {
-				region.WithStartColumn(f.Col)
-			}
-			loc.WithRegion(region)
-		}
-		res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		res.AddLocation(report.Location(f.File, f.Line, f.Col))
 	}
 	inv := run.AddInvocation(len(errs) == 0)
 	for _, e := range errs {
