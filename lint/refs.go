@@ -47,7 +47,8 @@ func (s *sig) param(name string) *paramSig {
 // specSig reads the declarations of a Task, Pipeline or StepAction spec.
 func specSig(kind, name, path string, spec *yaml.Node) *sig {
 	s := &sig{kind: kind, name: name, path: path, results: map[string]bool{}}
-	for _, p := range yamldoc.Items(spec, "params") {
+	// v1alpha1 Tasks declared params under inputs.
+	for _, p := range append(yamldoc.Items(spec, "params"), yamldoc.Items(spec, "inputs", "params")...) {
 		n := yamldoc.Str(p, "name")
 		if n == "" {
 			continue
@@ -187,11 +188,8 @@ func (in *input) resolve(d *yamldoc.Doc, ref *yaml.Node, kind string) (s *sig, c
 	if name == "" || strings.Contains(name, "$(") {
 		return nil, false
 	}
-	s = in.defs.lookup(kind, name, d.Path)
-	if s == nil && kind == "ClusterTask" {
-		s = in.defs.lookup("Task", name, d.Path)
-	}
-	return s, true
+	// A ClusterTask is not a namespaced Task of the same name: it names only ClusterTasks.
+	return in.defs.lookup(kind, name, d.Path), true
 }
 
 // catalogTask is the catalog Task a resolver reference points at: one of the references
