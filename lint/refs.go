@@ -346,6 +346,25 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []stri
 	}
 	in.checkResults(d, spec, callees, finally)
 	in.checkContext(d, spec, pipelineContext)
+	if strings.HasSuffix(d.APIVersion, "/v1alpha1") {
+		in.checkOrder(d, spec, callees)
+	}
+}
+
+// checkOrder: TKN908 for v1alpha1 Pipelines, which Tekton's code no longer validates:
+// runAfter and resources.inputs[].from naming no task.
+func (in *input) checkOrder(d *yamldoc.Doc, spec *yaml.Node, tasks map[string]*sig) {
+	for _, pt := range yamldoc.Items(spec, "tasks") {
+		refs := yamldoc.Items(pt, "runAfter")
+		for _, r := range yamldoc.Items(pt, "resources", "inputs") {
+			refs = append(refs, yamldoc.Items(r, "from")...)
+		}
+		for _, r := range refs {
+			if _, ok := tasks[r.Value]; !ok && r.Kind == yaml.ScalarNode {
+				in.report("TKN908", "", d.Path, r, fmt.Sprintf("pipeline task %q waits for %q, which is not a task of this Pipeline", yamldoc.Str(pt, "name"), r.Value))
+			}
+		}
+	}
 }
 
 // resultVar matches $(tasks.T.results.R...) and the tasks.T.results.R of a when input.

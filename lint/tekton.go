@@ -15,6 +15,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/graph"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 )
 
@@ -62,6 +63,7 @@ func checkTekton(in *input) {
 		if fe == nil {
 			continue
 		}
+		keys := keyIndex{root: d.Root}
 		for _, e := range fe.WrappedErrors() {
 			sev := Error
 			if e.Level == apis.WarningLevel {
@@ -71,7 +73,10 @@ func checkTekton(in *input) {
 			var nodes []*yaml.Node
 			byNode := map[*yaml.Node][]string{}
 			for _, p := range e.Paths {
-				n := keyFor(d.Root, validate.Locate(d.Root, p))
+				n := keys.of(validate.Locate(d.Root, p))
+				if t := dependent(validate.Locate(d.Root, p), e.Message); t != nil {
+					n = t
+				}
 				if byNode[n] == nil {
 					nodes = append(nodes, n)
 				}
@@ -88,10 +93,74 @@ func checkTekton(in *input) {
 				if e.Details != "" {
 					msg += ": " + e.Details
 				}
+				if strings.Contains(msg, "cycle detected") {
+					if c := cycle(graph.FromDoc(d), msg); c != "" {
+						msg += " (cycle: " + c + ")"
+					}
+				}
 				in.report(classify(msg), sev, d.Path, n, msg)
 			}
 		}
 	}
+}
+
+// dagEdge is how tektoncd/pipeline's dag names a bad edge: `task "a" depends on "b"`
+// (a cycle) or `task a depends on b but b wasn't present` (a missing task).
+var dagEdge = regexp.MustCompile(`task "?([A-Za-z0-9_-]+)"? depends on "?([A-Za-z0-9_-]+)`)
+
+// dependent points a DAG failure, which Tekton reports at spec.tasks, at the runAfter
+// entry (or the task) it names.
+func dependent(tasks *yaml.Node, msg string) *yaml.Node {
+	m := dagEdge.FindStringSubmatch(msg)
+	if m == nil || tasks == nil || tasks.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, t := range tasks.Content {
+		if yamldoc.Str(t, "name") != m[1] {
+			continue
+		}
+		for _, r := range yamldoc.Items(t, "runAfter") {
+			if r.Value == m[2] {
+				return r
+			}
+		}
+		return yamldoc.Get(t, "name")
+	}
+	return nil
+}
+
+// cycle lists the cycle through the task a DAG error names: a -> c -> b -> a.
+func cycle(p *graph.Pipeline, msg string) string {
+	m := dagEdge.FindStringSubmatch(msg)
+	if p == nil || m == nil {
+		return ""
+	}
+	start := m[1]
+	seen := map[string]bool{}
+	var path []string
+	var walk func(name string) bool
+	walk = func(name string) bool {
+		path = append(path, name)
+		if len(path) > 1 && name == start {
+			return true
+		}
+		if !seen[name] {
+			seen[name] = true
+			if t := p.Task(name); t != nil {
+				for _, dep := range t.Deps {
+					if walk(dep.Task) {
+						return true
+					}
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	if !walk(start) {
+		return ""
+	}
+	return strings.Join(path, " -> ")
 }
 
 // specific routes Tekton's messages that one of our reference rules names to that rule,
@@ -132,24 +201,31 @@ func classify(msg string) string {
 	return "TKN007"
 }
 
-// keyFor is the key of a mapping or sequence value n, where a finding about the field
-// reads best; a scalar stays itself (its value is what is wrong).
-func keyFor(root, n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.ScalarNode || n == root {
+// keyIndex finds the key of a mapping or sequence value, where a finding about the
+// field reads best; a scalar stays itself (its value is what is wrong).
+type keyIndex struct {
+	root *yaml.Node
+	keys map[*yaml.Node]*yaml.Node // value -> key, built on first use
+}
+
+func (x *keyIndex) of(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.ScalarNode || n == x.root {
 		return n
 	}
-	key := n
-	yamldoc.Walk(root, func(m *yaml.Node) {
-		if m.Kind != yaml.MappingNode {
-			return
-		}
-		for i := 1; i < len(m.Content); i += 2 {
-			if m.Content[i] == n {
-				key = m.Content[i-1]
+	if x.keys == nil {
+		x.keys = map[*yaml.Node]*yaml.Node{}
+		yamldoc.Walk(x.root, func(m *yaml.Node) {
+			if m.Kind == yaml.MappingNode {
+				for i := 1; i < len(m.Content); i += 2 {
+					x.keys[m.Content[i]] = m.Content[i-1]
+				}
 			}
-		}
-	})
-	return key
+		})
+	}
+	if k := x.keys[n]; k != nil {
+		return k
+	}
+	return n
 }
 
 // jsonField is one JSON key a Go type accepts.
