@@ -77,6 +77,9 @@ func checkTekton(in *input) {
 				if t := dependent(validate.Locate(d.Root, p), e.Message); t != nil {
 					n = t
 				}
+				if t := duplicateParam(d.Root, validate.Locate(d.Root, p), p, e.Message); t != nil {
+					n = t
+				}
 				if byNode[n] == nil {
 					nodes = append(nodes, n)
 				}
@@ -86,6 +89,9 @@ func checkTekton(in *input) {
 				nodes = []*yaml.Node{d.Root}
 			}
 			for _, n := range nodes {
+				if strings.HasPrefix(e.Message, "parameter appears more than once") && in.at[at{"TKN910", d.Path, n.Line, n.Column}] {
+					continue // Tekton checks a Pipeline's params once for tasks and once for finally
+				}
 				msg := e.Message
 				if ps := byNode[n]; len(ps) > 0 {
 					msg += ": " + strings.Join(ps, ", ")
@@ -102,6 +108,29 @@ func checkTekton(in *input) {
 			}
 		}
 	}
+}
+
+var paramKey = regexp.MustCompile(`params\[([^\]]+)\]$`)
+
+// duplicateParam points "parameter appears more than once" (whose path Tekton builds as
+// spec.tasks.params[x]) at the second declaration of x: in the node reached, or spec.params.
+func duplicateParam(root, reached *yaml.Node, path, msg string) *yaml.Node {
+	m := paramKey.FindStringSubmatch(path)
+	if m == nil || !strings.HasPrefix(msg, "parameter appears more than once") {
+		return nil
+	}
+	for _, list := range [][]*yaml.Node{yamldoc.Items(reached, "params"), yamldoc.Items(root, "spec", "params")} {
+		seen := false
+		for _, p := range list {
+			if yamldoc.Str(p, "name") == m[1] {
+				if seen {
+					return yamldoc.Get(p, "name")
+				}
+				seen = true
+			}
+		}
+	}
+	return nil
 }
 
 // dagEdge is how tektoncd/pipeline's dag names a bad edge: `task "a" depends on "b"`
