@@ -528,6 +528,9 @@ func (c call) anchor() *yaml.Node {
 // wholeRef is a value that is exactly one reference, which keeps the referred type.
 var wholeRef = regexp.MustCompile(`^\$\(\s*(params\.([A-Za-z0-9_-]+)|tasks\.[A-Za-z0-9_-]+\.results\.[A-Za-z0-9_-]+)(\[\*\])?\s*\)$`)
 
+// onlyVar is a value that is one variable of any kind.
+var onlyVar = regexp.MustCompile(`^\$\([^()]*\)$`)
+
 // valueType is the type of a passed value, or "" when only run time knows it.
 func (c call) valueType(v *yaml.Node) string {
 	switch v = yamldoc.Deref(v); {
@@ -540,8 +543,11 @@ func (c call) valueType(v *yaml.Node) string {
 	case v.Kind != yaml.ScalarNode:
 		return ""
 	}
-	m := wholeRef.FindStringSubmatch(strings.TrimSpace(v.Value))
+	val := strings.TrimSpace(v.Value)
+	m := wholeRef.FindStringSubmatch(val)
 	switch {
+	case m == nil && onlyVar.MatchString(val):
+		return "" // $(tt.params.x) and the like: a TriggerTemplate may put a list there
 	case m == nil:
 		return "string"
 	case m[2] == "" || c.scope == nil:

@@ -326,14 +326,8 @@ func unknownFields(n *yaml.Node, t reflect.Type, path string, bad func(key *yaml
 					break
 				}
 			}
-			if ft == nil { // encoding/json falls back to a case-insensitive match
-				for _, f := range fields {
-					if strings.EqualFold(f.name, k.Value) {
-						ft = f.typ
-						break
-					}
-				}
-			}
+			// No case-insensitive match as encoding/json makes: the API server's strict
+			// field validation (kubectl's default) matches keys exactly.
 			p := join(path, k.Value)
 			if ft == nil {
 				names := make([]string, len(fields))
