@@ -144,6 +144,9 @@ func Walk(root string, visit func(path string)) error {
 	return errors.Join(append(errs, err)...)
 }
 
+// RepoRoot is repoRoot for other packages that resolve names within one repository (lint).
+func RepoRoot(dir string) string { return repoRoot(dir) }
+
 // repoRoot returns the nearest directory from dir upwards that holds .git, or "" (the scope
 // shared by everything outside a repository).
 func repoRoot(dir string) string {

@@ -35,6 +35,13 @@ type Rule struct {
 
 // Rules lists every check, in id order.
 var Rules = []Rule{
+	{"TKN001", "unknown-field", Error, "a field Tekton's strict decoding does not know (each one, with the nearest known name)"},
+	{"TKN002", "wrong-type", Error, "a field whose YAML type Tekton can't decode (a string where a list is expected, ...)"},
+	{"TKN003", "missing-field", Error, "Tekton validation: a required field is missing"},
+	{"TKN004", "disallowed-field", Error, "Tekton validation: a field that must not be set here"},
+	{"TKN005", "invalid-value", Error, "Tekton validation: a value Tekton refuses"},
+	{"TKN006", "one-of", Error, "Tekton validation: exactly one of several fields must be set"},
+	{"TKN007", "invalid", Error, "Tekton validation: any other failure of SetDefaults and Validate"},
 	{"TKN101", "storage-class", Info, "volumeClaimTemplate workspaces need dynamic provisioning (a default StorageClass)"},
 	{"TKN102", "shared-pvc", Warning, "a persistentVolumeClaim workspace is shared by every concurrent run"},
 	{"TKN103", "affinity-two-pvc", Error, "a TaskRun mounts two PVC-backed workspaces under the default affinity assistant"},
@@ -48,6 +55,22 @@ var Rules = []Rule{
 	{"TKN701", "unpinned-image", Warning, "an image with :latest or no tag"},
 	{"TKN702", "unpinned-ref", Warning, "a hub, git or bundle reference without a version"},
 	{"TKN801", "log-retention", Info, "a PipelineRun with no log retention or archiving note"},
+	{"TKN901", "ref-missing", Warning, "a taskRef, pipelineRef or StepAction ref names nothing in the input or the catalog, so the call can't be checked"},
+	{"TKN902", "param-undeclared", Warning, "a param is passed that the Task, Pipeline or StepAction does not declare"},
+	{"TKN903", "param-missing", Error, "a param declared without a default is not passed"},
+	{"TKN904", "param-type", Error, "a param value's type (string, array, object, matrix fan-out) or object keys don't match the declaration"},
+	{"TKN905", "var-undefined", Error, "$(params.x), $(workspaces.x.path), $(context.x) or $(steps.x) refers to nothing declared"},
+	{"TKN906", "result-undeclared", Error, "$(tasks.t.results.r) or $(steps.s.results.r) reads a result its Task or step does not declare"},
+	{"TKN907", "workspace-binding", Error, "a required workspace is not bound, or a binding names a workspace that is not declared"},
+	{"TKN908", "task-missing", Error, "runAfter, a result reference or a when expression names a pipeline task that does not exist"},
+	{"TKN909", "dag-cycle", Error, "pipeline tasks depend on each other in a cycle (runAfter and result references)"},
+	{"TKN910", "duplicate", Error, "duplicate params, env names, steps, tasks, workspaces or volumes"},
+	{"TKN911", "invalid-name", Error, "a name Tekton or Kubernetes refuses (DNS label rules)"},
+	{"TKN912", "finally-misuse", Error, "finally tasks or pipeline results read results or execution status they may not"},
+	{"TKN913", "when-unresolvable", Error, "a when expression that can never be resolved or is always false"},
+	{"TKN914", "matrix", Error, "a matrix param that is not an array, or a matrix of more than 256 cells"},
+	{"TKN915", "volume-undeclared", Error, "a volumeMount names a volume the Task does not declare"},
+	{"TKN916", "script-shebang", Info, "a script without #!: Tekton runs it with sh, which may not be what the author meant"},
 }
 
 func rule(id string) Rule {
@@ -114,6 +137,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		sas:         map[string]*yamldoc.Doc{},
 		secretNames: map[string]bool{},
 		order:       map[string]int{},
+		at:          map[at]bool{},
 	}
 	for i, f := range files {
 		in.order[f.Path] = i
@@ -126,6 +150,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		}
 	}
 	in.index()
+	in.indexDefs()
 	for _, check := range checks {
 		check(in)
 	}
@@ -142,11 +167,11 @@ func Run(files []File) (findings []Finding, errs []error) {
 		}
 		return a.Rule < b.Rule
 	})
-	return in.findings, errs
+	return suppressed(files, in.findings), errs
 }
 
 var checks = []func(*input){
-	checkStorage, checkCredentials, checkScripts, checkLeftovers,
+	checkTekton, checkRefs, checkStorage, checkCredentials, checkScripts, checkLeftovers,
 	checkEmptyDir, checkRaces, checkPinning, checkRetention,
 }
 
@@ -161,7 +186,14 @@ type input struct {
 	tasks       map[string]*yaml.Node      // Task and ClusterTask specs by name
 	secretNames map[string]bool            // Secrets mounted or read directly (not through creds-init)
 	order       map[string]int
+	defs        *defs
 	findings    []Finding
+	at          map[at]bool // rule and position of every finding
+}
+
+type at struct {
+	rule, path string
+	line, col  int
 }
 
 func (in *input) add(d *yamldoc.Doc) {
@@ -232,6 +264,7 @@ func (in *input) report(id string, sev Severity, path string, n *yaml.Node, msg 
 		f.Line, f.Col = n.Line, n.Column
 	}
 	in.findings = append(in.findings, f)
+	in.at[at{f.Rule, f.File, f.Line, f.Col}] = true
 	return &in.findings[len(in.findings)-1]
 }
 

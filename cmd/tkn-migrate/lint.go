@@ -21,6 +21,9 @@ type LintOptions struct {
 	Report     string
 	ReportFile string
 	MaxSize    int64
+	Config     string // --config; "" reads .tkn-migrate.yaml if present
+	MaxWarn    int    // --max-warnings; -1 means no limit
+	Baseline   string // --baseline: an earlier JSON report
 }
 
 func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
@@ -51,13 +54,30 @@ func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
 	f.StringVar(&opts.Report, "report", "text", "report format: text, json, markdown or sarif")
 	f.StringVar(&opts.ReportFile, "report-file", "", "write the report to `FILE` instead of stdout")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
+	f.StringVar(&opts.Config, "config", "", "rule levels, disabled rules and generated paths from `FILE` (default "+lint.ConfigFile+" if present)")
+	f.IntVar(&opts.MaxWarn, "max-warnings", -1, "exit 1 when there are more than `N` warnings")
+	f.StringVar(&opts.Baseline, "baseline", "", "report only findings not in `FILE`, an earlier --report json")
 	return cmd
 }
 
 func lintRun(o *LintOptions) error {
+	cfgFile := o.Config
+	if cfgFile == "" {
+		cfgFile = lint.ConfigFile
+	}
+	cfg, err := lint.LoadConfig(cfgFile, o.Config != "")
+	if err != nil {
+		return flagErrorf("--config: %v", err)
+	}
 	files, errs := readYAML(o.Paths, o.MaxSize, o.IO.In)
 	findings, lerrs := lint.Run(files)
 	errs = append(errs, lerrs...)
+	findings = cfg.Apply(findings)
+	if o.Baseline != "" {
+		if findings, err = lint.Baseline(o.Baseline, findings); err != nil {
+			return flagErrorf("--baseline: %v", err)
+		}
+	}
 	for _, err := range errs {
 		fmt.Fprintln(o.IO.ErrOut, err)
 	}
@@ -74,7 +94,7 @@ func lintRun(o *LintOptions) error {
 	if o.ReportFile == "" && colorEnabled(o.IO.OutTTY) {
 		colors = report.ANSI
 	}
-	if err := lintReports[o.Report](w, files, findings, colors); err != nil {
+	if err := lintReports[o.Report](w, files, errs, findings, colors); err != nil {
 		return err
 	}
 	switch {
@@ -82,8 +102,21 @@ func lintRun(o *LintOptions) error {
 		return exitCodeError{exitError}
 	case lint.HasErrors(findings):
 		return exitCodeError{exitChanges}
+	case o.MaxWarn >= 0 && warnings(findings) > o.MaxWarn:
+		fmt.Fprintf(o.IO.ErrOut, "%d warnings, more than --max-warnings %d\n", warnings(findings), o.MaxWarn)
+		return exitCodeError{exitChanges}
 	}
 	return nil
+}
+
+func warnings(fs []lint.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == lint.Warning {
+			n++
+		}
+	}
+	return n
 }
 
 // readYAML collects every YAML file under paths ("-" is stdin): lint needs Secrets and
@@ -133,10 +166,10 @@ func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []er
 }
 
 // lintReport renders findings; colors apply to the text format only.
-type lintReport func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error
+type lintReport func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error
 
 var lintReports = map[string]lintReport{
-	"text": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
+	"text": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
 		var b strings.Builder
 		counts := map[lint.Severity]int{}
 		color := map[lint.Severity]string{lint.Error: c.Error, lint.Warning: c.Warn, lint.Info: c.Info}
@@ -157,7 +190,7 @@ var lintReports = map[string]lintReport{
 		_, err := io.WriteString(w, b.String())
 		return err
 	},
-	"json": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
+	"json": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
 		if fs == nil {
 			fs = []lint.Finding{}
 		}
@@ -170,11 +203,11 @@ var lintReports = map[string]lintReport{
 			Findings      []lint.Finding `json:"findings"`
 		}{1, "tkn-migrate lint", len(files), fs})
 	},
-	"markdown": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
+	"markdown": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
 		return report.Markdown(w, lintAsReport(files, fs))
 	},
-	"sarif": func(w io.Writer, files []lint.File, fs []lint.Finding, c report.Colors) error {
-		return report.SARIF(w, lintAsReport(files, fs))
+	"sarif": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
+		return lintSARIF(w, errs, fs)
 	},
 }
 

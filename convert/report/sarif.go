@@ -66,15 +66,7 @@ func SARIF(w io.Writer, r *Report) error {
 			WithLevel(level).
 			WithMessage(sarif.NewTextMessage(msg))
 		if fd.File != "" {
-			loc := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(fd.File))
-			if fd.Line > 0 {
-				region := sarif.NewRegion().WithStartLine(fd.Line)
-				if fd.Col > 0 {
-					region.WithStartColumn(fd.Col)
-				}
-				loc.WithRegion(region)
-			}
-			res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+			res.AddLocation(Location(fd.File, fd.Line, fd.Col))
 		}
 		res.Properties = sarif.Properties{"class": string(fd.Class)}
 	}
@@ -115,4 +107,17 @@ func ruleName(id string) string {
 		return id[i+1:]
 	}
 	return id
+}
+
+// Location is a SARIF location of file:line:col (line and col 0 when unknown).
+func Location(file string, line, col int) *sarif.Location {
+	loc := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(file))
+	if line > 0 {
+		region := sarif.NewRegion().WithStartLine(line)
+		if col > 0 {
+			region.WithStartColumn(col)
+		}
+		loc.WithRegion(region)
+	}
+	return sarif.NewLocationWithPhysicalLocation(loc)
 }

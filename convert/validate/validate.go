@@ -196,13 +196,7 @@ func validate(path string, doc *yaml.Node, text []byte) error {
 	if err := StrictDecode(raw, obj); err != nil {
 		return fail(err)
 	}
-	if o, ok := obj.(named); ok && o.GetName() == "" && o.GetGenerateName() != "" {
-		// The API server fills name from generateName before admission runs; do the same.
-		o.SetName(o.GetGenerateName() + "x7k2q")
-	}
-	ctx := context.Background()
-	obj.SetDefaults(ctx)
-	if fe := obj.Validate(ctx); fe != nil {
+	if fe := Admit(obj); fe != nil {
 		err := fail(errors.New(strings.TrimSpace(fe.Error())))
 		if ws := fe.WrappedErrors(); len(ws) > 0 && len(ws[0].Paths) > 0 {
 			// Point at the field Tekton names, not at the document.
@@ -213,6 +207,28 @@ func validate(path string, doc *yaml.Node, text []byte) error {
 	}
 	return nil
 }
+
+// Object is a Tekton or Triggers API object, as the admission webhook sees it.
+type Object = tektonObject
+
+// NewObject returns an empty typed object for apiVersion/kind, or nil when the
+// document is not a kind we validate.
+func NewObject(apiVersion, kind string) Object { return newObject(apiVersion, kind) }
+
+// Admit runs what admission runs on a decoded object: the API server's name from
+// generateName, then SetDefaults and Validate.
+func Admit(obj Object) *apis.FieldError {
+	if o, ok := obj.(named); ok && o.GetName() == "" && o.GetGenerateName() != "" {
+		// The API server fills name from generateName before admission runs; do the same.
+		o.SetName(o.GetGenerateName() + "x7k2q")
+	}
+	ctx := context.Background()
+	obj.SetDefaults(ctx)
+	return obj.Validate(ctx)
+}
+
+// Locate is the node a Tekton field path names (see locate).
+func Locate(root *yaml.Node, path string) *yaml.Node { return locate(root, path) }
 
 var pathPart = regexp.MustCompile(`[^.\[\]]+|\[[^\]]*\]`)
 
@@ -227,6 +243,14 @@ func locate(root *yaml.Node, path string) *yaml.Node {
 		case n.Kind == yaml.SequenceNode && strings.HasPrefix(part, "["):
 			if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
 				next = n.Content[i]
+			} else if err != nil {
+				// ViaFieldKey names a list item by its name (spec.tasks[build]).
+				for _, c := range n.Content {
+					if c.Kind == yaml.MappingNode && scalar(c, "name") == key {
+						next = c
+						break
+					}
+				}
 			}
 		case n.Kind == yaml.MappingNode:
 			next = child(n, key)

@@ -3,7 +3,8 @@
 // It builds a tree of N repositories from the shared corpus, then runs two phases, each in
 // a fresh process so peak memory is its own:
 //   - floor: read every file and, for YAML, parse and print it with kyaml (no conversion);
-//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it.
+//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it;
+//   - lint: `tkn-migrate lint` over every YAML file of the tree, as one input set.
 //
 // Usage: go run ./tools/corpusbench -n 2000 [-corpus ../shared/corpus]
 package main
@@ -25,6 +26,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
+	"github.com/tkn-migrate/tkn-migrate/lint"
 )
 
 func main() {
@@ -62,7 +64,7 @@ func bench(n int, corpus, cpuProfile string) error {
 		return err
 	}
 	results := map[string][2]float64{}
-	for _, ph := range []string{"floor", "convert"} {
+	for _, ph := range []string{"floor", "convert", "lint"} {
 		out, err := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile).Output()
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", ph, err)
@@ -78,6 +80,8 @@ func bench(n int, corpus, cpuProfile string) error {
 	fmt.Printf("floor (kyaml parse+print): %.3fs  %.0f files/s  peak RSS %.1f MiB\n", f[0], float64(count)/f[0], f[1]/1024)
 	fmt.Printf("convert:                   %.3fs  %.0f files/s  peak RSS %.1f MiB\n", c[0], float64(count)/c[0], c[1]/1024)
 	fmt.Printf("ratio convert/floor: %.2fx\n", c[0]/f[0])
+	l := results["lint"]
+	fmt.Printf("lint (YAML files):         %.3fs  peak RSS %.1f MiB  ratio lint/convert: %.2fx\n", l[0], l[1]/1024, l[0]/c[0])
 	return nil
 }
 
@@ -144,6 +148,8 @@ func runPhase(phase, tree, cpuProfile string) error {
 		err = floor(tree)
 	case "convert":
 		err = convertTree(tree)
+	case "lint":
+		err = lintTree(tree)
 	default:
 		err = fmt.Errorf("unknown phase %q", phase)
 	}
@@ -180,6 +186,20 @@ func convertTree(tree string) error {
 	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
 	ins, _ := e.Inputs([]string{tree})
 	return e.Run(ins, func(*convert.Outcome) error { return nil })
+}
+
+func lintTree(tree string) error {
+	var files []lint.File
+	err := filepath.WalkDir(tree, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !convert.IsYAML(path) {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		files = append(files, lint.File{Path: path, Data: data})
+		return err
+	})
+	lint.Run(files)
+	return err
 }
 
 // peakRSSKiB reads the process's high-water resident set size from /proc.
