@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?tekton\.dev/`)
+	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
 	groovyPipeline = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
 	xmlns          = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
 	travisKeys     = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)

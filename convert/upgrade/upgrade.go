@@ -62,9 +62,7 @@ func (c *Converter) Index(src convert.Source) error {
 		if d.node == nil {
 			continue
 		}
-		if err := idx.add(src.Path, d); err != nil {
-			return err
-		}
+		idx.add(src.Path, d)
 	}
 	return nil
 }
@@ -99,7 +97,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
-		if d.node == nil || !isTekton(d.node) && !isTriggerTemplate(d.node) {
+		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) {
 			out.WriteString(d.text)
 			continue
 		}
@@ -114,6 +112,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Findings = append(res.Findings, st.findings...)
 		out.WriteString(text)
 	}
+	res.Findings = append(res.Findings, local.amb.findings(src.Path, docs)...)
 	data := []byte(out.String())
 	if n := bytes.Count(src.Data, []byte("\r\n")); n > 0 && n == bytes.Count(src.Data, []byte("\n")) {
 		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
@@ -239,12 +238,6 @@ func apiVersionKind(doc *yaml.Node) (string, string) {
 	return str(r, "apiVersion"), str(r, "kind")
 }
 
-// isTriggerTemplate reports a Triggers TriggerTemplate, whose resourcetemplates embed Runs.
-func isTriggerTemplate(doc *yaml.Node) bool {
-	av, kind := apiVersionKind(doc)
-	return kind == "TriggerTemplate" && strings.Contains(av, "tekton.dev/")
-}
-
 func isTekton(doc *yaml.Node) bool {
 	av, kind := apiVersionKind(doc)
 	return strings.HasPrefix(av, "tekton.dev/") && tektonKinds[kind]
@@ -324,17 +317,9 @@ func refNode(r catalog.Ref) *yaml.Node {
 // upgrade runs the filters over one document and returns its new text.
 func (s *docState) upgrade(d document) (string, error) {
 	edited := clone(d.node)
-	if isTriggerTemplate(d.node) {
-		// Only the embedded Tekton objects change; the TriggerTemplate's own API is out of scope.
-		for _, it := range items(path(root(edited), "spec", "resourcetemplates")) {
-			if !isTekton(it) {
-				continue
-			}
-			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
-			if err := sub.run(it); err != nil {
-				return "", err
-			}
-			s.findings = append(s.findings, sub.findings...)
+	if isTriggers(d.node) {
+		if err := s.triggers(d, root(edited)); err != nil {
+			return "", err
 		}
 	} else if err := s.run(edited); err != nil {
 		return "", err
