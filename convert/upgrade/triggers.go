@@ -213,7 +213,11 @@ func (s *docState) interceptors(m *yaml.Node) {
 					if nk := keyNode(v, "namespace"); nk != nil {
 						ns := str(v, "namespace")
 						del(v, "namespace")
-						s.markerAt(v, nk, "triggers-interceptor", "secretRef.namespace %s is gone (Triggers v0.9): the %s interceptor reads the Secret from the namespace of the trigger", ns, name)
+						on := v
+						if sn := get(v, "secretName"); sn != nil {
+							on = sn // a line comment needs a scalar line
+						}
+						s.markerAt(on, nk, "triggers-interceptor", "secretRef.namespace %s is gone (Triggers v0.9): the %s interceptor reads the Secret from the namespace of the trigger", ns, name)
 					}
 				}
 				ps.Content = append(ps.Content, mapping("name", p, "value", v))
@@ -224,7 +228,7 @@ func (s *docState) interceptors(m *yaml.Node) {
 			if len(ps.Content) > 0 {
 				insertAfter(ic, "ref", "params", ps)
 			}
-			s.note(k, convert.Converted, "triggers-interceptor", "interceptor %s: became ref %s with params (v1beta1 has no %s field)", name, name, name)
+			s.note(k, convert.Converted, "triggers-interceptor", "interceptor field %s became ref %s with params (v1beta1 has no %s field)", name, name, name)
 		}
 	}
 }
@@ -268,10 +272,12 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 		md := ensureMap(r, "metadata")
 		if get(get(md, "annotations"), oldEscapeAnnotation) == nil {
 			set(ensureMap(md, "annotations"), oldEscapeAnnotation, quoted("true"))
-			s.note(get(md, "annotations"), convert.Converted, "triggers-old-escape", "annotation %s keeps the quote escaping of param values that Triggers before v0.10 applied", oldEscapeAnnotation)
+			s.note(keyNode(r, "metadata"), convert.Converted, "triggers-old-escape", "annotation %s keeps the quote escaping of param values that Triggers before v0.10 applied", oldEscapeAnnotation)
 		}
 	}
-	s.uidLength(rts)
+	if preV08 {
+		s.uidLength(rts)
+	}
 	// The template's own objects resolve first: a PipelineRun binds the PipelineResource beside it.
 	var own []*yaml.Node
 	for _, it := range items(rts) {
@@ -303,8 +309,8 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 
 const oldEscapeAnnotation = "triggers.tekton.dev/old-escape-quotes"
 
-// uidLength marks a name whose $(uid) makes it longer than Kubernetes allows: $(uid)
-// was 5 characters before Triggers v0.12 and is a 36-character UUID since.
+// uidLength marks a name whose $(uid) makes it longer than Tekton allows: $(uid) was 5
+// characters before Triggers v0.12 and is a 36-character UUID since.
 func (s *docState) uidLength(rts *yaml.Node) {
 	for _, it := range items(rts) {
 		if !isTekton(it) {
@@ -313,7 +319,7 @@ func (s *docState) uidLength(rts *yaml.Node) {
 		// generateName needs no check: the API server cuts it to fit.
 		if v := path(it, "metadata", "name"); v != nil && strings.Contains(v.Value, "$(uid)") && !strings.Contains(v.Value, "$(tt.params.") {
 			if n := len(strings.ReplaceAll(v.Value, "$(uid)", strings.Repeat("u", 36))); n > 63 {
-				s.markerAt(v, v, "triggers-uid-length", "name is %d characters once $(uid) is a UUID (Triggers v0.12 and later); Kubernetes allows 63: shorten it", n)
+				s.markerAt(v, v, "triggers-uid-length", "name is %d characters once $(uid) is a UUID (Triggers v0.12 and later); Tekton allows 63: shorten it", n)
 			}
 		}
 	}
