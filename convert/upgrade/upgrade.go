@@ -51,6 +51,9 @@ func (c *Converter) index(scope string) *index {
 
 // Index records the Tekton objects of src for cross-file resolution within src.Scope.
 func (c *Converter) Index(src convert.Source) error {
+	if templated(src.Path, src.Data) != nil {
+		return nil // Convert reports it
+	}
 	docs, err := splitDocs(src.Path, src.Data)
 	if err != nil {
 		return err
@@ -68,7 +71,8 @@ func (c *Converter) Index(src convert.Source) error {
 }
 
 // Convert upgrades every Tekton document of src. The result has one File at
-// src.Path, byte-identical to the input when nothing needed to change.
+// src.Path, byte-identical to the input when nothing needed to change; a template
+// (Helm chart) has none, and an unsupported finding instead.
 func (c *Converter) Convert(src convert.Source, opts convert.Options) (res convert.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a bug must not take the batch down: report it as this file's error
@@ -81,6 +85,11 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	}
 	if to != "v1" && to != "v1beta1" {
 		return res, fmt.Errorf("unsupported target version %q (want v1 or v1beta1)", opts.To)
+	}
+	if f := templated(src.Path, src.Data); f != nil {
+		// No output file: the template stays as it is, and nothing validates its unrendered text.
+		res.Findings = []convert.Finding{*f}
+		return res, nil
 	}
 	docs, err := splitDocs(src.Path, src.Data)
 	if err != nil {
