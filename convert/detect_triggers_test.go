@@ -25,3 +25,20 @@ func TestDetectTriggers(t *testing.T) {
 		t.Errorf("CountTektonDocs = %d, want 2", n)
 	}
 }
+
+// A kustomization is Tekton input when its patches can name Tekton fields.
+func TestDetectKustomization(t *testing.T) {
+	cases := []struct {
+		path, data string
+		want       Kind
+	}{
+		{"overlays/prod/kustomization.yaml", "patches:\n  - target:\n      kind: PipelineRun\n    path: p.yaml\n", KindTekton},
+		{"Kustomization", "patchesStrategicMerge:\n  - |\n    apiVersion: tekton.dev/v1beta1\n", KindTekton},
+		{"kustomization.yaml", "resources:\n  - deployment.yaml\n", KindUnknown},
+	}
+	for _, c := range cases {
+		if got := Detect(c.path, []byte(c.data)); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.path, got, c.want)
+		}
+	}
+}

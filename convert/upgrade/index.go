@@ -46,6 +46,20 @@ func (x *index) add(path string, d document) {
 	}
 }
 
+// drop forgets the objects of path, a kustomize patch: part of an object, not a definition.
+func (x *index) drop(path string) {
+	for k, es := range x.byKey {
+		var keep []*entry
+		for _, e := range es {
+			if e.path != path {
+				keep = append(keep, e)
+			}
+		}
+		x.byKey[k] = keep
+	}
+	x.paths[path] = true // converted as a patch, it needs no local definitions either
+}
+
 // newEntry describes a Tekton object that can be referenced, or returns nil. line is the
 // file line of the document's first line.
 func newEntry(path string, line int, text string, r *yaml.Node) *entry {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ import (
 type Converter struct {
 	mu   sync.Mutex
 	idxs map[string]*index // by Source.Scope: names resolve within one repository
+	// patchFiles are the files kustomizations use as strategic-merge patches: parts of
+	// objects, upgraded as patches and never definitions.
+	patchFiles map[string]bool
 	// fallbacks counts documents printed whole by kyaml because a hunk could not be placed.
 	fallbacks atomic.Int64
 }
@@ -61,6 +65,19 @@ func (c *Converter) Index(src convert.Source) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	idx := c.index(src.Scope)
+	if isKustomization(src.Path) {
+		for _, d := range docs {
+			for _, f := range smpFiles(root(d.node)) {
+				p := filepath.Join(filepath.Dir(src.Path), f)
+				c.markPatch(p)
+				idx.drop(p)
+			}
+		}
+		return nil
+	}
+	if c.patchFiles[src.Path] {
+		return nil
+	}
 	for _, d := range docs {
 		if d.node == nil {
 			continue
@@ -68,6 +85,14 @@ func (c *Converter) Index(src convert.Source) error {
 		idx.add(src.Path, d)
 	}
 	return nil
+}
+
+// markPatch records a strategic-merge patch file; callers hold c.mu.
+func (c *Converter) markPatch(p string) {
+	if c.patchFiles == nil {
+		c.patchFiles = map[string]bool{}
+	}
+	c.patchFiles[p] = true
 }
 
 // Convert upgrades every Tekton document of src. The result has one File at
@@ -97,7 +122,12 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	}
 	c.mu.Lock()
 	idx := c.index(src.Scope)
+	patch := c.patchFiles[src.Path]
 	c.mu.Unlock()
+	var kz *kustomizer
+	if isKustomization(src.Path) {
+		kz = &kustomizer{dir: filepath.Dir(src.Path)}
+	}
 	// A file converted alone still resolves against itself.
 	local := idx.withLocal(src.Path, docs)
 
@@ -106,11 +136,11 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
-		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) {
+		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && kz == nil {
 			out.WriteString(d.text)
 			continue
 		}
-		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide}
+		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
 		text, err := st.upgrade(d)
 		if err != nil {
 			return res, err
@@ -127,7 +157,10 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
 		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
 	}
-	res.Files = []convert.File{{Path: src.Path, Data: data}}
+	res.Files = []convert.File{{Path: src.Path, Data: data, Partial: patch}}
+	if kz != nil {
+		res.Files = append(res.Files, kz.files...)
+	}
 	return res, nil
 }
 
@@ -272,7 +305,9 @@ type docState struct {
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
 	// wsUser are the workspaces the Pipeline being converted declared before conversion.
-	wsUser map[string]bool
+	wsUser    map[string]bool
+	patch     bool        // a kustomize strategic-merge patch: part of an object (kustomize.go)
+	kustomize *kustomizer // set for a kustomization file (kustomize.go)
 }
 
 func (s *docState) line(n *yaml.Node) int {
@@ -326,16 +361,29 @@ func refNode(r catalog.Ref) *yaml.Node {
 // upgrade runs the filters over one document and returns its new text.
 func (s *docState) upgrade(d document) (string, error) {
 	edited := clone(d.node)
-	if isTriggers(d.node) {
-		if err := s.triggers(d, root(edited)); err != nil {
-			return "", err
-		}
-	} else if err := s.run(edited); err != nil {
+	var err error
+	switch {
+	case s.kustomize != nil:
+		err = s.kustomization(root(edited))
+	case s.patch:
+		err = s.patchDoc(edited)
+	case isTriggers(d.node):
+		err = s.triggers(d, root(edited))
+	default:
+		err = s.run(edited)
+	}
+	if err != nil {
 		return "", err
 	}
 	if s.removed {
 		return removedText(d, s), nil
 	}
+	return s.render(d, edited)
+}
+
+// render returns the text of document d after its tree became edited, changing as few
+// source lines as it can.
+func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	// Unchanged trees keep their text without the cost of finding the print style.
 	quick := style{2, !s.wide}
 	b0, err1 := printNode(d.node, quick)
