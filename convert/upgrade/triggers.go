@@ -241,6 +241,18 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 	spec := get(r, "spec")
 	rts := get(spec, "resourcetemplates")
 	params := declared(spec, "params")
+	for _, p := range items(get(spec, "params")) {
+		// Triggers ≤ v0.4 used Tekton's ParamSpec; its own has no type: every value is a string.
+		if k := keyNode(p, "type"); k != nil {
+			if t := str(p, "type"); t == "string" {
+				del(p, "type")
+				s.note(k, convert.Converted, "triggers-param-type", "param %s: type string dropped (Triggers params are strings)", str(p, "name"))
+			} else {
+				del(p, "type")
+				s.markerAt(get(p, "name"), k, "triggers-param-type", "param %s was of type %s; Triggers params are strings now: pass the value as one string", str(p, "name"), t)
+			}
+		}
+	}
 	usesTT := false
 	walkScalars(rts, func(n *yaml.Node) { usesTT = usesTT || strings.Contains(n.Value, "$(tt.params.") })
 	// Triggers ≤ v0.7 replaced $(params.X) for each template param X, anywhere in the
