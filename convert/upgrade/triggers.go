@@ -253,19 +253,19 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 			}
 		}
 	}
+	// Triggers ≤ v0.7 replaced $(params.X) for each template param X, anywhere in the
+	// raw template text; v0.8 only replaces $(tt.params.X). The era shows in the file:
+	// the tekton.dev group (≤ v0.3); a $(params.X) where no embedded Task or Pipeline
+	// declares X, which only Triggers could fill (v0.6–v0.7 took both forms); or template
+	// params used only as $(params.X).
 	usesTT := false
 	walkScalars(rts, func(n *yaml.Node) { usesTT = usesTT || strings.Contains(n.Value, "$(tt.params.") })
-	// Triggers ≤ v0.7 replaced $(params.X) for each template param X, anywhere in the
-	// raw template text; v0.8 only replaces $(tt.params.X). The group (≤ v0.3), or a
-	// template that never uses $(tt.params...), says which era the file was written for.
 	preV08 := oldGroup
-	if !usesTT && !preV08 {
-		walkScalars(rts, func(n *yaml.Node) {
-			for _, m := range oldParamRef.FindAllStringSubmatch(n.Value, -1) {
-				preV08 = preV08 || params[m[1]]
-			}
-		})
-	}
+	walkShadowed(rts, nil, func(n *yaml.Node, shadow map[string]bool) {
+		for _, m := range oldParamRef.FindAllStringSubmatch(n.Value, -1) {
+			preV08 = preV08 || params[m[1]] && (!shadow[m[1]] || !usesTT)
+		}
+	})
 	if preV08 {
 		n := 0
 		walkScalars(rts, func(v *yaml.Node) {
@@ -317,6 +317,40 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 		rts.Content = kept
 	}
 	return nil
+}
+
+// walkShadowed calls f on every scalar below n with the params that the embedded Task
+// and Pipeline specs around it declare (a $(params.X) there may be Tekton's own).
+func walkShadowed(n *yaml.Node, shadow map[string]bool, f func(*yaml.Node, map[string]bool)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		f(n, shadow)
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		specs := []*yaml.Node{get(n, "taskSpec"), get(n, "pipelineSpec")}
+		if k := str(n, "kind"); k == "Task" || k == "ClusterTask" || k == "Pipeline" {
+			specs = append(specs, get(n, "spec"))
+		}
+		for _, sp := range specs {
+			if sp == nil {
+				continue
+			}
+			inner := map[string]bool{}
+			for k := range shadow {
+				inner[k] = true
+			}
+			for k := range declared(sp, "params") {
+				inner[k] = true
+			}
+			shadow = inner
+		}
+	}
+	for _, c := range n.Content {
+		walkShadowed(c, shadow, f)
+	}
 }
 
 const oldEscapeAnnotation = "triggers.tekton.dev/old-escape-quotes"
