@@ -8,7 +8,7 @@ import (
 // Marker is the prefix of every inline marker the converters leave for a human.
 const Marker = "tkn-migrate: manual:"
 
-var tektonDoc = regexp.MustCompile(`(?m)^apiVersion:\s*["']?tekton\.dev/`)
+var tektonDoc = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`)
 
 // CountTektonDocs counts Tekton documents in a YAML stream.
 func CountTektonDocs(data []byte) int { return len(tektonDoc.FindAllIndex(data, -1)) }

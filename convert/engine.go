@@ -375,6 +375,9 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 	o.Result = res
 	var verrs []error
 	for _, f := range res.Files {
+		if f.Partial {
+			continue
+		}
 		if err := validate.Documents(f.Path, f.Data); err != nil {
 			verrs = append(verrs, err)
 		}

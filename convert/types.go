@@ -36,6 +36,8 @@ type Source struct {
 type File struct {
 	Path string
 	Data []byte
+	// Partial marks part of an object (a kustomize patch), which Tekton validation can't judge.
+	Partial bool
 }
 
 // Class says how faithfully a source construct was converted.

@@ -165,7 +165,7 @@ func convertRun(o *ConvertOptions) error {
 				_ = bar.Clear()
 			}
 			if inline {
-				fmt.Fprintln(o.IO.ErrOut, out.Err)
+				fmt.Fprintln(o.IO.ErrOut, report.Cut(out.Err.Error()))
 			}
 			return nil
 		}

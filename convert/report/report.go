@@ -134,7 +134,7 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 	var b strings.Builder
 	for _, f := range r.Files {
 		if f.Error != "" && !opts.OmitErrors {
-			fmt.Fprintf(&b, "%serror%s: %s\n", c.Error, c.Reset, f.Error)
+			fmt.Fprintf(&b, "%serror%s: %s\n", c.Error, c.Reset, Cut(f.Error))
 		}
 		if opts.SummaryOnly {
 			continue

@@ -28,5 +28,12 @@
 // tree, is printed whole.
 //
 // Inputs reference each other across files, so Converter.Index sees every input first;
-// the naming convention in resources.go makes files converted separately wire up.
+// the naming convention in resources.go makes files converted separately wire up. The
+// same kind and name may be defined many times: a reference takes the nearest definition
+// (index.go), and equally near ones that differ are a manual finding.
+//
+// Beside the Pipelines objects: Tekton Triggers documents are upgraded to what
+// tektoncd/triggers v0.34.0 serves (triggers.go); kustomization patches follow the
+// objects they patch (kustomize.go); and a Helm or other {{ ... }} template is reported,
+// not converted (template.go).
 package upgrade

@@ -41,24 +41,6 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func TestDuplicateAcrossFiles(t *testing.T) {
-	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: same\nspec:\n  steps:\n    - image: busybox\n"
-	c := New()
-	if err := c.Index(convert.Source{Path: "a.yaml", Data: []byte(task)}); err != nil {
-		t.Fatal(err)
-	}
-	err := c.Index(convert.Source{Path: "b.yaml", Data: []byte("# lead\n---\n" + task)})
-	want := `b.yaml:3:1: duplicate Task "same" (first defined at a.yaml:1:1)`
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v, want %s", err, want)
-	}
-	// A ClusterTask and a Task of the same name collide once the ClusterTask becomes a Task.
-	ct := strings.Replace(task, "kind: Task", "kind: ClusterTask", 1)
-	if err := c.Index(convert.Source{Path: "c.yaml", Data: []byte(ct)}); err == nil {
-		t.Error("ClusterTask with the name of a Task was accepted")
-	}
-}
-
 // Non-Tekton YAML passes through byte for byte, even when odd.
 func TestNonTektonUntouched(t *testing.T) {
 	in := "kind: ConfigMap\napiVersion: v1\ndata:   {a: 1}   # x\n---\n- just\n- a list\n---\nplain scalar\n"
@@ -100,8 +82,8 @@ func TestZeroConverterConcurrent(t *testing.T) {
 	}
 }
 
-// TestScopes checks that names resolve per repository: the same Task in two scopes is
-// no duplicate, and a PipelineResource of one repository never binds in another.
+// TestScopes checks that names resolve per repository: a PipelineResource of one
+// repository never binds in another.
 func TestScopes(t *testing.T) {
 	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: same\nspec:\n  steps:\n    - image: busybox\n"
 	c := New()
@@ -109,9 +91,6 @@ func TestScopes(t *testing.T) {
 		if err := c.Index(convert.Source{Path: scope + "/task.yaml", Data: []byte(task), Scope: scope}); err != nil {
 			t.Fatalf("%s: %v", scope, err)
 		}
-	}
-	if err := c.Index(convert.Source{Path: "repo-a/again.yaml", Data: []byte(task), Scope: "repo-a"}); err == nil {
-		t.Error("a duplicate within one scope was accepted")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -257,5 +257,13 @@ func (s *docState) allowKeys(m *yaml.Node, where string, allowed map[string][]st
 func removedText(d document, s *docState) string {
 	r := root(d.node)
 	name := str(get(r, "metadata"), "name")
-	return "# tkn-migrate: " + s.kind + " " + name + " removed (" + baseName(s.path) + ":" + itoa(s.line(r)) + "): the Runs that bound it now pass its params\n"
+	return "# tkn-migrate: " + s.kind + " " + name + " removed (" + baseName(s.path) + ":" + itoa(s.line(r)) + "): " + removedWhere(s.kind) + "\n"
+}
+
+// removedWhere says where the content of a removed PipelineResource or Condition went.
+func removedWhere(kind string) string {
+	if kind == "Condition" {
+		return "Pipelines that used it now run a check task and guard with when"
+	}
+	return "the Runs that bound it now pass its params"
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ import (
 type Converter struct {
 	mu   sync.Mutex
 	idxs map[string]*index // by Source.Scope: names resolve within one repository
+	// patchFiles are the files kustomizations use as strategic-merge patches: parts of
+	// objects, upgraded as patches and never definitions.
+	patchFiles map[string]bool
 	// fallbacks counts documents printed whole by kyaml because a hunk could not be placed.
 	fallbacks atomic.Int64
 }
@@ -51,6 +55,9 @@ func (c *Converter) index(scope string) *index {
 
 // Index records the Tekton objects of src for cross-file resolution within src.Scope.
 func (c *Converter) Index(src convert.Source) error {
+	if templated(src.Path, src.Data) != nil {
+		return nil // Convert reports it
+	}
 	docs, err := splitDocs(src.Path, src.Data)
 	if err != nil {
 		return err
@@ -58,19 +65,39 @@ func (c *Converter) Index(src convert.Source) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	idx := c.index(src.Scope)
+	if isKustomization(src.Path) {
+		for _, d := range docs {
+			for _, f := range smpFiles(root(d.node)) {
+				p := filepath.Join(filepath.Dir(src.Path), f)
+				c.markPatch(p)
+				idx.drop(p)
+			}
+		}
+		return nil
+	}
+	if c.patchFiles[src.Path] {
+		return nil
+	}
 	for _, d := range docs {
 		if d.node == nil {
 			continue
 		}
-		if err := idx.add(src.Path, d); err != nil {
-			return err
-		}
+		idx.add(src.Path, d)
 	}
 	return nil
 }
 
+// markPatch records a strategic-merge patch file; callers hold c.mu.
+func (c *Converter) markPatch(p string) {
+	if c.patchFiles == nil {
+		c.patchFiles = map[string]bool{}
+	}
+	c.patchFiles[p] = true
+}
+
 // Convert upgrades every Tekton document of src. The result has one File at
-// src.Path, byte-identical to the input when nothing needed to change.
+// src.Path, byte-identical to the input when nothing needed to change; a template
+// (Helm chart) has none, and an unsupported finding instead.
 func (c *Converter) Convert(src convert.Source, opts convert.Options) (res convert.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a bug must not take the batch down: report it as this file's error
@@ -84,13 +111,23 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	if to != "v1" && to != "v1beta1" {
 		return res, fmt.Errorf("unsupported target version %q (want v1 or v1beta1)", opts.To)
 	}
+	if f := templated(src.Path, src.Data); f != nil {
+		// No output file: the template stays as it is, and nothing validates its unrendered text.
+		res.Findings = []convert.Finding{*f}
+		return res, nil
+	}
 	docs, err := splitDocs(src.Path, src.Data)
 	if err != nil {
 		return res, err
 	}
 	c.mu.Lock()
 	idx := c.index(src.Scope)
+	patch := c.patchFiles[src.Path]
 	c.mu.Unlock()
+	var kz *kustomizer
+	if isKustomization(src.Path) {
+		kz = &kustomizer{dir: filepath.Dir(src.Path)}
+	}
 	// A file converted alone still resolves against itself.
 	local := idx.withLocal(src.Path, docs)
 
@@ -99,11 +136,11 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
-		if d.node == nil || !isTekton(d.node) && !isTriggerTemplate(d.node) {
+		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && kz == nil {
 			out.WriteString(d.text)
 			continue
 		}
-		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide}
+		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
 		text, err := st.upgrade(d)
 		if err != nil {
 			return res, err
@@ -114,12 +151,16 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Findings = append(res.Findings, st.findings...)
 		out.WriteString(text)
 	}
+	res.Findings = append(res.Findings, local.amb.findings(src.Path, docs)...)
 	data := []byte(out.String())
 	if n := bytes.Count(src.Data, []byte("\r\n")); n > 0 && n == bytes.Count(src.Data, []byte("\n")) {
 		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
 		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
 	}
-	res.Files = []convert.File{{Path: src.Path, Data: data}}
+	res.Files = []convert.File{{Path: src.Path, Data: data, Partial: patch}}
+	if kz != nil {
+		res.Files = append(res.Files, kz.files...)
+	}
 	return res, nil
 }
 
@@ -239,12 +280,6 @@ func apiVersionKind(doc *yaml.Node) (string, string) {
 	return str(r, "apiVersion"), str(r, "kind")
 }
 
-// isTriggerTemplate reports a Triggers TriggerTemplate, whose resourcetemplates embed Runs.
-func isTriggerTemplate(doc *yaml.Node) bool {
-	av, kind := apiVersionKind(doc)
-	return kind == "TriggerTemplate" && strings.Contains(av, "tekton.dev/")
-}
-
 func isTekton(doc *yaml.Node) bool {
 	av, kind := apiVersionKind(doc)
 	return strings.HasPrefix(av, "tekton.dev/") && tektonKinds[kind]
@@ -274,7 +309,9 @@ type docState struct {
 	// kubeconfigTasks names, per cluster resource, the kubeconfig task an embedded pipelineSpec gained.
 	kubeconfigTasks map[string]string
 	// wsUser are the workspaces the Pipeline being converted declared before conversion.
-	wsUser map[string]bool
+	wsUser    map[string]bool
+	patch     bool        // a kustomize strategic-merge patch: part of an object (kustomize.go)
+	kustomize *kustomizer // set for a kustomization file (kustomize.go)
 }
 
 func (s *docState) line(n *yaml.Node) int {
@@ -328,24 +365,29 @@ func refNode(r catalog.Ref) *yaml.Node {
 // upgrade runs the filters over one document and returns its new text.
 func (s *docState) upgrade(d document) (string, error) {
 	edited := clone(d.node)
-	if isTriggerTemplate(d.node) {
-		// Only the embedded Tekton objects change; the TriggerTemplate's own API is out of scope.
-		for _, it := range items(path(root(edited), "spec", "resourcetemplates")) {
-			if !isTekton(it) {
-				continue
-			}
-			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
-			if err := sub.run(it); err != nil {
-				return "", err
-			}
-			s.findings = append(s.findings, sub.findings...)
-		}
-	} else if err := s.run(edited); err != nil {
+	var err error
+	switch {
+	case s.kustomize != nil:
+		err = s.kustomization(root(edited))
+	case s.patch:
+		err = s.patchDoc(edited)
+	case isTriggers(d.node):
+		err = s.triggers(d, root(edited))
+	default:
+		err = s.run(edited)
+	}
+	if err != nil {
 		return "", err
 	}
 	if s.removed {
 		return removedText(d, s), nil
 	}
+	return s.render(d, edited)
+}
+
+// render returns the text of document d after its tree became edited, changing as few
+// source lines as it can.
+func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	// Unchanged trees keep their text without the cost of finding the print style.
 	quick := style{2, !s.wide}
 	b0, err1 := printNode(d.node, quick)

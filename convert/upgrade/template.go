@@ -1,0 +1,95 @@
+package upgrade
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// helmRef is templating no Tekton field holds: Helm's built-in objects and functions.
+// A bare {{.Id}} or {{range .items}} in a step's args is Go templating for docker or
+// kubectl, and stays; Helm's control actions sit on lines of their own, which don't parse.
+var helmRef = regexp.MustCompile(`\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\$\.Values\b|include\s|template\s|toYaml\b|tpl\s|required\s)`)
+
+// templated reports a file that is a Helm chart template (or other {{ ... }} templating)
+// rather than YAML Tekton reads: it parses wrongly or not at all, and converting it
+// would only produce validation noise. It returns nil for any other file.
+func templated(path string, data []byte) *convert.Finding {
+	if !bytes.Contains(data, []byte("{{")) {
+		return nil
+	}
+	docs, err := splitDocs(path, data)
+	if err != nil {
+		// Only a template line at or before the parse error explains it.
+		upTo := 0
+		var pe *convert.PosError
+		if errors.As(err, &pe) {
+			upTo = pe.Line
+		}
+		if line, text := firstTemplateLine(data, upTo); line > 0 {
+			return templateFinding(path, line, 1, text)
+		}
+		return nil
+	}
+	lines := splitLines(string(data))
+	for _, d := range docs {
+		if d.node == nil {
+			continue
+		}
+		if n := templateNode(d.node); n != nil {
+			line := d.line + n.Line - 1
+			text := ""
+			if line-1 < len(lines) {
+				text = lines[line-1]
+			}
+			return templateFinding(path, line, n.Column, text)
+		}
+	}
+	return nil
+}
+
+// templateNode finds the first node that is templating: an unquoted {{ x }} (which YAML
+// reads as a flow mapping used as a key) or a scalar using Helm's objects or actions.
+func templateNode(n *yaml.Node) *yaml.Node {
+	switch {
+	case n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 && len(n.Content) > 0 && n.Content[0].Kind == yaml.MappingNode:
+		return n
+	case n.Kind == yaml.ScalarNode && helmRef.MatchString(n.Value):
+		return n
+	}
+	for _, c := range n.Content {
+		if t := templateNode(c); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// firstTemplateLine returns the first line (up to line upTo, 0 for any) that holds {{
+// outside a comment.
+func firstTemplateLine(data []byte, upTo int) (int, string) {
+	for i, l := range splitLines(string(data)) {
+		if upTo > 0 && i+1 > upTo {
+			break
+		}
+		if t := strings.TrimSpace(l); !strings.HasPrefix(t, "#") && strings.Contains(t, "{{") {
+			return i + 1, l
+		}
+	}
+	return 0, ""
+}
+
+func templateFinding(path string, line, col int, text string) *convert.Finding {
+	text = strings.TrimSpace(text)
+	if len(text) > 80 {
+		text = text[:77] + "..."
+	}
+	return &convert.Finding{File: path, Line: line, Col: col, Class: convert.Unsupported, Rule: "template",
+		Message: fmt.Sprintf("this file is a template, not YAML Tekton reads (%q): render it first (helm template, or the tool that fills it in) and convert the rendered output; the file was left as it is", text)}
+}
