@@ -77,5 +77,6 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newCmdGraph(ios))
 	root.AddCommand(newCmdCatalog(ios))
 	root.AddCommand(newCmdVersion(ios))
+	root.AddCommand(newCmdAudit(ios))
 	return root
 }

@@ -3,15 +3,17 @@
 // It builds a tree of N repositories from the shared corpus, then runs two phases, each in
 // a fresh process so peak memory is its own:
 //   - floor: read every file and, for YAML, parse and print it with kyaml (no conversion);
-//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it.
+//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it;
+//   - audit (with -audit): `tkn-migrate audit --repos-in` over the same tree.
 //
-// Usage: go run ./tools/corpusbench -n 2000 [-corpus ../shared/corpus]
+// Usage: go run ./tools/corpusbench -n 2000 [-corpus ../shared/corpus] [-audit]
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -23,6 +25,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/tkn-migrate/tkn-migrate/audit"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
@@ -33,6 +36,7 @@ func main() {
 	phase := flag.String("phase", "", "internal: run one phase on -tree and print its numbers")
 	tree := flag.String("tree", "", "internal: the generated tree")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
+	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	flag.Parse()
 	if *phase != "" {
 		if err := runPhase(*phase, *tree, *cpuProfile); err != nil {
@@ -41,13 +45,17 @@ func main() {
 		}
 		return
 	}
-	if err := bench(*n, *corpus, *cpuProfile); err != nil {
+	phases := []string{"floor", "convert"}
+	if *withAudit {
+		phases = append(phases, "audit")
+	}
+	if err := bench(*n, *corpus, *cpuProfile, phases); err != nil {
 		fmt.Fprintln(os.Stderr, "corpusbench:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(n int, corpus, cpuProfile string) error {
+func bench(n int, corpus, cpuProfile string, phases []string) error {
 	dir, err := os.MkdirTemp("", "corpusbench-")
 	if err != nil {
 		return err
@@ -62,7 +70,7 @@ func bench(n int, corpus, cpuProfile string) error {
 		return err
 	}
 	results := map[string][2]float64{}
-	for _, ph := range []string{"floor", "convert"} {
+	for _, ph := range phases {
 		out, err := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile).Output()
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", ph, err)
@@ -78,6 +86,10 @@ func bench(n int, corpus, cpuProfile string) error {
 	fmt.Printf("floor (kyaml parse+print): %.3fs  %.0f files/s  peak RSS %.1f MiB\n", f[0], float64(count)/f[0], f[1]/1024)
 	fmt.Printf("convert:                   %.3fs  %.0f files/s  peak RSS %.1f MiB\n", c[0], float64(count)/c[0], c[1]/1024)
 	fmt.Printf("ratio convert/floor: %.2fx\n", c[0]/f[0])
+	if a, ok := results["audit"]; ok {
+		fmt.Printf("audit:                     %.3fs  %.0f files/s  peak RSS %.1f MiB\n", a[0], float64(count)/a[0], a[1]/1024)
+		fmt.Printf("ratio audit/convert: %.2fx\n", a[0]/c[0])
+	}
 	return nil
 }
 
@@ -144,6 +156,8 @@ func runPhase(phase, tree, cpuProfile string) error {
 		err = floor(tree)
 	case "convert":
 		err = convertTree(tree)
+	case "audit":
+		err = auditTree(tree)
 	default:
 		err = fmt.Errorf("unknown phase %q", phase)
 	}
@@ -180,6 +194,17 @@ func convertTree(tree string) error {
 	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
 	ins, _ := e.Inputs([]string{tree})
 	return e.Run(ins, func(*convert.Outcome) error { return nil })
+}
+
+// auditTree audits the tree as `tkn-migrate audit --repos-in TREE --format json` does.
+func auditTree(tree string) error {
+	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
+	ins, repos, errs := audit.Inputs(e, []string{tree}, true)
+	r, err := audit.Run(e, ins, repos, errs, nil)
+	if err != nil {
+		return err
+	}
+	return audit.JSON(io.Discard, r)
 }
 
 // peakRSSKiB reads the process's high-water resident set size from /proc.
