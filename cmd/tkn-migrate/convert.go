@@ -40,6 +40,8 @@ type ConvertOptions struct {
 	NoPlaceholders bool
 	MaxSize        int64
 	Mapping        string
+
+	PR PROptions // --pr-branch and its companions (prbranch.go)
 }
 
 // newCmdConvert builds the command; runF replaces the behaviour in flag tests.
@@ -81,6 +83,7 @@ func newCmdConvert(ios *IOStreams, runF func(*ConvertOptions) error) *cobra.Comm
 	f.BoolVar(&opts.NoPlaceholders, "no-placeholders", false, "do not emit fail-loud steps for constructs that need a human")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
 	f.StringVar(&opts.Mapping, "mapping", "", "YAML `FILE` mapping Jenkins steps and library calls to Tekton (see jenkins/MAPPING.md)")
+	opts.PR.flags(f)
 	return cmd
 }
 
@@ -93,6 +96,9 @@ func (o *ConvertOptions) validate() error {
 	}
 	if modes > 1 {
 		return flagErrorf("-l, -w, -o and --check exclude each other")
+	}
+	if err := o.PR.validate(modes, o.Paths); err != nil {
+		return err
 	}
 	if (o.Write || o.Output != "" && o.Output != "-") && slices.Contains(o.Paths, "-") {
 		// as gofmt: standard input has no file to write beside
@@ -142,6 +148,9 @@ func convertRun(o *ConvertOptions) error {
 	eng, err := o.engine()
 	if err != nil {
 		return err
+	}
+	if o.PR.Branch != "" {
+		return prRun(o, eng)
 	}
 	inputs, inputErrs := eng.Inputs(o.Paths)
 	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
