@@ -27,7 +27,7 @@ type AuditOptions struct {
 func newCmdAudit(ios *IOStreams) *cobra.Command {
 	opts := &AuditOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "audit [flags] <path>...",
+		Use:   "audit [flags] PATH...",
 		Short: "Report how far a fleet of repositories converts, and the work left to people",
 		Long: "audit converts every CI file under PATH in memory and writes nothing. Each directory holding .git is one\n" +
 			"repository (or each child directory of PATH, with --repos-in). It reports per repository and file a status\n" +

@@ -78,5 +78,6 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newCmdCatalog(ios))
 	root.AddCommand(newCmdVersion(ios))
 	root.AddCommand(newCmdAudit(ios))
+	root.AddCommand(newCmdDocs())
 	return root
 }
