@@ -79,5 +79,6 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newCmdVersion(ios))
 	root.AddCommand(newCmdAudit(ios))
 	root.AddCommand(newCmdDocs())
+	root.AddCommand(newCmdFn(ios))
 	return root
 }
