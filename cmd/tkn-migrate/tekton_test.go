@@ -1,0 +1,24 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestTektonManifests holds the shipped tekton/ Task and Pipeline to our own bar: Tekton's
+// validation (convert --check changes nothing) and lint with no finding at all.
+func TestTektonManifests(t *testing.T) {
+	for _, args := range [][]string{
+		{"convert", "--check", "../../tekton"},
+		{"lint", "../../tekton"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(args, &IOStreams{In: bytes.NewReader(nil), Out: &out, ErrOut: &errb})
+		if code != exitOK {
+			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, &out, &errb)
+		}
+		if args[0] == "lint" && out.String() != "2 files: 0 errors, 0 warnings, 0 info\n" {
+			t.Errorf("lint found something:\n%s", &out)
+		}
+	}
+}
