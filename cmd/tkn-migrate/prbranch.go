@@ -69,13 +69,10 @@ func prRun(o *ConvertOptions, eng *convert.Engine) error {
 	if err := o.writeReport(rep); err != nil {
 		return err
 	}
-	switch {
-	case failed || rep.Summary.Errors > 0:
+	if failed {
 		return exitCodeError{exitError}
-	case o.Strict && rep.Summary.Manual+rep.Summary.Unsupported+rep.Summary.Markers > 0:
-		return exitCodeError{exitChanges}
 	}
-	return nil
+	return o.exit(rep, false)
 }
 
 // prRepo handles one repository; it returns "" when there is nothing to convert.
