@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
 // TestTektonManifests holds the shipped tekton/ Task and Pipeline to our own bar: Tekton's
-// validation (convert --check changes nothing) and lint with no finding at all.
+// validation (convert --check changes nothing) and lint with no finding but the StorageClass note.
 func TestTektonManifests(t *testing.T) {
 	for _, args := range [][]string{
 		{"convert", "--check", "../../tekton"},
@@ -17,8 +18,8 @@ func TestTektonManifests(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, &out, &errb)
 		}
-		if args[0] == "lint" && out.String() != "2 files: 0 errors, 0 warnings, 0 info\n" {
-			t.Errorf("lint found something:\n%s", &out)
+		if args[0] == "lint" && !strings.HasSuffix(out.String(), "3 files: 0 errors, 0 warnings, 1 info\n") {
+			t.Errorf("lint found more than pac-check.yaml's volumeClaimTemplate note:\n%s", &out)
 		}
 	}
 }
