@@ -169,10 +169,19 @@ func parseCandidate(o *convert.Outcome, i int, f convert.File) *candidate {
 	return c
 }
 
-// walk writes n's shape: its structure and values, except metadata.name, comments, and the
-// values in hole (written as <param>). It reports false for a Pipeline that references a
+// walk writes n's shape: its structure, values and tkn-migrate comments, except metadata.name,
+// other comments, and the values in hole (written as <param>). It reports false for a Pipeline that references a
 // Task by plain name, which the shared Pipeline could not carry along.
 func walk(b *strings.Builder, n *yaml.Node, at string, hole map[*yaml.Node]bool) bool {
+	// Markers must match too: the shared Pipeline keeps one member's comments, and no
+	// member's "needs a human" may go missing with the others'.
+	for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
+		for _, l := range strings.Split(c, "\n") {
+			if strings.Contains(l, "tkn-migrate: ") {
+				fmt.Fprintf(b, "#%q;", sourceLine.ReplaceAllString(strings.TrimSpace(l), "($1:N)"))
+			}
+		}
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if hole[n] {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
@@ -96,5 +97,43 @@ func TestPipelineRef(t *testing.T) {
 	}
 	if _, err := pipelineRef(Options{Ref: "git"}, "p", "p.yaml", "x"); err == nil {
 		t.Error("git without a location: no error")
+	}
+}
+
+// TestMarkersKeepApart: Pipelines equal but for a manual marker don't merge, since the shared
+// one keeps a single member's comments and the other's marker would be lost.
+func TestMarkersKeepApart(t *testing.T) {
+	pipeline := func(name, comment string) string {
+		return "apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: " + name + "\nspec:\n  tasks:\n" + comment +
+			"    - name: build\n      taskSpec:\n        steps:\n          - name: make\n            image: docker.io/library/golang:1.22\n            script: make\n"
+	}
+	run := func(name string) string {
+		return "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: " + name + "-push\nspec:\n  pipelineRef:\n    name: " + name + "\n"
+	}
+	outcome := func(dir, repo, comment string) *convert.Outcome {
+		at := filepath.Join(dir, repo)
+		return &convert.Outcome{Source: convert.Source{Path: at + "/Jenkinsfile", Kind: convert.KindJenkinsfile, Scope: at},
+			Result: convert.Result{Files: []convert.File{
+				{Path: at + "/.tekton/pipeline.yaml", Data: []byte(pipeline(repo, comment))},
+				{Path: at + "/.tekton/push.yaml", Data: []byte(run(repo))}}}}
+	}
+	marker := "    # tkn-migrate: manual: archiveArtifacts \"*.jar\": Tekton keeps no build artifacts (Jenkinsfile:7)\n"
+	for _, c := range []struct {
+		a, b   string
+		shared int
+	}{
+		{"", "", 1},
+		{marker, "", 0},
+		{marker, strings.Replace(marker, ":7)", ":12)", 1), 1}, // the same marker on another line
+	} {
+		dir := t.TempDir()
+		outs := []*convert.Outcome{outcome(dir, "a", c.a), outcome(dir, "b", c.b)}
+		shared, sum, err := Run(outs, Options{Dir: filepath.Join(dir, "shared")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shared) != c.shared {
+			t.Errorf("markers %q and %q: %d shared, want %d (%s)", c.a, c.b, len(shared), c.shared, sum)
+		}
 	}
 }
