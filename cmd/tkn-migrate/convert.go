@@ -40,6 +40,9 @@ type ConvertOptions struct {
 	NoPlaceholders bool
 	MaxSize        int64
 	Mapping        string
+
+	PR          PROptions          // --pr-branch and its companions (prbranch.go)
+	Consolidate ConsolidateOptions // --consolidate and its companions (consolidate.go)
 }
 
 // newCmdConvert builds the command; runF replaces the behaviour in flag tests.
@@ -81,6 +84,8 @@ func newCmdConvert(ios *IOStreams, runF func(*ConvertOptions) error) *cobra.Comm
 	f.BoolVar(&opts.NoPlaceholders, "no-placeholders", false, "do not emit fail-loud steps for constructs that need a human")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
 	f.StringVar(&opts.Mapping, "mapping", "", "YAML `FILE` mapping Jenkins steps and library calls to Tekton (see jenkins/MAPPING.md)")
+	opts.PR.flags(f)
+	opts.Consolidate.flags(f)
 	return cmd
 }
 
@@ -93,6 +98,12 @@ func (o *ConvertOptions) validate() error {
 	}
 	if modes > 1 {
 		return flagErrorf("-l, -w, -o and --check exclude each other")
+	}
+	if err := o.PR.validate(modes, o.Paths); err != nil {
+		return err
+	}
+	if err := o.Consolidate.validate(o.PR.Branch != "", o.Paths); err != nil {
+		return err
 	}
 	if (o.Write || o.Output != "" && o.Output != "-") && slices.Contains(o.Paths, "-") {
 		// as gofmt: standard input has no file to write beside
@@ -143,6 +154,12 @@ func convertRun(o *ConvertOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.PR.Branch != "" {
+		return prRun(o, eng)
+	}
+	if o.Consolidate.Dir != "" {
+		return consolidateRun(o, eng)
+	}
 	inputs, inputErrs := eng.Inputs(o.Paths)
 	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
 	inline := o.Report == "text" || o.ReportFile != ""
@@ -183,6 +200,11 @@ func convertRun(o *ConvertOptions) error {
 	if err := o.writeReport(rep); err != nil {
 		return err
 	}
+	return o.exit(rep, changed)
+}
+
+// exit is the run's end: 2 on any error, 1 when --check found work or --strict manual items.
+func (o *ConvertOptions) exit(rep *report.Report, changed bool) error {
 	s := rep.Summary
 	switch {
 	case s.Errors > 0:

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,7 +23,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
-			return nil
+			// The shipped Tekton manifests, for scripts that run their steps (tekton.txtar).
+			return os.CopyFS(filepath.Join(env.WorkDir, "tekton"), os.DirFS("../../tekton"))
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"stepscript": cmdStepScript},
 	})
 }

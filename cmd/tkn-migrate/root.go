@@ -77,5 +77,8 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newCmdGraph(ios))
 	root.AddCommand(newCmdCatalog(ios))
 	root.AddCommand(newCmdVersion(ios))
+	root.AddCommand(newCmdAudit(ios))
+	root.AddCommand(newCmdDocs())
+	root.AddCommand(newCmdFn(ios))
 	return root
 }

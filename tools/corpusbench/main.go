@@ -5,14 +5,16 @@
 //   - floor: read every file and, for YAML, parse and print it with kyaml (no conversion);
 //   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it;
 //   - lint: `tkn-migrate lint` over every YAML file of the tree, as one input set.
+//   - audit (with -audit): `tkn-migrate audit --repos-in` over the same tree.
 //
-// Usage: go run ./tools/corpusbench -n 2000 [-corpus ../shared/corpus]
+// Usage: go run ./tools/corpusbench -n 2000 [-corpus ../shared/corpus] [-audit]
 package main
 
 import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -24,6 +26,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/tkn-migrate/tkn-migrate/audit"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 	"github.com/tkn-migrate/tkn-migrate/lint"
@@ -35,6 +38,7 @@ func main() {
 	phase := flag.String("phase", "", "internal: run one phase on -tree and print its numbers")
 	tree := flag.String("tree", "", "internal: the generated tree")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
+	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	flag.Parse()
 	if *phase != "" {
 		if err := runPhase(*phase, *tree, *cpuProfile); err != nil {
@@ -43,13 +47,17 @@ func main() {
 		}
 		return
 	}
-	if err := bench(*n, *corpus, *cpuProfile); err != nil {
+	phases := []string{"floor", "convert", "lint"}
+	if *withAudit {
+		phases = append(phases, "audit")
+	}
+	if err := bench(*n, *corpus, *cpuProfile, phases); err != nil {
 		fmt.Fprintln(os.Stderr, "corpusbench:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(n int, corpus, cpuProfile string) error {
+func bench(n int, corpus, cpuProfile string, phases []string) error {
 	dir, err := os.MkdirTemp("", "corpusbench-")
 	if err != nil {
 		return err
@@ -64,7 +72,7 @@ func bench(n int, corpus, cpuProfile string) error {
 		return err
 	}
 	results := map[string][2]float64{}
-	for _, ph := range []string{"floor", "convert", "lint"} {
+	for _, ph := range phases {
 		out, err := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile).Output()
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", ph, err)
@@ -82,6 +90,10 @@ func bench(n int, corpus, cpuProfile string) error {
 	fmt.Printf("ratio convert/floor: %.2fx\n", c[0]/f[0])
 	l := results["lint"]
 	fmt.Printf("lint (YAML files):         %.3fs  peak RSS %.1f MiB  ratio lint/convert: %.2fx\n", l[0], l[1]/1024, l[0]/c[0])
+	if a, ok := results["audit"]; ok {
+		fmt.Printf("audit:                     %.3fs  %.0f files/s  peak RSS %.1f MiB\n", a[0], float64(count)/a[0], a[1]/1024)
+		fmt.Printf("ratio audit/convert: %.2fx\n", a[0]/c[0])
+	}
 	return nil
 }
 
@@ -150,6 +162,8 @@ func runPhase(phase, tree, cpuProfile string) error {
 		err = convertTree(tree)
 	case "lint":
 		err = lintTree(tree)
+	case "audit":
+		err = auditTree(tree)
 	default:
 		err = fmt.Errorf("unknown phase %q", phase)
 	}
@@ -200,6 +214,17 @@ func lintTree(tree string) error {
 	})
 	lint.Run(files)
 	return err
+}
+
+// auditTree audits the tree as `tkn-migrate audit --repos-in TREE --format json` does.
+func auditTree(tree string) error {
+	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
+	ins, repos, errs := audit.Inputs(e, []string{tree}, true)
+	r, err := audit.Run(e, ins, repos, errs, nil)
+	if err != nil {
+		return err
+	}
+	return audit.JSON(io.Discard, r)
 }
 
 // peakRSSKiB reads the process's high-water resident set size from /proc.
