@@ -259,7 +259,7 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 			defer wg.Done()
 			for i := range jobs {
 				if err := indexErrs[i]; err != nil {
-					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: err}
+					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: RedactError(err)}
 					continue
 				}
 				slots[i] <- e.convertOne(inputs[i])
@@ -345,6 +345,7 @@ func (e *Engine) index(inputs []Input) map[int]error {
 
 func (e *Engine) convertOne(in Input) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
+	defer redact(o) // last, so it sees what a recovered panic left too
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil

@@ -349,6 +349,9 @@ func (c *conv) param(d *etree.Element) {
 	kind := d.Tag[strings.LastIndexByte(d.Tag, '.')+1:]
 	switch kind {
 	case "StringParameterDefinition", "TextParameterDefinition":
+		if c.literalParam(d, name, def) {
+			return
+		}
 	case "BooleanParameterDefinition":
 		if def != "true" {
 			def = "false"

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyTree copies testdata dir src to a fresh temporary directory and returns it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestSecretsNeverLeaveTheirFile feeds known secret values through every input kind, every
+// output mode and every report format, and greps everything the command produced for them.
+// Only the input's own text may hold them: its unchanged source files, and the context and
+// removed lines of a diff of it.
+func TestSecretsNeverLeaveTheirFile(t *testing.T) {
+	raw, err := os.ReadFile("testdata/secrets/SECRETS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := strings.Fields(string(raw))
+	leak := func(where string, data []byte) {
+		t.Helper()
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds secret %s", where, s)
+			}
+		}
+	}
+	// The sources that no mode rewrites: they keep their own secrets.
+	sources := map[string]bool{"SECRETS": true, "travis/.travis.yml": true, "jenkinsfile/Jenkinsfile": true, "jobxml/config.xml": true}
+	modes := [][]string{nil, {"-l"}, {"--check"}, {"-o", "-"}, {"-o", "OUT"}, {"-w"}, {"--strict"}}
+	for _, mode := range modes {
+		for _, format := range []string{"text", "json", "markdown", "sarif"} {
+			for _, toFile := range []bool{false, true} {
+				dir := copyTree(t, "testdata/secrets")
+				args := []string{"convert", "--report", format}
+				out := filepath.Join(t.TempDir(), "out")
+				for _, a := range mode {
+					args = append(args, strings.ReplaceAll(a, "OUT", out))
+				}
+				reportFile := filepath.Join(t.TempDir(), "report")
+				if toFile {
+					args = append(args, "--report-file", reportFile)
+				}
+				args = append(args, dir)
+				var stdout, stderr bytes.Buffer
+				code := run(args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+				name := strings.Join(args[1:len(args)-1], " ")
+				if code == exitError {
+					t.Fatalf("%s: exit %d\n%s", name, code, stderr.String())
+				}
+				leak(name+": stderr", stderr.Bytes())
+				if toFile {
+					data, err := os.ReadFile(reportFile)
+					if err != nil {
+						t.Fatal(err)
+					}
+					leak(name+": report file", data)
+				}
+				if mode == nil || mode[0] == "--strict" {
+					// A diff shows the input's own lines; no added line may hold a secret.
+					for _, l := range strings.SplitAfter(stdout.String(), "\n") {
+						if strings.HasPrefix(l, "+") {
+							leak(name+": added diff line", []byte(l))
+						}
+					}
+				} else {
+					leak(name+": stdout", stdout.Bytes())
+				}
+				if len(mode) == 2 && mode[1] == "OUT" {
+					walkFiles(t, out, func(rel string, data []byte) { leak(name+": "+rel, data) })
+				}
+				written := len(mode) > 0 && mode[0] == "-w" // only -w rewrites the old Tekton inputs
+				walkFiles(t, dir, func(rel string, data []byte) {
+					if !sources[filepath.ToSlash(rel)] && (written || !strings.HasPrefix(rel, "tekton-")) {
+						leak(name+": "+rel, data)
+					}
+				})
+			}
+		}
+	}
+	// Standard input, one kind at a time.
+	for _, in := range []struct{ file, kind string }{
+		{"tekton-pipelinerun.yaml", "tekton"}, {"tekton-taskrun.yaml", "tekton"}, {"travis/.travis.yml", "travis"},
+		{"jenkinsfile/Jenkinsfile", "jenkinsfile"}, {"jobxml/config.xml", "jenkins-xml"},
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata/secrets", in.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []string{"text", "json", "markdown", "sarif"} {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"convert", "--from", in.kind, "--report", format, "-o", "-", "-"}, &IOStreams{In: bytes.NewReader(data), Out: &stdout, ErrOut: &stderr})
+			if code == exitError {
+				t.Fatalf("%s: exit %d\n%s", in.file, code, stderr.String())
+			}
+			leak(in.file+" on stdin: stdout", stdout.Bytes())
+			leak(in.file+" on stdin: stderr", stderr.Bytes())
+		}
+	}
+}
+
+func walkFiles(t *testing.T, root string, visit func(rel string, data []byte)) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		visit(rel, data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
