@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // copyTree copies testdata dir src to a fresh temporary directory and returns it.
@@ -144,3 +147,92 @@ func walkFiles(t *testing.T, root string, visit func(rel string, data []byte)) {
 		t.Fatal(err)
 	}
 }
+
+// TestNothingRunsAsACommandItWasnt converts sources whose fields that become script text
+// (Jenkins stage names in when-guards, Maven targets and goals, Travis apt packages and deploy
+// options) hold $(...), backticks, ; and newlines, then runs every generated script with sh
+// (bash for a bash shebang) where each command is a no-op stub but touch, and checks that
+// touch never ran.
+func TestNothingRunsAsACommandItWasnt(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"convert", "-o", out, "testdata/inject"}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	bin := t.TempDir()
+	log := filepath.Join(t.TempDir(), "touched")
+	stub := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stub("touch", `echo "$@" >> `+shellQuote(log))
+	for _, name := range []string{"sudo", "apt-get", "mvn", "python", "python3", "pip", "twine", "npm", "git", "curl"} {
+		stub(name, "exit 0")
+	}
+	// The scripts set up their directories (under the scratch HOME) with the real tools.
+	for _, name := range []string{"rm", "mkdir", "cp", "find", "tar", "grep", "tr", "cat", "mktemp", "basename"} {
+		if p, err := exec.LookPath(name); err == nil {
+			if err := os.Symlink(p, filepath.Join(bin, name)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	scripts := 0
+	walkFiles(t, out, func(rel string, data []byte) {
+		for i, script := range scriptsOf(t, data) {
+			scripts++
+			shell := "sh"
+			if strings.HasPrefix(script, "#!/usr/bin/env bash") || strings.HasPrefix(script, "#!/bin/bash") {
+				shell = "bash"
+			}
+			work := t.TempDir()
+			// A Travis deploy task continues the job's private checkout.
+			if err := os.MkdirAll(filepath.Join(work, ".tkn-migrate/jobs/test/repo/.git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("/bin/"+shell, "-c", script)
+			cmd.Dir = work
+			cmd.Env = []string{"PATH=" + bin, "HOME=" + work, "TMPDIR=" + work, "TRAVIS_BUILD_DIR=" + work,
+				"BRANCH_NAME=rel-1", "TRAVIS_BRANCH=master", "TRAVIS_EVENT_TYPE=push"}
+			_ = cmd.Run() // scripts fail on the stubs; only what they ran matters
+			if data, err := os.ReadFile(log); err == nil {
+				t.Errorf("%s script %d ran touch %s", rel, i, strings.TrimSpace(string(data)))
+				_ = os.Remove(log)
+			}
+		}
+	})
+	if scripts < 8 {
+		t.Errorf("only %d scripts generated", scripts)
+	}
+}
+
+// scriptsOf returns the value of every script key in a YAML stream.
+func scriptsOf(t *testing.T, data []byte) []string {
+	t.Helper()
+	var out []string
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			break
+		}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == "script" && n.Content[i+1].Kind == yaml.ScalarNode {
+						out = append(out, n.Content[i+1].Value)
+					}
+				}
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(&n)
+	}
+	return out
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
