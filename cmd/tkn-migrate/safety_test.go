@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -236,3 +238,73 @@ func scriptsOf(t *testing.T, data []byte) []string {
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestABatchSurvivesAnyOneBadFile: a FIFO (named or walked), a read-only file and a symlink
+// under -w each fail alone with a positioned message, a walked symlink is reported as skipped,
+// the rest converts, and the report is still written.
+func TestABatchSurvivesAnyOneBadFile(t *testing.T) {
+	dir := t.TempDir()
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: NAME\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n"
+	files := map[string]string{"tree/good.yaml": "good", "tree/ro.yaml": "ro", "real.yaml": "real", "outside.yaml": "outside"}
+	for p, name := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(strings.Replace(task, "NAME", name, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Chmod(filepath.Join(dir, "tree/ro.yaml"), 0o444))
+	must(syscall.Mkfifo(filepath.Join(dir, "tree/pipe.yaml"), 0o644))
+	must(syscall.Mkfifo(filepath.Join(dir, "named.yaml"), 0o644))
+	must(os.Symlink(filepath.Join(dir, "outside.yaml"), filepath.Join(dir, "tree/link.yaml")))
+	must(os.Symlink(filepath.Join(dir, "real.yaml"), filepath.Join(dir, "named-link.yaml")))
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run([]string{"convert", "-w", "--report-file", "report.json", "--report", "json", "named.yaml", "named-link.yaml", "tree"},
+			&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	}()
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the batch blocked")
+	}
+	if code != exitError {
+		t.Errorf("exit %d", code)
+	}
+	want := `named.yaml: a named pipe (FIFO) is not a regular file; skipped
+tree/link.yaml: warning: skipped: a symlink (a walk does not follow symlinks; name its target to convert it)
+tree/pipe.yaml: a named pipe (FIFO) is not a regular file; skipped
+named-link.yaml: refusing to write through symlink named-link.yaml
+tree/ro.yaml: not written: the file is read-only; use --force to replace it
+`
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
+	}
+	if got, _ := os.ReadFile("tree/good.yaml"); !bytes.Contains(got, []byte("tekton.dev/v1\n")) {
+		t.Errorf("good.yaml not converted:\n%s", got)
+	}
+	for _, p := range []string{"tree/ro.yaml", "real.yaml", "outside.yaml"} {
+		if got, _ := os.ReadFile(p); !bytes.Contains(got, []byte("v1beta1")) {
+			t.Errorf("%s was written", p)
+		}
+	}
+	rep, err := os.ReadFile("report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`"errors": 4`, `"path": "tree/good.yaml"`, `"rule": "skipped"`} {
+		if !bytes.Contains(rep, []byte(s)) {
+			t.Errorf("report lacks %s:\n%s", s, rep)
+		}
+	}
+}
