@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
@@ -36,6 +37,8 @@ type Change struct {
 	New     []byte
 	Created bool // the file does not exist yet
 	Mode    fs.FileMode
+	// Read is the file's state when Old was read; a write refuses a file changed since.
+	Read fs.FileInfo
 }
 
 // Outcome is everything the engine learned about one input.
@@ -54,12 +57,15 @@ type Engine struct {
 	MaxSize    int64 // 0 means DefaultMaxSize
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
+	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
+	Skip []string
 }
 
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
 
 // Inputs expands PATH arguments: files as given, directories walked, "-" for stdin.
-// Errors name the path; the batch goes on without it.
+// Errors name the path; the batch goes on without it. A *Skipped error is a warning about a
+// file the walk did not convert (a symlink); every other error is a failed input.
 func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	var ins []Input
 	var errs []error
@@ -87,9 +93,19 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				// Opening a FIFO blocks until a writer comes; a device may never end.
+				errs = append(errs, Errorf(p, 0, 0, "%s is not a regular file; skipped", modeName(st.Mode())))
+				continue
+			}
 			kind := e.From
 			if kind == KindUnknown {
-				kind = Detect(p, e.peek(p))
+				data, err := e.peek(p)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				kind = Detect(p, data)
 			}
 			if kind == KindUnknown && !IsYAML(p) {
 				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
@@ -100,8 +116,15 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 		}
 		var found []Input
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
-		err = Walk(p, func(path string) {
-			kind := Detect(path, e.peek(path))
+		err = e.walk(p, func(path string) {
+			data, err := e.peek(path)
+			if err != nil {
+				if candidate(path) {
+					errs = append(errs, err) // an unreadable input is an error, not a silent skip
+				}
+				return
+			}
+			kind := Detect(path, data)
 			if e.From != KindUnknown && kind != KindUnknown {
 				kind = e.From
 			}
@@ -112,7 +135,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 				}
 				found = append(found, Input{Path: path, Kind: kind, Scope: roots[dir]})
 			}
-		})
+		}, func(err error) { errs = append(errs, err) })
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -121,10 +144,26 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	return ins, errs
 }
 
+// Skipped is a warning: a walk met a file it does not convert, named so it isn't silently lost.
+type Skipped struct{ PosError }
+
 // Walk calls visit for every regular file under root, in lexical order, skipping .git,
 // vendor and node_modules. Symlinks are not followed, so a walk never leaves the tree.
 func Walk(root string, visit func(path string)) error {
+	return (&Engine{}).walk(root, visit, func(error) {})
+}
+
+// walk is Walk that also skips the directories in e.Skip (an -o DIR inside the tree) and
+// reports through skipped each entry it passes over that could have been an input: a
+// symlink (a *Skipped warning), or a FIFO, socket or device (an error; it is never opened).
+func (e *Engine) walk(root string, visit func(path string), skipped func(error)) error {
 	var errs []error
+	skip := map[string]bool{}
+	for _, d := range e.Skip {
+		if abs, err := filepath.Abs(d); err == nil {
+			skip[abs] = true
+		}
+	}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, err)
@@ -134,10 +173,20 @@ func Walk(root string, visit func(path string)) error {
 			if path != root && skipDirs[d.Name()] {
 				return filepath.SkipDir
 			}
+			if abs, err := filepath.Abs(path); err == nil && skip[abs] {
+				return filepath.SkipDir
+			}
 			return nil
 		}
-		if d.Type().IsRegular() {
+		switch t := d.Type(); {
+		case t.IsRegular():
 			visit(path)
+		case t&fs.ModeSymlink != 0:
+			if candidate(path) {
+				skipped(&Skipped{PosError{Path: path, Msg: "skipped: a symlink (a walk does not follow symlinks; name its target to convert it)"}})
+			}
+		default:
+			skipped(Errorf(path, 0, 0, "%s is not a regular file; skipped", modeName(t)))
 		}
 		return nil
 	})
@@ -146,6 +195,26 @@ func Walk(root string, visit func(path string)) error {
 
 // RepoRoot is repoRoot for other packages that resolve names within one repository (lint).
 func RepoRoot(dir string) string { return repoRoot(dir) }
+
+// candidate reports a file name some front-end converts, whatever the content.
+func candidate(path string) bool {
+	base := filepath.Base(path)
+	lower := strings.ToLower(base)
+	return IsYAML(path) || strings.HasPrefix(base, "Jenkinsfile") || strings.HasSuffix(lower, ".jenkinsfile") ||
+		strings.HasSuffix(lower, ".groovy") || strings.HasSuffix(lower, ".xml")
+}
+
+func modeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
 
 // repoRoot returns the nearest directory from dir upwards that holds .git, or "" (the scope
 // shared by everything outside a repository).
@@ -174,14 +243,13 @@ func IsYAML(p string) bool {
 
 // peek reads the start of a file for kind detection; the whole file is read (and
 // size-checked) only when it is converted.
-func (e *Engine) peek(path string) []byte {
+func (e *Engine) peek(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer f.Close()
-	data, _ := io.ReadAll(io.LimitReader(f, peekSize))
-	return data
+	return io.ReadAll(io.LimitReader(f, peekSize))
 }
 
 // peekSize bounds detection reads: kind markers sit near the top of a file.
@@ -215,23 +283,36 @@ func ReadLimited(name string, r io.Reader, max int64) ([]byte, error) {
 }
 
 func (e *Engine) read(in Input) ([]byte, error) {
+	data, _, err := e.readInfo(in)
+	return data, err
+}
+
+// readInfo reads an input and the state of its file at that moment (nil for stdin).
+func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	if in.data != nil {
-		return in.data, nil
+		return in.data, nil, nil
 	}
 	f, err := os.Open(in.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, nil, Errorf(in.Path, 0, 0, "%s is not a regular file; skipped", modeName(info.Mode()))
+	}
 	data, err := e.readLimited(in.Path, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := LineCol(data, i)
-		return nil, Errorf(in.Path, line, col, "binary file: NUL byte")
+		return nil, nil, Errorf(in.Path, line, col, "binary file: NUL byte")
 	}
-	return data, nil
+	return data, info, nil
 }
 
 // LineCol converts a byte offset to a 1-based line and column.
@@ -262,7 +343,7 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 			defer wg.Done()
 			for i := range jobs {
 				if err := indexErrs[i]; err != nil {
-					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: err}
+					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: RedactError(err)}
 					continue
 				}
 				slots[i] <- e.convertOne(inputs[i])
@@ -339,22 +420,33 @@ func (e *Engine) index(inputs []Input) map[int]error {
 			errs[i] = err
 			continue
 		}
-		if err := ix.Index(Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
+		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
 			errs[i] = err
 		}
 	}
 	return errs
 }
 
+// safeIndex indexes one input; a panic fails that input, not the batch.
+func safeIndex(ix Indexer, src Source) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: internal error, please report it: %v", src.Path, r)
+		}
+	}()
+	return ix.Index(src)
+}
+
 func (e *Engine) convertOne(in Input) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
+	defer redact(o) // last, so it sees what a recovered panic left too
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
 			o.Err = fmt.Errorf("%s: internal error, please report it: %v", in.Path, r)
 		}
 	}()
-	data, err := e.read(in)
+	data, info, err := e.readInfo(in)
 	if err != nil {
 		o.Err = err
 		return o
@@ -387,20 +479,20 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		o.Result = Result{} // nothing of this file is written, so none of its findings apply
 		return o
 	}
-	o.Changes, o.Err = changes(o.Source, res.Files)
+	o.Changes, o.Err = changes(o.Source, info, res.Files)
 	return o
 }
 
 // changes compares each output file with what is on disk (or with the input, for an in-place upgrade).
-func changes(src Source, files []File) ([]Change, error) {
+func changes(src Source, info fs.FileInfo, files []File) ([]Change, error) {
 	var out []Change
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {
 		c := Change{Path: f.Path, New: f.Data, Mode: 0o644}
 		if f.Path == src.Path {
-			c.Old = src.Data
-			if st, err := os.Stat(f.Path); err == nil {
-				c.Mode = st.Mode().Perm()
+			c.Old, c.Read = src.Data, info
+			if info != nil {
+				c.Mode = info.Mode().Perm()
 			}
 		} else {
 			st, err := os.Lstat(f.Path)
@@ -416,7 +508,7 @@ func changes(src Source, files []File) ([]Change, error) {
 				if err != nil {
 					return nil, err
 				}
-				c.Old, c.Mode = old, st.Mode().Perm()
+				c.Old, c.Mode, c.Read = old, st.Mode().Perm(), st
 			}
 		}
 		if !c.Created && bytes.Equal(c.Old, c.New) {

@@ -197,7 +197,7 @@ func (c *conv) environment(entries []model.EnvEntry, sc scope) scope {
 			sc = sc.withEnv(pipeline.Env{Name: e.Name, Value: "", Comment: m})
 			continue
 		}
-		sc = sc.withEnv(pipeline.Env{Name: e.Name, Value: v})
+		sc = sc.withEnv(c.literalEnv(e.Name, e.Line, e.Col, v))
 	}
 	return sc
 }

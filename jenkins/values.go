@@ -8,6 +8,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 )
@@ -256,7 +257,7 @@ func (c *conv) envValueOf(v *model.Value, sc scope, self string) (string, bool) 
 }
 
 // shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func shellQuote(s string) string { return shellquote.Single(s) }
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)

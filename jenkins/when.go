@@ -7,6 +7,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 )
@@ -53,7 +54,7 @@ func (c *conv) whenGuard(w *model.When, sc scope, stage string, placeholder bool
 		guard.Comments = []string{c.from(w.Line, "when of stage("+quoteGroovy(stage)+")"),
 			"Tekton when expressions only test equality, so this task evaluates the condition"}
 		guard.Steps = []pipeline.Step{{Name: "evaluate", Env: all.env,
-			Script: fmt.Sprintf("if %s; then run=true; else run=false; fi\necho \"stage %s runs: $run\"\nprintf %%s \"$run\" > \"$(results.run.path)\"\n", all.shell, shellQuote(stage)[1:len(shellQuote(stage))-1])}}
+			Script: fmt.Sprintf("if %s; then run=true; else run=false; fi\necho \"stage %s runs: $run\"\nprintf %%s \"$run\" > \"$(results.run.path)\"\n", all.shell, shellquote.Double(stage))}}
 		c.find(w.Line, w.Col, convert.Converted, "when", "when on stage %q → guard task %s and a when on its result", stage, guard.Name)
 	}
 	c.bindTask(guard)

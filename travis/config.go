@@ -62,6 +62,7 @@ type envVar struct {
 	name, value string
 	raw         string
 	secure      bool
+	literal     string // why a plain-text value is a secret (read from a Secret as if secure)
 	line, col   int
 }
 
@@ -191,6 +192,7 @@ func (d *decoder) envEntry(key string, n *yaml.Node) (envEntry, error) {
 	if err := add(n); err != nil {
 		return envEntry{}, err
 	}
+	literalSecrets(vars)
 	var parts []string
 	for _, v := range vars {
 		if v.secure {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
 // provider is how a dpl provider becomes a step: image, script and credential env.
@@ -273,7 +274,7 @@ func releasesScript(m *mapping) string {
 		pre = "true"
 	}
 	b.WriteString(`id=$(curl -fsS -H "$auth" "$api/releases/tags/$tag" | json_id) || id=$(curl -fsS -H "$auth" -d "{\"tag_name\": \"$tag\", \"name\": \"$tag\", \"draft\": true, \"prerelease\": ` + pre + `}" "$api/releases" | json_id)` + "\n")
-	b.WriteString("for f in " + strings.Join(files, " ") + "; do\n")
+	b.WriteString("for f in " + globs(files) + "; do\n")
 	b.WriteString(`  [ -f "$f" ] || continue` + "\n")
 	b.WriteString(`  curl -fsS -H "$auth" -H "Content-Type: application/octet-stream" --data-binary @"$f" "https://uploads.github.com/repos/$slug/releases/$id/assets?name=$(basename "$f")" >/dev/null` + "\n")
 	b.WriteString("done\n")
@@ -300,7 +301,7 @@ func npmScript(m *mapping) string {
 		args = append(args, "--dry-run")
 	}
 	return fromEnv("NPM_TOKEN") + "\n" +
-		`echo "//` + host + `/:_authToken=${NPM_TOKEN}" > ~/.npmrc` + "\n" +
+		`echo "//` + shellquote.Double(host) + `/:_authToken=${NPM_TOKEN}" > ~/.npmrc` + "\n" +
 		strings.Join(args, " ") + "\n" + "rm -f ~/.npmrc\n"
 }
 
@@ -313,7 +314,7 @@ func pypiScript(m *mapping) string {
 	}
 	return fromEnv("PYPI_USERNAME") + "\n" + fromEnv("PYPI_PASSWORD") + "\n" +
 		"pip install --upgrade pip setuptools twine wheel\n" +
-		"python setup.py " + dists + "\n" +
+		"python setup.py " + shellquote.Join(strings.Fields(dists)) + "\n" +
 		"twine check dist/*\n" +
 		up + " --repository-url " + shellQuote(server) + ` -u "$PYPI_USERNAME" -p "$PYPI_PASSWORD" dist/*` + "\n" +
 		"rm -rf dist/*\n"

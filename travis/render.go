@@ -269,7 +269,7 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 		name, key := c.secretFor(v, "secure-env-"+itoa(i+1),
 			"the decrypted NAME=value pair that the secure: entry holds")
 		out = append(out, pipeline.Env{Name: secureEnvName(i), SecretName: name, SecretKey: key,
-			Comment: sprintf("encrypted env from %s:%d (create the Secret by hand)", c.file, v.line)})
+			Comment: sprintf("%s env from %s:%d (create the Secret by hand)", map[bool]string{false: "encrypted", true: "plain-text secret"}[v.literal != ""], c.file, v.line)})
 	}
 	if cell.envParam {
 		out = append(out, pipeline.Env{Name: "TRAVIS_MATRIX_ENV", Value: cell.env})
@@ -290,6 +290,10 @@ func (c *conv) secretFor(v envVar, key, what string) (string, string) {
 			Rule:    "travis/secret",
 			Message: sprintf("encrypted value: create Secret %s with key %s holding %s (Travis's encryption cannot be reversed here)", name, key, what),
 			Action:  action})
+		if v.literal != "" {
+			f := &c.findings[len(c.findings)-1]
+			f.Rule, f.Message = "secret-literal", literalMessage(v, name, key)
+		}
 	}
 	return name, key
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
 // shims are bash versions of the travis-build helpers user commands call by name
@@ -220,7 +221,7 @@ func phaseBlock(s *scriptBuilder, file, key string, p phase, mode string) {
 	}
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func shellQuote(s string) string { return shellquote.Single(s) }
 
 // travisEnv defines the TRAVIS_* variables a job's commands see, from params and git-clone results.
 func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pipeline.Env {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
 // service is a Travis service as a sidecar with an official image (travis-semantics.md §5).
@@ -218,7 +219,7 @@ func aptLine(pkgs []string, update bool) string {
 	if len(pkgs) == 0 {
 		return "sudo apt-get update -qq"
 	}
-	return "sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends " + strings.Join(pkgs, " ")
+	return "sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends " + shellquote.Join(pkgs)
 }
 
 func contains(list []string, s string) bool {

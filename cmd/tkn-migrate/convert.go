@@ -40,9 +40,12 @@ type ConvertOptions struct {
 	NoPlaceholders bool
 	MaxSize        int64
 	Mapping        string
+	Force          bool
 
 	PR          PROptions          // --pr-branch and its companions (prbranch.go)
 	Consolidate ConsolidateOptions // --consolidate and its companions (consolidate.go)
+
+	mirrored map[string]string // -o DIR: relative output path → the output it holds
 }
 
 // newCmdConvert builds the command; runF replaces the behaviour in flag tests.
@@ -83,6 +86,7 @@ func newCmdConvert(ios *IOStreams, runF func(*ConvertOptions) error) *cobra.Comm
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when manual items remain (new findings or markers already in the files)")
 	f.BoolVar(&opts.NoPlaceholders, "no-placeholders", false, "do not emit fail-loud steps for constructs that need a human")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
+	f.BoolVar(&opts.Force, "force", false, "with -w, also replace read-only files, and rewrite hard-linked files in place")
 	f.StringVar(&opts.Mapping, "mapping", "", "YAML `FILE` mapping Jenkins steps and library calls to Tekton (see jenkins/MAPPING.md)")
 	opts.PR.flags(f)
 	opts.Consolidate.flags(f)
@@ -140,13 +144,17 @@ func (o *ConvertOptions) engine() (*convert.Engine, error) {
 		}
 		copts.Mapping = m
 	}
-	return &convert.Engine{
+	eng := &convert.Engine{
 		Converters: frontends.All(),
 		Options:    copts,
 		From:       from,
 		MaxSize:    o.MaxSize,
 		Stdin:      o.IO.In,
-	}, nil
+	}
+	if o.Output != "" && o.Output != "-" {
+		eng.Skip = []string{o.Output} // output written inside an input tree is not read back
+	}
+	return eng, nil
 }
 
 func convertRun(o *ConvertOptions) error {
@@ -165,6 +173,16 @@ func convertRun(o *ConvertOptions) error {
 	inline := o.Report == "text" || o.ReportFile != ""
 	rep := report.Build(nil)
 	for _, err := range inputErrs {
+		var skipped *convert.Skipped
+		if errors.As(err, &skipped) {
+			// A warning: the file is named in the report, and counts under --strict.
+			f := convert.Finding{File: skipped.Path, Class: convert.Unsupported, Rule: "skipped", Message: skipped.Msg}
+			rep.Add(&convert.Outcome{Source: convert.Source{Path: skipped.Path}, Result: convert.Result{Findings: []convert.Finding{f}}})
+			if inline {
+				fmt.Fprintf(o.IO.ErrOut, "%s: warning: %s\n", skipped.Path, skipped.Msg)
+			}
+			continue
+		}
 		if inline {
 			fmt.Fprintln(o.IO.ErrOut, err)
 		}
@@ -173,6 +191,7 @@ func convertRun(o *ConvertOptions) error {
 	changed := false
 	bar := o.progress(len(inputs))
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
+		fatal := o.handle(out)
 		rep.Add(out)
 		if bar != nil {
 			_ = bar.Add(1)
@@ -184,12 +203,12 @@ func convertRun(o *ConvertOptions) error {
 			if inline {
 				fmt.Fprintln(o.IO.ErrOut, report.Cut(out.Err.Error()))
 			}
-			return nil
+			return fatal
 		}
 		if len(out.Changes) > 0 {
 			changed = true
 		}
-		return o.emit(out)
+		return fatal
 	})
 	if bar != nil {
 		_ = bar.Finish()
@@ -236,6 +255,32 @@ func (o *ConvertOptions) progress(n int) *progressbar.ProgressBar {
 	)
 }
 
+// handle emits one outcome. A file that can't be written, or a panic, fails that file
+// alone (out.Err); only a failure to print on stdout stops the batch.
+func (o *ConvertOptions) handle(out *convert.Outcome) (fatal error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out.Err = convert.Errorf(out.Source.Path, 0, 0, "internal error, please report it: %v", r)
+			fatal = nil
+		}
+	}()
+	if out.Err != nil {
+		return nil
+	}
+	err := o.emit(out)
+	var we *writeError
+	if errors.As(err, &we) {
+		out.Err = convert.RedactError(we.err)
+		return nil
+	}
+	return err
+}
+
+// writeError is a file the batch could not write: that input fails, the batch goes on.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+
 // emit handles one outcome in the selected output mode, following gofmt's -l/-w contract.
 func (o *ConvertOptions) emit(out *convert.Outcome) error {
 	switch {
@@ -247,8 +292,8 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 		}
 	case o.Write:
 		for _, c := range out.Changes {
-			if err := convert.WriteFile(c.Path, c.New, c.Mode); err != nil {
-				return err
+			if err := convert.WriteChange(c, o.Force); err != nil {
+				return &writeError{err}
 			}
 		}
 	case o.Output == "-":
@@ -257,10 +302,18 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", filepath.ToSlash(f.Path), data)
 		}
 	case o.Output != "":
+		if o.mirrored == nil {
+			o.mirrored = map[string]string{}
+		}
 		for _, f := range out.Result.Files {
-			dst := filepath.Join(o.Output, mirrorPath(f.Path))
-			if err := convert.WriteFile(dst, f.Data, 0o644); err != nil {
-				return err
+			rel := mirrorPath(f.Path)
+			if by, ok := o.mirrored[rel]; ok && by != f.Path {
+				// /a/x.yaml and a/x.yaml both mirror to DIR/a/x.yaml: never overwrite one with the other.
+				return &writeError{convert.Errorf(f.Path, 0, 0, "not written: %s would also receive %s", filepath.Join(o.Output, rel), by)}
+			}
+			o.mirrored[rel] = f.Path
+			if err := convert.WriteUnder(o.Output, rel, f.Data); err != nil {
+				return &writeError{err}
 			}
 		}
 	default:

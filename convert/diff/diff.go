@@ -29,8 +29,53 @@ func lines(s string) []string {
 	return parts
 }
 
-// ops runs a line-mode diff: each distinct line becomes one rune, then the runes are diffed.
-func ops(a, b string) []op {
+// maxDiffLines bounds the lines go-diff is given: it numbers distinct lines as runes and
+// panics past about 1.1M of them (intToRune), so bigger inputs get a plain whole-file diff.
+const maxDiffLines = 1 << 20
+
+// ops diffs a and b line by line; whatever go-diff can't do becomes a plain diff instead.
+func ops(a, b string) (out []op) {
+	if strings.Count(a, "\n")+strings.Count(b, "\n") >= maxDiffLines {
+		return plainOps(a, b)
+	}
+	defer func() {
+		if recover() != nil {
+			out = plainOps(a, b)
+		}
+	}()
+	return lineDiff(a, b)
+}
+
+// plainOps is a whole-file diff: the common leading and trailing lines stay, everything
+// between is removed and added.
+func plainOps(a, b string) []op {
+	la, lb := lines(a), lines(b)
+	pre := 0
+	for pre < len(la) && pre < len(lb) && la[pre] == lb[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(la)-pre && suf < len(lb)-pre && la[len(la)-1-suf] == lb[len(lb)-1-suf] {
+		suf++
+	}
+	out := make([]op, 0, len(la)+len(lb)-pre-suf)
+	for _, l := range la[:pre] {
+		out = append(out, op{' ', l})
+	}
+	for _, l := range la[pre : len(la)-suf] {
+		out = append(out, op{'-', l})
+	}
+	for _, l := range lb[pre : len(lb)-suf] {
+		out = append(out, op{'+', l})
+	}
+	for _, l := range la[len(la)-suf:] {
+		out = append(out, op{' ', l})
+	}
+	return out
+}
+
+// lineDiff runs go-diff in line mode: each distinct line becomes one rune, then the runes are diffed.
+var lineDiff = func(a, b string) []op {
 	dmp := diffmatchpatch.New()
 	ra, rb, table := dmp.DiffLinesToRunes(a, b)
 	diffs := dmp.DiffMainRunes(ra, rb, false)
@@ -127,10 +172,39 @@ func rng(start, n int) string {
 }
 
 // headerName ends a name holding a space with a tab, as git does: patch reads the name up
-// to the first tab, or else to the first space.
+// to the first tab, or else to the first space. A name with a newline, tab, quote, backslash
+// or other control character is C-quoted as git quotes it, which GNU patch reads back.
 func headerName(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '"' || r == '\\' }) >= 0 {
+		return cQuote(name)
+	}
 	if strings.ContainsAny(name, " ") {
 		return name + "\t"
 	}
 	return name
+}
+
+// cQuote is git's quote_c_style: "..." with \n, \t, \", \\ and octal escapes for other controls.
+func cQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, `\%03o`, c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

@@ -758,7 +758,7 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 	}
 	r := resolved{typ: normType(str(spec, "type")), params: map[string]string{}, secrets: map[string]secretRef{}, found: true}
 	for _, p := range items(get(spec, "params")) {
-		r.params[str(p, "name")] = str(p, "value")
+		r.params[str(p, "name")] = f.s.literal(b, str(p, "name"), str(p, "value"))
 	}
 	if r.typ == "storage" && r.params["type"] != "" && r.params["type"] != "gcs" {
 		r.sub = r.params["type"] // build-gcs and other storage types have no catalog task

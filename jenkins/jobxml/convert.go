@@ -11,6 +11,7 @@ import (
 	"github.com/beevik/etree"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 )
@@ -349,6 +350,9 @@ func (c *conv) param(d *etree.Element) {
 	kind := d.Tag[strings.LastIndexByte(d.Tag, '.')+1:]
 	switch kind {
 	case "StringParameterDefinition", "TextParameterDefinition":
+		if c.literalParam(d, name, def) {
+			return
+		}
 	case "BooleanParameterDefinition":
 		if def != "true" {
 			def = "false"
@@ -616,7 +620,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func shellQuote(s string) string { return shellquote.Single(s) }
 
 func (c *conv) maven(b *etree.Element) {
 	args := []string{"mvn", "-B"}
@@ -629,7 +633,7 @@ func (c *conv) maven(b *etree.Element) {
 		}
 	}
 	targets := text(b, "targets")
-	args = append(args, targets)
+	args = append(args, shellquote.Args(targets))
 	script := strings.TrimSpace(strings.Join(args, " ")) + "\n"
 	set := c.tools
 	name := text(b, "mavenName")
@@ -672,7 +676,7 @@ func (c *conv) mavenModuleSet(root *etree.Element, _ []*etree.Element) {
 	if goals == "" {
 		goals = "install"
 	}
-	args = append(args, goals)
+	args = append(args, shellquote.Args(goals))
 	step := pipeline.Step{Name: "maven", Comments: c.stepComment(root, "maven2-moduleset goals"), Image: img,
 		Script: strings.Join(args, " ") + "\n", Env: c.shellEnv(root, goals)}
 	if o := text(root, "mavenOpts"); o != "" {

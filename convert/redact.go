@@ -1,0 +1,71 @@
+package convert
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
+)
+
+// markerText starts the comment every front-end puts where a human must act.
+var markerText = []byte("tkn-migrate: manual:")
+
+// redact keeps credentials out of what a conversion reports: every finding's message and
+// action, every error, and the manual-marker comments of the output files. Every front-end's
+// findings pass here, so no message can carry a secret to stderr, a report or a comment.
+func redact(o *Outcome) {
+	for i := range o.Result.Findings {
+		f := &o.Result.Findings[i]
+		f.Message = secret.Redact(f.Message)
+		f.Action = secret.Redact(f.Action)
+	}
+	for i := range o.Result.Files {
+		o.Result.Files[i].Data = redactMarkers(o.Result.Files[i].Data)
+	}
+	if o.Err != nil {
+		o.Err = RedactError(o.Err)
+	}
+}
+
+// redactMarkers redacts the manual-marker comments of a file, leaving every other byte alone.
+func redactMarkers(data []byte) []byte {
+	if !bytes.Contains(data, markerText) {
+		return data
+	}
+	var out []byte
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line = rest[:i+1]
+		}
+		rest = rest[len(line):]
+		if i := bytes.Index(line, markerText); i >= 0 {
+			line = append(append([]byte(nil), line[:i]...), secret.Redact(string(line[i:]))...)
+		}
+		out = append(out, line...)
+	}
+	return out
+}
+
+// RedactError returns err with credentials masked in its message; errors.As and errors.Is
+// still see the error it wraps.
+func RedactError(err error) error {
+	var pe *PosError
+	if errors.As(err, &pe) && err == error(pe) {
+		pe.Msg = secret.Redact(pe.Msg)
+		return pe
+	}
+	msg := err.Error()
+	if r := secret.Redact(msg); r != msg {
+		return &redactedError{msg: r, err: err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -1,0 +1,215 @@
+// Package secret keeps credentials out of everything tkn-migrate prints: it redacts them
+// from messages, and tells a plain-text secret literal in a source from an ordinary value.
+package secret
+
+import (
+	"math"
+	"regexp"
+	"strings"
+)
+
+// Mask replaces a secret value in messages, comments and reports.
+const Mask = "<redacted>"
+
+var (
+	// urlUserinfo matches the password of scheme://user:password@host.
+	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
+	// curlUser matches curl's -u/--user user:password.
+	curlUser = regexp.MustCompile(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`)
+	// keyValue matches NAME=value where NAME names a credential.
+	keyValue = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
+	// shapes are tokens recognisable by their form alone.
+	shapes = []struct {
+		what string
+		re   *regexp.Regexp
+	}{
+		{"an AWS access key ID", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+	}
+)
+
+// credWords are the name parts that mark a credential (PipelineResource fields included).
+const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-key|access_key|accesskey|private_key|privatekey|credentials|cadata|clientkeydata|clientcertificatedata|auth`
+
+var credName = regexp.MustCompile(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
+
+// notCredName are name endings that hold something about a credential, not the credential.
+var notCredName = regexp.MustCompile(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes)$`)
+
+// Redact returns s with credentials replaced by Mask: the password of a URL's userinfo, curl's
+// -u user:password, the value of a NAME=value whose name names a credential, tokens
+// recognisable by their shape, and every value in known.
+func Redact(s string, known ...string) string {
+	for _, k := range known {
+		if len(k) >= 4 {
+			s = strings.ReplaceAll(s, k, Mask)
+		}
+	}
+	s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
+		sub := urlUserinfo.FindStringSubmatch(m)
+		if isReference(sub[2]) {
+			return m
+		}
+		return sub[1] + ":" + Mask + "@"
+	})
+	s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
+		sub := curlUser.FindStringSubmatch(m)
+		if isReference(sub[2]) {
+			return m
+		}
+		return sub[1] + ":" + Mask
+	})
+	s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
+		sub := keyValue.FindStringSubmatch(m)
+		v := strings.Trim(sub[2], `"'`)
+		if !IsCredentialName(sub[1]) || isReference(v) || strings.HasPrefix(v, "<") {
+			return m
+		}
+		return sub[1] + "=" + Mask
+	})
+	for _, sh := range shapes {
+		s = sh.re.ReplaceAllString(s, Mask)
+	}
+	return s
+}
+
+// IsCredentialName reports a variable or field name that holds a credential: PASSWORD,
+// GITHUB_TOKEN, cadata; but not TOKEN_FILE or SECRET_NAME, which only point at one.
+func IsCredentialName(name string) bool {
+	return credName.MatchString(name) && !notCredName.MatchString(name)
+}
+
+// Literal reports whether value, assigned to name in a source file, is a plain-text secret,
+// and why (for the finding's message; the value itself is never part of it).
+func Literal(name, value string) (string, bool) {
+	v := strings.TrimSpace(value)
+	if v == "" || isReference(v) || isPlaceholder(v) {
+		return "", false
+	}
+	for _, sh := range shapes {
+		if sh.re.MatchString(v) {
+			return "it has the shape of " + sh.what, true
+		}
+	}
+	if m := urlUserinfo.FindStringSubmatch(v); m != nil && !isReference(m[2]) {
+		return "it is a URL with a password", true
+	}
+	if m := curlUser.FindStringSubmatch(" " + v); m != nil && !isReference(m[2]) {
+		return "it passes a password to curl -u", true
+	}
+	if IsCredentialName(name) && len(v) >= 4 && !isBoring(v) {
+		return "its name says it holds a credential", true
+	}
+	if looksRandom(v) {
+		return "it is a long random string", true
+	}
+	return "", false
+}
+
+// Hit is a secret found in free text (a script line, a URL): What names its kind.
+type Hit struct {
+	What       string
+	Start, End int // byte offsets of the secret in the text
+}
+
+// Scan finds secrets in free text by shape: URL passwords, curl -u passwords and tokens.
+func Scan(text string) []Hit {
+	var out []Hit
+	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
+		if !isReference(text[m[4]:m[5]]) {
+			out = append(out, Hit{"a URL with a password", m[4], m[5]})
+		}
+	}
+	for _, m := range curlUser.FindAllStringSubmatchIndex(text, -1) {
+		if !isReference(text[m[4]:m[5]]) {
+			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
+		}
+	}
+	for _, sh := range shapes {
+		for _, m := range sh.re.FindAllStringIndex(text, -1) {
+			out = append(out, Hit{sh.what, m[0], m[1]})
+		}
+	}
+	return out
+}
+
+// isReference reports a value that names a secret held elsewhere: $VAR, ${VAR}, $(params.x),
+// ${{ secrets.X }}, %VAR%, or a Jenkins credentials('id') call.
+func isReference(v string) bool {
+	return strings.Contains(v, "$") || strings.HasPrefix(v, "%") && strings.HasSuffix(v, "%") ||
+		strings.Contains(v, "credentials(") || strings.Contains(v, "{{")
+}
+
+var placeholder = regexp.MustCompile(`(?i)^(<[^>]*>|\*+|x+|\.\.\.|changeme|change_me|replace_?me|todo|none|null|nil|dummy|example|redacted|your[_-].*|test|secret|password|token|postgres|root|mysql|admin|guest|pass)$`)
+
+// isPlaceholder reports stand-ins and the well-known defaults of throwaway CI databases.
+func isPlaceholder(v string) bool { return placeholder.MatchString(strings.Trim(v, `"'`)) }
+
+// isBoring reports values a credential-named variable holds that are not credentials:
+// booleans, small numbers, file paths.
+func isBoring(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "enabled", "disabled":
+		return true
+	}
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "~/") {
+		return true
+	}
+	digits := true
+	for _, r := range v {
+		digits = digits && r >= '0' && r <= '9'
+	}
+	return digits && len(v) < 8
+}
+
+// looksRandom reports a long string of mixed letter case and digits with high entropy:
+// a key or token whatever its name. Hex (commit SHAs, digests) and anything with a
+// separator (paths, versions, URLs) are not.
+func looksRandom(v string) bool {
+	if len(v) < 24 || strings.ContainsAny(v, " ./:@") {
+		return false
+	}
+	var lower, upper, digit, hex bool
+	hex = true
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = true
+			hex = hex && r <= 'f'
+		case r >= 'A' && r <= 'Z':
+			upper = true
+			hex = hex && r <= 'F'
+		case r >= '0' && r <= '9':
+			digit = true
+		case r == '+' || r == '=' || r == '_' || r == '-':
+			hex = false
+		default:
+			return false
+		}
+	}
+	return !hex && lower && upper && digit && Entropy(v) >= 4.0
+}
+
+// Entropy is the Shannon entropy of s in bits per byte.
+func Entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	e := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / float64(len(s))
+			e -= p * math.Log2(p)
+		}
+	}
+	return e
+}

@@ -1,0 +1,251 @@
+package convert
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// readChange is the Change -w makes of a file read now, to be replaced by data.
+func readChange(t *testing.T, path, data string) Change {
+	t.Helper()
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Change{Path: path, Old: old, New: []byte(data), Mode: st.Mode().Perm(), Read: st}
+}
+
+func content(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestWritesAreSafe(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.yaml")
+
+	t.Run("stale temp files of a killed run are removed, fresh ones kept", func(t *testing.T) {
+		write(t, p, "old\n")
+		stale := filepath.Join(dir, ".t.yaml.tkn-migrate-123")
+		fresh := filepath.Join(dir, ".t.yaml.tkn-migrate-456")
+		write(t, stale, "half")
+		write(t, fresh, "half")
+		past := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(stale, past, past); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteChange(readChange(t, p, "new\n"), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(stale); err == nil {
+			t.Error("stale temp file left")
+		}
+		if _, err := os.Stat(fresh); err != nil {
+			t.Error("a temp file another run may be writing was removed")
+		}
+		os.Remove(fresh)
+		if got := content(t, p); got != "new\n" {
+			t.Errorf("content %q", got)
+		}
+	})
+
+	t.Run("a file changed on disk after it was read is not overwritten", func(t *testing.T) {
+		write(t, p, "old\n")
+		c := readChange(t, p, "new\n")
+		write(t, p, "edited meanwhile\n")
+		err := WriteChange(c, true)
+		if err == nil || err.Error() != p+": not written: the file changed on disk after it was read; run again to convert the new content" {
+			t.Fatalf("got %v", err)
+		}
+		if got := content(t, p); got != "edited meanwhile\n" {
+			t.Errorf("the edit was lost: %q", got)
+		}
+		// Same size and content restored but a new mtime: still refused (mtime, size and hash all count).
+		write(t, p, "old\n")
+		c = readChange(t, p, "new\n")
+		later := time.Now().Add(time.Hour)
+		if err := os.Chtimes(p, later, later); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteChange(c, false); err == nil {
+			t.Error("a touched file was overwritten")
+		}
+	})
+
+	t.Run("read-only files are refused unless forced, and keep their mode", func(t *testing.T) {
+		write(t, p, "old\n")
+		if err := os.Chmod(p, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		c := readChange(t, p, "new\n")
+		err := WriteChange(c, false)
+		if err == nil || err.Error() != p+": not written: the file is read-only; use --force to replace it" {
+			t.Fatalf("got %v", err)
+		}
+		if err := WriteChange(c, true); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(p)
+		if got := content(t, p); got != "new\n" || st.Mode().Perm() != 0o444 {
+			t.Errorf("content %q mode %v", got, st.Mode().Perm())
+		}
+		os.Chmod(p, 0o644)
+	})
+
+	t.Run("hard links are refused unless forced, then kept", func(t *testing.T) {
+		write(t, p, "old\n")
+		other := filepath.Join(dir, "other.yaml")
+		os.Remove(other)
+		if err := os.Link(p, other); err != nil {
+			t.Fatal(err)
+		}
+		c := readChange(t, p, "new\n")
+		err := WriteChange(c, false)
+		if err == nil || err.Error() != p+": not written: the file has 2 hard links, which a replacement would break; use --force to rewrite it in place" {
+			t.Fatalf("got %v", err)
+		}
+		if err := WriteChange(c, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := content(t, other); got != "new\n" {
+			t.Errorf("the other link holds %q", got)
+		}
+		os.Remove(other)
+	})
+
+	t.Run("the owner is kept", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to give a file another owner")
+		}
+		write(t, p, "old\n")
+		if err := os.Chown(p, 1234, 5678); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteChange(readChange(t, p, "new\n"), false); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(p)
+		sys := st.Sys().(*syscall.Stat_t)
+		if sys.Uid != 1234 || sys.Gid != 5678 {
+			t.Errorf("owner %d:%d", sys.Uid, sys.Gid)
+		}
+	})
+
+	t.Run("a symlink is never written through", func(t *testing.T) {
+		target := filepath.Join(dir, "target.yaml")
+		link := filepath.Join(dir, "link.yaml")
+		write(t, target, "old\n")
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		c := readChange(t, link, "new\n")
+		if err := WriteChange(c, true); err == nil || !strings.Contains(err.Error(), "refusing to write through symlink") {
+			t.Fatalf("got %v", err)
+		}
+		if got := content(t, target); got != "old\n" {
+			t.Errorf("target written: %q", got)
+		}
+	})
+}
+
+// TestOutputDirNeverEscapes: -o DIR writes only inside DIR, whatever symlinks DIR holds.
+func TestOutputDirNeverEscapes(t *testing.T) {
+	out := t.TempDir()
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(out, "esc")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(out, "in"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(out, "in"), filepath.Join(out, "alias")); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteUnder(out, "esc/x/.tekton/p.yaml", []byte("x"))
+	if err == nil || !strings.Contains(err.Error(), "is a symlink out of the output directory") {
+		t.Fatalf("got %v", err)
+	}
+	if err := WriteUnder(out, "../p.yaml", []byte("x")); err == nil {
+		t.Fatal("a path with .. was written")
+	}
+	entries, _ := os.ReadDir(outside)
+	if len(entries) != 0 {
+		t.Fatalf("wrote outside DIR: %v", entries)
+	}
+	if err := WriteUnder(out, "alias/.tekton/p.yaml", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := content(t, filepath.Join(out, "in", ".tekton", "p.yaml")); got != "x" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestWalkSkipsOutputDir: an -o DIR inside the tree is not read back as input.
+func TestWalkSkipsOutputDir(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	write(t, filepath.Join(dir, "out", "a.yaml"), "apiVersion: tekton.dev/v1\nkind: Task\n")
+	e := &Engine{Skip: []string{filepath.Join(dir, "out")}}
+	ins, errs := e.Inputs([]string{dir})
+	if len(errs) > 0 || len(ins) != 1 || ins[0].Path != filepath.Join(dir, "a.yaml") {
+		t.Fatalf("inputs %v errors %v", ins, errs)
+	}
+}
+
+// TestSpecialFilesNeverBlock: a FIFO named on the command line or met in a walk is an error
+// and is never opened (opening a FIFO blocks until a writer comes).
+func TestSpecialFilesNeverBlock(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	write(t, filepath.Join(dir, "a.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	done := make(chan []error)
+	go func() {
+		_, errs := (&Engine{}).Inputs([]string{fifo, dir})
+		done <- errs
+	}()
+	select {
+	case errs := <-done:
+		var got []string
+		for _, err := range errs {
+			got = append(got, strings.ReplaceAll(err.Error(), dir, "DIR"))
+		}
+		want := "DIR/pipe.yaml: a named pipe (FIFO) is not a regular file; skipped\nDIR/pipe.yaml: a named pipe (FIFO) is not a regular file; skipped"
+		if strings.Join(got, "\n") != want {
+			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("blocked on a FIFO")
+	}
+}
+
+// TestUnreadableInputInWalk: a .yaml the walk can't open is an error, not a silent skip.
+func TestUnreadableInputInWalk(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file")
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.yaml")
+	write(t, p, "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := (&Engine{}).Inputs([]string{dir})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "permission denied") {
+		t.Fatalf("got %v", errs)
+	}
+}

@@ -1,0 +1,27 @@
+package jobxml
+
+import (
+	"fmt"
+
+	"github.com/beevik/etree"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
+)
+
+// literalParam handles a string parameter whose default is a plain-text secret as a password
+// parameter: steps read it from a Secret, and the default is not copied (secret-literal).
+func (c *conv) literalParam(d *etree.Element, name, def string) bool {
+	why, ok := secret.Literal(name, def)
+	if !ok {
+		return false
+	}
+	sec := pipeline.Sanitize(name)
+	f := c.find(d, convert.Manual, "secret-literal", "parameter %s defaults to a plain-text secret (%s): the default is not copied; steps read it from key value of Secret %s; create the Secret, remove the default from config.xml and revoke it", name, why, sec)
+	f.Rule = "secret-literal"
+	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
+	c.env = append(c.env, pipeline.Env{Name: vars.EnvName(name), SecretName: sec, SecretKey: "value"})
+	return true
+}
