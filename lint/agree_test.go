@@ -99,9 +99,6 @@ func TestAgreeWithTektonOnInputs(t *testing.T) {
 // converterBugs are lint errors in converter output that are converter bugs, reported to
 // their owners; the test fails when one is fixed, so the list stays true.
 var converterBugs = map[string]int{
-	// convert/upgrade: an optional image output resource becomes a param IMAGE without a
-	// default, so the TaskRuns that never bound the resource now miss a required param.
-	"tektoncd__pipeline__examples__taskruns__optional-resources.yaml TKN903": 4,
 }
 
 // TestCorpusConvertedOutput converts every corpus input alone in its repository, in

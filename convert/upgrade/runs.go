@@ -681,7 +681,7 @@ func (f pipelineResources) clusterEnv(b *yaml.Node, p string, r resolved, manual
 			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig task as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
 		}
 	}
-	if tok, ok := r.params["token"]; ok && tok != "" && !r.hasSecret("token") {
+	if r.plainToken && !r.hasSecret("token") {
 		name := dnsLabel(p + "-cluster")
 		env = append(env, secretEnv("TOKEN", name, "token"))
 		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig task reads env TOKEN from Secret %s (key token), which you create", p, name),
@@ -744,6 +744,8 @@ type resolved struct {
 	fields  []string             // secret fieldNames in source order
 	found   bool
 	sub     string // storage sub-type other than gcs
+	// plainToken: the resource wrote a token in plain text (kept out of params by literal).
+	plainToken bool
 }
 
 func (f pipelineResources) resolve(b *yaml.Node) resolved {
@@ -758,7 +760,11 @@ func (f pipelineResources) resolve(b *yaml.Node) resolved {
 	}
 	r := resolved{typ: normType(str(spec, "type")), params: map[string]string{}, secrets: map[string]secretRef{}, found: true}
 	for _, p := range items(get(spec, "params")) {
-		r.params[str(p, "name")] = f.s.literal(b, str(p, "name"), str(p, "value"))
+		name, value := str(p, "name"), str(p, "value")
+		r.params[name] = f.s.literal(b, name, value)
+		if name == "token" && value != "" {
+			r.plainToken = true // clusterEnv has the kubeconfig task read it from a Secret instead
+		}
 	}
 	if r.typ == "storage" && r.params["type"] != "" && r.params["type"] != "gcs" {
 		r.sub = r.params["type"] // build-gcs and other storage types have no catalog task
