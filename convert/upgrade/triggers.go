@@ -127,8 +127,9 @@ func (s *docState) triggerSpec(t *yaml.Node, inEL bool) {
 		}
 		s.note(k, convert.Converted, "triggers-binding", "trigger params (Triggers v0.1) became inline bindings")
 	}
-	for _, b := range items(get(t, "bindings")) {
-		s.binding(get(t, "bindings"), b)
+	bs := get(t, "bindings")
+	for _, b := range append([]*yaml.Node(nil), items(bs)...) { // binding may replace items
+		s.binding(bs, b)
 	}
 	if tp := get(t, "template"); tp != nil {
 		switch k := keyNode(tp, "name"); {
