@@ -38,7 +38,7 @@ func Detect(path string, data []byte) Kind {
 			return KindJenkinsXML
 		}
 		return KindUnknown
-	case (lower == "kustomization.yaml" || lower == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
+	case (base == "kustomization.yaml" || base == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
 		return KindTekton // its patches name Tekton fields, which the upgrade moves
 	case strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml"):
 		if tektonAPI.Match(data) {
