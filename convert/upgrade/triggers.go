@@ -50,7 +50,7 @@ func (s *docState) triggers(d document, r *yaml.Node) error {
 	oldGroup := av == "tekton.dev/v1alpha1"
 	want := triggersGroup + "v1beta1"
 	if kind == "Interceptor" || kind == "ClusterInterceptor" {
-		want = triggersGroup + "v1alpha1" // the only version v0.34.0 serves
+		want = av // v0.34.0 serves them as v1alpha1 only; a later version's stays as written
 	}
 	if n := get(r, "apiVersion"); n.Value != want {
 		n.Value = want
