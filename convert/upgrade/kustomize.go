@@ -282,8 +282,8 @@ var (
 
 // jsonOps rewrites the paths of a JSON6902 op list for an upgraded object of kind.
 func (s *docState) jsonOps(ops *yaml.Node, kind, old, name string) {
-	if s.to != "v1" && old != "v1alpha1" {
-		return
+	if old == "v1" || s.to != "v1" && old != "v1alpha1" {
+		return // written against v1 already, or the fields stay (v1beta1 to v1beta1)
 	}
 	for _, op := range items(ops) {
 		for _, field := range []string{"path", "from"} {
