@@ -8,12 +8,14 @@ import (
 )
 
 var (
-	tektonAPI       = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
-	groovyPipeline  = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
-	xmlns           = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
-	kustomizeTekton = regexp.MustCompile(`tekton\.dev|kind:\s*["']?(Task|Pipeline|TaskRun|PipelineRun|ClusterTask|PipelineResource|Condition)\b`)
-	travisKeys      = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
+	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
+	groovyPipeline = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
+	xmlns          = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
+	travisKeys     = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
 )
+
+// kustomizeTekton finds a kustomization whose patches can name Tekton fields.
+var kustomizeTekton = regexp.MustCompile(`tekton\.dev|kind:\s*["']?(Task|Pipeline|TaskRun|PipelineRun|ClusterTask|PipelineResource|Condition)\b`)
 
 // Detect works out an input's kind from its name and content, as DESIGN.md section 2 sets out.
 // It returns KindUnknown for files the tool leaves alone.
@@ -38,7 +40,7 @@ func Detect(path string, data []byte) Kind {
 			return KindJenkinsXML
 		}
 		return KindUnknown
-	case (lower == "kustomization.yaml" || lower == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
+	case (base == "kustomization.yaml" || base == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
 		return KindTekton // its patches name Tekton fields, which the upgrade moves
 	case strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml"):
 		if tektonAPI.Match(data) {

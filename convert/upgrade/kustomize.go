@@ -162,23 +162,61 @@ func (s *docState) opsFile(e patchEntry, kind, old string) {
 	}
 	docs, err := splitDocs(p, data)
 	if err != nil || len(docs) != 1 || docs[0].node == nil || root(docs[0].node).Kind != yaml.SequenceNode {
-		if !strings.HasSuffix(p, ".json") {
-			return // a strategic-merge patch file: converted as an input of its own
-		}
-		s.markerAt(e.node, e.node, "kustomize-patch", "JSON patch file %s targets a %s: check its paths against the upgraded object by hand", e.file, kind)
-		return
+		return // a strategic-merge patch file: converted as an input of its own
 	}
 	sub := &docState{path: p, opts: s.opts, to: s.to, idx: s.idx, wide: kyaml.DeriveSeqIndentStyle(string(data)) == string(kyaml.WideSequenceStyle)}
 	edited := clone(docs[0].node)
 	sub.jsonOps(root(edited), kind, old, str(e.target, "name"))
-	text, err := sub.render(docs[0], edited)
-	if err != nil {
+	var text string
+	if root(docs[0].node).Style&yaml.FlowStyle != 0 {
+		// JSON (or flow YAML) keeps its form: the changed strings are replaced where they
+		// stand, and what needs a human is marked on the kustomization, as JSON has no comments.
+		var ok bool
+		if text, ok = editScalars(docs[0].text, docs[0].node, edited); !ok {
+			s.markerAt(e.node, e.node, "kustomize-patch", "patch file %s targets a %s: check its paths against the upgraded object by hand", e.file, kind)
+			return
+		}
+		for _, f := range sub.findings {
+			if f.Class == convert.Manual {
+				s.markerAt(keyNode(e.node, "path"), keyNode(e.node, "path"), "kustomize-patch", "%s: %s", e.file, f.Message)
+			}
+		}
+	} else if text, err = sub.render(docs[0], edited); err != nil {
 		return
 	}
 	s.findings = append(s.findings, sub.findings...)
 	if text != docs[0].text {
 		s.kustomize.files = append(s.kustomize.files, convert.File{Path: p, Data: []byte(docs[0].sep + text), Partial: true})
 	}
+}
+
+// editScalars replaces, in text (the source of tree a), each double-quoted scalar whose
+// value differs in b, a copy of a with only scalar values changed.
+func editScalars(text string, a, b *yaml.Node) (string, bool) {
+	lines := splitLines(text)
+	ok := true
+	var walk func(a, b *yaml.Node)
+	walk = func(a, b *yaml.Node) {
+		if a.Kind == yaml.ScalarNode && a.Value != b.Value {
+			old, repl := `"`+a.Value+`"`, `"`+b.Value+`"`
+			if a.Line < 1 || a.Line > len(lines) || a.Style != yaml.DoubleQuotedStyle {
+				ok = false
+				return
+			}
+			l := lines[a.Line-1]
+			if c := a.Column - 1; c >= 0 && strings.HasPrefix(l[c:], old) {
+				lines[a.Line-1] = l[:c] + repl + l[c+len(old):]
+			} else {
+				ok = false
+			}
+			return
+		}
+		for i := range a.Content {
+			walk(a.Content[i], b.Content[i])
+		}
+	}
+	walk(a, b)
+	return strings.Join(lines, ""), ok
 }
 
 // opMove is one v1beta1 → v1 field move, as JSON pointers: from matches a path (its last
@@ -244,8 +282,8 @@ var (
 
 // jsonOps rewrites the paths of a JSON6902 op list for an upgraded object of kind.
 func (s *docState) jsonOps(ops *yaml.Node, kind, old, name string) {
-	if s.to != "v1" && old != "v1alpha1" {
-		return
+	if old == "v1" || s.to != "v1" && old != "v1alpha1" {
+		return // written against v1 already, or the fields stay (v1beta1 to v1beta1)
 	}
 	for _, op := range items(ops) {
 		for _, field := range []string{"path", "from"} {

@@ -50,7 +50,7 @@ func (s *docState) triggers(d document, r *yaml.Node) error {
 	oldGroup := av == "tekton.dev/v1alpha1"
 	want := triggersGroup + "v1beta1"
 	if kind == "Interceptor" || kind == "ClusterInterceptor" {
-		want = triggersGroup + "v1alpha1" // the only version v0.34.0 serves
+		want = av // v0.34.0 serves them as v1alpha1 only; a later version's stays as written
 	}
 	if n := get(r, "apiVersion"); n.Value != want {
 		n.Value = want
@@ -65,7 +65,9 @@ func (s *docState) triggers(d document, r *yaml.Node) error {
 	case "EventListener":
 		s.listenerResources(spec)
 		for _, t := range items(get(spec, "triggers")) {
-			s.triggerSpec(t, true)
+			if err := s.triggerSpec(d, t, true); err != nil {
+				return err
+			}
 		}
 		for _, g := range items(get(spec, "triggerGroups")) {
 			s.interceptors(g)
@@ -75,7 +77,7 @@ func (s *docState) triggers(d document, r *yaml.Node) error {
 			s.note(k, convert.Converted, "triggers-status", "status is runtime state and was dropped")
 		}
 	case "Trigger":
-		s.triggerSpec(spec, false)
+		return s.triggerSpec(d, spec, false)
 	}
 	return nil
 }
@@ -108,9 +110,9 @@ func (s *docState) listenerResources(spec *yaml.Node) {
 }
 
 // triggerSpec upgrades an EventListener trigger (inEL) or a Trigger's spec.
-func (s *docState) triggerSpec(t *yaml.Node, inEL bool) {
+func (s *docState) triggerSpec(d document, t *yaml.Node, inEL bool) error {
 	if t == nil || t.Kind != yaml.MappingNode {
-		return
+		return nil
 	}
 	if k := keyNode(t, "binding"); k != nil && get(t, "bindings") == nil {
 		i := keyIndex(t, "binding")
@@ -127,8 +129,9 @@ func (s *docState) triggerSpec(t *yaml.Node, inEL bool) {
 		}
 		s.note(k, convert.Converted, "triggers-binding", "trigger params (Triggers v0.1) became inline bindings")
 	}
-	for _, b := range items(get(t, "bindings")) {
-		s.binding(get(t, "bindings"), b)
+	bs := get(t, "bindings")
+	for _, b := range append([]*yaml.Node(nil), items(bs)...) { // binding may replace items
+		s.binding(bs, b)
 	}
 	if tp := get(t, "template"); tp != nil {
 		switch k := keyNode(tp, "name"); {
@@ -160,6 +163,12 @@ func (s *docState) triggerSpec(t *yaml.Node, inEL bool) {
 			s.note(k, convert.Converted, "triggers-service-account", "serviceAccount (Triggers v0.4–v0.7) became serviceAccountName")
 		}
 	}
+	if ts := path(t, "template", "spec"); ts != nil {
+		// An embedded template (v0.10+) creates its resources as a TriggerTemplate does.
+		_, err := s.templateSpec(d, ts, false)
+		return err
+	}
+	return nil
 }
 
 // binding upgrades one bindings item of list bs.
@@ -238,7 +247,21 @@ var oldParamRef = regexp.MustCompile(`\$\(params\.([_a-zA-Z][_a-zA-Z0-9.-]*)\)`)
 // triggerTemplate rewrites old param references, keeps the old quoting where the
 // file's era had it, and upgrades the Tekton documents of spec.resourcetemplates.
 func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) error {
-	spec := get(r, "spec")
+	preV08, err := s.templateSpec(d, get(r, "spec"), oldGroup)
+	if preV08 {
+		// Triggers ≤ v0.9 put \" for every " of a param value; v0.10 kept that under this annotation.
+		md := ensureMap(r, "metadata")
+		if get(get(md, "annotations"), oldEscapeAnnotation) == nil {
+			set(ensureMap(md, "annotations"), oldEscapeAnnotation, quoted("true"))
+			s.note(keyNode(r, "metadata"), convert.Converted, "triggers-old-escape", "annotation %s keeps the quote escaping of param values that Triggers before v0.10 applied", oldEscapeAnnotation)
+		}
+	}
+	return err
+}
+
+// templateSpec upgrades a TriggerTemplate spec (of a TriggerTemplate, or embedded in a
+// trigger) and reports whether it was written for Triggers ≤ v0.7.
+func (s *docState) templateSpec(d document, spec *yaml.Node, oldGroup bool) (preV08 bool, err error) {
 	rts := get(spec, "resourcetemplates")
 	params := declared(spec, "params")
 	for _, p := range items(get(spec, "params")) {
@@ -260,7 +283,7 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 	// params used only as $(params.X).
 	usesTT := false
 	walkScalars(rts, func(n *yaml.Node) { usesTT = usesTT || strings.Contains(n.Value, "$(tt.params.") })
-	preV08 := oldGroup
+	preV08 = oldGroup
 	walkShadowed(rts, nil, func(n *yaml.Node, shadow map[string]bool) {
 		for _, m := range oldParamRef.FindAllStringSubmatch(n.Value, -1) {
 			preV08 = preV08 || params[m[1]] && (!shadow[m[1]] || !usesTT)
@@ -280,14 +303,6 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 		if n > 0 {
 			s.note(keyNode(spec, "resourcetemplates"), convert.Converted, "triggers-template-params", "%d $(params.X) references to template params became $(tt.params.X) (Triggers ≤ v0.7 replaced the old form; v0.8 and later leave it to Tekton)", n)
 		}
-		// Triggers ≤ v0.9 put \" for every " of a param value; v0.10 kept that under this annotation.
-		md := ensureMap(r, "metadata")
-		if get(get(md, "annotations"), oldEscapeAnnotation) == nil {
-			set(ensureMap(md, "annotations"), oldEscapeAnnotation, quoted("true"))
-			s.note(keyNode(r, "metadata"), convert.Converted, "triggers-old-escape", "annotation %s keeps the quote escaping of param values that Triggers before v0.10 applied", oldEscapeAnnotation)
-		}
-	}
-	if preV08 {
 		s.uidLength(rts)
 	}
 	// The template's own objects resolve first: a PipelineRun binds the PipelineResource beside it.
@@ -304,7 +319,7 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 		}
 		sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide}
 		if err := sub.run(it); err != nil {
-			return err
+			return preV08, err
 		}
 		s.findings = append(s.findings, sub.findings...)
 		if sub.removed {
@@ -316,7 +331,7 @@ func (s *docState) triggerTemplate(d document, r *yaml.Node, oldGroup bool) erro
 	if rts != nil && len(kept) < len(rts.Content) {
 		rts.Content = kept
 	}
-	return nil
+	return preV08, nil
 }
 
 // walkShadowed calls f on every scalar below n with the params that the embedded Task
