@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -85,5 +86,42 @@ func TestBucket(t *testing.T) {
 		if got := bucket(c.err, c.f, c.markers); got != c.want {
 			t.Errorf("bucket(%v, %+v, %d) = %q, want %q", c.err, c.f, c.markers, got, c.want)
 		}
+	}
+}
+
+// TestReadmeExample keeps the worked example in README.md ("Migrating a fleet") true: each of
+// its lines is a line of testdata/expected.md.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/expected.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(string(want), "\n") {
+		lines[l] = true
+	}
+	_, example, ok := strings.Cut(string(readme), "    $ cd audit/testdata && tkn-migrate audit --repos-in --mapping mapping.yaml fleet\n")
+	if !ok {
+		t.Fatal("README.md has no audit example")
+	}
+	n := 0
+	for _, l := range strings.Split(example, "\n") {
+		if l != "" && !strings.HasPrefix(l, "    ") {
+			break
+		}
+		if l = strings.TrimPrefix(l, "    "); l == "" || l == "..." {
+			continue
+		}
+		n++
+		if !lines[l] {
+			t.Errorf("README.md example line %q is not in testdata/expected.md", l)
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d example lines checked", n)
 	}
 }

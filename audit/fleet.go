@@ -12,6 +12,7 @@ import (
 // the PATH it was found under; with reposIn, each child directory of every PATH is one
 // repository. repos[i] is the directory of inputs[i].
 func Inputs(e *convert.Engine, paths []string, reposIn bool) (inputs []convert.Input, repos []string, errs []error) {
+	wd, _ := os.Getwd()
 	for _, p := range paths {
 		units := []string{p}
 		if reposIn {
@@ -37,7 +38,7 @@ func Inputs(e *convert.Engine, paths []string, reposIn bool) (inputs []convert.I
 			for _, in := range ins {
 				repo := dir
 				if !reposIn && in.Scope != "" {
-					repo = display(in.Scope)
+					repo = display(wd, in.Scope)
 				}
 				inputs = append(inputs, in)
 				repos = append(repos, filepath.Clean(repo))
@@ -48,9 +49,8 @@ func Inputs(e *convert.Engine, paths []string, reposIn bool) (inputs []convert.I
 }
 
 // display is an absolute directory relative to the working directory, as users name paths.
-func display(abs string) string {
-	wd, err := os.Getwd()
-	if err != nil {
+func display(wd, abs string) string {
+	if wd == "" {
 		return abs
 	}
 	if rel, err := filepath.Rel(wd, abs); err == nil {

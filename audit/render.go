@@ -126,7 +126,8 @@ func mdUnknown(b *strings.Builder, steps []StepCount) {
 	if len(steps) == 0 {
 		return
 	}
-	b.WriteString("### Top unknown Jenkins steps\n\nMap these next with `--mapping` (jenkins/MAPPING.md):\n\n")
+	b.WriteString("### Top unknown Jenkins steps\n\nMap the Jenkinsfile steps among these next with `--mapping` (jenkins/MAPPING.md); " +
+		"job config.xml builders, wrappers and publishers are named by their element.\n\n")
 	b.WriteString("| Step | Calls | Repositories |\n|---|---:|---:|\n")
 	shown := steps
 	if len(shown) > MaxUnknownRows {

@@ -9,8 +9,9 @@ import (
 // Rules by which the Jenkins front-end reports a call it could not translate, and one a
 // --mapping entry translated; each finding sits at the call's own line and column.
 const (
-	ruleUnknownStep = "jenkins/unknown-step"
-	ruleMapped      = "jenkins/mapping"
+	ruleUnknownStep    = "jenkins/unknown-step"
+	ruleMapped         = "jenkins/mapping"
+	ruleUnknownElement = "jenkins-xml/unknown-element"
 )
 
 // inventory counts the step calls of a converted Jenkinsfile (or a job's inline script) by name
@@ -20,8 +21,11 @@ func inventory(o *convert.Outcome) []StepCount {
 	script := o.Source.Data
 	if o.Source.Kind == convert.KindJenkinsXML {
 		job, err := jobxml.Convert(o.Source.Path, o.Source.Data, convert.Options{})
-		if err != nil || job.Script == "" {
+		if err != nil {
 			return nil
+		}
+		if job.Script == "" {
+			return jobSteps(o)
 		}
 		script = []byte(job.Script)
 	}
@@ -111,4 +115,35 @@ func visitSteps(f *model.File, fn func(*model.Step) bool) {
 		stages(f.Pipeline.Stages)
 		post(f.Pipeline.Post)
 	}
+}
+
+// stepLists are the elements of a job config.xml whose children are its build steps.
+var stepLists = []string{"prebuilders", "builders", "postbuilders", "buildWrappers", "publishers"}
+
+// jobSteps counts the builders, wrappers and publishers of a freestyle, Maven or matrix job by
+// element name; one the converter left as an unknown element is unknown.
+func jobSteps(o *convert.Outcome) []StepCount {
+	d, err := jobxml.Read(o.Source.Path, o.Source.Data)
+	if err != nil {
+		return nil
+	}
+	unknown := map[int]bool{}
+	for _, fd := range o.Result.Findings {
+		if fd.Rule == ruleUnknownElement {
+			unknown[fd.Line] = true
+		}
+	}
+	counts := map[[2]string]int{}
+	for _, list := range stepLists {
+		for _, l := range d.Root.SelectElements(list) {
+			for _, e := range l.ChildElements() {
+				cl := StepKnown
+				if unknown[d.Line(e)] {
+					cl = StepUnknown
+				}
+				counts[[2]string{e.Tag, cl}]++
+			}
+		}
+	}
+	return stepList(counts)
 }

@@ -15,11 +15,12 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 )
 
 // Options say where the shared Pipelines go and how runs reference them.
@@ -147,10 +148,10 @@ func parseCandidate(o *convert.Outcome, i int, f convert.File) *candidate {
 		return nil // several documents
 	}
 	root := doc.Content[0]
-	if str(root, "apiVersion") != "tekton.dev/v1" || str(root, "kind") != "Pipeline" {
+	if yamldoc.Str(root, "apiVersion") != "tekton.dev/v1" || yamldoc.Str(root, "kind") != "Pipeline" {
 		return nil
 	}
-	c := &candidate{o: o, file: i, name: str(get(root, "metadata"), "name"), root: root}
+	c := &candidate{o: o, file: i, name: yamldoc.Str(yamldoc.Get(root, "metadata"), "name"), root: root}
 	c.repo = o.Source.Scope
 	if c.repo == "" {
 		c.repo = filepath.Dir(filepath.Dir(f.Path)) // the directory holding .tekton/
@@ -198,7 +199,7 @@ func walk(b *strings.Builder, n *yaml.Node, at string, hole map[*yaml.Node]bool)
 		}
 		b.WriteString("]")
 	case yaml.MappingNode:
-		if (at == ".spec.tasks[].taskRef" || at == ".spec.finally[].taskRef") && get(n, "resolver") == nil {
+		if (at == ".spec.tasks[].taskRef" || at == ".spec.finally[].taskRef") && yamldoc.Get(n, "resolver") == nil {
 			return false
 		}
 		b.WriteString("{")
@@ -244,18 +245,18 @@ func holes(root *yaml.Node) []hole {
 			out = append(out, hole{n, paramName(name)})
 		}
 	}
-	spec := get(root, "spec")
+	spec := yamldoc.Get(root, "spec")
 	for _, list := range []string{"tasks", "finally"} {
-		for _, t := range items(get(spec, list)) {
-			tn := str(t, "name")
-			for _, p := range items(get(t, "params")) {
-				add(get(p, "value"), tn+"-"+str(p, "name"))
+		for _, t := range yamldoc.Items(yamldoc.Get(spec, list)) {
+			tn := yamldoc.Str(t, "name")
+			for _, p := range yamldoc.Items(yamldoc.Get(t, "params")) {
+				add(yamldoc.Get(p, "value"), tn+"-"+yamldoc.Str(p, "name"))
 			}
-			for _, st := range items(get(get(t, "taskSpec"), "steps")) {
-				sn := str(st, "name")
-				add(get(st, "image"), tn+"-"+sn+"-image")
-				for _, e := range items(get(st, "env")) {
-					add(get(e, "value"), tn+"-"+sn+"-"+strings.ToLower(str(e, "name")))
+			for _, st := range yamldoc.Items(yamldoc.Get(yamldoc.Get(t, "taskSpec"), "steps")) {
+				sn := yamldoc.Str(st, "name")
+				add(yamldoc.Get(st, "image"), tn+"-"+sn+"-image")
+				for _, e := range yamldoc.Items(yamldoc.Get(st, "env")) {
+					add(yamldoc.Get(e, "value"), tn+"-"+sn+"-"+strings.ToLower(yamldoc.Str(e, "name")))
 				}
 			}
 		}
@@ -296,8 +297,8 @@ func merge(g []*candidate, opts Options) (*convert.Outcome, Shared, error) {
 	nodes := holes(shared)
 	var params []string
 	used := map[string]bool{}
-	for _, pn := range items(get(get(shared, "spec"), "params")) {
-		used[str(pn, "name")] = true
+	for _, pn := range yamldoc.Items(yamldoc.Get(yamldoc.Get(shared, "spec"), "params")) {
+		used[yamldoc.Str(pn, "name")] = true
 	}
 	for _, i := range differ {
 		p := nodes[i].name
@@ -395,7 +396,7 @@ func rewriteRuns(c *candidate, ref catalog.Ref, params []string, vals map[string
 				break
 			}
 			root := d.Content[0]
-			if str(root, "kind") == "PipelineRun" && str(get(get(root, "spec"), "pipelineRef"), "name") == c.name {
+			if yamldoc.Str(root, "kind") == "PipelineRun" && yamldoc.Str(yamldoc.Get(yamldoc.Get(root, "spec"), "pipelineRef"), "name") == c.name {
 				setRef(root, ref)
 				for _, p := range params {
 					addRunParam(root, p, vals[p])

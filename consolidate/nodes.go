@@ -1,37 +1,11 @@
 package consolidate
 
 import (
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 )
-
-// get returns the value of key in mapping n, or nil.
-func get(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func str(n *yaml.Node, key string) string {
-	if v := get(n, key); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
-func items(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
-}
 
 func deepCopy(n *yaml.Node) *yaml.Node {
 	c := *n
@@ -48,15 +22,15 @@ func pair(m *yaml.Node, k string, v *yaml.Node) { m.Content = append(m.Content, 
 
 // setName sets metadata.name.
 func setName(root *yaml.Node, name string) {
-	if v := get(get(root, "metadata"), "name"); v != nil {
+	if v := yamldoc.Get(yamldoc.Get(root, "metadata"), "name"); v != nil {
 		v.Value = name
 	}
 }
 
 // addParam declares a string param of the shared Pipeline, after the ones it has.
 func addParam(root *yaml.Node, name string) {
-	spec := get(root, "spec")
-	ps := get(spec, "params")
+	spec := yamldoc.Get(root, "spec")
+	ps := yamldoc.Get(spec, "params")
 	if ps == nil {
 		ps = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		// params come first in a Pipeline spec
@@ -71,7 +45,7 @@ func addParam(root *yaml.Node, name string) {
 
 // setRef replaces a PipelineRun's pipelineRef by a resolver reference.
 func setRef(run *yaml.Node, ref catalog.Ref) {
-	pr := get(get(run, "spec"), "pipelineRef")
+	pr := yamldoc.Get(yamldoc.Get(run, "spec"), "pipelineRef")
 	pr.Content = nil
 	pair(pr, "resolver", scalar(ref.Resolver))
 	ps := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
@@ -86,8 +60,8 @@ func setRef(run *yaml.Node, ref catalog.Ref) {
 
 // addRunParam passes a value to the shared Pipeline from a PipelineRun.
 func addRunParam(run *yaml.Node, name, value string) {
-	spec := get(run, "spec")
-	ps := get(spec, "params")
+	spec := yamldoc.Get(run, "spec")
+	ps := yamldoc.Get(spec, "params")
 	if ps == nil {
 		ps = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		pair(spec, "params", ps)

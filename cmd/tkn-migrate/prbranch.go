@@ -80,14 +80,21 @@ func (o *ConvertOptions) prRepo(eng *convert.Engine, dir string, all *report.Rep
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return "", fmt.Errorf("not a directory")
 	}
-	if _, err := gitpr.Root(dir); err != nil {
+	root, err := gitpr.Root(dir)
+	if err != nil {
 		return "", fmt.Errorf("not a git work tree")
+	}
+	body := o.PR.Body
+	if !filepath.IsAbs(body) {
+		body = filepath.Join(dir, body)
 	}
 	if !o.PR.AllowDirty {
 		dirty, err := gitpr.Dirty(dir)
 		if err != nil {
 			return "", err
 		}
+		// An earlier run's PR description is ours, not the user's work.
+		dirty = slices.DeleteFunc(dirty, func(p string) bool { return sameFile(filepath.Join(root, p), body) })
 		if len(dirty) > 0 {
 			return "", fmt.Errorf("the work tree has uncommitted changes (%s); commit or stash them, or pass --allow-dirty", strings.Join(dirty, ", "))
 		}
@@ -134,10 +141,6 @@ func (o *ConvertOptions) prRepo(eng *convert.Engine, dir string, all *report.Rep
 	if err != nil {
 		return "", err
 	}
-	body := o.PR.Body
-	if !filepath.IsAbs(body) {
-		body = filepath.Join(dir, body)
-	}
 	f, err := os.Create(body)
 	if err != nil {
 		return "", err
@@ -147,4 +150,14 @@ func (o *ConvertOptions) prRepo(eng *convert.Engine, dir string, all *report.Rep
 		return "", err
 	}
 	return fmt.Sprintf("%s %s %s", dir, o.PR.Branch, commit), nil
+}
+
+// sameFile reports whether two paths name one existing file (git prints resolved paths).
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
