@@ -98,8 +98,7 @@ func TestAgreeWithTektonOnInputs(t *testing.T) {
 
 // converterBugs are lint errors in converter output that are converter bugs, reported to
 // their owners; the test fails when one is fixed, so the list stays true.
-var converterBugs = map[string]int{
-}
+var converterBugs = map[string]int{}
 
 // TestCorpusConvertedOutput converts every corpus input alone in its repository, in
 // memory, and lints the output: Tekton accepts it, so lint must report no error either
