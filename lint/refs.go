@@ -306,12 +306,10 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []stri
 		propagated = append(propagated, w.name)
 	}
 	callees := map[string]*sig{}
-	finally := map[string]bool{}
 	for _, sec := range []string{"tasks", "finally"} {
 		for _, pt := range yamldoc.Items(spec, sec) {
 			name := yamldoc.Str(pt, "name")
 			what := fmt.Sprintf("pipeline task %q", name)
-			finally[name] = sec == "finally"
 			var callee *sig
 			switch {
 			case yamldoc.Get(pt, "taskSpec") != nil:
@@ -344,7 +342,7 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []stri
 			}
 		}
 	}
-	in.checkResults(d, spec, callees, finally)
+	in.checkResults(d, spec, callees)
 	in.checkContext(d, spec, pipelineContext)
 	if strings.HasSuffix(d.APIVersion, "/v1alpha1") {
 		in.checkOrder(d, spec, callees)
@@ -372,7 +370,7 @@ var resultVar = regexp.MustCompile(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A
 
 // checkResults: TKN906, a result read from a task whose Task declares no such result;
 // in a when expression it is TKN913, the task will never run.
-func (in *input) checkResults(d *yamldoc.Doc, spec *yaml.Node, callees map[string]*sig, finally map[string]bool) {
+func (in *input) checkResults(d *yamldoc.Doc, spec *yaml.Node, callees map[string]*sig) {
 	var visit func(n *yaml.Node, inWhen bool)
 	visit = func(n *yaml.Node, inWhen bool) {
 		n = yamldoc.Deref(n)
