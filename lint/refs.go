@@ -627,10 +627,7 @@ var (
 
 // checkContext: TKN905, $(context.x) Tekton does not know.
 func (in *input) checkContext(d *yamldoc.Doc, n *yaml.Node, known []string) {
-	yamldoc.Walk(n, func(x *yaml.Node) {
-		if x.Kind != yaml.ScalarNode {
-			return
-		}
+	substituted(n, func(x *yaml.Node) {
 		for _, m := range contextVar.FindAllStringSubmatch(x.Value, -1) {
 			if !slices.Contains(known, m[1]) {
 				in.reportOnce("TKN905", d.Path, x, fmt.Sprintf("%s is not a context variable Tekton substitutes here (known: %s)", strings.TrimSpace(m[0]), strings.Join(known, ", ")))
@@ -707,10 +704,7 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 			in.report("TKN916", "", d.Path, yamldoc.Key(c, "script"), fmt.Sprintf("script of %s has no #! line: Tekton runs it with sh, not bash", what))
 		}
 	}
-	yamldoc.Walk(spec, func(x *yaml.Node) {
-		if x.Kind != yaml.ScalarNode {
-			return
-		}
+	substituted(spec, func(x *yaml.Node) {
 		for _, m := range stepVar.FindAllStringSubmatch(x.Value, -1) {
 			s, ok := steps[m[1]]
 			switch {
@@ -732,6 +726,27 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 	})
 	if !inPipeline {
 		in.checkContext(d, spec, taskContext)
+	}
+}
+
+// substituted calls fn on every scalar under n that Tekton substitutes variables in:
+// all but descriptions, whose text may name variables in prose.
+func substituted(n *yaml.Node, fn func(*yaml.Node)) {
+	n = yamldoc.Deref(n)
+	switch {
+	case n == nil:
+	case n.Kind == yaml.ScalarNode:
+		fn(n)
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value != "description" {
+				substituted(n.Content[i+1], fn)
+			}
+		}
+	default:
+		for _, c := range n.Content {
+			substituted(c, fn)
+		}
 	}
 }
 
