@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
 )
 
 // TestProximity: a reference takes the nearest Task of its name within its repository
@@ -133,5 +135,38 @@ func TestBaseline(t *testing.T) {
 	os.WriteFile(p, []byte(`{"schemaVersion": 1, "tool": "tkn-migrate"}`), 0o644)
 	if _, err := Baseline(p, nil); err == nil || !strings.Contains(err.Error(), "not a tkn-migrate lint JSON report") {
 		t.Errorf("a conversion report as baseline: %v", err)
+	}
+}
+
+// TestCatalogRefs: each resolver reference the catalog builds resolves to the indexed
+// Task, so its params are checked; another version does not.
+func TestCatalogRefs(t *testing.T) {
+	gc := catalog.MustLookup("git-clone")
+	for _, mode := range []catalog.RefMode{catalog.Hub, catalog.Bundles, catalog.Git, catalog.Cluster, "other-version"} {
+		ref := gc.Ref(mode)
+		if mode == "other-version" {
+			ref = gc.Ref(catalog.Hub)
+			ref.Params[len(ref.Params)-1].Value = "0.1"
+		}
+		var b strings.Builder
+		b.WriteString("apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: clone\n      taskRef:\n")
+		b.WriteString("        resolver: " + ref.Resolver + "\n        params:\n")
+		for _, p := range ref.Params {
+			b.WriteString("          - name: " + p.Name + "\n            value: \"" + p.Value + "\"\n")
+		}
+		fs, _ := Run([]File{{Path: "p.yaml", Data: []byte(b.String())}})
+		var got []string
+		for _, f := range fs {
+			if f.Rule == "TKN903" || f.Rule == "TKN907" || f.Rule == "TKN901" {
+				got = append(got, f.Rule)
+			}
+		}
+		want := "TKN903 TKN907" // url and the output workspace
+		if mode == "other-version" {
+			want = "" // not the Task we index: unchecked, and no claim it is missing
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: %v, want %q", mode, got, want)
+		}
 	}
 }
