@@ -258,11 +258,7 @@ func checkRefs(in *input) {
 }
 
 func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind string) {
-	name := d.Name
-	if name == "" {
-		name = yamldoc.Str(d.Root, "metadata", "generateName")
-	}
-	what := fmt.Sprintf("%s %q", d.Kind, name)
+	what := fmt.Sprintf("%s %q", d.Kind, displayName(d))
 	var callee *sig
 	if emb := yamldoc.Get(spec, specKey); emb != nil {
 		callee = specSig(kind, "", d.Path, emb)
@@ -287,6 +283,14 @@ func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind 
 	if callee != nil {
 		in.checkCall(call{d: d, node: spec, what: what, callee: callee, isRun: true})
 	}
+}
+
+// displayName is a document's name, or its generateName.
+func displayName(d *yamldoc.Doc) string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return yamldoc.Str(d.Root, "metadata", "generateName")
 }
 
 // missing reports an unresolved reference: a warning, the object may live in the cluster.

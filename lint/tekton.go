@@ -38,7 +38,7 @@ func checkTekton(in *input) {
 		}
 		raw, err := sigsyaml.YAMLToJSON(text)
 		if err != nil {
-			in.report("TKN002", "", d.Path, d.Root, fmt.Sprintf("%s %q does not decode: %v", d.Kind, d.Name, err))
+			in.report("TKN002", "", d.Path, d.Root, fmt.Sprintf("%s %q does not decode: %v", d.Kind, displayName(d), err))
 			continue
 		}
 		unknownFields(d.Root, reflect.TypeOf(obj).Elem(), "", func(key *yaml.Node, path string, known []string) {
@@ -56,7 +56,7 @@ func checkTekton(in *input) {
 				n = locateJSON(d.Root, te.Field)
 				msg = fmt.Sprintf("%s is a %s, Tekton wants a %s", te.Field, te.Value, te.Type)
 			}
-			in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, d.Name, msg))
+			in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, displayName(d), msg))
 			continue
 		}
 		fe := validate.Admit(obj)
@@ -73,11 +73,12 @@ func checkTekton(in *input) {
 			var nodes []*yaml.Node
 			byNode := map[*yaml.Node][]string{}
 			for _, p := range e.Paths {
-				n := keys.of(validate.Locate(d.Root, p))
-				if t := dependent(validate.Locate(d.Root, p), e.Message); t != nil {
+				reached := validate.Locate(d.Root, p)
+				n := keys.of(reached)
+				if t := dependent(reached, e.Message); t != nil {
 					n = t
 				}
-				if t := duplicateParam(d.Root, validate.Locate(d.Root, p), p, e.Message); t != nil {
+				if t := duplicateParam(d.Root, reached, p, e.Message); t != nil {
 					n = t
 				}
 				if byNode[n] == nil {
