@@ -105,7 +105,11 @@ func checkTekton(in *input) {
 						msg += " (cycle: " + c + ")"
 					}
 				}
-				in.report(classify(msg), sev, d.Path, n, msg)
+				id := classify(msg)
+				if m := dagEdge.FindStringSubmatch(msg); m != nil && id == "TKN908" && isFinally(d.Root, m[2]) {
+					id, msg = "TKN912", msg+" ("+m[2]+" is a finally task: it runs after every task, which can't wait for it or read its results)"
+				}
+				in.report(id, sev, d.Path, n, msg)
 			}
 		}
 	}
@@ -139,7 +143,7 @@ func duplicateParam(root, reached *yaml.Node, path, msg string) *yaml.Node {
 var dagEdge = regexp.MustCompile(`task "?([A-Za-z0-9_-]+)"? depends on "?([A-Za-z0-9_-]+)`)
 
 // dependent points a DAG failure, which Tekton reports at spec.tasks, at the runAfter
-// entry (or the task) it names.
+// entry or result reference (or else the task) it names.
 func dependent(tasks *yaml.Node, msg string) *yaml.Node {
 	m := dagEdge.FindStringSubmatch(msg)
 	if m == nil || tasks == nil || tasks.Kind != yaml.SequenceNode {
@@ -154,9 +158,31 @@ func dependent(tasks *yaml.Node, msg string) *yaml.Node {
 				return r
 			}
 		}
+		// Else the dependency is a result reference.
+		var ref *yaml.Node
+		yamldoc.Walk(t, func(n *yaml.Node) {
+			if ref == nil && n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "tasks."+m[2]+".") {
+				ref = n
+			}
+		})
+		if ref != nil {
+			return ref
+		}
 		return yamldoc.Get(t, "name")
 	}
 	return nil
+}
+
+// isFinally reports a finally task of the document's Pipeline (or embedded pipelineSpec).
+func isFinally(root *yaml.Node, name string) bool {
+	for _, spec := range []*yaml.Node{yamldoc.Get(root, "spec"), yamldoc.Get(root, "spec", "pipelineSpec")} {
+		for _, t := range yamldoc.Items(spec, "finally") {
+			if yamldoc.Str(t, "name") == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cycle lists the cycle through the task a DAG error names: a -> c -> b -> a.
