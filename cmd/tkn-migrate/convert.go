@@ -156,6 +156,7 @@ func convertRun(o *ConvertOptions) error {
 	changed := false
 	bar := o.progress(len(inputs))
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
+		lintOutput(out)
 		rep.Add(out)
 		if bar != nil {
 			_ = bar.Add(1)
