@@ -41,7 +41,7 @@ func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
 			"is an error. A # tkn-migrate:ignore RULE comment on the line above a finding suppresses it.\n\nRules:\n" + rules.String(),
 		Example: "  $ tkn-migrate lint .tekton/\n  $ tkn-migrate lint --report sarif --report-file lint.sarif manifests/\n" +
 			"  $ tkn-migrate lint --report json --report-file baseline.json . && tkn-migrate lint --baseline baseline.json .",
-		Args:    cobra.MinimumNArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Paths = args
 			if _, ok := lintReports[opts.Report]; !ok {
