@@ -24,7 +24,8 @@ import (
 // Validate) and reports each failure at the field it names, not only the first.
 func checkTekton(in *input) {
 	for _, d := range in.docs {
-		if d.Root.Kind != yaml.MappingNode || !strings.Contains(d.APIVersion, "tekton.dev/") {
+		// Tekton validates a TriggerTemplate's runs once $(tt.params) are substituted, not before.
+		if d.Root.Kind != yaml.MappingNode || !strings.Contains(d.APIVersion, "tekton.dev/") || in.templated[d] {
 			continue
 		}
 		obj := validate.NewObject(d.APIVersion, d.Kind)
