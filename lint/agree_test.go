@@ -1,8 +1,11 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
+	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,8 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
 
@@ -200,4 +206,106 @@ func TestCorpusConvertedOutput(t *testing.T) {
 		}
 	}
 	t.Logf("%d inputs, %d output files, %d rejected by Tekton; findings %s", len(ins), files, rejected, strings.Join(rules, " "))
+}
+
+var mutantSeed = flag.Uint64("mutant-seed", 13, "seed of TestMutantsAgree's mutations")
+
+// TestMutantsAgree breaks the converters' golden output at seeded random places (a key
+// renamed, a key dropped, a value emptied or renamed, a list made a string) and checks,
+// for each mutant Tekton's validation rejects, that lint reports an error in that document.
+func TestMutantsAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lints hundreds of mutants")
+	}
+	sets, names := sortedOutputs(t)
+	rng := rand.New(rand.NewPCG(*mutantSeed, *mutantSeed))
+	mutants, rejected := 0, 0
+	for _, name := range names {
+		set := sets[name]
+		for i, f := range set {
+			for range 2 {
+				data, ok := mutate(rng, f.Data)
+				if !ok {
+					continue
+				}
+				mutants++
+				mutated := append([]File(nil), set...)
+				mutated[i] = File{Path: f.Path, Data: data}
+				before := t.Failed()
+				n, _ := agree(t, mutated)
+				rejected += n
+				if t.Failed() && !before {
+					t.Logf("mutant of %s:\n%s", f.Path, data)
+					return
+				}
+			}
+		}
+	}
+	t.Logf("%d mutants, %d documents rejected by Tekton, each caught by lint", mutants, rejected)
+	if rejected == 0 {
+		t.Error("no mutant was rejected: the mutations test nothing")
+	}
+}
+
+// mutate changes one node of one Tekton document in a YAML stream.
+func mutate(rng *rand.Rand, data []byte) ([]byte, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			break
+		}
+		docs = append(docs, &n)
+	}
+	var tekton []*yaml.Node
+	for _, d := range docs {
+		if d.Kind == yaml.DocumentNode && len(d.Content) > 0 && strings.Contains(yamldoc.Str(d.Content[0], "apiVersion"), "tekton.dev/") {
+			tekton = append(tekton, d)
+		}
+	}
+	if len(tekton) == 0 {
+		return nil, false
+	}
+	doc := tekton[rng.IntN(len(tekton))]
+	var maps []*yaml.Node
+	yamldoc.Walk(yamldoc.Get(doc.Content[0], "spec"), func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+			maps = append(maps, n)
+		}
+	})
+	if len(maps) == 0 {
+		return nil, false
+	}
+	m := maps[rng.IntN(len(maps))]
+	k := 2 * rng.IntN(len(m.Content)/2)
+	switch v := m.Content[k+1]; rng.IntN(4) {
+	case 0:
+		m.Content[k].Value += "x"
+	case 1:
+		m.Content = append(m.Content[:k:k], m.Content[k+2:]...)
+	case 2:
+		if v.Kind != yaml.ScalarNode {
+			return nil, false
+		}
+		v.Value = []string{"", "Bad_Name", "-1"}[rng.IntN(3)]
+		v.Tag, v.Style = "!!str", yaml.DoubleQuotedStyle
+	case 3:
+		if v.Kind != yaml.SequenceNode {
+			return nil, false
+		}
+		*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "x"}
+	}
+	var b bytes.Buffer
+	for i, d := range docs {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		out, err := yaml.Marshal(d)
+		if err != nil {
+			return nil, false
+		}
+		b.Write(out)
+	}
+	return b.Bytes(), true
 }

@@ -46,8 +46,9 @@ func convertedOutputs(t *testing.T) map[string][]File {
 	return sets
 }
 
-// TestConvertedOutput: what the converters emit must have no error-level finding.
-func TestConvertedOutput(t *testing.T) {
+// sortedOutputs is convertedOutputs with its set names in order; it skips the test
+// when the checkout has no converter goldens.
+func sortedOutputs(t *testing.T) (map[string][]File, []string) {
 	sets := convertedOutputs(t)
 	if len(sets) == 0 {
 		t.Skip("no converter goldens in this checkout")
@@ -57,6 +58,12 @@ func TestConvertedOutput(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return sets, names
+}
+
+// TestConvertedOutput: what the converters emit must have no error-level finding.
+func TestConvertedOutput(t *testing.T) {
+	sets, names := sortedOutputs(t)
 	total := 0
 	for _, n := range names {
 		fs, errs := Run(sets[n])

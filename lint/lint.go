@@ -138,6 +138,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		secretNames: map[string]bool{},
 		order:       map[string]int{},
 		at:          map[at]bool{},
+		templated:   map[*yamldoc.Doc]bool{},
 	}
 	for i, f := range files {
 		in.order[f.Path] = i
@@ -187,6 +188,7 @@ type input struct {
 	secretNames map[string]bool            // Secrets mounted or read directly (not through creds-init)
 	order       map[string]int
 	defs        *defs
+	templated   map[*yamldoc.Doc]bool // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
 	findings    []Finding
 	at          map[at]bool // rule and position of every finding
 }
@@ -202,8 +204,10 @@ func (in *input) add(d *yamldoc.Doc) {
 	if d.Kind == "TriggerTemplate" && strings.Contains(d.APIVersion, "tekton.dev/") {
 		for _, r := range yamldoc.Items(d.Root, "spec", "resourcetemplates") {
 			if r.Kind == yaml.MappingNode {
-				in.add(&yamldoc.Doc{Path: d.Path, Root: r, APIVersion: yamldoc.Str(r, "apiVersion"),
-					Kind: yamldoc.Str(r, "kind"), Name: yamldoc.Str(r, "metadata", "name")})
+				e := &yamldoc.Doc{Path: d.Path, Root: r, APIVersion: yamldoc.Str(r, "apiVersion"),
+					Kind: yamldoc.Str(r, "kind"), Name: yamldoc.Str(r, "metadata", "name")}
+				in.templated[e] = true
+				in.add(e)
 			}
 		}
 	}

@@ -258,11 +258,7 @@ func checkRefs(in *input) {
 }
 
 func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind string) {
-	name := d.Name
-	if name == "" {
-		name = yamldoc.Str(d.Root, "metadata", "generateName")
-	}
-	what := fmt.Sprintf("%s %q", d.Kind, name)
+	what := fmt.Sprintf("%s %q", d.Kind, displayName(d))
 	var callee *sig
 	if emb := yamldoc.Get(spec, specKey); emb != nil {
 		callee = specSig(kind, "", d.Path, emb)
@@ -289,6 +285,14 @@ func (in *input) runRefs(d *yamldoc.Doc, spec *yaml.Node, refKey, specKey, kind 
 	}
 }
 
+// displayName is a document's name, or its generateName.
+func displayName(d *yamldoc.Doc) string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return yamldoc.Str(d.Root, "metadata", "generateName")
+}
+
 // missing reports an unresolved reference: a warning, the object may live in the cluster.
 func (in *input) missing(d *yamldoc.Doc, ref *yaml.Node, what, kind string) {
 	if k := yamldoc.Str(ref, "kind"); k != "" {
@@ -306,12 +310,10 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []stri
 		propagated = append(propagated, w.name)
 	}
 	callees := map[string]*sig{}
-	finally := map[string]bool{}
 	for _, sec := range []string{"tasks", "finally"} {
 		for _, pt := range yamldoc.Items(spec, sec) {
 			name := yamldoc.Str(pt, "name")
 			what := fmt.Sprintf("pipeline task %q", name)
-			finally[name] = sec == "finally"
 			var callee *sig
 			switch {
 			case yamldoc.Get(pt, "taskSpec") != nil:
@@ -344,7 +346,7 @@ func (in *input) pipelineRefs(d *yamldoc.Doc, spec *yaml.Node, propagated []stri
 			}
 		}
 	}
-	in.checkResults(d, spec, callees, finally)
+	in.checkResults(d, spec, callees)
 	in.checkContext(d, spec, pipelineContext)
 	if strings.HasSuffix(d.APIVersion, "/v1alpha1") {
 		in.checkOrder(d, spec, callees)
@@ -372,7 +374,7 @@ var resultVar = regexp.MustCompile(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A
 
 // checkResults: TKN906, a result read from a task whose Task declares no such result;
 // in a when expression it is TKN913, the task will never run.
-func (in *input) checkResults(d *yamldoc.Doc, spec *yaml.Node, callees map[string]*sig, finally map[string]bool) {
+func (in *input) checkResults(d *yamldoc.Doc, spec *yaml.Node, callees map[string]*sig) {
 	var visit func(n *yaml.Node, inWhen bool)
 	visit = func(n *yaml.Node, inWhen bool) {
 		n = yamldoc.Deref(n)
@@ -629,10 +631,7 @@ var (
 
 // checkContext: TKN905, $(context.x) Tekton does not know.
 func (in *input) checkContext(d *yamldoc.Doc, n *yaml.Node, known []string) {
-	yamldoc.Walk(n, func(x *yaml.Node) {
-		if x.Kind != yaml.ScalarNode {
-			return
-		}
+	substituted(n, func(x *yaml.Node) {
 		for _, m := range contextVar.FindAllStringSubmatch(x.Value, -1) {
 			if !slices.Contains(known, m[1]) {
 				in.reportOnce("TKN905", d.Path, x, fmt.Sprintf("%s is not a context variable Tekton substitutes here (known: %s)", strings.TrimSpace(m[0]), strings.Join(known, ", ")))
@@ -709,10 +708,7 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 			in.report("TKN916", "", d.Path, yamldoc.Key(c, "script"), fmt.Sprintf("script of %s has no #! line: Tekton runs it with sh, not bash", what))
 		}
 	}
-	yamldoc.Walk(spec, func(x *yaml.Node) {
-		if x.Kind != yaml.ScalarNode {
-			return
-		}
+	substituted(spec, func(x *yaml.Node) {
 		for _, m := range stepVar.FindAllStringSubmatch(x.Value, -1) {
 			s, ok := steps[m[1]]
 			switch {
@@ -734,6 +730,27 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 	})
 	if !inPipeline {
 		in.checkContext(d, spec, taskContext)
+	}
+}
+
+// substituted calls fn on every scalar under n that Tekton substitutes variables in:
+// all but descriptions, whose text may name variables in prose.
+func substituted(n *yaml.Node, fn func(*yaml.Node)) {
+	n = yamldoc.Deref(n)
+	switch {
+	case n == nil:
+	case n.Kind == yaml.ScalarNode:
+		fn(n)
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value != "description" {
+				substituted(n.Content[i+1], fn)
+			}
+		}
+	default:
+		for _, c := range n.Content {
+			substituted(c, fn)
+		}
 	}
 }
 

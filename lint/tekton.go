@@ -24,7 +24,8 @@ import (
 // Validate) and reports each failure at the field it names, not only the first.
 func checkTekton(in *input) {
 	for _, d := range in.docs {
-		if d.Root.Kind != yaml.MappingNode || !strings.Contains(d.APIVersion, "tekton.dev/") {
+		// Tekton validates a TriggerTemplate's runs once $(tt.params) are substituted, not before.
+		if d.Root.Kind != yaml.MappingNode || !strings.Contains(d.APIVersion, "tekton.dev/") || in.templated[d] {
 			continue
 		}
 		obj := validate.NewObject(d.APIVersion, d.Kind)
@@ -38,7 +39,7 @@ func checkTekton(in *input) {
 		}
 		raw, err := sigsyaml.YAMLToJSON(text)
 		if err != nil {
-			in.report("TKN002", "", d.Path, d.Root, fmt.Sprintf("%s %q does not decode: %v", d.Kind, d.Name, err))
+			in.report("TKN002", "", d.Path, d.Root, fmt.Sprintf("%s %q does not decode: %v", d.Kind, displayName(d), err))
 			continue
 		}
 		unknownFields(d.Root, reflect.TypeOf(obj).Elem(), "", func(key *yaml.Node, path string, known []string) {
@@ -56,7 +57,7 @@ func checkTekton(in *input) {
 				n = locateJSON(d.Root, te.Field)
 				msg = fmt.Sprintf("%s is a %s, Tekton wants a %s", te.Field, te.Value, te.Type)
 			}
-			in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, d.Name, msg))
+			in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, displayName(d), msg))
 			continue
 		}
 		fe := validate.Admit(obj)
@@ -73,11 +74,12 @@ func checkTekton(in *input) {
 			var nodes []*yaml.Node
 			byNode := map[*yaml.Node][]string{}
 			for _, p := range e.Paths {
-				n := keys.of(validate.Locate(d.Root, p))
-				if t := dependent(validate.Locate(d.Root, p), e.Message); t != nil {
+				reached := validate.Locate(d.Root, p)
+				n := keys.of(reached)
+				if t := dependent(reached, e.Message); t != nil {
 					n = t
 				}
-				if t := duplicateParam(d.Root, validate.Locate(d.Root, p), p, e.Message); t != nil {
+				if t := duplicateParam(d.Root, reached, p, e.Message); t != nil {
 					n = t
 				}
 				if byNode[n] == nil {
@@ -104,10 +106,11 @@ func checkTekton(in *input) {
 						msg += " (cycle: " + c + ")"
 					}
 				}
-				if classify(msg) == "TKN911" && strings.Contains(d.Name, "$(") {
-					continue // a TriggerTemplate's resourcetemplate: Triggers substitutes $(uid) and $(tt.params.x) first
+				id := classify(msg)
+				if m := dagEdge.FindStringSubmatch(msg); m != nil && id == "TKN908" && isFinally(d.Root, m[2]) {
+					id, msg = "TKN912", msg+" ("+m[2]+" is a finally task: it runs after every task, which can't wait for it or read its results)"
 				}
-				in.report(classify(msg), sev, d.Path, n, msg)
+				in.report(id, sev, d.Path, n, msg)
 			}
 		}
 	}
@@ -141,7 +144,7 @@ func duplicateParam(root, reached *yaml.Node, path, msg string) *yaml.Node {
 var dagEdge = regexp.MustCompile(`task "?([A-Za-z0-9_-]+)"? depends on "?([A-Za-z0-9_-]+)`)
 
 // dependent points a DAG failure, which Tekton reports at spec.tasks, at the runAfter
-// entry (or the task) it names.
+// entry or result reference (or else the task) it names.
 func dependent(tasks *yaml.Node, msg string) *yaml.Node {
 	m := dagEdge.FindStringSubmatch(msg)
 	if m == nil || tasks == nil || tasks.Kind != yaml.SequenceNode {
@@ -156,9 +159,31 @@ func dependent(tasks *yaml.Node, msg string) *yaml.Node {
 				return r
 			}
 		}
+		// Else the dependency is a result reference.
+		var ref *yaml.Node
+		yamldoc.Walk(t, func(n *yaml.Node) {
+			if ref == nil && n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "tasks."+m[2]+".") {
+				ref = n
+			}
+		})
+		if ref != nil {
+			return ref
+		}
 		return yamldoc.Get(t, "name")
 	}
 	return nil
+}
+
+// isFinally reports a finally task of the document's Pipeline (or embedded pipelineSpec).
+func isFinally(root *yaml.Node, name string) bool {
+	for _, spec := range []*yaml.Node{yamldoc.Get(root, "spec"), yamldoc.Get(root, "spec", "pipelineSpec")} {
+		for _, t := range yamldoc.Items(spec, "finally") {
+			if yamldoc.Str(t, "name") == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cycle lists the cycle through the task a DAG error names: a -> c -> b -> a.

@@ -191,6 +191,7 @@ func convertRun(o *ConvertOptions) error {
 	changed := false
 	bar := o.progress(len(inputs))
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
+		lintOutput(out)
 		fatal := o.handle(out)
 		rep.Add(out)
 		if bar != nil {

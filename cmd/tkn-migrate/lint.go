@@ -35,10 +35,13 @@ func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [flags] <path>...",
 		Short: "Find the pitfalls Tekton users hit, without rewriting anything",
-		Long: "lint reads Tekton YAML (and the Secrets and ServiceAccounts beside it) and reports the\n" +
-			"pitfalls that break runs. It exits 1 when any finding is an error.\n\nRules:\n" + rules.String(),
-		Example: "  $ tkn-migrate lint .tekton/\n  $ tkn-migrate lint --report sarif --report-file lint.sarif manifests/",
-		Args:    cobra.MinimumNArgs(1),
+		Long: "lint reads Tekton YAML (and the Secrets and ServiceAccounts beside it) and reports what\n" +
+			"Tekton's own validation rejects, references between files that don't match (params,\n" +
+			"results, workspaces, refs), and the pitfalls that break runs. It exits 1 when any finding\n" +
+			"is an error. A # tkn-migrate:ignore RULE comment on the line above a finding suppresses it.\n\nRules:\n" + rules.String(),
+		Example: "  $ tkn-migrate lint .tekton/\n  $ tkn-migrate lint --report sarif --report-file lint.sarif manifests/\n" +
+			"  $ tkn-migrate lint --report json --report-file baseline.json . && tkn-migrate lint --baseline baseline.json .",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Paths = args
 			if _, ok := lintReports[opts.Report]; !ok {
@@ -55,7 +58,7 @@ func newCmdLint(ios *IOStreams, runF func(*LintOptions) error) *cobra.Command {
 	f.StringVar(&opts.ReportFile, "report-file", "", "write the report to `FILE` instead of stdout")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
 	f.StringVar(&opts.Config, "config", "", "rule levels, disabled rules and generated paths from `FILE` (default "+lint.ConfigFile+" if present)")
-	f.IntVar(&opts.MaxWarn, "max-warnings", -1, "exit 1 when there are more than `N` warnings")
+	f.IntVar(&opts.MaxWarn, "max-warnings", -1, "exit 1 when there are more than `N` warnings (-1: no limit)")
 	f.StringVar(&opts.Baseline, "baseline", "", "report only findings not in `FILE`, an earlier --report json")
 	return cmd
 }
