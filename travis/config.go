@@ -86,6 +86,12 @@ func (d *decoder) finding(n *yaml.Node, class convert.Class, rule, format string
 	d.findings = append(d.findings, f)
 }
 
+// findingAction is a finding with a command or manifest the user applies by hand.
+func (d *decoder) findingAction(n *yaml.Node, class convert.Class, rule, msg, action string) {
+	d.finding(n, class, rule, "%s", msg)
+	d.findings[len(d.findings)-1].Action = action
+}
+
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) error {
 	return convert.Errorf(d.path, n.Line, n.Column, format, args...)
 }

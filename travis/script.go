@@ -228,7 +228,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		{Name: "CI", Value: "true"}, {Name: "TRAVIS", Value: "true"}, {Name: "CONTINUOUS_INTEGRATION", Value: "true"},
 		{Name: "TRAVIS_BUILD_DIR", Value: "$(workspaces.source.path)"},
 		{Name: "TRAVIS_BRANCH", Value: "$(params.branch)"},
-		{Name: "TRAVIS_TAG", Value: ""},
+		{Name: "TRAVIS_TAG", Value: "$(params.tag)"},
 		{Name: "TRAVIS_COMMIT", Value: "$(tasks." + pipeline.CheckoutTask + ".results.commit)"},
 		{Name: "TRAVIS_EVENT_TYPE", Value: "$(params.event-type)"},
 		{Name: "TRAVIS_PULL_REQUEST", Value: "$(params.pull-request)"},

@@ -42,6 +42,8 @@ func runStepWith(t *testing.T, dir string, s pipeline.Step, status string, vars 
 				return "refs/heads/main"
 			case m == "$(params.event-type)":
 				return "push"
+			case m == "$(params.tag)":
+				return "" // a branch build
 			case m == "$(params.repo-slug)":
 				return "owner/repo"
 			case strings.HasSuffix(m, ".status)"):

@@ -545,6 +545,11 @@ func volumeClaimTemplate() *yaml.Node {
 	return vct
 }
 
+// RunName is the metadata.name Emit gives the Run stem of Pipeline pipelineName.
+func RunName(pipelineName, stem string) string {
+	return runName(Sanitize(pipelineName), Sanitize(stem))
+}
+
 // runName joins pipeline and event names within the 63-character limit on Tekton names.
 func runName(pipelineName, stem string) string {
 	name := pipelineName + "-" + stem
