@@ -54,6 +54,7 @@ type conv struct {
 	markers   []string     // pipeline-level markers
 	hosts     []string     // addons.hosts of every job
 	cacheUsed bool         // some job binds the cache workspace
+	wsUsed    bool         // some job binds the shared workspace of Travis workspaces:
 	includes  []*mapping   // jobs.include entries, in order
 	used      map[int]bool // lines of phase keys some job runs
 }

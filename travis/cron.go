@@ -32,7 +32,7 @@ func (c *conv) cronRun(rootIf cond.Expr) *pipeline.Run {
 	return &pipeline.Run{Name: "cron",
 		Comments:    []string{"Travis cron builds: started by name through PaC's incoming webhook (see the report for the CronJob)"},
 		Annotations: []pipeline.Binding{{Name: pac + "on-event", Value: "[incoming]"}, {Name: pac + "on-target-branch", Value: "[*]"}},
-		Params: []pipeline.Binding{{Name: "event-type", Value: "cron"}, {Name: "branch", Value: "{{ target_branch }}"}, {Name: "tag", Value: ""},
+		Params: []pipeline.Binding{{Name: "repo-url", Value: "{{ repo_url }}"}, {Name: "revision", Value: "{{ revision }}"}, {Name: "event-type", Value: "cron"}, {Name: "branch", Value: "{{ target_branch }}"}, {Name: "tag", Value: ""},
 			{Name: "pull-request", Value: "false"}, {Name: "pull-request-branch", Value: ""}, {Name: "repo-slug", Value: "{{ repo_owner }}/{{ repo_name }}"}}}
 }
 

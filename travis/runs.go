@@ -18,6 +18,8 @@ func strp(s string) *string { return &s }
 // runParams carry the build request into the Pipeline; TRAVIS_* env is built from them.
 func runParams() []pipeline.Param {
 	return []pipeline.Param{
+		{Name: "repo-url", Description: "The git repository to build."},
+		{Name: "revision", Description: "The commit, branch or tag to check out."},
 		{Name: "event-type", Description: "Travis event type: push, pull_request or cron (TRAVIS_EVENT_TYPE).", Default: strp("push")},
 		{Name: "branch", Description: "Branch built, the target branch of a pull request, or the tag of a tag build (TRAVIS_BRANCH).", Default: strp("")},
 		{Name: "tag", Description: "Tag built by a tag build, else empty (TRAVIS_TAG).", Default: strp("")},
@@ -144,7 +146,7 @@ func (c *conv) runBindings(k runKind) []pipeline.Binding {
 	if k.tag {
 		branch, tag = "{{ git_tag }}", "{{ git_tag }}" // Travis's branch is the tag name on a tag build
 	}
-	ps := []pipeline.Binding{{Name: "event-type", Value: k.travis}, {Name: "branch", Value: branch}, {Name: "tag", Value: tag}}
+	ps := []pipeline.Binding{{Name: "repo-url", Value: "{{ repo_url }}"}, {Name: "revision", Value: "{{ revision }}"}, {Name: "event-type", Value: k.travis}, {Name: "branch", Value: branch}, {Name: "tag", Value: tag}}
 	if k.travis == "pull_request" {
 		ps = append(ps, pipeline.Binding{Name: "pull-request", Value: "{{ pull_request_number }}"}, pipeline.Binding{Name: "pull-request-branch", Value: "{{ source_branch }}"})
 	} else {
