@@ -49,6 +49,7 @@ type conv struct {
 	lang      string
 	env       envSpec
 	jobs      []*job
+	dropped   []*job // jobs left out of the Pipeline (os: osx)
 	stages    []stageDef
 	fast      *yaml.Node
 	markers   []string     // pipeline-level markers
@@ -413,7 +414,7 @@ func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
 		defOS = "osx" // objective-c and swift jobs run on macOS
 	}
 	j.os = firstNonEmpty(j.attr("os"), defOS)
-	j.arch = firstNonEmpty(j.attr("arch"), "amd64")
+	j.arch = archAlias(firstNonEmpty(j.attr("arch"), "amd64"))
 	j.dist = firstNonEmpty(j.attr("dist"), defaultDist)
 	j.name = j.attr("name")
 	if j.lang.versionKey != "" {

@@ -23,6 +23,22 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 	p.PodLocalSource = true // each job clones into its own pod (cloneStep)
 	c.rootNotes(p)
 	names := pipeline.NewNamer(pipeline.CheckoutTask)
+	var kept []*job
+	for _, j := range c.jobs {
+		if runsOnKubernetes(j) {
+			kept = append(kept, j)
+		} else {
+			c.leftOut(j)
+			c.dropped = append(c.dropped, j)
+		}
+	}
+	if len(kept) == 0 {
+		// a Pipeline needs a task: this one says loudly that nothing here can run
+		msg := "every job runs on " + c.jobs[0].os + ", which has no Kubernetes equivalent; run them on a macOS CI"
+		p.Tasks = append(p.Tasks, &pipeline.Task{Name: "unsupported-os", Comments: []string{c.marker("unsupported", msg, c.jobs[0].pos.Line)},
+			Steps: []pipeline.Step{failLoud("unsupported-os", msg)}})
+	}
+	c.jobs = kept
 	order := matrix.StageOrder(jobsOf(c.jobs), c.stageNames())
 	var prev []string
 	for _, st := range order {
@@ -381,7 +397,7 @@ func (c *conv) rootNotes(p *pipeline.Pipeline) {
 // exclude or if:, and phases every job overrides (or deploy hooks without a deploy).
 func (c *conv) unusedNotes() {
 	kept := map[int]bool{}
-	for _, j := range c.jobs {
+	for _, j := range append(c.jobs, c.dropped...) {
 		kept[j.mj.Include] = true
 	}
 	for i, m := range c.includes {

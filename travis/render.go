@@ -86,19 +86,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	env = lastWins(append(env, c.userEnv(j, cell)...))
 	c.reportTravisVars(j, env, text)
 
-	if j.os != "linux" {
-		msg := sprintf("os: %s has no Linux container equivalent; port this job by hand", j.os)
-		c.finding(j.keyNode("os"), convert.Unsupported, "travis/os", "%s", msg)
-		t.Comments = append(t.Comments, c.marker("unsupported", msg, j.keyNode("os").Line))
-		if c.opts.Placeholders {
-			t.Steps = append(t.Steps, failLoud("unsupported-os", msg))
-		}
-	}
-	if j.attr("arch") != "" {
-		// an explicit arch pins the pods; matrix cells share one task, so arch is never a cell value
-		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
-		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch (the images must be multi-arch)", j.arch)
-	}
+	c.placement(j, t)
 	var s scriptBuilder
 	c.prelude(&s, j, cell, text)
 	for _, g := range guards {
@@ -139,7 +127,9 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	}
 	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
 	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
-	t.Steps = append([]pipeline.Step{c.cloneStep()}, t.Steps...)
+	if j.os != "windows" { // git-clone's image is Linux only
+		t.Steps = append([]pipeline.Step{c.cloneStep()}, t.Steps...)
+	}
 	t.Steps = append(t.Steps, step)
 	// Travis runs after_* and deploy on the job's VM: here they are later steps of the
 	// job's pod, and a last step gives the task the job's result.

@@ -230,6 +230,13 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		// unless safe.directory says so, and env config is protected config (git-config SCOPES)
 		{Name: "GIT_CONFIG_COUNT", Value: "1"}, {Name: "GIT_CONFIG_KEY_0", Value: "safe.directory"}, {Name: "GIT_CONFIG_VALUE_0", Value: "*"},
 	}
+	if j.os == "windows" {
+		for i := range env {
+			if env[i].Name == "TRAVIS_COMMIT" {
+				env[i].Value = "$(params.revision)" // no clone step there to give the commit
+			}
+		}
+	}
 	if j.lang.versionVar != "" {
 		v := cell.version
 		if v == "" {
