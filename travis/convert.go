@@ -41,23 +41,25 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 // conv holds one conversion's state.
 type conv struct {
 	decoder
-	prSHA     bool // a script reads TRAVIS_PULL_REQUEST_SHA: the runs pass the pull-request-sha param
-	opts      convert.Options
-	file      string // base name used in markers
-	name      string // pipeline name
-	root      *mapping
-	lang      string
-	env       envSpec
-	jobs      []*job
-	dropped   []*job // jobs left out of the Pipeline (os: osx)
-	stages    []stageDef
-	fast      *yaml.Node
-	markers   []string     // pipeline-level markers
-	hosts     []string     // addons.hosts of every job
-	cacheUsed bool         // some job binds the cache workspace
-	wsUsed    bool         // some job binds the shared workspace of Travis workspaces:
-	includes  []*mapping   // jobs.include entries, in order
-	used      map[int]bool // lines of phase keys some job runs
+	prSHA   bool // a script reads TRAVIS_PULL_REQUEST_SHA: the runs pass the pull-request-sha param
+	opts    convert.Options
+	file    string // base name used in markers
+	name    string // pipeline name
+	root    *mapping
+	lang    string
+	env     envSpec
+	jobs    []*job
+	dropped []*job // jobs left out of the Pipeline (os: osx)
+	// excludedBy maps a jobs.include index to the line of the jobs.exclude entry removing it.
+	excludedBy map[int]int
+	stages     []stageDef
+	fast       *yaml.Node
+	markers    []string     // pipeline-level markers
+	hosts      []string     // addons.hosts of every job
+	cacheUsed  bool         // some job binds the cache workspace
+	wsUsed     bool         // some job binds the shared workspace of Travis workspaces:
+	includes   []*mapping   // jobs.include entries, in order
+	used       map[int]bool // lines of phase keys some job runs
 }
 
 type stageDef struct {
@@ -274,6 +276,12 @@ func (c *conv) expand() error {
 			vs = append(vs, e.key)
 		}
 		in.Axes = append(in.Axes, matrix.Axis{Key: "env", Values: vs, Line: c.env.node.Line, Col: c.env.node.Column})
+	}
+	c.excludedBy = map[int]int{}
+	in.Excluded = func(j matrix.Job, by matrix.Entry) {
+		if _, seen := c.excludedBy[j.Include]; j.Include >= 0 && !seen {
+			c.excludedBy[j.Include] = by.Line
+		}
 	}
 	expanded, err := matrix.Expand(in)
 	var tl *matrix.TooLarge

@@ -58,7 +58,7 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			}
 		}
 		var cur []string
-		for _, g := range c.group(stJobs, st) {
+		for _, g := range c.splitCells(c.group(stJobs, st), st) {
 			base := st
 			if len(g) == 1 && g[0].name != "" {
 				base = g[0].name
@@ -131,6 +131,30 @@ func (c *conv) stageCond(st string) (*jobCond, bool) {
 		return &jobCond{x, s.ifN, "stage " + s.name}, false
 	}
 	return nil, false
+}
+
+// maxMatrixCells is Tekton's default max-matrix-combinations-count (config-defaults).
+const maxMatrixCells = 256
+
+// splitCells splits a set of jobs larger than one matrix may hold into several matrix
+// tasks of the same stage: same runAfter, each cell keeps its own allow_failure.
+func (c *conv) splitCells(groups [][]*job, stage string) [][]*job {
+	var out [][]*job
+	for _, g := range groups {
+		if len(g) <= maxMatrixCells {
+			out = append(out, g)
+			continue
+		}
+		n := (len(g) + maxMatrixCells - 1) / maxMatrixCells
+		c.finding(g[0].pos, convert.Converted, "travis/matrix-split",
+			"%d jobs of stage %s run from one task template, more than the %d combinations Tekton allows in one matrix (max-matrix-combinations-count): they are %d matrix tasks of the same stage", len(g), stage, maxMatrixCells, n)
+		for len(g) > 0 {
+			k := min(len(g), maxMatrixCells)
+			out = append(out, g[:k])
+			g = g[k:]
+		}
+	}
+	return out
 }
 
 // group splits a stage's jobs into sets that one matrix task template can run.
@@ -403,6 +427,9 @@ func (c *conv) unusedNotes() {
 	for i, m := range c.includes {
 		if !kept[i] {
 			msg := "this jobs.include entry is removed by jobs.exclude, a false if: or as a duplicate, as Travis removes it"
+			if line, ok := c.excludedBy[i]; ok {
+				msg = sprintf("the jobs.include entry at line %d is removed by the jobs.exclude entry at line %d: Travis applies excludes to included jobs too", m.node.Line, line)
+			}
 			c.finding(m.node, convert.Converted, "travis/job-removed", "%s", msg)
 			c.markers = append(c.markers, c.marker("removed", msg, m.node.Line))
 		}
