@@ -77,15 +77,7 @@ func TestDefaultsAndImages(t *testing.T) {
 		{"language: minimal\ndist: jammy", "ubuntu:22.04", nil},
 	}
 	for _, c := range cases {
-		cv, err := build(convert.Source{Path: "x/.travis.yml", Data: []byte(c.src + "\n")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := cv.pipeline()
-		if err != nil {
-			t.Fatal(err)
-		}
-		task := p.Tasks[0]
+		task := model(t, c.src+"\n").Tasks[0]
 		if task.Image != c.image {
 			t.Errorf("%q: image %s, want %s", c.src, task.Image, c.image)
 		}

@@ -78,6 +78,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	setup = append(parts.setup, setup...)
 
 	c.defaults(j)
+	setup = append(setup, c.toolSetup(j)...)
 	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image, Workspaces: parts.binds}
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
