@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	pconfig "github.com/tektoncd/pipeline/pkg/apis/config"
+	resolverconfig "github.com/tektoncd/pipeline/pkg/apis/config/resolver"
+
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 )
@@ -74,6 +77,21 @@ func TestNoSharedSource(t *testing.T) {
 		}
 		if n := strings.Count(string(res.Files[0].Data), "resolver: "+want); n != 2 {
 			t.Errorf("--catalog-ref %q: %d clone steps use resolver %s, want 2", mode, n, want)
+		}
+	}
+}
+
+// TestStepActionsOnByDefault: the clone step needs no cluster configuration in tektoncd/pipeline
+// v1.15.0: step refs validate at the default enable-api-fields, and every resolver the
+// --catalog-ref modes use is enabled by default.
+func TestStepActionsOnByDefault(t *testing.T) {
+	if pconfig.DefaultEnableAPIFields != pconfig.BetaAPIFields {
+		t.Errorf("default enable-api-fields is %q; resolver refs in steps need beta", pconfig.DefaultEnableAPIFields)
+	}
+	for name, on := range map[string]bool{"hub": resolverconfig.DefaultEnableHubResolver, "bundles": resolverconfig.DefaultEnableBundlesResolver,
+		"git": resolverconfig.DefaultEnableGitResolver, "cluster": resolverconfig.DefaultEnableClusterResolver} {
+		if !on {
+			t.Errorf("the %s resolver is off by default", name)
 		}
 	}
 }
