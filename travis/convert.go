@@ -58,6 +58,7 @@ type conv struct {
 	hosts      []string     // addons.hosts of every job
 	cacheUsed  bool         // some job binds the cache workspace
 	wsUsed     bool         // some job binds the shared workspace of Travis workspaces:
+	anyArch    bool         // some job sets arch: (the others are then pinned to amd64)
 	includes   []*mapping   // jobs.include entries, in order
 	used       map[int]bool // lines of phase keys some job runs
 }

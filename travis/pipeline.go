@@ -39,6 +39,9 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			Steps: []pipeline.Step{failLoud("unsupported-os", msg)}})
 	}
 	c.jobs = kept
+	for _, j := range c.jobs {
+		c.anyArch = c.anyArch || j.attr("arch") != ""
+	}
 	order := matrix.StageOrder(jobsOf(c.jobs), c.stageNames())
 	var prev []string
 	for _, st := range order {

@@ -28,6 +28,10 @@ func (c *conv) placement(j *job, t *pipeline.Task) {
 		// an explicit arch pins the pods; jobs of different arch never share a matrix task
 		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
 		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch=%s in the runs' taskRunSpecs: the cluster needs %s nodes, and the images must be built for %s", a, j.arch, j.arch, j.arch)
+	} else if c.anyArch && j.os == "linux" {
+		// a cluster with the other jobs' architectures may schedule this one there too
+		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
+		c.finding(j.pos, convert.Converted, "travis/arch", "a job without arch: ran on amd64 (Travis's default): as other jobs pin their architecture, it is pinned to kubernetes.io/arch=amd64")
 	}
 	if v := j.attr("virt"); v != "" {
 		c.finding(j.keyNode("virt"), convert.Converted, "travis/virt", "virt: %s chose Travis's VM or LXD container for the job; a Tekton task runs in a pod, so it has no counterpart", v)
