@@ -199,3 +199,48 @@ func decodeRuns(t *testing.T, res convert.Result) []*v1.PipelineRun {
 	}
 	return runs
 }
+
+// TestTagBuildEnv: the tag run passes PaC's {{ git_tag }} as branch and tag, so the job sees
+// TRAVIS_TAG and TRAVIS_BRANCH set to the tag, as on Travis, and deploy on tags runs.
+func TestTagBuildEnv(t *testing.T) {
+	p := model(t, `language: shell
+script: echo "$TRAVIS_BRANCH $TRAVIS_TAG" > env.txt
+deploy:
+  provider: script
+  script: touch deployed.txt
+  on:
+    tags: true
+`)
+	var binds map[string]string
+	for _, r := range p.Runs {
+		if r.Name == "tag" {
+			binds = map[string]string{}
+			for _, b := range r.Params {
+				binds[b.Name] = b.Value
+			}
+		}
+	}
+	if binds["branch"] != "{{ git_tag }}" || binds["tag"] != "{{ git_tag }}" || binds["event-type"] != "push" {
+		t.Fatalf("tag run params %v", binds)
+	}
+	for _, c := range []struct {
+		tag, env string
+		deploys  bool
+	}{{"v1.0", "v1.0 v1.0", true}, {"", "main", false}} {
+		dir := workdir(t)
+		branch := c.tag
+		if branch == "" {
+			branch = "main"
+		}
+		vars := map[string]string{"$(params.tag)": c.tag, "$(params.branch)": branch}
+		if code, out := runTask(t, dir, p.Tasks[0], vars); code != 0 {
+			t.Fatalf("tag %q: exit %d\n%s", c.tag, code, out)
+		}
+		if got := read(t, jobPath(dir, "", "env.txt")); got != c.env {
+			t.Errorf("tag %q: TRAVIS_BRANCH TRAVIS_TAG = %q, want %q", c.tag, got, c.env)
+		}
+		if _, err := os.Stat(jobPath(dir, "", "deployed.txt")); (err == nil) != c.deploys {
+			t.Errorf("tag %q: deployed=%v, want %v", c.tag, err == nil, c.deploys)
+		}
+	}
+}
