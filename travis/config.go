@@ -15,7 +15,7 @@ var phaseKeys = []string{"before_install", "install", "before_script", "script",
 	"after_success", "after_failure", "before_deploy", "after_deploy", "after_script"}
 
 // jobKeys are accepted at the root and in jobs.include entries.
-var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group", "vm", "stack", "env",
+var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group", "vm", "virt", "stack", "env",
 	"compiler", "services", "addons", "cache", "deploy", "git", "branches", "branch", "if", "name", "stage",
 	"allow_failure", "apt_packages", "workspaces", "source_key", "filter_secrets", "trace",
 	// language options that need no conversion of their own (they feed defaults or versions)
@@ -85,6 +85,12 @@ func (d *decoder) finding(n *yaml.Node, class convert.Class, rule, format string
 		f.Line, f.Col = n.Line, n.Column
 	}
 	d.findings = append(d.findings, f)
+}
+
+// findingAction is a finding with a command or manifest the user applies by hand.
+func (d *decoder) findingAction(n *yaml.Node, class convert.Class, rule, msg, action string) {
+	d.finding(n, class, rule, "%s", msg)
+	d.findings[len(d.findings)-1].Action = action
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) error {

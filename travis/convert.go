@@ -41,21 +41,26 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 // conv holds one conversion's state.
 type conv struct {
 	decoder
-	prSHA     bool // a script reads TRAVIS_PULL_REQUEST_SHA: the runs pass the pull-request-sha param
-	opts      convert.Options
-	file      string // base name used in markers
-	name      string // pipeline name
-	root      *mapping
-	lang      string
-	env       envSpec
-	jobs      []*job
-	stages    []stageDef
-	fast      *yaml.Node
-	markers   []string     // pipeline-level markers
-	hosts     []string     // addons.hosts of every job
-	cacheUsed bool         // some job binds the cache workspace
-	includes  []*mapping   // jobs.include entries, in order
-	used      map[int]bool // lines of phase keys some job runs
+	prSHA   bool // a script reads TRAVIS_PULL_REQUEST_SHA: the runs pass the pull-request-sha param
+	opts    convert.Options
+	file    string // base name used in markers
+	name    string // pipeline name
+	root    *mapping
+	lang    string
+	env     envSpec
+	jobs    []*job
+	dropped []*job // jobs left out of the Pipeline (os: osx)
+	// excludedBy maps a jobs.include index to the line of the jobs.exclude entry removing it.
+	excludedBy map[int]int
+	stages     []stageDef
+	fast       *yaml.Node
+	markers    []string     // pipeline-level markers
+	hosts      []string     // addons.hosts of every job
+	cacheUsed  bool         // some job binds the cache workspace
+	wsUsed     bool         // some job binds the shared workspace of Travis workspaces:
+	anyArch    bool         // some job sets arch: (the others are then pinned to amd64)
+	includes   []*mapping   // jobs.include entries, in order
+	used       map[int]bool // lines of phase keys some job runs
 }
 
 type stageDef struct {
@@ -273,6 +278,12 @@ func (c *conv) expand() error {
 		}
 		in.Axes = append(in.Axes, matrix.Axis{Key: "env", Values: vs, Line: c.env.node.Line, Col: c.env.node.Column})
 	}
+	c.excludedBy = map[int]int{}
+	in.Excluded = func(j matrix.Job, by matrix.Entry) {
+		if _, seen := c.excludedBy[j.Include]; j.Include >= 0 && !seen {
+			c.excludedBy[j.Include] = by.Line
+		}
+	}
 	expanded, err := matrix.Expand(in)
 	var tl *matrix.TooLarge
 	if errors.As(err, &tl) {
@@ -412,7 +423,7 @@ func (c *conv) newJob(mj matrix.Job, includes []*mapping) (*job, error) {
 		defOS = "osx" // objective-c and swift jobs run on macOS
 	}
 	j.os = firstNonEmpty(j.attr("os"), defOS)
-	j.arch = firstNonEmpty(j.attr("arch"), "amd64")
+	j.arch = archAlias(firstNonEmpty(j.attr("arch"), "amd64"))
 	j.dist = firstNonEmpty(j.attr("dist"), defaultDist)
 	j.name = j.attr("name")
 	if j.lang.versionKey != "" {

@@ -31,15 +31,8 @@ func corpusFiles(t *testing.T) []string {
 func TestCorpus(t *testing.T) {
 	for _, f := range corpusFiles(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src := convert.Source{Path: filepath.Join("repo", ".travis.yml"), Data: data, Kind: convert.KindTravis}
-			res, err := Converter{}.Convert(src, convert.Options{Placeholders: true})
-			if err != nil {
-				t.Fatalf("convert: %v", err)
-			}
+			src, res := convertAs(t, f, filepath.Join("repo", ".travis.yml"))
+			data := src.Data
 			if len(res.Files) < 2 {
 				t.Fatalf("want a Pipeline and PipelineRuns, got %d files", len(res.Files))
 			}

@@ -61,7 +61,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 		guard := c.deployGuard(j, dm, pname, id)
 		pre := func() *scriptBuilder {
 			var s scriptBuilder
-			c.prelude(&s, j, cell, text, id, false)
+			c.prelude(&s, j, cell, text)
 			s.line(guard...)
 			s.line(restoreState(id, "the deployment")...)
 			return &s
@@ -89,7 +89,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 			// the provider's own image: enter the job's directory, but source none of its state
 			var s scriptBuilder
 			s.line("#!/usr/bin/env bash", "set -e")
-			jobDir(&s, id, cell, false)
+			jobDir(&s)
 			c.coreEnv(&s, j, cell, text)
 			s.line(guard...)
 			s.line(restoreState(id, "the deployment")[0])
@@ -119,10 +119,6 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 	if len(t.Steps) == 0 {
 		c.markers = append(c.markers, t.Comments[1:]...) // no task to carry them
 		return nil
-	}
-	if cell.matrix {
-		c.finding(j.keyNode("deploy"), convert.Approximated, "travis/matrix-deploy",
-			"the deploy task of the matrix task %s runs for each cell only when every cell passed (Tekton reports one status for all cells); Travis deploys from each job that passed", id)
 	}
 	return t
 }
@@ -178,11 +174,9 @@ func (c *conv) deployGuard(j *job, dm *mapping, pname, id string) []string {
 			out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [[ "+cd+" ]] )", "a custom condition was not met"))
 		}
 	}
-	if j.mj.AllowFailure {
-		// onError: continue lets the deploy task run after a failed job: Travis deploys only a passed one
-		state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.state"`
-		out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [ \"${TRAVIS_TEST_RESULT:-0}\" = 0 ] )", "the job failed"))
-	}
+	// the job step lets the pod go on to its hooks (onError: continue): Travis deploys only a passed job
+	state := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id + `.state"`
+	out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [ \"${TRAVIS_TEST_RESULT:-0}\" = 0 ] )", "the job failed"))
 	if om != nil {
 		for _, k := range om.keys {
 			if l, ok := runtimeVar[k.Value]; ok {

@@ -4,12 +4,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	pconfig "github.com/tektoncd/pipeline/pkg/apis/config"
+	resolverconfig "github.com/tektoncd/pipeline/pkg/apis/config/resolver"
+
+	"github.com/tkn-migrate/tkn-migrate/catalog"
+	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
-// TestJobCopyOwnedByJobUser: git-clone leaves the checkout owned by UID 65532 while job
-// images run as root; the job's copy belongs to the job's user, so git works in it.
-func TestJobCopyOwnedByJobUser(t *testing.T) {
+// TestCloneOwnedByCloneUser: the git-clone StepAction leaves the checkout owned by UID
+// 65532 while job images run as root; safe.directory (env config) lets git work in it.
+func TestCloneOwnedByCloneUser(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give the clone another owner")
 	}
@@ -17,7 +24,11 @@ func TestJobCopyOwnedByJobUser(t *testing.T) {
 	if err != nil {
 		t.Skip("git not found")
 	}
-	dir := t.TempDir()
+	root := t.TempDir()
+	dir := jobPath(root, "")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{{"init", "-q"}, {"-c", "user.name=a", "-c", "user.email=a@example.invalid", "commit", "-q", "--allow-empty", "-m", "first"}} {
 		if out, err := exec.Command(git, append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
@@ -31,46 +42,56 @@ func TestJobCopyOwnedByJobUser(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	p := model(t, "language: shell\nscript: git log --format=%s > log.txt\n")
-	if code, out := runStep(t, dir, p.Tasks[0].Steps[0], ""); code != 0 {
-		t.Fatalf("job exit %d\n%s", code, out)
+	p := model(t, "language: shell\nscript: git log --format=%s > /tmp/log-$$.txt && mv /tmp/log-$$.txt log.txt\n")
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
 	}
-	if got := read(t, jobPath(dir, p.Tasks[0].Name, "log.txt")); got != "first" {
-		t.Errorf("git log in the job's copy: %q", got)
+	if code, out := runTask(t, root, p.Tasks[0], nil); code != 0 {
+		t.Fatalf("task exit %d\n%s", code, out)
+	}
+	if got := read(t, jobPath(root, "", "log.txt")); got != "first" {
+		t.Errorf("git log in the clone: %q", got)
 	}
 }
 
-// TestJobParentPrivate: what two cells of one matrix put beside their checkout (an
-// out-of-source ../build) stays their own, as on Travis's separate VMs.
-func TestJobParentPrivate(t *testing.T) {
-	p := model(t, `language: shell
-env:
-  - A=1
-  - A=2
-script:
-  - mkdir -p ../build && echo "$A" >> ../build/out.txt
-  - cp ../build/out.txt seen.txt
-`)
-	job := p.Tasks[0]
-	if job.Matrix == nil || len(job.Matrix.Include) != 2 {
-		t.Fatal("want one matrix task of 2 cells")
-	}
-	dir := workdir(t)
-	for _, in := range job.Matrix.Include {
-		vars := map[string]string{}
-		for _, b := range in.Params {
-			vars["$(params."+b.Name+")"] = b.Value
+// TestNoSharedSource: jobs share no volume: every job task clones with the StepAction
+// (through the --catalog-ref mode) and binds no workspace; the runs bind no PVC.
+func TestNoSharedSource(t *testing.T) {
+	src := convert.Source{Path: "x/.travis.yml", Data: []byte("language: shell\nscript: make\njobs:\n  include:\n    - script: a\n    - stage: deploy\n      script: b\n")}
+	for mode, want := range map[string]string{"": "hub", "bundles": "bundles", "git": "git", "cluster": "cluster"} {
+		res, err := Converter{}.Convert(src, convert.Options{CatalogRef: catalog.RefMode(mode)})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if code, out := runStepWith(t, dir, job.Steps[0], "", vars); code != 0 {
-			t.Fatalf("cell %s: exit %d\n%s", in.Name, code, out)
+		for _, f := range res.Files {
+			text := string(f.Data)
+			if strings.Contains(text, "workspaces:") || strings.Contains(text, "volumeClaimTemplate") || strings.Contains(text, "fetch-source") {
+				t.Errorf("%s (%s): a shared workspace or checkout task remains", f.Path, mode)
+			}
+		}
+		p := model(t, string(src.Data))
+		for _, x := range p.Tasks {
+			if len(x.Steps) == 0 || x.Steps[0].Ref == nil {
+				t.Fatalf("task %s does not start with a clone step", x.Name)
+			}
+		}
+		if n := strings.Count(string(res.Files[0].Data), "resolver: "+want); n != 2 {
+			t.Errorf("--catalog-ref %q: %d clone steps use resolver %s, want 2", mode, n, want)
 		}
 	}
-	seen, err := filepath.Glob(jobPath(dir, job.Name+"-*", "seen.txt"))
-	if err != nil || len(seen) != 2 {
-		t.Fatalf("want 2 job directories, got %v (%v)", seen, err)
+}
+
+// TestStepActionsOnByDefault: the clone step needs no cluster configuration in tektoncd/pipeline
+// v1.15.0: step refs validate at the default enable-api-fields, and every resolver the
+// --catalog-ref modes use is enabled by default.
+func TestStepActionsOnByDefault(t *testing.T) {
+	if pconfig.DefaultEnableAPIFields != pconfig.BetaAPIFields {
+		t.Errorf("default enable-api-fields is %q; resolver refs in steps need beta", pconfig.DefaultEnableAPIFields)
 	}
-	got := read(t, seen[0]) + "," + read(t, seen[1])
-	if got != "1,2" && got != "2,1" {
-		t.Errorf("../build of each cell held %q: want only the cell's own line", got)
+	for name, on := range map[string]bool{"hub": resolverconfig.DefaultEnableHubResolver, "bundles": resolverconfig.DefaultEnableBundlesResolver,
+		"git": resolverconfig.DefaultEnableGitResolver, "cluster": resolverconfig.DefaultEnableClusterResolver} {
+		if !on {
+			t.Errorf("the %s resolver is off by default", name)
+		}
 	}
 }

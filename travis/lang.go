@@ -78,7 +78,7 @@ var languages = map[string]*language{
 		install: jvmInstall, script: jvmScript},
 	"groovy": {name: "groovy", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("gradle:jdk"),
 		install: jvmInstall, script: jvmScript},
-	"android": {name: "android", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("gradle:jdk"),
+	"android": {name: "android", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: androidImage,
 		script: []string{`if [ -f gradlew ]; then ./gradlew build connectedCheck; elif [ -f build.gradle ]; then gradle build connectedCheck; elif [ -f pom.xml ]; then mvn install -B; else ant debug install test; fi`}},
 	"scala": {name: "scala", versionKey: "scala", defVersion: "2.12.8", versionVar: "TRAVIS_SCALA_VERSION", image: scalaImage,
 		script: []string{`if [ -d project ] || [ -f build.sbt ]; then sbt $SBT_ARGS ++$TRAVIS_SCALA_VERSION test; else ` + jvmScript[0] + `; fi`}},
@@ -259,11 +259,15 @@ func phpImage(v string) (string, string) {
 	return "php:8-cli", "php " + v + " has no official image; using php:8-cli"
 }
 
+// rustChannel: a toolchain rustup installs over the image (travis-build runs rustup for
+// every version): beta, nightly, or a dated nightly-YYYY-MM-DD / beta-YYYY-MM-DD.
+var rustChannel = regexp.MustCompile(`^(beta|nightly)(-[0-9]{4}-[0-9]{2}-[0-9]{2})?$`)
+
 func rustImage(v string) (string, string) {
-	switch v {
-	case "stable", "":
+	switch {
+	case v == "stable" || v == "":
 		return "rust:1", "" // the newest stable release
-	case "beta", "nightly":
+	case rustChannel.MatchString(v):
 		return "rust:1", "" // the setup line installs the channel with rustup, as travis-build does
 	}
 	if numericVersion.MatchString(v) {
@@ -301,7 +305,7 @@ func dImage(v string) (string, string) {
 func setupFor(l *language, version string) []string {
 	switch l.name {
 	case "rust":
-		if version == "beta" || version == "nightly" {
+		if rustChannel.MatchString(version) {
 			return []string{"rustup toolchain install " + version + " --profile minimal && rustup default " + version}
 		}
 	case "c", "cpp":

@@ -16,7 +16,7 @@ const (
 	maxFileSize   = 1 << 20
 	maxNodes      = 200000 // after alias and merge-key expansion (billion laughs)
 	maxDepth      = 64
-	maxConfigJobs = 256 // Tekton's default max-matrix-combinations-count
+	maxConfigJobs = 4096 // 20 times Travis's own limit of 200 jobs per build (docs)
 )
 
 // mapping is a resolved YAML mapping with its keys in source order.

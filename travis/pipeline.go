@@ -20,9 +20,28 @@ var paramCell = cellVals{image: "$(params.image)", version: "$(params.version)",
 func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 	p := &pipeline.Pipeline{Name: c.name, Comments: []string{"from " + c.file + ":1 (Travis CI)"}}
 	p.Params = runParams()
-	p.Checkout = c.checkout()
+	p.PodLocalSource = true // each job clones into its own pod (cloneStep)
 	c.rootNotes(p)
 	names := pipeline.NewNamer(pipeline.CheckoutTask)
+	var kept []*job
+	for _, j := range c.jobs {
+		if runsOnKubernetes(j) {
+			kept = append(kept, j)
+		} else {
+			c.leftOut(j)
+			c.dropped = append(c.dropped, j)
+		}
+	}
+	if len(kept) == 0 {
+		// a Pipeline needs a task: this one says loudly that nothing here can run
+		msg := "every job runs on " + c.jobs[0].os + ", which has no Kubernetes equivalent; run them on a macOS CI"
+		p.Tasks = append(p.Tasks, &pipeline.Task{Name: "unsupported-os", Comments: []string{c.marker("unsupported", msg, c.jobs[0].pos.Line)},
+			Steps: []pipeline.Step{failLoud("unsupported-os", msg)}})
+	}
+	c.jobs = kept
+	for _, j := range c.jobs {
+		c.anyArch = c.anyArch || j.attr("arch") != ""
+	}
 	order := matrix.StageOrder(jobsOf(c.jobs), c.stageNames())
 	var prev []string
 	for _, st := range order {
@@ -42,7 +61,7 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			}
 		}
 		var cur []string
-		for _, g := range c.group(stJobs, st) {
+		for _, g := range c.splitCells(c.group(stJobs, st), st) {
 			base := st
 			if len(g) == 1 && g[0].name != "" {
 				base = g[0].name
@@ -58,23 +77,10 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 			}
 			r.main.RunAfter = prev
 			p.Tasks = append(p.Tasks, r.main)
-			if r.deploy != nil {
-				r.deploy.Name = names.Name(name + "-deploy")
-				r.deploy.RunAfter = []string{name}
-				p.Tasks = append(p.Tasks, r.deploy)
-			}
-			for _, h := range r.hooks {
-				h.Name = names.Name(name + "-" + h.Name)
-				for i := range h.When {
-					h.When[i].Input = strings.ReplaceAll(h.When[i].Input, idPlaceholder, name)
-				}
-				p.Finally = append(p.Finally, h)
-			}
 			cur = append(cur, name)
 		}
 		prev = cur
 	}
-	c.diskNote()
 	if c.prSHA {
 		p.Params = append(p.Params, pipeline.Param{Name: "pull-request-sha", Description: "Head commit of a pull request, empty on push (TRAVIS_PULL_REQUEST_SHA).", Default: strp("")})
 	}
@@ -85,6 +91,10 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 	}
 	p.Comments = dedupeStrings(append(p.Comments, c.markers...))
 	c.findings = dedupeFindings(c.findings)
+	if c.wsUsed {
+		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: sharedWorkspace, VolumeClaim: true,
+			Description: "Travis workspaces: (create/use) passed from job to job, one subPath each."})
+	}
 	if c.cacheUsed {
 		p.Workspaces = append(p.Workspaces, pipeline.Workspace{Name: cacheWorkspace, Optional: true,
 			Description: "Travis cache: directories. Bind a PVC here to keep them between runs; without one the jobs run uncached."})
@@ -124,6 +134,30 @@ func (c *conv) stageCond(st string) (*jobCond, bool) {
 		return &jobCond{x, s.ifN, "stage " + s.name}, false
 	}
 	return nil, false
+}
+
+// maxMatrixCells is Tekton's default max-matrix-combinations-count (config-defaults).
+const maxMatrixCells = 256
+
+// splitCells splits a set of jobs larger than one matrix may hold into several matrix
+// tasks of the same stage: same runAfter, each cell keeps its own allow_failure.
+func (c *conv) splitCells(groups [][]*job, stage string) [][]*job {
+	var out [][]*job
+	for _, g := range groups {
+		if len(g) <= maxMatrixCells {
+			out = append(out, g)
+			continue
+		}
+		n := (len(g) + maxMatrixCells - 1) / maxMatrixCells
+		c.finding(g[0].pos, convert.Converted, "travis/matrix-split",
+			"%d jobs of stage %s run from one task template, more than the %d combinations Tekton allows in one matrix (max-matrix-combinations-count): they are %d matrix tasks of the same stage", len(g), stage, maxMatrixCells, n)
+		for len(g) > 0 {
+			k := min(len(g), maxMatrixCells)
+			out = append(out, g[:k])
+			g = g[k:]
+		}
+	}
+	return out
 }
 
 // group splits a stage's jobs into sets that one matrix task template can run.
@@ -171,11 +205,7 @@ func fingerprint(r rendered) string {
 		}
 		return &c
 	}
-	var hooks []*pipeline.Task
-	for _, h := range r.hooks {
-		hooks = append(hooks, strip(h))
-	}
-	b, _ := json.Marshal([]any{strip(r.main), hooks, strip(r.deploy)})
+	b, _ := json.Marshal(strip(r.main))
 	return string(b)
 }
 
@@ -275,16 +305,7 @@ func (c *conv) renderGroup(g []*job, stage, name string) rendered {
 	for _, j := range g {
 		lines = append(lines, itoa(j.pos.Line))
 	}
-	for _, t := range append([]*pipeline.Task{r.main, r.deploy}, r.hooks...) {
-		if t == nil {
-			continue
-		}
-		t.Matrix, t.TaskParams = mx, taskParams
-	}
-	if len(r.hooks) > 0 {
-		c.finding(g[0].pos, convert.Approximated, "travis/matrix-hooks",
-			"the after_* finally tasks of the matrix task %s run once per cell whenever the task ran (Tekton reports one status for all cells); each cell decides from the TRAVIS_TEST_RESULT its own job saved, and one whose job pod died before saving runs after_failure", name)
-	}
+	r.main.Matrix, r.main.TaskParams = mx, taskParams
 	r.main.Comments = append([]string{sprintf("from %s: %d Travis jobs of stage %s as one matrix (lines %s)", c.file, len(g), stage, strings.Join(dedupeStrings(lines), ", "))}, r.main.Comments[1:]...)
 	return r
 }
@@ -403,12 +424,15 @@ func (c *conv) rootNotes(p *pipeline.Pipeline) {
 // exclude or if:, and phases every job overrides (or deploy hooks without a deploy).
 func (c *conv) unusedNotes() {
 	kept := map[int]bool{}
-	for _, j := range c.jobs {
+	for _, j := range append(c.jobs, c.dropped...) {
 		kept[j.mj.Include] = true
 	}
 	for i, m := range c.includes {
 		if !kept[i] {
 			msg := "this jobs.include entry is removed by jobs.exclude, a false if: or as a duplicate, as Travis removes it"
+			if line, ok := c.excludedBy[i]; ok {
+				msg = sprintf("the jobs.include entry at line %d is removed by the jobs.exclude entry at line %d: Travis applies excludes to included jobs too", m.node.Line, line)
+			}
 			c.finding(m.node, convert.Converted, "travis/job-removed", "%s", msg)
 			c.markers = append(c.markers, c.marker("removed", msg, m.node.Line))
 		}
@@ -447,21 +471,6 @@ func dedupeFindings(fs []convert.Finding) []convert.Finding {
 
 // diskNote reports the cost of giving each job its own copy of the checkout: the copies
 // share the source workspace's volume, where Travis gave each job its own disk.
-func (c *conv) diskNote() {
-	if len(c.jobs) < 2 {
-		return
-	}
-	pos := c.root.node
-	for _, k := range []string{"jobs", "matrix", "env"} {
-		if c.root.has(k) {
-			pos = c.root.keyNode(k)
-			break
-		}
-	}
-	c.finding(pos, convert.Approximated, "travis/job-dirs",
-		"each of the %d jobs copies the checkout into .tkn-migrate/jobs/ on the source workspace (Travis gives each job its own clone and disk): size the source volume for %d copies plus their build output", len(c.jobs), len(c.jobs))
-}
-
 // ownSecure reports a job whose own env entry holds a secure: value.
 func ownSecure(j *job, global []envVar) bool {
 	for _, v := range j.env[len(global):] {

@@ -3,6 +3,7 @@ package travis
 import (
 	"strings"
 
+	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/travis/cond"
@@ -14,13 +15,12 @@ type taskParts struct {
 	setup    []string
 	sidecars []pipeline.Sidecar
 	stepEnv  []pipeline.Env
+	binds    []pipeline.Binding // pipeline workspaces the task mounts
 }
 
-// rendered is one job (or matrix template) as tasks.
+// rendered is one job (or matrix template) as a task: clone, job, hooks, deploy, result.
 type rendered struct {
-	main   *pipeline.Task
-	hooks  []*pipeline.Task // finally
-	deploy *pipeline.Task
+	main *pipeline.Task
 }
 
 const (
@@ -78,7 +78,8 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	setup = append(parts.setup, setup...)
 
 	c.defaults(j)
-	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image}
+	setup = append(setup, c.toolSetup(j)...)
+	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image, Workspaces: parts.binds}
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
 	env := append(append(c.travisEnv(j, cell, stage, text), cellEnv(cell)...), parts.stepEnv...)
@@ -86,21 +87,9 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	env = lastWins(append(env, c.userEnv(j, cell)...))
 	c.reportTravisVars(j, env, text)
 
-	if j.os != "linux" {
-		msg := sprintf("os: %s has no Linux container equivalent; port this job by hand", j.os)
-		c.finding(j.keyNode("os"), convert.Unsupported, "travis/os", "%s", msg)
-		t.Comments = append(t.Comments, c.marker("unsupported", msg, j.keyNode("os").Line))
-		if c.opts.Placeholders {
-			t.Steps = append(t.Steps, failLoud("unsupported-os", msg))
-		}
-	}
-	if j.attr("arch") != "" {
-		// an explicit arch pins the pods; matrix cells share one task, so arch is never a cell value
-		t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/arch", Value: j.arch}}
-		c.finding(j.keyNode("arch"), convert.Converted, "travis/arch", "arch: %s became nodeSelector kubernetes.io/arch (the images must be multi-arch)", j.arch)
-	}
+	c.placement(j, t)
 	var s scriptBuilder
-	c.prelude(&s, j, cell, text, id, true)
+	c.prelude(&s, j, cell, text)
 	for _, g := range guards {
 		s.line(strings.ReplaceAll(g, "@ID@", id))
 	}
@@ -109,7 +98,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		`travis_result() { TRAVIS_TEST_RESULT=$(( ${TRAVIS_TEST_RESULT:-0} | ($1 != 0) )); export TRAVIS_TEST_RESULT; }`,
 		`# Travis runs after_* and deploy in this same shell: keep exports, functions and the directory for them.`,
 		`travis_save_state() { { export -p | grep -vE '^declare -x (PWD|OLDPWD|SHLVL|HOSTNAME|_)='; declare -f; echo "cd $(printf %q "$PWD")"; } > `+state+`.state"; }`,
-		`trap travis_save_state EXIT`)
+		`trap 'travis_rc=$?; travis_save_state; echo "$travis_rc" > `+state+`.rc"' EXIT`)
 	if len(setup) > 0 {
 		phaseBlock(&s, c.file, "setup", phase{cmds: toCmds(setup), label: "setup: what travis-build prepares before before_install"}, "setup")
 	}
@@ -139,68 +128,93 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 	}
 	s.line(`exit "${TRAVIS_TEST_RESULT:-0}"`)
 	step := pipeline.Step{Name: jobStep, Script: s.String(), Env: env}
-	if j.mj.AllowFailure {
-		step.OnError = "continue"
-		step.Comments = append(step.Comments, "allow_failures: a failure here does not fail the pipeline")
+	if j.os != "windows" { // git-clone's image is Linux only
+		t.Steps = append([]pipeline.Step{c.cloneStep()}, t.Steps...)
 	}
 	t.Steps = append(t.Steps, step)
-	r := rendered{main: t}
-	for _, h := range []struct{ key, when, op string }{
-		{"after_success", "Succeeded", "in"}, {"after_failure", "Failed", "in"}, {"after_script", "None", "notin"}} {
-		p := j.phases[h.key]
-		if len(p.cmds) == 0 {
-			continue
-		}
-		var hs scriptBuilder
-		c.prelude(&hs, j, cell, text, id, false)
-		hs.line(restoreState(id, h.key)...)
-		op, when := h.op, h.when
-		ownResult := j.mj.AllowFailure || cell.matrix
-		if ownResult && h.key != "after_script" {
-			// onError: continue makes a failed job Succeeded, and a matrix task has one status for
-			// all its cells: decide on the job's own result, saved in its state, instead
-			op, when = "notin", "None"
-			test := map[string]string{"after_success": "!=", "after_failure": "="}[h.key]
-			hs.line(`if [ "${TRAVIS_TEST_RESULT:-1}" ` + test + ` 0 ]; then echo "TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-}: Travis skips ` + h.key + `."; exit 0; fi`)
-		} else if h.key != "after_script" {
-			hs.line("TRAVIS_TEST_RESULT=" + map[string]string{"after_success": "0", "after_failure": "1"}[h.key])
-		} else if ownResult {
-			hs.line(`TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-1}`)
-		} else {
-			hs.line(`[ "$TRAVIS_JOB_STATUS" = Succeeded ] && TRAVIS_TEST_RESULT=0 || TRAVIS_TEST_RESULT=1`)
-		}
-		hs.line("export TRAVIS_TEST_RESULT")
-		phaseBlock(&hs, c.file, h.key, p, "hook")
-		henv := env
-		if h.key == "after_script" && !ownResult {
-			henv = append(append([]pipeline.Env{}, env...), pipeline.Env{Name: "TRAVIS_JOB_STATUS", Value: "$(tasks." + idPlaceholder + ".status)"})
-		}
-		ht := &pipeline.Task{Name: strings.ReplaceAll(h.key, "_", "-"), Image: cell.image, Sidecars: nil,
-			Comments: []string{sprintf("from %s:%d %s (a new pod: the job's exports, functions and directory are restored first)", c.file, p.line, h.key)},
-			When:     []pipeline.When{{Input: "$(tasks." + idPlaceholder + ".status)", Operator: op, Values: []string{when}}},
-			Steps:    []pipeline.Step{{Name: strings.ReplaceAll(h.key, "_", "-"), Script: hs.String(), Env: fixID(henv, id)}}}
-		r.hooks = append(r.hooks, ht)
-	}
-	r.deploy = c.deployTask(j, cell, env, text, id)
-	for _, x := range append([]*pipeline.Task{r.deploy}, r.hooks...) {
-		if x != nil {
-			x.NodeSelector = t.NodeSelector
+	// Travis runs after_* and deploy on the job's VM: here they are later steps of the
+	// job's pod, and a last step gives the task the job's result.
+	var after []pipeline.Step
+	hook := func(key string) {
+		if st, ok := c.hookStep(j, cell, text, id, key, env); ok {
+			after = append(after, st)
 		}
 	}
-	return r
+	hook("after_success")
+	if d := c.deployTask(j, cell, env, text, id); d != nil {
+		t.Comments = append(t.Comments, d.Comments...)
+		for _, st := range d.Steps {
+			if j.mj.AllowFailure {
+				st.OnError = "continue"
+			}
+			after = append(after, st)
+		}
+	}
+	hook("after_failure")
+	hook("after_script")
+	last := len(t.Steps) - 1
+	if len(after) > 0 {
+		t.Steps[last].OnError = "continue"
+		t.Steps[last].Comments = append(t.Steps[last].Comments, "the job's result is given by the result step, after its hooks")
+		t.Steps = append(t.Steps, after...)
+		var rs scriptBuilder
+		st := `"$TRAVIS_BUILD_DIR/.git/tkn-migrate-` + id
+		rs.line("#!/usr/bin/env bash",
+			`if [ -e `+st+`.skipped" ]; then exit 0; fi`,
+			`travis_rc=$(cat `+st+`.rc" 2>/dev/null) || travis_rc=2 # the job step did not finish: errored`,
+			`exit "$travis_rc"`)
+		t.Steps = append(t.Steps, pipeline.Step{Name: "result", Script: rs.String(), Env: env})
+		last = len(t.Steps) - 1
+	}
+	if j.mj.AllowFailure {
+		t.Steps[last].OnError = "continue"
+		t.Steps[last].Comments = append(t.Steps[last].Comments, "allow_failures: a failure here does not fail the pipeline")
+	}
+	return rendered{main: t}
 }
 
-func fixID(env []pipeline.Env, id string) []pipeline.Env {
-	if id == idPlaceholder {
-		return env
+// hookStep is after_success, after_failure or after_script as a step of the job's pod: it
+// re-enters the job's shell state and runs only when Travis would (by the job's own result).
+func (c *conv) hookStep(j *job, cell cellVals, text, id, key string, env []pipeline.Env) (pipeline.Step, bool) {
+	p := j.phases[key]
+	if len(p.cmds) == 0 {
+		return pipeline.Step{}, false
 	}
-	out := make([]pipeline.Env, len(env))
-	for i, e := range env {
-		e.Value = strings.ReplaceAll(e.Value, idPlaceholder, id)
-		out[i] = e
+	var hs scriptBuilder
+	c.prelude(&hs, j, cell, text)
+	hs.line(restoreState(id, key)...)
+	if test, ok := map[string]string{"after_success": "!=", "after_failure": "="}[key]; ok {
+		hs.line(`if [ "${TRAVIS_TEST_RESULT:-0}" ` + test + ` 0 ]; then echo "TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-0}: Travis skips ` + key + `."; exit 0; fi`)
 	}
-	return out
+	hs.line("export TRAVIS_TEST_RESULT=${TRAVIS_TEST_RESULT:-0}")
+	phaseBlock(&hs, c.file, key, p, "hook")
+	return pipeline.Step{Name: strings.ReplaceAll(key, "_", "-"), Script: hs.String(), Env: env, OnError: "continue",
+		Comments: []string{sprintf("from %s:%d %s (the job's exports, functions and directory are restored first)", c.file, p.line, key)}}, true
 }
+
+// cloneStep checks the job's own commit out into its pod with the git-clone StepAction,
+// as Travis clones for every job (depth 50, submodules, unless git: says otherwise).
+// tektoncd/pipeline v1.15.0 runs it without configuration: StepActions are stable
+// (config/feature_flags.go: enable-step-actions is a no-op), the hub, bundles, git and
+// cluster resolvers default to enabled and take kind stepaction (config/resolver,
+// resolution/resolver/*), and the default enable-api-fields "beta" allows step refs.
+func (c *conv) cloneStep() pipeline.Step {
+	co := c.checkout()
+	a, _ := catalog.LookupStepAction("git-clone")
+	ref := a.Ref(c.opts.CatalogRef)
+	ps := []pipeline.Binding{{Name: "url", Value: "$(params.repo-url)"}, {Name: "revision", Value: "$(params.revision)"},
+		{Name: "output-path", Value: buildDir}}
+	if co.Depth != "" {
+		ps = append(ps, pipeline.Binding{Name: "depth", Value: co.Depth})
+	}
+	if co.Submodules != nil {
+		ps = append(ps, pipeline.Binding{Name: "submodules", Value: boolStr(*co.Submodules)})
+	}
+	return pipeline.Step{Name: cloneStep, Ref: &ref, Params: ps, Comments: co.Comments}
+}
+
+// cloneStep names the job's first step; TRAVIS_COMMIT is its commit result.
+const cloneStep = "clone"
 
 func toCmds(lines []string) []cmd {
 	var out []cmd

@@ -54,42 +54,33 @@ func (s *scriptBuilder) line(l ...string) {
 func (s *scriptBuilder) String() string { return s.b.String() }
 
 // prelude recreates the Travis job shell: helpers, the job's own directory, branch/tag split, env exports.
-func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text, id string, fresh bool) {
+func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 	s.line("#!/usr/bin/env bash")
 	for _, sh := range shims {
 		if uses(text, sh.name) {
 			s.line(sh.def)
 		}
 	}
-	jobDir(s, id, cell, fresh)
+	jobDir(s)
 	c.coreEnv(s, j, cell, text)
 }
 
-// jobDirRoot holds the per-job copies inside the source workspace; copies never include it.
-const jobDirRoot = ".tkn-migrate/jobs"
+// buildRoot is where each job's clone step puts the checkout: /workspace is the pod's own
+// emptyDir that Tekton mounts into every step (pkg/pod implicitVolumeMounts), so a job's
+// files never meet another job's, as on Travis's one VM per job. The checkout sits at
+// build/<owner>/<repo> as Travis's $HOME/build/<owner>/<repo>.
+const (
+	travisHome = "/workspace"
+	buildRoot  = travisHome + "/build"
+	buildDir   = buildRoot + "/$(params.repo-slug)"
+)
 
-// jobDir points TRAVIS_BUILD_DIR at the job's private copy of the checkout: Travis gives
-// every job its own clone, while parallel tasks here share one workspace. The copy sits at
-// <job>/<owner>/<repo> as in Travis, so what a job puts beside it (../build) stays its own.
-// fresh makes the copy (the job step); hooks and deploy only enter it. Matrix cells get no
-// index from Tekton, so a cell's directory is keyed by a checksum of its own param values.
-func jobDir(s *scriptBuilder, id string, cell cellVals, fresh bool) {
-	key := id
-	if cell.matrix {
-		key += `-$(printf '%s' "$TKN_MIGRATE_CELL" | cksum | cut -d' ' -f1)`
-	}
-	s.line(`travis_source=$TRAVIS_BUILD_DIR`,
-		`travis_job="$travis_source/`+jobDirRoot+`/`+key+`"`,
-		`export TRAVIS_BUILD_DIR="$travis_job/${TRAVIS_REPO_SLUG:-repo}"`)
-	if fresh {
-		// cp -RP, not -a: git-clone runs as UID 65532 and git refuses a repository another user owns
-		s.line(`# Travis gives each job its own clone: work in a private copy of the checkout, owned by the job's user, not the shared one.`,
-			`rm -rf "$travis_job" && mkdir -p "$TRAVIS_BUILD_DIR" && find "$travis_source" -mindepth 1 -maxdepth 1 ! -name .tkn-migrate -exec cp -RP {} "$TRAVIS_BUILD_DIR/" \; || { echo "Could not copy the checkout into $TRAVIS_BUILD_DIR (errored)." >&2; exit 2; }`)
-	}
-	s.line(`cd "$TRAVIS_BUILD_DIR" || { echo "$TRAVIS_BUILD_DIR is missing: the job did not start, so Travis runs nothing after it." >&2; exit 0; }`)
+// jobDir enters the job's checkout; every step of the job's pod shares it.
+func jobDir(s *scriptBuilder) {
+	s.line(`cd "$TRAVIS_BUILD_DIR" || { echo "$TRAVIS_BUILD_DIR is missing: the checkout failed, so Travis runs nothing after it." >&2; exit 2; }`)
 }
 
-// cellEnv names the cell's own param values, from which jobDir derives its directory.
+// cellEnv names the cell's own param values, from which the cache key is derived.
 func cellEnv(cell cellVals) []pipeline.Env {
 	if !cell.matrix {
 		return nil
@@ -227,15 +218,25 @@ func shellQuote(s string) string { return shellquote.Single(s) }
 func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pipeline.Env {
 	env := []pipeline.Env{
 		{Name: "CI", Value: "true"}, {Name: "TRAVIS", Value: "true"}, {Name: "CONTINUOUS_INTEGRATION", Value: "true"},
-		{Name: "TRAVIS_BUILD_DIR", Value: "$(workspaces.source.path)"},
+		{Name: "TRAVIS_BUILD_DIR", Value: buildDir},
 		{Name: "TRAVIS_BRANCH", Value: "$(params.branch)"},
-		{Name: "TRAVIS_TAG", Value: ""},
-		{Name: "TRAVIS_COMMIT", Value: "$(tasks." + pipeline.CheckoutTask + ".results.commit)"},
+		{Name: "TRAVIS_TAG", Value: "$(params.tag)"},
+		{Name: "TRAVIS_COMMIT", Value: "$(steps." + cloneStep + ".results.commit)"},
 		{Name: "TRAVIS_EVENT_TYPE", Value: "$(params.event-type)"},
 		{Name: "TRAVIS_PULL_REQUEST", Value: "$(params.pull-request)"},
 		{Name: "TRAVIS_REPO_SLUG", Value: "$(params.repo-slug)"},
 		{Name: "TRAVIS_OS_NAME", Value: j.os},
 		{Name: "TRAVIS_LANGUAGE", Value: j.langName},
+		// the clone step runs as UID 65532; git refuses a repository another user owns
+		// unless safe.directory says so, and env config is protected config (git-config SCOPES)
+		{Name: "GIT_CONFIG_COUNT", Value: "1"}, {Name: "GIT_CONFIG_KEY_0", Value: "safe.directory"}, {Name: "GIT_CONFIG_VALUE_0", Value: "*"},
+	}
+	if j.os == "windows" {
+		for i := range env {
+			if env[i].Name == "TRAVIS_COMMIT" {
+				env[i].Value = "$(params.revision)" // no clone step there to give the commit
+			}
+		}
 	}
 	if j.lang.versionVar != "" {
 		v := cell.version
@@ -257,7 +258,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		{Name: "TRAVIS_JOB_ID", Value: "$(context.taskRun.uid)"},
 		{Name: "TRAVIS_JOB_NUMBER", Value: "$(context.taskRun.name)"},
 		{Name: "TRAVIS_SECURE_ENV_VARS", Value: boolStr(len(c.secureVars(j)) > 0)},
-		{Name: "TRAVIS_HOME", Value: "$(workspaces.source.path)/.."},
+		{Name: "TRAVIS_HOME", Value: travisHome},
 		{Name: "TRAVIS_COMPILER", Value: j.compiler},
 	}
 	for _, o := range optional {

@@ -42,6 +42,8 @@ func runStepWith(t *testing.T, dir string, s pipeline.Step, status string, vars 
 				return "refs/heads/main"
 			case m == "$(params.event-type)":
 				return "push"
+			case m == "$(params.tag)":
+				return "" // a branch build
 			case m == "$(params.repo-slug)":
 				return "owner/repo"
 			case strings.HasSuffix(m, ".status)"):
@@ -49,6 +51,9 @@ func runStepWith(t *testing.T, dir string, s pipeline.Step, status string, vars 
 			}
 			return "x"
 		})
+		if rest, ok := strings.CutPrefix(v, "/workspace"); ok {
+			v = dir + rest // the pod's own /workspace emptyDir
+		}
 		env = append(env, e.Name+"="+v)
 	}
 	cmd := exec.Command(bash, "-c", s.Script)
@@ -77,20 +82,61 @@ func model(t *testing.T, src string) *pipeline.Pipeline {
 	return p
 }
 
+// workdir stands for a job pod's /workspace after its clone step: the checkout at
+// build/owner/repo (Travis's $HOME/build/<owner>/<repo>).
 func workdir(t *testing.T) string {
 	dir := t.TempDir()
 	for _, d := range []string{".git", "sub"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+		if err := os.MkdirAll(jobPath(dir, "", d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return dir
 }
 
-// jobPath is where the job of task name works: its private copy of the checkout,
-// at <owner>/<repo> under the job's own directory.
-func jobPath(dir, name string, elem ...string) string {
-	return filepath.Join(append([]string{dir, ".tkn-migrate", "jobs", name, "owner", "repo"}, elem...)...)
+// jobPath is a path in the job's checkout; every job has its own pod, so its own root.
+func jobPath(dir, _ string, elem ...string) string {
+	return filepath.Join(append([]string{dir, "build", "owner", "repo"}, elem...)...)
+}
+
+// runTask runs a job task's steps in order as its pod would (root is the pod's /workspace,
+// the clone step's checkout already there): a failing step without onError: continue ends
+// the task with its exit code, as Tekton does.
+func runTask(t *testing.T, root string, task *pipeline.Task, vars map[string]string) (int, string) {
+	t.Helper()
+	var logs strings.Builder
+	for _, s := range task.Steps {
+		if s.Ref != nil {
+			continue // the git-clone StepAction: workdir made the checkout
+		}
+		code, out := runStepWith(t, root, s, "", vars)
+		logs.WriteString(s.Name + ": " + out)
+		if code != 0 && s.OnError != "continue" {
+			return code, logs.String()
+		}
+	}
+	return 0, logs.String()
+}
+
+// stepOf returns the step of task called name.
+func stepOf(t *testing.T, task *pipeline.Task, name string) pipeline.Step {
+	t.Helper()
+	for _, s := range task.Steps {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("task %s has no step %s", task.Name, name)
+	return pipeline.Step{}
+}
+
+// cellVars are the matrix params of one cell as Tekton substitutes them.
+func cellVars(in pipeline.MatrixInclude) map[string]string {
+	vars := map[string]string{}
+	for _, b := range in.Params {
+		vars["$(params."+b.Name+")"] = b.Value
+	}
+	return vars
 }
 
 func read(t *testing.T, path string) string {
@@ -116,33 +162,24 @@ after_failure: helper > hook.txt
 after_success: touch success.txt
 `)
 	dir := workdir(t)
-	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	code, out := runTask(t, dir, p.Tasks[0], nil)
 	if code != 1 {
-		t.Fatalf("job exit %d, want 1 (a script command failed)\n%s", code, out)
+		t.Fatalf("task exit %d, want 1 (a script command failed)\n%s", code, out)
 	}
 	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "out.txt")); got != "helper:bar:hi there" {
 		t.Errorf("script after a failing command: got %q", got)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "sub", "out.txt")); err == nil {
-		t.Error("the job wrote into the shared checkout, not its own copy")
-	}
 	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "branch.txt")); got != "main" {
 		t.Errorf("TRAVIS_BRANCH = %q, want main", got)
 	}
-	var fail *pipeline.Task
-	for _, f := range p.Finally {
-		if strings.HasSuffix(f.Name, "after-failure") {
-			fail = f
-		}
-	}
-	if fail == nil {
-		t.Fatal("no after_failure finally task")
-	}
-	if code, out := runStep(t, dir, fail.Steps[0], "Failed"); code != 0 {
-		t.Fatalf("after_failure exit %d\n%s", code, out)
-	}
 	if got := read(t, jobPath(dir, p.Tasks[0].Name, "sub", "hook.txt")); got != "helper:bar:hi there" {
 		t.Errorf("after_failure did not get the job's shell state: %q", got)
+	}
+	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "sub", "success.txt")); err == nil {
+		t.Error("after_success ran for a failed job")
+	}
+	if len(p.Finally) != 0 {
+		t.Errorf("hooks are steps of the job's pod, not %d finally tasks", len(p.Finally))
 	}
 }
 
@@ -157,18 +194,14 @@ script: touch script.txt
 after_script: touch after.txt
 `)
 	dir := workdir(t)
-	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	code, out := runTask(t, dir, p.Tasks[0], nil)
 	if code != 2 {
-		t.Fatalf("job exit %d, want 2 (errored)\n%s", code, out)
+		t.Fatalf("task exit %d, want 2 (errored)\n%s", code, out)
 	}
 	for _, f := range []string{"install2.txt", "script.txt"} {
 		if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, f)); err == nil {
 			t.Errorf("%s exists: commands after a failed setup command ran", f)
 		}
-	}
-	code, out = runStep(t, dir, p.Finally[0].Steps[0], "Failed")
-	if code != 0 {
-		t.Fatalf("after_script exit %d\n%s", code, out)
 	}
 	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "after.txt")); err == nil {
 		t.Error("after_script ran after an errored job")
@@ -184,7 +217,7 @@ jobs:
       script: touch ran.txt
 `)
 	dir := workdir(t)
-	code, out := runStep(t, dir, p.Tasks[0].Steps[0], "")
+	code, out := runTask(t, dir, p.Tasks[0], nil)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -210,20 +243,8 @@ deploy:
     `+c.on+`
 `)
 		dir := workdir(t)
-		if code, out := runStep(t, dir, p.Tasks[0].Steps[0], ""); code != 0 {
-			t.Fatalf("job exit %d\n%s", code, out)
-		}
-		var dep *pipeline.Task
-		for _, x := range p.Tasks {
-			if strings.HasSuffix(x.Name, "-deploy") {
-				dep = x
-			}
-		}
-		if dep == nil {
-			t.Fatal("no deploy task")
-		}
-		if code, out := runStep(t, dir, dep.Steps[0], ""); code != 0 {
-			t.Fatalf("%s: deploy exit %d\n%s", c.on, code, out)
+		if code, out := runTask(t, dir, p.Tasks[0], nil); code != 0 {
+			t.Fatalf("%s: task exit %d\n%s", c.on, code, out)
 		}
 		_, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "deployed.txt"))
 		if ran := err == nil; ran != c.runs {
@@ -248,17 +269,12 @@ jobs:
   allow_failures:
     - os: linux
 `)
-	if p.Tasks[0].Steps[0].OnError != "continue" {
-		t.Fatalf("onError = %q", p.Tasks[0].Steps[0].OnError)
+	if last := p.Tasks[0].Steps[len(p.Tasks[0].Steps)-1]; last.Name != "result" || last.OnError != "continue" {
+		t.Fatalf("last step %s onError = %q, want the result step with continue", last.Name, last.OnError)
 	}
 	dir := workdir(t)
-	if code, _ := runStep(t, dir, p.Tasks[0].Steps[0], ""); code != 1 {
-		t.Fatalf("job exit %d, want 1", code)
-	}
-	for _, f := range p.Finally {
-		if code, out := runStep(t, dir, f.Steps[0], "Succeeded"); code != 0 {
-			t.Fatalf("%s exit %d\n%s", f.Name, code, out)
-		}
+	if code, out := runTask(t, dir, p.Tasks[0], nil); code != 0 {
+		t.Fatalf("task exit %d, want 0 (an allowed failure)\n%s", code, out)
 	}
 	if _, err := os.Stat(jobPath(dir, p.Tasks[0].Name, "success.txt")); err == nil {
 		t.Error("after_success ran for a failed job")
@@ -281,7 +297,7 @@ func TestSecureMatrixEnv(t *testing.T) {
 				t.Errorf("matrix of %d cells, want the 2 plain ones", n)
 			}
 		}
-		for _, e := range x.Steps[0].Env {
+		for _, e := range stepOf(t, x, jobStep).Env {
 			if e.SecretName != "" {
 				secretRefs++
 			}
@@ -295,8 +311,8 @@ func TestSecureMatrixEnv(t *testing.T) {
 	}
 }
 
-// TestJobsOwnDirs: two cells of one matrix task, run in the same workspace, each work in
-// their own copy of the checkout with their own state, and each cell's hook finds its own.
+// TestJobsOwnDirs: the two cells of one matrix task run in their own pods, each from its
+// own clone; each cell's hooks see its own state and result.
 func TestJobsOwnDirs(t *testing.T) {
 	p := model(t, `language: shell
 env:
@@ -304,77 +320,44 @@ env:
   - A=2
 script:
   - echo "$A" > a.txt
-  - cat shared.txt >> a.txt
+  - cat cloned.txt >> a.txt
   - test "$A" = 1
 after_script: cat a.txt > after.txt
 after_success: touch success
 after_failure: touch failure
 `)
 	main := p.Tasks[0]
-	if main.Matrix == nil || len(main.Matrix.Include) != 2 || len(p.Finally) != 3 {
-		t.Fatalf("want one 2-cell matrix task with one after_script hook, got %d tasks, %d finally", len(p.Tasks), len(p.Finally))
+	if main.Matrix == nil || len(main.Matrix.Include) != 2 || len(p.Finally) != 0 {
+		t.Fatalf("want one 2-cell matrix task and no finally tasks, got %d tasks, %d finally", len(p.Tasks), len(p.Finally))
 	}
-	dir := workdir(t)
-	if err := os.WriteFile(filepath.Join(dir, "shared.txt"), []byte("from the clone\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cells := map[string]string{}
-	for _, in := range main.Matrix.Include {
-		vars := map[string]string{}
-		for _, b := range in.Params {
-			vars["$(params."+b.Name+")"] = b.Value
-		}
-		want := map[string]int{"A=1": 0, "A=2": 1}[vars["$(params.env)"]]
-		if code, out := runStepWith(t, dir, main.Steps[0], "", vars); code != want {
-			t.Fatalf("cell %s: exit %d, want %d\n%s", in.Name, code, want, out)
-		}
-		for _, f := range p.Finally {
-			// Tekton gives the hooks the matrix task's one status: Failed, as one cell failed
-			if code, out := runStepWith(t, dir, f.Steps[0], "Failed", vars); code != 0 {
-				t.Fatalf("cell %s %s: exit %d\n%s", in.Name, f.Name, code, out)
-			}
-		}
-		cells[in.Name] = vars["$(params.env)"]
-	}
-	entries, err := os.ReadDir(filepath.Join(dir, ".tkn-migrate", "jobs"))
-	if err != nil || len(entries) != 2 {
-		t.Fatalf("want 2 job directories, got %d (%v)", len(entries), err)
+	if s := main.Steps[0]; s.Ref == nil || s.Ref.Get("kind") != "stepaction" || s.Ref.Get("name") != "git-clone" {
+		t.Fatalf("the first step is not the git-clone StepAction: %+v", s)
 	}
 	var got []string
-	for _, e := range entries {
-		d := e.Name()
-		if !strings.HasPrefix(d, main.Name+"-") {
-			t.Errorf("job directory %s is not named after task %s", d, main.Name)
+	for _, in := range main.Matrix.Include {
+		vars := cellVars(in)
+		dir := workdir(t)
+		if err := os.WriteFile(jobPath(dir, "", "cloned.txt"), []byte("from the clone\n"), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		state := read(t, jobPath(dir, d, ".git", "tkn-migrate-"+main.Name+".state"))
-		if !strings.Contains(state, "cd "+jobPath(dir, d)) {
-			t.Errorf("%s: the state does not return to the job's own directory", d)
+		want := map[string]int{"A=1": 0, "A=2": 1}[vars["$(params.env)"]]
+		if code, out := runTask(t, dir, main, vars); code != want {
+			t.Fatalf("cell %s: exit %d, want %d\n%s", in.Name, code, want, out)
 		}
 		var hook string
 		for _, h := range []string{"success", "failure"} {
-			if _, err := os.Stat(jobPath(dir, d, h)); err == nil {
+			if _, err := os.Stat(jobPath(dir, "", h)); err == nil {
 				hook += h
 			}
 		}
-		got = append(got, read(t, jobPath(dir, d, "a.txt"))+" | "+read(t, jobPath(dir, d, "after.txt"))+" | "+hook)
+		got = append(got, read(t, jobPath(dir, "", "a.txt"))+" | "+read(t, jobPath(dir, "", "after.txt"))+" | "+hook)
 	}
-	if len(got) != 2 || got[0] == got[1] {
-		t.Errorf("cells did not keep their own files: %q", got)
-	}
-	for _, g := range got {
-		if g != "1\nfrom the clone | 1\nfrom the clone | success" && g != "2\nfrom the clone | 2\nfrom the clone | failure" {
-			t.Errorf("job files %q: want the cell's own A, the cloned file and the hook of its own result", g)
-		}
-	}
-	for _, f := range []string{"a.txt", "after.txt", ".git/tkn-migrate-" + main.Name + ".state"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-			t.Errorf("%s written to the shared checkout", f)
-		}
+	if strings.Join(got, " / ") != "1\nfrom the clone | 1\nfrom the clone | success / 2\nfrom the clone | 2\nfrom the clone | failure" {
+		t.Errorf("cells: %q: want each cell's own A, the cloned file and the hook of its own result", got)
 	}
 }
 
-// TestSameCellValues: cells that a matrix could only tell apart by name get a job
-// param, so their directories, keyed by param values, still differ.
+// TestSameCellValues: cells that a matrix could only tell apart by name get a job param.
 func TestSameCellValues(t *testing.T) {
 	p := model(t, `language: shell
 jobs:
@@ -388,26 +371,17 @@ jobs:
 	if main.Matrix == nil || len(main.Matrix.Include) != 2 {
 		t.Fatalf("want one 2-cell matrix task, got %d tasks", len(p.Tasks))
 	}
-	dir := workdir(t)
 	for _, in := range main.Matrix.Include {
-		vars := map[string]string{}
-		for _, b := range in.Params {
-			vars["$(params."+b.Name+")"] = b.Value
-		}
+		vars := cellVars(in)
 		if vars["$(params.job)"] != in.Name {
 			t.Errorf("cell %s: job param %q", in.Name, vars["$(params.job)"])
 		}
-		if code, out := runStepWith(t, dir, main.Steps[0], "", vars); code != 0 {
+		dir := workdir(t)
+		if code, out := runTask(t, dir, main, vars); code != 0 {
 			t.Fatalf("cell %s: exit %d\n%s", in.Name, code, out)
 		}
-	}
-	entries, _ := os.ReadDir(filepath.Join(dir, ".tkn-migrate", "jobs"))
-	if len(entries) != 2 {
-		t.Fatalf("want 2 job directories, got %d", len(entries))
-	}
-	for _, e := range entries {
-		if got := read(t, jobPath(dir, e.Name(), "where.txt")); got != jobPath(dir, e.Name()) {
-			t.Errorf("%s: the job ran in %s", e.Name(), got)
+		if got := read(t, jobPath(dir, "", "where.txt")); got != jobPath(dir, "") {
+			t.Errorf("%s: the job ran in %s, not its checkout", in.Name, got)
 		}
 	}
 }

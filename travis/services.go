@@ -1,6 +1,8 @@
 package travis
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -32,8 +34,10 @@ func fixed(img string) func(*job) string { return func(*job) string { return img
 func byDist(repo string, table map[string]string, addon string, def string) func(*job) string {
 	return func(j *job) string {
 		if a := j.get("addons"); a != nil && a.Kind == yaml.MappingNode {
-			if v := scalarOf(asMap(a).get(addon)); v != "" {
-				return repo + ":" + v
+			for _, k := range append([]string{addon}, addonAliases[addon]...) {
+				if v := scalarOf(asMap(a).get(k)); v != "" {
+					return repo + ":" + v
+				}
 			}
 		}
 		if v, ok := table[j.dist]; ok {
@@ -70,6 +74,21 @@ var services = map[string]service{
 	"rethinkdb": {sidecar: "rethinkdb", image: byDist("rethinkdb", nil, "rethinkdb", "2.4"), port: 28015},
 }
 
+// addonAliases are other addons: keys naming the same server (travis-yml schema).
+var addonAliases = map[string][]string{"postgresql": {"postgres"}}
+
+// Travis images start no service by default (docs user/database-setup.md: "Travis CI
+// environments do not start services by default"); what differs by dist is the version
+// a service gets (pgByDist, mysqlByDist, mongoByDist, travis-semantics.md §5). Two things
+// did run without services:, and are started here too: these addons and Docker.
+//
+// serverAddons start their server on Travis with or without services: (travis-build
+// addons after_prepare: travis_setup_postgresql, mariadb, rethinkdb; mysql picks the version).
+var serverAddons = []string{"postgresql", "postgres", "mysql", "mariadb", "rethinkdb"}
+
+// dockerCommand is a docker or docker-compose command word ("docker compose" too).
+var dockerCommand = regexp.MustCompile(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
+
 var serviceAliases = map[string]string{"postgres": "postgresql", "redis-server": "redis", "memcache": "memcached",
 	"rabbitmq-server": "rabbitmq", "mongo": "mongodb", "neo4j-server": "neo4j"}
 
@@ -89,12 +108,19 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 	}
 	if a := j.get("addons"); a != nil && a.Kind == yaml.MappingNode {
 		am := asMap(a)
-		for _, k := range []string{"mariadb", "rethinkdb"} {
+		for _, k := range serverAddons {
 			if am.has(k) {
 				names = append(names, k)
 				nodes = append(nodes, am.keyNode(k))
 			}
 		}
+	}
+	implicitDocker := -1
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, "docker") }) && dockerCommand.MatchString(j.commandsText()) {
+		// Travis VMs had Docker running; a pod needs the same dind sidecar as services: docker
+		implicitDocker = len(names)
+		names = append(names, "docker")
+		nodes = append(nodes, j.pos)
 	}
 	seen := map[string]bool{}
 	for i, name := range names {
@@ -121,6 +147,9 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 		}
 		sc := pipeline.Sidecar{Name: s.sidecar, Image: s.image(j), Env: s.env, Args: s.args, Privileged: s.priv, ReadyPort: s.port, ReadyExec: s.exec,
 			Comments: []string{sprintf("from %s:%d services: %s", c.file, n.Line, name)}}
+		if i == implicitDocker {
+			sc.Comments = []string{sprintf("from %s:%d: the job's commands call docker without services: docker (Docker ran on every Travis VM)", c.file, n.Line)}
+		}
 		t.sidecars = append(t.sidecars, sc)
 		t.stepEnv = append(t.stepEnv, s.stepEnv...)
 		class := convert.Converted
@@ -128,6 +157,9 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 			class = convert.Approximated
 		}
 		msg := sprintf("service %s runs as sidecar %s", name, sc.Image)
+		if i == implicitDocker {
+			msg = "the commands call docker without services: docker (Docker ran on every Travis VM): " + msg
+		}
 		if s.note != "" {
 			msg += "; " + s.note
 		}
@@ -169,7 +201,7 @@ func (c *conv) addons(j *job, t *taskParts) {
 				c.finding(k, convert.Converted, "travis/addons-hosts", "addons.hosts: 127.0.0.1 aliases in the PipelineRuns' pod template (hostAliases); they apply to every task")
 			}
 		case "postgresql", "postgres", "mariadb", "rethinkdb", "mysql", "mongodb":
-			// picks the sidecar version (services)
+			// starts the server as a sidecar, or picks its version (sidecars)
 		default:
 			msg := sprintf("addons.%s has no Tekton equivalent; install or configure it in a step", k.Value)
 			c.finding(k, convert.Manual, "travis/addons", "%s", msg)

@@ -2,14 +2,32 @@ package travis
 
 import (
 	"regexp"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 )
 
-// workspaceRoot holds Travis workspaces in the shared source workspace, beside the job copies.
-const workspaceRoot = `"$travis_source/.tkn-migrate/workspaces/`
+// sharedWorkspace is the one volume Travis workspaces pass through between jobs (a new PVC per
+// run); each Travis workspace is its own subPath, so jobs creating different ones share no files.
+const sharedWorkspace = "travis-workspaces"
+
+// wsMount binds workspace name into the task (once) and gives the env var holding its path.
+func (c *conv) wsMount(name string, parts *taskParts) string {
+	tw := pipeline.Sanitize("ws-" + name)
+	v := "TKN_MIGRATE_WS_" + strings.ToUpper(regexp.MustCompile(`[^A-Za-z0-9]`).ReplaceAllString(name, "_"))
+	for _, b := range parts.binds {
+		if b.Name == tw {
+			return v
+		}
+	}
+	c.wsUsed = true
+	parts.binds = append(parts.binds, pipeline.Binding{Name: tw, Value: sharedWorkspace, SubPath: name})
+	parts.stepEnv = append(parts.stepEnv, pipeline.Env{Name: v, Value: "$(workspaces." + tw + ".path)"})
+	return v
+}
 
 // wsName keeps a workspace name safe inside a double-quoted path.
 var wsName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
@@ -47,8 +65,8 @@ func (c *conv) workspaces(j *job, parts *taskParts) (use, create []string) {
 					bad(key, "use: "+name+" is not a plain workspace name")
 					continue
 				}
-				dir := workspaceRoot + name + `"`
-				use = append(use, `if [ -d `+dir+` ]; then cp -a `+dir[:len(dir)-1]+`/." "$TRAVIS_BUILD_DIR/"; else echo `+shellQuote("workspace "+name+" was not created by an earlier job")+` >&2; fi`)
+				dir := `"$` + c.wsMount(name, parts)
+				use = append(use, `if [ -e `+dir+`/.created" ]; then cp -a `+dir+`/files/." "$TRAVIS_BUILD_DIR/"; else echo `+shellQuote("workspace "+name+" was not created by an earlier job")+` >&2; fi`)
 			}
 		case "create":
 			cm := asMap(v)
@@ -58,9 +76,10 @@ func (c *conv) workspaces(j *job, parts *taskParts) (use, create []string) {
 				bad(key, "create: needs a plain name and paths")
 				continue
 			}
-			dir := workspaceRoot + name
+			root := `"$` + c.wsMount(name, parts)
+			dir := root + `/files`
 			// paths are relative to the build dir, wherever the script left the shell
-			create = append(create, `( cd "$TRAVIS_BUILD_DIR" || exit`, `rm -rf `+dir+`"`)
+			create = append(create, `( cd "$TRAVIS_BUILD_DIR" || exit`, `rm -rf `+dir+`" && : > `+root+`/.created"`)
 			for _, p := range paths {
 				q := shellQuote(p)
 				create = append(create, `if [ -e `+q+` ]; then mkdir -p `+dir+`/$(dirname -- `+q+`)" && cp -a `+q+` `+dir+`/$(dirname -- `+q+`)/"; fi`)
@@ -71,7 +90,7 @@ func (c *conv) workspaces(j *job, parts *taskParts) (use, create []string) {
 		}
 	}
 	if len(use)+len(create) > 0 {
-		msg := "workspaces: copied through .tkn-migrate/workspaces in the source workspace; create: is stored at the end of the job step, before after_success/after_failure/after_script (Travis stores it after them)"
+		msg := "workspaces: copied through the " + sharedWorkspace + " workspace (a new PVC per run, one subPath per workspace); create: is stored at the end of the job step, before after_success/after_failure/after_script (Travis stores it after them)"
 		c.finding(k, convert.Approximated, "travis/workspaces", "%s", msg)
 		parts.comments = append(parts.comments, c.marker("approximated", msg, k.Line))
 	}

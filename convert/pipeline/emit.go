@@ -97,11 +97,15 @@ func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, er
 	}
 
 	ws := seqNode()
-	ws.Content = append(ws.Content, workspaceSpec(Workspace{Name: SourceWorkspace, Description: "The checked-out source, shared by every task."}))
+	if !p.PodLocalSource {
+		ws.Content = append(ws.Content, workspaceSpec(Workspace{Name: SourceWorkspace, Description: "The checked-out source, shared by every task."}))
+	}
 	for _, w := range p.Workspaces {
 		ws.Content = append(ws.Content, workspaceSpec(w))
 	}
-	set(spec, "workspaces", ws)
+	if len(ws.Content) > 0 {
+		set(spec, "workspaces", ws)
+	}
 
 	tasks := seqNode()
 	if p.Checkout != nil {
@@ -267,7 +271,7 @@ func pipelineTask(p *Pipeline, t *Task, afterCheckout, finally bool) (*yaml.Node
 		set(m, "params", bindings(t.Params))
 	}
 	ws := t.Workspaces
-	if t.Ref == nil {
+	if t.Ref == nil && !p.PodLocalSource {
 		ws = append([]Binding{{Name: SourceWorkspace, Value: SourceWorkspace}}, ws...)
 	}
 	if len(ws) > 0 {
@@ -333,7 +337,9 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 		// A task bound to an optional pipeline workspace must run without it too.
 		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value)}))
 	}
-	set(spec, "workspaces", wss)
+	if len(wss.Content) > 0 {
+		set(spec, "workspaces", wss)
+	}
 	if len(t.Results) > 0 {
 		rs := seqNode()
 		for _, r := range t.Results {
@@ -358,17 +364,30 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	}
 	steps := seqNode()
 	names := NewNamer()
+	wd := sourcePath
+	if p.PodLocalSource {
+		wd = "" // the image's own working directory
+	}
 	for _, s := range t.Steps {
-		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image))
+		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image, wd))
 	}
 	set(spec, "steps", steps)
 	return spec
 }
 
-func stepNode(s Step, name, defaultImage string) *yaml.Node {
+func stepNode(s Step, name, defaultImage, defaultDir string) *yaml.Node {
 	m := mapNode()
 	m.HeadComment = commentBlock(s.Comments)
 	set(m, "name", str(name))
+	if s.Ref != nil {
+		set(m, "ref", refNode(*s.Ref))
+		if len(s.Params) > 0 {
+			set(m, "params", bindings(s.Params))
+		}
+		setStr(m, "onError", s.OnError)
+		setStr(m, "timeout", s.Timeout)
+		return m
+	}
 	image := s.Image
 	if image == "" {
 		image = defaultImage
@@ -379,9 +398,9 @@ func stepNode(s Step, name, defaultImage string) *yaml.Node {
 	}
 	wd := s.WorkingDir
 	if wd == "" {
-		wd = sourcePath
+		wd = defaultDir
 	}
-	set(m, "workingDir", str(wd))
+	setStr(m, "workingDir", wd)
 	if s.Privileged {
 		set(m, "securityContext", privileged())
 	}
@@ -511,12 +530,13 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run, opts convert.Options)
 		set(spec, "taskRunSpecs", specs)
 	}
 	ws := seqNode()
-	src := mapNode()
-	src.HeadComment = commentBlock([]string{StorageComment})
-	set(src, "name", str(SourceWorkspace))
-	set(src, "volumeClaimTemplate", volumeClaimTemplate())
-	ws.Content = append(ws.Content, src)
+	if !p.PodLocalSource {
+		ws.Content = append(ws.Content, claimBinding(SourceWorkspace))
+	}
 	for _, w := range p.Workspaces {
+		if w.VolumeClaim {
+			ws.Content = append(ws.Content, claimBinding(w.Name))
+		}
 		if w.Secret == "" {
 			continue
 		}
@@ -527,9 +547,20 @@ func runDoc(pipelineName, stem string, p *Pipeline, r Run, opts convert.Options)
 		set(wm, "secret", sec)
 		ws.Content = append(ws.Content, wm)
 	}
-	set(spec, "workspaces", ws)
+	if len(ws.Content) > 0 {
+		set(spec, "workspaces", ws)
+	}
 	set(root, "spec", spec)
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
+}
+
+// claimBinding binds workspace name to a new PVC per run, saying it needs dynamic provisioning.
+func claimBinding(name string) *yaml.Node {
+	m := mapNode()
+	m.HeadComment = commentBlock([]string{StorageComment})
+	set(m, "name", str(name))
+	set(m, "volumeClaimTemplate", volumeClaimTemplate())
+	return m
 }
 
 func volumeClaimTemplate() *yaml.Node {
@@ -543,6 +574,11 @@ func volumeClaimTemplate() *yaml.Node {
 	vct := mapNode()
 	set(vct, "spec", spec)
 	return vct
+}
+
+// RunName is the metadata.name Emit gives the Run stem of Pipeline pipelineName.
+func RunName(pipelineName, stem string) string {
+	return runName(Sanitize(pipelineName), Sanitize(stem))
 }
 
 // runName joins pipeline and event names within the 63-character limit on Tekton names.

@@ -88,7 +88,14 @@ func TestEmitGolden(t *testing.T) {
 	}{
 		"full":         {fullModel(), convert.Options{}},
 		"full-v1beta1": {fullModel(), convert.Options{To: "v1beta1", CatalogRef: catalog.Git}},
-		"minimal":      {&Pipeline{Name: "min", FileStem: "Jenkinsfile.release", Runs: []Run{{Name: "push"}}, Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
+		"pod-local": {&Pipeline{Name: "jobs", PodLocalSource: true, Runs: []Run{{Name: "push"}},
+			Workspaces: []Workspace{{Name: "shared", Description: "Files passed between jobs.", VolumeClaim: true}},
+			Tasks: []*Task{{Name: "build", Workspaces: []Binding{{Name: "ws-a", Value: "shared", SubPath: "a"}}, Steps: []Step{
+				{Name: "clone", Comments: []string{"each task clones into its own pod"}, Ref: &catalog.Ref{Resolver: "hub", Params: []catalog.Param{{Name: "kind", Value: "stepaction"}, {Name: "name", Value: "git-clone"}}},
+					Params: []Binding{{Name: "url", Value: "$(params.repo-url)"}, {Name: "output-path", Value: "/workspace/build"}}},
+				{Name: "sh", Image: "alpine:3.20", Script: "make", Env: []Env{{Name: "COMMIT", Value: "$(steps.clone.results.commit)"}}},
+			}}}}, convert.Options{}},
+		"minimal": {&Pipeline{Name: "min", FileStem: "Jenkinsfile.release", Runs: []Run{{Name: "push"}}, Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

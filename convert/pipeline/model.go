@@ -35,6 +35,9 @@ type Pipeline struct {
 	Runs     []Run
 	// HostAliases go into every Run's pod template (/etc/hosts entries for all task pods).
 	HostAliases []HostAlias
+	// PodLocalSource: no shared source workspace. Each task brings its own checkout into
+	// its pod (a clone step), so no PVC is needed unless another workspace asks for one.
+	PodLocalSource bool
 	// FileStem names the output files <stem>.yaml and <stem>-<run>.yaml instead of
 	// pipeline.yaml and <run>.yaml, so several sources in one directory don't collide.
 	FileStem string
@@ -62,6 +65,8 @@ type Workspace struct {
 	Optional    bool
 	// Secret binds the workspace to this Secret in every Run (credential files, SSH keys).
 	Secret string
+	// VolumeClaim binds it to a new PVC per Run (volumeClaimTemplate), like the source workspace.
+	VolumeClaim bool
 }
 
 // Param declares a Pipeline or Task parameter.
@@ -105,10 +110,12 @@ type Task struct {
 	NodeSelector []Binding
 }
 
-// Step is one container in an inline Task.
+// Step is one container in an inline Task, or a StepAction reference (Ref with Params).
 type Step struct {
 	Name     string
 	Comments []string
+	Ref      *catalog.Ref
+	Params   []Binding // the StepAction's params; only with Ref
 	Image    string
 	Script   string
 	// Command and Args run a command without a shell (e.g. cmd.exe on Windows); Script must be empty then.

@@ -1,6 +1,11 @@
 package cond
 
-import "testing"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestParse(t *testing.T) {
 	cases := []struct{ in, want string }{
@@ -38,16 +43,16 @@ func TestParse(t *testing.T) {
 func TestSimplifyAndTranslate(t *testing.T) {
 	known := Known{Attrs: map[string]string{"os": "linux", "type": "push"}, Env: map[string]string{"DEPLOY": "'true'"}}
 	cases := []struct{ in, simple, cel, when, bash string }{
-		{"os = linux AND branch = main", `branch = "main"`, `target_branch in ["main", "refs/heads/main", "refs/tags/main"]`,
+		{"os = linux AND branch = main", `branch = "main"`, `target_branch == "main"`,
 			"$(params.branch) in [main refs/heads/main]", `[ "$TRAVIS_BRANCH" = 'main' ]`},
 		{"os = osx OR type = pull_request", "false", "false", "error", "false"},
-		{"type = push AND head_branch != x", `head_branch != "x"`, `!(source_branch in ["x", "refs/heads/x", "refs/tags/x"])`, "error", `[ "$TRAVIS_PULL_REQUEST_BRANCH" != 'x' ]`},
+		{"type = push AND head_branch != x", `head_branch != "x"`, `!(source_branch == "x")`, "error", `[ "$TRAVIS_PULL_REQUEST_BRANCH" != 'x' ]`},
 		{"env(FROM_SETTINGS) = yes", `env("FROM_SETTINGS") = "yes"`, "error", "error", `[ "${FROM_SETTINGS:-}" = 'yes' ]`},
-		{"env(DEPLOY) = true AND tag IS present", "tag IS present", `target_branch.startsWith("refs/tags/")`, "error", `[ -n "$TRAVIS_TAG" ]`},
+		{"env(DEPLOY) = true AND tag IS present", "tag IS present", "error", "error", `[ -n "$TRAVIS_TAG" ]`},
 		{"branch =~ ^rel-\\d AND NOT fork", `(branch =~ /^rel-\d/ AND NOT fork)`, "error", "error", "error"},
-		{"branch IN (a, b)", `branch IN ("a", "b")`, `target_branch in ["a", "refs/heads/a", "refs/tags/a", "b", "refs/heads/b", "refs/tags/b"]`, "$(params.branch) in [a refs/heads/a b refs/heads/b]",
+		{"branch IN (a, b)", `branch IN ("a", "b")`, `target_branch in ["a", "b"]`, "$(params.branch) in [a refs/heads/a b refs/heads/b]",
 			`{ [ "$TRAVIS_BRANCH" = 'a' ] || [ "$TRAVIS_BRANCH" = 'b' ]; }`},
-		{"branch =~ ^rel-\\d", `branch =~ /^rel-\d/`, `(target_branch.matches("^rel-\\d") || target_branch.matches("^refs/(heads|tags)/rel-\\d"))`, "error", `travis_re "$TRAVIS_BRANCH" '^rel-[0-9]'`},
+		{"branch =~ ^rel-\\d", `branch =~ /^rel-\d/`, `target_branch.matches("^rel-\\d")`, "error", `travis_re "$TRAVIS_BRANCH" '^rel-[0-9]'`},
 	}
 	for _, c := range cases {
 		e, err := Parse(c.in)
@@ -58,7 +63,7 @@ func TestSimplifyAndTranslate(t *testing.T) {
 		if s.String() != c.simple {
 			t.Errorf("%q: simplified %s, want %s", c.in, s, c.simple)
 		}
-		cel, err := CEL(s)
+		cel, err := CEL(s, map[string]Ref{"branch": {Var: "target_branch"}, "head_branch": {Var: "source_branch"}})
 		if err != nil {
 			cel = "error"
 		}
@@ -91,4 +96,51 @@ func fmtList(v []string) string {
 		s += x
 	}
 	return s + "]"
+}
+
+// On a tag run target_branch is refs/tags/<tag>: names get the prefix, and a regex's
+// leading ^ moves behind it (RE2 has no look-behind).
+func TestCELTagRefs(t *testing.T) {
+	refs := map[string]Ref{"branch": {Var: "target_branch", Prefix: "refs/tags/"}, "tag": {Var: "target_branch", Prefix: "refs/tags/"}}
+	cases := []struct{ in, cel string }{
+		{"tag = v1", `target_branch == "refs/tags/v1"`},
+		{"tag IS present", `target_branch.startsWith("refs/tags/")`},
+		{"branch =~ ^v\\d+", `target_branch.matches("^refs/tags/v\\d+")`},
+		{"tag =~ /rc|^beta/", `target_branch.matches("^refs/tags/(?:.*(?:rc)|beta)")`},
+		{"tag =~ /(^a)/", "error"},
+		{"tag =~ /(?=a)/", "error"},
+	}
+	for _, c := range cases {
+		e, err := Parse(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := CEL(e, refs)
+		if err != nil {
+			got = "error"
+		}
+		if got != c.cel {
+			t.Errorf("%q: CEL %s, want %s", c.in, got, c.cel)
+		}
+	}
+	// the translation matches refs/tags/<name> exactly when the regex matches <name>
+	names := []string{"1.2", "1.2.3", "be", "ae", "v1", "v10.2", "xv1", "beta", "beta-rc", "xbeta", "rc1", "tags", "a", "ba", ""}
+	for _, re := range []string{`^v\d+`, `rc|^beta`, `tags`, `^a$|b`, `(?i)^V1`, `^$`, `^a|^b`, `^(?:a|b)e`, `^\d+\.\d+(\.\d+)?$`} {
+		cel, err := RegexCEL("t", "refs/tags/", re)
+		if err != nil {
+			t.Fatalf("%s: %v", re, err)
+		}
+		q, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(cel, "t.matches("), ")"))
+		tr := regexp.MustCompile(q)
+		for _, n := range names {
+			if want, got := regexp.MustCompile(re).MatchString(n), tr.MatchString("refs/tags/"+n); got != want {
+				t.Errorf("%s on %q: translated %s gives %v, want %v", re, n, q, got, want)
+			}
+		}
+	}
+	// Known.Present decides IS present/blank of an attribute whose value is unknown
+	e, _ := Parse("tag IS blank OR branch = x")
+	if s := Simplify(e, Known{Present: map[string]bool{"tag": true}}); s.String() != `branch = "x"` {
+		t.Errorf("Present: got %s", s)
+	}
 }

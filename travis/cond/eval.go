@@ -3,6 +3,7 @@ package cond
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 )
@@ -12,6 +13,8 @@ import (
 type Known struct {
 	Attrs map[string]string
 	Env   map[string]string
+	// Present holds attributes known to be set whose value is not known (tag on a tag run).
+	Present map[string]bool
 }
 
 // Simplify evaluates everything Known decides and returns the rest: a Const when the
@@ -99,6 +102,9 @@ func value(o Operand, k Known) (v *string, known bool) {
 }
 
 func evalCmp(c Cmp, k Known) (bool, bool) {
+	if c.L.Attr != "" && k.Present[c.L.Attr] && (c.Op == "present" || c.Op == "blank") {
+		return c.Op == "present", true
+	}
 	l, ok := value(c.L, k)
 	if !ok {
 		return false, false
@@ -164,59 +170,75 @@ func eq(a, b string) bool {
 
 func truthy(s string) bool { return s != "" && s != "false" }
 
+// Mentions reports whether e compares attribute attr with the literal value anywhere.
+func Mentions(e Expr, attr, value string) bool {
+	switch x := e.(type) {
+	case Or:
+		return Mentions(x.L, attr, value) || Mentions(x.R, attr, value)
+	case And:
+		return Mentions(x.L, attr, value) || Mentions(x.R, attr, value)
+	case Not:
+		return Mentions(x.X, attr, value)
+	case Cmp:
+		if x.L.Attr != attr {
+			return false
+		}
+		for _, r := range x.R {
+			if r.Lit == value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Ref says where an attribute's value is in a PipelineRun's on-cel-expression: the
+// Pipelines-as-Code variable, and the prefix PaC leaves before the Travis value for
+// that run's events ("refs/tags/" for a tag push, "" for a branch name).
+type Ref struct{ Var, Prefix string }
+
 // CEL translates a simplified condition to a Pipelines-as-Code on-cel-expression.
-// It fails for attributes PaC does not expose.
-func CEL(e Expr) (string, error) {
+// It fails for attributes refs does not place.
+func CEL(e Expr, refs map[string]Ref) (string, error) {
 	switch x := e.(type) {
 	case Const:
 		return fmt.Sprint(bool(x)), nil
 	case Or:
-		return bin(x.L, x.R, " || ")
+		return bin(x.L, x.R, " || ", refs)
 	case And:
-		return bin(x.L, x.R, " && ")
+		return bin(x.L, x.R, " && ", refs)
 	case Not:
-		s, err := CEL(x.X)
+		s, err := CEL(x.X, refs)
 		return "!(" + s + ")", err
 	case Cmp:
-		return cmpCEL(x)
+		return cmpCEL(x, refs)
 	}
 	return "", fmt.Errorf("cannot translate %s", e)
 }
 
-func bin(l, r Expr, op string) (string, error) {
-	a, err := CEL(l)
+func bin(l, r Expr, op string, refs map[string]Ref) (string, error) {
+	a, err := CEL(l, refs)
 	if err != nil {
 		return "", err
 	}
-	b, err := CEL(r)
+	b, err := CEL(r, refs)
 	if err != nil {
 		return "", err
 	}
 	return "(" + a + op + b + ")", nil
 }
 
-var celVar = map[string]string{"type": "event", "branch": "target_branch", "head_branch": "source_branch"}
-
-func cmpCEL(c Cmp) (string, error) {
-	if c.L.Attr == "tag" && (c.Op == "present" || c.Op == "blank") {
-		s := `target_branch.startsWith("refs/tags/")`
-		if c.Op == "blank" {
-			s = "!" + s
-		}
-		return s, nil
-	}
-	v, ok := celVar[c.L.Attr]
+func cmpCEL(c Cmp, refs map[string]Ref) (string, error) {
+	ref, ok := refs[c.L.Attr]
 	if !ok {
 		return "", fmt.Errorf("%s has no Pipelines-as-Code equivalent", c.L)
 	}
+	v := ref.Var
 	lit := func(o Operand) (string, error) {
 		if o.Attr != "" || o.Func != "" {
 			return "", fmt.Errorf("%s has no Pipelines-as-Code equivalent", o)
 		}
-		if c.L.Attr == "type" && o.Lit != "push" && o.Lit != "pull_request" {
-			return "", fmt.Errorf("event type %q has no Pipelines-as-Code trigger", o.Lit)
-		}
-		return o.Lit, nil
+		return strconv.Quote(ref.Prefix + o.Lit), nil
 	}
 	switch c.Op {
 	case "=", "!=", "in", "notin":
@@ -226,7 +248,7 @@ func cmpCEL(c Cmp) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			items = append(items, refNames(c.L.Attr, r)...)
+			items = append(items, r)
 		}
 		var s string
 		if len(items) == 1 {
@@ -242,40 +264,93 @@ func cmpCEL(c Cmp) (string, error) {
 		if len(c.R) > 0 {
 			return "", fmt.Errorf("a computed regex has no Pipelines-as-Code equivalent")
 		}
-		if _, err := regexp.Compile(c.Regex); err != nil {
-			return "", fmt.Errorf("regex %q: %v", c.Regex, err)
+		s, err := RegexCEL(v, ref.Prefix, c.Regex)
+		if err != nil {
+			return "", err
 		}
-		s := RefRegexCEL(v, c.Regex)
 		if c.Op == "!~" {
 			s = "!" + s
 		}
 		return s, nil
 	case "present", "blank":
 		s := v + ` != ""`
+		if ref.Prefix != "" {
+			s = v + ".startsWith(" + strconv.Quote(ref.Prefix) + ")"
+		}
 		if c.Op == "blank" {
-			s = v + ` == ""`
+			s = "!(" + s + ")"
 		}
 		return s, nil
 	}
 	return "", fmt.Errorf("cannot translate %s", c)
 }
 
-// refNames lists the quoted forms a branch name can take in target_branch: Pipelines-as-Code
-// may pass the full ref, and Travis matches tag builds by the tag name.
-func refNames(attr, name string) []string {
-	if attr != "branch" && attr != "head_branch" {
-		return []string{strconv.Quote(name)}
+// RegexCEL matches the Travis (Ruby, unanchored) regex re against the value v holds
+// after prefix. CEL's matches() is RE2 over the whole of v, so with a prefix a leading
+// ^ moves behind it and an unanchored regex may start anywhere after it.
+func RegexCEL(v, prefix, re string) (string, error) {
+	if _, err := regexp.Compile(re); err != nil {
+		return "", fmt.Errorf("regex %q: %v", re, err)
 	}
-	return []string{strconv.Quote(name), strconv.Quote("refs/heads/" + name), strconv.Quote("refs/tags/" + name)}
+	if prefix == "" {
+		return v + ".matches(" + strconv.Quote(re) + ")", nil
+	}
+	tree, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return "", fmt.Errorf("regex %q: %v", re, err)
+	}
+	head := "^" + regexp.QuoteMeta(prefix)
+	// the usual shapes keep the user's text: ^rest, or no anchor at all
+	if !hasBegin(tree) {
+		return v + ".matches(" + strconv.Quote(head+".*"+group(tree, re)) + ")", nil
+	}
+	if rest, ok := strings.CutPrefix(re, "^"); ok && tree.Op != syntax.OpAlternate {
+		if t, err := syntax.Parse(rest, syntax.Perl); err == nil && !hasBegin(t) {
+			return v + ".matches(" + strconv.Quote(head+group(t, rest)) + ")", nil
+		}
+	}
+	alts := []*syntax.Regexp{tree}
+	if tree.Op == syntax.OpAlternate {
+		alts = tree.Sub
+	}
+	var parts []string
+	for _, a := range alts {
+		anchored := false
+		if a.Op == syntax.OpBeginText || a.Op == syntax.OpBeginLine {
+			a, anchored = &syntax.Regexp{Op: syntax.OpEmptyMatch}, true
+		} else if a.Op == syntax.OpConcat && len(a.Sub) > 0 && (a.Sub[0].Op == syntax.OpBeginText || a.Sub[0].Op == syntax.OpBeginLine) {
+			a, anchored = &syntax.Regexp{Op: syntax.OpConcat, Flags: a.Flags, Sub: a.Sub[1:]}, true
+		}
+		if hasBegin(a) {
+			return "", fmt.Errorf("regex %q: a ^ inside a group cannot be moved behind %s", re, prefix)
+		}
+		s := a.String()
+		if !anchored {
+			s = ".*(?:" + s + ")"
+		}
+		parts = append(parts, s)
+	}
+	return v + ".matches(" + strconv.Quote(head+"(?:"+strings.Join(parts, "|")+")") + ")", nil
 }
 
-// RefRegexCEL matches a Travis branch regex against target_branch with or without
-// the refs/heads/ or refs/tags/ prefix.
-func RefRegexCEL(v, re string) string {
-	if strings.HasPrefix(re, "^") {
-		return "(" + v + ".matches(" + strconv.Quote(re) + ") || " + v + ".matches(" + strconv.Quote("^refs/(heads|tags)/"+re[1:]) + "))"
+// group wraps src in (?:) when its top level is an alternation.
+func group(t *syntax.Regexp, src string) string {
+	if t.Op == syntax.OpAlternate {
+		return "(?:" + src + ")"
 	}
-	return v + ".matches(" + strconv.Quote(re) + ")"
+	return src
+}
+
+func hasBegin(r *syntax.Regexp) bool {
+	if r.Op == syntax.OpBeginText || r.Op == syntax.OpBeginLine {
+		return true
+	}
+	for _, s := range r.Sub {
+		if hasBegin(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // When is one Tekton when expression.
@@ -285,7 +360,7 @@ type When struct {
 }
 
 // WhenParams maps attributes to the Pipeline params that carry them at run time.
-var WhenParams = map[string]string{"type": "event-type", "branch": "branch"}
+var WhenParams = map[string]string{"type": "event-type", "branch": "branch", "tag": "tag"}
 
 // Whens translates a simplified condition to Tekton when expressions (ANDed,
 // exact values only). It fails for OR, regexes and attributes without a param.

@@ -5,6 +5,7 @@ package matrix
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -58,6 +59,8 @@ type Input struct {
 	AllowFailures []Entry
 	Stages        []string // names from the root stages: list (already filtered by their if:)
 	Limit         int      // refuse more jobs than this (0: no limit)
+	// Excluded, when set, learns each job an exclude entry removes, and the first entry that does.
+	Excluded func(j Job, by Entry)
 }
 
 // TooLarge is returned when the matrix has more jobs than Input.Limit.
@@ -67,7 +70,7 @@ type TooLarge struct {
 }
 
 func (e *TooLarge) Error() string {
-	return fmt.Sprintf("the build matrix expands to %d jobs; Tekton runs at most %d combinations (max-matrix-combinations-count)", e.Jobs, e.Limit)
+	return fmt.Sprintf("the build matrix expands to %d jobs; more than %d is refused as broken or hostile input (Travis runs at most 200 jobs per build)", e.Jobs, e.Limit)
 }
 
 // Expand returns the jobs Travis would run, in Travis's order.
@@ -119,9 +122,13 @@ func Expand(in Input) ([]Job, error) {
 	// 7. exclude.
 	var kept []Job
 	for _, j := range jobs {
-		if !matchesAny(in.Exclude, j, true) {
-			kept = append(kept, j)
+		if i := slices.IndexFunc(in.Exclude, func(e Entry) bool { return matches(e, j, true) }); i >= 0 {
+			if in.Excluded != nil {
+				in.Excluded(j, in.Exclude[i])
+			}
+			continue
 		}
+		kept = append(kept, j)
 	}
 	jobs = dedupe(kept)
 	if in.Limit > 0 && len(jobs) > in.Limit {
