@@ -165,11 +165,17 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			return false
 		}
-		for _, in := range items(get(bind, "inputs")) {
+		// Comments on a binding move to what replaces it: its workspace, else its first param.
+		carry := func(b *yaml.Node, do func()) {
+			np, nw := len(params), len(ws)
+			do()
+			carryComments(b, append(append([]*yaml.Node(nil), ws[nw:]...), params[np:]...))
+		}
+		bindIn := func(in *yaml.Node) {
 			r, p := str(in, "name"), str(in, "resource")
 			t := types[p]
 			if undeclared(r, p) {
-				continue
+				return
 			}
 			from := items(get(in, "from"))
 			for _, x := range from {
@@ -204,11 +210,14 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			bindKeys(r, p)
 			_ = ds
 		}
-		for _, out := range items(get(bind, "outputs")) {
+		for _, in := range items(get(bind, "inputs")) {
+			carry(in, func() { bindIn(in) })
+		}
+		bindOut := func(out *yaml.Node) {
 			r, p := str(out, "name"), str(out, "resource")
 			t := types[p]
 			if undeclared(r, p) {
-				continue
+				return
 			}
 			switch {
 			case hasWorkspace(t):
@@ -234,6 +243,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				}
 			}
 			bindKeys(r, p)
+		}
+		for _, out := range items(get(bind, "outputs")) {
+			carry(out, func() { bindOut(out) })
 		}
 		del(pt, "resources")
 		if !known {
@@ -834,7 +846,13 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
 	gitBound := false
-	for _, b := range binds {
+	// Comments on a binding move to what replaces it: its first param, else the workspace.
+	carry := func(b *yaml.Node, do func()) {
+		np, nw := len(params), len(ws)
+		do()
+		carryComments(b, append(append([]*yaml.Node(nil), params[np:]...), ws[nw:]...))
+	}
+	bindOne := func(b *yaml.Node) {
 		p := str(b, "name")
 		r := f.resolve(b)
 		t := r.typ
@@ -847,7 +865,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 			} else {
 				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": resource type " + t + " has no replacement"})
 			}
-			continue
+			return
 		}
 		if r.sub != "" {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
@@ -916,6 +934,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				ws = append(ws, cw)
 			}
 		}
+	}
+	for _, b := range binds {
+		carry(b, func() { bindOne(b) })
 	}
 	del(spec, "resources")
 	if i := indexByName(ws, shared); i >= 0 {
@@ -1112,6 +1133,11 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 	res := get(spec, "resources")
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
+	carry := func(b *yaml.Node, do func()) {
+		np, nw := len(params), len(ws)
+		do()
+		carryComments(b, append(append([]*yaml.Node(nil), ws[nw:]...), params[np:]...))
+	}
 	handle := func(b *yaml.Node, output bool) {
 		rname := str(b, "name")
 		r := f.resolve(b)
@@ -1190,10 +1216,10 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		}
 	}
 	for _, b := range items(get(res, "inputs")) {
-		handle(b, false)
+		carry(b, func() { handle(b, false) })
 	}
 	for _, b := range items(get(res, "outputs")) {
-		handle(b, true)
+		carry(b, func() { handle(b, true) })
 	}
 	del(spec, "resources")
 	if tspec == nil && len(items(get(res, "inputs")))+len(items(get(res, "outputs"))) > 0 {
