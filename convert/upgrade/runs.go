@@ -74,6 +74,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		shared.Content = append(shared.Content, scalar("optional"), boolNode(true))
 	}
 	fetch := map[string]bool{}
+	added := map[*yaml.Node]bool{} // runAfter entries this conversion wrote
 	clusterNames := clusterNames(ps, types)
 	copies := freshCopies(ps, types)
 	var copyFetch [][2]string // resource, task: a clone of its own
@@ -270,6 +271,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			for _, a := range after {
 				if !containsNode(ra, a.Value) && a.Value != tname {
 					ra.Content = append(ra.Content, a)
+					added[a] = true
 				}
 			}
 		}
@@ -335,6 +337,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		tasks := ensureSeq(ps, "tasks", "finally")
 		tasks.Content = append(append(pre, tasks.Content...), post...)
 	}
+	pruneRunAfter(ps, added)
 	if len(fin) > 0 {
 		fl := ensureSeq(ps, "finally")
 		fl.Content = append(fl.Content, fin...)
@@ -523,6 +526,28 @@ func byKeyValue(s *yaml.Node, k, v string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// pruneRunAfter drops each runAfter entry we added that another entry of the same task
+// already implies (it runs after a task that runs after it).
+func pruneRunAfter(ps *yaml.Node, added map[*yaml.Node]bool) {
+	deps := dependents(ps)
+	for _, pt := range items(get(ps, "tasks")) {
+		ra := get(pt, "runAfter")
+		var keep []*yaml.Node
+		for _, x := range items(ra) {
+			implied := false
+			for _, y := range items(ra) {
+				implied = implied || added[x] && y != x && contains(closure(deps, x.Value), y.Value)
+			}
+			if !implied {
+				keep = append(keep, x)
+			}
+		}
+		if ra != nil {
+			ra.Content = keep
+		}
+	}
 }
 
 // freshCopies lists, per resource, the tasks that each need a clone of their own: old Tekton
