@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -342,6 +343,22 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		fl := ensureSeq(ps, "finally")
 		fl.Content = append(fl.Content, fin...)
 	}
+	// Only the params a task reads: a field no fetch task or Task takes would be declared for nothing.
+	refs := referencedParams(ps)
+	used := pparams[:0]
+	for _, p := range pparams {
+		if refs[str(p, "name")] {
+			used = append(used, p)
+		}
+	}
+	pparams = used
+	s.runParams = map[string]bool{}
+	for name := range declared(ps, "params") {
+		s.runParams[name] = true
+	}
+	for _, p := range pparams {
+		s.runParams[str(p, "name")] = true
+	}
 	if len(pparams) > 0 {
 		pl := ensureSeq(ps, "params", "workspaces", "tasks", "finally", "results")
 		for _, p := range pparams {
@@ -454,11 +471,11 @@ func (s *docState) recordFetch(task, fetch string) {
 	s.fetchFor[task] = append(s.fetchFor[task], fetch)
 }
 
-// runFetches is fetchFor of the Pipeline a PipelineRun runs: embedded (converted just before),
-// or indexed, converted here on a copy.
-func (f pipelineResources) runFetches(spec *yaml.Node) map[string][]string {
-	if f.s.fetchFor != nil || get(spec, "pipelineSpec") != nil {
-		return f.s.fetchFor
+// runPipeline is the state of converting the Pipeline a PipelineRun runs: embedded (converted
+// just before), or indexed, converted here on a copy; nil when the Pipeline is unknown.
+func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
+	if get(spec, "pipelineSpec") != nil {
+		return f.s
 	}
 	e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name"))
 	if e == nil {
@@ -466,7 +483,20 @@ func (f pipelineResources) runFetches(spec *yaml.Node) map[string][]string {
 	}
 	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline"}
 	pipelineResources{scratch}.pipeline(clone(get(e.node, "spec")))
-	return scratch.fetchFor
+	return scratch
+}
+
+var paramRef = regexp.MustCompile(`\$\(params\.([A-Za-z0-9_.-]+)\)`)
+
+// referencedParams lists the params a Pipeline spec's values read.
+func referencedParams(ps *yaml.Node) map[string]bool {
+	out := map[string]bool{}
+	walkValues(ps, func(n *yaml.Node) {
+		for _, m := range paramRef.FindAllStringSubmatch(n.Value, -1) {
+			out[m[1]] = true
+		}
+	})
+	return out
 }
 
 // fetchServiceAccounts runs each fetch task under the ServiceAccount of the tasks it fetches for:
@@ -845,6 +875,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		return
 	}
 	binds := items(get(spec, "resources"))
+	run := f.runPipeline(spec)
 	declType := func(p string) string {
 		if t, ok := s.embeddedDecls[p]; ok {
 			return t
@@ -973,8 +1004,19 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		ws[i] = f.onePVC(spec, ws[i], pvcPartners(ps, shared, declType))
 	}
+	if run != nil && run.runParams != nil {
+		kept := params[:0]
+		for _, p := range params {
+			if run.runParams[str(p, "name")] {
+				kept = append(kept, p)
+			}
+		}
+		params = kept
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
-	f.fetchServiceAccounts(spec, bk, f.runFetches(spec))
+	if run != nil {
+		f.fetchServiceAccounts(spec, bk, run.fetchFor)
+	}
 	if gitBound {
 		f.fsGroup(spec)
 	}

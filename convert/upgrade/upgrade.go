@@ -269,6 +269,8 @@ type docState struct {
 	embeddedParams map[string]bool
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
+	// runParams are the params a converted Pipeline declares: its runs pass no others.
+	runParams map[string]bool
 	// fetchFor lists, per pipeline task, the fetch tasks the Pipeline gained for its resources.
 	fetchFor map[string][]string
 	// kubeconfigTasks names, per cluster resource, the kubeconfig task an embedded pipelineSpec gained.
