@@ -284,6 +284,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	for _, p := range order {
 		if fetch[p] {
 			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			s.clones = s.clones || types[p] == "git"
 			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p), pp)
 			if types[p] == "cluster" {
 				f.clusterContext(ft, declKey, p, clusterNames[p])
@@ -303,6 +304,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				continue
 			}
 			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			s.clones = s.clones || types[p] == "git"
 			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p+"-"+c[1]), pp)
 			retarget(ft, p, p+"/"+c[1])
 			if optional[p] {
@@ -366,6 +368,27 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				pl.Content = append(pl.Content, p)
 			}
 		}
+	}
+	// Likewise only the workspaces some task binds.
+	bound := map[string]bool{}
+	for _, pt := range pipelineTasks(ps) {
+		for _, w := range items(get(pt, "workspaces")) {
+			bound[str(w, "workspace")] = true
+		}
+	}
+	usedWS := pws[:0]
+	for _, w := range pws {
+		if bound[str(w, "name")] {
+			usedWS = append(usedWS, w)
+		}
+	}
+	pws = usedWS
+	s.runWorkspaces = map[string]bool{}
+	for name := range declared(ps, "workspaces") {
+		s.runWorkspaces[name] = true
+	}
+	for _, w := range pws {
+		s.runWorkspaces[str(w, "name")] = true
 	}
 	if len(pws) > 0 {
 		wl := ensureSeq(ps, "workspaces", "tasks", "finally", "results")
@@ -1013,9 +1036,21 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		params = kept
 	}
+	if run != nil && run.runWorkspaces != nil {
+		kept := ws[:0]
+		for _, w := range ws {
+			if run.runWorkspaces[str(w, "name")] {
+				kept = append(kept, w)
+			}
+		}
+		ws = kept
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
 	if run != nil {
 		f.fetchServiceAccounts(spec, bk, run.fetchFor)
+	}
+	if run != nil {
+		gitBound = run.clones // the Pipeline is known: what matters is whether it runs git-clone
 	}
 	if gitBound {
 		f.fsGroup(spec)

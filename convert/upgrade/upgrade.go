@@ -269,6 +269,10 @@ type docState struct {
 	embeddedParams map[string]bool
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
+	// clones: the converted Pipeline runs git-clone (its runs need fsGroup).
+	clones bool
+	// runWorkspaces are the workspaces a converted Pipeline declares: its runs bind no others.
+	runWorkspaces map[string]bool
 	// runParams are the params a converted Pipeline declares: its runs pass no others.
 	runParams map[string]bool
 	// fetchFor lists, per pipeline task, the fetch tasks the Pipeline gained for its resources.
