@@ -347,17 +347,8 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	}
 	// Only the params a task reads: a field no fetch task or Task takes would be declared for nothing.
 	refs := referencedParams(ps)
-	used := pparams[:0]
-	for _, p := range pparams {
-		if refs[str(p, "name")] {
-			used = append(used, p)
-		}
-	}
-	pparams = used
-	s.runParams = map[string]bool{}
-	for name := range declared(ps, "params") {
-		s.runParams[name] = true
-	}
+	pparams = keepNamed(pparams, refs)
+	s.runParams = declared(ps, "params")
 	for _, p := range pparams {
 		s.runParams[str(p, "name")] = true
 	}
@@ -376,17 +367,8 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			bound[str(w, "workspace")] = true
 		}
 	}
-	usedWS := pws[:0]
-	for _, w := range pws {
-		if bound[str(w, "name")] {
-			usedWS = append(usedWS, w)
-		}
-	}
-	pws = usedWS
-	s.runWorkspaces = map[string]bool{}
-	for name := range declared(ps, "workspaces") {
-		s.runWorkspaces[name] = true
-	}
+	pws = keepNamed(pws, bound)
+	s.runWorkspaces = declared(ps, "workspaces")
 	for _, w := range pws {
 		s.runWorkspaces[str(w, "name")] = true
 	}
@@ -510,6 +492,17 @@ func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
 }
 
 var paramRef = regexp.MustCompile(`\$\(params\.([A-Za-z0-9_.-]+)\)`)
+
+// keepNamed keeps the items of l whose name ok holds.
+func keepNamed(l []*yaml.Node, ok map[string]bool) []*yaml.Node {
+	var out []*yaml.Node
+	for _, n := range l {
+		if ok[str(n, "name")] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // referencedParams lists the params a Pipeline spec's values read.
 func referencedParams(ps *yaml.Node) map[string]bool {
@@ -1028,22 +1021,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		ws[i] = f.onePVC(spec, ws[i], pvcPartners(ps, shared, declType))
 	}
 	if run != nil && run.runParams != nil {
-		kept := params[:0]
-		for _, p := range params {
-			if run.runParams[str(p, "name")] {
-				kept = append(kept, p)
-			}
-		}
-		params = kept
-	}
-	if run != nil && run.runWorkspaces != nil {
-		kept := ws[:0]
-		for _, w := range ws {
-			if run.runWorkspaces[str(w, "name")] {
-				kept = append(kept, w)
-			}
-		}
-		ws = kept
+		params, ws = keepNamed(params, run.runParams), keepNamed(ws, run.runWorkspaces)
 	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
 	if run != nil {
