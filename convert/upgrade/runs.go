@@ -957,7 +957,11 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				}
 				name := resParam(user, p, d.key)
 				pn := mapping("name", name, "value", "")
-				s.markerAt(pn.Content[3], b, "resource-param", "set %s: resource %s has no %s", name, p, d.key)
+				if r.found {
+					s.markerAt(pn.Content[3], b, "resource-param", "set %s: resource %s has no %s", name, p, d.key)
+				} else {
+					s.markerAt(pn.Content[3], b, "resource-param", "set %s: PipelineResource %s is defined nowhere in the input", name, str(get(b, "resourceRef"), "name"))
+				}
 				params = append(params, pn)
 				continue
 			}
