@@ -79,6 +79,14 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	clusterNames := clusterNames(ps, types)
 	copies := freshCopies(ps, types)
 	var copyFetch [][2]string // resource, task: a clone of its own
+	sharers := sharedFetches(ps, types, copies)
+	for _, p := range order {
+		ts := sharers[p]
+		if ts == nil {
+			continue
+		}
+		s.note(declKey, convert.Approximated, "shared-copy", "tasks %s each fetched resource %s afresh; they run one after another and now share one copy: what one changes, the next sees", strings.Join(ts, ", "), p)
+	}
 	for _, p := range order {
 		if len(copies[p]) > 0 {
 			var ts []string
@@ -317,6 +325,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	for _, u := range uploads {
 		pp := func(k string) string { return "$(params." + pn(u.res, k) + ")" }
 		t := f.uploadTask(types[u.res], u.res, names.name("upload", u.res), pp, u.producers)
+		if types[u.res] == "storage" {
+			s.note(declKey, convert.Approximated, "storage-upload", "storage output %s: when its dir param is false, old Tekton copied only the files at the top of the output directory (gsutil cp <dir>/*); gcs-upload copies the directory recursively", u.res)
+		}
 		if copies[u.res][u.producers[0]] {
 			retarget(t, u.res, u.res+"/"+u.producers[0])
 		}
@@ -600,19 +611,7 @@ func pruneRunAfter(ps *yaml.Node, added map[*yaml.Node]bool) {
 // fetched a resource afresh into every task taking it without from, and tasks that may run
 // at the same time must not now share one mutable checkout.
 func freshCopies(ps *yaml.Node, types map[string]string) map[string]map[string]bool {
-	fresh := map[string][]string{}
-	var order []string
-	for _, pt := range items(get(ps, "tasks")) {
-		for _, in := range items(path(pt, "resources", "inputs")) {
-			p, t := str(in, "resource"), types[str(in, "resource")]
-			if hasWorkspace(t) && t != "cluster" && get(in, "from") == nil && !contains(fresh[p], str(pt, "name")) {
-				if fresh[p] == nil {
-					order = append(order, p)
-				}
-				fresh[p] = append(fresh[p], str(pt, "name"))
-			}
-		}
-	}
+	fresh, order := freshConsumers(ps, types)
 	deps := dependents(ps)
 	reach := func(a, b string) bool { return contains(closure(deps, a), b) }
 	out := map[string]map[string]bool{}
@@ -627,6 +626,43 @@ func freshCopies(ps *yaml.Node, types map[string]string) map[string]map[string]b
 					out[p][ts[i]], out[p][ts[j]] = true, true
 				}
 			}
+		}
+	}
+	return out
+}
+
+// freshConsumers lists, per resource (in first-use order), the tasks that fetched it afresh:
+// an input without from, of a type with files (a kubeconfig is read, never changed).
+func freshConsumers(ps *yaml.Node, types map[string]string) (map[string][]string, []string) {
+	fresh := map[string][]string{}
+	var order []string
+	for _, pt := range items(get(ps, "tasks")) {
+		for _, in := range items(path(pt, "resources", "inputs")) {
+			p, t := str(in, "resource"), types[str(in, "resource")]
+			if hasWorkspace(t) && t != "cluster" && get(in, "from") == nil && !contains(fresh[p], str(pt, "name")) {
+				if fresh[p] == nil {
+					order = append(order, p)
+				}
+				fresh[p] = append(fresh[p], str(pt, "name"))
+			}
+		}
+	}
+	return fresh, order
+}
+
+// sharedFetches lists, per resource, the tasks without a copy of their own that each fetched it afresh, when more than one.
+func sharedFetches(ps *yaml.Node, types map[string]string, copies map[string]map[string]bool) map[string][]string {
+	fresh, _ := freshConsumers(ps, types)
+	out := map[string][]string{}
+	for p, ts := range fresh {
+		var shared []string
+		for _, t := range ts {
+			if !copies[p][t] {
+				shared = append(shared, t)
+			}
+		}
+		if len(shared) > 1 {
+			out[p] = shared
 		}
 	}
 	return out
@@ -665,6 +701,9 @@ func (f pipelineResources) clusterContext(ft, at *yaml.Node, p string, names []s
 	}
 	ps := get(ft, "params")
 	ps.Content = append([]*yaml.Node{mapping("name", "name", "value", name)}, ps.Content...)
+	if name != p {
+		f.s.note(at, convert.Approximated, "cluster-context", "the kubeconfig of cluster resource %s has context %s, the Task's name for it, as Tekton v0.14 on named it (v0.10 to v0.13 used the PipelineResource's own name)", p, name)
+	}
 	if len(names) > 1 {
 		f.s.markerAt(get(ft, "name"), at, "cluster-context", "the tasks take cluster resource %s under the names %s; old Tekton wrote one kubeconfig per task with context named after each, this one kubeconfig has context %s: steps that select another context by name need %s", p, strings.Join(names, ", "), name, name)
 	}
