@@ -498,7 +498,9 @@ func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
 		return nil
 	}
 	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline"}
-	pipelineResources{scratch}.pipeline(clone(get(e.node, "spec")))
+	ps := clone(get(e.node, "spec"))
+	conditionsToWhen{scratch}.pipeline(ps) // check tasks bind resources too
+	pipelineResources{scratch}.pipeline(ps)
 	return scratch
 }
 
