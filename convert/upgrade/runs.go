@@ -1196,8 +1196,8 @@ func secretFindings(b *yaml.Node, p, t string, r resolved, param func(k string) 
 		case t == "cluster" && hasParam(t, field):
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource passed %s (Secret %s, key %s) as env %s, which its kubeconfig writer never read; kubeconfig-creator 0.2 takes it only as param %s, which would put it in the run: keep a whole kubeconfig in a Secret and bind it as workspace %s instead", p, field, sec.name, sec.key, strings.ToUpper(field), param(field), p)})
 		default:
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t),
-				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
+			// No action: nothing in the output reads such a Secret.
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t)})
 		}
 	}
 	return out
@@ -1418,13 +1418,11 @@ func taskRunSecrets(b *yaml.Node, p, t string, r resolved, param func(k string) 
 		sec := r.secrets[field]
 		switch {
 		case t == "storage" && field == "GOOGLE_APPLICATION_CREDENTIALS":
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile),
-				action: gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))})
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; no gcs task runs in a TaskRun: in a PipelineRun, the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile)})
 		case t == "cluster" && kubeconfigEnvs[strings.ToUpper(field)]:
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) gave the cluster resource its %s; no kubeconfig task runs in a TaskRun: in a PipelineRun, give kubeconfig-creator env %s from that Secret (taskRunSpecs[].podTemplate.env)", p, sec.name, sec.key, field, strings.ToUpper(field))})
 		case t == "pullRequest" && field == "authToken" && (sec.key == "" || sec.key == "token"):
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name),
-				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", sec.name)})
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; no pull-request task runs in a TaskRun: in a PipelineRun, the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name)})
 		}
 	}
 	return out
