@@ -819,12 +819,9 @@ func secretEnv(name, secret, key string) *yaml.Node {
 }
 
 // kubeconfigTask names the kubeconfig task of cluster resource p in the run's Pipeline.
-func (f pipelineResources) kubeconfigTask(spec *yaml.Node, p string) string {
-	if n, ok := f.s.kubeconfigTasks[p]; ok {
-		return n
-	}
-	if e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
-		return newTaskNamer(get(e.node, "spec")).name(fetchPrefix("cluster"), p)
+func kubeconfigTask(run *docState, p string) string {
+	if run != nil && run.kubeconfigTasks[p] != "" {
+		return run.kubeconfigTasks[p]
 	}
 	return dnsLabel(fetchPrefix("cluster") + "-" + p) // the convention, with the Pipeline unknown
 }
@@ -1024,7 +1021,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		manual = append(manual, secretFindings(b, p, t, r, func(k string) string { return resParam(user, p, k) })...)
 		if len(env) > 0 {
-			f.kubeconfigEnv(spec, b, f.kubeconfigTask(spec, p), env)
+			f.kubeconfigEnv(spec, b, kubeconfigTask(run, p), env)
 		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
