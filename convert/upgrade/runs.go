@@ -1291,7 +1291,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 				if r.sub != "" {
 					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, wname)
 				} else if !output {
-					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), wname, setFields(r))
+					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), wname, setFields(r, t, rname))
 				} else if t == "storage" || t == "pullRequest" {
 					up := map[string]string{"storage": "gcs-upload", "pullRequest": "pull-request (mode upload)"}[t]
 					s.markerAt(w.Content[1], b, "resource-upload", "the %s output %s (%s) is no longer uploaded after this TaskRun, and an emptyDir ends with the pod; run it in a PipelineRun with a %s task after it", t, rname, r.params["url"]+r.params["location"], up)
@@ -1386,8 +1386,11 @@ func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r
 }
 
 // setFields lists the fields of a resource a fetch task needs besides its url or location.
-func setFields(r resolved) string {
+func setFields(r resolved, t, rname string) string {
 	var l []string
+	if t == "cluster" {
+		l = append(l, "name="+rname) // the context the Task's steps select (v0.14 on)
+	}
 	for _, k := range sortedKeys(boolSet(r.params)) {
 		if k != "url" && k != "location" && k != "type" {
 			l = append(l, k+"="+r.params[k])
