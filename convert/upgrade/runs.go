@@ -1277,12 +1277,17 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
-		inlinePR := t == "pullRequest" && get(spec, "taskSpec") != nil && r.sub == ""
-		if wname := resWorkspace(taskWS, rname); inlinePR {
+		// An embedded Task can run the step old Tekton added for the resource; a referenced one is shared.
+		inline := (t == "pullRequest" || t == "storage") && get(spec, "taskSpec") != nil && r.sub == ""
+		if wname := resWorkspace(taskWS, rname); inline {
 			if byName(seq(ws...), wname) == nil {
 				ws = append(ws, mapping("name", wname, "emptyDir", mapping()))
 			}
-			f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			if t == "storage" {
+				f.storageStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			} else {
+				f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			}
 		} else if hasWorkspace(t) {
 			if byName(seq(ws...), wname) == nil {
 				// A TaskRun is one pod: emptyDir volumes need no PVC, so the affinity assistant has nothing to bind.
@@ -1311,7 +1316,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
-		if !inlinePR { // else the step reads the token from the Secret, as the resource did
+		if !inline { // else the step reads the Secret, as the resource did
 			manual = append(manual, taskRunSecrets(b, rname, t, r, func(k string) string { return resParam(user, rname, k) })...)
 		}
 		keys := sortedKeys(used[rname])
@@ -1383,6 +1388,58 @@ func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r
 		steps.Content = append([]*yaml.Node{st}, steps.Content...)
 	}
 	f.s.note(b, convert.Converted, "pull-request-step", "binding %s: the Task runs the pullrequest-init %s step old Tekton added for the pullRequest resource, %s its steps", rname, mode, map[bool]string{false: "before", true: "after"}[output])
+}
+
+// gsutilImage is the image gcs-upload 0.3 runs gsutil from.
+const gsutilImage = "gcr.io/google.com/cloudsdktool/cloud-sdk:379.0.0-slim@sha256:d844877c7aaa06a0072979230c68417ddb0f27087277f29747c7169d6ed0d2b9"
+
+// storageStep gives a TaskRun's embedded Task the step old Tekton added for a gcs storage
+// resource (gcs.go): gsutil rsync -d -r for a dir, cp otherwise, with GOOGLE_APPLICATION_CREDENTIALS
+// and BOTO_CONFIG from the resource's Secrets mounted under /var/secret (secret.go).
+func (f pipelineResources) storageStep(ts, b *yaml.Node, rname, ws string, r resolved, output bool) {
+	path, loc := "$(workspaces."+ws+".path)", r.params["location"]
+	env, mounts := seq(), seq()
+	for _, field := range r.fields {
+		sec := r.secrets[field]
+		if field != "GOOGLE_APPLICATION_CREDENTIALS" && field != "BOTO_CONFIG" || byName(env, field) != nil {
+			continue
+		}
+		dir := "/var/secret/" + sec.name
+		env.Content = append(env.Content, mapping("name", field, "value", dir+"/"+sec.key))
+		vol := dnsLabel("volume-" + rname + "-" + sec.name)
+		if byName(mounts, vol) == nil {
+			mounts.Content = append(mounts.Content, mapping("name", vol, "mountPath", dir))
+			if vols := ensureSeq(ts, "volumes"); byName(vols, vol) == nil {
+				vols.Content = append(vols.Content, mapping("name", vol, "secret", mapping("secretName", sec.name)))
+			}
+		}
+	}
+	env.Content = append(env.Content, mapping("name", "HOME", "value", "/tekton/home"))
+	steps := ensureSeq(ts, "steps")
+	var st *yaml.Node
+	if output {
+		args := strSeq("cp", path+"/*", loc)
+		if r.params["dir"] == "true" {
+			args = strSeq("rsync", "-d", "-r", path, loc)
+		}
+		st = mapping("name", freeName(dnsLabel("upload-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+			"image", gsutilImage, "command", strSeq("gsutil"), "args", args, "env", env)
+		steps.Content = append(steps.Content, st)
+	} else {
+		cmd := "gsutil cp " + loc + " " + path
+		if r.params["dir"] == "true" {
+			cmd = "gsutil rsync -d -r " + loc + " " + path
+		}
+		sc := scalar("#!/usr/bin/env bash\nif [[ \"${GOOGLE_APPLICATION_CREDENTIALS}\" != \"\" ]]; then\n  echo GOOGLE_APPLICATION_CREDENTIALS is set, activating Service Account...\n  gcloud auth activate-service-account --key-file=${GOOGLE_APPLICATION_CREDENTIALS}\nfi\n" + cmd + "\n")
+		sc.Style = yaml.LiteralStyle
+		st = mapping("name", freeName(dnsLabel("fetch-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+			"image", gsutilImage, "env", env, "script", sc)
+		steps.Content = append([]*yaml.Node{st}, steps.Content...)
+	}
+	if len(mounts.Content) > 0 {
+		set(st, "volumeMounts", mounts, "script")
+	}
+	f.s.note(b, convert.Converted, "storage-step", "binding %s: the Task runs the gsutil %s step old Tekton added for the storage resource, %s its steps", rname, map[bool]string{false: "download", true: "upload"}[output], map[bool]string{false: "before", true: "after"}[output])
 }
 
 // setFields lists the fields of a resource a fetch task needs besides its url or location.
