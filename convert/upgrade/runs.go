@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -802,13 +803,13 @@ func (f pipelineResources) clusterEnv(b *yaml.Node, p string, r resolved, manual
 	for _, field := range r.fields {
 		if sec := r.secrets[field]; kubeconfigEnvs[strings.ToUpper(field)] {
 			env = append(env, secretEnv(strings.ToUpper(field), sec.name, sec.key))
-			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig task as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
+			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig writer as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
 		}
 	}
 	if tok, ok := r.params["token"]; ok && tok != "" && !r.hasSecret("token") {
 		name := dnsLabel(p + "-cluster")
 		env = append(env, secretEnv("TOKEN", name, "token"))
-		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig task reads env TOKEN from Secret %s (key token), which you create", p, name),
+		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig writer reads env TOKEN from Secret %s (key token), which you create", p, name),
 			action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", name)})
 	}
 	return env
@@ -1278,14 +1279,17 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			return
 		}
 		// An embedded Task can run the step old Tekton added for the resource; a referenced one is shared.
-		inline := (t == "pullRequest" || t == "storage") && get(spec, "taskSpec") != nil && r.sub == ""
+		inline := (t == "pullRequest" || t == "storage" || t == "cluster" && !output) && get(spec, "taskSpec") != nil && r.sub == ""
 		if wname := resWorkspace(taskWS, rname); inline {
 			if byName(seq(ws...), wname) == nil {
 				ws = append(ws, mapping("name", wname, "emptyDir", mapping()))
 			}
-			if t == "storage" {
+			switch t {
+			case "storage":
 				f.storageStep(get(spec, "taskSpec"), b, rname, wname, r, output)
-			} else {
+			case "cluster":
+				f.kubeconfigStep(get(spec, "taskSpec"), b, rname, wname, r, f.clusterEnv(b, rname, r, &manual))
+			default:
 				f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
 			}
 		} else if hasWorkspace(t) {
@@ -1388,6 +1392,30 @@ func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r
 		steps.Content = append([]*yaml.Node{st}, steps.Content...)
 	}
 	f.s.note(b, convert.Converted, "pull-request-step", "binding %s: the Task runs the pullrequest-init %s step old Tekton added for the pullRequest resource, %s its steps", rname, mode, map[bool]string{false: "before", true: "after"}[output])
+}
+
+// kubeconfigWriter is the image kubeconfig-creator 0.2 runs (pipeline v0.20.1's kubeconfigwriter).
+const kubeconfigWriter = "ghcr.io/tektoncd/github.com/tektoncd/pipeline/cmd/kubeconfigwriter@sha256:b2c6d0962cda88fb3095128b6202da9b0e6c9c0df3ef6cf7863505ffd25072fd"
+
+// kubeconfigStep gives a TaskRun's embedded Task the kubeconfigwriter step old Tekton added for a
+// cluster resource (cluster_resource.go): its fields as -clusterConfig JSON, its Secrets as env.
+func (f pipelineResources) kubeconfigStep(ts, b *yaml.Node, rname, ws string, r resolved, env []*yaml.Node) {
+	cfg := map[string]any{"name": rname, "Insecure": strings.EqualFold(r.params["insecure"], "true")}
+	for _, k := range []string{"url", "username", "password", "namespace", "cadata", "clientKeyData", "clientCertificateData"} {
+		if v := r.params[k]; v != "" {
+			cfg[k] = v
+		}
+	}
+	js, _ := json.Marshal(cfg) // a map of strings and a bool always marshals
+	steps := ensureSeq(ts, "steps")
+	st := mapping("name", freeName(dnsLabel("kubeconfig-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+		"image", kubeconfigWriter, "command", strSeq("/ko-app/kubeconfigwriter"),
+		"args", strSeq("-clusterConfig", string(js), "-destinationDir", "$(workspaces."+ws+".path)"))
+	if len(env) > 0 {
+		st.Content = append(st.Content, scalar("env"), seq(env...))
+	}
+	steps.Content = append([]*yaml.Node{st}, steps.Content...)
+	f.s.note(b, convert.Converted, "kubeconfig-step", "binding %s: the Task runs the kubeconfigwriter step old Tekton added for the cluster resource, before its steps", rname)
 }
 
 // gsutilImage is the image gcs-upload 0.3 runs gsutil from.
