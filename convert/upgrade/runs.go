@@ -1279,7 +1279,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			return
 		}
 		// An embedded Task can run the step old Tekton added for the resource; a referenced one is shared.
-		inline := (t == "pullRequest" || t == "storage" || t == "cluster" && !output) && get(spec, "taskSpec") != nil && r.sub == ""
+		inline := (t == "pullRequest" || t == "storage" || (t == "cluster" || t == "git") && !output) && get(spec, "taskSpec") != nil && r.sub == ""
 		if wname := resWorkspace(taskWS, rname); inline {
 			if byName(seq(ws...), wname) == nil {
 				ws = append(ws, mapping("name", wname, "emptyDir", mapping()))
@@ -1287,6 +1287,8 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			switch t {
 			case "storage":
 				f.storageStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			case "git":
+				f.gitStep(get(spec, "taskSpec"), b, rname, wname, r)
 			case "cluster":
 				f.kubeconfigStep(get(spec, "taskSpec"), b, rname, wname, r, f.clusterEnv(b, rname, r, &manual))
 			default:
@@ -1389,9 +1391,56 @@ func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r
 	if output {
 		steps.Content = append(steps.Content, st)
 	} else {
-		steps.Content = append([]*yaml.Node{st}, steps.Content...)
+		f.s.prependStep(steps, st)
 	}
 	f.s.note(b, convert.Converted, "pull-request-step", "binding %s: the Task runs the pullrequest-init %s step old Tekton added for the pullRequest resource, %s its steps", rname, mode, map[bool]string{false: "before", true: "after"}[output])
+}
+
+// prependStep puts a fetch step before the Task's own steps, after the fetch steps already
+// there: old Tekton kept the inputs' steps in declaration order.
+func (s *docState) prependStep(steps, st *yaml.Node) {
+	if s.prepended == nil {
+		s.prepended = map[*yaml.Node]int{}
+	}
+	i := s.prepended[steps]
+	steps.Content = append(steps.Content[:i], append([]*yaml.Node{st}, steps.Content[i:]...)...)
+	s.prepended[steps] = i + 1
+}
+
+// gitInit is the image git-clone 1.7.0 runs git-init from.
+const gitInit = "ghcr.io/tektoncd-catalog/git-clone:v1.7.0"
+
+// gitStep gives a TaskRun's embedded Task the git-init step old Tekton added for a git input
+// (git_resource.go), with the same flags, proxies and HOME.
+func (f pipelineResources) gitStep(ts, b *yaml.Node, rname, ws string, r resolved) {
+	args := strSeq("-url", r.params["url"], "-path", "$(workspaces."+ws+".path)")
+	add := func(v ...string) { args.Content = append(args.Content, strSeq(v...).Content...) }
+	if v := r.params["revision"]; v != "" {
+		add("-revision", v)
+	}
+	if v := r.params["refspec"]; v != "" {
+		add("-refspec", v)
+	}
+	if v, ok := r.params["submodules"]; ok && strings.EqualFold(v, "false") {
+		add("-submodules=false")
+	}
+	if v, ok := r.params["depth"]; ok && v != "1" {
+		add("-depth", v)
+	}
+	if v, ok := r.params["sslVerify"]; ok && strings.EqualFold(v, "false") {
+		add("-sslVerify=false")
+	}
+	env := seq(mapping("name", "TEKTON_RESOURCE_NAME", "value", rname), mapping("name", "HOME", "value", "/tekton/home"))
+	for _, p := range [][2]string{{"httpProxy", "HTTP_PROXY"}, {"httpsProxy", "HTTPS_PROXY"}, {"noProxy", "NO_PROXY"}} {
+		if v := r.params[p[0]]; v != "" {
+			env.Content = append(env.Content, mapping("name", p[1], "value", v))
+		}
+	}
+	steps := ensureSeq(ts, "steps")
+	st := mapping("name", freeName(dnsLabel("git-source-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+		"image", gitInit, "command", strSeq("/ko-app/git-init"), "args", args, "workingDir", "/workspace", "env", env)
+	f.s.prependStep(steps, st)
+	f.s.note(b, convert.Converted, "git-step", "binding %s: the Task runs the git-init step old Tekton added for the git resource, before its steps (git-clone 1.7.0's image)", rname)
 }
 
 // kubeconfigWriter is the image kubeconfig-creator 0.2 runs (pipeline v0.20.1's kubeconfigwriter).
@@ -1414,7 +1463,7 @@ func (f pipelineResources) kubeconfigStep(ts, b *yaml.Node, rname, ws string, r 
 	if len(env) > 0 {
 		st.Content = append(st.Content, scalar("env"), seq(env...))
 	}
-	steps.Content = append([]*yaml.Node{st}, steps.Content...)
+	f.s.prependStep(steps, st)
 	f.s.note(b, convert.Converted, "kubeconfig-step", "binding %s: the Task runs the kubeconfigwriter step old Tekton added for the cluster resource, before its steps", rname)
 }
 
@@ -1462,7 +1511,7 @@ func (f pipelineResources) storageStep(ts, b *yaml.Node, rname, ws string, r res
 		sc.Style = yaml.LiteralStyle
 		st = mapping("name", freeName(dnsLabel("fetch-"+rname), func(n string) bool { return byName(steps, n) != nil }),
 			"image", gsutilImage, "env", env, "script", sc)
-		steps.Content = append([]*yaml.Node{st}, steps.Content...)
+		f.s.prependStep(steps, st)
 	}
 	if len(mounts.Content) > 0 {
 		set(st, "volumeMounts", mounts, "script")

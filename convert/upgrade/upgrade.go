@@ -269,6 +269,8 @@ type docState struct {
 	embeddedParams map[string]bool
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
+	// prepended counts, per steps list, the fetch steps put before a TaskRun's own steps.
+	prepended map[*yaml.Node]int
 	// clones: the converted Pipeline runs git-clone (its runs need fsGroup).
 	clones bool
 	// runWorkspaces are the workspaces a converted Pipeline declares: its runs bind no others.
