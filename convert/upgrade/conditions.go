@@ -102,7 +102,11 @@ func (f conditionsToWhen) conditionTask(r *yaml.Node) {
 
 // checkRef is a check task running the Task a Condition not in the input becomes.
 func (f conditionsToWhen) checkRef(name string, use *yaml.Node, cond string) *yaml.Node {
-	pt := mapping("name", name, "taskRef", mapping("name", conditionTaskName(cond)))
+	return withUse(mapping("name", name, "taskRef", mapping("name", conditionTaskName(cond))), use)
+}
+
+// withUse gives a check task the params and resources its conditions entry passed.
+func withUse(pt, use *yaml.Node) *yaml.Node {
 	if p := get(use, "params"); p != nil {
 		pt.Content = append(pt.Content, scalar("params"), clone(p))
 	}
@@ -144,14 +148,7 @@ fi
 	ts.Content = append(ts.Content,
 		scalar("results"), seq(mapping("name", "passed", "description", "whether the former Condition's check passed")),
 		scalar("steps"), seq(check, record))
-	pt := mapping("name", name, "taskSpec", ts)
-	if p := get(use, "params"); p != nil {
-		pt.Content = append(pt.Content, scalar("params"), clone(p))
-	}
-	if r := get(use, "resources"); r != nil {
-		pt.Content = append(pt.Content, scalar("resources"), mapping("inputs", clone(r)))
-	}
-	return pt
+	return withUse(mapping("name", name, "taskSpec", ts), use)
 }
 
 // condVar matches the Condition variable form $(resources.R.KEY).

@@ -8,7 +8,8 @@
 //	legacyFields          pre-v1beta1 Run fields: serviceAccount, trigger, serviceAccountNames
 //	alphaInputsOutputs    v1alpha1 inputs/outputs → params and resources
 //	variables             ${inputs...} and $(inputs.params.X) → $(params.X), $(resources.inputs.R.K)
-//	conditionsToWhen      Conditions → check task writing result "passed" + when; copied onto dependents
+//	conditionsToWhen      Conditions → check task writing result "passed" + when; copied onto dependents;
+//	                      a Condition document → Task condition-<name>, which unresolved conditionRefs run
 //	pipelineResources     PipelineResources → catalog tasks, workspaces, params, results
 //	clusterTask           ClusterTask → Task
 //	refResolvers          taskRef kind ClusterTask → cluster resolver; bundle → bundles resolver

@@ -446,6 +446,9 @@ func (f kanikoNote) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 		}
 	}
 	for _, ref := range refs {
+		if f.s.idx.lookup("Task", str(ref, "name")) != nil {
+			continue // the repository's own Task of that name, not the catalog's: its steps get the note if they run kaniko
+		}
 		if n := get(ref, "name"); n != nil && n.Value == "kaniko" {
 			f.s.note(n, convert.Approximated, "kaniko-archived", "%s", note)
 		}

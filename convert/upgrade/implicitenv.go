@@ -45,11 +45,17 @@ func (f implicitEnv) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	if len(specs) == 0 || f.s.version == "v1" { // a v1 file was written for v0.44 or later
 		return rn, nil
 	}
-	rule, at := f.eraEvidence(r)
-	if rule == "" {
-		return rn, nil
-	}
+	era, eraAt := f.eraEvidence(r)
 	for _, spec := range specs {
+		rule, at, home := era, eraAt, true
+		if rule == "" {
+			// Without evidence of the era, a relative path into a resource's directory still shows
+			// the steps relied on starting in /workspace (and on nothing about HOME).
+			if rule, at = relativeResourcePath(spec); rule == "" {
+				continue
+			}
+			home = false
+		}
 		var added []string
 		builder := false
 		walkValues(get(spec, "steps"), func(n *yaml.Node) {
@@ -66,7 +72,7 @@ func (f implicitEnv) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 			set(ensureMap(spec, "stepTemplate", "steps"), "workingDir", scalar("/workspace"))
 			added = append(added, "workingDir: /workspace")
 		}
-		if f.needs(spec, "HOME") {
+		if home && f.needs(spec, "HOME") {
 			tpl := ensureMap(spec, "stepTemplate", "steps")
 			env := ensureSeq(tpl, "env")
 			env.Content = append(env.Content, mapping("name", "HOME", "value", "/tekton/home"))
@@ -98,4 +104,29 @@ func (f implicitEnv) needs(spec *yaml.Node, what string) bool {
 		}
 	}
 	return false
+}
+
+// relativeResourcePath finds a step value using an input resource's directory by a relative
+// path (src/k8s.yaml for /workspace/src), which resolved only while steps started in /workspace.
+func relativeResourcePath(spec *yaml.Node) (string, *yaml.Node) {
+	var dirs []string
+	for _, d := range taskDecls(spec) {
+		if !d.input || !hasWorkspace(d.typ) || strings.HasPrefix(d.targetPath, "/") {
+			continue
+		}
+		dirs = append(dirs, strings.TrimPrefix(mountPath(d), "/workspace/"))
+	}
+	for _, dir := range dirs {
+		rel := regexp.MustCompile(`(^|[\s"'=:])(\./)?` + regexp.QuoteMeta(dir) + `/`)
+		var at *yaml.Node
+		walkValues(get(spec, "steps"), func(n *yaml.Node) {
+			if at == nil && rel.MatchString(n.Value) {
+				at = n
+			}
+		})
+		if at != nil {
+			return "a relative path into resource directory /workspace/" + dir + ", which resolved only from /workspace", at
+		}
+	}
+	return "", nil
 }

@@ -236,3 +236,27 @@ func firstKey(m *yaml.Node) string {
 	}
 	return m.Content[0].Value
 }
+
+// carryComments puts the comments of a removed node on the first of its replacements:
+// head comments above it, line comments after its first value.
+func carryComments(from *yaml.Node, to []*yaml.Node) {
+	if len(to) == 0 || to[0].Kind != yaml.MappingNode || len(to[0].Content) < 2 {
+		return
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.HeadComment != "" {
+			addHeadComment(to[0], n.HeadComment)
+		}
+		if n.LineComment != "" {
+			addComment(to[0].Content[1], n.LineComment)
+		}
+		if n.FootComment != "" {
+			addHeadComment(to[0], n.FootComment)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(from)
+}

@@ -276,7 +276,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 		if d.opt && len(keys) > 0 {
 			f.s.note(resKey, convert.Approximated, "optional-resource", "optional resource %s: a run that leaves it unbound now passes \"\" where the Task reads %s (old Tekton left the $(resources...) text unreplaced)", d.name, strings.Join(keys, ", "))
 		}
-		if d.typ == "cloudEvent" {
+		if d.typ == "cloudEvent" && f.s.kind != "TaskRun" { // a TaskRun's binding says what it loses
 			f.s.note(resKey, convert.Approximated, "cloud-event", "cloudEvent output %s: the Pipeline sends it from a cloudevent task in finally; the controller can send run events itself through the config-events ConfigMap sink", d.name)
 		}
 	}

@@ -1,7 +1,9 @@
 package upgrade
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -74,9 +76,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		shared.Content = append(shared.Content, scalar("optional"), boolNode(true))
 	}
 	fetch := map[string]bool{}
+	added := map[*yaml.Node]bool{} // runAfter entries this conversion wrote
 	clusterNames := clusterNames(ps, types)
 	copies := freshCopies(ps, types)
 	var copyFetch [][2]string // resource, task: a clone of its own
+	sharers := sharedFetches(ps, types, copies)
+	for _, p := range order {
+		ts := sharers[p]
+		if ts == nil {
+			continue
+		}
+		s.note(declKey, convert.Approximated, "shared-copy", "tasks %s each fetched resource %s afresh; they run one after another and now share one copy: what one changes, the next sees", strings.Join(ts, ", "), p)
+	}
 	for _, p := range order {
 		if len(copies[p]) > 0 {
 			var ts []string
@@ -165,11 +176,17 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			return false
 		}
-		for _, in := range items(get(bind, "inputs")) {
+		// Comments on a binding move to what replaces it: its workspace, else its first param.
+		carry := func(b *yaml.Node, do func()) {
+			np, nw := len(params), len(ws)
+			do()
+			carryComments(b, append(append([]*yaml.Node(nil), ws[nw:]...), params[np:]...))
+		}
+		bindIn := func(in *yaml.Node) {
 			r, p := str(in, "name"), str(in, "resource")
 			t := types[p]
 			if undeclared(r, p) {
-				continue
+				return
 			}
 			from := items(get(in, "from"))
 			for _, x := range from {
@@ -204,11 +221,14 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			bindKeys(r, p)
 			_ = ds
 		}
-		for _, out := range items(get(bind, "outputs")) {
+		for _, in := range items(get(bind, "inputs")) {
+			carry(in, func() { bindIn(in) })
+		}
+		bindOut := func(out *yaml.Node) {
 			r, p := str(out, "name"), str(out, "resource")
 			t := types[p]
 			if undeclared(r, p) {
-				continue
+				return
 			}
 			switch {
 			case hasWorkspace(t):
@@ -235,6 +255,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			}
 			bindKeys(r, p)
 		}
+		for _, out := range items(get(bind, "outputs")) {
+			carry(out, func() { bindOut(out) })
+		}
 		del(pt, "resources")
 		if !known {
 			s.note(bindKey, convert.Approximated, "resource-binding", "task %s: its Task is not in the input; workspaces and params follow the naming convention (every field of each resource is passed as param <resource>-<field>)", tname)
@@ -258,6 +281,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 			for _, a := range after {
 				if !containsNode(ra, a.Value) && a.Value != tname {
 					ra.Content = append(ra.Content, a)
+					added[a] = true
 				}
 			}
 		}
@@ -269,6 +293,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	for _, p := range order {
 		if fetch[p] {
 			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			s.clones = s.clones || types[p] == "git"
 			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p), pp)
 			if types[p] == "cluster" {
 				f.clusterContext(ft, declKey, p, clusterNames[p])
@@ -288,6 +313,7 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				continue
 			}
 			pp := func(k string) string { return "$(params." + pn(p, k) + ")" }
+			s.clones = s.clones || types[p] == "git"
 			ft := f.fetchTask(types[p], p, names.name(fetchPrefix(types[p]), p+"-"+c[1]), pp)
 			retarget(ft, p, p+"/"+c[1])
 			if optional[p] {
@@ -300,6 +326,9 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	for _, u := range uploads {
 		pp := func(k string) string { return "$(params." + pn(u.res, k) + ")" }
 		t := f.uploadTask(types[u.res], u.res, names.name("upload", u.res), pp, u.producers)
+		if types[u.res] == "storage" {
+			s.note(declKey, convert.Approximated, "storage-upload", "storage output %s: when its dir param is false, old Tekton copied only the files at the top of the output directory (gsutil cp <dir>/*); gcs-upload copies the directory recursively", u.res)
+		}
 		if copies[u.res][u.producers[0]] {
 			retarget(t, u.res, u.res+"/"+u.producers[0])
 		}
@@ -323,9 +352,17 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 		tasks := ensureSeq(ps, "tasks", "finally")
 		tasks.Content = append(append(pre, tasks.Content...), post...)
 	}
+	pruneRunAfter(ps, added)
 	if len(fin) > 0 {
 		fl := ensureSeq(ps, "finally")
 		fl.Content = append(fl.Content, fin...)
+	}
+	// Only the params a task reads: a field no fetch task or Task takes would be declared for nothing.
+	refs := referencedParams(ps)
+	pparams = keepNamed(pparams, refs)
+	s.runParams = declared(ps, "params")
+	for _, p := range pparams {
+		s.runParams[str(p, "name")] = true
 	}
 	if len(pparams) > 0 {
 		pl := ensureSeq(ps, "params", "workspaces", "tasks", "finally", "results")
@@ -334,6 +371,18 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				pl.Content = append(pl.Content, p)
 			}
 		}
+	}
+	// Likewise only the workspaces some task binds.
+	bound := map[string]bool{}
+	for _, pt := range pipelineTasks(ps) {
+		for _, w := range items(get(pt, "workspaces")) {
+			bound[str(w, "workspace")] = true
+		}
+	}
+	pws = keepNamed(pws, bound)
+	s.runWorkspaces = declared(ps, "workspaces")
+	for _, w := range pws {
+		s.runWorkspaces[str(w, "name")] = true
 	}
 	if len(pws) > 0 {
 		wl := ensureSeq(ps, "workspaces", "tasks", "finally", "results")
@@ -439,19 +488,45 @@ func (s *docState) recordFetch(task, fetch string) {
 	s.fetchFor[task] = append(s.fetchFor[task], fetch)
 }
 
-// runFetches is fetchFor of the Pipeline a PipelineRun runs: embedded (converted just before),
-// or indexed, converted here on a copy.
-func (f pipelineResources) runFetches(spec *yaml.Node) map[string][]string {
-	if f.s.fetchFor != nil || get(spec, "pipelineSpec") != nil {
-		return f.s.fetchFor
+// runPipeline is the state of converting the Pipeline a PipelineRun runs: embedded (converted
+// just before), or indexed, converted here on a copy; nil when the Pipeline is unknown.
+func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
+	if get(spec, "pipelineSpec") != nil {
+		return f.s
 	}
 	e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name"))
 	if e == nil {
 		return nil
 	}
 	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline"}
-	pipelineResources{scratch}.pipeline(clone(get(e.node, "spec")))
-	return scratch.fetchFor
+	ps := clone(get(e.node, "spec"))
+	conditionsToWhen{scratch}.pipeline(ps) // check tasks bind resources too
+	pipelineResources{scratch}.pipeline(ps)
+	return scratch
+}
+
+var paramRef = regexp.MustCompile(`\$\(params\.([A-Za-z0-9_.-]+)\)`)
+
+// keepNamed keeps the items of l whose name ok holds.
+func keepNamed(l []*yaml.Node, ok map[string]bool) []*yaml.Node {
+	var out []*yaml.Node
+	for _, n := range l {
+		if ok[str(n, "name")] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// referencedParams lists the params a Pipeline spec's values read.
+func referencedParams(ps *yaml.Node) map[string]bool {
+	out := map[string]bool{}
+	walkValues(ps, func(n *yaml.Node) {
+		for _, m := range paramRef.FindAllStringSubmatch(n.Value, -1) {
+			out[m[1]] = true
+		}
+	})
+	return out
 }
 
 // fetchServiceAccounts runs each fetch task under the ServiceAccount of the tasks it fetches for:
@@ -513,23 +588,33 @@ func byKeyValue(s *yaml.Node, k, v string) *yaml.Node {
 	return nil
 }
 
+// pruneRunAfter drops each runAfter entry we added that another entry of the same task
+// already implies (it runs after a task that runs after it).
+func pruneRunAfter(ps *yaml.Node, added map[*yaml.Node]bool) {
+	deps := dependents(ps)
+	for _, pt := range items(get(ps, "tasks")) {
+		ra := get(pt, "runAfter")
+		var keep []*yaml.Node
+		for _, x := range items(ra) {
+			implied := false
+			for _, y := range items(ra) {
+				implied = implied || added[x] && y != x && contains(closure(deps, x.Value), y.Value)
+			}
+			if !implied {
+				keep = append(keep, x)
+			}
+		}
+		if ra != nil {
+			ra.Content = keep
+		}
+	}
+}
+
 // freshCopies lists, per resource, the tasks that each need a clone of their own: old Tekton
 // fetched a resource afresh into every task taking it without from, and tasks that may run
 // at the same time must not now share one mutable checkout.
 func freshCopies(ps *yaml.Node, types map[string]string) map[string]map[string]bool {
-	fresh := map[string][]string{}
-	var order []string
-	for _, pt := range items(get(ps, "tasks")) {
-		for _, in := range items(path(pt, "resources", "inputs")) {
-			p, t := str(in, "resource"), types[str(in, "resource")]
-			if hasWorkspace(t) && t != "cluster" && get(in, "from") == nil && !contains(fresh[p], str(pt, "name")) {
-				if fresh[p] == nil {
-					order = append(order, p)
-				}
-				fresh[p] = append(fresh[p], str(pt, "name"))
-			}
-		}
-	}
+	fresh, order := freshConsumers(ps, types)
 	deps := dependents(ps)
 	reach := func(a, b string) bool { return contains(closure(deps, a), b) }
 	out := map[string]map[string]bool{}
@@ -544,6 +629,43 @@ func freshCopies(ps *yaml.Node, types map[string]string) map[string]map[string]b
 					out[p][ts[i]], out[p][ts[j]] = true, true
 				}
 			}
+		}
+	}
+	return out
+}
+
+// freshConsumers lists, per resource (in first-use order), the tasks that fetched it afresh:
+// an input without from, of a type with files (a kubeconfig is read, never changed).
+func freshConsumers(ps *yaml.Node, types map[string]string) (map[string][]string, []string) {
+	fresh := map[string][]string{}
+	var order []string
+	for _, pt := range items(get(ps, "tasks")) {
+		for _, in := range items(path(pt, "resources", "inputs")) {
+			p, t := str(in, "resource"), types[str(in, "resource")]
+			if hasWorkspace(t) && t != "cluster" && get(in, "from") == nil && !contains(fresh[p], str(pt, "name")) {
+				if fresh[p] == nil {
+					order = append(order, p)
+				}
+				fresh[p] = append(fresh[p], str(pt, "name"))
+			}
+		}
+	}
+	return fresh, order
+}
+
+// sharedFetches lists, per resource, the tasks without a copy of their own that each fetched it afresh, when more than one.
+func sharedFetches(ps *yaml.Node, types map[string]string, copies map[string]map[string]bool) map[string][]string {
+	fresh, _ := freshConsumers(ps, types)
+	out := map[string][]string{}
+	for p, ts := range fresh {
+		var shared []string
+		for _, t := range ts {
+			if !copies[p][t] {
+				shared = append(shared, t)
+			}
+		}
+		if len(shared) > 1 {
+			out[p] = shared
 		}
 	}
 	return out
@@ -582,6 +704,9 @@ func (f pipelineResources) clusterContext(ft, at *yaml.Node, p string, names []s
 	}
 	ps := get(ft, "params")
 	ps.Content = append([]*yaml.Node{mapping("name", "name", "value", name)}, ps.Content...)
+	if name != p {
+		f.s.note(at, convert.Approximated, "cluster-context", "the kubeconfig of cluster resource %s has context %s, the Task's name for it, as Tekton v0.14 on named it (v0.10 to v0.13 used the PipelineResource's own name)", p, name)
+	}
 	if len(names) > 1 {
 		f.s.markerAt(get(ft, "name"), at, "cluster-context", "the tasks take cluster resource %s under the names %s; old Tekton wrote one kubeconfig per task with context named after each, this one kubeconfig has context %s: steps that select another context by name need %s", p, strings.Join(names, ", "), name, name)
 	}
@@ -678,13 +803,13 @@ func (f pipelineResources) clusterEnv(b *yaml.Node, p string, r resolved, manual
 	for _, field := range r.fields {
 		if sec := r.secrets[field]; kubeconfigEnvs[strings.ToUpper(field)] {
 			env = append(env, secretEnv(strings.ToUpper(field), sec.name, sec.key))
-			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig task as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
+			f.s.note(b, convert.Converted, "cluster-secret", "binding %s: Secret %s (key %s) reaches the kubeconfig writer as env %s, as the cluster resource passed it", p, sec.name, sec.key, strings.ToUpper(field))
 		}
 	}
 	if r.plainToken && !r.hasSecret("token") {
 		name := dnsLabel(p + "-cluster")
 		env = append(env, secretEnv("TOKEN", name, "token"))
-		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig task reads env TOKEN from Secret %s (key token), which you create", p, name),
+		*manual = append(*manual, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource held its token in plain text; it is no longer written into the run: the kubeconfig writer reads env TOKEN from Secret %s (key token), which you create", p, name),
 			action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", name)})
 	}
 	return env
@@ -695,12 +820,9 @@ func secretEnv(name, secret, key string) *yaml.Node {
 }
 
 // kubeconfigTask names the kubeconfig task of cluster resource p in the run's Pipeline.
-func (f pipelineResources) kubeconfigTask(spec *yaml.Node, p string) string {
-	if n, ok := f.s.kubeconfigTasks[p]; ok {
-		return n
-	}
-	if e := f.s.idx.lookup("Pipeline", str(get(spec, "pipelineRef"), "name")); e != nil {
-		return newTaskNamer(get(e.node, "spec")).name(fetchPrefix("cluster"), p)
+func kubeconfigTask(run *docState, p string) string {
+	if run != nil && run.kubeconfigTasks[p] != "" {
+		return run.kubeconfigTasks[p]
 	}
 	return dnsLabel(fetchPrefix("cluster") + "-" + p) // the convention, with the Pipeline unknown
 }
@@ -814,6 +936,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		return
 	}
 	binds := items(get(spec, "resources"))
+	run := f.runPipeline(spec)
 	declType := func(p string) string {
 		if t, ok := s.embeddedDecls[p]; ok {
 			return t
@@ -840,7 +963,13 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
 	gitBound := false
-	for _, b := range binds {
+	// Comments on a binding move to what replaces it: its first param, else the workspace.
+	carry := func(b *yaml.Node, do func()) {
+		np, nw := len(params), len(ws)
+		do()
+		carryComments(b, append(append([]*yaml.Node(nil), params[np:]...), ws[nw:]...))
+	}
+	bindOne := func(b *yaml.Node) {
 		p := str(b, "name")
 		r := f.resolve(b)
 		t := r.typ
@@ -853,7 +982,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 			} else {
 				manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": resource type " + t + " has no replacement"})
 			}
-			continue
+			return
 		}
 		if r.sub != "" {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + p + ": storage type " + r.sub + " has no catalog task; fill workspace " + p + " yourself"})
@@ -873,7 +1002,11 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 				}
 				name := resParam(user, p, d.key)
 				pn := mapping("name", name, "value", "")
-				s.markerAt(pn.Content[3], b, "resource-param", "set %s: resource %s has no %s", name, p, d.key)
+				if r.found {
+					s.markerAt(pn.Content[3], b, "resource-param", "set %s: resource %s has no %s", name, p, d.key)
+				} else {
+					s.markerAt(pn.Content[3], b, "resource-param", "set %s: PipelineResource %s is defined nowhere in the input", name, str(get(b, "resourceRef"), "name"))
+				}
 				params = append(params, pn)
 				continue
 			}
@@ -895,7 +1028,7 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		manual = append(manual, secretFindings(b, p, t, r, func(k string) string { return resParam(user, p, k) })...)
 		if len(env) > 0 {
-			f.kubeconfigEnv(spec, b, f.kubeconfigTask(spec, p), env)
+			f.kubeconfigEnv(spec, b, kubeconfigTask(run, p), env)
 		}
 		if hasWorkspace(t) {
 			gitBound = gitBound || t == "git"
@@ -923,6 +1056,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 			}
 		}
 	}
+	for _, b := range binds {
+		carry(b, func() { bindOne(b) })
+	}
 	del(spec, "resources")
 	if i := indexByName(ws, shared); i >= 0 {
 		ps := get(spec, "pipelineSpec")
@@ -933,8 +1069,16 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 		}
 		ws[i] = f.onePVC(spec, ws[i], pvcPartners(ps, shared, declType))
 	}
+	if run != nil && run.runParams != nil {
+		params, ws = keepNamed(params, run.runParams), keepNamed(ws, run.runWorkspaces)
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
-	f.fetchServiceAccounts(spec, bk, f.runFetches(spec))
+	if run != nil {
+		f.fetchServiceAccounts(spec, bk, run.fetchFor)
+	}
+	if run != nil {
+		gitBound = run.clones // the Pipeline is known: what matters is whether it runs git-clone
+	}
 	if gitBound {
 		f.fsGroup(spec)
 	}
@@ -1056,8 +1200,8 @@ func secretFindings(b *yaml.Node, p, t string, r resolved, param func(k string) 
 		case t == "cluster" && hasParam(t, field):
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: the cluster resource passed %s (Secret %s, key %s) as env %s, which its kubeconfig writer never read; kubeconfig-creator 0.2 takes it only as param %s, which would put it in the run: keep a whole kubeconfig in a Secret and bind it as workspace %s instead", p, field, sec.name, sec.key, strings.ToUpper(field), param(field), p)})
 		default:
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t),
-				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=%s=<%s>", sec.name, orDefault(sec.key, field), field)})
+			// No action: nothing in the output reads such a Secret.
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: secret field %s (Secret %s, key %s) of the %s resource has no replacement and was dropped", p, field, sec.name, sec.key, t)})
 		}
 	}
 	return out
@@ -1118,6 +1262,11 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 	res := get(spec, "resources")
 	var params, ws []*yaml.Node
 	var manual []unresolvedBinding
+	carry := func(b *yaml.Node, do func()) {
+		np, nw := len(params), len(ws)
+		do()
+		carryComments(b, append(append([]*yaml.Node(nil), ws[nw:]...), params[np:]...))
+	}
 	handle := func(b *yaml.Node, output bool) {
 		rname := str(b, "name")
 		r := f.resolve(b)
@@ -1135,12 +1284,22 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 			manual = append(manual, unresolvedBinding{at: b, msg: "binding " + rname + ": PipelineResource " + str(get(b, "resourceRef"), "name") + " is defined nowhere in the input; pass the fields the Task reads as params " + rname + "-<field> and bind workspace " + rname})
 			return
 		}
-		inlinePR := t == "pullRequest" && get(spec, "taskSpec") != nil && r.sub == ""
-		if wname := resWorkspace(taskWS, rname); inlinePR {
+		// An embedded Task can run the step old Tekton added for the resource; a referenced one is shared.
+		inline := (t == "pullRequest" || t == "storage" || (t == "cluster" || t == "git") && !output) && get(spec, "taskSpec") != nil && r.sub == ""
+		if wname := resWorkspace(taskWS, rname); inline {
 			if byName(seq(ws...), wname) == nil {
 				ws = append(ws, mapping("name", wname, "emptyDir", mapping()))
 			}
-			f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			switch t {
+			case "storage":
+				f.storageStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			case "git":
+				f.gitStep(get(spec, "taskSpec"), b, rname, wname, r)
+			case "cluster":
+				f.kubeconfigStep(get(spec, "taskSpec"), b, rname, wname, r, f.clusterEnv(b, rname, r, &manual))
+			default:
+				f.pullRequestStep(get(spec, "taskSpec"), b, rname, wname, r, output)
+			}
 		} else if hasWorkspace(t) {
 			if byName(seq(ws...), wname) == nil {
 				// A TaskRun is one pod: emptyDir volumes need no PVC, so the affinity assistant has nothing to bind.
@@ -1149,7 +1308,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 				if r.sub != "" {
 					s.markerAt(w.Content[1], b, "resource-fetch", "storage type %s of resource %s has no catalog task; fill workspace %s yourself", r.sub, rname, wname)
 				} else if !output {
-					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), wname, setFields(r))
+					s.markerAt(w.Content[1], b, "resource-fetch", "the %s resource %s (%s) is no longer fetched into this TaskRun; run a %s task first (for example in a PipelineRun) to fill workspace %s%s", t, rname, r.params["url"]+r.params["location"], fetchTaskName(t), wname, setFields(r, t, rname))
 				} else if t == "storage" || t == "pullRequest" {
 					up := map[string]string{"storage": "gcs-upload", "pullRequest": "pull-request (mode upload)"}[t]
 					s.markerAt(w.Content[1], b, "resource-upload", "the %s output %s (%s) is no longer uploaded after this TaskRun, and an emptyDir ends with the pod; run it in a PipelineRun with a %s task after it", t, rname, r.params["url"]+r.params["location"], up)
@@ -1169,7 +1328,7 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		if t == "cloudEvent" {
 			manual = append(manual, unresolvedBinding{at: b, msg: fmt.Sprintf("cloudEvent resource %s: a TaskRun can't run a follow-up task; set sink %q in the config-events ConfigMap to get run events", rname, r.params["targetURI"])})
 		}
-		if !inlinePR { // else the step reads the token from the Secret, as the resource did
+		if !inline { // else the step reads the Secret, as the resource did
 			manual = append(manual, taskRunSecrets(b, rname, t, r, func(k string) string { return resParam(user, rname, k) })...)
 		}
 		keys := sortedKeys(used[rname])
@@ -1196,10 +1355,10 @@ func (f pipelineResources) taskRun(spec *yaml.Node) {
 		}
 	}
 	for _, b := range items(get(res, "inputs")) {
-		handle(b, false)
+		carry(b, func() { handle(b, false) })
 	}
 	for _, b := range items(get(res, "outputs")) {
-		handle(b, true)
+		carry(b, func() { handle(b, true) })
 	}
 	del(spec, "resources")
 	if tspec == nil && len(items(get(res, "inputs")))+len(items(get(res, "outputs"))) > 0 {
@@ -1238,14 +1397,140 @@ func (f pipelineResources) pullRequestStep(ts, b *yaml.Node, rname, ws string, r
 	if output {
 		steps.Content = append(steps.Content, st)
 	} else {
-		steps.Content = append([]*yaml.Node{st}, steps.Content...)
+		f.s.prependStep(steps, st)
 	}
 	f.s.note(b, convert.Converted, "pull-request-step", "binding %s: the Task runs the pullrequest-init %s step old Tekton added for the pullRequest resource, %s its steps", rname, mode, map[bool]string{false: "before", true: "after"}[output])
 }
 
+// prependStep puts a fetch step before the Task's own steps, after the fetch steps already
+// there: old Tekton kept the inputs' steps in declaration order.
+func (s *docState) prependStep(steps, st *yaml.Node) {
+	if s.prepended == nil {
+		s.prepended = map[*yaml.Node]int{}
+	}
+	i := s.prepended[steps]
+	steps.Content = append(steps.Content[:i], append([]*yaml.Node{st}, steps.Content[i:]...)...)
+	s.prepended[steps] = i + 1
+}
+
+// gitInit is the image git-clone 1.7.0 runs git-init from.
+const gitInit = "ghcr.io/tektoncd-catalog/git-clone:v1.7.0"
+
+// gitStep gives a TaskRun's embedded Task the git-init step old Tekton added for a git input
+// (git_resource.go), with the same flags, proxies and HOME.
+func (f pipelineResources) gitStep(ts, b *yaml.Node, rname, ws string, r resolved) {
+	args := strSeq("-url", r.params["url"], "-path", "$(workspaces."+ws+".path)")
+	add := func(v ...string) { args.Content = append(args.Content, strSeq(v...).Content...) }
+	if v := r.params["revision"]; v != "" {
+		add("-revision", v)
+	}
+	if v := r.params["refspec"]; v != "" {
+		add("-refspec", v)
+	}
+	if v, ok := r.params["submodules"]; ok && strings.EqualFold(v, "false") {
+		add("-submodules=false")
+	}
+	if v, ok := r.params["depth"]; ok && v != "1" {
+		add("-depth", v)
+	}
+	if v, ok := r.params["sslVerify"]; ok && strings.EqualFold(v, "false") {
+		add("-sslVerify=false")
+	}
+	env := seq(mapping("name", "TEKTON_RESOURCE_NAME", "value", rname), mapping("name", "HOME", "value", "/tekton/home"))
+	for _, p := range [][2]string{{"httpProxy", "HTTP_PROXY"}, {"httpsProxy", "HTTPS_PROXY"}, {"noProxy", "NO_PROXY"}} {
+		if v := r.params[p[0]]; v != "" {
+			env.Content = append(env.Content, mapping("name", p[1], "value", v))
+		}
+	}
+	steps := ensureSeq(ts, "steps")
+	st := mapping("name", freeName(dnsLabel("git-source-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+		"image", gitInit, "command", strSeq("/ko-app/git-init"), "args", args, "workingDir", "/workspace", "env", env)
+	f.s.prependStep(steps, st)
+	f.s.note(b, convert.Converted, "git-step", "binding %s: the Task runs the git-init step old Tekton added for the git resource, before its steps (git-clone 1.7.0's image)", rname)
+}
+
+// kubeconfigWriter is the image kubeconfig-creator 0.2 runs (pipeline v0.20.1's kubeconfigwriter).
+const kubeconfigWriter = "ghcr.io/tektoncd/github.com/tektoncd/pipeline/cmd/kubeconfigwriter@sha256:b2c6d0962cda88fb3095128b6202da9b0e6c9c0df3ef6cf7863505ffd25072fd"
+
+// kubeconfigStep gives a TaskRun's embedded Task the kubeconfigwriter step old Tekton added for a
+// cluster resource (cluster_resource.go): its fields as -clusterConfig JSON, its Secrets as env.
+func (f pipelineResources) kubeconfigStep(ts, b *yaml.Node, rname, ws string, r resolved, env []*yaml.Node) {
+	cfg := map[string]any{"name": rname, "Insecure": strings.EqualFold(r.params["insecure"], "true")}
+	for _, k := range []string{"url", "username", "password", "namespace", "cadata", "clientKeyData", "clientCertificateData"} {
+		if v := r.params[k]; v != "" {
+			cfg[k] = v
+		}
+	}
+	js, _ := json.Marshal(cfg) // a map of strings and a bool always marshals
+	steps := ensureSeq(ts, "steps")
+	st := mapping("name", freeName(dnsLabel("kubeconfig-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+		"image", kubeconfigWriter, "command", strSeq("/ko-app/kubeconfigwriter"),
+		"args", strSeq("-clusterConfig", string(js), "-destinationDir", "$(workspaces."+ws+".path)"))
+	if len(env) > 0 {
+		st.Content = append(st.Content, scalar("env"), seq(env...))
+	}
+	f.s.prependStep(steps, st)
+	f.s.note(b, convert.Converted, "kubeconfig-step", "binding %s: the Task runs the kubeconfigwriter step old Tekton added for the cluster resource, before its steps", rname)
+}
+
+// gsutilImage is the image gcs-upload 0.3 runs gsutil from.
+const gsutilImage = "gcr.io/google.com/cloudsdktool/cloud-sdk:379.0.0-slim@sha256:d844877c7aaa06a0072979230c68417ddb0f27087277f29747c7169d6ed0d2b9"
+
+// storageStep gives a TaskRun's embedded Task the step old Tekton added for a gcs storage
+// resource (gcs.go): gsutil rsync -d -r for a dir, cp otherwise, with GOOGLE_APPLICATION_CREDENTIALS
+// and BOTO_CONFIG from the resource's Secrets mounted under /var/secret (secret.go).
+func (f pipelineResources) storageStep(ts, b *yaml.Node, rname, ws string, r resolved, output bool) {
+	path, loc := "$(workspaces."+ws+".path)", r.params["location"]
+	env, mounts := seq(), seq()
+	for _, field := range r.fields {
+		sec := r.secrets[field]
+		if field != "GOOGLE_APPLICATION_CREDENTIALS" && field != "BOTO_CONFIG" || byName(env, field) != nil {
+			continue
+		}
+		dir := "/var/secret/" + sec.name
+		env.Content = append(env.Content, mapping("name", field, "value", dir+"/"+sec.key))
+		vol := dnsLabel("volume-" + rname + "-" + sec.name)
+		if byName(mounts, vol) == nil {
+			mounts.Content = append(mounts.Content, mapping("name", vol, "mountPath", dir))
+			if vols := ensureSeq(ts, "volumes"); byName(vols, vol) == nil {
+				vols.Content = append(vols.Content, mapping("name", vol, "secret", mapping("secretName", sec.name)))
+			}
+		}
+	}
+	env.Content = append(env.Content, mapping("name", "HOME", "value", "/tekton/home"))
+	steps := ensureSeq(ts, "steps")
+	var st *yaml.Node
+	if output {
+		args := strSeq("cp", path+"/*", loc)
+		if r.params["dir"] == "true" {
+			args = strSeq("rsync", "-d", "-r", path, loc)
+		}
+		st = mapping("name", freeName(dnsLabel("upload-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+			"image", gsutilImage, "command", strSeq("gsutil"), "args", args, "env", env)
+		steps.Content = append(steps.Content, st)
+	} else {
+		cmd := "gsutil cp " + loc + " " + path
+		if r.params["dir"] == "true" {
+			cmd = "gsutil rsync -d -r " + loc + " " + path
+		}
+		sc := scalar("#!/usr/bin/env bash\nif [[ \"${GOOGLE_APPLICATION_CREDENTIALS}\" != \"\" ]]; then\n  echo GOOGLE_APPLICATION_CREDENTIALS is set, activating Service Account...\n  gcloud auth activate-service-account --key-file=${GOOGLE_APPLICATION_CREDENTIALS}\nfi\n" + cmd + "\n")
+		sc.Style = yaml.LiteralStyle
+		st = mapping("name", freeName(dnsLabel("fetch-"+rname), func(n string) bool { return byName(steps, n) != nil }),
+			"image", gsutilImage, "env", env, "script", sc)
+		f.s.prependStep(steps, st)
+	}
+	if len(mounts.Content) > 0 {
+		set(st, "volumeMounts", mounts, "script")
+	}
+	f.s.note(b, convert.Converted, "storage-step", "binding %s: the Task runs the gsutil %s step old Tekton added for the storage resource, %s its steps", rname, map[bool]string{false: "download", true: "upload"}[output], map[bool]string{false: "before", true: "after"}[output])
+}
+
 // setFields lists the fields of a resource a fetch task needs besides its url or location.
-func setFields(r resolved) string {
+func setFields(r resolved, t, rname string) string {
 	var l []string
+	if t == "cluster" {
+		l = append(l, "name="+rname) // the context the Task's steps select (v0.14 on)
+	}
 	for _, k := range sortedKeys(boolSet(r.params)) {
 		if k != "url" && k != "location" && k != "type" {
 			l = append(l, k+"="+r.params[k])
@@ -1273,13 +1558,11 @@ func taskRunSecrets(b *yaml.Node, p, t string, r resolved, param func(k string) 
 		sec := r.secrets[field]
 		switch {
 		case t == "storage" && field == "GOOGLE_APPLICATION_CREDENTIALS":
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile),
-				action: gcsSecretAction(sec.name, orDefault(sec.key, gcsKeyFile))})
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) held the GCS service account key; no gcs task runs in a TaskRun: in a PipelineRun, the gcs task that replaces the resource takes it as its credentials workspace (file %s)", p, sec.name, orDefault(sec.key, gcsKeyFile), gcsKeyFile)})
 		case t == "cluster" && kubeconfigEnvs[strings.ToUpper(field)]:
 			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s (key %s) gave the cluster resource its %s; no kubeconfig task runs in a TaskRun: in a PipelineRun, give kubeconfig-creator env %s from that Secret (taskRunSpecs[].podTemplate.env)", p, sec.name, sec.key, field, strings.ToUpper(field))})
 		case t == "pullRequest" && field == "authToken" && (sec.key == "" || sec.key == "token"):
-			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name),
-				action: fmt.Sprintf("kubectl create secret generic %s --from-literal=token=<token>", sec.name)})
+			out = append(out, unresolvedBinding{at: b, msg: fmt.Sprintf("binding %s: Secret %s held the SCM token; no pull-request task runs in a TaskRun: in a PipelineRun, the pull-request task that replaces the resource reads it as param secret-key-ref (key token)", p, sec.name)})
 		}
 	}
 	return out

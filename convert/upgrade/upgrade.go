@@ -304,6 +304,14 @@ type docState struct {
 	embeddedParams map[string]bool
 	// embeddedWorkspaces are the workspaces an embedded pipelineSpec declared before conversion.
 	embeddedWorkspaces map[string]bool
+	// prepended counts, per steps list, the fetch steps put before a TaskRun's own steps.
+	prepended map[*yaml.Node]int
+	// clones: the converted Pipeline runs git-clone (its runs need fsGroup).
+	clones bool
+	// runWorkspaces are the workspaces a converted Pipeline declares: its runs bind no others.
+	runWorkspaces map[string]bool
+	// runParams are the params a converted Pipeline declares: its runs pass no others.
+	runParams map[string]bool
 	// fetchFor lists, per pipeline task, the fetch tasks the Pipeline gained for its resources.
 	fetchFor map[string][]string
 	// kubeconfigTasks names, per cluster resource, the kubeconfig task an embedded pipelineSpec gained.
