@@ -213,11 +213,10 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	if ch.cur == nil && len(ch.tasks) == 0 {
 		ch.step(msc, pipeline.Step{Name: "empty", Script: "true\n"})
 	}
-	tails := ch.close()
 	if len(m.Post) > 0 {
-		c.post(m.Post, msc, tails, m.Line)
+		c.cellPost(ch, m.Post, msc, m.Line, m.Col)
 	}
-	return tails
+	return ch.close()
 }
 
 // maxCells bounds the cells we enumerate to apply excludes (Tekton's own default limit is 256).
