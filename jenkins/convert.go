@@ -5,6 +5,7 @@ package jenkins
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -32,11 +33,24 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 		return convertXML(src, dir, opts, mapping)
 	}
 	p, findings, err := Pipeline(src.Path, src.Data, opts, mapping)
+	if base := filepath.Base(src.Path); !strings.EqualFold(base, "Jenkinsfile") && !pipelineText.Match(src.Data) {
+		// Detected by a Jenkinsfile-like name alone: say so, and never let it pass as converted-to-nothing.
+		if err == nil && (p == nil || len(p.Tasks) == 0 && p.Checkout == nil) {
+			return convert.Result{}, convert.Errorf(src.Path, 1, 1, "%s is named like a Jenkinsfile but holds neither `pipeline {` nor `node`, and nothing in it converts", base)
+		}
+		if err == nil {
+			findings = append([]convert.Finding{{File: src.Path, Line: 1, Col: 1, Class: convert.Manual, Rule: "jenkins/not-a-pipeline",
+				Message: base + " holds neither `pipeline {` nor `node`: converted as a scripted Jenkinsfile; check that Jenkins runs it as one"}}, findings...)
+		}
+	}
 	if err != nil {
 		return convert.Result{}, err
 	}
 	return emit(dir, p, findings, opts)
 }
+
+// pipelineText is what makes a file a Jenkinsfile by content: a declarative pipeline or a node.
+var pipelineText = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
 
 func emit(dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
 	res := convert.Result{Findings: findings}
