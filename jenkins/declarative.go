@@ -11,6 +11,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -512,4 +513,11 @@ func (c *conv) buildRuns() {
 	src := c.from(1, "(multibranch: every branch and pull request)")
 	c.p.Runs = append(c.p.Runs, mk("push", "push", append([]string{src}, c.runs.comments...)))
 	c.p.Runs = append(c.p.Runs, mk("pull-request", "pull_request", []string{src}))
+	if _, ok := c.needs["jenkins-tag-name"]; ok {
+		// buildingTag(), when { tag } or TAG_NAME: the job builds tags, which PaC sees as pushes of refs/tags/<tag>.
+		r := mk("tag", "push", []string{c.from(1, "(multibranch tag builds: buildingTag(), when { tag } or TAG_NAME)")})
+		r.Annotations[1].Value = "[" + vars.TagRef + "]"
+		c.p.Runs = append(c.p.Runs, r)
+		c.find(1, 1, convert.Converted, "tag-run", "tag builds → PipelineRun tag on push of refs/tags/*, with TAG_NAME and BRANCH_NAME set to the tag")
+	}
 }

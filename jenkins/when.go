@@ -194,8 +194,8 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 		if !ok {
 			return cond{why: "unknown comparator " + cmp}
 		}
-		r := cond{ok: true, shell: test, env: []pipeline.Env{env},
-			approx: []string{"branch condition reads the PaC source branch; on pull requests Jenkins compared PR-<n>"}}
+		// BRANCH_NAME is bound per run as Jenkins multibranch sets it: PR-<n> on pull requests.
+		r := cond{ok: true, shell: test, env: []pipeline.Env{env}}
 		if (cmp == "" || strings.EqualFold(cmp, "GLOB") || strings.EqualFold(cmp, "EQUALS")) && !globChars.MatchString(p) && input != "" {
 			r.simple = []pipeline.When{{Input: input, Operator: "in", Values: []string{p}}}
 		}
