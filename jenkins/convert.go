@@ -289,6 +289,7 @@ func (c *conv) finish() *pipeline.Pipeline {
 	} else {
 		p.Checkout = nil
 	}
+	c.isolateFinally()
 	c.buildRuns()
 	vars.Declare(p, c.needOrder, c.needs)
 	cleanComments(p)

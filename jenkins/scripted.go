@@ -115,9 +115,11 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 					if name != "" {
 						bn = name + "-" + b.name
 					}
+					before := len(c.p.Tasks)
 					c.withBinds(b, func() {
 						tails = append(tails, c.block(b.body, after, sc, bn, "parallel branch "+quoteGroovy(b.name))...)
 					})
+					c.isolate(c.p.Tasks[before:], bn, b.line, 0)
 				}
 				after = tails
 				continue

@@ -54,7 +54,9 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 			c.find(s.Line, s.Col, convert.Approximated, "parallel", "parallel stage %s: once a branch fails Tekton starts no new tasks, so later stages of other branches are skipped (Jenkins ran them without failFast)", s.Name)
 		}
 		for _, b := range s.Parallel {
+			first := len(c.p.Tasks)
 			tails = append(tails, c.stage(b, after, sc, name)...)
+			c.isolate(c.p.Tasks[first:], name+"-"+b.Name, b.Line, b.Col)
 		}
 	case len(s.Stages) > 0:
 		tails = c.stages(s.Stages, after, sc, name)
@@ -208,13 +210,19 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		// Tekton refuses the Pipeline: say so at the matrix, as Travis conversion does.
 		c.failAt(m.Line, m.Col, "matrix has %d cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages", n)
 	}
-	ch.matrix, ch.axes = mx, axes
+	if len(axes) > 0 { // no axes: Jenkins makes no cells, the stages run once
+		ch.matrix, ch.axes = mx, axes
+	}
 	c.cellStages(ch, m.Stages, msc)
 	if ch.cur == nil && len(ch.tasks) == 0 {
 		ch.step(msc, pipeline.Step{Name: "empty", Script: "true\n"})
 	}
 	if len(m.Post) > 0 {
 		c.cellPost(ch, m.Post, msc, m.Line, m.Col)
+	}
+	ch.flush()
+	for _, t := range ch.tasks {
+		c.isolateCells(t, ch.axes, m.Line, m.Col)
 	}
 	return ch.close()
 }

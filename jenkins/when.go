@@ -40,7 +40,9 @@ func (c *conv) whenGuard(w *model.When, sc scope, stage string, placeholder bool
 		c.find(w.Line, w.Col, convert.Converted, "when", "when on stage %q → Tekton when", stage)
 		return sc
 	}
-	guard := &pipeline.Task{Name: c.names.Name("when-" + stage), Results: []string{"run"}, Image: "docker.io/library/busybox:1.36"}
+	guard := &pipeline.Task{Name: c.names.Name("when-" + stage), Results: []string{"run"}, Image: "docker.io/library/busybox:1.36",
+		// It only reads (fileExists): read-only, it can run beside any writer.
+		Workspaces: []pipeline.Binding{{Name: pipeline.SourceWorkspace, Value: pipeline.SourceWorkspace, ReadOnly: true}}}
 	if !all.ok {
 		m := c.marker(w.Line, w.Col, convert.Manual, "when", "when condition on stage %q is not converted: %s", stage, all.why)
 		if !c.opts.Placeholders || !placeholder {

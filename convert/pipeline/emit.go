@@ -160,7 +160,21 @@ func workspaceSpec(w Workspace) *yaml.Node {
 	if w.Optional {
 		set(m, "optional", boolNode(true))
 	}
+	if w.ReadOnly {
+		set(m, "readOnly", boolNode(true))
+	}
 	return m
+}
+
+// bindsSource reports whether an inline task binds the source workspace itself (with a
+// subPath or read-only), so the implied binding is not added.
+func bindsSource(ws []Binding) bool {
+	for _, w := range ws {
+		if w.Name == SourceWorkspace {
+			return true
+		}
+	}
+	return false
 }
 
 func bindings(bs []Binding) *yaml.Node {
@@ -267,7 +281,7 @@ func pipelineTask(p *Pipeline, t *Task, afterCheckout, finally bool) (*yaml.Node
 		set(m, "params", bindings(t.Params))
 	}
 	ws := t.Workspaces
-	if t.Ref == nil {
+	if t.Ref == nil && !bindsSource(ws) {
 		ws = append([]Binding{{Name: SourceWorkspace, Value: SourceWorkspace}}, ws...)
 	}
 	if len(ws) > 0 {
@@ -331,7 +345,7 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	wss := seqNode()
 	for _, w := range ws {
 		// A task bound to an optional pipeline workspace must run without it too.
-		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value)}))
+		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value), ReadOnly: w.ReadOnly}))
 	}
 	set(spec, "workspaces", wss)
 	if len(t.Results) > 0 {

@@ -1,0 +1,53 @@
+package jenkins
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/ownws"
+)
+
+// isolate gives the tasks of one parallel branch their own copy of the workspace (ownws).
+func (c *conv) isolate(tasks []*pipeline.Task, dir string, line, col int) {
+	if sub := ownws.Branch(tasks, dir); sub != "" {
+		c.find(line, col, convert.Approximated, "own-workspace", "parallel branch %s works in its own copy of the workspace (%s), as concurrent Jenkins nodes get their own (@2); files it writes are not seen by later stages", dir, sub)
+	}
+}
+
+// isolateCells gives every cell of a matrix task its own copy of the workspace (ownws).
+func (c *conv) isolateCells(t *pipeline.Task, axes []pipeline.Param, line, col int) {
+	names := make([]string, len(axes))
+	for i, a := range axes {
+		names[i] = a.Name
+	}
+	if ownws.Cells(t, names) {
+		c.find(line, col, convert.Approximated, "own-workspace", "every cell of matrix task %s works in its own copy of the workspace (%s/%s/<axis values>), as concurrent Jenkins nodes get their own (@2); files a cell writes are not seen by later stages", t.Name, ownws.Dir, t.Name)
+	}
+}
+
+// isolateFinally: finally tasks all start together, so when there are several (stage posts,
+// which Jenkins ran one at a time, and the pipeline post) each gets its own copy of the workspace:
+// none writes where another works (a root writer's `git clean -dfx` would remove the copies).
+func (c *conv) isolateFinally() {
+	fs := c.p.Finally
+	for i := 0; i < len(fs) && len(fs) > 1; i++ {
+		if sub := ownws.Branch(fs[i:i+1], fs[i].Name); sub != "" {
+			c.find(sourceLine(fs[i]), 0, convert.Approximated, "own-workspace", "finally task %s runs beside the other post tasks, so it works in its own copy of the workspace (%s); files it writes are not seen by them", fs[i].Name, sub)
+		}
+	}
+}
+
+var fromLine = regexp.MustCompile(`^from \S+:(\d+) `)
+
+// sourceLine is the line a task's head comment names.
+func sourceLine(t *pipeline.Task) int {
+	for _, cm := range t.Comments {
+		if m := fromLine.FindStringSubmatch(cm); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	return 1
+}
