@@ -94,10 +94,7 @@ func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 			sc.label = ""
 		}
 	case "label", "node":
-		sc.label = a.Label
-		if a.Label != "" {
-			c.find(a.Line, a.Col, convert.Approximated, "agent-label", "agent label %q: steps run in image %s unless tools or a docker agent pick one; map the label to an image with the same tools", a.Label, c.imageFor(*sc))
-		}
+		c.label(a.Label, sc, a.Line, a.Col, "agent label")
 		if cw := a.Param("customWorkspace"); cw != nil {
 			c.find(a.Line, a.Col, convert.Approximated, "custom-workspace", "customWorkspace %s: steps run in the shared source workspace", oneLine(cw.Raw))
 		}

@@ -294,6 +294,11 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		c.mapped(ch, s, sc, m)
 		return sc
 	}
+	if f := c.funcs[p]; f != nil && s.Receiver == nil {
+		// A method of the script shadows a step of the same name (def build() { } beats build job:).
+		c.inline(ch, s, f, sc)
+		return sc
+	}
 	switch p {
 	case "sh":
 		c.sh(ch, s, sc)
@@ -461,7 +466,9 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		}
 		c.find(s.Line, s.Col, convert.Approximated, "with-maven", "%s → image %s; its settings/reporting features are dropped", s.Name, c.imageFor(inner))
 		c.steps(ch, s.Body, inner)
-	case "node", "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
+	case "node":
+		c.nodeBlock(ch, s, sc)
+	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
 		"withSonarQubeEnv", "configFileProvider", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
 		c.wrapper(ch, s, sc)
 	case "parallel":
@@ -477,10 +484,6 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	case "load":
 		c.manual(ch, s, sc, true, "load", "load %s evaluates another Groovy file from the workspace; convert that file's steps here", oneLine(s.Raw))
 	default:
-		if f := c.funcs[p]; f != nil && c.inlining < 4 {
-			c.inline(ch, s, f, sc)
-			return sc
-		}
 		c.unknown(ch, s, sc)
 	}
 	return sc
@@ -489,39 +492,10 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 // inline converts a call to a helper function defined in the same file as its body, with
 // literal arguments bound to the parameters.
 func (c *conv) inline(ch *chain, s *model.Step, f *model.Step, sc scope) {
-	saved := map[string]*string{}
-	for i, p := range f.Params {
-		f := strings.Fields(strings.SplitN(p, "=", 2)[0])
-		if len(f) == 0 {
-			continue
-		}
-		name := f[len(f)-1]
-		if _, done := saved[name]; !done {
-			if old, ok := c.literals[name]; ok {
-				saved[name] = &old
-			} else {
-				saved[name] = nil
-			}
-		}
-		if v, ok := lit(s.Positional(i)); ok {
-			c.literals[name] = v
-		} else {
-			delete(c.literals, name)
-		}
-	}
-	c.find(s.Line, s.Col, convert.Converted, "inline", "call of helper function %s (defined at line %d) → its steps inlined", f.Name, f.Line)
-	ch.comment(c.from(s.Line, s.Path()+"(...): helper function from line "+itoa(f.Line)+" inlined"))
-	c.inlined[f.Name] = true
-	c.inlining++
-	c.steps(ch, f.Body, sc)
-	c.inlining--
-	for name, old := range saved {
-		if old == nil {
-			delete(c.literals, name)
-		} else {
-			c.literals[name] = *old
-		}
-	}
+	c.funcCall(ch, s, f, sc, func() {
+		ch.comment(c.from(s.Line, s.Path()+"(...): helper function from line "+itoa(f.Line)+" inlined"))
+		c.steps(ch, f.Body, sc)
+	})
 }
 
 // parseSeconds renders a Go duration as the seconds sleep takes.
