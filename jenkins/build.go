@@ -263,6 +263,8 @@ func (c *conv) bindTask(t *pipeline.Task) {
 			e := &t.Steps[i].Env[j]
 			if e.SecretName == "" {
 				e.Value = pipelineRef.ReplaceAllStringFunc(e.Value, bind)
+			} else {
+				e.SecretName = pipelineRef.ReplaceAllStringFunc(e.SecretName, bind) // a Secret named from params
 			}
 		}
 	}

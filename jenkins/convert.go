@@ -170,6 +170,8 @@ type conv struct {
 	// branchMaps are map variables filled with closures for parallel (def b = [:]; b['x'] = { ... }).
 	branchMaps map[string][]branch
 	usedMaps   map[string]bool
+	// scmVars are variables holding checkout(scm)'s result map (GIT_COMMIT, GIT_BRANCH, ...).
+	scmVars map[string]bool
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -206,7 +208,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 	}
 	c.scanUserPass(f)
 	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
-	c.usedMaps = map[string]bool{}
+	c.usedMaps, c.scmVars = map[string]bool{}, map[string]bool{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {
