@@ -202,7 +202,9 @@ func (ch *chain) close() []string {
 				t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/os", Value: "windows"}}
 			}
 			if ch.matrix != nil {
-				t.Matrix = ch.matrix
+				if t.Matrix == nil { // a split matrix keeps its part of the cells
+					t.Matrix = ch.matrix
+				}
 				t.TaskParams = append(t.TaskParams, ch.axes...)
 			}
 			ch.c.bindTask(t)
