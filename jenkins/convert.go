@@ -75,7 +75,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 	}
 	// The inline script was padded so its lines are config.xml lines; the job's parameters
 	// are params of the script too.
-	p, findings, err := convertJenkinsfile(src.Path, []byte(job.Script), opts, mapping, job.Pipeline.Params)
+	p, findings, err := convertJenkinsfile(src.Path, []byte(job.Script), opts, mapping, job.Pipeline.Params, true)
 	if err != nil {
 		return convert.Result{}, err
 	}
@@ -110,15 +110,18 @@ func mergeJob(p, job *pipeline.Pipeline) {
 // Pipeline converts one Jenkinsfile to the pipeline model. It returns a nil pipeline (with
 // findings saying why) when nothing in the file can run.
 func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (*pipeline.Pipeline, []convert.Finding, error) {
-	return convertJenkinsfile(path, src, opts, mapping, nil)
+	return convertJenkinsfile(path, src, opts, mapping, nil, false)
 }
 
-func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param) (*pipeline.Pipeline, []convert.Finding, error) {
+// inline is a job's own script (CpsFlowDefinition): it comes from no SCM, so Jenkins makes no
+// implicit checkout and only the script's own checkout or git steps clone anything.
+func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*pipeline.Pipeline, []convert.Finding, error) {
 	f, err := parseFile(path, src)
 	if err != nil {
 		return nil, nil, err
 	}
 	c := newConv(path, f, opts, mapping, string(src))
+	c.checkout = !inline
 	for _, q := range preset {
 		c.params[q.Name] = true
 		c.p.Params = append(c.p.Params, q)
@@ -172,6 +175,8 @@ type conv struct {
 	usedMaps   map[string]bool
 	// scmVars are variables holding checkout(scm)'s result map (GIT_COMMIT, GIT_BRANCH, ...).
 	scmVars map[string]bool
+	// lists are def'd lists of literal strings.
+	lists map[string][]string
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -208,7 +213,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 	}
 	c.scanUserPass(f)
 	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
-	c.usedMaps, c.scmVars = map[string]bool{}, map[string]bool{}
+	c.usedMaps, c.scmVars, c.lists = map[string]bool{}, map[string]bool{}, map[string][]string{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {

@@ -245,6 +245,10 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 			return sc
 		}
 	}
+	if items, ok := c.literalList(s.Value); ok && s.Value.Kind == model.List && identRE.MatchString(name) {
+		c.lists[name] = items // def targets = ['a', 'b']: known for collectEntries and loops
+		return sc
+	}
 	if v, ok := lit(s.Value); ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
@@ -879,6 +883,10 @@ var gstringVar = regexp.MustCompile(`\$\{?[A-Za-z_]\w*\}?`)
 // with closures earlier in the file.
 func (c *conv) branchesOf(s *model.Step) []branch {
 	if b := parallelBranches(s); b != nil {
+		return b
+	}
+	if b := c.collectBranches(s.Positional(0)); b != nil {
+		c.find(s.Line, s.Col, convert.Converted, "parallel-collect", "parallel over %s → %d branches, one per item of the literal list", oneLine(s.Positional(0).Raw), len(b))
 		return b
 	}
 	if v := s.Positional(0); v != nil {
