@@ -13,6 +13,22 @@ import (
 func (c *conv) isolate(tasks []*pipeline.Task, dir string, line, col int) {
 	if sub := ownws.Branch(tasks, dir); sub != "" {
 		c.find(line, col, convert.Approximated, "own-workspace", "parallel branch %s works in its own copy of the workspace (%s), as concurrent Jenkins nodes get their own (@2); files it writes are not seen by later stages", dir, sub)
+		c.stashInCopy(tasks, dir)
+	}
+}
+
+var stashFrom = regexp.MustCompile(`^from \S+:(\d+) stash '(.*)': no-op, the workspace is shared$`)
+
+// stashInCopy: a stash in a branch that works in its own copy no longer reaches later stages
+// through the shared workspace, so its no-op note becomes a manual marker.
+func (c *conv) stashInCopy(tasks []*pipeline.Task, dir string) {
+	for _, t := range tasks {
+		for i, cm := range t.Comments {
+			if m := stashFrom.FindStringSubmatch(cm); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				t.Comments[i] = c.marker(line, 0, convert.Manual, "stash", "stash %q in parallel branch %s: the branch works in its own copy of the workspace, so a later unstash does not see these files; copy them to a shared location (e.g. a workspace of their own) by hand", m[2], dir)
+			}
+		}
 	}
 }
 
@@ -24,6 +40,7 @@ func (c *conv) isolateCells(t *pipeline.Task, axes []pipeline.Param, line, col i
 	}
 	if ownws.Cells(t, names) {
 		c.find(line, col, convert.Approximated, "own-workspace", "every cell of matrix task %s works in its own copy of the workspace (%s/%s/<axis values>), as concurrent Jenkins nodes get their own (@2); files a cell writes are not seen by later stages", t.Name, ownws.Dir, t.Name)
+		c.stashInCopy([]*pipeline.Task{t}, t.Name)
 	}
 }
 
