@@ -26,6 +26,7 @@ func (c *conv) stashInCopy(tasks []*pipeline.Task, dir string) {
 		for i, cm := range t.Comments {
 			if m := stashFrom.FindStringSubmatch(cm); m != nil {
 				line, _ := strconv.Atoi(m[1])
+				c.dropFinding(line, "jenkins/stash", convert.Converted) // no longer true
 				t.Comments[i] = c.marker(line, 0, convert.Manual, "stash", "stash %q in parallel branch %s: the branch works in its own copy of the workspace, so a later unstash does not see these files; copy them to a shared location (e.g. a workspace of their own) by hand", m[2], dir)
 			}
 		}
@@ -67,4 +68,15 @@ func sourceLine(t *pipeline.Task) int {
 		}
 	}
 	return 1
+}
+
+// dropFinding removes the findings of a rule and class at a line that a later pass overrules.
+func (c *conv) dropFinding(line int, rule string, class convert.Class) {
+	out := c.findings[:0]
+	for _, f := range c.findings {
+		if !(f.Line == line && f.Rule == rule && f.Class == class) {
+			out = append(out, f)
+		}
+	}
+	c.findings = out
 }
