@@ -363,7 +363,7 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 				if on {
 					c.checkout = false
 				}
-				c.find(o.Line, o.Col, convert.Converted, "skip-checkout", "skipDefaultCheckout → no git-clone task")
+				c.find(o.Line, o.Col, convert.Converted, "skip-checkout", "skipDefaultCheckout → no implicit git-clone task (a checkout scm step still clones)")
 			} else {
 				c.find(o.Line, o.Col, convert.Approximated, "skip-checkout", "stage skipDefaultCheckout: the stage still sees the source cloned once into the shared workspace")
 			}
