@@ -40,6 +40,10 @@ var jenkinsEvents = []jenkinsEvent{
 	{name: "push to feature/x", pac: pacmatch.Push("feature/x"),
 		vars: map[string]string{"source_branch": "feature/x", "target_branch": "feature/x"},
 		env:  map[string]string{"BRANCH_NAME": "feature/x"}},
+	// Ant's * stops at "/": when { branch 'release/*' } is false here.
+	{name: "push to release/1.x/hotfix", pac: pacmatch.Push("release/1.x/hotfix"),
+		vars: map[string]string{"source_branch": "release/1.x/hotfix", "target_branch": "release/1.x/hotfix"},
+		env:  map[string]string{"BRANCH_NAME": "release/1.x/hotfix"}},
 	{name: "tag push v1.2.0", pac: pacmatch.Tag("v1.2.0"), tag: true,
 		vars: map[string]string{"source_branch": "refs/tags/v1.2.0", "target_branch": "refs/tags/v1.2.0", "git_tag": "v1.2.0"},
 		env:  map[string]string{"BRANCH_NAME": "v1.2.0", "TAG_NAME": "v1.2.0"}},

@@ -154,25 +154,30 @@ func match(v, pattern, comparator string) (string, bool) {
 	case "REGEXP":
 		return fmt.Sprintf(`printf '%%s' "$%s" | grep -Eqx %s`, v, shellQuote(pattern)), true
 	case "", "GLOB":
-		// Ant globs: ** crosses directories, * does not; a case pattern's * crosses "/", close enough for branch names.
-		g := strings.ReplaceAll(pattern, "**", "*")
-		return fmt.Sprintf(`case "$%s" in %s) true;; *) false;; esac`, v, globQuote(g)), true
+		// Ant's path match, case-insensitive as branch/tag/changeRequest call it (PMD
+		// Comparator.GLOB): ** crosses "/", * and ? do not.
+		return fmt.Sprintf(`printf '%%s' "$%s" | grep -Eiqx %s`, v, shellQuote(antRegex(pattern))), true
 	}
 	return "", false
 }
 
-// globQuote quotes a glob for a case pattern, keeping * ? [ ] active.
-func globQuote(g string) string {
+// antRegex turns an Ant glob into an extended regular expression for grep -x.
+func antRegex(g string) string {
 	var b strings.Builder
-	for _, r := range g {
-		switch r {
-		case '*', '?', '[', ']':
-			b.WriteRune(r)
+	for i := 0; i < len(g); i++ {
+		switch {
+		case strings.HasPrefix(g[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case g[i] == '*':
+			b.WriteString("[^/]*")
+		case g[i] == '?':
+			b.WriteString("[^/]")
+		case strings.IndexByte(`\.+()|{}[]^$`, g[i]) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(g[i])
 		default:
-			if strings.ContainsRune(`\'"$`+"`"+` |&;()<>!{}#~=%`, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
+			b.WriteByte(g[i])
 		}
 	}
 	return b.String()
