@@ -49,7 +49,8 @@ var jenkinsEvents = []jenkinsEvent{
 		env:  map[string]string{"BRANCH_NAME": "v1.2.0", "TAG_NAME": "v1.2.0"}},
 }
 
-// TestPaCMatchStages: for every Jenkinsfile of the corpus and the when golden case, the stages
+// TestPaCMatchStages: for every Jenkinsfile of the corpus and the when/multibranch golden cases
+// (declarative stages by their when, scripted stages outside conditionals), the stages
 // that run for each event — PaC's own matcher picks the PipelineRun, its params bound from the
 // event, then Tekton's when expressions and our guard tasks (run in sh) decide each task — are
 // the stages whose when conditions Jenkins would find true for the same multibranch build.
@@ -107,7 +108,7 @@ func TestPaCMatchStages(t *testing.T) {
 				t.Errorf("%s: %s starts %d runs %v; Jenkins builds it once", filepath.Base(f), ev.name, len(names), names)
 				continue
 			}
-			got := map[int]bool{}
+			got := map[string]bool{}
 			for _, r := range runs {
 				if len(names) == 1 && r.Name == names[0] {
 					bound := map[string]string{}
@@ -117,10 +118,10 @@ func TestPaCMatchStages(t *testing.T) {
 					got = tektonStages(t, p, bound, ev)
 				}
 			}
-			for line, run := range want {
+			for key, run := range want {
 				compared++
-				if got[line] != run {
-					t.Errorf("%s: %s: stage at line %d: Tekton runs it %v, Jenkins %v (run %v)", filepath.Base(f), ev.name, line, got[line], run, names)
+				if got[key] != run {
+					t.Errorf("%s: %s: stage %s: Tekton runs it %v, Jenkins %v (run %v)", filepath.Base(f), ev.name, key, got[key], run, names)
 				}
 			}
 		}
@@ -132,15 +133,33 @@ func TestPaCMatchStages(t *testing.T) {
 }
 
 // jenkinsStages evaluates the declarative stages' when conditions as Jenkins does for ev: the
-// leaf stages (steps, not matrix cells) by source line, true if the stage runs. Stages whose
-// conditions can't be decided statically are returned apart.
-func jenkinsStages(f *model.File, ev jenkinsEvent, buildsTags bool) (map[int]bool, []int) {
-	out := map[int]bool{}
+// leaf stages (steps, not matrix cells) by source line ("line:N"), true if the stage runs.
+// Stages whose conditions can't be decided statically are returned apart. A scripted file has
+// no when: its stages outside if/loops/try/functions run on every build ("stage:'name'").
+func jenkinsStages(f *model.File, ev jenkinsEvent, buildsTags bool) (map[string]bool, []int) {
+	out := map[string]bool{}
 	var unknown []int
+	built := !ev.tag || buildsTags
 	if f.Kind != model.Declarative || f.Pipeline == nil {
+		if f.Script != nil {
+			model.Walk(f.Script.Stmts, func(s *model.Step) bool {
+				switch s.Kind {
+				case model.If, model.Loop, model.Try, model.Func, model.Assign:
+					return false
+				}
+				if s.Kind == model.Call && s.Receiver != nil && s.Receiver.Kind != model.CallVal {
+					return false // a method of a Groovy variable (img.inside { }): not something we convert
+				}
+				if s.Kind == model.Call && s.Name == "stage" && s.Receiver == nil {
+					if n, ok := litArg(s, "name", 0); ok {
+						out["stage:"+quoteGroovy(n)] = built
+					}
+				}
+				return s.Kind != model.Call || s.Name != "parallel" || parallelBranches(s) != nil
+			})
+		}
 		return out, nil
 	}
-	built := !ev.tag || buildsTags
 	var walk func(ss []*model.Stage, parent tri)
 	walk = func(ss []*model.Stage, parent tri) {
 		for _, s := range ss {
@@ -158,7 +177,7 @@ func jenkinsStages(f *model.File, ev jenkinsEvent, buildsTags bool) (map[int]boo
 				if v == unknownT {
 					unknown = append(unknown, s.Line)
 				} else {
-					out[s.Line] = built && v == trueT
+					out[fmt.Sprintf("line:%d", s.Line)] = built && v == trueT
 				}
 			}
 		}
@@ -304,12 +323,15 @@ func compareJ(actual, pattern, cmp, def string) bool {
 	return regexp.MustCompile(b.String()).MatchString(actual)
 }
 
-var stageFrom = regexp.MustCompile(`^from \S+:(\d+) stage\(`)
+var (
+	stageFrom  = regexp.MustCompile(`^from \S+:(\d+) stage\(`)
+	stageNamed = regexp.MustCompile(`^from \S+:\d+ stage[( ]('(?:[^'\\]|\\.)*')\)?( nested in steps)?$`)
+)
 
 // tektonStages runs the when expressions of the tasks of p as Tekton would in run: params from
 // the run's bindings with PaC's {{ }} values for ev, guard tasks executed in sh. It returns the
 // stage lines (from the tasks' head comments) of the tasks that run.
-func tektonStages(t *testing.T, p *pipeline.Pipeline, bound map[string]string, ev jenkinsEvent) map[int]bool {
+func tektonStages(t *testing.T, p *pipeline.Pipeline, bound map[string]string, ev jenkinsEvent) map[string]bool {
 	t.Helper()
 	params := map[string]string{}
 	for _, q := range p.Params {
@@ -323,7 +345,7 @@ func tektonStages(t *testing.T, p *pipeline.Pipeline, bound map[string]string, e
 		})
 	}
 	results := map[string]string{}
-	ran := map[int]bool{}
+	ran := map[string]bool{}
 	for _, task := range p.Tasks {
 		runs := true
 		for _, w := range task.When {
@@ -339,9 +361,10 @@ func tektonStages(t *testing.T, p *pipeline.Pipeline, bound map[string]string, e
 		}
 		for _, cm := range task.Comments {
 			if m := stageFrom.FindStringSubmatch(cm); m != nil && runs {
-				var line int
-				fmt.Sscan(m[1], &line)
-				ran[line] = true
+				ran["line:"+m[1]] = true
+			}
+			if m := stageNamed.FindStringSubmatch(cm); m != nil && runs {
+				ran["stage:"+m[1]] = true
 			}
 		}
 	}
