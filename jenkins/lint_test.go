@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/pacmatch"
 	"github.com/tkn-migrate/tkn-migrate/lint"
 )
 
 // TestCorpusLint: lint finds no error and no workspace race (TKN601) in what the corpus converts
-// to: concurrent branches and matrix cells each write their own directory.
+// to (concurrent branches and matrix cells each write their own directory), and every
+// PipelineRun carries both on-event and on-target-branch, which PaC needs to match it.
 func TestCorpusLint(t *testing.T) {
 	var files, races, errs int
 	for _, set := range []string{"jenkins-declarative", "jenkinsfile", "jenkins-xml"} {
@@ -27,6 +29,16 @@ func TestCorpusLint(t *testing.T) {
 			var in []lint.File
 			for _, o := range res.Files {
 				in = append(in, lint.File{Path: o.Path, Data: o.Data})
+				runs, err := pacmatch.Decode(o.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range runs {
+					a := r.GetAnnotations()
+					if a["pipelinesascode.tekton.dev/on-event"] == "" || a["pipelinesascode.tekton.dev/on-target-branch"] == "" {
+						t.Errorf("%s: run %s lacks on-event or on-target-branch (PaC needs both)", f, r.Name)
+					}
+				}
 			}
 			fs, lerrs := lint.Run(in)
 			for _, e := range lerrs {
