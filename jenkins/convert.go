@@ -177,6 +177,9 @@ type conv struct {
 	scmVars map[string]bool
 	// lists are def'd lists of literal strings.
 	lists map[string][]string
+	// stashes are the stash steps seen (by name); stashed those a branch saves to stashDir.
+	stashes map[string]stashSpec
+	stashed map[string]bool
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -214,6 +217,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 	c.scanUserPass(f)
 	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
 	c.usedMaps, c.scmVars, c.lists = map[string]bool{}, map[string]bool{}, map[string][]string{}
+	c.stashes, c.stashed = map[string]stashSpec{}, map[string]bool{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {

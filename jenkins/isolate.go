@@ -3,6 +3,7 @@ package jenkins
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
@@ -13,20 +14,26 @@ import (
 func (c *conv) isolate(tasks []*pipeline.Task, dir string, line, col int) {
 	if sub := ownws.Branch(tasks, dir); sub != "" {
 		c.find(line, col, convert.Approximated, "own-workspace", "parallel branch %s works in its own copy of the workspace (%s), as concurrent Jenkins nodes get their own (@2); files it writes are not seen by later stages", dir, sub)
-		c.stashInCopy(tasks, dir)
+		c.stashInCopy(tasks, dir, true)
 	}
 }
 
 var stashFrom = regexp.MustCompile(`^from \S+:(\d+) stash '(.*)': no-op, the workspace is shared$`)
 
 // stashInCopy: a stash in a branch that works in its own copy no longer reaches later stages
-// through the shared workspace, so its no-op note becomes a manual marker.
-func (c *conv) stashInCopy(tasks []*pipeline.Task, dir string) {
+// through the shared workspace: a branch saves it at its end (saveStash); matrix cells, which
+// would all save under one name at once, get a manual marker instead.
+func (c *conv) stashInCopy(tasks []*pipeline.Task, dir string, branch bool) {
 	for _, t := range tasks {
 		for i, cm := range t.Comments {
 			if m := stashFrom.FindStringSubmatch(cm); m != nil {
 				line, _ := strconv.Atoi(m[1])
 				c.dropFinding(line, "jenkins/stash", convert.Converted) // no longer true
+				if branch && c.saveStash(tasks, unquoteGroovy(m[2]), line) {
+					t.Comments[i] = c.from(line, "stash '"+m[2]+"': saved at the end of the branch (see its last step)")
+					c.find(line, 0, convert.Approximated, "stash", "stash %q in parallel branch %s → saved to %s at the end of the branch (the branch works in its own copy of the workspace); later unstash restores it", m[2], dir, stashDir)
+					continue
+				}
 				t.Comments[i] = c.marker(line, 0, convert.Manual, "stash", "stash %q in parallel branch %s: the branch works in its own copy of the workspace, so a later unstash does not see these files; copy them to a shared location (e.g. a workspace of their own) by hand", m[2], dir)
 			}
 		}
@@ -41,7 +48,7 @@ func (c *conv) isolateCells(t *pipeline.Task, axes []pipeline.Param, line, col i
 	}
 	if ownws.Cells(t, names) {
 		c.find(line, col, convert.Approximated, "own-workspace", "every cell of matrix task %s works in its own copy of the workspace (%s/%s/<axis values>), as concurrent Jenkins nodes get their own (@2); files a cell writes are not seen by later stages", t.Name, ownws.Dir, t.Name)
-		c.stashInCopy([]*pipeline.Task{t}, t.Name)
+		c.stashInCopy([]*pipeline.Task{t}, t.Name, false)
 	}
 }
 
@@ -80,3 +87,6 @@ func (c *conv) dropFinding(line int, rule string, class convert.Class) {
 	}
 	c.findings = out
 }
+
+// unquoteGroovy undoes quoteGroovy's escaping of a single-quoted name.
+func unquoteGroovy(s string) string { return strings.ReplaceAll(s, `\'`, "'") }

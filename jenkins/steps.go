@@ -395,9 +395,7 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		r, _ := litArg(s, "testResults", 0)
 		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "junit", "junit %q: reports stay in the workspace; Tekton has no test-report view or UNSTABLE result", r))
 	case "stash", "unstash":
-		n, _ := litArg(s, "name", 0)
-		c.find(s.Line, s.Col, convert.Converted, "stash", "%s %q: every task shares the source workspace, so files are already there", s.Name, n)
-		ch.comment(c.from(s.Line, s.Name+" "+quoteGroovy(n)+": no-op, the workspace is shared"))
+		c.stash(ch, s, sc)
 	case "timeout":
 		d, ok := timeoutOf(s, "MINUTES")
 		if !ok {

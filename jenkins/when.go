@@ -166,6 +166,9 @@ func antRegex(g string) string {
 	var b strings.Builder
 	for i := 0; i < len(g); i++ {
 		switch {
+		case strings.HasPrefix(g[i:], "**/"):
+			b.WriteString("(.*/)?") // Ant's **/ also matches no directory
+			i += 2
 		case strings.HasPrefix(g[i:], "**"):
 			b.WriteString(".*")
 			i++
