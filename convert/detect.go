@@ -26,7 +26,9 @@ func Detect(path string, data []byte) Kind {
 	switch {
 	case lower == ".travis.yml" || lower == ".travis.yaml":
 		return KindTravis
-	case base == "Jenkinsfile" || strings.HasPrefix(base, "Jenkinsfile.") || strings.HasSuffix(lower, ".jenkinsfile"):
+	case jenkinsfileName(lower):
+		// Named as a Jenkinsfile whatever it holds: the converter warns when it holds neither
+		// pipeline { nor node, so such a file is never silently left out.
 		return KindJenkinsfile
 	case strings.HasSuffix(lower, ".groovy"):
 		if groovyPipeline.Match(data) {
@@ -51,6 +53,13 @@ func Detect(path string, data []byte) Kind {
 		return sniff(data)
 	}
 	return KindUnknown
+}
+
+// jenkinsfileName matches the names Jenkinsfiles go by (lower-cased): Jenkinsfile,
+// Jenkinsfile.X, Jenkinsfile_X, Jenkinsfile-X and X.jenkinsfile.
+func jenkinsfileName(lower string) bool {
+	rest, ok := strings.CutPrefix(lower, "jenkinsfile")
+	return ok && (rest == "" || strings.ContainsAny(rest[:1], "._-")) || strings.HasSuffix(lower, ".jenkinsfile")
 }
 
 // sniff guesses the kind of unnamed input (stdin) from its content alone.

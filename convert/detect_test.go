@@ -60,3 +60,32 @@ func TestDetectBOM(t *testing.T) {
 		}
 	}
 }
+
+// Jenkinsfiles go by many names; a name alone makes one (the converter warns when it holds
+// neither pipeline { nor node), while a *.groovy file needs that content.
+func TestDetectJenkinsfileNames(t *testing.T) {
+	const decl, scripted, other = "pipeline {\n}\n", "node('x') {\n}\n", "buildPlugin()\n"
+	for _, c := range []struct {
+		path, data string
+		want       Kind
+	}{
+		{"Jenkinsfile", other, KindJenkinsfile},
+		{"JenkinsFile", scripted, KindJenkinsfile},
+		{"Jenkinsfile.release", decl, KindJenkinsfile},
+		{"Jenkinsfile_nightly", decl, KindJenkinsfile},
+		{"Jenkinsfile-PreCommit", scripted, KindJenkinsfile},
+		{"ci/Jenkinsfile_docs", other, KindJenkinsfile},
+		{"jenkins/build.jenkinsfile", decl, KindJenkinsfile},
+		{".jenkins.groovy", decl, KindJenkinsfile},
+		{"jenkins/release.groovy", scripted, KindJenkinsfile},
+		{".jenkins/nightly.groovy", decl, KindJenkinsfile},
+		{"ci/deploy.groovy", scripted, KindJenkinsfile},
+		{"ci/helpers.groovy", "def x() {}\n", KindUnknown},
+		{"JenkinsfileRunner", decl, KindUnknown},
+		{"MyJenkinsfile", decl, KindUnknown},
+	} {
+		if got := Detect(c.path, []byte(c.data)); got != c.want {
+			t.Errorf("Detect(%q, %q) = %q, want %q", c.path, c.data, got, c.want)
+		}
+	}
+}

@@ -2,11 +2,13 @@ package jenkins
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/lint"
 )
 
 // TestBadInput: malformed Jenkinsfiles give path:line:col errors, never a panic.
@@ -74,16 +76,77 @@ func FuzzConvert(f *testing.F) {
 	})
 }
 
-// TestMatrixTooBig: Tekton refuses a matrix of more than 256 cells; the error points at the matrix.
-func TestMatrixTooBig(t *testing.T) {
-	axis := func(name string) string {
-		return "axis { name '" + name + "'; values 'a', 'b', 'c', 'd', 'e', 'f', 'g' }\n"
+// TestMatrixSplit: a matrix over Tekton's 256 cells per matrix task (real pipelines have 300
+// and over 1,000) is split into matrix tasks of at most 256 cells that together list every
+// cell once; the output is valid and lint finds no workspace race. Over 4,096 cells is refused.
+func TestMatrixSplit(t *testing.T) {
+	values := func(n int) string {
+		v := make([]string, n)
+		for i := range v {
+			v[i] = fmt.Sprintf("'v%d'", i)
+		}
+		return strings.Join(v, ", ")
 	}
-	src := "pipeline {\n  agent any\n  stages {\n    stage('m') {\n      matrix {\n        axes {\n" +
-		axis("X") + axis("Y") + axis("Z") +
-		"        }\n        stages { stage('s') { steps { sh 'make' } } }\n      }\n    }\n  }\n}\n"
-	_, err := Converter{}.Convert(convert.Source{Path: "Jenkinsfile", Data: []byte(src), Kind: convert.KindJenkinsfile}, convert.Options{Placeholders: true})
-	want := "Jenkinsfile:5:7: matrix has 343 cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages"
+	src := func(a, b, c int) string {
+		return "pipeline {\n  agent any\n  stages {\n    stage('m') {\n      matrix {\n        axes {\n" +
+			"axis { name 'X'; values " + values(a) + " }\naxis { name 'Y'; values " + values(b) + " }\naxis { name 'Z'; values " + values(c) + " }\n" +
+			"        }\n        stages { stage('s') { steps { sh 'make' } } }\n        post { always { sh 'echo cell done' } }\n      }\n      post { failure { echo 'some cell failed' } }\n    }\n  }\n}\n"
+	}
+	for _, c := range []struct {
+		a, b, c, tasks int
+	}{{10, 10, 3, 2}, {16, 16, 4, 4}} {
+		cells := c.a * c.b * c.c
+		res, err := Converter{}.Convert(convert.Source{Path: "Jenkinsfile", Data: []byte(src(c.a, c.b, c.c)), Kind: convert.KindJenkinsfile}, convert.Options{Placeholders: true})
+		if err != nil {
+			t.Fatalf("%d cells: %v", cells, err)
+		}
+		var files []lint.File
+		for _, f := range res.Files {
+			if err := validate.Documents(f.Path, f.Data); err != nil {
+				t.Errorf("%d cells: %v", cells, err)
+			}
+			files = append(files, lint.File{Path: f.Path, Data: f.Data})
+		}
+		p, _, err := Pipeline("Jenkinsfile", []byte(src(c.a, c.b, c.c)), convert.Options{Placeholders: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		tasks := 0
+		for _, task := range p.Tasks {
+			if task.Matrix == nil {
+				continue
+			}
+			tasks++
+			if len(task.Matrix.Include) > 256 {
+				t.Errorf("%d cells: task %s has %d cells", cells, task.Name, len(task.Matrix.Include))
+			}
+			for _, in := range task.Matrix.Include {
+				if seen[in.Name] {
+					t.Errorf("%d cells: cell %s twice", cells, in.Name)
+				}
+				seen[in.Name] = true
+			}
+		}
+		if len(seen) != cells || tasks != c.tasks {
+			t.Errorf("%d cells: %d cells in %d matrix tasks, want %d in %d", cells, len(seen), tasks, cells, c.tasks)
+		}
+		found := false
+		for _, f := range res.Findings {
+			found = found || f.Rule == "jenkins/matrix-split"
+		}
+		if !found {
+			t.Errorf("%d cells: no matrix-split finding", cells)
+		}
+		fs, _ := lint.Run(files)
+		for _, f := range fs {
+			if f.Severity == lint.Error || f.Rule == "TKN601" {
+				t.Errorf("%d cells: lint %s: %s", cells, f.Rule, f.Message)
+			}
+		}
+	}
+	_, err := Converter{}.Convert(convert.Source{Path: "Jenkinsfile", Data: []byte(src(17, 17, 17)), Kind: convert.KindJenkinsfile}, convert.Options{Placeholders: true})
+	want := "Jenkinsfile:5:7: matrix has 4913 cells, more than the 4096 tkn-migrate splits into matrix tasks of 256 (Tekton's default-max-matrix-combinations-count); split its axes over several matrix stages"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}

@@ -10,17 +10,19 @@ import (
 
 // scope is what a pipeline or stage hands down to its steps and child stages.
 type scope struct {
-	image    string            // explicit image: docker agent, container(), docker.image().inside
-	tools    tools.Set         // tools {} installations
-	label    string            // agent label, for the head comment
-	kube     map[string]string // kubernetes agent: container name → image
-	env      []pipeline.Env    // env every step gets, in order
-	dir      string            // dir('x') relative path
-	onError  string            // catchError / warnError
-	timeout  string            // timeout {} around single steps
-	when     []pipeline.When   // stage when, copied to every task of the stage subtree
-	guards   []string          // comments for when conditions, repeated on each task
-	comments []string          // markers attached to the next task created
+	image string    // explicit image: docker agent, container(), docker.image().inside
+	tools tools.Set // tools {} installations
+	label string    // agent label, for the head comment
+	// nodeSelector pins the scope's tasks to nodes (a Windows label, --mapping labels:).
+	nodeSelector []pipeline.Binding
+	kube         map[string]string // kubernetes agent: container name → image
+	env          []pipeline.Env    // env every step gets, in order
+	dir          string            // dir('x') relative path
+	onError      string            // catchError / warnError
+	timeout      string            // timeout {} around single steps
+	when         []pipeline.When   // stage when, copied to every task of the stage subtree
+	guards       []string          // comments for when conditions, repeated on each task
+	comments     []string          // markers attached to the next task created
 	// workspaces are Secret-backed workspaces (credential files) the steps mount.
 	workspaces []string
 	// guard is a shell test each step checks first (a when evaluated per matrix cell).
@@ -193,12 +195,16 @@ func (ch *chain) close() []string {
 				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
 				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
 			}
-			if windowsOnly(t.Steps) {
+			if len(ch.sc.nodeSelector) > 0 && len(t.NodeSelector) == 0 {
+				t.NodeSelector = ch.sc.nodeSelector
+			} else if windowsOnly(t.Steps) && len(t.NodeSelector) == 0 {
 				// cmd.exe steps need Windows nodes; a task mixing them with Linux steps can't be placed.
 				t.NodeSelector = []pipeline.Binding{{Name: "kubernetes.io/os", Value: "windows"}}
 			}
 			if ch.matrix != nil {
-				t.Matrix = ch.matrix
+				if t.Matrix == nil { // a split matrix keeps its part of the cells
+					t.Matrix = ch.matrix
+				}
 				t.TaskParams = append(t.TaskParams, ch.axes...)
 			}
 			ch.c.bindTask(t)
@@ -259,6 +265,8 @@ func (c *conv) bindTask(t *pipeline.Task) {
 			e := &t.Steps[i].Env[j]
 			if e.SecretName == "" {
 				e.Value = pipelineRef.ReplaceAllStringFunc(e.Value, bind)
+			} else {
+				e.SecretName = pipelineRef.ReplaceAllStringFunc(e.SecretName, bind) // a Secret named from params
 			}
 		}
 	}

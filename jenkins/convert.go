@@ -5,6 +5,7 @@ package jenkins
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -32,11 +33,24 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 		return convertXML(src, dir, opts, mapping)
 	}
 	p, findings, err := Pipeline(src.Path, src.Data, opts, mapping)
+	if base := filepath.Base(src.Path); !strings.EqualFold(base, "Jenkinsfile") && !pipelineText.Match(src.Data) {
+		// Detected by a Jenkinsfile-like name alone: say so, and never let it pass as converted-to-nothing.
+		if err == nil && (p == nil || len(p.Tasks) == 0 && p.Checkout == nil) {
+			return convert.Result{}, convert.Errorf(src.Path, 1, 1, "%s is named like a Jenkinsfile but holds neither `pipeline {` nor `node`, and nothing in it converts", base)
+		}
+		if err == nil {
+			findings = append([]convert.Finding{{File: src.Path, Line: 1, Col: 1, Class: convert.Manual, Rule: "jenkins/not-a-pipeline",
+				Message: base + " holds neither `pipeline {` nor `node`: converted as a scripted Jenkinsfile; check that Jenkins runs it as one"}}, findings...)
+		}
+	}
 	if err != nil {
 		return convert.Result{}, err
 	}
 	return emit(dir, p, findings, opts)
 }
+
+// pipelineText is what makes a file a Jenkinsfile by content: a declarative pipeline or a node.
+var pipelineText = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
 
 func emit(dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
 	res := convert.Result{Findings: findings}
@@ -61,7 +75,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 	}
 	// The inline script was padded so its lines are config.xml lines; the job's parameters
 	// are params of the script too.
-	p, findings, err := convertJenkinsfile(src.Path, []byte(job.Script), opts, mapping, job.Pipeline.Params)
+	p, findings, err := convertJenkinsfile(src.Path, []byte(job.Script), opts, mapping, job.Pipeline.Params, true)
 	if err != nil {
 		return convert.Result{}, err
 	}
@@ -96,15 +110,18 @@ func mergeJob(p, job *pipeline.Pipeline) {
 // Pipeline converts one Jenkinsfile to the pipeline model. It returns a nil pipeline (with
 // findings saying why) when nothing in the file can run.
 func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (*pipeline.Pipeline, []convert.Finding, error) {
-	return convertJenkinsfile(path, src, opts, mapping, nil)
+	return convertJenkinsfile(path, src, opts, mapping, nil, false)
 }
 
-func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param) (*pipeline.Pipeline, []convert.Finding, error) {
+// inline is a job's own script (CpsFlowDefinition): it comes from no SCM, so Jenkins makes no
+// implicit checkout and only the script's own checkout or git steps clone anything.
+func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*pipeline.Pipeline, []convert.Finding, error) {
 	f, err := parseFile(path, src)
 	if err != nil {
 		return nil, nil, err
 	}
 	c := newConv(path, f, opts, mapping, string(src))
+	c.checkout = !inline
 	for _, q := range preset {
 		c.params[q.Name] = true
 		c.p.Params = append(c.p.Params, q)
@@ -156,6 +173,13 @@ type conv struct {
 	// branchMaps are map variables filled with closures for parallel (def b = [:]; b['x'] = { ... }).
 	branchMaps map[string][]branch
 	usedMaps   map[string]bool
+	// scmVars are variables holding checkout(scm)'s result map (GIT_COMMIT, GIT_BRANCH, ...).
+	scmVars map[string]bool
+	// lists are def'd lists of literal strings.
+	lists map[string][]string
+	// stashes are the stash steps seen (by name); stashed those a branch saves to stashDir.
+	stashes map[string]stashSpec
+	stashed map[string]bool
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -192,7 +216,8 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 	}
 	c.scanUserPass(f)
 	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
-	c.usedMaps = map[string]bool{}
+	c.usedMaps, c.scmVars, c.lists = map[string]bool{}, map[string]bool{}, map[string][]string{}
+	c.stashes, c.stashed = map[string]stashSpec{}, map[string]bool{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {
@@ -275,6 +300,7 @@ func (c *conv) finish() *pipeline.Pipeline {
 	} else {
 		p.Checkout = nil
 	}
+	c.isolateFinally()
 	c.buildRuns()
 	vars.Declare(p, c.needOrder, c.needs)
 	cleanComments(p)

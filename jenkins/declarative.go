@@ -11,6 +11,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -93,10 +94,7 @@ func (c *conv) agent(a *model.Agent, sc *scope, root bool) {
 			sc.label = ""
 		}
 	case "label", "node":
-		sc.label = a.Label
-		if a.Label != "" {
-			c.find(a.Line, a.Col, convert.Approximated, "agent-label", "agent label %q: steps run in image %s unless tools or a docker agent pick one; map the label to an image with the same tools", a.Label, c.imageFor(*sc))
-		}
+		c.label(a.Label, sc, a.Line, a.Col, "agent label")
 		if cw := a.Param("customWorkspace"); cw != nil {
 			c.find(a.Line, a.Col, convert.Approximated, "custom-workspace", "customWorkspace %s: steps run in the shared source workspace", oneLine(cw.Raw))
 		}
@@ -188,7 +186,7 @@ func (c *conv) toolSet(entries []*model.Step, set tools.Set, sc scope) tools.Set
 func (c *conv) environment(entries []model.EnvEntry, sc scope) scope {
 	for _, e := range entries {
 		if e.Value.Kind == model.CallVal && e.Value.Call != nil && e.Value.Call.Name == "credentials" {
-			sc = sc.withEnv(c.credentialsEnv(e)...)
+			sc = sc.withEnv(c.credentialsEnv(e, sc)...)
 			continue
 		}
 		v, ok := c.envValueOf(&e.Value, sc, e.Name)
@@ -204,24 +202,28 @@ func (c *conv) environment(entries []model.EnvEntry, sc scope) scope {
 
 // credentialsEnv maps KEY = credentials('id'). The credential type is not in the Jenkinsfile:
 // if the file reads KEY_USR or KEY_PSW it is a username/password, else secret text.
-func (c *conv) credentialsEnv(e model.EnvEntry) []pipeline.Env {
-	id, ok := litArg(e.Value.Call, "", 0)
+func (c *conv) credentialsEnv(e model.EnvEntry, sc scope) []pipeline.Env {
+	idv := arg(e.Value.Call, "", 0)
+	secret, dynamic, examples, ok := c.secretName(idv, sc)
 	if !ok {
 		c.find(e.Line, e.Col, convert.Manual, "credentials", "credentials id %s is computed at run time", oneLine(e.Value.Raw))
 		return []pipeline.Env{{Name: e.Name}}
 	}
-	secret := pipeline.Sanitize(id)
+	id := strings.TrimSpace(idv.Raw)
+	if v, ok := lit(idv); ok {
+		id = v
+	}
 	if c.userPass[e.Name] {
-		f := c.find(e.Line, e.Col, convert.Manual, "credentials", "username/password credentials %q → basic-auth Secret %s (%s_USR, %s_PSW and %s as user:password)", id, secret, e.Name, e.Name, e.Name)
-		f.Action = fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+		c.secretFinding(e.Line, e.Col, fmt.Sprintf("username/password credentials (%s_USR, %s_PSW and %s as user:password)", e.Name, e.Name, e.Name), id, secret, dynamic, examples,
+			"kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>")
 		return []pipeline.Env{
 			{Name: e.Name + "_USR", SecretName: secret, SecretKey: "username"},
 			{Name: e.Name + "_PSW", SecretName: secret, SecretKey: "password"},
 			{Name: e.Name, Value: "$(" + e.Name + "_USR):$(" + e.Name + "_PSW)"},
 		}
 	}
-	f := c.find(e.Line, e.Col, convert.Manual, "credentials", "credentials %q → Secret %s key secret (read as secret text; a secret file credential needs a Secret workspace instead)", id, secret)
-	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=secret=<value>", secret)
+	c.secretFinding(e.Line, e.Col, "credentials (read as secret text, key secret; a secret file credential needs a Secret workspace instead)", id, secret, dynamic, examples,
+		"kubectl create secret generic %s --from-literal=secret=<value>")
 	return []pipeline.Env{{Name: e.Name, SecretName: secret, SecretKey: "secret"}}
 }
 
@@ -293,6 +295,22 @@ func timeoutOf(s *model.Step, defUnit string) (string, bool) {
 	return duration(n, unit)
 }
 
+// inactivity reports timeout(activity: true): it fires after d without log output, which
+// Tekton can't watch; a hard timeout would kill a long build that is still logging, so none
+// is set (an approximated finding says so).
+func (c *conv) inactivity(s *model.Step, d string) bool {
+	if !activityTimeout(s) {
+		return false
+	}
+	c.find(s.Line, s.Col, convert.Approximated, "timeout-activity", "timeout(%s, activity: true) ends a build only after %s without log output; Tekton has no inactivity timeout, so no timeout is set here (the PipelineRun's own timeout still applies)", d, d)
+	return true
+}
+
+func activityTimeout(s *model.Step) bool {
+	v, ok := litArg(s, "activity", -1)
+	return ok && v == "true"
+}
+
 // retryCount reads retry(n) / retry(count: n).
 func retryCount(s *model.Step) (int, bool) {
 	v, ok := litArg(s, "count", 0)
@@ -311,6 +329,9 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 			d, ok := timeoutOf(o, "MINUTES")
 			if !ok {
 				c.find(o.Line, o.Col, convert.Manual, "timeout", "timeout %s is not a literal duration", oneLine(o.Raw))
+				continue
+			}
+			if c.inactivity(o, d) {
 				continue
 			}
 			if ch == nil {
@@ -342,7 +363,7 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 				if on {
 					c.checkout = false
 				}
-				c.find(o.Line, o.Col, convert.Converted, "skip-checkout", "skipDefaultCheckout → no git-clone task")
+				c.find(o.Line, o.Col, convert.Converted, "skip-checkout", "skipDefaultCheckout → no implicit git-clone task (a checkout scm step still clones)")
 			} else {
 				c.find(o.Line, o.Col, convert.Approximated, "skip-checkout", "stage skipDefaultCheckout: the stage still sees the source cloned once into the shared workspace")
 			}
@@ -512,4 +533,11 @@ func (c *conv) buildRuns() {
 	src := c.from(1, "(multibranch: every branch and pull request)")
 	c.p.Runs = append(c.p.Runs, mk("push", "push", append([]string{src}, c.runs.comments...)))
 	c.p.Runs = append(c.p.Runs, mk("pull-request", "pull_request", []string{src}))
+	if _, ok := c.needs["jenkins-tag-name"]; ok {
+		// buildingTag(), when { tag } or TAG_NAME: the job builds tags, which PaC sees as pushes of refs/tags/<tag>.
+		r := mk("tag", "push", []string{c.from(1, "(multibranch tag builds: buildingTag(), when { tag } or TAG_NAME)")})
+		r.Annotations[1].Value = "[" + vars.TagRef + "]"
+		c.p.Runs = append(c.p.Runs, r)
+		c.find(1, 1, convert.Converted, "tag-run", "tag builds → PipelineRun tag on push of refs/tags/*, with TAG_NAME and BRANCH_NAME set to the tag")
+	}
 }

@@ -20,6 +20,8 @@ import (
 // See MAPPING.md for the format.
 type Mapping struct {
 	Steps map[string]*MapEntry `yaml:"steps"`
+	// Labels maps agent labels (node('x'), agent { label 'x' }) to an image and a nodeSelector.
+	Labels map[string]*LabelEntry `yaml:"labels"`
 }
 
 // MapEntry replaces one call: either a step template (Image + Script) or a catalog Task.
@@ -84,6 +86,11 @@ func LoadMapping(opts convert.Options) (*Mapping, error) {
 			if v != pipeline.SourceWorkspace && !strings.HasPrefix(v, "secret:") {
 				return nil, convert.Errorf(opts.MappingPath, 0, 0, "mapping: step %s: workspace %s must be bound to source or secret:<name>, not %q", n, w, v)
 			}
+		}
+	}
+	for l, e := range m.Labels {
+		if e == nil || e.Image == "" && len(e.NodeSelector) == 0 {
+			return nil, convert.Errorf(opts.MappingPath, 0, 0, "mapping: label %s needs an image or a nodeSelector", l)
 		}
 	}
 	return &m, nil

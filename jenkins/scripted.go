@@ -15,23 +15,6 @@ func (c *conv) scripted(s *model.Script) {
 	c.block(s.Stmts, nil, scope{}, "", "")
 }
 
-// structural reports whether statements contain stage, parallel or node calls, which shape
-// the task graph rather than the steps of one task.
-func structural(ss []*model.Step) bool {
-	for _, s := range ss {
-		if s.Kind == model.Call {
-			switch s.Path() {
-			case "stage", "parallel", "node":
-				return true
-			}
-		}
-		if structural(s.Body) || structural(s.Else) || structural(s.Finally) {
-			return true
-		}
-	}
-	return false
-}
-
 // block converts a statement list into tasks; plain steps collect into one task named after
 // the enclosing stage. It returns the tail task names.
 func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what string) []string {
@@ -76,19 +59,28 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 		return cur
 	}
 	for _, s := range stmts {
+		if f := c.funcs[s.Name]; f != nil && s.Kind == model.Call && s.Receiver == nil && c.structural(f.Body) && !c.recursive(f.Name) {
+			// A function holding stages or nodes: its body is inlined here, so each stage becomes
+			// a task as it would at top level.
+			flush()
+			c.funcCall(nil, s, f, sc, func() {
+				c.find(s.Line, s.Col, convert.Converted, "inline-stages", "call of %s (line %d) holds stages or nodes: its body is inlined as tasks", f.Name, f.Line)
+				after = c.block(f.Body, after, sc, name, what)
+			})
+			continue
+		}
 		if s.Kind == model.Call {
 			switch s.Path() {
 			case "node":
 				flush()
 				nsc := sc
-				if l, ok := litArg(s, "label", 0); ok && l != "" {
-					nsc.label = l
-					c.find(s.Line, s.Col, convert.Approximated, "agent-label", "node(%q): steps run in image %s; map the label to an image with the same tools", l, c.imageFor(nsc))
+				if l, ok := c.staticString(arg(s, "label", 0), sc); ok {
+					c.label(l, &nsc, s.Line, s.Col, "node")
 				}
 				after = c.block(s.Body, after, nsc, name, what)
 				continue
 			case "stage":
-				n, ok := litArg(s, "name", 0)
+				n, ok := c.staticString(arg(s, "name", 0), sc)
 				if !ok {
 					n = "stage"
 					c.find(s.Line, s.Col, convert.Manual, "stage-name", "stage name %s is computed at run time", oneLine(s.Raw))
@@ -115,14 +107,16 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 					if name != "" {
 						bn = name + "-" + b.name
 					}
+					before := len(c.p.Tasks)
 					c.withBinds(b, func() {
 						tails = append(tails, c.block(b.body, after, sc, bn, "parallel branch "+quoteGroovy(b.name))...)
 					})
+					c.isolate(c.p.Tasks[before:], bn, b.line, 0)
 				}
 				after = tails
 				continue
 			case "docker.image.inside", "withDockerContainer", "dir", "withEnv", "withCredentials", "container", "timestamps", "ansiColor", "wrap", "podTemplate", "ws":
-				if structural(s.Body) {
+				if c.structural(s.Body) {
 					flush()
 					ch := c.newChain("x", nil, nil, sc)
 					ch.scratch = true
@@ -132,7 +126,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 				}
 			}
 		}
-		if s.Kind == model.Try && structural(s.Body) {
+		if s.Kind == model.Try && c.structural(s.Body) {
 			flush()
 			after = c.block(s.Body, after, sc, name, what)
 			for _, ct := range s.Catches {
@@ -144,7 +138,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 			}
 			continue
 		}
-		if s.Kind == model.If && structural(s.Body) {
+		if s.Kind == model.If && c.structural(s.Body) {
 			flush()
 			w := &model.When{Line: s.Line, Col: s.Col, Conditions: []model.Condition{{Line: s.Line, Name: "expression", Raw: s.Cond,
 				Args: []model.Arg{{Value: model.Value{Kind: model.Closure, Str: s.Cond}}}}}}
@@ -158,7 +152,7 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 			after = tails
 			continue
 		}
-		if s.Kind == model.Loop && structural(s.Body) {
+		if s.Kind == model.Loop && c.structural(s.Body) {
 			ensure(s.Line)
 			c.manual(cur, s, sc, true, "loop", "loop %s builds stages at run time; %s", oneLine(s.Cond), original(s))
 			continue

@@ -54,7 +54,9 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 			c.find(s.Line, s.Col, convert.Approximated, "parallel", "parallel stage %s: once a branch fails Tekton starts no new tasks, so later stages of other branches are skipped (Jenkins ran them without failFast)", s.Name)
 		}
 		for _, b := range s.Parallel {
+			first := len(c.p.Tasks)
 			tails = append(tails, c.stage(b, after, sc, name)...)
+			c.isolate(c.p.Tasks[first:], name+"-"+b.Name, b.Line, b.Col)
 		}
 	case len(s.Stages) > 0:
 		tails = c.stages(s.Stages, after, sc, name)
@@ -184,7 +186,7 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		}
 	}
 	mx := &pipeline.Matrix{}
-	if len(m.Excludes) == 0 || total > maxCells {
+	if (len(m.Excludes) == 0 && total <= maxMatrix) || total > maxCells {
 		for _, a := range m.Axes {
 			mx.Params = append(mx.Params, pipeline.MatrixParam{Name: paramName(a.Name), Values: a.Values})
 		}
@@ -204,24 +206,67 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	if total > maxCells {
 		n = total
 	}
-	if n > 256 {
-		// Tekton refuses the Pipeline: say so at the matrix, as Travis conversion does.
-		c.failAt(m.Line, m.Col, "matrix has %d cells, over Tekton's limit of 256 (default-max-matrix-combinations-count); split its axes over several matrix stages", n)
+	if n > maxCells {
+		c.failAt(m.Line, m.Col, "matrix has %d cells, more than the %d tkn-migrate splits into matrix tasks of %d (Tekton's default-max-matrix-combinations-count); split its axes over several matrix stages", n, maxCells, maxMatrix)
 	}
-	ch.matrix, ch.axes = mx, axes
+	if len(axes) > 0 { // no axes: Jenkins makes no cells, the stages run once
+		ch.matrix, ch.axes = mx, axes
+	}
 	c.cellStages(ch, m.Stages, msc)
 	if ch.cur == nil && len(ch.tasks) == 0 {
 		ch.step(msc, pipeline.Step{Name: "empty", Script: "true\n"})
 	}
-	tails := ch.close()
 	if len(m.Post) > 0 {
-		c.post(m.Post, msc, tails, m.Line)
+		c.cellPost(ch, m.Post, msc, m.Line, m.Col)
 	}
-	return tails
+	ch.flush()
+	if len(mx.Include) > maxMatrix {
+		if len(ch.tasks) != 1 {
+			c.failAt(m.Line, m.Col, "matrix has %d cells, over Tekton's limit of %d, and its cell runs in several tasks: split its axes over several matrix stages", len(mx.Include), maxMatrix)
+		} else {
+			ch.tasks = c.splitMatrix(ch.tasks[0], mx, m.Line, m.Col)
+		}
+	}
+	for _, t := range ch.tasks {
+		c.isolateCells(t, ch.axes, m.Line, m.Col)
+	}
+	return ch.close()
 }
 
-// maxCells bounds the cells we enumerate to apply excludes (Tekton's own default limit is 256).
+// maxMatrix is Tekton's default-max-matrix-combinations-count: the cells one matrix task may have.
+const maxMatrix = 256
+
+// maxCells bounds the cells we enumerate (and split into matrix tasks of maxMatrix cells).
 const maxCells = 4096
+
+// splitMatrix splits a matrix task of more than maxMatrix cells into matrix tasks of at most
+// maxMatrix cells each, in cell order, all after the same tasks: together they run every cell,
+// as the one Jenkins matrix did. A stage post reads all of them.
+func (c *conv) splitMatrix(t *pipeline.Task, mx *pipeline.Matrix, line, col int) []*pipeline.Task {
+	inc := mx.Include
+	var out []*pipeline.Task
+	for i := 0; i < len(inc); i += maxMatrix {
+		part := *t
+		if i > 0 {
+			part.Name = c.names.Name(t.Name + "-" + itoa(i/maxMatrix+1))
+			part.Comments = nil
+			if len(t.Comments) > 0 {
+				part.Comments = []string{t.Comments[0] + fmt.Sprintf(" (cells %d-%d)", i+1, min(i+maxMatrix, len(inc)))}
+			}
+			// Own steps and params: each part gets its own working directories below.
+			part.TaskParams = append([]pipeline.Param(nil), t.TaskParams...)
+			part.Params = append([]pipeline.Binding(nil), t.Params...)
+			part.Steps = append([]pipeline.Step(nil), t.Steps...)
+			for j := range part.Steps {
+				part.Steps[j].Env = append([]pipeline.Env(nil), t.Steps[j].Env...)
+			}
+		}
+		part.Matrix = &pipeline.Matrix{Include: inc[i:min(i+maxMatrix, len(inc))]}
+		out = append(out, &part)
+	}
+	c.find(line, col, convert.Converted, "matrix-split", "matrix of %d cells is over Tekton's limit of %d per matrix task: split into %d matrix tasks (%s ...) that run together after the same tasks", len(inc), maxMatrix, len(out), out[0].Name)
+	return out
+}
 
 // cells lists the axis combinations in Jenkins' order: the first axis varies fastest.
 func cells(axes []model.Axis) [][]string {

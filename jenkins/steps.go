@@ -27,7 +27,7 @@ func (c *conv) steps(ch *chain, ss []*model.Step, sc scope) {
 		s := ss[0]
 		switch s.Name {
 		case "timeout":
-			if d, ok := timeoutOf(s, "MINUTES"); ok && ch.timeout == "" {
+			if d, ok := timeoutOf(s, "MINUTES"); ok && ch.timeout == "" && !activityTimeout(s) {
 				ch.timeout = d
 				c.find(s.Line, s.Col, convert.Converted, "timeout", "timeout around the whole stage → task timeout %s", d)
 				c.steps(ch, s.Body, sc)
@@ -245,6 +245,10 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 			return sc
 		}
 	}
+	if items, ok := c.literalList(s.Value); ok && s.Value.Kind == model.List && identRE.MatchString(name) {
+		c.lists[name] = items // def targets = ['a', 'b']: known for collectEntries and loops
+		return sc
+	}
 	if v, ok := lit(s.Value); ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
@@ -276,7 +280,20 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
 			c.call(ch, call, sc)
 			return sc
-		case "docker.image", "docker.build", "tool", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		case "checkout":
+			// def scmVars = checkout(scm): the clone still happens; scmVars.GIT_COMMIT and the
+			// other SCM variables come from the git-clone task's results.
+			c.checkoutStep(ch, call, sc)
+			if a := arg(call, "scm", 0); a != nil && strings.TrimSpace(a.Raw) == "scm" {
+				c.scmVars[name] = true
+			}
+			return sc
+		case "tool":
+			if nsc, ok := c.toolStep(call, "", sc); ok {
+				ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "tool-path", "%s holds the tool's install path in Jenkins; the image carries the tool on PATH, so uses of %s are marked", name, name))
+				return nsc
+			}
+		case "docker.image", "docker.build", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
 		}
 	}
 	if s.Value != nil && s.Value.Kind == model.Closure {
@@ -292,6 +309,11 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	p := s.Path()
 	if m, ok := c.mapping.lookup(p); ok {
 		c.mapped(ch, s, sc, m)
+		return sc
+	}
+	if f := c.funcs[p]; f != nil && s.Receiver == nil {
+		// A method of the script shadows a step of the same name (def build() { } beats build job:).
+		c.inline(ch, s, f, sc)
 		return sc
 	}
 	switch p {
@@ -373,13 +395,15 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		r, _ := litArg(s, "testResults", 0)
 		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "junit", "junit %q: reports stay in the workspace; Tekton has no test-report view or UNSTABLE result", r))
 	case "stash", "unstash":
-		n, _ := litArg(s, "name", 0)
-		c.find(s.Line, s.Col, convert.Converted, "stash", "%s %q: every task shares the source workspace, so files are already there", s.Name, n)
-		ch.comment(c.from(s.Line, s.Name+" "+quoteGroovy(n)+": no-op, the workspace is shared"))
+		c.stash(ch, s, sc)
 	case "timeout":
 		d, ok := timeoutOf(s, "MINUTES")
 		if !ok {
 			c.manual(ch, s, sc, false, "timeout", "timeout %s is not literal", oneLine(s.Raw))
+			c.steps(ch, s.Body, sc)
+			return sc
+		}
+		if c.inactivity(s, d) {
 			c.steps(ch, s.Body, sc)
 			return sc
 		}
@@ -407,8 +431,13 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		msg, _ := litArg(s, "message", 0)
 		ch.step(sc, pipeline.Step{Name: "unstable", Comments: append(c.stepHead(s, "unstable"), c.marker(s.Line, s.Col, convert.Approximated, "unstable", "unstable: Tekton has no UNSTABLE result; the message is printed")), Script: "echo " + shellQuote("UNSTABLE: "+msg) + " >&2\n"})
 	case "build":
-		job, _ := litArg(s, "job", 0)
-		c.manual(ch, s, sc, true, "build-job", "build job %q triggers another Jenkins job; create that pipeline's PipelineRun here (e.g. catalog tkn Task) or use Pipelines in Pipelines", job)
+		job, ok := litArg(s, "job", 0)
+		if ok {
+			job = strconv.Quote(job)
+		} else if v := arg(s, "job", 0); !ok && v != nil {
+			job = strings.TrimSpace(v.Raw) // computed ("../x/${env.BRANCH_NAME}"): show the expression
+		}
+		c.manual(ch, s, sc, true, "build-job", "build job %s triggers another Jenkins job; create that pipeline's PipelineRun here (e.g. catalog tkn Task) or use Pipelines in Pipelines", job)
 	case "input":
 		msg, _ := litArg(s, "message", 0)
 		c.manual(ch, s, sc, true, "input", "input %q waits for a person; Tekton has no pause (use an approval task such as openshift-pipelines manual-approval-gate)", msg)
@@ -461,8 +490,12 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		}
 		c.find(s.Line, s.Col, convert.Approximated, "with-maven", "%s → image %s; its settings/reporting features are dropped", s.Name, c.imageFor(inner))
 		c.steps(ch, s.Body, inner)
-	case "node", "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
-		"withSonarQubeEnv", "configFileProvider", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
+	case "node":
+		c.nodeBlock(ch, s, sc)
+	case "configFileProvider":
+		c.configFileProvider(ch, s, sc)
+	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
+		"withSonarQubeEnv", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
 		c.wrapper(ch, s, sc)
 	case "parallel":
 		c.parallelInline(ch, s, sc)
@@ -473,14 +506,13 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	case "mail", "emailext", "slackSend", "office365ConnectorSend", "mattermostSend", "hipchatSend", "discordSend", "rocketSend":
 		c.manual(ch, s, sc, false, "notify", "notification %s is not converted: use a finally task with the catalog sendmail or send-to-webhook-slack Task; %s", s.Name, original(s))
 	case "tool":
+		if nsc, ok := c.toolStep(s, "", sc); ok {
+			return nsc
+		}
 		c.manual(ch, s, sc, false, "tool", "tool %s returns an install path; pick an image with the tool instead", oneLine(s.Raw))
 	case "load":
 		c.manual(ch, s, sc, true, "load", "load %s evaluates another Groovy file from the workspace; convert that file's steps here", oneLine(s.Raw))
 	default:
-		if f := c.funcs[p]; f != nil && c.inlining < 4 {
-			c.inline(ch, s, f, sc)
-			return sc
-		}
 		c.unknown(ch, s, sc)
 	}
 	return sc
@@ -489,39 +521,10 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 // inline converts a call to a helper function defined in the same file as its body, with
 // literal arguments bound to the parameters.
 func (c *conv) inline(ch *chain, s *model.Step, f *model.Step, sc scope) {
-	saved := map[string]*string{}
-	for i, p := range f.Params {
-		f := strings.Fields(strings.SplitN(p, "=", 2)[0])
-		if len(f) == 0 {
-			continue
-		}
-		name := f[len(f)-1]
-		if _, done := saved[name]; !done {
-			if old, ok := c.literals[name]; ok {
-				saved[name] = &old
-			} else {
-				saved[name] = nil
-			}
-		}
-		if v, ok := lit(s.Positional(i)); ok {
-			c.literals[name] = v
-		} else {
-			delete(c.literals, name)
-		}
-	}
-	c.find(s.Line, s.Col, convert.Converted, "inline", "call of helper function %s (defined at line %d) → its steps inlined", f.Name, f.Line)
-	ch.comment(c.from(s.Line, s.Path()+"(...): helper function from line "+itoa(f.Line)+" inlined"))
-	c.inlined[f.Name] = true
-	c.inlining++
-	c.steps(ch, f.Body, sc)
-	c.inlining--
-	for name, old := range saved {
-		if old == nil {
-			delete(c.literals, name)
-		} else {
-			c.literals[name] = *old
-		}
-	}
+	c.funcCall(ch, s, f, sc, func() {
+		ch.comment(c.from(s.Line, s.Path()+"(...): helper function from line "+itoa(f.Line)+" inlined"))
+		c.steps(ch, f.Body, sc)
+	})
 }
 
 // parseSeconds renders a Go duration as the seconds sleep takes.
@@ -614,6 +617,10 @@ func (c *conv) withEnv(ch *chain, s *model.Step, sc scope) scope {
 	var env []pipeline.Env
 	for i := range l.List {
 		item := &l.List[i]
+		if nsc, ok := c.withEnvTool(item, sc); ok {
+			sc = nsc
+			continue
+		}
 		text, ok := lit(item)
 		if !ok && item.Kind == model.GString {
 			text, ok = c.envValue(item, sc, s.Line)
@@ -656,16 +663,17 @@ func (c *conv) withCredentials(ch *chain, s *model.Step, sc scope) scope {
 		}
 		get := func(n string) string { v, _ := lit(model.ArgNamed(args, n)); return v }
 		id := get("credentialsId")
-		if id == "" {
-			ch.comment(c.marker(b.Line, b.Col, convert.Manual, "credentials", "credential binding %s has no literal credentialsId", oneLine(b.Raw)))
+		secret, dynamic, examples, ok := c.secretName(model.ArgNamed(args, "credentialsId"), sc)
+		if dynamic && (kind == "string" || kind == "usernamePassword" || kind == "usernameColonPassword") {
+			id = strings.TrimSpace(model.ArgNamed(args, "credentialsId").Raw)
+		} else if id == "" || !ok {
+			ch.comment(c.marker(b.Line, b.Col, convert.Manual, "credentials", "credential binding %s has no credentialsId we can name a Secret after (a literal, or one built from params)", oneLine(b.Raw)))
 			continue
 		}
-		secret := pipeline.Sanitize(id)
 		switch kind {
 		case "string":
 			env = append(env, pipeline.Env{Name: get("variable"), SecretName: secret, SecretKey: "secret"})
-			c.find(b.Line, b.Col, convert.Manual, "credentials", "secret text %q → Secret %s key secret", id, secret).Action =
-				fmt.Sprintf("kubectl create secret generic %s --from-literal=secret=<value>", secret)
+			c.secretFinding(b.Line, b.Col, "secret text (key secret)", id, secret, dynamic, examples, "kubectl create secret generic %s --from-literal=secret=<value>")
 		case "usernamePassword", "usernameColonPassword":
 			u, p := get("usernameVariable"), get("passwordVariable")
 			if kind == "usernameColonPassword" {
@@ -682,8 +690,8 @@ func (c *conv) withCredentials(ch *chain, s *model.Step, sc scope) scope {
 					env = append(env, pipeline.Env{Name: p, SecretName: secret, SecretKey: "password"})
 				}
 			}
-			c.find(b.Line, b.Col, convert.Manual, "credentials", "username/password %q → basic-auth Secret %s", id, secret).Action =
-				fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+			c.secretFinding(b.Line, b.Col, "username/password (basic-auth)", id, secret, dynamic, examples,
+				"kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>")
 		case "file", "sshUserPrivateKey":
 			ws := c.secretWorkspace(secret)
 			sc.workspaces = append(sc.workspaces, ws)
@@ -873,6 +881,10 @@ var gstringVar = regexp.MustCompile(`\$\{?[A-Za-z_]\w*\}?`)
 // with closures earlier in the file.
 func (c *conv) branchesOf(s *model.Step) []branch {
 	if b := parallelBranches(s); b != nil {
+		return b
+	}
+	if b := c.collectBranches(s.Positional(0)); b != nil {
+		c.find(s.Line, s.Col, convert.Converted, "parallel-collect", "parallel over %s → %d branches, one per item of the literal list", oneLine(s.Positional(0).Raw), len(b))
 		return b
 	}
 	if v := s.Positional(0); v != nil {

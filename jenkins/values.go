@@ -76,6 +76,11 @@ func (c *conv) resolve(expr string, sc scope) ref {
 		c.implicitParam(n, 0)
 		return ref{name: envName(n), value: paramRef(n), ok: true, class: convert.Converted}
 	}
+	if v, field, ok := strings.Cut(expr, "."); ok && c.scmVars[v] {
+		if jv, ok := vars.Lookup(field); ok {
+			return c.jenkinsVar(jv) // def scmVars = checkout(scm): scmVars.GIT_COMMIT
+		}
+	}
 	name := expr
 	if m := envRE.FindStringSubmatch(expr); m != nil {
 		name = m[1]

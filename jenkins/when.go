@@ -41,7 +41,9 @@ func (c *conv) whenGuard(w *model.When, sc scope, stage string, placeholder bool
 		c.find(w.Line, w.Col, convert.Converted, "when", "when on stage %q → Tekton when", stage)
 		return sc
 	}
-	guard := &pipeline.Task{Name: c.names.Name("when-" + stage), Results: []string{"run"}, Image: "docker.io/library/busybox:1.36"}
+	guard := &pipeline.Task{Name: c.names.Name("when-" + stage), Results: []string{"run"}, Image: "docker.io/library/busybox:1.36",
+		// It only reads (fileExists): read-only, it can run beside any writer.
+		Workspaces: []pipeline.Binding{{Name: pipeline.SourceWorkspace, Value: pipeline.SourceWorkspace, ReadOnly: true}}}
 	if !all.ok {
 		m := c.marker(w.Line, w.Col, convert.Manual, "when", "when condition on stage %q is not converted: %s", stage, all.why)
 		if !c.opts.Placeholders || !placeholder {
@@ -153,25 +155,33 @@ func match(v, pattern, comparator string) (string, bool) {
 	case "REGEXP":
 		return fmt.Sprintf(`printf '%%s' "$%s" | grep -Eqx %s`, v, shellQuote(pattern)), true
 	case "", "GLOB":
-		// Ant globs: ** crosses directories, * does not; a case pattern's * crosses "/", close enough for branch names.
-		g := strings.ReplaceAll(pattern, "**", "*")
-		return fmt.Sprintf(`case "$%s" in %s) true;; *) false;; esac`, v, globQuote(g)), true
+		// Ant's path match, case-insensitive as branch/tag/changeRequest call it (PMD
+		// Comparator.GLOB): ** crosses "/", * and ? do not.
+		return fmt.Sprintf(`printf '%%s' "$%s" | grep -Eiqx %s`, v, shellQuote(antRegex(pattern))), true
 	}
 	return "", false
 }
 
-// globQuote quotes a glob for a case pattern, keeping * ? [ ] active.
-func globQuote(g string) string {
+// antRegex turns an Ant glob into an extended regular expression for grep -x.
+func antRegex(g string) string {
 	var b strings.Builder
-	for _, r := range g {
-		switch r {
-		case '*', '?', '[', ']':
-			b.WriteRune(r)
+	for i := 0; i < len(g); i++ {
+		switch {
+		case strings.HasPrefix(g[i:], "**/"):
+			b.WriteString("(.*/)?") // Ant's **/ also matches no directory
+			i += 2
+		case strings.HasPrefix(g[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case g[i] == '*':
+			b.WriteString("[^/]*")
+		case g[i] == '?':
+			b.WriteString("[^/]")
+		case strings.IndexByte(`\.+()|{}[]^$`, g[i]) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(g[i])
 		default:
-			if strings.ContainsRune(`\'"$`+"`"+` |&;()<>!{}#~=%`, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
+			b.WriteByte(g[i])
 		}
 	}
 	return b.String()
@@ -195,8 +205,8 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 		if !ok {
 			return cond{why: "unknown comparator " + cmp}
 		}
-		r := cond{ok: true, shell: test, env: []pipeline.Env{env},
-			approx: []string{"branch condition reads the PaC source branch; on pull requests Jenkins compared PR-<n>"}}
+		// BRANCH_NAME is bound per run as Jenkins multibranch sets it: PR-<n> on pull requests.
+		r := cond{ok: true, shell: test, env: []pipeline.Env{env}}
 		if (cmp == "" || strings.EqualFold(cmp, "GLOB") || strings.EqualFold(cmp, "EQUALS")) && !globChars.MatchString(p) && input != "" {
 			r.simple = []pipeline.When{{Input: input, Operator: "in", Values: []string{p}}}
 		}

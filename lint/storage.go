@@ -226,6 +226,35 @@ func checkRaces(in *input) {
 							"add runAfter: [%s] to %q", a.t.Name, b.t.Name, p.Name, ws, b.t.Name, a.t.Name, a.t.Name, b.t.Name))
 				}
 			}
+			in.concurrentWriters(p, ws, uses, flagged)
+		}
+	}
+}
+
+// concurrentWriters: TKN601 for inline tasks that may run at the same time and write one
+// directory of a workspace (no disjoint subPaths), and for a matrix task writing a workspace
+// with no subPath, whose cells all run at once: `git clean -dfx` in one hits the others.
+// Catalog tasks are not counted as writers: what they do with a workspace is not visible here.
+func (in *input) concurrentWriters(p *graph.Pipeline, ws string, uses []use, flagged map[string]bool) {
+	writer := func(u use) bool { return yamldoc.Get(u.t.Node, "taskSpec") != nil && !in.readOnly(u.t, u.w) }
+	for i, a := range uses {
+		if !writer(a) || flagged[a.t.Name] {
+			continue
+		}
+		if yamldoc.Get(a.t.Node, "matrix") != nil && strings.Trim(a.w.SubPath, "/") == "" {
+			flagged[a.t.Name] = true
+			in.report("TKN601", "", p.File, lineNode(a.w.Line), fmt.Sprintf(
+				"the cells of matrix task %q of pipeline %q run at the same time and all write workspace %q: give each its own directory (a subPath, and a working directory per cell)", a.t.Name, p.Name, ws))
+			continue
+		}
+		for _, b := range uses[i+1:] {
+			if b.t == a.t || !writer(b) || flagged[b.t.Name] || !overlap(a.w.SubPath, b.w.SubPath) || p.Ordered(a.t.Name, b.t.Name) {
+				continue
+			}
+			flagged[b.t.Name] = true
+			in.report("TKN601", "", p.File, lineNode(b.w.Line), fmt.Sprintf(
+				"tasks %q and %q of pipeline %q may run at the same time and both write workspace %q with no subPath between them: give each its own directory (subPath) or order them with runAfter", a.t.Name, b.t.Name, p.Name, ws))
+			break
 		}
 	}
 }

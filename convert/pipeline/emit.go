@@ -164,7 +164,21 @@ func workspaceSpec(w Workspace) *yaml.Node {
 	if w.Optional {
 		set(m, "optional", boolNode(true))
 	}
+	if w.ReadOnly {
+		set(m, "readOnly", boolNode(true))
+	}
 	return m
+}
+
+// bindsSource reports whether an inline task binds the source workspace itself (with a
+// subPath or read-only), so the implied binding is not added.
+func bindsSource(ws []Binding) bool {
+	for _, w := range ws {
+		if w.Name == SourceWorkspace {
+			return true
+		}
+	}
+	return false
 }
 
 func bindings(bs []Binding) *yaml.Node {
@@ -271,7 +285,7 @@ func pipelineTask(p *Pipeline, t *Task, afterCheckout, finally bool) (*yaml.Node
 		set(m, "params", bindings(t.Params))
 	}
 	ws := t.Workspaces
-	if t.Ref == nil && !p.PodLocalSource {
+	if t.Ref == nil && !p.PodLocalSource && !bindsSource(ws) {
 		ws = append([]Binding{{Name: SourceWorkspace, Value: SourceWorkspace}}, ws...)
 	}
 	if len(ws) > 0 {
@@ -335,7 +349,7 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	wss := seqNode()
 	for _, w := range ws {
 		// A task bound to an optional pipeline workspace must run without it too.
-		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value)}))
+		wss.Content = append(wss.Content, workspaceSpec(Workspace{Name: w.Name, Optional: optionalWorkspace(p, w.Value), ReadOnly: w.ReadOnly}))
 	}
 	if len(wss.Content) > 0 {
 		set(spec, "workspaces", wss)

@@ -63,6 +63,7 @@ type Workspace struct {
 	Name        string
 	Description string
 	Optional    bool
+	ReadOnly    bool // only in an inline taskSpec
 	// Secret binds the workspace to this Secret in every Run (credential files, SSH keys).
 	Secret string
 	// VolumeClaim binds it to a new PVC per Run (volumeClaimTemplate), like the source workspace.
@@ -82,6 +83,8 @@ type Binding struct {
 	Value string
 	// SubPath, for a workspace, gives the task its own directory of the volume (disjoint data).
 	SubPath string
+	// ReadOnly, for a workspace of an inline task, declares it readOnly in the taskSpec.
+	ReadOnly bool
 }
 
 // Task is one PipelineTask. Either Steps (an inline taskSpec) or Ref (a catalog Task) is set.

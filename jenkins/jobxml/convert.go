@@ -12,6 +12,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/ownws"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
 )
@@ -259,6 +260,15 @@ func (c *conv) finish() {
 	}
 	t.Steps = c.steps
 	t.Timeout = ""
+	if t.Matrix != nil {
+		var axes []string
+		for _, m := range t.Matrix.Params {
+			axes = append(axes, m.Name)
+		}
+		if ownws.Cells(t, axes) {
+			c.find(c.d.Root, convert.Converted, "own-workspace", "every cell works in its own copy of the workspace (%s/%s/<axis values>), as each Jenkins configuration has its own workspace", ownws.Dir, t.Name)
+		}
+	}
 	c.bind.Apply(t)
 	t.HoistEnv() // the job's env and bindings apply to every builder: write them once
 	c.p.Tasks = append(c.p.Tasks, t)

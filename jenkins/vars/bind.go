@@ -74,13 +74,35 @@ func Declare(p *pipeline.Pipeline, needs []string, runValue map[string]string) {
 		}
 		p.Params = append(p.Params, pipeline.Param{Name: n, Description: desc, Default: &empty})
 		for i := range p.Runs {
-			v := runValue[n]
-			if PullRequestOnly(n) && !onPullRequest(p.Runs[i]) {
-				v = ""
-			}
-			p.Runs[i].Params = append(p.Runs[i].Params, pipeline.Binding{Name: n, Value: v})
+			p.Runs[i].Params = append(p.Runs[i].Params, pipeline.Binding{Name: n, Value: RunValue(n, runValue[n], p.Runs[i])})
 		}
 	}
+}
+
+// RunValue is the value run r binds Pipeline param n to, v being its value on a branch push.
+func RunValue(n, v string, r pipeline.Run) string {
+	m, ok := multibranch[n]
+	switch {
+	case onTag(r) && ok:
+		return m.tag
+	case onTag(r) && PullRequestOnly(n):
+		return ""
+	case onPullRequest(r) && ok:
+		return m.pr
+	case PullRequestOnly(n) && !onPullRequest(r):
+		return ""
+	}
+	return v
+}
+
+// onTag reports whether PaC starts r on tag pushes only.
+func onTag(r pipeline.Run) bool {
+	for _, a := range r.Annotations {
+		if a.Name == "pipelinesascode.tekton.dev/on-target-branch" {
+			return a.Value == "["+TagRef+"]"
+		}
+	}
+	return false
 }
 
 // onPullRequest reports whether PaC starts r on pull-request events.

@@ -35,14 +35,26 @@ var table = map[string]Var{
 	"JOB_BASE_NAME":    {Value: "$(context.pipeline.name)", Class: convert.Approximated, Note: "the Pipeline name stands in for the job name"},
 	"GIT_COMMIT":       {Value: "$(params.jenkins-git-commit)", Checkout: "$(tasks.fetch-source.results.commit)", PipelineParam: "jenkins-git-commit", RunValue: "{{ revision }}", Class: convert.Converted},
 	"GIT_URL":          {Value: "$(params.jenkins-git-url)", Checkout: "$(tasks.fetch-source.results.url)", PipelineParam: "jenkins-git-url", RunValue: "{{ repo_url }}", Class: convert.Converted},
-	"BRANCH_NAME":      {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Approximated, Note: "on pull requests Jenkins sets PR-<n>; PaC gives the source branch"},
-	"GIT_BRANCH":       {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Approximated, Note: "Jenkins prefixes the remote (origin/); PaC gives the bare branch"},
+	"BRANCH_NAME":      {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Converted},
+	"GIT_BRANCH":       {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Approximated, Note: "a multibranch build sets it as BRANCH_NAME (PR-<n> on pull requests); a plain job's Git plugin prefixes the remote (origin/)"},
 	"GIT_LOCAL_BRANCH": {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Converted},
 	"CHANGE_ID":        {Value: "$(params.jenkins-change-id)", PipelineParam: "jenkins-change-id", RunValue: "{{ pull_request_number }}", PullRequestOnly: true, Class: convert.Converted},
 	"CHANGE_TARGET":    {Value: "$(params.jenkins-change-target)", PipelineParam: "jenkins-change-target", RunValue: "{{ target_branch }}", PullRequestOnly: true, Class: convert.Converted},
-	"CHANGE_BRANCH":    {Value: "$(params.jenkins-branch-name)", PipelineParam: "jenkins-branch-name", RunValue: "{{ source_branch }}", Class: convert.Converted},
-	"TAG_NAME":         {Value: "$(params.jenkins-tag-name)", PipelineParam: "jenkins-tag-name", RunValue: "", Class: convert.Approximated, Note: "PaC has no tag variable: TAG_NAME is empty in every run, so tag conditions never hold; for tag builds add a run with on-cel-expression target_branch.startsWith(\"refs/tags/\")"},
+	"CHANGE_BRANCH":    {Value: "$(params.jenkins-change-branch)", PipelineParam: "jenkins-change-branch", RunValue: "{{ source_branch }}", PullRequestOnly: true, Class: convert.Converted},
+	"TAG_NAME":         {Value: "$(params.jenkins-tag-name)", PipelineParam: "jenkins-tag-name", RunValue: "", Class: convert.Converted},
 }
+
+// multibranch are the values Jenkins multibranch gives a Pipeline param's variable on pull-request
+// and tag builds, where they differ from RunValue: BRANCH_NAME is PR-<n> on a pull request (so
+// when { branch 'main' } never holds there) and the tag on a tag build (branch-api
+// PullRequestSCMHead/TagSCMHead names), and only a tag build has TAG_NAME.
+var multibranch = map[string]struct{ pr, tag string }{
+	"jenkins-branch-name": {pr: "PR-{{ pull_request_number }}", tag: "{{ git_tag }}"},
+	"jenkins-tag-name":    {pr: "", tag: "{{ git_tag }}"},
+}
+
+// TagRef is the on-target-branch of the tag run: PaC matches a tag push against refs/tags/*.
+const TagRef = "refs/tags/*"
 
 // unmappable are Jenkins variables with no Tekton counterpart; scripts reading them get a marker.
 var unmappable = map[string]string{

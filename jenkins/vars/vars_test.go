@@ -47,3 +47,35 @@ func TestBinder(t *testing.T) {
 		t.Error("Unmappable")
 	}
 }
+
+// Each run binds a variable as Jenkins multibranch sets it for that kind of build.
+func TestRunValue(t *testing.T) {
+	run := func(event, target string) pipeline.Run {
+		return pipeline.Run{Annotations: []pipeline.Binding{
+			{Name: "pipelinesascode.tekton.dev/on-event", Value: "[" + event + "]"},
+			{Name: "pipelinesascode.tekton.dev/on-target-branch", Value: "[" + target + "]"},
+		}}
+	}
+	push, pr, tag := run("push", "*"), run("pull_request", "*"), run("push", TagRef)
+	for _, c := range []struct {
+		param string
+		run   pipeline.Run
+		want  string
+	}{
+		{"jenkins-branch-name", push, "{{ source_branch }}"},
+		{"jenkins-branch-name", pr, "PR-{{ pull_request_number }}"},
+		{"jenkins-branch-name", tag, "{{ git_tag }}"},
+		{"jenkins-tag-name", push, ""},
+		{"jenkins-tag-name", pr, ""},
+		{"jenkins-tag-name", tag, "{{ git_tag }}"},
+		{"jenkins-change-target", push, ""},
+		{"jenkins-change-target", pr, "{{ target_branch }}"},
+		{"jenkins-change-target", tag, ""},
+		{"jenkins-change-branch", pr, "{{ source_branch }}"},
+	} {
+		v, _ := Lookup(map[string]string{"jenkins-branch-name": "BRANCH_NAME", "jenkins-tag-name": "TAG_NAME", "jenkins-change-target": "CHANGE_TARGET", "jenkins-change-branch": "CHANGE_BRANCH"}[c.param])
+		if got := RunValue(c.param, v.RunValue, c.run); got != c.want {
+			t.Errorf("%s on %v: got %q, want %q", c.param, c.run.Annotations, got, c.want)
+		}
+	}
+}
