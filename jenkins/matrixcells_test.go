@@ -157,7 +157,7 @@ func TestMatrixCellsAsJenkins(t *testing.T) {
 		}
 		walk(mf.Pipeline.Stages)
 	}
-	if matrices < 3 {
+	if min := 2; matrices < min || len(files) > 0 && matrices <= min { // our 2 cases, plus the corpus's when present
 		t.Fatalf("only %d matrices checked", matrices)
 	}
 	t.Logf("%d matrices: cells as Jenkins expands them", matrices)
