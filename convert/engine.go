@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -72,13 +73,16 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	for _, p := range paths {
 		if p == "-" {
 			data, err := e.readLimited(StdinPath, e.Stdin)
+			if err == nil {
+				err = utf16BOM(StdinPath, data)
+			}
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
 			kind := e.From
 			if kind == KindUnknown {
-				kind = Detect("-", data)
+				kind = detect("-", data)
 			}
 			if kind == KindUnknown {
 				errs = append(errs, Errorf(StdinPath, 0, 0, "cannot tell what kind of input this is; use --from"))
@@ -101,11 +105,14 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			kind := e.From
 			if kind == KindUnknown {
 				data, err := e.peek(p)
+				if err == nil {
+					err = unreadable(p, data, true)
+				}
 				if err != nil {
 					errs = append(errs, err)
 					continue
 				}
-				kind = Detect(p, data)
+				kind = detect(p, data)
 			}
 			if kind == KindUnknown && !IsYAML(p) {
 				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
@@ -118,13 +125,16 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
 		err = e.walk(p, func(path string) {
 			data, err := e.peek(path)
+			if err == nil {
+				err = unreadable(path, data, false)
+			}
 			if err != nil {
 				if candidate(path) {
-					errs = append(errs, err) // an unreadable input is an error, not a silent skip
+					errs = append(errs, err) // an input we can't read is an error, not a silent skip
 				}
 				return
 			}
-			kind := Detect(path, data)
+			kind := detect(path, data)
 			if e.From != KindUnknown && kind != KindUnknown {
 				kind = e.From
 			}
@@ -191,6 +201,36 @@ func (e *Engine) walk(root string, visit func(path string), skipped func(error))
 		return nil
 	})
 	return errors.Join(append(errs, err)...)
+}
+
+// tektonList matches a kind: List whose items are Tekton objects (kubectl get -o yaml prints them so).
+var (
+	listKind   = regexp.MustCompile(`(?m)^kind:\s*["']?[A-Za-z]*List["']?\s*$`)
+	itemTekton = regexp.MustCompile(`(?m)^[ -]+apiVersion:\s*["']?tekton\.dev/`)
+)
+
+// detect is Detect, plus YAML Lists holding Tekton items, which are upgraded item by item.
+func detect(path string, data []byte) Kind {
+	k := Detect(path, data)
+	if k == KindUnknown && (IsYAML(path) || path == "-") && listKind.Match(data) && itemTekton.Match(data) {
+		return KindTekton
+	}
+	return k
+}
+
+// unreadable refuses, before detection, a file whose kind can't be told from its bytes: UTF-16
+// text, and a Jenkins config.xml with a DOCTYPE (any .xml named on the command line).
+func unreadable(path string, data []byte, named bool) error {
+	if !candidate(path) && !named {
+		return nil
+	}
+	if err := utf16BOM(path, data); err != nil {
+		return err
+	}
+	if base := filepath.Base(path); base == "config.xml" || named && strings.HasSuffix(strings.ToLower(base), ".xml") {
+		return precheck(path, KindJenkinsXML, data)
+	}
+	return nil
 }
 
 // candidate reports a file name some front-end converts, whatever the content.
@@ -305,6 +345,9 @@ func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := utf16BOM(in.Path, data); err != nil {
+		return nil, nil, err
+	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := LineCol(data, i)
 		return nil, nil, Errorf(in.Path, line, col, "binary file: NUL byte")
@@ -417,6 +460,10 @@ func (e *Engine) index(inputs []Input) map[int]error {
 			errs[i] = err
 			continue
 		}
+		if err := precheck(in.Path, in.Kind, data); err != nil {
+			errs[i] = err
+			continue
+		}
 		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
 			errs[i] = err
 		}
@@ -449,6 +496,10 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		return o
 	}
 	o.Source.Data = data
+	if err := precheck(in.Path, in.Kind, data); err != nil {
+		o.Err = err
+		return o
+	}
 	conv := e.Converters[in.Kind]
 	if conv == nil {
 		if in.Kind != KindUnknown {

@@ -292,3 +292,51 @@ func TestRunOutputCollision(t *testing.T) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestNothingIsSilentlySkipped: a List of Tekton items is converted; UTF-16 text, a config.xml
+// with a DOCTYPE and a walked symlink are named with a reason; duplicate keys in .travis.yml
+// and Tekton YAML are errors at the second key's own line.
+func TestNothingIsSilentlySkipped(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "list.yaml"), "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: tekton.dev/v1\n    kind: Task\n    metadata: {name: t}\n    spec: {steps: [{name: s, image: a, script: b}]}\n")
+	write(t, filepath.Join(dir, "u16.yaml"), "\xff\xfea\x00p\x00i\x00")
+	write(t, filepath.Join(dir, "j", "Jenkinsfile"), "\xfe\xff\x00p")
+	write(t, filepath.Join(dir, "job", "config.xml"), "<?xml version='1.1'?>\n<!DOCTYPE project [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<project>&x;</project>\n")
+	write(t, filepath.Join(dir, "checkstyle.xml"), "<?xml version='1.0'?>\n<!DOCTYPE module PUBLIC \"-//x\" \"y.dtd\">\n<module/>\n") // not a Jenkins file
+	write(t, filepath.Join(dir, "t", ".travis.yml"), "language: go\nscript: a\ngo: '1.22'\nscript: b\n")
+	write(t, filepath.Join(dir, "dup.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: a\n      image: b\n")
+	if err := os.Symlink(filepath.Join(dir, "dup.yaml"), filepath.Join(dir, "link.yml")); err != nil {
+		t.Fatal(err)
+	}
+	u := &upper{}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: u, KindTravis: u}}
+	ins, errs := e.Inputs([]string{dir})
+	var got []string
+	for _, err := range errs {
+		got = append(got, strings.ReplaceAll(err.Error(), dir+"/", ""))
+	}
+	err := e.Run(ins, func(o *Outcome) error {
+		rel, _ := filepath.Rel(dir, o.Source.Path)
+		if o.Err != nil {
+			got = append(got, strings.ReplaceAll(o.Err.Error(), dir+"/", ""))
+		} else {
+			got = append(got, rel+": "+string(o.Source.Kind))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"j/Jenkinsfile:1:1: UTF-16 text (byte order mark FEFF): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
+		"job/config.xml:2:1: refusing an XML file with a DOCTYPE: Jenkins writes none, and its entities are never expanded",
+		"link.yml: skipped: a symlink (a walk does not follow symlinks; name its target to convert it)",
+		"u16.yaml:1:1: UTF-16 text (byte order mark FFFE): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
+		`dup.yaml:9:7: duplicate key "image" (first at line 8): YAML allows a key once per mapping`,
+		"list.yaml: tekton",
+		`t/.travis.yml:4:1: duplicate key "script" (first at line 2): YAML allows a key once per mapping`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -99,7 +99,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
-		if d.node == nil || !isTekton(d.node) && !isTriggerTemplate(d.node) {
+		if d.node == nil || !isTekton(d.node) && !holdsTekton(d.node) {
 			out.WriteString(d.text)
 			continue
 		}
@@ -324,12 +324,9 @@ func refNode(r catalog.Ref) *yaml.Node {
 // upgrade runs the filters over one document and returns its new text.
 func (s *docState) upgrade(d document) (string, error) {
 	edited := clone(d.node)
-	if isTriggerTemplate(d.node) {
-		// Only the embedded Tekton objects change; the TriggerTemplate's own API is out of scope.
-		for _, it := range items(path(root(edited), "spec", "resourcetemplates")) {
-			if !isTekton(it) {
-				continue
-			}
+	if its, ok := contained(edited); ok {
+		// Only the embedded Tekton objects change; the List's or TriggerTemplate's own API is out of scope.
+		for _, it := range its {
 			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
 			if err := sub.run(it); err != nil {
 				return "", err
