@@ -20,6 +20,13 @@ import (
 // DefaultMaxSize is the largest input file read, so a stray binary can't exhaust memory.
 const DefaultMaxSize = 10 << 20
 
+// DefaultMaxDocs and DefaultMaxTasks cap what one input may generate (--max-docs, --max-tasks):
+// conversion and validation cost grows with them, and no real CI file needs more.
+const (
+	DefaultMaxDocs  = 1000
+	DefaultMaxTasks = 500
+)
+
 // StdinPath is how standard input is named in diffs, reports and errors.
 const StdinPath = "<stdin>"
 
@@ -56,6 +63,8 @@ type Engine struct {
 	Options    Options
 	From       Kind  // forces the kind of every input when set
 	MaxSize    int64 // 0 means DefaultMaxSize
+	MaxDocs    int   // 0 means DefaultMaxDocs
+	MaxTasks   int   // 0 means DefaultMaxTasks
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
@@ -507,8 +516,18 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		}
 		return o
 	}
+	if in.Kind == KindTekton {
+		if n := countDocs(data); n > e.maxDocs() {
+			o.Err = Errorf(in.Path, 0, 0, "%d YAML documents, over the limit of %d per input (--max-docs raises it)", n, e.maxDocs())
+			return o
+		}
+	}
 	res, err := conv.Convert(o.Source, e.Options)
 	if err != nil {
+		o.Err = err
+		return o
+	}
+	if err := e.caps(in.Path, res); err != nil {
 		o.Err = err
 		return o
 	}
@@ -526,6 +545,57 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 	}
 	o.Changes, o.Err = changes(o.Source, info, res.Files)
 	return o
+}
+
+func (e *Engine) maxDocs() int {
+	if e.MaxDocs > 0 {
+		return e.MaxDocs
+	}
+	return DefaultMaxDocs
+}
+
+func (e *Engine) maxTasks() int {
+	if e.MaxTasks > 0 {
+		return e.MaxTasks
+	}
+	return DefaultMaxTasks
+}
+
+// taskLine is the one taskRef or taskSpec line of every PipelineTask (and TaskRun).
+var taskLine = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
+
+// caps refuses a conversion that generates more Tekton documents or tasks than the limits,
+// before validation spends time on them.
+func (e *Engine) caps(path string, res Result) error {
+	docs, tasks := 0, 0
+	for _, f := range res.Files {
+		docs += CountTektonDocs(f.Data)
+		tasks += len(taskLine.FindAllIndex(f.Data, -1))
+	}
+	if docs > e.maxDocs() {
+		return Errorf(path, 0, 0, "generates %d Tekton documents, over the limit of %d per input (--max-docs raises it)", docs, e.maxDocs())
+	}
+	if tasks > e.maxTasks() {
+		return Errorf(path, 0, 0, "generates %d tasks, over the limit of %d per input (--max-tasks raises it)", tasks, e.maxTasks())
+	}
+	return nil
+}
+
+// countDocs counts the documents of a YAML stream by its --- separators.
+func countDocs(data []byte) int {
+	n := 1
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if bytes.HasPrefix(line, []byte("---")) && len(bytes.TrimSpace(line[3:])) == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // changes compares each output file with what is on disk (or with the input, for an in-place upgrade).

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -338,5 +339,47 @@ func TestNothingIsSilentlySkipped(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// many is a front-end generating one Pipeline with n PipelineTasks.
+type many struct{ n int }
+
+func (m many) Convert(src Source, _ Options) (Result, error) {
+	var b strings.Builder
+	b.WriteString("apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n")
+	for i := 0; i < m.n; i++ {
+		fmt.Fprintf(&b, "    - name: t%d\n      taskRef:\n        name: x\n", i)
+	}
+	return Result{Files: []File{{Path: filepath.Join(filepath.Dir(src.Path), ".tekton", "p.yaml"), Data: []byte(b.String())}}}, nil
+}
+
+// TestCapsNameTheFlag: an input holding or generating too much is refused with the flag that raises the cap.
+func TestCapsNameTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs.yaml")
+	write(t, docs, "apiVersion: tekton.dev/v1\nkind: Task\n---\nkind: Task\n---\nkind: Task\n")
+	travis := filepath.Join(dir, ".travis.yml")
+	write(t, travis, "language: go\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: &upper{}, KindTravis: many{3}}, MaxDocs: 2, MaxTasks: 2}
+	var got []string
+	if err := e.Run([]Input{{Path: docs, Kind: KindTekton}, {Path: travis, Kind: KindTravis}}, func(o *Outcome) error {
+		got = append(got, strings.ReplaceAll(fmt.Sprint(o.Err), dir+"/", ""))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "docs.yaml: 3 YAML documents, over the limit of 2 per input (--max-docs raises it)\n" +
+		".travis.yml: generates 3 tasks, over the limit of 2 per input (--max-tasks raises it)"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+	e.MaxTasks = 3
+	got = nil
+	if err := e.Run([]Input{{Path: travis, Kind: KindTravis}}, func(o *Outcome) error {
+		got = append(got, fmt.Sprint(o.Err))
+		return nil
+	}); err != nil || got[0] != "<nil>" {
+		t.Errorf("at the cap: %v %v", got, err)
 	}
 }
