@@ -531,6 +531,7 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		o.Err = err
 		return o
 	}
+	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
 	o.Result = res
 	var verrs []error
 	for _, f := range res.Files {

@@ -383,3 +383,37 @@ func TestCapsNameTheFlag(t *testing.T) {
 		t.Errorf("at the cap: %v %v", got, err)
 	}
 }
+
+// copier is a front-end that copies its source into a generated script, as Travis does with commands.
+type copier struct{}
+
+func (copier) Convert(src Source, _ Options) (Result, error) {
+	var b strings.Builder
+	b.WriteString("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      script: |\n")
+	for _, l := range strings.Split(strings.TrimSpace(string(src.Data)), "\n") {
+		b.WriteString("        " + l + "\n")
+	}
+	return Result{Files: []File{{Path: filepath.Join(filepath.Dir(src.Path), ".tekton", "t.yaml"), Data: []byte(b.String())}}}, nil
+}
+
+// TestSecretCopiedWithACommand: a secret inside a command that a front-end copies into a
+// generated script gets a secret-literal finding at its source position, without the value.
+func TestSecretCopiedWithACommand(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".travis.yml")
+	write(t, p, "make\ncurl -u deploy:Pa55w0rdXyz https://x\ncurl -u deploy:$PW https://x\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTravis: copier{}}}
+	var got []string
+	if err := e.Run([]Input{{Path: p, Kind: KindTravis}}, func(o *Outcome) error {
+		for _, f := range o.Result.Findings {
+			got = append(got, strings.ReplaceAll(fmt.Sprintf("%d:%d %s %s: %s", f.Line, f.Col, f.Class, f.Rule, f.Message), dir+"/", ""))
+		}
+		return o.Err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "2:16 manual secret-literal: a password passed to curl -u in plain text is copied into .tekton/t.yaml:11 with the command that uses it; move it to a Secret, read it from the environment, and revoke it"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
