@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -283,7 +284,11 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 	case o.Output == "-":
 		for _, f := range out.Result.Files {
 			data := strings.TrimPrefix(string(f.Data), "---\n")
-			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", filepath.ToSlash(f.Path), data)
+			name := filepath.ToSlash(f.Path)
+			if strings.ContainsAny(name, "\n\r") {
+				name = strconv.Quote(name) // a newline would end the comment and start YAML
+			}
+			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", name, data)
 		}
 	case o.Output != "":
 		if o.mirrored == nil {
