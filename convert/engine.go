@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -18,6 +19,13 @@ import (
 
 // DefaultMaxSize is the largest input file read, so a stray binary can't exhaust memory.
 const DefaultMaxSize = 10 << 20
+
+// DefaultMaxDocs and DefaultMaxTasks cap what one input may generate (--max-docs, --max-tasks):
+// conversion and validation cost grows with them, and no real CI file needs more.
+const (
+	DefaultMaxDocs  = 1000
+	DefaultMaxTasks = 500
+)
 
 // StdinPath is how standard input is named in diffs, reports and errors.
 const StdinPath = "<stdin>"
@@ -55,6 +63,8 @@ type Engine struct {
 	Options    Options
 	From       Kind  // forces the kind of every input when set
 	MaxSize    int64 // 0 means DefaultMaxSize
+	MaxDocs    int   // 0 means DefaultMaxDocs
+	MaxTasks   int   // 0 means DefaultMaxTasks
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
@@ -72,13 +82,16 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	for _, p := range paths {
 		if p == "-" {
 			data, err := e.readLimited(StdinPath, e.Stdin)
+			if err == nil {
+				err = utf16BOM(StdinPath, data)
+			}
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
 			kind := e.From
 			if kind == KindUnknown {
-				kind = Detect("-", data)
+				kind = detect("-", data)
 			}
 			if kind == KindUnknown {
 				errs = append(errs, Errorf(StdinPath, 0, 0, "cannot tell what kind of input this is; use --from"))
@@ -101,11 +114,14 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			kind := e.From
 			if kind == KindUnknown {
 				data, err := e.peek(p)
+				if err == nil {
+					err = unreadable(p, data, true)
+				}
 				if err != nil {
 					errs = append(errs, err)
 					continue
 				}
-				kind = Detect(p, data)
+				kind = detect(p, data)
 			}
 			if kind == KindUnknown && !IsYAML(p) {
 				errs = append(errs, Errorf(p, 0, 0, "cannot tell what kind of file this is; use --from"))
@@ -118,13 +134,16 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
 		err = e.walk(p, func(path string) {
 			data, err := e.peek(path)
+			if err == nil {
+				err = unreadable(path, data, false)
+			}
 			if err != nil {
 				if candidate(path) {
-					errs = append(errs, err) // an unreadable input is an error, not a silent skip
+					errs = append(errs, err) // an input we can't read is an error, not a silent skip
 				}
 				return
 			}
-			kind := Detect(path, data)
+			kind := detect(path, data)
 			if e.From != KindUnknown && kind != KindUnknown {
 				kind = e.From
 			}
@@ -195,6 +214,36 @@ func (e *Engine) walk(root string, visit func(path string), skipped func(error))
 
 // RepoRoot is repoRoot for other packages that resolve names within one repository (lint).
 func RepoRoot(dir string) string { return repoRoot(dir) }
+
+// tektonList matches a kind: List whose items are Tekton objects (kubectl get -o yaml prints them so).
+var (
+	listKind   = regexp.MustCompile(`(?m)^kind:\s*["']?[A-Za-z]*List["']?\s*$`)
+	itemTekton = regexp.MustCompile(`(?m)^[ -]+apiVersion:\s*["']?tekton\.dev/`)
+)
+
+// detect is Detect, plus YAML Lists holding Tekton items, which are upgraded item by item.
+func detect(path string, data []byte) Kind {
+	k := Detect(path, data)
+	if k == KindUnknown && (IsYAML(path) || path == "-") && listKind.Match(data) && itemTekton.Match(data) {
+		return KindTekton
+	}
+	return k
+}
+
+// unreadable refuses, before detection, a file whose kind can't be told from its bytes: UTF-16
+// text, and a Jenkins config.xml with a DOCTYPE (any .xml named on the command line).
+func unreadable(path string, data []byte, named bool) error {
+	if !candidate(path) && !named {
+		return nil
+	}
+	if err := utf16BOM(path, data); err != nil {
+		return err
+	}
+	if base := filepath.Base(path); base == "config.xml" || named && strings.HasSuffix(strings.ToLower(base), ".xml") {
+		return precheck(path, KindJenkinsXML, data)
+	}
+	return nil
+}
 
 // candidate reports a file name some front-end converts, whatever the content.
 func candidate(path string) bool {
@@ -306,6 +355,9 @@ func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	}
 	data, err := e.readLimited(in.Path, f)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := utf16BOM(in.Path, data); err != nil {
 		return nil, nil, err
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -420,6 +472,10 @@ func (e *Engine) index(inputs []Input) map[int]error {
 			errs[i] = err
 			continue
 		}
+		if err := precheck(in.Path, in.Kind, data); err != nil {
+			errs[i] = err
+			continue
+		}
 		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
 			errs[i] = err
 		}
@@ -452,6 +508,10 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		return o
 	}
 	o.Source.Data = data
+	if err := precheck(in.Path, in.Kind, data); err != nil {
+		o.Err = err
+		return o
+	}
 	conv := e.Converters[in.Kind]
 	if conv == nil {
 		if in.Kind != KindUnknown {
@@ -459,11 +519,22 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 		}
 		return o
 	}
+	if in.Kind == KindTekton {
+		if n := countDocs(data); n > e.maxDocs() {
+			o.Err = Errorf(in.Path, 0, 0, "%d YAML documents, over the limit of %d per input (--max-docs raises it)", n, e.maxDocs())
+			return o
+		}
+	}
 	res, err := conv.Convert(o.Source, e.Options)
 	if err != nil {
 		o.Err = err
 		return o
 	}
+	if err := e.caps(in.Path, res); err != nil {
+		o.Err = err
+		return o
+	}
+	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
 	o.Result = res
 	var verrs []error
 	for _, f := range res.Files {
@@ -481,6 +552,57 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 	}
 	o.Changes, o.Err = changes(o.Source, info, res.Files)
 	return o
+}
+
+func (e *Engine) maxDocs() int {
+	if e.MaxDocs > 0 {
+		return e.MaxDocs
+	}
+	return DefaultMaxDocs
+}
+
+func (e *Engine) maxTasks() int {
+	if e.MaxTasks > 0 {
+		return e.MaxTasks
+	}
+	return DefaultMaxTasks
+}
+
+// taskLine is the one taskRef or taskSpec line of every PipelineTask (and TaskRun).
+var taskLine = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
+
+// caps refuses a conversion that generates more Tekton documents or tasks than the limits,
+// before validation spends time on them.
+func (e *Engine) caps(path string, res Result) error {
+	docs, tasks := 0, 0
+	for _, f := range res.Files {
+		docs += CountTektonDocs(f.Data)
+		tasks += len(taskLine.FindAllIndex(f.Data, -1))
+	}
+	if docs > e.maxDocs() {
+		return Errorf(path, 0, 0, "generates %d Tekton documents, over the limit of %d per input (--max-docs raises it)", docs, e.maxDocs())
+	}
+	if tasks > e.maxTasks() {
+		return Errorf(path, 0, 0, "generates %d tasks, over the limit of %d per input (--max-tasks raises it)", tasks, e.maxTasks())
+	}
+	return nil
+}
+
+// countDocs counts the documents of a YAML stream by its --- separators.
+func countDocs(data []byte) int {
+	n := 1
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if bytes.HasPrefix(line, []byte("---")) && len(bytes.TrimSpace(line[3:])) == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // changes compares each output file with what is on disk (or with the input, for an in-place upgrade).

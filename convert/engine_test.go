@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,5 +291,129 @@ func TestRunOutputCollision(t *testing.T) {
 	want := "Jenkinsfile: output .tekton/out.yaml is also produced by .travis.yml; convert them separately or rename one"
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestNothingIsSilentlySkipped: a List of Tekton items is converted; UTF-16 text, a config.xml
+// with a DOCTYPE and a walked symlink are named with a reason; duplicate keys in .travis.yml
+// and Tekton YAML are errors at the second key's own line.
+func TestNothingIsSilentlySkipped(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "list.yaml"), "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: tekton.dev/v1\n    kind: Task\n    metadata: {name: t}\n    spec: {steps: [{name: s, image: a, script: b}]}\n")
+	write(t, filepath.Join(dir, "u16.yaml"), "\xff\xfea\x00p\x00i\x00")
+	write(t, filepath.Join(dir, "j", "Jenkinsfile"), "\xfe\xff\x00p")
+	write(t, filepath.Join(dir, "job", "config.xml"), "<?xml version='1.1'?>\n<!DOCTYPE project [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<project>&x;</project>\n")
+	write(t, filepath.Join(dir, "checkstyle.xml"), "<?xml version='1.0'?>\n<!DOCTYPE module PUBLIC \"-//x\" \"y.dtd\">\n<module/>\n") // not a Jenkins file
+	write(t, filepath.Join(dir, "t", ".travis.yml"), "language: go\nscript: a\ngo: '1.22'\nscript: b\n")
+	write(t, filepath.Join(dir, "dup.yaml"), "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: a\n      image: b\n")
+	if err := os.Symlink(filepath.Join(dir, "dup.yaml"), filepath.Join(dir, "link.yml")); err != nil {
+		t.Fatal(err)
+	}
+	u := &upper{}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: u, KindTravis: u}}
+	ins, errs := e.Inputs([]string{dir})
+	var got []string
+	for _, err := range errs {
+		got = append(got, strings.ReplaceAll(err.Error(), dir+"/", ""))
+	}
+	err := e.Run(ins, func(o *Outcome) error {
+		rel, _ := filepath.Rel(dir, o.Source.Path)
+		if o.Err != nil {
+			got = append(got, strings.ReplaceAll(o.Err.Error(), dir+"/", ""))
+		} else {
+			got = append(got, rel+": "+string(o.Source.Kind))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"j/Jenkinsfile:1:1: UTF-16 text (byte order mark FEFF): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
+		"job/config.xml:2:1: refusing an XML file with a DOCTYPE: Jenkins writes none, and its entities are never expanded",
+		"link.yml: skipped: a symlink (a walk does not follow symlinks; name its target to convert it)",
+		"u16.yaml:1:1: UTF-16 text (byte order mark FFFE): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
+		`dup.yaml:9:7: duplicate key "image" (first at line 8): YAML allows a key once per mapping`,
+		"list.yaml: tekton",
+		`t/.travis.yml:4:1: duplicate key "script" (first at line 2): YAML allows a key once per mapping`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// many is a front-end generating one Pipeline with n PipelineTasks.
+type many struct{ n int }
+
+func (m many) Convert(src Source, _ Options) (Result, error) {
+	var b strings.Builder
+	b.WriteString("apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n")
+	for i := 0; i < m.n; i++ {
+		fmt.Fprintf(&b, "    - name: t%d\n      taskRef:\n        name: x\n", i)
+	}
+	return Result{Files: []File{{Path: filepath.Join(filepath.Dir(src.Path), ".tekton", "p.yaml"), Data: []byte(b.String())}}}, nil
+}
+
+// TestCapsNameTheFlag: an input holding or generating too much is refused with the flag that raises the cap.
+func TestCapsNameTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs.yaml")
+	write(t, docs, "apiVersion: tekton.dev/v1\nkind: Task\n---\nkind: Task\n---\nkind: Task\n")
+	travis := filepath.Join(dir, ".travis.yml")
+	write(t, travis, "language: go\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: &upper{}, KindTravis: many{3}}, MaxDocs: 2, MaxTasks: 2}
+	var got []string
+	if err := e.Run([]Input{{Path: docs, Kind: KindTekton}, {Path: travis, Kind: KindTravis}}, func(o *Outcome) error {
+		got = append(got, strings.ReplaceAll(fmt.Sprint(o.Err), dir+"/", ""))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "docs.yaml: 3 YAML documents, over the limit of 2 per input (--max-docs raises it)\n" +
+		".travis.yml: generates 3 tasks, over the limit of 2 per input (--max-tasks raises it)"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+	e.MaxTasks = 3
+	got = nil
+	if err := e.Run([]Input{{Path: travis, Kind: KindTravis}}, func(o *Outcome) error {
+		got = append(got, fmt.Sprint(o.Err))
+		return nil
+	}); err != nil || got[0] != "<nil>" {
+		t.Errorf("at the cap: %v %v", got, err)
+	}
+}
+
+// copier is a front-end that copies its source into a generated script, as Travis does with commands.
+type copier struct{}
+
+func (copier) Convert(src Source, _ Options) (Result, error) {
+	var b strings.Builder
+	b.WriteString("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      script: |\n")
+	for _, l := range strings.Split(strings.TrimSpace(string(src.Data)), "\n") {
+		b.WriteString("        " + l + "\n")
+	}
+	return Result{Files: []File{{Path: filepath.Join(filepath.Dir(src.Path), ".tekton", "t.yaml"), Data: []byte(b.String())}}}, nil
+}
+
+// TestSecretCopiedWithACommand: a secret inside a command that a front-end copies into a
+// generated script gets a secret-literal finding at its source position, without the value.
+func TestSecretCopiedWithACommand(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".travis.yml")
+	write(t, p, "make\ncurl -u deploy:Pa55w0rdXyz https://x\ncurl -u deploy:$PW https://x\n")
+	e := &Engine{Converters: map[Kind]Converter{KindTravis: copier{}}}
+	var got []string
+	if err := e.Run([]Input{{Path: p, Kind: KindTravis}}, func(o *Outcome) error {
+		for _, f := range o.Result.Findings {
+			got = append(got, strings.ReplaceAll(fmt.Sprintf("%d:%d %s %s: %s", f.Line, f.Col, f.Class, f.Rule, f.Message), dir+"/", ""))
+		}
+		return o.Err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "2:16 manual secret-literal: a password passed to curl -u in plain text is copied into .tekton/t.yaml:11 with the command that uses it; move it to a Secret, read it from the environment, and revoke it"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }

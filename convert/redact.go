@@ -3,6 +3,8 @@ package convert
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 )
@@ -69,3 +71,33 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// copiedSecrets finds secrets, by their shape, that a conversion copied from the source into
+// a generated file (a script's curl -u user:password, a token in a URL): each is a manual
+// secret-literal finding at its place in the source, naming the output, never the value.
+func copiedSecrets(src Source, files []File) []Finding {
+	var out []Finding
+	seen := map[string]bool{}
+	for _, f := range files {
+		if f.Path == src.Path {
+			continue
+		}
+		text := string(f.Data)
+		for _, h := range secret.Scan(text) {
+			i := bytes.Index(src.Data, f.Data[h.Start:h.End])
+			if i < 0 {
+				continue // not from the source
+			}
+			line, col := LineCol(src.Data, i)
+			outLine := 1 + strings.Count(text[:h.Start], "\n")
+			key := fmt.Sprint(line, col, f.Path)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, Finding{File: src.Path, Line: line, Col: col, Class: Manual, Rule: "secret-literal",
+				Message: fmt.Sprintf("%s in plain text is copied into %s:%d with the command that uses it; move it to a Secret, read it from the environment, and revoke it", h.What, f.Path, outLine)})
+		}
+	}
+	return out
+}

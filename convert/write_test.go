@@ -249,3 +249,26 @@ func TestUnreadableInputInWalk(t *testing.T) {
 		t.Fatalf("got %v", errs)
 	}
 }
+
+// TestFullDiskFailsThatFileAlone: on a full file system -w gives a positioned error, and the old
+// file and the directory are left as they were (no half-written file, no temporary file).
+func TestFullDiskFailsThatFileAlone(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=16k"); err != nil {
+		t.Skip("cannot mount a small file system here:", err)
+	}
+	defer syscall.Unmount(dir, 0)
+	p := filepath.Join(dir, "t.yaml")
+	write(t, p, "old\n")
+	err := WriteChange(readChange(t, p, strings.Repeat("x", 64<<10)), false)
+	if err == nil || err.Error() != p+": not written: no space left on device" {
+		t.Fatalf("got %v", err)
+	}
+	if got := content(t, p); got != "old\n" {
+		t.Errorf("old file now %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}

@@ -457,6 +457,9 @@ func (c *conv) parameters(ps []*model.Step) {
 		def, _ := litArg(p, "defaultValue", -1)
 		switch p.Name {
 		case "string", "text":
+			if c.literalParam(p.Line, p.Col, name, def) {
+				continue
+			}
 		case "booleanParam":
 			if def != "true" {
 				def = "false"

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -39,6 +40,8 @@ type ConvertOptions struct {
 	Strict         bool
 	NoPlaceholders bool
 	MaxSize        int64
+	MaxDocs        int
+	MaxTasks       int
 	Mapping        string
 	Force          bool
 
@@ -86,6 +89,8 @@ func newCmdConvert(ios *IOStreams, runF func(*ConvertOptions) error) *cobra.Comm
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when manual items remain (new findings or markers already in the files)")
 	f.BoolVar(&opts.NoPlaceholders, "no-placeholders", false, "do not emit fail-loud steps for constructs that need a human")
 	f.Int64Var(&opts.MaxSize, "max-size", convert.DefaultMaxSize, "largest input file read, in `bytes`")
+	f.IntVar(&opts.MaxDocs, "max-docs", convert.DefaultMaxDocs, "most Tekton documents one input may hold or generate")
+	f.IntVar(&opts.MaxTasks, "max-tasks", convert.DefaultMaxTasks, "most tasks one input may generate")
 	f.BoolVar(&opts.Force, "force", false, "with -w, also replace read-only files, and rewrite hard-linked files in place")
 	f.StringVar(&opts.Mapping, "mapping", "", "YAML `FILE` mapping Jenkins steps and library calls to Tekton (see jenkins/MAPPING.md)")
 	opts.PR.flags(f)
@@ -127,8 +132,8 @@ func (o *ConvertOptions) validate() error {
 	if reportWriter(o.Report) == nil {
 		return flagErrorf("--report must be one of %s, not %q", strings.Join(reportFormats(), ", "), o.Report)
 	}
-	if o.MaxSize <= 0 {
-		return flagErrorf("--max-size must be positive")
+	if o.MaxSize <= 0 || o.MaxDocs <= 0 || o.MaxTasks <= 0 {
+		return flagErrorf("--max-size, --max-docs and --max-tasks must be positive")
 	}
 	return nil
 }
@@ -149,6 +154,8 @@ func (o *ConvertOptions) engine() (*convert.Engine, error) {
 		Options:    copts,
 		From:       from,
 		MaxSize:    o.MaxSize,
+		MaxDocs:    o.MaxDocs,
+		MaxTasks:   o.MaxTasks,
 		Stdin:      o.IO.In,
 	}
 	if o.Output != "" && o.Output != "-" {
@@ -300,7 +307,11 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 	case o.Output == "-":
 		for _, f := range out.Result.Files {
 			data := strings.TrimPrefix(string(f.Data), "---\n")
-			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", filepath.ToSlash(f.Path), data)
+			name := filepath.ToSlash(f.Path)
+			if strings.ContainsAny(name, "\n\r") {
+				name = strconv.Quote(name) // a newline would end the comment and start YAML
+			}
+			fmt.Fprintf(o.IO.Out, "---\n# %s\n%s", name, data)
 		}
 	case o.Output != "":
 		if o.mirrored == nil {

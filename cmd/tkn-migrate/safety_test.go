@@ -308,3 +308,30 @@ tree/ro.yaml: not written: the file is read-only; use --force to replace it
 		}
 	}
 }
+
+// TestNewlineInFileNameOutput: a path with a newline is quoted in the -o - comment and the diff
+// header, so neither breaks the YAML stream or the patch.
+func TestNewlineInFileNameOutput(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a\nb")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".travis.yml"), []byte("language: go\nscript: go test ./...\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Dir(dir))
+	for _, mode := range [][]string{{"-o", "-"}, nil} {
+		var stdout, stderr bytes.Buffer
+		if code := run(append(append([]string{"convert"}, mode...), "a\nb"), &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != exitOK {
+			t.Fatalf("exit %d\n%s", code, stderr.String())
+		}
+		first := strings.SplitN(stdout.String(), "\n", 3)
+		want := []string{"---", `# "a\nb/.tekton/pipeline.yaml"`}
+		if mode == nil {
+			want = []string{"--- /dev/null", `+++ "b/a\nb/.tekton/pipeline.yaml"`}
+		}
+		if first[0] != want[0] || first[1] != want[1] {
+			t.Errorf("%v: got %q, want %q", mode, first[:2], want)
+		}
+	}
+}

@@ -168,11 +168,11 @@ func isBoring(v string) bool {
 }
 
 // looksRandom reports a long string of mixed letter case and digits with high entropy:
-// a key or token whatever its name. Hex (commit SHAs, digests) and anything with a
-// separator (paths, versions, URLs) are not.
+// a key or token whatever its name. Hex (commit SHAs, digests), anything with a
+// separator (paths, versions, URLs) and dashed names are not.
 func looksRandom(v string) bool {
-	if len(v) < 24 || strings.ContainsAny(v, " ./:@") {
-		return false
+	if len(v) < 24 || strings.ContainsAny(v, " ./:@") || len(strings.FieldsFunc(v, func(r rune) bool { return r == '-' || r == '_' })) >= 3 {
+		return false // words joined by - or _ are a name (Jenkins-Agent-X64-Docker-Host), not a key
 	}
 	var lower, upper, digit, hex bool
 	hex = true

@@ -35,3 +35,29 @@ func (s *docState) literal(at *yaml.Node, field, value string) string {
 	s.note(at, convert.Manual, "secret-literal", "%s", msg)
 	return kept
 }
+
+// envLiterals reports each env entry of the object whose value is a plain-text secret: the
+// file keeps it (an upgrade changes no values), but a human must move it to a Secret.
+func (s *docState) envLiterals(n *yaml.Node) {
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 64 {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for _, e := range items(get(n, "env")) {
+				name, v := str(e, "name"), get(e, "value")
+				if v == nil || v.Kind != yaml.ScalarNode {
+					continue
+				}
+				if why, ok := secret.Literal(name, v.Value); ok {
+					s.note(v, convert.Manual, "secret-literal", "env %s is a plain-text secret (%s): put it in a Secret and read it with valueFrom.secretKeyRef", name, why)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+}

@@ -136,7 +136,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	var out strings.Builder
 	for _, d := range docs {
 		out.WriteString(d.sep)
-		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && kz == nil {
+		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && !isTektonList(d.node) && kz == nil {
 			out.WriteString(d.text)
 			continue
 		}
@@ -381,6 +381,9 @@ func (s *docState) upgrade(d document) (string, error) {
 		err = s.patchDoc(edited)
 	case isTriggers(d.node):
 		err = s.triggers(d, root(edited))
+	case isTektonList(d.node):
+		its, _ := listItems(edited)
+		err = s.upgradeList(its)
 	default:
 		err = s.run(edited)
 	}

@@ -176,6 +176,9 @@ func validate(path string, doc *yaml.Node, text []byte) error {
 		}
 	}
 	obj := newObject(apiVersion, kind)
+	if obj == nil && strings.HasSuffix(kind, "List") {
+		return validateItems(path, child(root, "items")) // kubectl applies a List's items one by one
+	}
 	if obj == nil {
 		return nil
 	}
@@ -296,4 +299,18 @@ func yamlError(path string, first int, err error) error {
 		return fmt.Errorf("%s:%d:1: emitted YAML does not parse: %s", path, first+line-1, msg)
 	}
 	return fmt.Errorf("%s: emitted YAML does not parse: %v", path, err)
+}
+
+// validateItems validates each object of a List's items.
+func validateItems(path string, items *yaml.Node) error {
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var errs []error
+	for _, it := range items.Content {
+		if err := validate(path, it, nil); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
