@@ -428,6 +428,9 @@ func (s *docState) run(n *yaml.Node) error {
 	if err := s.strictCheck(n); err != nil {
 		return err
 	}
+	if s.version != "v1" {
+		s.envLiterals(root(n)) // in v1 files lint reports them: an upgrade reports what it upgrades
+	}
 	_, err := kyaml.NewRNode(root(n)).Pipe(s.filters()...)
 	return err
 }
