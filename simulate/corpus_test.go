@@ -51,8 +51,11 @@ func TestCorpus(t *testing.T) {
 	if _, err := os.Stat(corpus); err != nil {
 		t.Skip("shared corpus not present:", corpus)
 	}
-	var lines []string
-	counts := map[string]int{}
+	type input struct {
+		set, name string
+		data      []byte
+	}
+	var inputs []input
 	for _, set := range slices.Sorted(maps.Keys(placement)) {
 		if *corpusSet != "" && set != *corpusSet {
 			continue
@@ -69,18 +72,34 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files := convertInRepo(t, placement[set](e.Name()), data)
-			events := corpusEvents
-			if !isPaC(files) {
-				// Without Pipelines-as-Code every event runs every PipelineRun alike.
-				events = []Event{{Type: "push", Branch: "main", TargetBranch: "main"}}
-			}
-			for _, ev := range events {
-				out := corpusOutcome(files, ev)
-				kind := strings.SplitN(out, ":", 2)[0]
-				counts[fmt.Sprintf("%s %s %s %s", set, ev.Type, ev.TargetBranch, kind)]++
-				lines = append(lines, fmt.Sprintf("%s/%s %s %s: %s", set, e.Name(), ev.Type, ev.TargetBranch, out))
-			}
+			inputs = append(inputs, input{set, e.Name(), data})
+		}
+	}
+	// Each file is simulated in its own parallel subtest; outcomes land in input order.
+	outcomes := make([][]string, len(inputs))
+	t.Run("files", func(t *testing.T) {
+		for i, in := range inputs {
+			t.Run(in.set+"/"+in.name, func(t *testing.T) {
+				t.Parallel()
+				files := convertInRepo(t, placement[in.set](in.name), in.data)
+				events := corpusEvents
+				if !isPaC(files) {
+					// Without Pipelines-as-Code every event runs every PipelineRun alike.
+					events = []Event{{Type: "push", Branch: "main", TargetBranch: "main"}}
+				}
+				for _, ev := range events {
+					outcomes[i] = append(outcomes[i], fmt.Sprintf("%s %s\t%s", ev.Type, ev.TargetBranch, corpusOutcome(files, ev)))
+				}
+			})
+		}
+	})
+	var lines []string
+	counts := map[string]int{}
+	for i, in := range inputs {
+		for _, o := range outcomes[i] {
+			ev, out, _ := strings.Cut(o, "\t")
+			counts[fmt.Sprintf("%s %s %s", in.set, ev, strings.SplitN(out, ":", 2)[0])]++
+			lines = append(lines, fmt.Sprintf("%s/%s %s: %s", in.set, in.name, ev, out))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(counts)) {

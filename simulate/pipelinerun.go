@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline"
@@ -34,6 +35,9 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/simulate/catalogres"
 )
 
+// referringTask finds the task in ValidatePipelineTaskResults' message.
+var referringTask = regexp.MustCompile(`in pipeline task "([^"]+)"`)
+
 // maxWaves bounds the reconcile loop; each wave starts at least one TaskRun, so a
 // Pipeline can't need more than its task count (matrix cells start together).
 const maxWaves = 1000
@@ -53,7 +57,7 @@ type sim struct {
 	wave     map[string]int         // pipeline task -> wave that created its TaskRuns
 	// childRefs are the run's status.childReferences: the TaskRuns made so far.
 	childRefs []v1.ChildStatusReference
-	errs     []Error
+	errs      []Error
 }
 
 // controllerError is a PipelineRun the controller marks failed: its reason and message.
@@ -200,7 +204,12 @@ func (s *sim) reconcilePass(ctx context.Context, pr *v1.PipelineRun, ps *v1.Pipe
 	}
 	if facts.State.IsBeforeFirstTaskRun() {
 		if err := resources.ValidatePipelineTaskResults(facts.State); err != nil {
-			return state, facts, failf(v1.PipelineRunReasonInvalidTaskResultReference, "%s", err)
+			e := failf(v1.PipelineRunReasonInvalidTaskResultReference, "%s", err)
+			// Tekton's message names the referring task: point there.
+			if m := referringTask.FindStringSubmatch(err.Error()); m != nil {
+				e.task = m[1]
+			}
+			return state, facts, e
 		}
 		if err := resources.ValidatePipelineResults(ps, facts.State); err != nil {
 			return state, facts, failf(v1.PipelineRunReasonInvalidPipelineResultReference, "Failed to resolve pipeline result reference for %q with error %v", pr.Name, err)

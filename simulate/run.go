@@ -184,7 +184,7 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 		run.Pipeline = pr.Spec.PipelineRef.Name
 		s.pipelineDoc = in.pipeline(run.Pipeline)
 	}
-	ps, state, err := s.runPipelineRun(context.Background(), pr)
+	ps, state, err := s.guarded(pr)
 	if err != nil {
 		e := Error{Pos: run.Pos, Reason: "Failed", Message: err.Error()}
 		var ce *controllerError
@@ -205,6 +205,17 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 	}
 	run.Tasks = s.describe(pr, ps, state)
 	return run
+}
+
+// guarded runs pr, turning a panic inside Tekton's code into an error about the run,
+// so one odd document does not end a batch.
+func (s *sim) guarded(pr *v1.PipelineRun) (ps *v1.PipelineSpec, state resources.PipelineRunState, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the controller code panicked: %v", r)
+		}
+	}()
+	return s.runPipelineRun(context.Background(), pr)
 }
 
 // describe turns the final state into report rows, in the order the tasks started.
@@ -246,8 +257,10 @@ func (s *sim) describe(pr *v1.PipelineRun, ps *v1.PipelineSpec, state resources.
 		case skipped[pt.Name].Name != "":
 			st := skipped[pt.Name]
 			t.State, t.Reason = Skipped, string(st.Reason)
-			for _, w := range st.WhenExpressions {
-				t.Reason += fmt.Sprintf("; %s", when(w))
+			if st.Reason == v1.WhenExpressionsSkip {
+				for _, w := range st.WhenExpressions {
+					t.Reason += fmt.Sprintf("; %s", when(w))
+				}
 			}
 		default:
 			t.State, t.Reason = Skipped, "not started: the run stopped"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -135,9 +136,13 @@ func (s *sim) buildPod(ctx context.Context, tr *v1.TaskRun) (*corev1.Pod, *treso
 	}
 	// No registry offline: a step without a command keeps its image's entrypoint, which
 	// the controller would look up; the pod builder gets a stand-in so it does not.
+	// An image reference the lookup can't parse keeps no stand-in, so Build fails on it as the controller does.
 	for i := range ts.Steps {
-		if len(ts.Steps[i].Command) == 0 && ts.Steps[i].Script == "" {
-			ts.Steps[i].Command = []string{"(entrypoint of " + ts.Steps[i].Image + ")"}
+		st := &ts.Steps[i]
+		if len(st.Command) == 0 && st.Script == "" {
+			if _, err := name.ParseReference(st.Image, name.WeakValidation); err == nil {
+				st.Command = []string{"(entrypoint of " + st.Image + ")"}
+			}
 		}
 	}
 	// LimitRange, default-resource-requirements and affinity-assistant transformers live

@@ -49,7 +49,12 @@ func Text(w io.Writer, r *simulate.Report) error {
 			fmt.Fprintf(w, " -> Pipeline %s", run.Pipeline)
 		}
 		fmt.Fprintf(w, ": %s\n", outcome(run))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		if len(run.Tasks) == 0 {
+			fmt.Fprintln(w, "  no task starts")
+			continue
+		}
+		var table strings.Builder
+		tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "WAVE\tTASK\tSTATE\tWHY")
 		for _, t := range run.Tasks {
 			wave := "-"
@@ -63,6 +68,12 @@ func Text(w io.Writer, r *simulate.Report) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", wave, name, t.State, t.Reason)
 		}
 		tw.Flush()
+		for _, line := range strings.SplitAfter(table.String(), "\n") {
+			fmt.Fprint(w, strings.TrimRight(line, " \n"))
+			if strings.HasSuffix(line, "\n") {
+				fmt.Fprintln(w)
+			}
+		}
 		for _, t := range run.Tasks {
 			if t.State == simulate.Skipped {
 				continue
@@ -109,6 +120,9 @@ func outcome(run simulate.Run) string {
 
 // oneLine keeps multi-line values (scripts passed as params) on one table line.
 func oneLine(s string) string {
+	if s == "" {
+		return `""`
+	}
 	s = strings.ReplaceAll(s, "\n", `\n`)
 	if len(s) > 120 {
 		s = s[:117] + "..."
