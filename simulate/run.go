@@ -143,11 +143,19 @@ func selectPaC(rep *Report, runs []*doc, ev pacmatch.Event, e Event) ([]*doc, er
 			rep.NotSelected = append(rep.NotSelected, name)
 		}
 	}
-	if len(out) == 0 && e.Type == "push" && e.Branch == e.DefaultBranch && len(runs) > 0 {
+	if len(out) == 0 && e.Type == "push" && e.Branch == e.DefaultBranch && slices.ContainsFunc(prs, forPush) {
 		rep.Errors = append(rep.Errors, Error{Pos: runs[0].pos(nil), Reason: "NoPipelineRunMatched",
-			Message: fmt.Sprintf("Pipelines-as-Code starts no PipelineRun for a push to the default branch %s: no run's on-event/on-target-branch or on-cel-expression matches it", e.Branch)})
+			Message: fmt.Sprintf("Pipelines-as-Code starts no PipelineRun for a push to the default branch %s, though runs are meant for pushes: no run's on-event/on-target-branch or on-cel-expression matches it", e.Branch)})
 	}
 	return out, nil
+}
+
+// forPush reports whether pr is meant to start on pushes: its on-event names push, or
+// an on-cel-expression decides. Runs only for pull requests or the incoming webhook
+// (a Jenkins job nobody triggers by pushing) make a push that starts nothing no error.
+func forPush(pr *v1.PipelineRun) bool {
+	a := pr.GetAnnotations()
+	return strings.Contains(a["pipelinesascode.tekton.dev/on-event"], "push") || a["pipelinesascode.tekton.dev/on-cel-expression"] != ""
 }
 
 // inputError positions an input error.
