@@ -28,6 +28,7 @@ const (
 	stepActionRepo     = "https://github.com/tektoncd-catalog/git-clone.git"
 	stepActionRevision = "c166e56217829ecc2062059030a8a0fcc0e1a88f"
 	stepActionBundle   = "ghcr.io/tektoncd-catalog/git-clone/bundle:v1.7.0"
+	stepActionHub      = "git-clone-stepaction" // its Artifact Hub repository
 )
 
 // entry is one resolvable object: the resolver params that name it and its YAML file.
@@ -48,8 +49,10 @@ func entries() []entry {
 	}
 	sa := path.Join("yaml", "stepaction", "git-clone", "1.7.0", "git-clone.yaml")
 	out = append(out,
+		entry{catalog.Ref{Resolver: "hub", Params: []catalog.Param{{Name: "catalog", Value: stepActionHub}, {Name: "type", Value: "artifact"}, {Name: "kind", Value: "stepaction"}, {Name: "name", Value: "git-clone"}, {Name: "version", Value: "1.7.0"}}}, sa},
 		entry{catalog.Ref{Resolver: "git", Params: []catalog.Param{{Name: "url", Value: stepActionRepo}, {Name: "revision", Value: stepActionRevision}, {Name: "pathInRepo", Value: "stepaction/git-clone/git-clone.yaml"}}}, sa},
 		entry{catalog.BundleRef(stepActionBundle, "git-clone", "stepaction"), sa},
+		entry{catalog.ClusterRef("stepaction", "git-clone", catalog.ClusterNamespace), sa},
 	)
 	return out
 }

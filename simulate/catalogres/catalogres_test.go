@@ -68,6 +68,24 @@ func TestEveryCatalogRefResolves(t *testing.T) {
 	}
 }
 
+// TestStepActionRefsResolve resolves the git-clone StepAction through each resolver.
+func TestStepActionRefsResolve(t *testing.T) {
+	for _, ref := range []catalog.Ref{
+		{Resolver: "hub", Params: []catalog.Param{{Name: "catalog", Value: "git-clone-stepaction"}, {Name: "type", Value: "artifact"}, {Name: "kind", Value: "stepaction"}, {Name: "name", Value: "git-clone"}, {Name: "version", Value: "1.7.0"}}},
+		catalog.BundleRef("ghcr.io/tektoncd-catalog/git-clone/bundle:v1.7.0", "git-clone", "stepaction"),
+		catalog.ClusterRef("stepaction", "git-clone", catalog.ClusterNamespace),
+	} {
+		res, err := Requester{}.Submit(context.Background(), remoteresource.ResolverName(ref.Resolver), request(ref))
+		if err != nil {
+			t.Errorf("%s: %v", ref.Resolver, err)
+			continue
+		}
+		if data, _ := res.Data(); !bytes.Contains(data, []byte("kind: StepAction\n")) {
+			t.Errorf("%s: not the StepAction", ref.Resolver)
+		}
+	}
+}
+
 // TestOtherRefsAreUnresolvable: a version, repository or extra param the catalog does not ship fails.
 func TestOtherRefsAreUnresolvable(t *testing.T) {
 	base := catalog.MustLookup("git-clone").Ref(catalog.Hub)
