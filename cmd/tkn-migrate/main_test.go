@@ -7,12 +7,17 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/tkn-migrate/tkn-migrate/simulate/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"tkn-migrate": func() { os.Exit(Main()) }})
+	testscript.Main(m, map[string]func(){
+		"tkn-migrate":          func() { os.Exit(Main()) },
+		"tkn-migrate-simulate": func() { os.Exit(cli.Main()) },
+	})
 }
 
 // TestScripts runs the CLI contract tests: each testdata/script/*.txtar is a shell-like script

@@ -76,6 +76,7 @@ func newCmdRoot(ios *IOStreams) *cobra.Command {
 	root.AddCommand(newCmdLint(ios, nil))
 	root.AddCommand(newCmdGraph(ios))
 	root.AddCommand(newCmdCatalog(ios))
+	root.AddCommand(newCmdSimulate(ios))
 	root.AddCommand(newCmdVersion(ios))
 	root.AddCommand(newCmdAudit(ios))
 	root.AddCommand(newCmdDocs())
