@@ -100,6 +100,10 @@ func (s *docState) kustomization(r *yaml.Node) error {
 // returns the kind and the version the patch was written against ("" when not Tekton).
 func (s *docState) retarget(t *yaml.Node) (kind, old string) {
 	kind = str(t, "kind")
+	if oldGroup, ok := triggersKinds[kind]; ok && t != nil {
+		s.retargetTriggers(t, kind, oldGroup)
+		return "", ""
+	}
 	if _, ok := tektonKinds[kind]; !ok || t == nil || (str(t, "group") != "" && str(t, "group") != "tekton.dev") {
 		return "", ""
 	}
@@ -118,6 +122,26 @@ func (s *docState) retarget(t *yaml.Node) (kind, old string) {
 		v.Value = s.to
 	}
 	return kind, old
+}
+
+// retargetTriggers moves a target selector naming a Triggers kind to the group and
+// version the upgrade gives the object, or kustomize finds nothing to patch.
+func (s *docState) retargetTriggers(t *yaml.Node, kind string, oldGroup bool) {
+	if kind == "Interceptor" || kind == "ClusterInterceptor" {
+		return // they keep their version (triggers.go)
+	}
+	g := get(t, "group")
+	switch {
+	case g != nil && g.Value == "tekton.dev" && oldGroup:
+		g.Value = strings.TrimSuffix(triggersGroup, "/")
+		s.note(g, convert.Converted, "kustomize-target", "target group tekton.dev became %s, as the %s it patches", g.Value, kind)
+	case g != nil && g.Value+"/" != triggersGroup:
+		return
+	}
+	if v := get(t, "version"); v != nil && v.Value == "v1alpha1" {
+		v.Value = "v1beta1"
+		s.note(v, convert.Converted, "kustomize-target", "target version v1alpha1 became v1beta1, as the %s it patches; op paths are kept as written", kind)
+	}
 }
 
 // inlinePatch upgrades a patch written inside the kustomization.
