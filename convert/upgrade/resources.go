@@ -364,7 +364,8 @@ func (f pipelineResources) selfCopies(spec, resKey *yaml.Node, ds []*decl) {
 		}
 		in, out := `\$\(resources\.inputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`, `\$\(resources\.outputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`
 		arg := func(v string) string { return `["']?` + v + `[^\s"';&|]*["']?` }
-		cp := regexp.MustCompile(`\bcp(\s+-[A-Za-z-]+)*\s+` + arg(in) + `\s+` + arg(out))
+		sp := `(?:\s|\\\r?\n)+` // blanks, or a shell line continuation
+		cp := regexp.MustCompile(`\bcp(` + sp + `-[A-Za-z-]+)*` + sp + arg(in) + sp + arg(out))
 		inRe, outRe := regexp.MustCompile(in), regexp.MustCompile(out)
 		for _, st := range items(get(spec, "steps")) {
 			if st.Kind != yaml.MappingNode || len(st.Content) == 0 {
