@@ -221,7 +221,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			switch mp := mountPath(d); {
 			case mp == "/":
 				// A volume can't be mounted at the root; the files land in the workspace instead.
-				f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under $(workspaces.%s.path)", d.name, d.ws)
+				f.rootTarget(spec, resKey, w, d)
 			case mp != "/workspace/"+d.name:
 				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
 			}
@@ -326,6 +326,32 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	if resKey.Line > 0 {
 		f.s.note(resKey, convert.Converted, "task-resources", "resource declarations became workspaces, params and results")
 	}
+}
+
+// literalWorkspace is a literal path into /workspace (not $(workspaces...) or /workspace/output).
+var literalWorkspace = regexp.MustCompile(`(^|[^A-Za-z0-9_.$(-])/workspace(/|\b)`)
+
+// rootTarget places an input with targetPath /: old Tekton fetched it into /workspace itself
+// (destinationPath joins the targetPath to /workspace), where the steps started when the era
+// set workingDir. They now start in its workspace; literal /workspace paths get a marker.
+func (f pipelineResources) rootTarget(spec, resKey, w *yaml.Node, d *decl) {
+	ws := "$(workspaces." + d.ws + ".path)"
+	literal := false
+	walkValues(get(spec, "steps"), func(n *yaml.Node) { literal = literal || literalWorkspace.MatchString(n.Value) })
+	moved := false
+	if wd := get(get(spec, "stepTemplate"), "workingDir"); wd != nil && pathpkg.Clean(wd.Value) == "/workspace" {
+		wd.Value, moved = ws, true
+	}
+	for _, st := range items(get(spec, "steps")) {
+		if wd := get(st, "workingDir"); wd != nil && pathpkg.Clean(wd.Value) == "/workspace" {
+			wd.Value, moved = ws, true
+		}
+	}
+	if literal || !moved {
+		f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under %s", d.name, ws)
+		return
+	}
+	f.s.note(resKey, convert.Converted, "target-path-root", "resource %s had targetPath /, so old Tekton fetched it into /workspace, where the steps started: they now start in workspace %s, which holds its files", d.name, d.ws)
 }
 
 // outputDirs creates the output directory of each image or cloudEvent output whose path the
