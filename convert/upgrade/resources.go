@@ -219,8 +219,8 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			d.ws = resWorkspace(userWS, d.name)
 			w := mapping("name", d.ws)
 			switch mp := mountPath(d); {
-			case mp == "/":
-				// A volume can't be mounted at the root; the files land in the workspace instead.
+			case mp == "/workspace":
+				// /workspace is Tekton's own mount: the files land in the workspace instead.
 				f.rootTarget(spec, resKey, w, d)
 			case mp != "/workspace/"+d.name:
 				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
@@ -487,9 +487,19 @@ func (f pipelineResources) sharedOutputPaths(spec *yaml.Node, ds []*decl) {
 // mountPath is where a resource's files were: its input path, else its output path.
 func mountPath(d *decl) string {
 	if d.input {
-		return resourcePath("/workspace", d.name, d.targetPath)
+		return destinationPath(d.name, d.targetPath)
 	}
 	return outputPath(d)
+}
+
+// destinationPath is where old Tekton fetched an input (input_resources.go destinationPath):
+// the targetPath joined to /workspace even when absolute ("/" is /workspace itself), whatever
+// $(resources.inputs.x.path) said.
+func destinationPath(name, targetPath string) string {
+	if targetPath == "" {
+		return "/workspace/" + name
+	}
+	return pathpkg.Join("/workspace", targetPath)
 }
 
 // outputPath is OutputResourcePath of Tekton v0.30 (resource_paths.go).
