@@ -14,7 +14,7 @@ func lintOutput(out *convert.Outcome) {
 	}
 	var files []lint.File
 	for _, f := range out.Result.Files {
-		if convert.IsYAML(f.Path) {
+		if convert.IsYAML(f.Path) && !f.Partial { // part of an object (kustomize) is not judged alone
 			files = append(files, lint.File{Path: f.Path, Data: f.Data})
 		}
 	}

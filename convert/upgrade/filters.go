@@ -131,9 +131,10 @@ func (f alphaInputsOutputs) move(spec *yaml.Node) {
 			f.s.note(rs, convert.Approximated, "alpha-output-results", "outputs.results (test result files) has no Tekton v1 equivalent and is dropped")
 		}
 	}
+	// New keys go where the first of inputs/outputs was; outputs may come first.
 	at := keyIndex(spec, "inputs")
-	if at < 0 {
-		at = keyIndex(spec, "outputs")
+	if o := keyIndex(spec, "outputs"); at < 0 || (o >= 0 && o < at) {
+		at = o
 	}
 	at0 := spec.Content[at]
 	del(spec, "inputs")

@@ -145,16 +145,22 @@ func changedLines(t *testing.T, in, out []byte) (ours, needed int) {
 			continue
 		}
 		src, dst := splitLines(a[i].text), splitLines(b[i].text)
+		st, before := bestStyle(a[i].node, a[i].text, kyaml.DeriveSeqIndentStyle(string(in)) == "wide")
+		// A scalar the source wraps over several lines is one printed line: its other
+		// source lines are no extra edit.
+		printedAt := map[int]bool{}
+		for _, m := range align(splitLines(before), src) {
+			printedAt[m] = true
+		}
 		for _, o := range diffLines(src, dst) {
 			if !o.equal {
-				for _, l := range src[o.i:o.j] {
-					if content(l) {
+				for x, l := range src[o.i:o.j] {
+					if content(l) && printedAt[o.i+x] {
 						ours++
 					}
 				}
 			}
 		}
-		st, before := bestStyle(a[i].node, a[i].text, kyaml.DeriveSeqIndentStyle(string(in)) == "wide")
 		after, err := printNode(b[i].node, st)
 		if err != nil {
 			t.Fatal(err)

@@ -100,6 +100,13 @@ func (s *docState) kustomization(r *yaml.Node) error {
 // returns the kind and the version the patch was written against ("" when not Tekton).
 func (s *docState) retarget(t *yaml.Node) (kind, old string) {
 	kind = str(t, "kind")
+	if oldGroup, ok := triggersKinds[kind]; ok && t != nil {
+		s.retargetTriggers(t, kind, oldGroup)
+		if kind == "TriggerTemplate" {
+			return kind, triggersOps // its ops may add resourcetemplates, Tekton objects to upgrade
+		}
+		return "", ""
+	}
 	if _, ok := tektonKinds[kind]; !ok || t == nil || (str(t, "group") != "" && str(t, "group") != "tekton.dev") {
 		return "", ""
 	}
@@ -118,6 +125,26 @@ func (s *docState) retarget(t *yaml.Node) (kind, old string) {
 		v.Value = s.to
 	}
 	return kind, old
+}
+
+// retargetTriggers moves a target selector naming a Triggers kind to the group and
+// version the upgrade gives the object, or kustomize finds nothing to patch.
+func (s *docState) retargetTriggers(t *yaml.Node, kind string, oldGroup bool) {
+	if kind == "Interceptor" || kind == "ClusterInterceptor" {
+		return // they keep their version (triggers.go)
+	}
+	g := get(t, "group")
+	switch {
+	case g != nil && g.Value == "tekton.dev" && oldGroup:
+		g.Value = strings.TrimSuffix(triggersGroup, "/")
+		s.note(g, convert.Converted, "kustomize-target", "target group tekton.dev became %s, as the %s it patches", g.Value, kind)
+	case g != nil && g.Value+"/" != triggersGroup:
+		return
+	}
+	if v := get(t, "version"); v != nil && v.Value == "v1alpha1" {
+		v.Value = "v1beta1"
+		s.note(v, convert.Converted, "kustomize-target", "target version v1alpha1 became v1beta1, as the %s it patches; op paths are kept as written", kind)
+	}
 }
 
 // inlinePatch upgrades a patch written inside the kustomization.
@@ -282,6 +309,10 @@ var (
 
 // jsonOps rewrites the paths of a JSON6902 op list for an upgraded object of kind.
 func (s *docState) jsonOps(ops *yaml.Node, kind, old, name string) {
+	if old == triggersOps {
+		s.templateOps(ops)
+		return
+	}
 	if old == "v1" || s.to != "v1" && old != "v1alpha1" {
 		return // written against v1 already, or the fields stay (v1beta1 to v1beta1)
 	}
@@ -368,6 +399,59 @@ func walkPaths(n *yaml.Node, at string, f func(p string, key *yaml.Node)) {
 	case n.Kind == yaml.SequenceNode:
 		for i, c := range n.Content {
 			walkPaths(c, fmt.Sprintf("%s/%d", at, i), f)
+		}
+	}
+}
+
+// triggersOps is the version retarget reports for a TriggerTemplate target: its ops are
+// not Tekton field paths, but their values may be resourcetemplates.
+const triggersOps = "triggers"
+
+var resourceTemplatesOp = regexp.MustCompile(`^/spec/resourcetemplates(/(\d+|-))?$`)
+
+// templateOps upgrades the Tekton objects that ops add to a TriggerTemplate's
+// resourcetemplates, as the template's own would be: Triggers creates them as written.
+func (s *docState) templateOps(ops *yaml.Node) {
+	for _, op := range items(ops) {
+		pn, v := get(op, "path"), get(op, "value")
+		if pn == nil || v == nil || !resourceTemplatesOp.MatchString(pn.Value) {
+			continue
+		}
+		objs := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			objs = v.Content
+		}
+		var own []*yaml.Node
+		for _, it := range objs {
+			own = append(own, clone(it))
+		}
+		idx := s.idx.withTemplate(s.path, s.line0+1, own)
+		var kept []*yaml.Node
+		for _, it := range objs {
+			if !isTekton(it) {
+				kept = append(kept, it)
+				continue
+			}
+			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide}
+			if err := sub.run(it); err != nil {
+				s.markerAt(pn, pn, "kustomize-patch", "the %s this op adds to resourcetemplates was not upgraded (%v): upgrade it by hand", str(it, "kind"), err)
+				kept = append(kept, it)
+				continue
+			}
+			s.findings = append(s.findings, sub.findings...)
+			if sub.removed {
+				if v.Kind != yaml.SequenceNode {
+					s.markerAt(pn, pn, "kustomize-patch", "this op adds %s %s to resourcetemplates, which the upgrade removes (%s): drop the op", sub.kind, str(get(it, "metadata"), "name"), removedWhere(sub.kind))
+					kept = append(kept, it)
+					continue
+				}
+				s.note(it, convert.Converted, "triggers-template-resource", "%s %s was removed from resourcetemplates: %s", sub.kind, str(get(it, "metadata"), "name"), removedWhere(sub.kind))
+				continue
+			}
+			kept = append(kept, it)
+		}
+		if v.Kind == yaml.SequenceNode {
+			v.Content = kept
 		}
 	}
 }

@@ -219,9 +219,9 @@ func (f pipelineResources) task(spec *yaml.Node) {
 			d.ws = resWorkspace(userWS, d.name)
 			w := mapping("name", d.ws)
 			switch mp := mountPath(d); {
-			case mp == "/":
-				// A volume can't be mounted at the root; the files land in the workspace instead.
-				f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under $(workspaces.%s.path)", d.name, d.ws)
+			case mp == "/workspace":
+				// /workspace is Tekton's own mount: the files land in the workspace instead.
+				f.rootTarget(spec, resKey, w, d)
 			case mp != "/workspace/"+d.name:
 				w.Content = append(w.Content, scalar("mountPath"), scalar(mp))
 			}
@@ -328,6 +328,32 @@ func (f pipelineResources) task(spec *yaml.Node) {
 	}
 }
 
+// literalWorkspace is a literal path into /workspace (not $(workspaces...) or /workspace/output).
+var literalWorkspace = regexp.MustCompile(`(^|[^A-Za-z0-9_.$(-])/workspace(/|\b)`)
+
+// rootTarget places an input with targetPath /: old Tekton fetched it into /workspace itself
+// (destinationPath joins the targetPath to /workspace), where the steps started when the era
+// set workingDir. They now start in its workspace; literal /workspace paths get a marker.
+func (f pipelineResources) rootTarget(spec, resKey, w *yaml.Node, d *decl) {
+	ws := "$(workspaces." + d.ws + ".path)"
+	literal := false
+	walkValues(get(spec, "steps"), func(n *yaml.Node) { literal = literal || literalWorkspace.MatchString(n.Value) })
+	moved := false
+	if wd := get(get(spec, "stepTemplate"), "workingDir"); wd != nil && pathpkg.Clean(wd.Value) == "/workspace" {
+		wd.Value, moved = ws, true
+	}
+	for _, st := range items(get(spec, "steps")) {
+		if wd := get(st, "workingDir"); wd != nil && pathpkg.Clean(wd.Value) == "/workspace" {
+			wd.Value, moved = ws, true
+		}
+	}
+	if literal || !moved {
+		f.s.markerAt(w.Content[1], resKey, "target-path-root", "resource %s had targetPath /; its files are now under %s", d.name, ws)
+		return
+	}
+	f.s.note(resKey, convert.Converted, "target-path-root", "resource %s had targetPath /, so old Tekton fetched it into /workspace, where the steps started: they now start in workspace %s, which holds its files", d.name, d.ws)
+}
+
 // outputDirs creates the output directory of each image or cloudEvent output whose path the
 // steps use: old Tekton ran mkdir -p on it before the steps (output_resource.go, CreateDirStep);
 // the other outputs are workspaces now, mounted there.
@@ -364,7 +390,8 @@ func (f pipelineResources) selfCopies(spec, resKey *yaml.Node, ds []*decl) {
 		}
 		in, out := `\$\(resources\.inputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`, `\$\(resources\.outputs\.`+regexp.QuoteMeta(d.name)+`\.path\)`
 		arg := func(v string) string { return `["']?` + v + `[^\s"';&|]*["']?` }
-		cp := regexp.MustCompile(`\bcp(\s+-[A-Za-z-]+)*\s+` + arg(in) + `\s+` + arg(out))
+		sp := `(?:\s|\\\r?\n)+` // blanks, or a shell line continuation
+		cp := regexp.MustCompile(`\bcp(` + sp + `-[A-Za-z-]+)*` + sp + arg(in) + sp + arg(out))
 		inRe, outRe := regexp.MustCompile(in), regexp.MustCompile(out)
 		for _, st := range items(get(spec, "steps")) {
 			if st.Kind != yaml.MappingNode || len(st.Content) == 0 {
@@ -460,9 +487,19 @@ func (f pipelineResources) sharedOutputPaths(spec *yaml.Node, ds []*decl) {
 // mountPath is where a resource's files were: its input path, else its output path.
 func mountPath(d *decl) string {
 	if d.input {
-		return resourcePath("/workspace", d.name, d.targetPath)
+		return destinationPath(d.name, d.targetPath)
 	}
 	return outputPath(d)
+}
+
+// destinationPath is where old Tekton fetched an input (input_resources.go destinationPath):
+// the targetPath joined to /workspace even when absolute ("/" is /workspace itself), whatever
+// $(resources.inputs.x.path) said.
+func destinationPath(name, targetPath string) string {
+	if targetPath == "" {
+		return "/workspace/" + name
+	}
+	return pathpkg.Join("/workspace", targetPath)
 }
 
 // outputPath is OutputResourcePath of Tekton v0.30 (resource_paths.go).

@@ -235,11 +235,22 @@ func splice(src, before, after string) (string, bool) {
 		var from, to int
 		if o.i < o.j { // replace printed lines a[i:j]: they must sit in the source in order
 			from, to = m[o.i], m[o.j-1]+1
-			if from < 0 || to <= 0 {
+			// A scalar the source wrapped over several lines prints as one line with no
+			// source counterpart: its source lines are the gap between the mapped lines around it.
+			if from < 0 && o.i > 0 && m[o.i-1] >= 0 {
+				from = m[o.i-1] + 1
+			}
+			if to <= 0 && o.j < len(a) && m[o.j] >= 0 {
+				to = m[o.j]
+			}
+			if from < 0 || to <= from || !onlyScalarLines(srcLines, from, to, m, o.i, o.j) {
 				return "", false
 			}
 			prev := from
 			for x := o.i; x < o.j; x++ {
+				if m[x] < 0 {
+					continue
+				}
 				if m[x] < prev {
 					return "", false
 				}
@@ -384,4 +395,21 @@ func inlineComment(l string) int {
 		}
 	}
 	return -1
+}
+
+// onlyScalarLines reports whether source lines [from, to) that no printed line of
+// a[i:j] maps to hold no comment: replacing them must not lose one.
+func onlyScalarLines(src []string, from, to int, m []int, i, j int) bool {
+	mapped := map[int]bool{}
+	for x := i; x < j; x++ {
+		if m[x] >= 0 {
+			mapped[m[x]] = true
+		}
+	}
+	for y := from; y < to; y++ {
+		if !mapped[y] && strings.HasPrefix(strings.TrimSpace(src[y]), "#") {
+			return false
+		}
+	}
+	return true
 }

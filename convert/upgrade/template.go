@@ -22,7 +22,7 @@ var helmRef = regexp.MustCompile(`\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\
 // would only produce validation noise. It returns nil for any other file.
 func templated(path string, data []byte) *convert.Finding {
 	if !bytes.Contains(data, []byte("{{")) {
-		return nil
+		return envsubstTemplated(path, data)
 	}
 	docs, err := splitDocs(path, data)
 	if err != nil {
@@ -92,4 +92,50 @@ func templateFinding(path string, line, col int, text string) *convert.Finding {
 	}
 	return &convert.Finding{File: path, Line: line, Col: col, Class: convert.Unsupported, Rule: "template",
 		Message: fmt.Sprintf("this file is a template, not YAML Tekton reads (%q): render it first (helm template, or the tool that fills it in) and convert the rendered output; the file was left as it is", text)}
+}
+
+// envVar is an envsubst placeholder (${NAME}); old Tekton's ${inputs.params.x} has dots.
+var envVar = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// nameKeys hold Kubernetes object names, where no $ is allowed: a ${NAME} there is
+// filled in by envsubst (or a like tool) before kubectl apply, never by Tekton.
+var nameKeys = map[string]bool{"name": true, "generateName": true, "namespace": true, "serviceAccountName": true, "claimName": true, "secretName": true}
+
+// envsubstTemplated reports a file whose object names are ${NAME} placeholders.
+func envsubstTemplated(path string, data []byte) *convert.Finding {
+	if !bytes.Contains(data, []byte("${")) {
+		return nil
+	}
+	docs, err := splitDocs(path, data)
+	if err != nil {
+		return nil
+	}
+	lines := splitLines(string(data))
+	for _, d := range docs {
+		if d.node == nil {
+			continue
+		}
+		if n := envsubstNode(d.node); n != nil {
+			line := d.line + n.Line - 1
+			text := ""
+			if line-1 < len(lines) {
+				text = lines[line-1]
+			}
+			return templateFinding(path, line, n.Column, text)
+		}
+	}
+	return nil
+}
+
+// envsubstNode finds, in document order, the first name-holding value with ${NAME}.
+func envsubstNode(n *yaml.Node) *yaml.Node {
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 1 && nameKeys[n.Content[i-1].Value] && c.Kind == yaml.ScalarNode && envVar.MatchString(c.Value) {
+			return c
+		}
+		if t := envsubstNode(c); t != nil {
+			return t
+		}
+	}
+	return nil
 }

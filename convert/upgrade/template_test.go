@@ -18,6 +18,9 @@ func TestTemplates(t *testing.T) {
 			`t.yaml:7:14 unsupported template: this file is a template, not YAML Tekton reads ("- image: {{ .Values.image }}"): render it first (helm template, or the tool that fills it in) and convert the rendered output; the file was left as it is` + "\n"},
 		{"quoted value", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: x\n  namespace: \"{{ .Release.Namespace }}\"\nspec:\n  steps: []\n",
 			`t.yaml:5:14 unsupported template: this file is a template, not YAML Tekton reads ("namespace: \"{{ .Release.Namespace }}\""): render it first (helm template, or the tool that fills it in) and convert the rendered output; the file was left as it is` + "\n"},
+		{"envsubst names", "apiVersion: tekton.dev/v1alpha1\nkind: PipelineRun\nmetadata:\n  name: e2e\nspec:\n  pipelineRef:\n    name: ${PIPELINE_NAME}\n  serviceAccountName: ${APP_SERVICE_ACCOUNT}\n",
+			`t.yaml:7:11 unsupported template: this file is a template, not YAML Tekton reads ("name: ${PIPELINE_NAME}"): render it first (helm template, or the tool that fills it in) and convert the rendered output; the file was left as it is` + "\n"},
+		{"shell and old Tekton variables", "apiVersion: tekton.dev/v1alpha1\nkind: Task\nmetadata:\n  name: x\nspec:\n  inputs:\n    params:\n      - name: n\n  steps:\n    - name: ${inputs.params.n}\n      image: ubuntu\n      args: [-c, 'echo ${HOME}']\n      env:\n        - name: A\n          value: ${B}\n", ""},
 		{"go template in a step", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: x\nspec:\n  steps:\n    - image: docker\n      args: [inspect, --format, '{{.Id}}', '{{range .items}}{{end}}']\n", ""},
 	}
 	for _, c := range cases {

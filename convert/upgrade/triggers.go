@@ -48,6 +48,7 @@ func (s *docState) triggers(d document, r *yaml.Node) error {
 	av, kind := apiVersionKind(r)
 	s.version, s.kind = av, kind
 	oldGroup := av == "tekton.dev/v1alpha1"
+	s.triggersFieldCase(r, av, kind)
 	want := triggersGroup + "v1beta1"
 	if kind == "Interceptor" || kind == "ClusterInterceptor" {
 		want = av // v0.34.0 serves them as v1alpha1 only; a later version's stays as written

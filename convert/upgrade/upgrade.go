@@ -28,6 +28,10 @@ type Converter struct {
 	// patchFiles are the files kustomizations use as strategic-merge patches: parts of
 	// objects, upgraded as patches and never definitions.
 	patchFiles map[string]bool
+	// patchTargets are, by scope, the kind/name of objects kustomizations patch by target;
+	// objects holds every indexed file's kind/names, for those patched by a patch file.
+	patchTargets map[string]map[string]bool
+	objects      map[string][]string
 	// fallbacks counts documents printed whole by kyaml because a hunk could not be placed.
 	fallbacks atomic.Int64
 }
@@ -67,6 +71,7 @@ func (c *Converter) Index(src convert.Source) error {
 	idx := c.index(src.Scope)
 	if isKustomization(src.Path) {
 		for _, d := range docs {
+			c.markPatchTargets(src.Scope, root(d.node))
 			for _, f := range smpFiles(root(d.node)) {
 				p := filepath.Join(filepath.Dir(src.Path), f)
 				c.markPatch(p)
@@ -75,6 +80,7 @@ func (c *Converter) Index(src convert.Source) error {
 		}
 		return nil
 	}
+	c.markObjects(src.Path, docs)
 	if c.patchFiles[src.Path] {
 		return nil
 	}
@@ -157,7 +163,13 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
 		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
 	}
-	res.Files = []convert.File{{Path: src.Path, Data: data, Partial: patch}}
+	base := false
+	if !patch {
+		var fs []convert.Finding
+		base, fs = c.patchedBase(src.Scope, src.Path, docs, data)
+		res.Findings = append(res.Findings, fs...)
+	}
+	res.Files = []convert.File{{Path: src.Path, Data: data, Partial: patch || base}}
 	if kz != nil {
 		res.Files = append(res.Files, kz.files...)
 	}
