@@ -6,6 +6,7 @@ package validate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,18 +98,20 @@ func (e *Error) Unwrap() error { return e.Err }
 func Documents(path string, data []byte) error {
 	var errs []error
 	for _, d := range splitDocuments(data) {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(d.text, &doc); err != nil {
-			return yamlError(path, d.line, err)
-		}
-		if doc.Kind == 0 {
-			continue // comments only
-		}
-		if err := validate(path, &doc, d.text); err != nil {
-			if e := (*Error)(nil); errors.As(err, &e) {
-				e.Line += d.line - 1
+		key := sha256.Sum256(d.text)
+		e, ok := lookup(key)
+		if !ok {
+			var doc yaml.Node
+			if err := yaml.Unmarshal(d.text, &doc); err != nil {
+				return yamlError(path, d.line, err)
 			}
-			errs = append(errs, err)
+			if doc.Kind != 0 { // else comments only
+				e = validate("", &doc, d.text)
+			}
+			remember(key, e)
+		}
+		if e != nil {
+			errs = append(errs, place(e, path, d.line))
 		}
 	}
 	return errors.Join(errs...)
@@ -155,12 +158,15 @@ func isMarker(l []byte, m string) bool {
 
 // Node validates one decoded YAML document node.
 func Node(path string, doc *yaml.Node) error {
-	return validate(path, doc, nil)
+	if e := validate(path, doc, nil); e != nil {
+		return e
+	}
+	return nil
 }
 
 // validate checks one document; text is its source, read again the way kubectl reads it,
 // or nil to print the node first.
-func validate(path string, doc *yaml.Node, text []byte) error {
+func validate(path string, doc *yaml.Node, text []byte) *Error {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
