@@ -188,16 +188,24 @@ func validate(path string, doc *yaml.Node, text []byte) *Error {
 	fail := func(err error) *Error {
 		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
 	}
-	// Re-read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool).
-	if text == nil {
+	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
+	// the node parsed from text when every scalar reads alike in both, else from the text.
+	var raw []byte
+	if text != nil {
+		if j, ok := appendJSON(nil, root); ok {
+			raw = j
+		}
+	} else {
 		var err error
 		if text, err = yaml.Marshal(root); err != nil {
 			return fail(err)
 		}
 	}
-	raw, err := sigsyaml.YAMLToJSON(text)
-	if err != nil {
-		return fail(err)
+	if raw == nil {
+		var err error
+		if raw, err = sigsyaml.YAMLToJSON(text); err != nil {
+			return fail(err)
+		}
 	}
 	if err := StrictDecode(raw, obj); err != nil {
 		return fail(err)
