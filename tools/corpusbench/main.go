@@ -12,7 +12,10 @@
 // Modes pick the files: mixed (every corpus set), upgrade (old Tekton), current (Tekton v1
 // files, the upgrade's own output), travis, jenkinsfile, configxml.
 //
-// Usage: go run ./tools/corpusbench -n 1000,5000,10000 -mode mixed,upgrade [-corpus ../shared/corpus] [-audit]
+// With -unique every copy ends with a comment of its own, so validation's memo of
+// distinct documents only helps where the converted output is still identical.
+//
+// Usage: go run ./tools/corpusbench -n 1000,5000,10000 -mode mixed,upgrade [-corpus ../shared/corpus] [-audit] [-unique]
 package main
 
 import (
@@ -52,6 +55,9 @@ var modes = map[string][]string{
 	"configxml":   {"jenkins-xml"},
 }
 
+// unique makes every copy's bytes its own (see -unique).
+var unique bool
+
 var modeOrder = []string{"mixed", "upgrade", "current", "travis", "jenkinsfile", "configxml"}
 
 func main() {
@@ -63,6 +69,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
 	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	withLint := flag.Bool("lint", true, "in mixed mode, also time lint over the tree's YAML files")
+	flag.BoolVar(&unique, "unique", false, "end every copy with a comment of its own, so no two files are byte-identical")
 	flag.Parse()
 	if *phase != "" {
 		if err := runPhase(*phase, *tree, *cpuProfile); err != nil {
@@ -176,11 +183,26 @@ func generate(mode, corpus, dir string, n int) error {
 		if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(dst, s.data, 0o644); err != nil {
+		data := s.data
+		if unique {
+			data = append(append([]byte{}, data...), copyComment(s.name, i)...)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// copyComment is a last line naming copy i, in the comment syntax of the file.
+func copyComment(name string, i int) string {
+	switch {
+	case convert.IsYAML(name):
+		return "\n# corpusbench copy " + strconv.Itoa(i) + "\n"
+	case strings.HasSuffix(name, ".xml"):
+		return "\n<!-- corpusbench copy " + strconv.Itoa(i) + " -->\n"
+	}
+	return "\n// corpusbench copy " + strconv.Itoa(i) + "\n"
 }
 
 // sources reads the corpus files of a mode; for "current" it converts them to v1 first.
