@@ -3,8 +3,11 @@ package validate
 import (
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // A remembered failure is placed in each file at its own line, and the second file is not validated again.
@@ -38,4 +41,35 @@ func TestMemoConcurrent(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+}
+
+// A pass is shared by the same document under another name, but not by one whose name's
+// length fails: an EventListener's name may not pass 60 characters.
+func TestMemoRenamed(t *testing.T) {
+	el := func(name string) string {
+		return "apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata:\n  name: " + name +
+			"\nspec:\n  triggers:\n    - name: t\n      bindings: [{kind: TriggerBinding, ref: b}]\n      template: {ref: tt}\n"
+	}
+	short, other, long := strings.Repeat("a", 59), strings.Repeat("b", 59), strings.Repeat("c", 61)
+	for _, c := range []struct{ name, want string }{
+		{short, "<nil>"},
+		{other, "<nil>"},
+		{long, `el.yaml:4:9: EventListener "` + long + `" fails Tekton validation: invalid value: eventListener name '` + long + `' must be no more than 60 characters long: metadata.name`},
+	} {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(el(c.name)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		key, ok := renamedKey(&doc, []byte(el(c.name)))
+		if !ok {
+			t.Fatalf("%s: no renamed key", c.name)
+		}
+		_, hit := lookup(key)
+		if want := c.name == other; hit != want {
+			t.Errorf("%s: renamed key remembered = %v, want %v", c.name, hit, want)
+		}
+		if got := fmt.Sprintf("%v", Documents("el.yaml", []byte(el(c.name)))); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
 }

@@ -105,10 +105,16 @@ func Documents(path string, data []byte) error {
 			if err := yaml.Unmarshal(d.text, &doc); err != nil {
 				return yamlError(path, d.line, err)
 			}
-			if doc.Kind != 0 { // else comments only
+			nameKey, named := renamedKey(&doc, d.text)
+			if ne, hit := lookup(nameKey); named && hit && ne == nil {
+				e = nil // the same document under another name passed
+			} else if doc.Kind != 0 { // else comments only
 				e = validate("", &doc, d.text)
 			}
 			remember(key, e)
+			if named && e == nil {
+				remember(nameKey, nil)
+			}
 		}
 		if e != nil {
 			errs = append(errs, place(e, path, d.line))
