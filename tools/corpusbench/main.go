@@ -34,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -92,7 +93,7 @@ func main() {
 		ms = modeOrder
 	}
 	fmt.Printf("GOMAXPROCS %d; times are wall clock, RSS is each phase's VmHWM\n", runtime.GOMAXPROCS(0))
-	fmt.Printf("%-11s %6s %-8s %9s %9s %9s %7s %s\n", "mode", "files", "phase", "seconds", "files/s", "RSS MiB", "errors", "vs floor")
+	fmt.Printf("%-11s %6s %-8s %9s %9s %9s %9s %7s %8s %s\n", "mode", "files", "phase", "seconds", "files/s", "CPU s", "RSS MiB", "errors", "vs floor", "CPU vs floor")
 	for _, m := range ms {
 		if _, ok := modes[m]; !ok {
 			fmt.Fprintf(os.Stderr, "corpusbench: unknown mode %q\n", m)
@@ -117,6 +118,7 @@ func main() {
 // result is what one phase process prints.
 type result struct {
 	Seconds float64
+	CPU     float64 // user+system seconds: steadier than wall time on a shared machine
 	RSSKiB  int
 	Errors  int
 	First   []string // the first few error messages
@@ -135,7 +137,7 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 	if err != nil {
 		return err
 	}
-	var floor float64
+	var floor, floorCPU float64
 	for _, ph := range phases {
 		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile)
 		cmd.Stderr = os.Stderr
@@ -147,13 +149,13 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 		if err := json.Unmarshal(out, &r); err != nil {
 			return fmt.Errorf("phase %s printed %q", ph, out)
 		}
-		ratio := ""
+		ratio, cpuRatio := "", ""
 		if ph == "floor" {
-			floor = r.Seconds
-		} else if floor > 0 {
-			ratio = fmt.Sprintf("%.2fx", r.Seconds/floor)
+			floor, floorCPU = r.Seconds, r.CPU
+		} else if floor > 0 && floorCPU > 0 {
+			ratio, cpuRatio = fmt.Sprintf("%.2fx", r.Seconds/floor), fmt.Sprintf("%.2fx", r.CPU/floorCPU)
 		}
-		fmt.Printf("%-11s %6d %-8s %9.3f %9.0f %9.1f %7d %s\n", mode, n, ph, r.Seconds, float64(n)/r.Seconds, float64(r.RSSKiB)/1024, r.Errors, ratio)
+		fmt.Printf("%-11s %6d %-8s %9.3f %9.0f %9.3f %9.1f %7d %8s %s\n", mode, n, ph, r.Seconds, float64(n)/r.Seconds, r.CPU, float64(r.RSSKiB)/1024, r.Errors, ratio, cpuRatio)
 		for _, e := range r.First {
 			fmt.Printf("    error: %s\n", e)
 		}
@@ -307,7 +309,7 @@ func runPhase(phase, tree, cpuProfile string) error {
 	if err != nil {
 		return err
 	}
-	r := result{Seconds: time.Since(start).Seconds(), RSSKiB: peakRSSKiB(), Errors: len(errs)}
+	r := result{Seconds: time.Since(start).Seconds(), CPU: cpuSeconds(), RSSKiB: peakRSSKiB(), Errors: len(errs)}
 	for _, e := range errs {
 		if len(r.First) == 3 {
 			break
@@ -423,6 +425,15 @@ func auditTree(tree string) error {
 		return err
 	}
 	return audit.JSON(io.Discard, r)
+}
+
+// cpuSeconds is the user and system time this process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // peakRSSKiB reads the process's high-water resident set size from /proc.
