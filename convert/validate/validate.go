@@ -6,6 +6,7 @@ package validate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,18 +98,26 @@ func (e *Error) Unwrap() error { return e.Err }
 func Documents(path string, data []byte) error {
 	var errs []error
 	for _, d := range splitDocuments(data) {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(d.text, &doc); err != nil {
-			return yamlError(path, d.line, err)
-		}
-		if doc.Kind == 0 {
-			continue // comments only
-		}
-		if err := validate(path, &doc, d.text); err != nil {
-			if e := (*Error)(nil); errors.As(err, &e) {
-				e.Line += d.line - 1
+		key := sha256.Sum256(d.text)
+		e, ok := lookup(key)
+		if !ok {
+			var doc yaml.Node
+			if err := yaml.Unmarshal(d.text, &doc); err != nil {
+				return yamlError(path, d.line, err)
 			}
-			errs = append(errs, err)
+			nameKey, named := renamedKey(&doc, d.text)
+			if ne, hit := lookup(nameKey); named && hit && ne == nil {
+				e = nil // the same document under another name passed
+			} else if doc.Kind != 0 { // else comments only
+				e = validate("", &doc, d.text)
+			}
+			remember(key, e)
+			if named && e == nil {
+				remember(nameKey, nil)
+			}
+		}
+		if e != nil {
+			errs = append(errs, place(e, path, d.line))
 		}
 	}
 	return errors.Join(errs...)
@@ -155,12 +164,15 @@ func isMarker(l []byte, m string) bool {
 
 // Node validates one decoded YAML document node.
 func Node(path string, doc *yaml.Node) error {
-	return validate(path, doc, nil)
+	if e := validate(path, doc, nil); e != nil {
+		return e
+	}
+	return nil
 }
 
 // validate checks one document; text is its source, read again the way kubectl reads it,
 // or nil to print the node first.
-func validate(path string, doc *yaml.Node, text []byte) error {
+func validate(path string, doc *yaml.Node, text []byte) *Error {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
@@ -185,16 +197,24 @@ func validate(path string, doc *yaml.Node, text []byte) error {
 	fail := func(err error) *Error {
 		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
 	}
-	// Re-read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool).
-	if text == nil {
+	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
+	// the node parsed from text when every scalar reads alike in both, else from the text.
+	var raw []byte
+	if text != nil {
+		if j, ok := appendJSON(nil, root); ok {
+			raw = j
+		}
+	} else {
 		var err error
 		if text, err = yaml.Marshal(root); err != nil {
 			return fail(err)
 		}
 	}
-	raw, err := sigsyaml.YAMLToJSON(text)
-	if err != nil {
-		return fail(err)
+	if raw == nil {
+		var err error
+		if raw, err = sigsyaml.YAMLToJSON(text); err != nil {
+			return fail(err)
+		}
 	}
 	if err := StrictDecode(raw, obj); err != nil {
 		return fail(err)
@@ -302,15 +322,14 @@ func yamlError(path string, first int, err error) error {
 }
 
 // validateItems validates each object of a List's items.
-func validateItems(path string, items *yaml.Node) error {
+func validateItems(path string, items *yaml.Node) *Error {
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return nil
 	}
-	var errs []error
 	for _, it := range items.Content {
-		if err := validate(path, it, nil); err != nil {
-			errs = append(errs, err)
+		if e := validate(path, it, nil); e != nil {
+			return e // the first failing item: one verdict per document, as the memo keeps it
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
