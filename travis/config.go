@@ -280,6 +280,11 @@ func (d *decoder) rootEnv(key, v *yaml.Node) (envSpec, error) {
 					}
 					s.global = append(s.global, g...)
 				case "jobs", "matrix":
+					if s.node != nil {
+						// an alias given twice: the later one wins, as for jobs:/matrix: (jobsNode)
+						d.finding(s.node, convert.Converted, "travis/jobs-alias", "env.%s (line %d) is replaced by env.%s (line %d), its alias given later", s.node.Value, s.node.Line, k.Value, k.Line)
+						s.jobs = nil
+					}
 					j, err := d.envEntries("env."+k.Value, val)
 					if err != nil {
 						return s, err

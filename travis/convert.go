@@ -147,21 +147,51 @@ func (c *conv) marker(class, why string, line int) string {
 	return sprintf("tkn-migrate: %s: %s (%s:%d)", class, why, c.file, line)
 }
 
+// jobsNode is the root jobs: or its alias matrix:, a list standing for its include:.
+// When both are given, Travis merged them, the later key winning per sub-key (Travis
+// staff in travis-ci/travis-ci#10229, observed in #9974); a finding names each loser.
+func (c *conv) jobsNode() (*yaml.Node, *yaml.Node) {
+	var n, k *yaml.Node
+	for _, key := range c.root.keys {
+		if key.Value != "jobs" && key.Value != "matrix" {
+			continue
+		}
+		v := c.root.vals[key.Value]
+		if v.Kind == yaml.SequenceNode {
+			v = &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column,
+				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "include", Line: v.Line, Column: v.Column}, v}}
+		}
+		if n == nil || isNull(v) || v.Kind != yaml.MappingNode || n.Kind != yaml.MappingNode {
+			if n != nil {
+				c.finding(k, convert.Converted, "travis/jobs-alias", "%s: (line %d) is replaced by %s: (line %d), its alias given later", k.Value, k.Line, key.Value, key.Line)
+			}
+			n, k = v, key
+			continue
+		}
+		merged := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
+		later := asMap(v)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			sub := n.Content[i].Value
+			if later.has(sub) {
+				c.finding(n.Content[i], convert.Converted, "travis/jobs-alias", "%s.%s (line %d) is replaced by %s.%s (line %d): %s: is an alias of %s: and the later one wins per key; merge them",
+					k.Value, sub, n.Content[i].Line, key.Value, sub, later.keyNode(sub).Line, key.Value, k.Value)
+				continue
+			}
+			merged.Content = append(merged.Content, n.Content[i], n.Content[i+1])
+		}
+		merged.Content = append(merged.Content, v.Content...)
+		n = merged
+	}
+	return n, k
+}
+
 // expand builds the matrix input from the root and runs it.
 func (c *conv) expand() error {
-	jobsN := c.root.get("jobs")
-	jobsK := c.root.keyNode("jobs")
-	if jobsN == nil {
-		jobsN, jobsK = c.root.get("matrix"), c.root.keyNode("matrix")
-	}
+	jobsN, jobsK := c.jobsNode()
 	var in matrix.Input
 	in.Limit = maxConfigJobs
 	var includes []*mapping
 	if jobsN != nil && !isNull(jobsN) {
-		if jobsN.Kind == yaml.SequenceNode {
-			jobsN = &yaml.Node{Kind: yaml.MappingNode, Line: jobsN.Line, Column: jobsN.Column,
-				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "include", Line: jobsN.Line, Column: jobsN.Column}, jobsN}}
-		}
 		if jobsN.Kind != yaml.MappingNode {
 			return c.errorf(jobsN, "%s: expected a mapping, found %s", jobsK.Value, describe(jobsN))
 		}
