@@ -73,7 +73,7 @@ var languages = map[string]*language{
 	"go": {name: "go", versionKey: "go", defVersion: "1.11.x", versionVar: "TRAVIS_GO_VERSION", image: goImage,
 		install: []string{`if [ ! -f GNUmakefile ] && [ ! -f makefile ] && [ ! -f Makefile ] && [ ! -f BSDmakefile ]; then go get -v -t ./...; fi`},
 		script:  []string{`if [ -f GNUmakefile ] || [ -f makefile ] || [ -f Makefile ] || [ -f BSDmakefile ]; then make; else go test -v ./...; fi`},
-		setup:   []string{`export GOPATH="${GOPATH:-$HOME/gopath}" GO111MODULE="${GO111MODULE:-auto}"`, `export PATH="$GOPATH/bin:$PATH"`}},
+		setup:   []string{`export GOPATH="` + goPath + `${GOPATH:+:$GOPATH}" GO111MODULE="${GO111MODULE:-auto}"`, `export PATH="` + goPath + `/bin:$PATH"`}},
 	"java": {name: "java", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("maven:3-eclipse-temurin-"),
 		install: jvmInstall, script: jvmScript},
 	"groovy": {name: "groovy", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("gradle:jdk"),
@@ -302,6 +302,25 @@ func dImage(v string) (string, string) {
 }
 
 // setupFor adds the version-specific setup travis-build does (rustup channels, compilers).
+// goPath is the GOPATH entry travis-build prepends ($HOME/gopath there); it is on the
+// pod's /workspace so the hook and deploy steps find the checkout's link too.
+const goPath = "/workspace/gopath"
+
+// goImport moves a Go job into GOPATH as travis-build does: the checkout is reached at
+// GOPATH/src/<go_import_path> (default source host/slug), which becomes TRAVIS_BUILD_DIR,
+// so GOPATH-mode builds import the commit under test, not a fresh download.
+func goImport(importPath string) []string {
+	dir := `"` + goPath + `/src/$travis_go_import"`
+	path := `"github.com/$TRAVIS_REPO_SLUG"`
+	if importPath != "" {
+		path = shellQuote(importPath)
+	}
+	return []string{
+		"travis_go_import=" + path,
+		`mkdir -p "$(dirname ` + dir + `)" && ln -sfn "$TRAVIS_BUILD_DIR" ` + dir + ` && export TRAVIS_BUILD_DIR=` + dir + ` && cd "$TRAVIS_BUILD_DIR"`,
+	}
+}
+
 func setupFor(l *language, version string) []string {
 	switch l.name {
 	case "rust":

@@ -75,6 +75,9 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		version = firstNonEmpty(j.compiler, j.lang.defVersion)
 	}
 	setup = append(setup, setupFor(j.lang, version)...)
+	if j.langName == "go" {
+		setup = append(setup, goImport(j.attr("go_import_path"))...)
+	}
 	setup = append(parts.setup, setup...)
 
 	c.defaults(j)
