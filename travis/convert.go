@@ -124,6 +124,9 @@ func (c *conv) checkKeys(m *mapping, where string, root bool) error {
 			if _, err := c.phase(where+key, k, v); err != nil {
 				return err
 			}
+		case langOptions[key]:
+			c.finding(k, convert.Manual, "travis/language-option", "%s%s: travis-build's language setup reads it, the conversion does not; fold what it did into install: or script:", where, key)
+			c.markers = append(c.markers, c.marker("manual", where+key+" is not converted", k.Line))
 		case jobKeys[key], root && rootOnly[key]:
 		default:
 			msg := sprintf("%s%s is not a Travis key; ignored", where, key)

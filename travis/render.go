@@ -255,6 +255,7 @@ func (c *conv) defaults(j *job) {
 		install = []string{"dotnet restore " + shellQuote(sol)}
 		script = []string{"dotnet msbuild /p:Configuration=Release " + shellQuote(sol)}
 	}
+	install, script = langArgs(j, install, "install"), langArgs(j, script, "script")
 	for key, cmds := range map[string][]string{"install": install, "script": script} {
 		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
 			continue
@@ -262,6 +263,31 @@ func (c *conv) defaults(j *job) {
 		j.phases[key] = phase{set: true, cmds: toCmds(cmds), label: key + ": travis-build's default for language " + j.langName}
 		j.defaulted[key] = true
 	}
+}
+
+// argOptions are the language options travis-build splices raw into a default command:
+// bundler_args replaces all of bundle install's arguments (shared/bundler.rb), gobuild_args
+// replaces go get's and go test's -v (script/go.rb), sbt_args goes before sbt's ++version (script/scala.rb).
+var argOptions = map[string]struct{ lang, from, to string }{
+	"bundler_args": {"ruby", "bundle install --jobs=3 --retry=3 --deployment; else bundle install --jobs=3 --retry=3;", "bundle install %s; else bundle install %s;"},
+	"gobuild_args": {"go", " -v ", " %s "},
+	"sbt_args":     {"scala", "sbt $SBT_ARGS ", "sbt %s "},
+}
+
+// langArgs applies the job's argOptions to the default commands of one phase.
+func langArgs(j *job, cmds []string, phase string) []string {
+	out := append([]string{}, cmds...)
+	for key, o := range argOptions {
+		v := j.attr(key)
+		if o.lang != j.langName || v == "" {
+			continue
+		}
+		to := strings.ReplaceAll(o.to, "%s", v)
+		for i := range out {
+			out[i] = strings.ReplaceAll(out[i], o.from, to)
+		}
+	}
+	return out
 }
 
 // userEnv: .travis.yml env as step env (plain values), secure entries as secretKeyRefs,
