@@ -82,6 +82,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 
 	c.defaults(j)
 	setup = append(setup, c.toolSetup(j)...)
+	c.reportVMTools(j)
 	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image, Workspaces: parts.binds}
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
