@@ -222,6 +222,7 @@ func (c *conv) expand() error {
 					in.Include = append(in.Include, e)
 				}
 			case "exclude", "allow_failures", "allowed_failures":
+				v = c.dropScalarEntries(jobsK.Value+"."+k.Value, v)
 				list, err := c.entries(jobsK.Value+"."+k.Value, v)
 				if err != nil {
 					return err
@@ -342,6 +343,27 @@ func (c *conv) expand() error {
 }
 
 // entries reads a list of mappings (include/exclude/allow_failures).
+// dropScalarEntries removes the scalar entries of an exclude or allow_failures list
+// (such as a bare "- oraclejdk7"): they match no job, so Travis built every job anyway;
+// refusing the file would be harsher than Travis, so each gets a finding instead.
+func (c *conv) dropScalarEntries(key string, v *yaml.Node) *yaml.Node {
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return v
+	}
+	kept := *v
+	kept.Content = nil
+	for _, e := range v.Content {
+		if e.Kind == yaml.ScalarNode && !isNull(e) {
+			msg := sprintf("%s: the entry %q is not a mapping of job keys, so it matches no job; ignored, as on Travis", key, e.Value)
+			c.finding(e, convert.Unsupported, "travis/matrix-entry", "%s", msg)
+			c.markers = append(c.markers, c.marker("unsupported", msg, e.Line))
+			continue
+		}
+		kept.Content = append(kept.Content, e)
+	}
+	return &kept
+}
+
 func (c *conv) entries(key string, v *yaml.Node) ([]*mapping, error) {
 	if isNull(v) {
 		return nil, nil
