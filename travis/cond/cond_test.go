@@ -144,3 +144,29 @@ func TestCELTagRefs(t *testing.T) {
 		t.Errorf("Present: got %s", s)
 	}
 }
+
+// TestEREFromRuby: Ruby regex shorthands become the ERE bash's =~ reads, inside and
+// outside bracket expressions; what ERE cannot say is refused.
+func TestEREFromRuby(t *testing.T) {
+	for in, want := range map[string]string{
+		`^v\d+\.\d+(\.\d+)?(-\S*)?$`: `^v[0-9]+\.[0-9]+(\.[0-9]+)?(-[^[:space:]]*)?$`,
+		`^rel-\d`:                    `^rel-[0-9]`,
+		`[\d.]+`:                     `[0-9.]+`,
+		`[\w\-.]+`:                   `[[:alnum:]_.-]+`,
+		`[^\s\.]x`:                   `[^[:space:].]x`,
+		`\Arelease\z`:                `^release$`,
+		`[[:alpha:]\d]`:              `[[:alpha:]0-9]`,
+		`[]a]\W`:                     `[]a][^[:alnum:]_]`,
+		`[\S]`:                       "error",
+		`\bword`:                     "error",
+		`a\+b`:                       `a\+b`,
+	} {
+		got, err := ereFromRuby(in)
+		if err != nil {
+			got = "error"
+		}
+		if got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
