@@ -41,12 +41,22 @@ func (c *conv) conditions(j *job, t *pipeline.Task) []string {
 			c.finding(jc.node, convert.Converted, "travis/condition", "%s if: %s became a when expression", jc.what, src)
 			continue
 		}
-		if b, err := cond.Bash(jc.expr); err == nil {
+		guard := func(b string) {
 			guards = append(guards, "if ! "+b+"; then echo "+shellQuote("Skipping: "+jc.what+" if: "+src+" is false (Travis would not run this job)")+"; : > \"$TRAVIS_BUILD_DIR/.git/tkn-migrate-@ID@.skipped\"; exit 0; fi")
+		}
+		if b, err := cond.Bash(jc.expr); err == nil {
+			guard(b)
 			msg := sprintf("%s if: %s is checked at run time by the job step (the task starts, then ends successfully when the condition is false)", jc.what, src)
 			c.finding(jc.node, convert.Approximated, "travis/condition", "%s", msg)
 			t.Comments = append(t.Comments, c.marker("approximated", msg, jc.node.Line))
 			continue
+		} else if weak := cond.Weaken(jc.expr); weak != cond.Const(true) {
+			// the checkable part still keeps the job off the builds where it certainly did not run
+			b, _ := cond.Bash(weak)
+			guard(b)
+			msg := sprintf("%s if: %s cannot be checked in full (%v); the job step checks only %s, so the job may run where Travis skipped it", jc.what, src, err, weak)
+			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("manual", msg, jc.node.Line))
 		} else {
 			msg := sprintf("%s if: %s cannot be translated (%v); the task runs unconditionally", jc.what, src, err)
 			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)

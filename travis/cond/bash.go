@@ -213,3 +213,26 @@ func bashCmp(c Cmp) (string, error) {
 	}
 	return "[ " + l + " " + op + " " + r + " ]", nil
 }
+
+// Weaken replaces each comparison Bash cannot translate by the constant that lets e hold
+// more often (true, or false under NOT), so the result holds whenever e does: a guard that
+// skips only jobs Travis skipped too. It is Const(true) when nothing checkable is left.
+func Weaken(e Expr) Expr {
+	var w func(e Expr, pos bool) Expr
+	w = func(e Expr, pos bool) Expr {
+		switch x := e.(type) {
+		case Or:
+			return Or{w(x.L, pos), w(x.R, pos)}
+		case And:
+			return And{w(x.L, pos), w(x.R, pos)}
+		case Not:
+			return Not{w(x.X, !pos)}
+		case Cmp:
+			if _, err := bashCmp(x); err != nil {
+				return Const(pos)
+			}
+		}
+		return e
+	}
+	return Simplify(w(e, true), Known{})
+}

@@ -170,3 +170,23 @@ func TestEREFromRuby(t *testing.T) {
 		}
 	}
 }
+
+// TestWeaken: the untranslatable part of a condition is dropped so that the rest still
+// guards the job, never so that the job runs less often than on Travis.
+func TestWeaken(t *testing.T) {
+	for in, want := range map[string]string{
+		"branch = master AND type = push AND fork = false": `(branch = "master" AND type = "push")`,
+		"NOT fork OR tag IS present":                       "true",
+		"NOT (fork AND branch = x)":                        "true",
+		"NOT (fork OR branch = x)":                         `NOT branch = "x"`,
+		"fork = false":                                     "true",
+	} {
+		e, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Weaken(e).String(); got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
