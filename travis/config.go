@@ -27,7 +27,7 @@ var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group"
 
 // langOptions are the language options of jobKeys that travis-build reads and the
 // conversion does not carry over (versions, aliases and the arguments in argOptions are).
-var langOptions = map[string]bool{"gemfiles": true, "rbenv": true, "npm_args": true, "virtualenv": true,
+var langOptions = map[string]bool{"npm_args": true, "virtualenv": true,
 	"composer_args": true, "lein": true, "cabal": true, "neko": true, "hxml": true,
 	"xcode_project": true, "xcode_workspace": true, "xcode_destination": true, "xcodebuild_args": true,
 	"podfile": true, "r_packages": true, "r_github_packages": true, "r_binary_packages": true,

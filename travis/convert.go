@@ -77,6 +77,7 @@ func build(src convert.Source) (*conv, error) {
 	}
 	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), used: map[int]bool{}}
 	c.name = pipelineName(src.Path)
+	dealiasJobs(rootNode)
 	c.root = asMap(rootNode)
 	if err := c.checkKeys(c.root, "", true); err != nil {
 		return nil, err
@@ -99,6 +100,58 @@ func build(src convert.Source) (*conv, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// keyAliases are the language schemas' aliases of matrix keys (travis-yml lang/ruby.rb,
+// lang/node_js.rb, lang/objective_c.rb); Key#dealias renames them before expansion.
+var keyAliases = map[string]string{"ruby": "rvm", "rbenv": "rvm", "node": "node_js", "gemfiles": "gemfile"}
+
+// dealiasJobs renames keyAliases in the root and in every jobs entry, so `ruby: [2.6, 2.7]`
+// expands as rvm: does; a key already given under its own name keeps it.
+func dealiasJobs(root *yaml.Node) {
+	rename := func(m *yaml.Node) {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return
+		}
+		have := map[string]bool{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			have[m.Content[i].Value] = true
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if to, ok := keyAliases[m.Content[i].Value]; ok && !have[to] {
+				m.Content[i].Value, have[to] = to, true
+			}
+		}
+	}
+	entries := func(n *yaml.Node) {
+		if n != nil && n.Kind == yaml.SequenceNode {
+			for _, e := range n.Content {
+				rename(e)
+			}
+		} else {
+			rename(n)
+		}
+	}
+	rename(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i].Value; k != "jobs" && k != "matrix" {
+			continue
+		}
+		jobs := root.Content[i+1]
+		if jobs.Kind == yaml.SequenceNode {
+			entries(jobs)
+			continue
+		}
+		for j := 0; jobs.Kind == yaml.MappingNode && j+1 < len(jobs.Content); j += 2 {
+			switch jobs.Content[j].Value {
+			case "include", "exclude", "allow_failures", "allowed_failures":
+				entries(jobs.Content[j+1])
+			}
+		}
+	}
 }
 
 // pipelineName is the directory holding the .travis.yml (the repository name in a checkout).
