@@ -189,8 +189,14 @@ func nodeImage(v string) (string, string) {
 	return "node:current", "node " + v + " has no official image; using node:current"
 }
 
+// pypyVersion is a pinned PyPy: its Python version, then optionally PyPy's own release.
+var pypyVersion = regexp.MustCompile(`^pypy[23]\.[0-9]+(-[0-9]+\.[0-9]+\.[0-9]+)?$`)
+
 func pythonImage(v string) (string, string) {
 	switch {
+	case pypyVersion.MatchString(v):
+		// Travis's pypyX.Y[-A.B.C] names the pypy image tag X.Y[-A.B.C]
+		return "pypy:" + strings.TrimPrefix(v, "pypy"), ""
 	case v == "pypy" || v == "pypy2" || strings.HasPrefix(v, "pypy2."):
 		return "pypy:2", ""
 	case strings.HasPrefix(v, "pypy3"):
