@@ -282,7 +282,31 @@ func rustImage(v string) (string, string) {
 	return "rust:1", "rust " + v + ": using the newest stable release (rust:1)"
 }
 
+// gccVersion is a versioned GCC compiler: gcc-9, g++-4.9. The official gcc image of that
+// version has it as plain gcc/g++.
+var gccVersion = regexp.MustCompile(`^(?:gcc|g\+\+)-([0-9]+(?:\.[0-9]+)?)$`)
+
+// compilerName is a compiler name safe to write into the script unquoted.
+var compilerName = regexp.MustCompile(`^[A-Za-z0-9_.+-]+$`)
+
+// plainCompiler reports the compiler names travis-build maps to the image's own gcc or clang.
+func plainCompiler(v string) bool {
+	switch v {
+	case "", "gcc", "g++", "clang", "clang++":
+		return true
+	}
+	return false
+}
+
 func cImage(v string) (string, string) {
+	switch {
+	case gccVersion.MatchString(v):
+		return "gcc:" + gccVersion.FindStringSubmatch(v)[1], ""
+	case strings.HasPrefix(v, "clang") && !plainCompiler(v):
+		return "gcc:13", "compiler " + v + ": Debian's clang is installed, not that version"
+	case !plainCompiler(v):
+		return "gcc:13", "compiler " + v + " is not in the image: the job exports CC=" + v + " as travis-build did; install it in before_install"
+	}
 	return "gcc:13", ""
 }
 
@@ -335,6 +359,9 @@ func setupFor(l *language, version string) []string {
 		}
 	case "c", "cpp":
 		cc, cxx := "gcc", "g++"
+		if l.name == "c" && !plainCompiler(version) && !gccVersion.MatchString(version) && !strings.HasPrefix(version, "clang") && compilerName.MatchString(version) {
+			cc = version // travis-build's C script exports CC as the compiler named
+		}
 		if strings.HasPrefix(version, "clang") {
 			cc, cxx = "clang", "clang++"
 			return []string{"command -v clang >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends clang; }",
