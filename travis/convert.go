@@ -268,6 +268,7 @@ func (c *conv) expand() error {
 					if err != nil {
 						return err
 					}
+					c.includeLists(jobsK.Value, m, a)
 					e := matrix.Entry{Attrs: a, Line: m.node.Line, Col: m.node.Column}
 					e.Stage = scalarOf(m.get("stage"))
 					e.AllowFailure = scalarOf(m.get("allow_failure")) == "true"
@@ -396,6 +397,16 @@ func (c *conv) expand() error {
 }
 
 // entries reads a list of mappings (include/exclude/allow_failures).
+// includeLists notes an include entry listing several values of a matrix key: an include
+// is one job, and travis-build reads the first value (script/php.rb Array(config[:php]).first).
+func (c *conv) includeLists(jobsKey string, m *mapping, a matrix.Attrs) {
+	for _, k := range matrix.Keys {
+		if vs := a[k]; k != "env" && len(vs) > 1 {
+			c.finding(m.keyNode(k), convert.Converted, "travis/include-list", "%s.include: %s lists %d values, but an include entry is one job and does not expand: Travis ran it with the first, %s; write one include per value to run them all", jobsKey, k, len(vs), vs[0])
+		}
+	}
+}
+
 // dropScalarEntries removes the scalar entries of an exclude or allow_failures list
 // (such as a bare "- oraclejdk7"): they match no job, so Travis built every job anyway;
 // refusing the file would be harsher than Travis, so each gets a finding instead.
