@@ -97,7 +97,7 @@ var languages = map[string]*language{
 	"generic": {name: "generic", image: nil},
 	"elixir": {name: "elixir", versionKey: "elixir", defVersion: "1.0.2", versionVar: "TRAVIS_ELIXIR_VERSION", image: tag("elixir"),
 		install: []string{"mix local.rebar --force", "mix local.hex --force", "mix deps.get"}, script: []string{"mix test"}},
-	"erlang": {name: "erlang", versionKey: "otp_release", defVersion: "R14B04", versionVar: "TRAVIS_OTP_RELEASE", image: tag("erlang"),
+	"erlang": {name: "erlang", versionKey: "otp_release", defVersion: "R14B04", versionVar: "TRAVIS_OTP_RELEASE", image: erlangImage,
 		install: []string{`if [ -f rebar.config ] && [ -f ./rebar ]; then ./rebar get-deps; elif [ -f rebar.config ] && ! command -v rebar3 >/dev/null; then rebar get-deps; fi`},
 		script:  []string{`if [ -f rebar.config ] && [ -f ./rebar ]; then ./rebar compile && ./rebar skip_deps=true eunit; elif [ -f rebar.config ]; then if command -v rebar3 >/dev/null; then rebar3 eunit; else rebar compile && rebar skip_deps=true eunit; fi; else make test; fi`}},
 	"haskell": {name: "haskell", versionKey: "ghc", defVersion: "7.10.3", versionVar: "TRAVIS_HASKELL_VERSION", image: tag("haskell"),
@@ -296,6 +296,15 @@ func plainCompiler(v string) bool {
 		return true
 	}
 	return false
+}
+
+// erlangImage: the official erlang images start at OTP 17 (docker-library/official-images
+// #1309 built erlang:17.5.6.7 and 18.2.1); R-series releases (Travis's default R14B04) have none.
+func erlangImage(v string) (string, string) {
+	if strings.HasPrefix(v, "R") {
+		return "erlang:17", "otp_release " + v + " predates the official erlang images; using the oldest, erlang:17 (OTP 17.5)"
+	}
+	return "erlang:" + v, ""
 }
 
 func cImage(v string) (string, string) {
