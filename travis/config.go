@@ -25,6 +25,16 @@ var jobKeys = set("language", "os", "dist", "arch", "osx_image", "sudo", "group"
 	"r_binary_packages", "bioc_packages", "r_build_args", "r_check_args", "warnings_are_errors",
 	"repos", "use_bioc", "elm_test", "elm_format", "codecov", "coveralls", "with_content_shell")
 
+// langOptions are the language options of jobKeys that travis-build reads and the
+// conversion does not carry over (versions, aliases and the arguments in argOptions are).
+var langOptions = map[string]bool{"npm_args": true, "virtualenv": true,
+	"composer_args": true, "lein": true, "cabal": true, "neko": true, "hxml": true,
+	"xcode_project": true, "xcode_workspace": true, "xcode_destination": true, "xcodebuild_args": true,
+	"podfile": true, "r_packages": true, "r_github_packages": true, "r_binary_packages": true,
+	"bioc_packages": true, "r_build_args": true, "r_check_args": true, "warnings_are_errors": true,
+	"repos": true, "use_bioc": true, "elm_test": true, "elm_format": true, "codecov": true,
+	"coveralls": true, "with_content_shell": true}
+
 // rootOnly keys are not merged into jobs (travis-yml Matrix#jobs step 4).
 var rootOnly = set("jobs", "matrix", "import", "stages", "notifications", "version", "allow_failure", "if", "branches", "branch",
 	"conditions", "merge_mode", "env")
@@ -280,6 +290,11 @@ func (d *decoder) rootEnv(key, v *yaml.Node) (envSpec, error) {
 					}
 					s.global = append(s.global, g...)
 				case "jobs", "matrix":
+					if s.node != nil {
+						// an alias given twice: the later one wins, as for jobs:/matrix: (jobsNode)
+						d.finding(s.node, convert.Converted, "travis/jobs-alias", "env.%s (line %d) is replaced by env.%s (line %d), its alias given later", s.node.Value, s.node.Line, k.Value, k.Line)
+						s.jobs = nil
+					}
 					j, err := d.envEntries("env."+k.Value, val)
 					if err != nil {
 						return s, err

@@ -77,6 +77,7 @@ func build(src convert.Source) (*conv, error) {
 	}
 	c := &conv{decoder: decoder{path: src.Path}, file: filepath.Base(src.Path), used: map[int]bool{}}
 	c.name = pipelineName(src.Path)
+	dealiasJobs(rootNode)
 	c.root = asMap(rootNode)
 	if err := c.checkKeys(c.root, "", true); err != nil {
 		return nil, err
@@ -99,6 +100,58 @@ func build(src convert.Source) (*conv, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// keyAliases are the language schemas' aliases of matrix keys (travis-yml lang/ruby.rb,
+// lang/node_js.rb, lang/objective_c.rb); Key#dealias renames them before expansion.
+var keyAliases = map[string]string{"ruby": "rvm", "rbenv": "rvm", "node": "node_js", "gemfiles": "gemfile"}
+
+// dealiasJobs renames keyAliases in the root and in every jobs entry, so `ruby: [2.6, 2.7]`
+// expands as rvm: does; a key already given under its own name keeps it.
+func dealiasJobs(root *yaml.Node) {
+	rename := func(m *yaml.Node) {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return
+		}
+		have := map[string]bool{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			have[m.Content[i].Value] = true
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if to, ok := keyAliases[m.Content[i].Value]; ok && !have[to] {
+				m.Content[i].Value, have[to] = to, true
+			}
+		}
+	}
+	entries := func(n *yaml.Node) {
+		if n != nil && n.Kind == yaml.SequenceNode {
+			for _, e := range n.Content {
+				rename(e)
+			}
+		} else {
+			rename(n)
+		}
+	}
+	rename(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i].Value; k != "jobs" && k != "matrix" {
+			continue
+		}
+		jobs := root.Content[i+1]
+		if jobs.Kind == yaml.SequenceNode {
+			entries(jobs)
+			continue
+		}
+		for j := 0; jobs.Kind == yaml.MappingNode && j+1 < len(jobs.Content); j += 2 {
+			switch jobs.Content[j].Value {
+			case "include", "exclude", "allow_failures", "allowed_failures":
+				entries(jobs.Content[j+1])
+			}
+		}
+	}
 }
 
 // pipelineName is the directory holding the .travis.yml (the repository name in a checkout).
@@ -124,6 +177,9 @@ func (c *conv) checkKeys(m *mapping, where string, root bool) error {
 			if _, err := c.phase(where+key, k, v); err != nil {
 				return err
 			}
+		case langOptions[key]:
+			c.finding(k, convert.Manual, "travis/language-option", "%s%s: travis-build's language setup reads it, the conversion does not; fold what it did into install: or script:", where, key)
+			c.markers = append(c.markers, c.marker("manual", where+key+" is not converted", k.Line))
 		case jobKeys[key], root && rootOnly[key]:
 		default:
 			msg := sprintf("%s%s is not a Travis key; ignored", where, key)
@@ -147,21 +203,51 @@ func (c *conv) marker(class, why string, line int) string {
 	return sprintf("tkn-migrate: %s: %s (%s:%d)", class, why, c.file, line)
 }
 
+// jobsNode is the root jobs: or its alias matrix:, a list standing for its include:.
+// When both are given, Travis merged them, the later key winning per sub-key (Travis
+// staff in travis-ci/travis-ci#10229, observed in #9974); a finding names each loser.
+func (c *conv) jobsNode() (*yaml.Node, *yaml.Node) {
+	var n, k *yaml.Node
+	for _, key := range c.root.keys {
+		if key.Value != "jobs" && key.Value != "matrix" {
+			continue
+		}
+		v := c.root.vals[key.Value]
+		if v.Kind == yaml.SequenceNode {
+			v = &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column,
+				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "include", Line: v.Line, Column: v.Column}, v}}
+		}
+		if n == nil || isNull(v) || v.Kind != yaml.MappingNode || n.Kind != yaml.MappingNode {
+			if n != nil {
+				c.finding(k, convert.Converted, "travis/jobs-alias", "%s: (line %d) is replaced by %s: (line %d), its alias given later", k.Value, k.Line, key.Value, key.Line)
+			}
+			n, k = v, key
+			continue
+		}
+		merged := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
+		later := asMap(v)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			sub := n.Content[i].Value
+			if later.has(sub) {
+				c.finding(n.Content[i], convert.Converted, "travis/jobs-alias", "%s.%s (line %d) is replaced by %s.%s (line %d): %s: is an alias of %s: and the later one wins per key; merge them",
+					k.Value, sub, n.Content[i].Line, key.Value, sub, later.keyNode(sub).Line, key.Value, k.Value)
+				continue
+			}
+			merged.Content = append(merged.Content, n.Content[i], n.Content[i+1])
+		}
+		merged.Content = append(merged.Content, v.Content...)
+		n = merged
+	}
+	return n, k
+}
+
 // expand builds the matrix input from the root and runs it.
 func (c *conv) expand() error {
-	jobsN := c.root.get("jobs")
-	jobsK := c.root.keyNode("jobs")
-	if jobsN == nil {
-		jobsN, jobsK = c.root.get("matrix"), c.root.keyNode("matrix")
-	}
+	jobsN, jobsK := c.jobsNode()
 	var in matrix.Input
 	in.Limit = maxConfigJobs
 	var includes []*mapping
 	if jobsN != nil && !isNull(jobsN) {
-		if jobsN.Kind == yaml.SequenceNode {
-			jobsN = &yaml.Node{Kind: yaml.MappingNode, Line: jobsN.Line, Column: jobsN.Column,
-				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "include", Line: jobsN.Line, Column: jobsN.Column}, jobsN}}
-		}
 		if jobsN.Kind != yaml.MappingNode {
 			return c.errorf(jobsN, "%s: expected a mapping, found %s", jobsK.Value, describe(jobsN))
 		}
@@ -182,6 +268,7 @@ func (c *conv) expand() error {
 					if err != nil {
 						return err
 					}
+					c.includeLists(jobsK.Value, m, a)
 					e := matrix.Entry{Attrs: a, Line: m.node.Line, Col: m.node.Column}
 					e.Stage = scalarOf(m.get("stage"))
 					e.AllowFailure = scalarOf(m.get("allow_failure")) == "true"
@@ -189,6 +276,7 @@ func (c *conv) expand() error {
 					in.Include = append(in.Include, e)
 				}
 			case "exclude", "allow_failures", "allowed_failures":
+				v = c.dropScalarEntries(jobsK.Value+"."+k.Value, v)
 				list, err := c.entries(jobsK.Value+"."+k.Value, v)
 				if err != nil {
 					return err
@@ -309,6 +397,37 @@ func (c *conv) expand() error {
 }
 
 // entries reads a list of mappings (include/exclude/allow_failures).
+// includeLists notes an include entry listing several values of a matrix key: an include
+// is one job, and travis-build reads the first value (script/php.rb Array(config[:php]).first).
+func (c *conv) includeLists(jobsKey string, m *mapping, a matrix.Attrs) {
+	for _, k := range matrix.Keys {
+		if vs := a[k]; k != "env" && len(vs) > 1 {
+			c.finding(m.keyNode(k), convert.Converted, "travis/include-list", "%s.include: %s lists %d values, but an include entry is one job and does not expand: Travis ran it with the first, %s; write one include per value to run them all", jobsKey, k, len(vs), vs[0])
+		}
+	}
+}
+
+// dropScalarEntries removes the scalar entries of an exclude or allow_failures list
+// (such as a bare "- oraclejdk7"): they match no job, so Travis built every job anyway;
+// refusing the file would be harsher than Travis, so each gets a finding instead.
+func (c *conv) dropScalarEntries(key string, v *yaml.Node) *yaml.Node {
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return v
+	}
+	kept := *v
+	kept.Content = nil
+	for _, e := range v.Content {
+		if e.Kind == yaml.ScalarNode && !isNull(e) {
+			msg := sprintf("%s: the entry %q is not a mapping of job keys, so it matches no job; ignored, as on Travis", key, e.Value)
+			c.finding(e, convert.Unsupported, "travis/matrix-entry", "%s", msg)
+			c.markers = append(c.markers, c.marker("unsupported", msg, e.Line))
+			continue
+		}
+		kept.Content = append(kept.Content, e)
+	}
+	return &kept
+}
+
 func (c *conv) entries(key string, v *yaml.Node) ([]*mapping, error) {
 	if isNull(v) {
 		return nil, nil

@@ -73,7 +73,7 @@ var languages = map[string]*language{
 	"go": {name: "go", versionKey: "go", defVersion: "1.11.x", versionVar: "TRAVIS_GO_VERSION", image: goImage,
 		install: []string{`if [ ! -f GNUmakefile ] && [ ! -f makefile ] && [ ! -f Makefile ] && [ ! -f BSDmakefile ]; then go get -v -t ./...; fi`},
 		script:  []string{`if [ -f GNUmakefile ] || [ -f makefile ] || [ -f Makefile ] || [ -f BSDmakefile ]; then make; else go test -v ./...; fi`},
-		setup:   []string{`export GOPATH="${GOPATH:-$HOME/gopath}" GO111MODULE="${GO111MODULE:-auto}"`, `export PATH="$GOPATH/bin:$PATH"`}},
+		setup:   []string{`export GOPATH="` + goPath + `${GOPATH:+:$GOPATH}" GO111MODULE="${GO111MODULE:-auto}"`, `export PATH="` + goPath + `/bin:$PATH"`}},
 	"java": {name: "java", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("maven:3-eclipse-temurin-"),
 		install: jvmInstall, script: jvmScript},
 	"groovy": {name: "groovy", versionKey: "jdk", defVersion: "default", versionVar: "TRAVIS_JDK_VERSION", image: jdkImage("gradle:jdk"),
@@ -97,7 +97,7 @@ var languages = map[string]*language{
 	"generic": {name: "generic", image: nil},
 	"elixir": {name: "elixir", versionKey: "elixir", defVersion: "1.0.2", versionVar: "TRAVIS_ELIXIR_VERSION", image: tag("elixir"),
 		install: []string{"mix local.rebar --force", "mix local.hex --force", "mix deps.get"}, script: []string{"mix test"}},
-	"erlang": {name: "erlang", versionKey: "otp_release", defVersion: "R14B04", versionVar: "TRAVIS_OTP_RELEASE", image: tag("erlang"),
+	"erlang": {name: "erlang", versionKey: "otp_release", defVersion: "R14B04", versionVar: "TRAVIS_OTP_RELEASE", image: erlangImage,
 		install: []string{`if [ -f rebar.config ] && [ -f ./rebar ]; then ./rebar get-deps; elif [ -f rebar.config ] && ! command -v rebar3 >/dev/null; then rebar get-deps; fi`},
 		script:  []string{`if [ -f rebar.config ] && [ -f ./rebar ]; then ./rebar compile && ./rebar skip_deps=true eunit; elif [ -f rebar.config ]; then if command -v rebar3 >/dev/null; then rebar3 eunit; else rebar compile && rebar skip_deps=true eunit; fi; else make test; fi`}},
 	"haskell": {name: "haskell", versionKey: "ghc", defVersion: "7.10.3", versionVar: "TRAVIS_HASKELL_VERSION", image: tag("haskell"),
@@ -189,8 +189,14 @@ func nodeImage(v string) (string, string) {
 	return "node:current", "node " + v + " has no official image; using node:current"
 }
 
+// pypyVersion is a pinned PyPy: its Python version, then optionally PyPy's own release.
+var pypyVersion = regexp.MustCompile(`^pypy[23]\.[0-9]+(-[0-9]+\.[0-9]+\.[0-9]+)?$`)
+
 func pythonImage(v string) (string, string) {
 	switch {
+	case pypyVersion.MatchString(v):
+		// Travis's pypyX.Y[-A.B.C] names the pypy image tag X.Y[-A.B.C]
+		return "pypy:" + strings.TrimPrefix(v, "pypy"), ""
 	case v == "pypy" || v == "pypy2" || strings.HasPrefix(v, "pypy2."):
 		return "pypy:2", ""
 	case strings.HasPrefix(v, "pypy3"):
@@ -276,7 +282,40 @@ func rustImage(v string) (string, string) {
 	return "rust:1", "rust " + v + ": using the newest stable release (rust:1)"
 }
 
+// gccVersion is a versioned GCC compiler: gcc-9, g++-4.9. The official gcc image of that
+// version has it as plain gcc/g++.
+var gccVersion = regexp.MustCompile(`^(?:gcc|g\+\+)-([0-9]+(?:\.[0-9]+)?)$`)
+
+// compilerName is a compiler name safe to write into the script unquoted.
+var compilerName = regexp.MustCompile(`^[A-Za-z0-9_.+-]+$`)
+
+// plainCompiler reports the compiler names travis-build maps to the image's own gcc or clang.
+func plainCompiler(v string) bool {
+	switch v {
+	case "", "gcc", "g++", "clang", "clang++":
+		return true
+	}
+	return false
+}
+
+// erlangImage: the official erlang images start at OTP 17 (docker-library/official-images
+// #1309 built erlang:17.5.6.7 and 18.2.1); R-series releases (Travis's default R14B04) have none.
+func erlangImage(v string) (string, string) {
+	if strings.HasPrefix(v, "R") {
+		return "erlang:17", "otp_release " + v + " predates the official erlang images; using the oldest, erlang:17 (OTP 17.5)"
+	}
+	return "erlang:" + v, ""
+}
+
 func cImage(v string) (string, string) {
+	switch {
+	case gccVersion.MatchString(v):
+		return "gcc:" + gccVersion.FindStringSubmatch(v)[1], ""
+	case strings.HasPrefix(v, "clang") && !plainCompiler(v):
+		return "gcc:13", "compiler " + v + ": Debian's clang is installed, not that version"
+	case !plainCompiler(v):
+		return "gcc:13", "compiler " + v + " is not in the image: the job exports CC=" + v + " as travis-build did; install it in before_install"
+	}
 	return "gcc:13", ""
 }
 
@@ -302,6 +341,25 @@ func dImage(v string) (string, string) {
 }
 
 // setupFor adds the version-specific setup travis-build does (rustup channels, compilers).
+// goPath is the GOPATH entry travis-build prepends ($HOME/gopath there); it is on the
+// pod's /workspace so the hook and deploy steps find the checkout's link too.
+const goPath = "/workspace/gopath"
+
+// goImport moves a Go job into GOPATH as travis-build does: the checkout is reached at
+// GOPATH/src/<go_import_path> (default source host/slug), which becomes TRAVIS_BUILD_DIR,
+// so GOPATH-mode builds import the commit under test, not a fresh download.
+func goImport(importPath string) []string {
+	dir := `"` + goPath + `/src/$travis_go_import"`
+	path := `"github.com/$TRAVIS_REPO_SLUG"`
+	if importPath != "" {
+		path = shellQuote(importPath)
+	}
+	return []string{
+		"travis_go_import=" + path,
+		`mkdir -p "$(dirname ` + dir + `)" && ln -sfn "$TRAVIS_BUILD_DIR" ` + dir + ` && export TRAVIS_BUILD_DIR=` + dir + ` && cd "$TRAVIS_BUILD_DIR"`,
+	}
+}
+
 func setupFor(l *language, version string) []string {
 	switch l.name {
 	case "rust":
@@ -310,6 +368,9 @@ func setupFor(l *language, version string) []string {
 		}
 	case "c", "cpp":
 		cc, cxx := "gcc", "g++"
+		if l.name == "c" && !plainCompiler(version) && !gccVersion.MatchString(version) && !strings.HasPrefix(version, "clang") && compilerName.MatchString(version) {
+			cc = version // travis-build's C script exports CC as the compiler named
+		}
 		if strings.HasPrefix(version, "clang") {
 			cc, cxx = "clang", "clang++"
 			return []string{"command -v clang >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends clang; }",

@@ -363,7 +363,12 @@ func (c *conv) image(j *job) (string, string) {
 	if j.langName == "c" || j.langName == "cpp" {
 		v = j.compiler
 	}
-	return j.lang.image(v)
+	img, note := j.lang.image(v)
+	// travis-build's jdk setup also ran for scala and JRuby jobs; their images carry their own JDK
+	if jdk := j.attr("jdk"); jdk != "" && (j.langName == "scala" || j.langName == "ruby" && strings.HasPrefix(v, "jruby")) {
+		note = strings.TrimPrefix(note+"; jdk "+jdk+" is not applied: the image brings its own JDK", "; ")
+	}
+	return img, note
 }
 
 // checkout maps git: onto the git-clone task (Travis defaults: depth 50, submodules on).

@@ -8,11 +8,19 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
 )
 
-// archAlias maps Travis's arch aliases to the kubernetes.io/arch value
-// (docs user/multi-cpu-architectures.md: arm64-graviton2 is an arm64 machine).
+// archAlias maps Travis's arch aliases to the kubernetes.io/arch value (GOARCH names):
+// docs user/multi-cpu-architectures.md (arm64-graviton2 is an arm64 machine) and
+// travis-yml schema/def/arch.rb's value aliases (x86_64, x64, power, ppc, ppc64, x86).
 func archAlias(a string) string {
-	if a == "arm64-graviton2" {
+	switch a {
+	case "arm64-graviton2":
 		return "arm64"
+	case "x86_64", "x64":
+		return "amd64"
+	case "power", "ppc", "ppc64":
+		return "ppc64le"
+	case "i386", "x86":
+		return "386"
 	}
 	return a
 }

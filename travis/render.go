@@ -41,12 +41,22 @@ func (c *conv) conditions(j *job, t *pipeline.Task) []string {
 			c.finding(jc.node, convert.Converted, "travis/condition", "%s if: %s became a when expression", jc.what, src)
 			continue
 		}
-		if b, err := cond.Bash(jc.expr); err == nil {
+		guard := func(b string) {
 			guards = append(guards, "if ! "+b+"; then echo "+shellQuote("Skipping: "+jc.what+" if: "+src+" is false (Travis would not run this job)")+"; : > \"$TRAVIS_BUILD_DIR/.git/tkn-migrate-@ID@.skipped\"; exit 0; fi")
+		}
+		if b, err := cond.Bash(jc.expr); err == nil {
+			guard(b)
 			msg := sprintf("%s if: %s is checked at run time by the job step (the task starts, then ends successfully when the condition is false)", jc.what, src)
 			c.finding(jc.node, convert.Approximated, "travis/condition", "%s", msg)
 			t.Comments = append(t.Comments, c.marker("approximated", msg, jc.node.Line))
 			continue
+		} else if weak := cond.Weaken(jc.expr); weak != cond.Const(true) {
+			// the checkable part still keeps the job off the builds where it certainly did not run
+			b, _ := cond.Bash(weak)
+			guard(b)
+			msg := sprintf("%s if: %s cannot be checked in full (%v); the job step checks only %s, so the job may run where Travis skipped it", jc.what, src, err, weak)
+			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)
+			t.Comments = append(t.Comments, c.marker("manual", msg, jc.node.Line))
 		} else {
 			msg := sprintf("%s if: %s cannot be translated (%v); the task runs unconditionally", jc.what, src, err)
 			c.finding(jc.node, convert.Manual, "travis/condition", "%s", msg)
@@ -75,10 +85,14 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 		version = firstNonEmpty(j.compiler, j.lang.defVersion)
 	}
 	setup = append(setup, setupFor(j.lang, version)...)
+	if j.langName == "go" {
+		setup = append(setup, goImport(j.attr("go_import_path"))...)
+	}
 	setup = append(parts.setup, setup...)
 
 	c.defaults(j)
 	setup = append(setup, c.toolSetup(j)...)
+	c.reportVMTools(j)
 	t := &pipeline.Task{Comments: parts.comments, Sidecars: parts.sidecars, Image: cell.image, Workspaces: parts.binds}
 	guards := c.conditions(j, t)
 	text := j.commandsText() + strings.Join(setup, "\n") + strings.Join(guards, "\n")
@@ -252,6 +266,7 @@ func (c *conv) defaults(j *job) {
 		install = []string{"dotnet restore " + shellQuote(sol)}
 		script = []string{"dotnet msbuild /p:Configuration=Release " + shellQuote(sol)}
 	}
+	install, script = langArgs(j, install, "install"), langArgs(j, script, "script")
 	for key, cmds := range map[string][]string{"install": install, "script": script} {
 		if _, ok := j.phases[key]; ok || len(cmds) == 0 {
 			continue
@@ -259,6 +274,31 @@ func (c *conv) defaults(j *job) {
 		j.phases[key] = phase{set: true, cmds: toCmds(cmds), label: key + ": travis-build's default for language " + j.langName}
 		j.defaulted[key] = true
 	}
+}
+
+// argOptions are the language options travis-build splices raw into a default command:
+// bundler_args replaces all of bundle install's arguments (shared/bundler.rb), gobuild_args
+// replaces go get's and go test's -v (script/go.rb), sbt_args goes before sbt's ++version (script/scala.rb).
+var argOptions = map[string]struct{ lang, from, to string }{
+	"bundler_args": {"ruby", "bundle install --jobs=3 --retry=3 --deployment; else bundle install --jobs=3 --retry=3;", "bundle install %s; else bundle install %s;"},
+	"gobuild_args": {"go", " -v ", " %s "},
+	"sbt_args":     {"scala", "sbt $SBT_ARGS ", "sbt %s "},
+}
+
+// langArgs applies the job's argOptions to the default commands of one phase.
+func langArgs(j *job, cmds []string, phase string) []string {
+	out := append([]string{}, cmds...)
+	for key, o := range argOptions {
+		v := j.attr(key)
+		if o.lang != j.langName || v == "" {
+			continue
+		}
+		to := strings.ReplaceAll(o.to, "%s", v)
+		for i := range out {
+			out[i] = strings.ReplaceAll(out[i], o.from, to)
+		}
+	}
+	return out
 }
 
 // userEnv: .travis.yml env as step env (plain values), secure entries as secretKeyRefs,

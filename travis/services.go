@@ -191,6 +191,10 @@ func (c *conv) addons(j *job, t *taskParts) {
 		switch k.Value {
 		case "apt":
 			c.apt(k, v, t)
+		case "apt_packages":
+			// travis-yml's addons.apt_packages: package names, installed as addons.apt.packages are
+			c.apt(k, &yaml.Node{Kind: yaml.MappingNode, Line: v.Line, Column: v.Column,
+				Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "packages", Line: v.Line, Column: v.Column}, v}}, t)
 		case "hosts":
 			if vs, ok := scalars(v); ok && len(vs) > 0 {
 				for _, h := range vs {

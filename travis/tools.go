@@ -1,6 +1,7 @@
 package travis
 
 import (
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -78,4 +79,25 @@ func (c *conv) toolSetup(j *job) []string {
 		c.finding(j.pos, convert.Manual, "travis/android-emulator", "the Android emulator needs KVM (/dev/kvm): schedule the task on nodes with nested virtualisation and expose the device, or run the instrumented tests on a device farm")
 	}
 	return out
+}
+
+// vmTools were preinstalled on Travis's VM images and are in none of the job images.
+var vmTools = []string{"nvm", "rvm", "rbenv", "pyenv", "phpenv", "jdk_switcher", "gimme"}
+
+// reportVMTools names each command calling a vmTool: it fails in the pod unless an
+// earlier command installs the tool.
+func (c *conv) reportVMTools(j *job) {
+	for _, tool := range vmTools {
+		for _, k := range phaseKeys {
+			i := slices.IndexFunc(j.phases[k].cmds, func(cm cmd) bool { return uses(cm.text, tool) })
+			if i < 0 {
+				continue
+			}
+			cm := j.phases[k].cmds[i]
+			msg := sprintf("%s: %s was preinstalled on Travis's VM images; the job's image has none, so the command fails unless an earlier one installs it", k, tool)
+			c.finding(&yaml.Node{Line: cm.line, Column: cm.col}, convert.Manual, "travis/vm-tool", "%s", msg)
+			c.markers = append(c.markers, c.marker("manual", msg, cm.line))
+			break
+		}
+	}
 }

@@ -77,14 +77,84 @@ func bashOperand(o Operand) (string, error) {
 	return quote(o.Lit), nil
 }
 
-// ereFromRuby rewrites the Ruby regex shorthands bash's ERE lacks.
+// ereClasses are Ruby's class shorthands as POSIX classes: outside a bracket expression
+// as a whole bracket, inside one as its members (negated ones cannot be members).
+var ereClasses = map[byte][2]string{
+	'd': {"[0-9]", "0-9"}, 'w': {"[[:alnum:]_]", "[:alnum:]_"}, 's': {"[[:space:]]", "[:space:]"},
+	'D': {"[^0-9]", ""}, 'W': {"[^[:alnum:]_]", ""}, 'S': {"[^[:space:]]", ""},
+	'A': {"^", ""}, 'z': {"$", ""}, 'Z': {"$", ""},
+}
+
+// ereFromRuby rewrites a Ruby regex into the POSIX ERE bash's =~ reads: shorthand classes
+// become bracket classes, and inside brackets an escaped punctuation mark is the mark
+// itself (an ERE bracket takes backslash literally). What ERE cannot say is an error.
 func ereFromRuby(re string) (string, error) {
-	r := strings.NewReplacer(`\d`, `[0-9]`, `\w`, `[[:alnum:]_]`, `\s`, `[[:space:]]`)
-	out := r.Replace(re)
-	if regexp.MustCompile(`\\[A-Za-z]`).MatchString(out) {
-		return "", fmt.Errorf("regex %q uses escapes bash does not have", re)
+	var b strings.Builder
+	bad := func() (string, error) { return "", fmt.Errorf("regex %q uses escapes bash does not have", re) }
+	in := false   // inside a bracket expression
+	dash := false // an escaped - inside the bracket, written last where ERE reads it literally
+	for i := 0; i < len(re); i++ {
+		c := re[i]
+		switch {
+		case c == '\\' && i+1 < len(re):
+			i++
+			e := re[i]
+			if cl, ok := ereClasses[e]; ok {
+				if !in {
+					b.WriteString(cl[0])
+				} else if cl[1] != "" {
+					b.WriteString(cl[1])
+				} else {
+					return bad()
+				}
+				continue
+			}
+			if e >= 'a' && e <= 'z' || e >= 'A' && e <= 'Z' || e >= '0' && e <= '9' {
+				return bad()
+			}
+			if in {
+				if e == '-' {
+					dash = true
+					continue
+				}
+				if e == ']' || e == '\\' || e == '^' || e == '[' {
+					return bad()
+				}
+				b.WriteByte(e)
+				continue
+			}
+			b.WriteByte('\\')
+			b.WriteByte(e)
+		case c == '[' && !in:
+			in = true
+			b.WriteByte(c)
+			// a leading ^ and a leading ] belong to the bracket
+			if i+1 < len(re) && re[i+1] == '^' {
+				i++
+				b.WriteByte('^')
+			}
+			if i+1 < len(re) && re[i+1] == ']' {
+				i++
+				b.WriteByte(']')
+			}
+		case c == '[' && in && i+1 < len(re) && re[i+1] == ':':
+			j := strings.Index(re[i:], ":]")
+			if j < 0 {
+				return bad()
+			}
+			b.WriteString(re[i : i+j+2])
+			i += j + 1
+		case c == ']' && in:
+			if dash {
+				b.WriteByte('-')
+			}
+			in, dash = false, false
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
 	}
-	return out, nil
+	return b.String(), nil
 }
 
 func bashCmp(c Cmp) (string, error) {
@@ -142,4 +212,27 @@ func bashCmp(c Cmp) (string, error) {
 		op = "!="
 	}
 	return "[ " + l + " " + op + " " + r + " ]", nil
+}
+
+// Weaken replaces each comparison Bash cannot translate by the constant that lets e hold
+// more often (true, or false under NOT), so the result holds whenever e does: a guard that
+// skips only jobs Travis skipped too. It is Const(true) when nothing checkable is left.
+func Weaken(e Expr) Expr {
+	var w func(e Expr, pos bool) Expr
+	w = func(e Expr, pos bool) Expr {
+		switch x := e.(type) {
+		case Or:
+			return Or{w(x.L, pos), w(x.R, pos)}
+		case And:
+			return And{w(x.L, pos), w(x.R, pos)}
+		case Not:
+			return Not{w(x.X, !pos)}
+		case Cmp:
+			if _, err := bashCmp(x); err != nil {
+				return Const(pos)
+			}
+		}
+		return e
+	}
+	return Simplify(w(e, true), Known{})
 }

@@ -144,3 +144,49 @@ func TestCELTagRefs(t *testing.T) {
 		t.Errorf("Present: got %s", s)
 	}
 }
+
+// TestEREFromRuby: Ruby regex shorthands become the ERE bash's =~ reads, inside and
+// outside bracket expressions; what ERE cannot say is refused.
+func TestEREFromRuby(t *testing.T) {
+	for in, want := range map[string]string{
+		`^v\d+\.\d+(\.\d+)?(-\S*)?$`: `^v[0-9]+\.[0-9]+(\.[0-9]+)?(-[^[:space:]]*)?$`,
+		`^rel-\d`:                    `^rel-[0-9]`,
+		`[\d.]+`:                     `[0-9.]+`,
+		`[\w\-.]+`:                   `[[:alnum:]_.-]+`,
+		`[^\s\.]x`:                   `[^[:space:].]x`,
+		`\Arelease\z`:                `^release$`,
+		`[[:alpha:]\d]`:              `[[:alpha:]0-9]`,
+		`[]a]\W`:                     `[]a][^[:alnum:]_]`,
+		`[\S]`:                       "error",
+		`\bword`:                     "error",
+		`a\+b`:                       `a\+b`,
+	} {
+		got, err := ereFromRuby(in)
+		if err != nil {
+			got = "error"
+		}
+		if got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestWeaken: the untranslatable part of a condition is dropped so that the rest still
+// guards the job, never so that the job runs less often than on Travis.
+func TestWeaken(t *testing.T) {
+	for in, want := range map[string]string{
+		"branch = master AND type = push AND fork = false": `(branch = "master" AND type = "push")`,
+		"NOT fork OR tag IS present":                       "true",
+		"NOT (fork AND branch = x)":                        "true",
+		"NOT (fork OR branch = x)":                         `NOT branch = "x"`,
+		"fork = false":                                     "true",
+	} {
+		e, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Weaken(e).String(); got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
