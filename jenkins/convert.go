@@ -121,7 +121,8 @@ func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *
 		return nil, nil, err
 	}
 	c := newConv(path, f, opts, mapping, string(src))
-	c.checkout = !inline
+	// Only declarative Pipeline checks out implicitly (per agent); a scripted one clones when it says checkout scm.
+	c.checkout = !inline && f.Kind == model.Declarative && f.Pipeline != nil
 	for _, q := range preset {
 		c.params[q.Name] = true
 		c.p.Params = append(c.p.Params, q)
