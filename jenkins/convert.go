@@ -159,6 +159,7 @@ type conv struct {
 	checkoutFrom string
 	libs         []string
 	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
+	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec
@@ -203,6 +204,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		needs:    map[string]string{},
 		checkout: true,
 		literals: map[string]string{},
+		captured: map[string]int{},
 		secretWS: map[string]bool{},
 		userPass: map[string]bool{},
 	}

@@ -267,6 +267,7 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 			return sc
 		}
 		c.literals[name] = v
+		delete(c.captured, name)
 		return sc
 	}
 	if s.Value != nil && s.Value.Kind == model.CallVal && s.Value.Call != nil {
@@ -278,6 +279,8 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		switch call.Path() {
 		case "sh", "bat", "powershell", "pwsh":
 			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
+			c.captured[name] = s.Line
+			delete(c.literals, name)
 			c.call(ch, call, sc)
 			return sc
 		case "checkout":

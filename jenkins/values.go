@@ -81,6 +81,10 @@ func (c *conv) resolve(expr string, sc scope) ref {
 			return c.jenkinsVar(jv) // def scmVars = checkout(scm): scmVars.GIT_COMMIT
 		}
 	}
+	if line, ok := c.captured[expr]; ok {
+		// Groovy's own variable beats an env var of the same name: the shell would read an unset one.
+		return ref{why: fmt.Sprintf("%s holds the output of the step at line %d, which Tekton does not pass to later steps", expr, line), class: convert.Manual}
+	}
 	name := expr
 	if m := envRE.FindStringSubmatch(expr); m != nil {
 		name = m[1]
