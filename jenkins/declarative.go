@@ -138,6 +138,20 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 		}
 		return
 	}
+	kube, err := podImages(y)
+	if err != nil {
+		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err))
+		return
+	}
+	sc.kube = kube
+	if dc, ok := lit(a.Param("defaultContainer")); ok && sc.kube[dc] != "" {
+		sc.image = sc.kube[dc]
+	}
+	c.find(a.Line, a.Col, convert.Approximated, "agent-kubernetes", "kubernetes pod template: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
+}
+
+// podImages maps each container of a pod YAML to its image.
+func podImages(y string) (map[string]string, error) {
 	var pod struct {
 		Spec struct {
 			Containers []struct {
@@ -147,17 +161,13 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(y), &pod); err != nil {
-		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err))
-		return
+		return nil, err
 	}
-	sc.kube = map[string]string{}
+	kube := map[string]string{}
 	for _, ct := range pod.Spec.Containers {
-		sc.kube[ct.Name] = ct.Image
+		kube[ct.Name] = ct.Image
 	}
-	if dc, ok := lit(a.Param("defaultContainer")); ok && sc.kube[dc] != "" {
-		sc.image = sc.kube[dc]
-	}
-	c.find(a.Line, a.Col, convert.Approximated, "agent-kubernetes", "kubernetes pod template: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
+	return kube, nil
 }
 
 func (c *conv) toolSet(entries []*model.Step, set tools.Set, sc scope) tools.Set {

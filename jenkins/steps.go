@@ -807,7 +807,9 @@ func (c *conv) writeFile(ch *chain, s *model.Step, sc scope) {
 // wrapper converts a block step whose body we can still convert, marking what it did.
 func (c *conv) wrapper(ch *chain, s *model.Step, sc scope) {
 	switch s.Name {
-	case "timestamps", "ansiColor", "wrap", "ws", "node", "podTemplate":
+	case "podTemplate":
+		c.podTemplate(s, &sc)
+	case "timestamps", "ansiColor", "wrap", "ws", "node":
 		c.find(s.Line, s.Col, convert.Approximated, "wrapper", "%s: its body is converted; the wrapper itself has no Tekton form", oneLine(s.Raw))
 	case "stage":
 		n, _ := litArg(s, "name", 0)
