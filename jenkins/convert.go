@@ -160,6 +160,7 @@ type conv struct {
 	libs         []string
 	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
 	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
+	rootGit      string            // the URL of the first git step at the workspace root: this repository
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec

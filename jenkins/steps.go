@@ -772,9 +772,20 @@ func (c *conv) gitStep(ch *chain, s *model.Step, sc scope) {
 // it); inside dir() it clones another repository with the git CLI.
 func (c *conv) gitClone(ch *chain, s *model.Step, sc scope, url, branch string) {
 	branch = strings.TrimPrefix(strings.TrimPrefix(branch, "*/"), "refs/heads/")
-	if sc.dir == "" {
-		c.checkout = true
+	if sc.dir == "" && (c.rootGit == "" || c.rootGit == url) {
+		c.checkout, c.rootGit = true, url
 		c.find(s.Line, s.Col, convert.Approximated, "git", "git %s at the workspace root is taken as this repository: fetch-source clones it at the PaC revision (branch %q is not forced)", url, branch)
+		return
+	}
+	if sc.dir == "" {
+		// Another repository at the root: Jenkins fetches it into the workspace's repository and
+		// checks it out over the files there, untracked ones staying.
+		m := c.marker(s.Line, s.Col, convert.Approximated, "git", "git %s replaces the checkout of %s at the workspace root, with the git CLI; a private repository needs credentials (a basic-auth or ssh-directory Secret)", url, c.rootGit)
+		ch.step(sc, pipeline.Step{Name: "git-checkout", Comments: append(c.stepHead(s, s.Name), m), Image: GitImage,
+			Env: []pipeline.Env{{Name: "GIT_URL", Value: url}, {Name: "GIT_BRANCH", Value: branch}},
+			Script: "git -c safe.directory='*' init -q .\n" +
+				"git -c safe.directory='*' fetch -q --depth 1 \"$GIT_URL\" \"$GIT_BRANCH\"\n" +
+				"git -c safe.directory='*' checkout -q -f FETCH_HEAD\n"})
 		return
 	}
 	env := []pipeline.Env{{Name: "GIT_URL", Value: url}}
