@@ -464,7 +464,11 @@ func (c *conv) parameters(ps []*model.Step) {
 			continue
 		}
 		desc, _ := litArg(p, "description", -1)
-		def, _ := litArg(p, "defaultValue", -1)
+		def, defOK := litArg(p, "defaultValue", -1)
+		if dv := p.Arg("defaultValue"); dv != nil && !defOK && p.Name != "password" {
+			// Jenkins computes it when the job is configured; Tekton needs the value written out.
+			c.p.Comments = append(c.p.Comments, c.marker(p.Line, p.Col, convert.Manual, "parameter-default", "parameter %s: defaultValue %s is computed by Groovy; the Tekton param defaults to the type's empty value until it is written out", name, oneLine(dv.Raw)))
+		}
 		switch p.Name {
 		case "string", "text":
 		case "booleanParam":
