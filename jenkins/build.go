@@ -19,6 +19,7 @@ type scope struct {
 	env          []pipeline.Env    // env every step gets, in order
 	dir          string            // dir('x') relative path
 	onError      string            // catchError / warnError
+	failBuild    bool              // catchError whose buildResult is FAILURE: its failure fails the build in the end
 	timeout      string            // timeout {} around single steps
 	when         []pipeline.When   // stage when, copied to every task of the stage subtree
 	guards       []string          // comments for when conditions, repeated on each task
@@ -88,7 +89,9 @@ type chain struct {
 	cur      *pipeline.Task
 	tasks    []*pipeline.Task
 	noSplit  bool // finally tasks: mapped catalog Tasks can't be chained here
-	scratch  bool // collects markers only; its task is never emitted or named
+	// caught are the indexes of each task's steps inside a catchError that fails the build.
+	caught  map[*pipeline.Task][]int
+	scratch bool // collects markers only; its task is never emitted or named
 }
 
 func (c *conv) newChain(name string, comments []string, after []string, sc scope) *chain {
@@ -139,6 +142,12 @@ func (ch *chain) step(sc scope, st pipeline.Step) {
 	}
 	if st.OnError == "" {
 		st.OnError = sc.onError
+	}
+	if sc.failBuild && st.OnError == "continue" {
+		if ch.caught == nil {
+			ch.caught = map[*pipeline.Task][]int{}
+		}
+		ch.caught[t] = append(ch.caught[t], len(t.Steps))
 	}
 	if st.Timeout == "" {
 		st.Timeout = sc.timeout
@@ -191,6 +200,7 @@ func (ch *chain) close() []string {
 			t.Timeout = ch.timeout
 		}
 		if t.Ref == nil {
+			caughtResult(t, ch.caught[t])
 			if len(t.Steps) == 0 {
 				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
 				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
@@ -319,4 +329,26 @@ func windowsOnly(steps []pipeline.Step) bool {
 		}
 	}
 	return len(steps) > 0
+}
+
+// caughtResult ends a task whose catchError steps (buildResult FAILURE) failed with a failing
+// step: Jenkins went on past them but marked the build FAILURE, so the run must not end green.
+func caughtResult(t *pipeline.Task, idx []int) {
+	if len(idx) == 0 {
+		return
+	}
+	names := pipeline.NewNamer()
+	for i := range t.Steps {
+		t.Steps[i].Name = names.Name(t.Steps[i].Name) // the names the emitter gives, to read exit codes
+	}
+	var codes []string
+	for _, i := range idx {
+		codes = append(codes, exitCodePath(t.Steps[i].Name))
+	}
+	t.Steps = append(t.Steps, pipeline.Step{Name: names.Name("catch-error-result"),
+		Comments: []string{"catchError went on after a failure but marked the build FAILURE: fail here"},
+		Script: "for f in " + strings.Join(codes, " ") + "; do\n" +
+			"  read -r x < \"$f\"\n" +
+			"  if [ \"$x\" != 0 ]; then echo 'a step inside catchError failed: the build result is FAILURE' >&2; exit 1; fi\n" +
+			"done\n"})
 }

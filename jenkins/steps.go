@@ -428,7 +428,15 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	case "catchError", "warnError":
 		inner := sc
 		inner.onError = "continue"
-		c.find(s.Line, s.Col, convert.Approximated, "catch-error", "%s → onError: continue (the build/stage result it sets is lost)", s.Name)
+		br, _ := litArg(s, "buildResult", -1)
+		if s.Name == "catchError" && (arg(s, "buildResult", -1) == nil || strings.EqualFold(br, "FAILURE")) {
+			// CatchErrorStep's buildResult defaults to FAILURE: Jenkins goes on, the build ends failed.
+			inner.failBuild = true
+			c.find(s.Line, s.Col, convert.Approximated, "catch-error", "catchError → onError: continue, and a last step fails the task if a step inside failed (Jenkins marks the build FAILURE and goes on, so its later stages ran; here they are skipped)")
+		} else {
+			inner.failBuild = false
+			c.find(s.Line, s.Col, convert.Approximated, "catch-error", "%s → onError: continue (the build/stage result it sets is lost)", s.Name)
+		}
 		c.steps(ch, s.Body, inner)
 	case "unstable":
 		msg, _ := litArg(s, "message", 0)
