@@ -22,6 +22,7 @@ func (c *conv) declarative(p *model.Pipeline) {
 	sc = sc.withEnv(c.passwordEnv...)
 	c.agent(p.Agent, &sc, true)
 	c.options(p.Options, nil, &sc)
+	sc = c.optionWrappers(p.Options, sc)
 	c.triggers(p.Triggers)
 	sc = c.environment(p.Environment, sc)
 	sc.tools = c.toolSet(p.Tools, sc.tools, sc)
@@ -332,6 +333,26 @@ func retryCount(s *model.Step) (int, bool) {
 }
 
 // options converts pipeline (ch == nil) or stage options.
+// optionWrappers applies the block steps given as options (withCredentials, withEnv): PMD wraps
+// every step of the pipeline or stage, children included, in them.
+func (c *conv) optionWrappers(opts []*model.Step, sc scope) scope {
+	for _, o := range opts {
+		if o.Name != "withCredentials" && o.Name != "withEnv" {
+			continue
+		}
+		tmp := c.newChain("x", nil, nil, sc)
+		tmp.scratch = true
+		if o.Name == "withCredentials" {
+			sc = c.withCredentials(tmp, o, sc)
+		} else {
+			sc = c.withEnv(tmp, o, sc)
+		}
+		sc.comments = append(sc.comments, tmp.tasksComments()...)
+		c.find(o.Line, o.Col, convert.Converted, "option-wrapper", "option %s → applied to every step it wraps", o.Name)
+	}
+	return sc
+}
+
 func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 	for _, o := range opts {
 		switch o.Name {
@@ -404,6 +425,8 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 			c.find(o.Line, o.Col, convert.Approximated, "unstable", "skipStagesAfterUnstable: Tekton has no UNSTABLE result; a failed task already skips the tasks after it")
 		case "parallelsAlwaysFailFast":
 			c.find(o.Line, o.Col, convert.Approximated, "fail-fast", "parallelsAlwaysFailFast: Tekton does not cancel running sibling tasks, but starts no new ones after a failure")
+		case "withCredentials", "withEnv":
+			// optionWrappers applied it before the stage's children were built.
 		case "preserveStashes":
 			c.find(o.Line, o.Col, convert.Converted, "stash", "preserveStashes: stashes live in the run's workspace; dropped")
 		case "quietPeriod":
