@@ -135,7 +135,13 @@ func (ch *chain) step(sc scope, st pipeline.Step) {
 			st.Image = img
 		}
 	}
-	st.Env = append(append([]pipeline.Env(nil), sc.env...), st.Env...)
+	var late []pipeline.Env
+	for _, e := range ch.c.lateEnv {
+		if !sc.hasEnv(e.Name) {
+			late = append(late, e) // env.X set by an earlier stage: the whole build sees it
+		}
+	}
+	st.Env = append(append(late, sc.env...), st.Env...)
 	st.Env = dedupEnv(st.Env)
 	if sc.dir != "" && st.WorkingDir == "" {
 		st.WorkingDir = "$(workspaces.source.path)/" + sc.dir

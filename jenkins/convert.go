@@ -161,6 +161,8 @@ type conv struct {
 	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
 	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
 	rootGit      string            // the URL of the first git step at the workspace root: this repository
+	lateEnv      []pipeline.Env    // env.X = ... so far, in order: later tasks' steps get them too
+	setEnvs      map[string]bool   // names lateEnv sets
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec
@@ -206,6 +208,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		checkout: true,
 		literals: map[string]string{},
 		captured: map[string]int{},
+		setEnvs:  map[string]bool{},
 		secretWS: map[string]bool{},
 		userPass: map[string]bool{},
 	}

@@ -252,9 +252,7 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 	if v, ok := lit(s.Value); ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
-			n := strings.TrimPrefix(name, "env.")
-			c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it in this task", n)
-			return sc.withEnv(pipeline.Env{Name: n, Value: strings.ReplaceAll(v, "$(", "$$(")})
+			return c.setEnv(s, strings.TrimPrefix(name, "env."), strings.ReplaceAll(v, "$(", "$$("), sc)
 		case name == "currentBuild.result":
 			if v == "FAILURE" || v == "ABORTED" {
 				ch.step(sc, pipeline.Step{Name: "fail", Comments: c.stepHead(s, "currentBuild.result = "+v), Script: "echo " + shellQuote("build marked "+v) + " >&2\nexit 1\n"})
@@ -297,6 +295,11 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 				return nsc
 			}
 		case "docker.image", "docker.build", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		}
+	}
+	if strings.HasPrefix(name, "env.") && s.Value != nil && s.Value.Kind == model.GString {
+		if v, ok := c.envValue(s.Value, sc, s.Line); ok {
+			return c.setEnv(s, strings.TrimPrefix(name, "env."), v, sc)
 		}
 	}
 	if s.Value != nil && s.Value.Kind == model.Closure {
@@ -1047,4 +1050,18 @@ func literalLoop(cond string) (string, []string, bool) {
 		items = append(items, im[1]+im[2]+im[3])
 	}
 	return m[1], items, true
+}
+
+// setEnv converts env.NAME = value: the build's environment from here on, in this task and in
+// every later one; an environment {} or withEnv of the same name still wins, as in Jenkins.
+func (c *conv) setEnv(s *model.Step, n, v string, sc scope) scope {
+	if sc.hasEnv(n) && !c.setEnvs[n] {
+		c.find(s.Line, s.Col, convert.Approximated, "env", "env.%s = ... has no effect in Jenkins where environment {} or withEnv sets %s; it is dropped", n, n)
+		return sc
+	}
+	c.setEnvs[n] = true
+	e := pipeline.Env{Name: n, Value: v}
+	c.lateEnv = append(c.lateEnv, e)
+	c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it, in this task and the later ones", n)
+	return sc.withEnv(e)
 }

@@ -91,8 +91,8 @@ func (c *conv) resolve(expr string, sc scope) ref {
 	} else if !identRE.MatchString(expr) {
 		return ref{why: "Groovy expression ${" + expr + "} is evaluated by Jenkins", class: convert.Manual}
 	}
-	if sc.hasEnv(name) {
-		return ref{name: name, ok: true, class: convert.Converted}
+	if sc.hasEnv(name) || c.setEnvs[name] {
+		return ref{name: name, ok: true, class: convert.Converted} // env.X = ... earlier: every later step gets it
 	}
 	if v, ok := vars.Lookup(name); ok {
 		return c.jenkinsVar(v)
