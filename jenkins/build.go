@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 )
@@ -89,6 +90,8 @@ type chain struct {
 	cur      *pipeline.Task
 	tasks    []*pipeline.Task
 	noSplit  bool // finally tasks: mapped catalog Tasks can't be chained here
+	// docker is the line of the first sh step of each task that calls the docker CLI.
+	docker map[*pipeline.Task]int
 	// caught are the indexes of each task's steps inside a catchError that fails the build.
 	caught  map[*pipeline.Task][]int
 	scratch bool // collects markers only; its task is never emitted or named
@@ -207,6 +210,9 @@ func (ch *chain) close() []string {
 		}
 		if t.Ref == nil {
 			caughtResult(t, ch.caught[t])
+			if line := ch.docker[t]; line > 0 {
+				ch.c.dockerDaemon(t, line)
+			}
 			if len(t.Steps) == 0 {
 				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
 				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
@@ -357,4 +363,38 @@ func caughtResult(t *pipeline.Task, idx []int) {
 			"  read -r x < \"$f\"\n" +
 			"  if [ \"$x\" != 0 ]; then echo 'a step inside catchError failed: the build result is FAILURE' >&2; exit 1; fi\n" +
 			"done\n"})
+}
+
+// dockerCommand finds a docker or docker-compose command in a shell script.
+var dockerCommand = regexp.MustCompile(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
+
+// usesDocker records that the current task's step at line calls the docker CLI.
+func (ch *chain) usesDocker(line int) {
+	t := ch.open()
+	if ch.docker == nil {
+		ch.docker = map[*pipeline.Task]int{}
+	}
+	if ch.docker[t] == 0 {
+		ch.docker[t] = line
+	}
+}
+
+// DindImage is the Docker daemon a task whose steps call docker gets as a sidecar.
+const DindImage = "docker.io/library/docker:27-dind"
+
+// dockerDaemon gives a task whose steps call docker the daemon a Jenkins agent had: a
+// privileged dind sidecar, reached over DOCKER_HOST.
+func (c *conv) dockerDaemon(t *pipeline.Task, line int) {
+	for _, s := range t.Sidecars {
+		if s.Image == DindImage {
+			return
+		}
+	}
+	t.Sidecars = append(t.Sidecars, pipeline.Sidecar{Name: "docker", Image: DindImage, Privileged: true, ReadyPort: 2375,
+		Env:      []pipeline.Env{{Name: "DOCKER_TLS_CERTDIR", Value: ""}},
+		Comments: []string{c.from(line, "sh calls docker: the Docker daemon a Jenkins agent had")}})
+	for i := range t.Steps {
+		t.Steps[i].Env = append(t.Steps[i].Env, pipeline.Env{Name: "DOCKER_HOST", Value: "tcp://127.0.0.1:2375"})
+	}
+	c.find(line, 0, convert.Approximated, "docker-daemon", "the steps call docker: task %s gets a privileged %s sidecar as the Docker daemon (the cluster must allow privileged pods; the docker CLI must be in the step image)", t.Name, DindImage)
 }

@@ -580,6 +580,9 @@ func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers := c.shell(v, sc, s.Line)
 	script = tidyScript(script)
+	if dockerCommand.MatchString(script) {
+		ch.usesDocker(s.Line)
+	}
 	name := "sh"
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
 		name = l
