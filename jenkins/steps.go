@@ -508,7 +508,9 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		c.nodeBlock(ch, s, sc)
 	case "configFileProvider":
 		c.configFileProvider(ch, s, sc)
-	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
+	case "sshagent":
+		c.steps(ch, s.Body, c.sshAgent(ch, s, sc))
+	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "withDockerRegistry", "docker.withRegistry",
 		"withSonarQubeEnv", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
 		c.wrapper(ch, s, sc)
 	case "parallel":
@@ -1067,4 +1069,39 @@ func (c *conv) setEnv(s *model.Step, n, v string, sc scope) scope {
 	c.lateEnv = append(c.lateEnv, e)
 	c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it, in this task and the later ones", n)
 	return sc.withEnv(e)
+}
+
+// sshAgent converts sshagent([ids]) { }: each key's ssh-auth Secret is mounted and every shell
+// step inside starts an ssh-agent holding the keys, as the plugin's agent served ssh, git and scp.
+func (c *conv) sshAgent(ch *chain, s *model.Step, sc scope) scope {
+	var vals []model.Value
+	if l := arg(s, "credentials", 0); l != nil && l.Kind == model.List {
+		vals = l.List
+	} else if l != nil {
+		vals = []model.Value{*l}
+	}
+	var secrets []string
+	for i := range vals {
+		id, ok := lit(&vals[i])
+		secret, _, _, ok2 := c.secretName(&vals[i], sc)
+		if !ok || !ok2 {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "sshagent", "sshagent credential %s is not a literal id; the steps inside run without that key", oneLine(vals[i].Raw)))
+			continue
+		}
+		secrets = append(secrets, secret)
+		c.find(s.Line, s.Col, convert.Manual, "credentials", "SSH key %q of sshagent → ssh-auth Secret %s, loaded into an ssh-agent by each shell step inside (the image needs ssh-agent; known_hosts must list the hosts as on the Jenkins agent)", id, secret).Action =
+			fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=<key file>", secret)
+	}
+	if len(secrets) == 0 {
+		return sc
+	}
+	lines := []string{`eval "$(ssh-agent -s)" >/dev/null`}
+	for _, secret := range secrets {
+		ws := c.secretWorkspace(secret)
+		sc.workspaces = append(append([]string(nil), sc.workspaces...), ws)
+		// ssh-add - reads the key from stdin: no permission check on the group-readable mount.
+		lines = append(lines, "ssh-add -q - < $(workspaces."+ws+".path)/ssh-privatekey")
+	}
+	sc.prelude = append(append([]string(nil), sc.prelude...), lines...)
+	return sc
 }
