@@ -152,6 +152,22 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 			after = tails
 			continue
 		}
+		if v, items, ok := c.loopItems(s); ok && s.Kind == model.Loop && c.structural(s.Body) {
+			// A loop over a known list runs its stages once per item, one after another.
+			flush()
+			c.find(s.Line, s.Col, convert.Converted, "loop", "loop %s over a literal list → its stages once per item, with %s bound", oneLine(s.Cond), v)
+			old, had := c.literals[v]
+			for _, it := range items {
+				c.literals[v] = it
+				after = c.block(s.Body, after, sc, name, what)
+			}
+			if had {
+				c.literals[v] = old
+			} else {
+				delete(c.literals, v)
+			}
+			continue
+		}
 		if s.Kind == model.Loop && c.structural(s.Body) {
 			ensure(s.Line)
 			c.manual(cur, s, sc, true, "loop", "loop %s builds stages at run time; %s", oneLine(s.Cond), original(s))

@@ -141,8 +141,8 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 			c.steps(ch, s.Finally, sc)
 		}
 	case model.Loop:
-		if v, items, ok := literalLoop(s.Cond); ok {
-			c.find(s.Line, s.Col, convert.Converted, "loop", "for (%s in [...]) over a literal list → its body once per item", v)
+		if v, items, ok := c.loopItems(s); ok {
+			c.find(s.Line, s.Col, convert.Converted, "loop", "loop %s over a literal list → its body once per item, with %s bound", oneLine(s.Cond), v)
 			old, had := c.literals[v]
 			for _, it := range items {
 				c.literals[v] = it
@@ -249,7 +249,11 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		c.lists[name] = items // def targets = ['a', 'b']: known for collectEntries and loops
 		return sc
 	}
-	if v, ok := lit(s.Value); ok {
+	v, ok := lit(s.Value)
+	if !ok && s.Value != nil && s.Value.Kind == model.Expr && identRE.MatchString(strings.TrimSpace(s.Value.Raw)) {
+		v, ok = c.literals[strings.TrimSpace(s.Value.Raw)] // def label = p, p bound to a literal
+	}
+	if ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
 			return c.setEnv(s, strings.TrimPrefix(name, "env."), strings.ReplaceAll(v, "$(", "$$("), sc)
@@ -895,6 +899,9 @@ var indexRE = regexp.MustCompile(`^([A-Za-z_]\w*)\s*\[(.+)\]$`)
 // literals; anything else is kept as written (it only names the branch).
 func (c *conv) groovyKey(k string) string {
 	k = strings.TrimSpace(k)
+	if v, ok := c.literals[k]; ok && identRE.MatchString(k) {
+		return v // branches[name] with name bound to a literal
+	}
 	if len(k) >= 2 && (k[0] == '\'' || k[0] == '"') && k[len(k)-1] == k[0] {
 		k = k[1 : len(k)-1]
 	}
@@ -1105,3 +1112,34 @@ func (c *conv) sshAgent(ch *chain, s *model.Step, sc scope) scope {
 	sc.prelude = append(append([]string(nil), sc.prelude...), lines...)
 	return sc
 }
+
+// loopItems reads a loop over a list known statically: for (x in [...]) or for (x in list),
+// for (String x : list), and [...].each { x -> } or list.each { } (it); the variable and items.
+func (c *conv) loopItems(s *model.Step) (string, []string, bool) {
+	items := func(src string) ([]string, bool) {
+		src = strings.TrimSpace(src)
+		if l, ok := c.lists[src]; ok {
+			return l, true
+		}
+		_, it, ok := literalLoop("x in " + src)
+		return it, ok
+	}
+	if s.Name == "each" || s.Name == "forEach" {
+		v := "it"
+		if len(s.Params) == 1 {
+			v = s.Params[0]
+		} else if len(s.Params) > 1 {
+			return "", nil, false
+		}
+		it, ok := items(s.Cond)
+		return v, it, ok
+	}
+	m := forEachRE.FindStringSubmatch(s.Cond)
+	if m == nil {
+		return "", nil, false
+	}
+	it, ok := items(m[2])
+	return m[1], it, ok
+}
+
+var forEachRE = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+)?)?([A-Za-z_]\w*)\s*(?:\bin\b|:)\s*(.+?)\s*$`)
