@@ -306,6 +306,10 @@ func (c *conv) expandString(v *model.Value, sc scope, params bool) (string, bool
 	if s, ok := lit(v); ok {
 		return s, true
 	}
+	if v != nil && v.Kind == model.Expr && identRE.MatchString(strings.TrimSpace(v.Raw)) {
+		s, ok := c.literals[strings.TrimSpace(v.Raw)] // node(label), label bound to a literal
+		return s, ok
+	}
 	if v == nil || v.Kind != model.GString {
 		return "", false
 	}
