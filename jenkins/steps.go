@@ -164,7 +164,18 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 		if raw := strings.TrimSpace(s.Raw); strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {
 			return sc // libraries are in File.Libraries; imports only matter to Groovy
 		}
-		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", strings.TrimSpace(s.Raw)))
+		raw := strings.TrimSpace(s.Raw)
+		switch {
+		case strings.HasPrefix(raw, "throw ") || strings.HasPrefix(raw, "throw("):
+			// An exception ends the build as failed, as error does.
+			c.find(s.Line, s.Col, convert.Approximated, "throw", "%s → a failing step (the exception's message is not evaluated)", oneLine(raw))
+			ch.step(sc, pipeline.Step{Name: "throw", Comments: c.stepHead(s, oneLine(raw)), Script: "echo " + shellQuote("tkn-migrate: "+oneLine(raw)) + " >&2\nexit 1\n"})
+		case raw == "return" || strings.HasPrefix(raw, "return ") || strings.HasPrefix(raw, "return("):
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", raw))
+		default:
+			// switch, i++ and the like: the steps they would run or skip are unknown, so fail loudly.
+			c.manual(ch, s, sc, true, "groovy", "Groovy statement not converted; %s", original(s))
+		}
 	}
 	return sc
 }
