@@ -386,6 +386,12 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		ch.step(sc, pipeline.Step{Name: "sleep", Comments: c.stepHead(s, "sleep"), Script: "sleep " + secs + "\n"})
 	case "dir":
 		d, ok := c.staticString(arg(s, "path", 0), sc)
+		if a := arg(s, "path", 0); !ok && a != nil && a.Kind == model.GString {
+			// dir("${env.WORKSPACE}/sub"): the workspace is where steps start, so the rest is relative.
+			if m := workspaceDir.FindStringSubmatch(a.Str); m != nil && !strings.Contains(m[1], "$") {
+				d, ok = m[1], true
+			}
+		}
 		if !ok {
 			what := s.Raw
 			if a := arg(s, "path", 0); a != nil {
@@ -396,6 +402,9 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		}
 		inner := sc
 		inner.dir = path.Clean(path.Join(sc.dir, d))
+		if inner.dir == "." {
+			inner.dir = "" // dir('.') or dir(WORKSPACE): the workspace itself
+		}
 		if path.IsAbs(d) {
 			ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "dir", "dir(%q) is absolute; Tekton steps work under the source workspace, so it resolves inside it", d))
 			inner.dir = strings.TrimPrefix(inner.dir, "/")
@@ -1154,3 +1163,6 @@ func (c *conv) loopItems(s *model.Step) (string, []string, bool) {
 }
 
 var forEachRE = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+)?)?([A-Za-z_]\w*)\s*(?:\bin\b|:)\s*(.+?)\s*$`)
+
+// workspaceDir matches a path under the workspace written with WORKSPACE: ${env.WORKSPACE}/x, $WORKSPACE/x.
+var workspaceDir = regexp.MustCompile(`^\$(?:\{(?:env\.)?WORKSPACE\}|WORKSPACE\b)/*(.*)$`)
