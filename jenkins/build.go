@@ -20,6 +20,8 @@ type scope struct {
 	env          []pipeline.Env    // env every step gets, in order
 	dir          string            // dir('x') relative path
 	onError      string            // catchError / warnError
+	registry     string            // docker.withRegistry host images are pushed to
+	registryEnv  []pipeline.Env    // its login (TKN_REGISTRY_USER/PASSWORD from the credential's Secret)
 	failBuild    bool              // catchError whose buildResult is FAILURE: its failure fails the build in the end
 	timeout      string            // timeout {} around single steps
 	when         []pipeline.When   // stage when, copied to every task of the stage subtree

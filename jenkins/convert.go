@@ -163,6 +163,7 @@ type conv struct {
 	rootGit      string            // the URL of the first git step at the workspace root: this repository
 	lateEnv      []pipeline.Env    // env.X = ... so far, in order: later tasks' steps get them too
 	setEnvs      map[string]bool   // names lateEnv sets
+	dockerImages map[string]string // def img = docker.build(...): the image name's env value
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec
@@ -202,15 +203,16 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		srcText:      srcText,
 		checkoutFrom: fmt.Sprintf("from %s: the checkout Jenkins does for a Jenkinsfile from SCM (checkout scm)", filepath.Base(path)),
 		path:         path, base: filepath.Base(path), opts: opts, file: f, mapping: m,
-		names:    pipeline.NewNamer(pipeline.CheckoutTask),
-		params:   map[string]bool{},
-		needs:    map[string]string{},
-		checkout: true,
-		literals: map[string]string{},
-		captured: map[string]int{},
-		setEnvs:  map[string]bool{},
-		secretWS: map[string]bool{},
-		userPass: map[string]bool{},
+		names:        pipeline.NewNamer(pipeline.CheckoutTask),
+		params:       map[string]bool{},
+		needs:        map[string]string{},
+		checkout:     true,
+		literals:     map[string]string{},
+		captured:     map[string]int{},
+		setEnvs:      map[string]bool{},
+		dockerImages: map[string]string{},
+		secretWS:     map[string]bool{},
+		userPass:     map[string]bool{},
 	}
 	c.p = &pipeline.Pipeline{Name: pipelineName(path)}
 	if filepath.Base(path) != "Jenkinsfile" {

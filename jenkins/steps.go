@@ -309,7 +309,11 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 				ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "tool-path", "%s holds the tool's install path in Jenkins; the image carries the tool on PATH, so uses of %s are marked", name, name))
 				return nsc
 			}
-		case "docker.image", "docker.build", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		case "docker.build":
+			if c.dockerBuild(ch, call, name, sc) {
+				return sc
+			}
+		case "docker.image", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
 		}
 	}
 	if strings.HasPrefix(name, "env.") && s.Value != nil && s.Value.Kind == model.GString {
@@ -330,6 +334,10 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	p := s.Path()
 	if m, ok := c.mapping.lookup(p); ok {
 		c.mapped(ch, s, sc, m)
+		return sc
+	}
+	if s.Receiver != nil && s.Name == "push" && c.dockerImages[strings.TrimSpace(s.Receiver.Raw)] != "" {
+		c.dockerPush(ch, s, c.dockerImages[strings.TrimSpace(s.Receiver.Raw)], sc)
 		return sc
 	}
 	if f := c.funcs[p]; f != nil && s.Receiver == nil {
@@ -534,7 +542,9 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		c.configFileProvider(ch, s, sc)
 	case "sshagent":
 		c.steps(ch, s.Body, c.sshAgent(ch, s, sc))
-	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "withDockerRegistry", "docker.withRegistry",
+	case "docker.withRegistry":
+		c.steps(ch, s.Body, c.withRegistry(ch, s, sc))
+	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "withDockerRegistry",
 		"withSonarQubeEnv", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
 		c.wrapper(ch, s, sc)
 	case "parallel":
@@ -1166,3 +1176,87 @@ var forEachRE = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+
 
 // workspaceDir matches a path under the workspace written with WORKSPACE: ${env.WORKSPACE}/x, $WORKSPACE/x.
 var workspaceDir = regexp.MustCompile(`^\$(?:\{(?:env\.)?WORKSPACE\}|WORKSPACE\b)/*(.*)$`)
+
+// DockerCLIImage runs the docker CLI for docker.build and push against the dind sidecar.
+const DockerCLIImage = "docker.io/library/docker:27-cli"
+
+// withRegistry converts docker.withRegistry(url, credentialsId) { }: pushes inside go to that
+// registry, logged in with the credential's basic-auth Secret, as docker-workflow does.
+func (c *conv) withRegistry(ch *chain, s *model.Step, sc scope) scope {
+	u, ok := litArg(s, "url", 0)
+	if !ok {
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "docker-registry", "docker.withRegistry %s has no literal URL; images inside are pushed to Docker Hub", oneLine(s.Raw)))
+		return sc
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "/")
+	sc.registry = host
+	sc.registryEnv = nil
+	if v := arg(s, "credentialsId", 1); v != nil {
+		secret, _, _, ok := c.secretName(v, sc)
+		if !ok {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "docker-registry", "docker.withRegistry credential %s is not a literal id; pushes are not logged in", oneLine(v.Raw)))
+			return sc
+		}
+		sc.registryEnv = []pipeline.Env{{Name: "TKN_REGISTRY_USER", SecretName: secret, SecretKey: "username"}, {Name: "TKN_REGISTRY_PASSWORD", SecretName: secret, SecretKey: "password"}}
+		id, _ := lit(v)
+		c.find(s.Line, s.Col, convert.Manual, "credentials", "registry credential %q of docker.withRegistry → basic-auth Secret %s, used by docker login before builds and pushes inside", id, secret).Action =
+			fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+	}
+	return sc
+}
+
+// registryLogin is the docker login a step inside withRegistry runs first.
+func registryLogin(sc scope) (string, []pipeline.Env) {
+	if len(sc.registryEnv) == 0 {
+		return "", nil
+	}
+	env := append([]pipeline.Env{{Name: "TKN_REGISTRY", Value: sc.registry}}, sc.registryEnv...)
+	return `printf '%s' "$TKN_REGISTRY_PASSWORD" | docker login -u "$TKN_REGISTRY_USER" --password-stdin "$TKN_REGISTRY"` + "\n", env
+}
+
+// dockerBuild converts def img = docker.build("name:tag"[, "args"]): docker build against the
+// task's dind sidecar; img.push() then pushes that name.
+func (c *conv) dockerBuild(ch *chain, s *model.Step, name string, sc scope) bool {
+	v := arg(s, "image", 0)
+	img, ok := c.envValue(v, sc, s.Line)
+	if !ok || !identRE.MatchString(strings.TrimPrefix(name, "def ")) {
+		return false
+	}
+	args := "."
+	if a := arg(s, "args", 1); a != nil {
+		if args, ok = lit(a); !ok {
+			return false
+		}
+	}
+	login, env := registryLogin(sc)
+	env = append([]pipeline.Env{{Name: "TKN_IMAGE", Value: img}}, env...)
+	c.dockerImages[strings.TrimPrefix(name, "def ")] = img
+	ch.usesDocker(s.Line)
+	c.find(s.Line, s.Col, convert.Converted, "docker-build", "docker.build → docker build -t %s %s in the task (its Docker daemon is a dind sidecar)", img, args)
+	ch.step(sc, pipeline.Step{Name: "docker-build", Comments: c.stepHead(s, "docker.build"), Env: env, Image: DockerCLIImage,
+		Script: login + `docker build -t "$TKN_IMAGE" ` + args + "\n"})
+	return true
+}
+
+// dockerPush converts img.push([tag]): inside withRegistry the image goes to that registry.
+func (c *conv) dockerPush(ch *chain, s *model.Step, img string, sc scope) {
+	tag := ""
+	if a := arg(s, "tagName", 0); a != nil {
+		t, ok := c.envValue(a, sc, s.Line)
+		if !ok {
+			c.manual(ch, s, sc, true, "docker-push", "push tag %s is computed by Groovy; %s", oneLine(a.Raw), original(s))
+			return
+		}
+		tag = t
+	}
+	login, env := registryLogin(sc)
+	env = append([]pipeline.Env{{Name: "TKN_IMAGE", Value: img}, {Name: "TKN_TAG", Value: tag}, {Name: "TKN_PUSH_REGISTRY", Value: sc.registry}}, env...)
+	ch.usesDocker(s.Line)
+	ch.step(sc, pipeline.Step{Name: "docker-push", Comments: c.stepHead(s, oneLine(s.Raw)), Env: env, Image: DockerCLIImage, Script: login +
+		`src="$TKN_IMAGE"` + "\n" +
+		`case "${src##*/}" in *:*) name="${src%:*}"; tag="${src##*:}" ;; *) name="$src"; tag=latest ;; esac` + "\n" +
+		`[ -z "$TKN_TAG" ] || tag="$TKN_TAG"` + "\n" +
+		`dst="${TKN_PUSH_REGISTRY:+$TKN_PUSH_REGISTRY/}$name:$tag"` + "\n" +
+		`[ "$dst" = "$src" ] || docker tag "$src" "$dst"` + "\n" +
+		`docker push "$dst"` + "\n"})
+}
