@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 )
@@ -19,6 +20,9 @@ type scope struct {
 	env          []pipeline.Env    // env every step gets, in order
 	dir          string            // dir('x') relative path
 	onError      string            // catchError / warnError
+	registry     string            // docker.withRegistry host images are pushed to
+	registryEnv  []pipeline.Env    // its login (TKN_REGISTRY_USER/PASSWORD from the credential's Secret)
+	failBuild    bool              // catchError whose buildResult is FAILURE: its failure fails the build in the end
 	timeout      string            // timeout {} around single steps
 	when         []pipeline.When   // stage when, copied to every task of the stage subtree
 	guards       []string          // comments for when conditions, repeated on each task
@@ -88,7 +92,11 @@ type chain struct {
 	cur      *pipeline.Task
 	tasks    []*pipeline.Task
 	noSplit  bool // finally tasks: mapped catalog Tasks can't be chained here
-	scratch  bool // collects markers only; its task is never emitted or named
+	// docker is the line of the first sh step of each task that calls the docker CLI.
+	docker map[*pipeline.Task]int
+	// caught are the indexes of each task's steps inside a catchError that fails the build.
+	caught  map[*pipeline.Task][]int
+	scratch bool // collects markers only; its task is never emitted or named
 }
 
 func (c *conv) newChain(name string, comments []string, after []string, sc scope) *chain {
@@ -132,13 +140,25 @@ func (ch *chain) step(sc scope, st pipeline.Step) {
 			st.Image = img
 		}
 	}
-	st.Env = append(append([]pipeline.Env(nil), sc.env...), st.Env...)
+	var late []pipeline.Env
+	for _, e := range ch.c.lateEnv {
+		if !sc.hasEnv(e.Name) {
+			late = append(late, e) // env.X set by an earlier stage: the whole build sees it
+		}
+	}
+	st.Env = append(append(late, sc.env...), st.Env...)
 	st.Env = dedupEnv(st.Env)
 	if sc.dir != "" && st.WorkingDir == "" {
 		st.WorkingDir = "$(workspaces.source.path)/" + sc.dir
 	}
 	if st.OnError == "" {
 		st.OnError = sc.onError
+	}
+	if sc.failBuild && st.OnError == "continue" {
+		if ch.caught == nil {
+			ch.caught = map[*pipeline.Task][]int{}
+		}
+		ch.caught[t] = append(ch.caught[t], len(t.Steps))
 	}
 	if st.Timeout == "" {
 		st.Timeout = sc.timeout
@@ -191,6 +211,10 @@ func (ch *chain) close() []string {
 			t.Timeout = ch.timeout
 		}
 		if t.Ref == nil {
+			caughtResult(t, ch.caught[t])
+			if line := ch.docker[t]; line > 0 {
+				ch.c.dockerDaemon(t, line)
+			}
 			if len(t.Steps) == 0 {
 				// Every step was marked (junit, archiveArtifacts, ...): keep the stage visible.
 				t.Steps = []pipeline.Step{{Name: "no-op", Script: "true\n", Comments: []string{"nothing left to run: see the markers above"}}}
@@ -319,4 +343,60 @@ func windowsOnly(steps []pipeline.Step) bool {
 		}
 	}
 	return len(steps) > 0
+}
+
+// caughtResult ends a task whose catchError steps (buildResult FAILURE) failed with a failing
+// step: Jenkins went on past them but marked the build FAILURE, so the run must not end green.
+func caughtResult(t *pipeline.Task, idx []int) {
+	if len(idx) == 0 {
+		return
+	}
+	names := pipeline.NewNamer()
+	for i := range t.Steps {
+		t.Steps[i].Name = names.Name(t.Steps[i].Name) // the names the emitter gives, to read exit codes
+	}
+	var codes []string
+	for _, i := range idx {
+		codes = append(codes, exitCodePath(t.Steps[i].Name))
+	}
+	t.Steps = append(t.Steps, pipeline.Step{Name: names.Name("catch-error-result"),
+		Comments: []string{"catchError went on after a failure but marked the build FAILURE: fail here"},
+		Script: "for f in " + strings.Join(codes, " ") + "; do\n" +
+			"  read -r x < \"$f\"\n" +
+			"  if [ \"$x\" != 0 ]; then echo 'a step inside catchError failed: the build result is FAILURE' >&2; exit 1; fi\n" +
+			"done\n"})
+}
+
+// dockerCommand finds a docker or docker-compose command in a shell script.
+var dockerCommand = regexp.MustCompile(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
+
+// usesDocker records that the current task's step at line calls the docker CLI.
+func (ch *chain) usesDocker(line int) {
+	t := ch.open()
+	if ch.docker == nil {
+		ch.docker = map[*pipeline.Task]int{}
+	}
+	if ch.docker[t] == 0 {
+		ch.docker[t] = line
+	}
+}
+
+// DindImage is the Docker daemon a task whose steps call docker gets as a sidecar.
+const DindImage = "docker.io/library/docker:27-dind"
+
+// dockerDaemon gives a task whose steps call docker the daemon a Jenkins agent had: a
+// privileged dind sidecar, reached over DOCKER_HOST.
+func (c *conv) dockerDaemon(t *pipeline.Task, line int) {
+	for _, s := range t.Sidecars {
+		if s.Image == DindImage {
+			return
+		}
+	}
+	t.Sidecars = append(t.Sidecars, pipeline.Sidecar{Name: "docker", Image: DindImage, Privileged: true, ReadyPort: 2375,
+		Env:      []pipeline.Env{{Name: "DOCKER_TLS_CERTDIR", Value: ""}},
+		Comments: []string{c.from(line, "sh calls docker: the Docker daemon a Jenkins agent had")}})
+	for i := range t.Steps {
+		t.Steps[i].Env = append(t.Steps[i].Env, pipeline.Env{Name: "DOCKER_HOST", Value: "tcp://127.0.0.1:2375"})
+	}
+	c.find(line, 0, convert.Approximated, "docker-daemon", "the steps call docker: task %s gets a privileged %s sidecar as the Docker daemon (the cluster must allow privileged pods; the docker CLI must be in the step image)", t.Name, DindImage)
 }

@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -107,7 +108,11 @@ func (c *conv) bindParams(s *model.Step, f *model.Step) map[string]*string {
 		if v == nil {
 			v = model.ArgNamed(s.Args, fs)
 		}
-		if l, ok := lit(v); ok {
+		l, ok := lit(v)
+		if v == nil && i < len(f.Defaults) {
+			l, ok = literalText(f.Defaults[i]) // an omitted argument takes the parameter's default
+		}
+		if ok {
 			c.literals[fs] = l
 		} else {
 			delete(c.literals, fs)
@@ -134,3 +139,21 @@ func splitParam(p string) string {
 	}
 	return f[len(f)-1]
 }
+
+// literalText is the value of a constant Groovy literal written in source ('x', "x" without
+// interpolation, a number, true/false); ok is false for anything else.
+func literalText(src string) (string, bool) {
+	if len(src) >= 2 && (src[0] == '\'' || src[0] == '"') && src[len(src)-1] == src[0] {
+		body := src[1 : len(src)-1]
+		if strings.ContainsAny(body, "\\"+string(src[0])) || src[0] == '"' && strings.Contains(body, "$") {
+			return "", false
+		}
+		return body, true
+	}
+	if src == "true" || src == "false" || numberRE.MatchString(src) {
+		return src, true
+	}
+	return "", false
+}
+
+var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)

@@ -121,7 +121,8 @@ func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *
 		return nil, nil, err
 	}
 	c := newConv(path, f, opts, mapping, string(src))
-	c.checkout = !inline
+	// Only declarative Pipeline checks out implicitly (per agent); a scripted one clones when it says checkout scm.
+	c.checkout = !inline && f.Kind == model.Declarative && f.Pipeline != nil
 	for _, q := range preset {
 		c.params[q.Name] = true
 		c.p.Params = append(c.p.Params, q)
@@ -158,6 +159,11 @@ type conv struct {
 	checkoutFrom string
 	libs         []string
 	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
+	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
+	rootGit      string            // the URL of the first git step at the workspace root: this repository
+	lateEnv      []pipeline.Env    // env.X = ... so far, in order: later tasks' steps get them too
+	setEnvs      map[string]bool   // names lateEnv sets
+	dockerImages map[string]string // def img = docker.build(...): the image name's env value
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec
@@ -197,13 +203,16 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 		srcText:      srcText,
 		checkoutFrom: fmt.Sprintf("from %s: the checkout Jenkins does for a Jenkinsfile from SCM (checkout scm)", filepath.Base(path)),
 		path:         path, base: filepath.Base(path), opts: opts, file: f, mapping: m,
-		names:    pipeline.NewNamer(pipeline.CheckoutTask),
-		params:   map[string]bool{},
-		needs:    map[string]string{},
-		checkout: true,
-		literals: map[string]string{},
-		secretWS: map[string]bool{},
-		userPass: map[string]bool{},
+		names:        pipeline.NewNamer(pipeline.CheckoutTask),
+		params:       map[string]bool{},
+		needs:        map[string]string{},
+		checkout:     true,
+		literals:     map[string]string{},
+		captured:     map[string]int{},
+		setEnvs:      map[string]bool{},
+		dockerImages: map[string]string{},
+		secretWS:     map[string]bool{},
+		userPass:     map[string]bool{},
 	}
 	c.p = &pipeline.Pipeline{Name: pipelineName(path)}
 	if filepath.Base(path) != "Jenkinsfile" {

@@ -22,6 +22,7 @@ func (c *conv) declarative(p *model.Pipeline) {
 	sc = sc.withEnv(c.passwordEnv...)
 	c.agent(p.Agent, &sc, true)
 	c.options(p.Options, nil, &sc)
+	sc = c.optionWrappers(p.Options, sc)
 	c.triggers(p.Triggers)
 	sc = c.environment(p.Environment, sc)
 	sc.tools = c.toolSet(p.Tools, sc.tools, sc)
@@ -138,6 +139,20 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 		}
 		return
 	}
+	kube, err := podImages(y)
+	if err != nil {
+		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err))
+		return
+	}
+	sc.kube = kube
+	if dc, ok := lit(a.Param("defaultContainer")); ok && sc.kube[dc] != "" {
+		sc.image = sc.kube[dc]
+	}
+	c.find(a.Line, a.Col, convert.Approximated, "agent-kubernetes", "kubernetes pod template: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
+}
+
+// podImages maps each container of a pod YAML to its image.
+func podImages(y string) (map[string]string, error) {
 	var pod struct {
 		Spec struct {
 			Containers []struct {
@@ -147,17 +162,13 @@ func (c *conv) kubernetesAgent(a *model.Agent, sc *scope) {
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(y), &pod); err != nil {
-		sc.comments = append(sc.comments, c.marker(a.Line, a.Col, convert.Manual, "agent-kubernetes", "kubernetes agent yaml does not parse (%v); pick step images by hand", err))
-		return
+		return nil, err
 	}
-	sc.kube = map[string]string{}
+	kube := map[string]string{}
 	for _, ct := range pod.Spec.Containers {
-		sc.kube[ct.Name] = ct.Image
+		kube[ct.Name] = ct.Image
 	}
-	if dc, ok := lit(a.Param("defaultContainer")); ok && sc.kube[dc] != "" {
-		sc.image = sc.kube[dc]
-	}
-	c.find(a.Line, a.Col, convert.Approximated, "agent-kubernetes", "kubernetes pod template: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
+	return kube, nil
 }
 
 func (c *conv) toolSet(entries []*model.Step, set tools.Set, sc scope) tools.Set {
@@ -322,6 +333,26 @@ func retryCount(s *model.Step) (int, bool) {
 }
 
 // options converts pipeline (ch == nil) or stage options.
+// optionWrappers applies the block steps given as options (withCredentials, withEnv): PMD wraps
+// every step of the pipeline or stage, children included, in them.
+func (c *conv) optionWrappers(opts []*model.Step, sc scope) scope {
+	for _, o := range opts {
+		if o.Name != "withCredentials" && o.Name != "withEnv" {
+			continue
+		}
+		tmp := c.newChain("x", nil, nil, sc)
+		tmp.scratch = true
+		if o.Name == "withCredentials" {
+			sc = c.withCredentials(tmp, o, sc)
+		} else {
+			sc = c.withEnv(tmp, o, sc)
+		}
+		sc.comments = append(sc.comments, tmp.tasksComments()...)
+		c.find(o.Line, o.Col, convert.Converted, "option-wrapper", "option %s → applied to every step it wraps", o.Name)
+	}
+	return sc
+}
+
 func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 	for _, o := range opts {
 		switch o.Name {
@@ -394,6 +425,8 @@ func (c *conv) options(opts []*model.Step, ch *chain, sc *scope) {
 			c.find(o.Line, o.Col, convert.Approximated, "unstable", "skipStagesAfterUnstable: Tekton has no UNSTABLE result; a failed task already skips the tasks after it")
 		case "parallelsAlwaysFailFast":
 			c.find(o.Line, o.Col, convert.Approximated, "fail-fast", "parallelsAlwaysFailFast: Tekton does not cancel running sibling tasks, but starts no new ones after a failure")
+		case "withCredentials", "withEnv":
+			// optionWrappers applied it before the stage's children were built.
 		case "preserveStashes":
 			c.find(o.Line, o.Col, convert.Converted, "stash", "preserveStashes: stashes live in the run's workspace; dropped")
 		case "quietPeriod":
@@ -454,7 +487,11 @@ func (c *conv) parameters(ps []*model.Step) {
 			continue
 		}
 		desc, _ := litArg(p, "description", -1)
-		def, _ := litArg(p, "defaultValue", -1)
+		def, defOK := litArg(p, "defaultValue", -1)
+		if dv := p.Arg("defaultValue"); dv != nil && !defOK && p.Name != "password" {
+			// Jenkins computes it when the job is configured; Tekton needs the value written out.
+			c.p.Comments = append(c.p.Comments, c.marker(p.Line, p.Col, convert.Manual, "parameter-default", "parameter %s: defaultValue %s is computed by Groovy; the Tekton param defaults to the type's empty value until it is written out", name, oneLine(dv.Raw)))
+		}
 		switch p.Name {
 		case "string", "text":
 			if c.literalParam(p.Line, p.Col, name, def) {

@@ -144,6 +144,12 @@ func (c *conv) mapped(ch *chain, s *model.Step, sc scope, e *MapEntry) {
 		note, class = ": "+e.Note, convert.Approximated
 	}
 	c.find(s.Line, s.Col, class, "mapping", "%s → %s from %s%s", s.Path(), mappingTarget(e), c.opts.MappingPath, note)
+	if !c.checkout {
+		// A scripted pipeline clones only when asked, and library steps (buildPlugin, ...) ask themselves.
+		c.checkout = true
+		c.checkoutFrom = c.from(s.Line, s.Path()+": a library step, taken to check out the source as library build steps do")
+		c.find(s.Line, s.Col, convert.Approximated, "checkout", "%s is a library step: fetch-source clones the repository for it, as library build steps check out themselves; remove the clone if it does not", s.Path())
+	}
 	head := c.stepHead(s, s.Path()+" (mapped by "+c.opts.MappingPath+")")
 	if e.Task == "" {
 		keys := make([]string, 0, len(e.Env))

@@ -152,6 +152,22 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 			after = tails
 			continue
 		}
+		if v, items, ok := c.loopItems(s); ok && s.Kind == model.Loop && c.structural(s.Body) {
+			// A loop over a known list runs its stages once per item, one after another.
+			flush()
+			c.find(s.Line, s.Col, convert.Converted, "loop", "loop %s over a literal list → its stages once per item, with %s bound", oneLine(s.Cond), v)
+			old, had := c.literals[v]
+			for _, it := range items {
+				c.literals[v] = it
+				after = c.block(s.Body, after, sc, name, what)
+			}
+			if had {
+				c.literals[v] = old
+			} else {
+				delete(c.literals, v)
+			}
+			continue
+		}
 		if s.Kind == model.Loop && c.structural(s.Body) {
 			ensure(s.Line)
 			c.manual(cur, s, sc, true, "loop", "loop %s builds stages at run time; %s", oneLine(s.Cond), original(s))
@@ -189,6 +205,8 @@ func (c *conv) blockScope(ch *chain, s *model.Step, sc scope) scope {
 		if n, ok := litArg(s, "name", 0); ok && sc.kube[n] != "" {
 			sc.image = sc.kube[n]
 		}
+	case "podTemplate":
+		c.podTemplate(s, &sc)
 	default:
 		c.find(s.Line, s.Col, convert.Approximated, "wrapper", "%s: its body is converted; the wrapper itself has no Tekton form", oneLine(s.Raw))
 	}
@@ -196,6 +214,43 @@ func (c *conv) blockScope(ch *chain, s *model.Step, sc scope) scope {
 		sc.comments = append(sc.comments, m)
 	}
 	return sc
+}
+
+// podTemplate reads a scripted pod template's containers (yaml: and containerTemplate entries)
+// so container('x') and agentContainer pick their images, as the kubernetes plugin runs them.
+func (c *conv) podTemplate(s *model.Step, sc *scope) {
+	kube := map[string]string{}
+	for k, v := range sc.kube {
+		kube[k] = v // a nested podTemplate inherits its parent's containers
+	}
+	if y, ok := litArg(s, "yaml", -1); ok {
+		m, err := podImages(y)
+		if err != nil {
+			sc.comments = append(sc.comments, c.marker(s.Line, s.Col, convert.Manual, "pod-template", "podTemplate yaml does not parse (%v); pick step images by hand", err))
+		}
+		for k, v := range m {
+			kube[k] = v
+		}
+	} else if arg(s, "yaml", -1) != nil || arg(s, "yamlFile", -1) != nil {
+		sc.comments = append(sc.comments, c.marker(s.Line, s.Col, convert.Manual, "pod-template", "podTemplate yaml is not a literal; pick step images by hand"))
+	}
+	if cs := arg(s, "containers", -1); cs != nil && cs.Kind == model.List {
+		for _, v := range cs.List {
+			if v.Kind != model.CallVal || v.Call == nil || v.Call.Name != "containerTemplate" {
+				continue
+			}
+			n, ok1 := litArg(v.Call, "name", -1)
+			img, ok2 := litArg(v.Call, "image", -1)
+			if ok1 && ok2 {
+				kube[n] = img
+			}
+		}
+	}
+	sc.kube = kube
+	if ac, ok := litArg(s, "agentContainer", -1); ok && kube[ac] != "" {
+		sc.image = kube[ac] // steps outside container() run in the agent container
+	}
+	c.find(s.Line, s.Col, convert.Approximated, "pod-template", "podTemplate: its containers' images become step images; other pod settings (volumes, resources, serviceAccount) need a podTemplate on the PipelineRun")
 }
 
 func orDefault(s, d string) string {

@@ -37,6 +37,7 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 		name = prefix + "-" + s.Name
 	}
 	sc = c.stageScope(s, sc)
+	sc = c.optionWrappers(s.Options, sc)
 	head := append([]string{c.from(s.Line, fmt.Sprintf("stage(%s)", quoteGroovy(s.Name)))}, sc.comments...)
 	sc.comments = nil
 	for _, o := range s.Other {
@@ -164,6 +165,7 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 	}
 	msc = c.environment(m.Environment, msc)
 	msc.tools = c.toolSet(m.Tools, msc.tools, msc)
+	msc = c.optionWrappers(m.Options, msc)
 	ch := c.newChain(name, head, after, msc)
 	c.options(s.Options, ch, &msc)
 	c.options(m.Options, ch, &msc)

@@ -141,8 +141,8 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 			c.steps(ch, s.Finally, sc)
 		}
 	case model.Loop:
-		if v, items, ok := literalLoop(s.Cond); ok {
-			c.find(s.Line, s.Col, convert.Converted, "loop", "for (%s in [...]) over a literal list → its body once per item", v)
+		if v, items, ok := c.loopItems(s); ok {
+			c.find(s.Line, s.Col, convert.Converted, "loop", "loop %s over a literal list → its body once per item, with %s bound", oneLine(s.Cond), v)
 			old, had := c.literals[v]
 			for _, it := range items {
 				c.literals[v] = it
@@ -164,7 +164,18 @@ func (c *conv) step(ch *chain, s *model.Step, sc scope) scope {
 		if raw := strings.TrimSpace(s.Raw); strings.HasPrefix(raw, "@Library") || strings.HasPrefix(raw, "import ") {
 			return sc // libraries are in File.Libraries; imports only matter to Groovy
 		}
-		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", strings.TrimSpace(s.Raw)))
+		raw := strings.TrimSpace(s.Raw)
+		switch {
+		case strings.HasPrefix(raw, "throw ") || strings.HasPrefix(raw, "throw("):
+			// An exception ends the build as failed, as error does.
+			c.find(s.Line, s.Col, convert.Approximated, "throw", "%s → a failing step (the exception's message is not evaluated)", oneLine(raw))
+			ch.step(sc, pipeline.Step{Name: "throw", Comments: c.stepHead(s, oneLine(raw)), Script: "echo " + shellQuote("tkn-migrate: "+oneLine(raw)) + " >&2\nexit 1\n"})
+		case raw == "return" || strings.HasPrefix(raw, "return ") || strings.HasPrefix(raw, "return("):
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "groovy", "Groovy statement not converted: %s", raw))
+		default:
+			// switch, i++ and the like: the steps they would run or skip are unknown, so fail loudly.
+			c.manual(ch, s, sc, true, "groovy", "Groovy statement not converted; %s", original(s))
+		}
 	}
 	return sc
 }
@@ -249,12 +260,14 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		c.lists[name] = items // def targets = ['a', 'b']: known for collectEntries and loops
 		return sc
 	}
-	if v, ok := lit(s.Value); ok {
+	v, ok := lit(s.Value)
+	if !ok && s.Value != nil && s.Value.Kind == model.Expr && identRE.MatchString(strings.TrimSpace(s.Value.Raw)) {
+		v, ok = c.literals[strings.TrimSpace(s.Value.Raw)] // def label = p, p bound to a literal
+	}
+	if ok {
 		switch {
 		case strings.HasPrefix(name, "env."):
-			n := strings.TrimPrefix(name, "env.")
-			c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it in this task", n)
-			return sc.withEnv(pipeline.Env{Name: n, Value: strings.ReplaceAll(v, "$(", "$$(")})
+			return c.setEnv(s, strings.TrimPrefix(name, "env."), strings.ReplaceAll(v, "$(", "$$("), sc)
 		case name == "currentBuild.result":
 			if v == "FAILURE" || v == "ABORTED" {
 				ch.step(sc, pipeline.Step{Name: "fail", Comments: c.stepHead(s, "currentBuild.result = "+v), Script: "echo " + shellQuote("build marked "+v) + " >&2\nexit 1\n"})
@@ -267,6 +280,7 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 			return sc
 		}
 		c.literals[name] = v
+		delete(c.captured, name)
 		return sc
 	}
 	if s.Value != nil && s.Value.Kind == model.CallVal && s.Value.Call != nil {
@@ -278,6 +292,8 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		switch call.Path() {
 		case "sh", "bat", "powershell", "pwsh":
 			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
+			c.captured[name] = s.Line
+			delete(c.literals, name)
 			c.call(ch, call, sc)
 			return sc
 		case "checkout":
@@ -293,7 +309,16 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 				ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "tool-path", "%s holds the tool's install path in Jenkins; the image carries the tool on PATH, so uses of %s are marked", name, name))
 				return nsc
 			}
-		case "docker.image", "docker.build", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		case "docker.build":
+			if c.dockerBuild(ch, call, name, sc) {
+				return sc
+			}
+		case "docker.image", "load", "readFile", "readJSON", "readYaml", "readProperties", "libraryResource", "fileExists", "input":
+		}
+	}
+	if strings.HasPrefix(name, "env.") && s.Value != nil && s.Value.Kind == model.GString {
+		if v, ok := c.envValue(s.Value, sc, s.Line); ok {
+			return c.setEnv(s, strings.TrimPrefix(name, "env."), v, sc)
 		}
 	}
 	if s.Value != nil && s.Value.Kind == model.Closure {
@@ -309,6 +334,10 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	p := s.Path()
 	if m, ok := c.mapping.lookup(p); ok {
 		c.mapped(ch, s, sc, m)
+		return sc
+	}
+	if s.Receiver != nil && s.Name == "push" && c.dockerImages[strings.TrimSpace(s.Receiver.Raw)] != "" {
+		c.dockerPush(ch, s, c.dockerImages[strings.TrimSpace(s.Receiver.Raw)], sc)
 		return sc
 	}
 	if f := c.funcs[p]; f != nil && s.Receiver == nil {
@@ -365,6 +394,12 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		ch.step(sc, pipeline.Step{Name: "sleep", Comments: c.stepHead(s, "sleep"), Script: "sleep " + secs + "\n"})
 	case "dir":
 		d, ok := c.staticString(arg(s, "path", 0), sc)
+		if a := arg(s, "path", 0); !ok && a != nil && a.Kind == model.GString {
+			// dir("${env.WORKSPACE}/sub"): the workspace is where steps start, so the rest is relative.
+			if m := workspaceDir.FindStringSubmatch(a.Str); m != nil && !strings.Contains(m[1], "$") {
+				d, ok = m[1], true
+			}
+		}
 		if !ok {
 			what := s.Raw
 			if a := arg(s, "path", 0); a != nil {
@@ -375,6 +410,9 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		}
 		inner := sc
 		inner.dir = path.Clean(path.Join(sc.dir, d))
+		if inner.dir == "." {
+			inner.dir = "" // dir('.') or dir(WORKSPACE): the workspace itself
+		}
 		if path.IsAbs(d) {
 			ch.comment(c.marker(s.Line, s.Col, convert.Approximated, "dir", "dir(%q) is absolute; Tekton steps work under the source workspace, so it resolves inside it", d))
 			inner.dir = strings.TrimPrefix(inner.dir, "/")
@@ -425,7 +463,15 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 	case "catchError", "warnError":
 		inner := sc
 		inner.onError = "continue"
-		c.find(s.Line, s.Col, convert.Approximated, "catch-error", "%s → onError: continue (the build/stage result it sets is lost)", s.Name)
+		br, _ := litArg(s, "buildResult", -1)
+		if s.Name == "catchError" && (arg(s, "buildResult", -1) == nil || strings.EqualFold(br, "FAILURE")) {
+			// CatchErrorStep's buildResult defaults to FAILURE: Jenkins goes on, the build ends failed.
+			inner.failBuild = true
+			c.find(s.Line, s.Col, convert.Approximated, "catch-error", "catchError → onError: continue, and a last step fails the task if a step inside failed (Jenkins marks the build FAILURE and goes on, so its later stages ran; here they are skipped)")
+		} else {
+			inner.failBuild = false
+			c.find(s.Line, s.Col, convert.Approximated, "catch-error", "%s → onError: continue (the build/stage result it sets is lost)", s.Name)
+		}
 		c.steps(ch, s.Body, inner)
 	case "unstable":
 		msg, _ := litArg(s, "message", 0)
@@ -494,7 +540,11 @@ func (c *conv) call(ch *chain, s *model.Step, sc scope) scope {
 		c.nodeBlock(ch, s, sc)
 	case "configFileProvider":
 		c.configFileProvider(ch, s, sc)
-	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "sshagent", "withDockerRegistry", "docker.withRegistry",
+	case "sshagent":
+		c.steps(ch, s.Body, c.sshAgent(ch, s, sc))
+	case "docker.withRegistry":
+		c.steps(ch, s.Body, c.withRegistry(ch, s, sc))
+	case "stage", "ws", "timestamps", "ansiColor", "wrap", "lock", "withDockerRegistry",
 		"withSonarQubeEnv", "withAWS", "withVault", "withKubeConfig", "withNPM", "nodejs", "withPythonEnv", "xvfb", "podTemplate":
 		c.wrapper(ch, s, sc)
 	case "parallel":
@@ -566,6 +616,9 @@ func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers := c.shell(v, sc, s.Line)
 	script = tidyScript(script)
+	if dockerCommand.MatchString(script) {
+		ch.usesDocker(s.Line)
+	}
 	name := "sh"
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
 		name = l
@@ -769,9 +822,20 @@ func (c *conv) gitStep(ch *chain, s *model.Step, sc scope) {
 // it); inside dir() it clones another repository with the git CLI.
 func (c *conv) gitClone(ch *chain, s *model.Step, sc scope, url, branch string) {
 	branch = strings.TrimPrefix(strings.TrimPrefix(branch, "*/"), "refs/heads/")
-	if sc.dir == "" {
-		c.checkout = true
+	if sc.dir == "" && (c.rootGit == "" || c.rootGit == url) {
+		c.checkout, c.rootGit = true, url
 		c.find(s.Line, s.Col, convert.Approximated, "git", "git %s at the workspace root is taken as this repository: fetch-source clones it at the PaC revision (branch %q is not forced)", url, branch)
+		return
+	}
+	if sc.dir == "" {
+		// Another repository at the root: Jenkins fetches it into the workspace's repository and
+		// checks it out over the files there, untracked ones staying.
+		m := c.marker(s.Line, s.Col, convert.Approximated, "git", "git %s replaces the checkout of %s at the workspace root, with the git CLI; a private repository needs credentials (a basic-auth or ssh-directory Secret)", url, c.rootGit)
+		ch.step(sc, pipeline.Step{Name: "git-checkout", Comments: append(c.stepHead(s, s.Name), m), Image: GitImage,
+			Env: []pipeline.Env{{Name: "GIT_URL", Value: url}, {Name: "GIT_BRANCH", Value: branch}},
+			Script: "git -c safe.directory='*' init -q .\n" +
+				"git -c safe.directory='*' fetch -q --depth 1 \"$GIT_URL\" \"$GIT_BRANCH\"\n" +
+				"git -c safe.directory='*' checkout -q -f FETCH_HEAD\n"})
 		return
 	}
 	env := []pipeline.Env{{Name: "GIT_URL", Value: url}}
@@ -804,7 +868,9 @@ func (c *conv) writeFile(ch *chain, s *model.Step, sc scope) {
 // wrapper converts a block step whose body we can still convert, marking what it did.
 func (c *conv) wrapper(ch *chain, s *model.Step, sc scope) {
 	switch s.Name {
-	case "timestamps", "ansiColor", "wrap", "ws", "node", "podTemplate":
+	case "podTemplate":
+		c.podTemplate(s, &sc)
+	case "timestamps", "ansiColor", "wrap", "ws", "node":
 		c.find(s.Line, s.Col, convert.Approximated, "wrapper", "%s: its body is converted; the wrapper itself has no Tekton form", oneLine(s.Raw))
 	case "stage":
 		n, _ := litArg(s, "name", 0)
@@ -863,6 +929,9 @@ var indexRE = regexp.MustCompile(`^([A-Za-z_]\w*)\s*\[(.+)\]$`)
 // literals; anything else is kept as written (it only names the branch).
 func (c *conv) groovyKey(k string) string {
 	k = strings.TrimSpace(k)
+	if v, ok := c.literals[k]; ok && identRE.MatchString(k) {
+		return v // branches[name] with name bound to a literal
+	}
 	if len(k) >= 2 && (k[0] == '\'' || k[0] == '"') && k[len(k)-1] == k[0] {
 		k = k[1 : len(k)-1]
 	}
@@ -1023,4 +1092,171 @@ func literalLoop(cond string) (string, []string, bool) {
 		items = append(items, im[1]+im[2]+im[3])
 	}
 	return m[1], items, true
+}
+
+// setEnv converts env.NAME = value: the build's environment from here on, in this task and in
+// every later one; an environment {} or withEnv of the same name still wins, as in Jenkins.
+func (c *conv) setEnv(s *model.Step, n, v string, sc scope) scope {
+	if sc.hasEnv(n) && !c.setEnvs[n] {
+		c.find(s.Line, s.Col, convert.Approximated, "env", "env.%s = ... has no effect in Jenkins where environment {} or withEnv sets %s; it is dropped", n, n)
+		return sc
+	}
+	c.setEnvs[n] = true
+	e := pipeline.Env{Name: n, Value: v}
+	c.lateEnv = append(c.lateEnv, e)
+	c.find(s.Line, s.Col, convert.Converted, "env", "env.%s set for the steps after it, in this task and the later ones", n)
+	return sc.withEnv(e)
+}
+
+// sshAgent converts sshagent([ids]) { }: each key's ssh-auth Secret is mounted and every shell
+// step inside starts an ssh-agent holding the keys, as the plugin's agent served ssh, git and scp.
+func (c *conv) sshAgent(ch *chain, s *model.Step, sc scope) scope {
+	var vals []model.Value
+	if l := arg(s, "credentials", 0); l != nil && l.Kind == model.List {
+		vals = l.List
+	} else if l != nil {
+		vals = []model.Value{*l}
+	}
+	var secrets []string
+	for i := range vals {
+		id, ok := lit(&vals[i])
+		secret, _, _, ok2 := c.secretName(&vals[i], sc)
+		if !ok || !ok2 {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "sshagent", "sshagent credential %s is not a literal id; the steps inside run without that key", oneLine(vals[i].Raw)))
+			continue
+		}
+		secrets = append(secrets, secret)
+		c.find(s.Line, s.Col, convert.Manual, "credentials", "SSH key %q of sshagent → ssh-auth Secret %s, loaded into an ssh-agent by each shell step inside (the image needs ssh-agent; known_hosts must list the hosts as on the Jenkins agent)", id, secret).Action =
+			fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=<key file>", secret)
+	}
+	if len(secrets) == 0 {
+		return sc
+	}
+	lines := []string{`eval "$(ssh-agent -s)" >/dev/null`}
+	for _, secret := range secrets {
+		ws := c.secretWorkspace(secret)
+		sc.workspaces = append(append([]string(nil), sc.workspaces...), ws)
+		// ssh-add - reads the key from stdin: no permission check on the group-readable mount.
+		lines = append(lines, "ssh-add -q - < $(workspaces."+ws+".path)/ssh-privatekey")
+	}
+	sc.prelude = append(append([]string(nil), sc.prelude...), lines...)
+	return sc
+}
+
+// loopItems reads a loop over a list known statically: for (x in [...]) or for (x in list),
+// for (String x : list), and [...].each { x -> } or list.each { } (it); the variable and items.
+func (c *conv) loopItems(s *model.Step) (string, []string, bool) {
+	items := func(src string) ([]string, bool) {
+		src = strings.TrimSpace(src)
+		if l, ok := c.lists[src]; ok {
+			return l, true
+		}
+		_, it, ok := literalLoop("x in " + src)
+		return it, ok
+	}
+	if s.Name == "each" || s.Name == "forEach" {
+		v := "it"
+		if len(s.Params) == 1 {
+			v = s.Params[0]
+		} else if len(s.Params) > 1 {
+			return "", nil, false
+		}
+		it, ok := items(s.Cond)
+		return v, it, ok
+	}
+	m := forEachRE.FindStringSubmatch(s.Cond)
+	if m == nil {
+		return "", nil, false
+	}
+	it, ok := items(m[2])
+	return m[1], it, ok
+}
+
+var forEachRE = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+)?)?([A-Za-z_]\w*)\s*(?:\bin\b|:)\s*(.+?)\s*$`)
+
+// workspaceDir matches a path under the workspace written with WORKSPACE: ${env.WORKSPACE}/x, $WORKSPACE/x.
+var workspaceDir = regexp.MustCompile(`^\$(?:\{(?:env\.)?WORKSPACE\}|WORKSPACE\b)/*(.*)$`)
+
+// DockerCLIImage runs the docker CLI for docker.build and push against the dind sidecar.
+const DockerCLIImage = "docker.io/library/docker:27-cli"
+
+// withRegistry converts docker.withRegistry(url, credentialsId) { }: pushes inside go to that
+// registry, logged in with the credential's basic-auth Secret, as docker-workflow does.
+func (c *conv) withRegistry(ch *chain, s *model.Step, sc scope) scope {
+	u, ok := litArg(s, "url", 0)
+	if !ok {
+		ch.comment(c.marker(s.Line, s.Col, convert.Manual, "docker-registry", "docker.withRegistry %s has no literal URL; images inside are pushed to Docker Hub", oneLine(s.Raw)))
+		return sc
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "/")
+	sc.registry = host
+	sc.registryEnv = nil
+	if v := arg(s, "credentialsId", 1); v != nil {
+		secret, _, _, ok := c.secretName(v, sc)
+		if !ok {
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "docker-registry", "docker.withRegistry credential %s is not a literal id; pushes are not logged in", oneLine(v.Raw)))
+			return sc
+		}
+		sc.registryEnv = []pipeline.Env{{Name: "TKN_REGISTRY_USER", SecretName: secret, SecretKey: "username"}, {Name: "TKN_REGISTRY_PASSWORD", SecretName: secret, SecretKey: "password"}}
+		id, _ := lit(v)
+		c.find(s.Line, s.Col, convert.Manual, "credentials", "registry credential %q of docker.withRegistry → basic-auth Secret %s, used by docker login before builds and pushes inside", id, secret).Action =
+			fmt.Sprintf("kubectl create secret generic %s --type=kubernetes.io/basic-auth --from-literal=username=<user> --from-literal=password=<password>", secret)
+	}
+	return sc
+}
+
+// registryLogin is the docker login a step inside withRegistry runs first.
+func registryLogin(sc scope) (string, []pipeline.Env) {
+	if len(sc.registryEnv) == 0 {
+		return "", nil
+	}
+	env := append([]pipeline.Env{{Name: "TKN_REGISTRY", Value: sc.registry}}, sc.registryEnv...)
+	return `printf '%s' "$TKN_REGISTRY_PASSWORD" | docker login -u "$TKN_REGISTRY_USER" --password-stdin "$TKN_REGISTRY"` + "\n", env
+}
+
+// dockerBuild converts def img = docker.build("name:tag"[, "args"]): docker build against the
+// task's dind sidecar; img.push() then pushes that name.
+func (c *conv) dockerBuild(ch *chain, s *model.Step, name string, sc scope) bool {
+	v := arg(s, "image", 0)
+	img, ok := c.envValue(v, sc, s.Line)
+	if !ok || !identRE.MatchString(strings.TrimPrefix(name, "def ")) {
+		return false
+	}
+	args := "."
+	if a := arg(s, "args", 1); a != nil {
+		if args, ok = lit(a); !ok {
+			return false
+		}
+	}
+	login, env := registryLogin(sc)
+	env = append([]pipeline.Env{{Name: "TKN_IMAGE", Value: img}}, env...)
+	c.dockerImages[strings.TrimPrefix(name, "def ")] = img
+	ch.usesDocker(s.Line)
+	c.find(s.Line, s.Col, convert.Converted, "docker-build", "docker.build → docker build -t %s %s in the task (its Docker daemon is a dind sidecar)", img, args)
+	ch.step(sc, pipeline.Step{Name: "docker-build", Comments: c.stepHead(s, "docker.build"), Env: env, Image: DockerCLIImage,
+		Script: login + `docker build -t "$TKN_IMAGE" ` + args + "\n"})
+	return true
+}
+
+// dockerPush converts img.push([tag]): inside withRegistry the image goes to that registry.
+func (c *conv) dockerPush(ch *chain, s *model.Step, img string, sc scope) {
+	tag := ""
+	if a := arg(s, "tagName", 0); a != nil {
+		t, ok := c.envValue(a, sc, s.Line)
+		if !ok {
+			c.manual(ch, s, sc, true, "docker-push", "push tag %s is computed by Groovy; %s", oneLine(a.Raw), original(s))
+			return
+		}
+		tag = t
+	}
+	login, env := registryLogin(sc)
+	env = append([]pipeline.Env{{Name: "TKN_IMAGE", Value: img}, {Name: "TKN_TAG", Value: tag}, {Name: "TKN_PUSH_REGISTRY", Value: sc.registry}}, env...)
+	ch.usesDocker(s.Line)
+	ch.step(sc, pipeline.Step{Name: "docker-push", Comments: c.stepHead(s, oneLine(s.Raw)), Env: env, Image: DockerCLIImage, Script: login +
+		`src="$TKN_IMAGE"` + "\n" +
+		`case "${src##*/}" in *:*) name="${src%:*}"; tag="${src##*:}" ;; *) name="$src"; tag=latest ;; esac` + "\n" +
+		`[ -z "$TKN_TAG" ] || tag="$TKN_TAG"` + "\n" +
+		`dst="${TKN_PUSH_REGISTRY:+$TKN_PUSH_REGISTRY/}$name:$tag"` + "\n" +
+		`[ "$dst" = "$src" ] || docker tag "$src" "$dst"` + "\n" +
+		`docker push "$dst"` + "\n"})
 }

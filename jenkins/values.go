@@ -81,14 +81,18 @@ func (c *conv) resolve(expr string, sc scope) ref {
 			return c.jenkinsVar(jv) // def scmVars = checkout(scm): scmVars.GIT_COMMIT
 		}
 	}
+	if line, ok := c.captured[expr]; ok {
+		// Groovy's own variable beats an env var of the same name: the shell would read an unset one.
+		return ref{why: fmt.Sprintf("%s holds the output of the step at line %d, which Tekton does not pass to later steps", expr, line), class: convert.Manual}
+	}
 	name := expr
 	if m := envRE.FindStringSubmatch(expr); m != nil {
 		name = m[1]
 	} else if !identRE.MatchString(expr) {
 		return ref{why: "Groovy expression ${" + expr + "} is evaluated by Jenkins", class: convert.Manual}
 	}
-	if sc.hasEnv(name) {
-		return ref{name: name, ok: true, class: convert.Converted}
+	if sc.hasEnv(name) || c.setEnvs[name] {
+		return ref{name: name, ok: true, class: convert.Converted} // env.X = ... earlier: every later step gets it
 	}
 	if v, ok := vars.Lookup(name); ok {
 		return c.jenkinsVar(v)
@@ -301,6 +305,10 @@ func (c *conv) paramString(v *model.Value, sc scope) (string, bool) {
 func (c *conv) expandString(v *model.Value, sc scope, params bool) (string, bool) {
 	if s, ok := lit(v); ok {
 		return s, true
+	}
+	if v != nil && v.Kind == model.Expr && identRE.MatchString(strings.TrimSpace(v.Raw)) {
+		s, ok := c.literals[strings.TrimSpace(v.Raw)] // node(label), label bound to a literal
+		return s, ok
 	}
 	if v == nil || v.Kind != model.GString {
 		return "", false

@@ -147,6 +147,18 @@ func (c *conv) operand(name string, sc scope) (env pipeline.Env, input string, o
 
 var globChars = regexp.MustCompile(`[*?\[]`)
 
+// equalityOnly reports whether Tekton's case-sensitive "in" decides pattern as the Jenkins
+// comparator does: EQUALS, or a GLOB (case-insensitive in Jenkins) with no wildcard and no letters.
+func equalityOnly(pattern, comparator string) bool {
+	switch strings.ToUpper(comparator) {
+	case "EQUALS":
+		return true
+	case "", "GLOB":
+		return !globChars.MatchString(pattern) && strings.ToLower(pattern) == strings.ToUpper(pattern)
+	}
+	return false
+}
+
 // match builds the shell test of "$VAR matches pattern" for a Jenkins comparator.
 func match(v, pattern, comparator string) (string, bool) {
 	switch strings.ToUpper(comparator) {
@@ -207,7 +219,7 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 		}
 		// BRANCH_NAME is bound per run as Jenkins multibranch sets it: PR-<n> on pull requests.
 		r := cond{ok: true, shell: test, env: []pipeline.Env{env}}
-		if (cmp == "" || strings.EqualFold(cmp, "GLOB") || strings.EqualFold(cmp, "EQUALS")) && !globChars.MatchString(p) && input != "" {
+		if equalityOnly(p, cmp) && input != "" {
 			r.simple = []pipeline.When{{Input: input, Operator: "in", Values: []string{p}}}
 		}
 		return r
@@ -227,7 +239,7 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 			return cond{why: "unknown comparator " + cmp}
 		}
 		r := cond{ok: true, shell: `[ -n "$TAG_NAME" ] && ` + test, env: []pipeline.Env{env}}
-		if !globChars.MatchString(p) && !strings.EqualFold(cmp, "REGEXP") {
+		if equalityOnly(p, cmp) {
 			r.simple = []pipeline.When{{Input: input, Operator: "in", Values: []string{p}}}
 		}
 		return r
@@ -257,7 +269,7 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 			}
 			r.shell += " && " + test
 			r.env = mergeEnv(r.env, []pipeline.Env{e})
-			if strings.EqualFold(cmp, "EQUALS") || !globChars.MatchString(v) && !strings.EqualFold(cmp, "REGEXP") {
+			if equalityOnly(v, cmp) {
 				r.simple = append(r.simple, pipeline.When{Input: in, Operator: "in", Values: []string{v}})
 			} else {
 				r.simple = nil

@@ -254,9 +254,11 @@ func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 		st.Body = b.steps(s.Body, scripted)
 	case *groovy.FuncDecl:
 		st.Kind, st.Name = Func, s.Name
-		for _, p := range strings.Split(b.g.SpanText(s.Params), ",") {
-			if f := strings.Fields(strings.SplitN(p, "=", 2)[0]); len(f) > 0 {
+		for _, p := range splitTopLevel(b.g.SpanText(s.Params)) {
+			name, def, _ := strings.Cut(p, "=")
+			if f := strings.Fields(name); len(f) > 0 {
 				st.Params = append(st.Params, f[len(f)-1])
+				st.Defaults = append(st.Defaults, strings.TrimSpace(def))
 			}
 		}
 		st.Body = b.steps(s.Body, scripted)
@@ -405,4 +407,33 @@ func closeLen(quote string) int {
 		return 2
 	}
 	return len(quote)
+}
+
+// splitTopLevel splits a parameter list at the commas outside quotes and brackets, so a
+// default value like 'a,b' or [1, 2] stays whole.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote != 0:
+			if ch == '\\' {
+				i++
+			} else if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '(' || ch == '[' || ch == '{':
+			depth++
+		case ch == ')' || ch == ']' || ch == '}':
+			depth--
+		case ch == ',' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }

@@ -183,6 +183,7 @@ type Step struct {
 	// the statements after it up to the next stage.
 	Body     []*Step
 	Params   []string // trailing closure's or Func's parameter names
+	Defaults []string // Func: each parameter's default value source text ("" when it has none)
 	Cond     string   // If/Loop: condition or loop header source text
 	Else     []*Step  // If: else branch (an else-if is a single If step)
 	Catches  []Catch  // Try
