@@ -41,7 +41,6 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 	var pparams, pws []*yaml.Node
 	// One workspace for every resource: two PVCs on one TaskRun fail under the default affinity assistant.
 	var shared *yaml.Node
-	allOptional := true
 	for _, p := range order {
 		t := types[p]
 		if _, ok := resourceParams[t]; !ok {
@@ -66,15 +65,15 @@ func (f pipelineResources) pipeline(ps *yaml.Node) {
 				shared = mapping("name", resourceWS(s.wsUser), "description", "holds what the PipelineResources provided, each in a subPath named after its resource")
 				pws = append(pws, shared)
 			}
-			allOptional = allOptional && optional[p]
 		}
 		if t == "storage" {
 			pws = append(pws, mapping("name", credentialsWS(s.wsUser, p), "description", "Secret with the service account key for "+p))
 		}
 	}
-	if shared != nil && allOptional {
-		shared.Content = append(shared.Content, scalar("optional"), boolNode(true))
-	}
+	// The shared workspace stays required even when every resource is optional: the catalog
+	// tasks bound to it require theirs, and v1's ValidateOptionalWorkspaces refuses an optional
+	// Pipeline workspace bound to a required Task workspace (RequiredWorkspaceMarkedOptional).
+	// Runs that bind no resource give it an emptyDir (unboundShared).
 	fetch := map[string]bool{}
 	added := map[*yaml.Node]bool{} // runAfter entries this conversion wrote
 	clusterNames := clusterNames(ps, types)
@@ -933,6 +932,10 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	s := f.s
 	bk := keyNode(spec, "resources")
 	if bk == nil {
+		if ws := f.unboundShared(spec, f.runPipeline(spec), nil); ws != nil {
+			wl := ensureSeq(spec, "workspaces", "taskRunTemplate", "serviceAccountName", "podTemplate", "timeouts", "timeout", "taskRunSpecs")
+			wl.Content = append(wl.Content, ws)
+		}
 		return
 	}
 	binds := items(get(spec, "resources"))
@@ -1072,6 +1075,9 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	if run != nil && run.runParams != nil {
 		params, ws = keepNamed(params, run.runParams), keepNamed(ws, run.runWorkspaces)
 	}
+	if w := f.unboundShared(spec, run, ws); w != nil {
+		ws = append(ws, w)
+	}
 	f.addRunParamsWorkspaces(spec, bk, params, ws, manual)
 	if run != nil {
 		f.fetchServiceAccounts(spec, bk, run.fetchFor)
@@ -1082,6 +1088,22 @@ func (f pipelineResources) pipelineRun(spec *yaml.Node) {
 	if gitBound {
 		f.fsGroup(spec)
 	}
+}
+
+// unboundShared is the binding a run needs when its converted Pipeline declares the resources'
+// workspace (always required: see pipeline) but the run binds no resource that fills it: an
+// emptyDir, since nothing is fetched into it. nil when the run binds it, or needs none.
+func (f pipelineResources) unboundShared(spec *yaml.Node, run *docState, ws []*yaml.Node) *yaml.Node {
+	if run == nil || run.runWorkspaces == nil {
+		return nil
+	}
+	shared := resourceWS(run.wsUser)
+	if !run.runWorkspaces[shared] || indexByName(ws, shared) >= 0 || byName(get(spec, "workspaces"), shared) != nil {
+		return nil
+	}
+	w := mapping("name", shared, "emptyDir", mapping())
+	addComment(w.Content[1], "# no PipelineResource bound: the fetch tasks are skipped and nothing lands here")
+	return w
 }
 
 func indexByName(l []*yaml.Node, name string) int {
