@@ -45,7 +45,7 @@ var Docs = map[string]Doc{
 	"TKN912": {"Finally tasks may read only results of tasks, not of other finally tasks; status variables belong to finally.", ""},
 	"TKN913": {"A when expression reading a result that will never exist, or comparing constants that never match, skips its task every time.", ""},
 	"TKN914": {"A matrix fans out arrays; Tekton refuses more than 256 cells (max-matrix-combinations-count).", ""},
-	"TKN915": {"The pod is rejected: a volumeMount must name a volume of the Task.", "no-undefined-volume"},
+	"TKN915": {"The pod is rejected: a volumeMount must name a volume of the Task, or one the podTemplate of a run in the input adds to the pod.", "no-undefined-volume"},
 	"TKN916": {"Tekton runs a script without #! with sh; add #!/bin/sh or #!/usr/bin/env bash to say which shell.", "no-missing-hashbang"},
 }
 

@@ -137,6 +137,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		tasks:       map[string]*yaml.Node{},
 		sas:         map[string]*yamldoc.Doc{},
 		secretNames: map[string]bool{},
+		podVolumes:  map[string]bool{},
 		order:       map[string]int{},
 		at:          map[at]bool{},
 		templated:   map[*yamldoc.Doc]bool{},
@@ -187,6 +188,7 @@ type input struct {
 	graphs      []*graph.Pipeline          // every Pipeline, embedded specs included
 	tasks       map[string]*yaml.Node      // Task and ClusterTask specs by name
 	secretNames map[string]bool            // Secrets mounted or read directly (not through creds-init)
+	podVolumes  map[string]bool            // volumes the runs' podTemplates add to every pod they make
 	order       map[string]int
 	defs        *defs
 	templated   map[*yamldoc.Doc]bool // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
@@ -229,6 +231,7 @@ func (in *input) index() {
 		switch d.Kind {
 		case "PipelineRun", "TaskRun":
 			in.runs = append(in.runs, d)
+			in.addPodTemplateVolumes(d)
 		case "Task", "ClusterTask":
 			in.tasks[d.Name] = yamldoc.Get(d.Root, "spec")
 		}
@@ -301,4 +304,17 @@ func quoteList(names []string) string {
 		q[i] = "\"" + n + "\""
 	}
 	return strings.Join(q, ", ")
+}
+
+// addPodTemplateVolumes records the volumes a run's podTemplates declare (spec.podTemplate,
+// taskRunTemplate.podTemplate, taskRunSpecs[].podTemplate): Tekton adds them to the pod, so a
+// Task's volumeMount may name one.
+func (in *input) addPodTemplateVolumes(d *yamldoc.Doc) {
+	yamldoc.Walk(d.Root, func(n *yaml.Node) {
+		if pt := yamldoc.Get(n, "podTemplate"); n.Kind == yaml.MappingNode && pt != nil {
+			for _, v := range yamldoc.Items(pt, "volumes") {
+				in.podVolumes[yamldoc.Str(v, "name")] = true
+			}
+		}
+	})
 }

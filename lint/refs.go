@@ -688,7 +688,7 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 			continue
 		}
 		for _, m := range yamldoc.Items(c, "volumeMounts") {
-			if n := yamldoc.Str(m, "name"); n != "" && !volumes[n] && !strings.Contains(n, "$(") {
+			if n := yamldoc.Str(m, "name"); n != "" && !volumes[n] && !in.podVolumes[n] && !strings.Contains(n, "$(") {
 				in.report("TKN915", "", d.Path, yamldoc.Get(m, "name"), fmt.Sprintf("volumeMount %q names no volume of the Task's spec.volumes: the pod is rejected", n))
 			}
 		}
