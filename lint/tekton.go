@@ -32,12 +32,18 @@ func checkTekton(in *input) {
 		if obj == nil {
 			continue
 		}
-		// Read the document the way kubectl does: YAML 1.1, where a plain `on` is a bool.
-		text, err := yaml.Marshal(d.Root)
-		if err != nil {
-			continue
+		// Read the document the way kubectl does: YAML 1.1, where a plain `on` is a bool. From the
+		// node where every scalar reads alike in both (printing it again may not round-trip a
+		// block scalar that starts with a blank line), else from the node printed.
+		raw, ok := validate.NodeJSON(d.Root)
+		var err error
+		if !ok {
+			var text []byte
+			if text, err = yaml.Marshal(d.Root); err != nil {
+				continue
+			}
+			raw, err = sigsyaml.YAMLToJSON(text)
 		}
-		raw, err := sigsyaml.YAMLToJSON(text)
 		if err != nil {
 			in.report("TKN002", "", d.Path, d.Root, fmt.Sprintf("%s %q does not decode: %v", d.Kind, displayName(d), err))
 			continue

@@ -134,3 +134,7 @@ func canonicalInt(v string) bool {
 	}
 	return true
 }
+
+// NodeJSON is the JSON kubectl would make of the document root was parsed from, built from
+// the node (see appendJSON); false when only the document's text can say (YAML 1.1 hazards).
+func NodeJSON(root *yaml.Node) ([]byte, bool) { return appendJSON(nil, root) }
