@@ -37,15 +37,19 @@ func templated(path string, data []byte) *convert.Finding {
 		}
 		return nil
 	}
-	lines := splitLines(string(data))
+	return firstNodeFinding(path, data, docs, templateNode)
+}
+
+// firstNodeFinding is the template finding at the first node find picks in docs, or nil.
+func firstNodeFinding(path string, data []byte, docs []document, find func(*yaml.Node) *yaml.Node) *convert.Finding {
 	for _, d := range docs {
 		if d.node == nil {
 			continue
 		}
-		if n := templateNode(d.node); n != nil {
+		if n := find(d.node); n != nil {
 			line := d.line + n.Line - 1
 			text := ""
-			if line-1 < len(lines) {
+			if lines := splitLines(string(data)); line-1 < len(lines) {
 				text = lines[line-1]
 			}
 			return templateFinding(path, line, n.Column, text)
@@ -103,28 +107,14 @@ var nameKeys = map[string]bool{"name": true, "generateName": true, "namespace": 
 
 // envsubstTemplated reports a file whose object names are ${NAME} placeholders.
 func envsubstTemplated(path string, data []byte) *convert.Finding {
-	if !bytes.Contains(data, []byte("${")) {
+	if !envVar.Match(data) { // old Tekton's ${inputs.params.x} has dots: such files aren't parsed here
 		return nil
 	}
 	docs, err := splitDocs(path, data)
 	if err != nil {
 		return nil
 	}
-	lines := splitLines(string(data))
-	for _, d := range docs {
-		if d.node == nil {
-			continue
-		}
-		if n := envsubstNode(d.node); n != nil {
-			line := d.line + n.Line - 1
-			text := ""
-			if line-1 < len(lines) {
-				text = lines[line-1]
-			}
-			return templateFinding(path, line, n.Column, text)
-		}
-	}
-	return nil
+	return firstNodeFinding(path, data, docs, envsubstNode)
 }
 
 // envsubstNode finds, in document order, the first name-holding value with ${NAME}.

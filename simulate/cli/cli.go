@@ -136,44 +136,8 @@ func keyValues(flag string, list []string) (map[string]string, error) {
 // readFiles reads the YAML files under paths (directories walked as convert walks them; - is stdin).
 func readFiles(paths []string, maxSize int64, stdin io.Reader) ([]simulate.File, []error) {
 	var files []simulate.File
-	var errs []error
-	read := func(path string, r io.Reader) {
-		data, err := convert.ReadLimited(path, r, maxSize)
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
+	errs := convert.ReadYAML(paths, maxSize, stdin, func(path string, data []byte) {
 		files = append(files, simulate.File{Path: path, Data: data})
-	}
-	open := func(path string) {
-		f, err := os.Open(path)
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		defer f.Close()
-		read(path, f)
-	}
-	for _, p := range paths {
-		if p == "-" {
-			read(convert.StdinPath, stdin)
-			continue
-		}
-		st, err := os.Stat(p)
-		switch {
-		case err != nil:
-			errs = append(errs, err)
-		case !st.IsDir():
-			open(p)
-		default:
-			if err := convert.Walk(p, func(path string) {
-				if convert.IsYAML(path) {
-					open(path)
-				}
-			}); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
+	})
 	return files, errs
 }
