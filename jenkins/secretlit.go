@@ -11,28 +11,33 @@ import (
 // literalEnv is environment NAME = 'value': a plain-text secret is bound from a Secret
 // (secret-literal) instead of being copied into the output.
 func (c *conv) literalEnv(name string, line, col int, value string) pipeline.Env {
-	why, ok := secret.Literal(name, value)
-	if !ok {
-		return pipeline.Env{Name: name, Value: value}
+	if env, ok := c.fromSecret(line, col, "environment %s is a plain-text secret (%s): it is not copied", "value", name, value); ok {
+		return env
 	}
-	sec := pipeline.Sanitize(name)
-	f := c.find(line, col, convert.Manual, "secret-literal", "environment %s is a plain-text secret (%s): it is not copied; steps read it from key value of Secret %s; create the Secret, remove the value from the Jenkinsfile and revoke it", name, why, sec)
-	f.Rule = "secret-literal"
-	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
-	return pipeline.Env{Name: name, SecretName: sec, SecretKey: "value"}
+	return pipeline.Env{Name: name, Value: value}
 }
 
 // literalParam handles a string parameter whose default is a plain-text secret as a password
 // parameter: steps read it from a Secret, and the default is not copied (secret-literal).
 func (c *conv) literalParam(line, col int, name, def string) bool {
-	why, ok := secret.Literal(name, def)
+	env, ok := c.fromSecret(line, col, "parameter %s defaults to a plain-text secret (%s): the default is not copied", "default", name, def)
+	if ok {
+		c.passwordEnv = append(c.passwordEnv, env)
+	}
+	return ok
+}
+
+// fromSecret is the env that reads name from key value of a Secret named after it, with the
+// secret-literal finding (head names the variable and why, never the value), when value is a
+// plain-text secret; what is the word for the value removed from the Jenkinsfile.
+func (c *conv) fromSecret(line, col int, head, what, name, value string) (pipeline.Env, bool) {
+	why, ok := secret.Literal(name, value)
 	if !ok {
-		return false
+		return pipeline.Env{}, false
 	}
 	sec := pipeline.Sanitize(name)
-	f := c.find(line, col, convert.Manual, "secret-literal", "parameter %s defaults to a plain-text secret (%s): the default is not copied; steps read it from key value of Secret %s; create the Secret, remove the default from the Jenkinsfile and revoke it", name, why, sec)
+	f := c.find(line, col, convert.Manual, "secret-literal", head+"; steps read it from key value of Secret %s; create the Secret, remove the %s from the Jenkinsfile and revoke it", name, why, sec, what)
 	f.Rule = "secret-literal"
 	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
-	c.passwordEnv = append(c.passwordEnv, pipeline.Env{Name: name, SecretName: sec, SecretKey: "value"})
-	return true
+	return pipeline.Env{Name: name, SecretName: sec, SecretKey: "value"}, true
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"os"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -93,14 +93,5 @@ func auditRun(o *AuditOptions) error {
 	if err != nil {
 		return err
 	}
-	w := o.IO.Out
-	if o.ReportFile != "" {
-		f, err := os.Create(o.ReportFile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	return audit.Formats[o.Format](w, rep)
+	return toReportFile(o.IO.Out, o.ReportFile, func(w io.Writer) error { return audit.Formats[o.Format](w, rep) })
 }

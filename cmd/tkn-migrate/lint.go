@@ -84,20 +84,13 @@ func lintRun(o *LintOptions) error {
 	for _, err := range errs {
 		fmt.Fprintln(o.IO.ErrOut, err)
 	}
-	w := o.IO.Out
-	if o.ReportFile != "" {
-		f, err := os.Create(o.ReportFile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
 	var colors report.Colors
 	if o.ReportFile == "" && colorEnabled(o.IO.OutTTY) {
 		colors = report.ANSI
 	}
-	if err := lintReports[o.Report](w, files, errs, findings, colors); err != nil {
+	if err := toReportFile(o.IO.Out, o.ReportFile, func(w io.Writer) error {
+		return lintReports[o.Report](w, files, errs, findings, colors)
+	}); err != nil {
 		return err
 	}
 	switch {
@@ -110,6 +103,19 @@ func lintRun(o *LintOptions) error {
 		return exitCodeError{exitChanges}
 	}
 	return nil
+}
+
+// toReportFile runs write on file (--report-file) when one is named, else on out.
+func toReportFile(out io.Writer, file string, write func(io.Writer) error) error {
+	if file == "" {
+		return write(out)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return write(f)
 }
 
 func warnings(fs []lint.Finding) int {
