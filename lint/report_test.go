@@ -12,7 +12,7 @@ func TestReport(t *testing.T) {
 	files := load(t, "testdata/report")
 	files = append(files, File{Path: "testdata/report/broken.yaml", Data: []byte("a: [\n")})
 	fs, errs := Run(files)
-	rep := report.Build(Outcomes(files, fs, errs))
+	rep := report.New(report.Options{Draw: true}, Outcomes(files, fs, errs)...)
 	if rep.Summary.Errors != 1 || rep.Summary.Files != 3 {
 		t.Errorf("summary: %+v", rep.Summary)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/consolidate"
 	"github.com/tkn-migrate/tkn-migrate/convert"
-	"github.com/tkn-migrate/tkn-migrate/convert/report"
 )
 
 // ConsolidateOptions are convert's --consolidate flags.
@@ -48,7 +47,7 @@ func (c *ConsolidateOptions) validate(pr bool, paths []string) error {
 // then handles each outcome in the selected output mode, the shared Pipelines last.
 func consolidateRun(o *ConvertOptions, eng *convert.Engine) error {
 	inline := o.Report == "text" || o.ReportFile != ""
-	rep := report.Build(nil)
+	rep := o.newReport(o.Report == "markdown")
 	inputs, inputErrs := eng.Inputs(o.Paths)
 	var outs []*convert.Outcome
 	for _, err := range inputErrs {

@@ -178,7 +178,7 @@ func convertRun(o *ConvertOptions) error {
 	inputs, inputErrs := eng.Inputs(o.Paths)
 	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
 	inline := o.Report == "text" || o.ReportFile != ""
-	rep := report.Build(nil)
+	rep := o.newReport(o.Report == "markdown")
 	for _, err := range inputErrs {
 		var skipped *convert.Skipped
 		if errors.As(err, &skipped) {
@@ -354,6 +354,15 @@ func mirrorPath(p string) string {
 		parts = parts[1:]
 	}
 	return filepath.FromSlash(strings.Join(parts, "/"))
+}
+
+// newReport is an empty report to add outcomes to; a markdown one also draws the
+// generated Pipelines and simulates what runs on push and on pull request.
+func (o *ConvertOptions) newReport(markdown bool) *report.Report {
+	if !markdown {
+		return report.Build(nil)
+	}
+	return report.New(report.Options{Draw: true, Simulate: simulator()})
 }
 
 func (o *ConvertOptions) writeReport(rep *report.Report) error {

@@ -197,7 +197,7 @@ func lintAsReport(files []lint.File, fs []lint.Finding) *report.Report {
 			Result: convert.Result{Files: []convert.File{{Path: f.Path, Data: f.Data}}, Findings: byFile[f.Path]},
 		})
 	}
-	return report.Build(outcomes)
+	return report.New(report.Options{Draw: true}, outcomes...)
 }
 
 func plural(n int, one, many string) string {

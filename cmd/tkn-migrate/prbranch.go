@@ -53,7 +53,7 @@ func (p *PROptions) validate(modes int, paths []string) error {
 // converted, so a script can push and open the pull requests.
 func prRun(o *ConvertOptions, eng *convert.Engine) error {
 	inline := o.Report == "text" || o.ReportFile != ""
-	rep := report.Build(nil)
+	rep := o.newReport(o.Report == "markdown")
 	failed := false
 	for _, dir := range o.Paths {
 		line, err := o.prRepo(eng, dir, rep, inline)
@@ -100,7 +100,7 @@ func (o *ConvertOptions) prRepo(eng *convert.Engine, dir string, all *report.Rep
 		}
 	}
 	inputs, inputErrs := eng.Inputs([]string{dir})
-	rep := report.Build(nil)
+	rep := o.newReport(true) // the PR description
 	add := func(out *convert.Outcome) {
 		rep.Add(out)
 		all.Add(out)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/report"
 )
 
 // simulateProgram runs `simulate`. Tekton's controller packages would more than double
@@ -50,4 +53,23 @@ func findSimulate() (string, error) {
 		return p, nil
 	}
 	return "", errors.New("simulate needs the " + simulateProgram + " program beside tkn-migrate or on PATH: go install ./cmd/...")
+}
+
+// simulator runs the simulate program for convert's markdown report, or says why it can't.
+func simulator() *report.Simulator {
+	path, err := findSimulate()
+	if err != nil {
+		return &report.Simulator{Missing: err}
+	}
+	return &report.Simulator{Run: func(dir string, args []string) ([]byte, []byte, error) {
+		var stdout, stderr bytes.Buffer
+		c := exec.Command(path, args...)
+		c.Dir, c.Stdout, c.Stderr = dir, &stdout, &stderr
+		err := c.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 2 && stdout.Len() > 0 {
+			err = nil // a report of the errors Tekton would raise
+		}
+		return stdout.Bytes(), stderr.Bytes(), err
+	}}
 }

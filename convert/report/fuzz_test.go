@@ -24,7 +24,7 @@ func FuzzRenderers(f *testing.F) {
 			},
 			Changes: []convert.Change{{Path: path + ".out", Created: true}},
 		}
-		r := Build([]*convert.Outcome{o})
+		r := New(Options{Draw: true}, o)
 		if errMsg != "" {
 			r.Add(&convert.Outcome{Source: convert.Source{Path: path}, Err: errors.New(errMsg)})
 		}

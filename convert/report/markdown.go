@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -19,12 +20,17 @@ import (
 // items) and the residue. It renders on GitHub; secret values never appear
 // because findings only ever carry secret names.
 func Markdown(w io.Writer, r *Report) error {
+	if r.md == nil {
+		return errors.New("report: Markdown needs a report made with Options.Draw")
+	}
+	r.md.sim.finish()
 	var b strings.Builder
 	b.WriteString("## tkn-migrate report\n\n")
 	mdSummary(&b, r)
 	mdFiles(&b, r)
 	mdErrors(&b, r)
 	mdPipelines(&b, r)
+	r.md.sim.markdown(&b)
 	mdChecklist(&b, r)
 	mdResidue(&b, r)
 	_, err := io.WriteString(w, b.String())
@@ -78,29 +84,51 @@ func mdErrors(b *strings.Builder, r *Report) {
 // request description (GitHub allows 65536 characters).
 const MaxGraphs = 12
 
+// drawing is what Markdown shows of the generated files, taken from each outcome as it
+// is added: a batch's report holds no generated file.
+type drawing struct {
+	pipelines []string // the first MaxGraphs Pipelines, drawn
+	more      int      // Pipelines past MaxGraphs
+	storage   []item
+	accounts  []item
+	runs      int
+	seenSA    map[string]bool
+	sim       *simulation
+}
+
+// add takes, from one outcome's generated files, the Pipelines to draw and the checklist items.
+func (d *drawing) add(o *convert.Outcome) {
+	d.sim.add(o)
+	for _, f := range o.Result.Files {
+		ps, _ := graph.Parse(f.Path, f.Data) // outputs were validated; a stray error only hides a picture
+		for _, p := range ps {
+			if len(d.pipelines) == MaxGraphs {
+				d.more++
+				continue
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "#### %s %s (%s)\n\n", p.Kind, code(p.Name), code(fmt.Sprintf("%s:%d", p.File, p.Line)))
+			b.WriteString("```mermaid\n")
+			b.WriteString(graph.Mermaid(p))
+			b.WriteString("```\n\n")
+			d.pipelines = append(d.pipelines, b.String())
+		}
+		d.scanRuns(f)
+	}
+}
+
 // mdPipelines draws every Pipeline (or embedded pipelineSpec) among the generated files.
 func mdPipelines(b *strings.Builder, r *Report) {
-	var ps []*graph.Pipeline
-	for _, o := range r.Outputs {
-		got, _ := graph.Parse(o.Path, o.Data) // outputs were validated; a stray error only hides a picture
-		ps = append(ps, got...)
-	}
-	if len(ps) == 0 {
+	d := r.md
+	if len(d.pipelines) == 0 {
 		return
 	}
 	b.WriteString("### Pipelines\n\n")
-	more := 0
-	if len(ps) > MaxGraphs {
-		ps, more = ps[:MaxGraphs], len(ps)-MaxGraphs
+	for _, p := range d.pipelines {
+		b.WriteString(p)
 	}
-	for _, p := range ps {
-		fmt.Fprintf(b, "#### %s %s (%s)\n\n", p.Kind, code(p.Name), code(fmt.Sprintf("%s:%d", p.File, p.Line)))
-		b.WriteString("```mermaid\n")
-		b.WriteString(graph.Mermaid(p))
-		b.WriteString("```\n\n")
-	}
-	if more > 0 {
-		fmt.Fprintf(b, "%d more %s not drawn; `tkn-migrate graph PATH` draws any of them.\n\n", more, plural(more, "Pipeline", "Pipelines"))
+	if d.more > 0 {
+		fmt.Fprintf(b, "%d more %s not drawn; `tkn-migrate graph PATH` draws any of them.\n\n", d.more, plural(d.more, "Pipeline", "Pipelines"))
 	}
 }
 
@@ -121,8 +149,8 @@ func mdChecklist(b *strings.Builder, r *Report) {
 			}
 		}
 	}
-	storage, accounts, runs := scanRuns(r.Outputs)
-	if len(secrets)+len(manual)+len(storage)+len(runs) == 0 {
+	storage, accounts, runs := r.md.storage, r.md.accounts, r.md.runs
+	if len(secrets)+len(manual)+len(storage)+runs == 0 {
 		return
 	}
 	b.WriteString("### Before you merge\n\n")
@@ -152,7 +180,7 @@ func mdChecklist(b *strings.Builder, r *Report) {
 		}
 		b.WriteString("\n")
 	}
-	if len(runs) > 0 {
+	if runs > 0 {
 		b.WriteString("**Service accounts**:\n\n")
 		if len(accounts) == 0 {
 			b.WriteString("- [ ] The runs use the namespace's `default` ServiceAccount: check that it can pull the step images and read the Secrets above\n")
@@ -177,50 +205,46 @@ func mdChecklist(b *strings.Builder, r *Report) {
 // item is one line of the checklist found in the output files; what is markdown.
 type item struct{ pos, what string }
 
-// scanRuns finds, in generated runs, volumeClaimTemplate workspaces without a
-// StorageClass, existing claims, and the ServiceAccounts named; runs lists every run.
-func scanRuns(outputs []convert.File) (storage, accounts, runs []item) {
-	seenSA := map[string]bool{}
-	for _, o := range outputs {
-		docs, _ := yamldoc.Parse(o.Path, o.Data)
-		for _, d := range docs {
-			if !strings.HasPrefix(d.APIVersion, "tekton.dev/") || (d.Kind != "PipelineRun" && d.Kind != "TaskRun") {
+// scanRuns finds, in a generated file's runs, volumeClaimTemplate workspaces without a
+// StorageClass, existing claims, and the ServiceAccounts named; runs counts every run.
+func (d *drawing) scanRuns(o convert.File) {
+	docs, _ := yamldoc.Parse(o.Path, o.Data)
+	for _, doc := range docs {
+		if !strings.HasPrefix(doc.APIVersion, "tekton.dev/") || (doc.Kind != "PipelineRun" && doc.Kind != "TaskRun") {
+			continue
+		}
+		name := doc.Name
+		if name == "" {
+			name = yamldoc.Str(doc.Root, "metadata", "generateName")
+		}
+		d.runs++
+		for _, w := range yamldoc.Items(doc.Root, "spec", "workspaces") {
+			if claim := yamldoc.Str(w, "persistentVolumeClaim", "claimName"); claim != "" {
+				d.storage = append(d.storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), fmt.Sprintf(
+					"workspace %s of %s %s binds the existing PersistentVolumeClaim %s: create it first; concurrent runs share it",
+					code(yamldoc.Str(w, "name")), doc.Kind, code(name), code(claim))})
 				continue
 			}
-			name := d.Name
-			if name == "" {
-				name = yamldoc.Str(d.Root, "metadata", "generateName")
+			vct := yamldoc.Get(w, "volumeClaimTemplate")
+			if vct == nil || yamldoc.Str(vct, "spec", "storageClassName") != "" {
+				continue
 			}
-			runs = append(runs, item{fmt.Sprintf("%s:%d", o.Path, d.Line()), name})
-			for _, w := range yamldoc.Items(d.Root, "spec", "workspaces") {
-				if claim := yamldoc.Str(w, "persistentVolumeClaim", "claimName"); claim != "" {
-					storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), fmt.Sprintf(
-						"workspace %s of %s %s binds the existing PersistentVolumeClaim %s: create it first; concurrent runs share it",
-						code(yamldoc.Str(w, "name")), d.Kind, code(name), code(claim))})
-					continue
-				}
-				vct := yamldoc.Get(w, "volumeClaimTemplate")
-				if vct == nil || yamldoc.Str(vct, "spec", "storageClassName") != "" {
-					continue
-				}
-				what := fmt.Sprintf("workspace %s of %s %s", code(yamldoc.Str(w, "name")), d.Kind, code(name))
-				if size := yamldoc.Str(vct, "spec", "resources", "requests", "storage"); size != "" {
-					what += ", " + size
-				}
-				storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), what})
+			what := fmt.Sprintf("workspace %s of %s %s", code(yamldoc.Str(w, "name")), doc.Kind, code(name))
+			if size := yamldoc.Str(vct, "spec", "resources", "requests", "storage"); size != "" {
+				what += ", " + size
 			}
-			for _, n := range []*yaml.Node{
-				yamldoc.Get(d.Root, "spec", "serviceAccountName"),
-				yamldoc.Get(d.Root, "spec", "taskRunTemplate", "serviceAccountName"),
-			} {
-				if n != nil && n.Value != "" && !seenSA[n.Value] {
-					seenSA[n.Value] = true
-					accounts = append(accounts, item{fmt.Sprintf("%s:%d", o.Path, n.Line), n.Value})
-				}
+			d.storage = append(d.storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), what})
+		}
+		for _, n := range []*yaml.Node{
+			yamldoc.Get(doc.Root, "spec", "serviceAccountName"),
+			yamldoc.Get(doc.Root, "spec", "taskRunTemplate", "serviceAccountName"),
+		} {
+			if n != nil && n.Value != "" && !d.seenSA[n.Value] {
+				d.seenSA[n.Value] = true
+				d.accounts = append(d.accounts, item{fmt.Sprintf("%s:%d", o.Path, n.Line), n.Value})
 			}
 		}
 	}
-	return storage, accounts, runs
 }
 
 func mdResidue(b *strings.Builder, r *Report) {

@@ -23,7 +23,7 @@ func migration(t *testing.T) *Report {
 		}
 		return data
 	}
-	return Build([]*convert.Outcome{
+	return New(Options{Draw: true}, []*convert.Outcome{
 		{
 			Source: convert.Source{Path: "repo/.travis.yml", Kind: convert.KindTravis},
 			Result: convert.Result{
@@ -50,7 +50,7 @@ func migration(t *testing.T) *Report {
 			Changes: []convert.Change{{Path: "ops/old|task.yaml"}},
 		},
 		{Source: convert.Source{Path: "ops/bad.yaml", Kind: convert.KindTekton}, Err: errors.New("ops/bad.yaml:3:4: mapping values are not allowed here")},
-	})
+	}...)
 }
 
 func TestMarkdown(t *testing.T) {
@@ -72,7 +72,7 @@ func TestMarkdown(t *testing.T) {
 
 func TestMarkdownEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Markdown(&buf, Build(nil)); err != nil {
+	if err := Markdown(&buf, New(Options{Draw: true})); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "markdown/empty.md", buf.Bytes())
@@ -109,7 +109,7 @@ func TestMarkdownGraphCap(t *testing.T) {
 		})
 	}
 	var buf bytes.Buffer
-	if err := Markdown(&buf, Build(outs)); err != nil {
+	if err := Markdown(&buf, New(Options{Draw: true}, outs...)); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(buf.String(), "```mermaid"); n != MaxGraphs {

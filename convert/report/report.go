@@ -21,8 +21,20 @@ type Report struct {
 	Tool          string  `json:"tool"`
 	Files         []File  `json:"files"`
 	Summary       Summary `json:"summary"`
-	// Outputs holds every generated file, for renderers that draw the Pipelines.
-	Outputs []convert.File `json:"-"`
+
+	// md is what Markdown draws from the generated files, gathered as each outcome is
+	// added so the files themselves are never kept; nil unless Options.Draw.
+	md *drawing
+}
+
+// Options say what a report gathers beyond its per-file summaries.
+type Options struct {
+	// Draw gathers, outcome by outcome, what Markdown needs from the generated files:
+	// Pipeline graphs and checklist items.
+	Draw bool
+	// Simulate, with Draw, adds what runs on a push and on a pull request for each
+	// generated .tekton/ directory (see Simulator).
+	Simulate *Simulator
 }
 
 // File is one input's entry.
@@ -56,9 +68,16 @@ const (
 	StatusError     = "error"
 )
 
-// Build assembles the report from per-input outcomes, in input order.
-func Build(outcomes []*convert.Outcome) *Report {
+// Build assembles the per-file summaries (all the text, JSON and SARIF reports use)
+// from per-input outcomes, in input order.
+func Build(outcomes []*convert.Outcome) *Report { return New(Options{}, outcomes...) }
+
+// New is Build with options: a markdown report needs Options.Draw.
+func New(opts Options, outcomes ...*convert.Outcome) *Report {
 	r := &Report{SchemaVersion: SchemaVersion, Tool: "tkn-migrate", Files: []File{}}
+	if opts.Draw {
+		r.md = &drawing{seenSA: map[string]bool{}, sim: newSimulation(opts.Simulate)}
+	}
 	for _, o := range outcomes {
 		r.Add(o)
 	}
@@ -84,10 +103,12 @@ func (r *Report) Add(o *convert.Outcome) {
 		f.Outputs = append(f.Outputs, c.Path)
 	}
 	if o.Err == nil {
-		r.Outputs = append(r.Outputs, o.Result.Files...)
 		for _, out := range o.Result.Files {
 			r.Summary.Resources += convert.CountTektonDocs(out.Data)
 			r.Summary.Markers += convert.CountMarkers(out.Data)
+		}
+		if r.md != nil {
+			r.md.add(o)
 		}
 	}
 	for _, fd := range f.Findings {
