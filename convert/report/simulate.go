@@ -121,10 +121,15 @@ func (s *simulation) run(set *simSet) {
 		return
 	}
 	defer os.RemoveAll(tmp)
-	// The files go to DIR/.tekton/ at their own paths inside it, so the program's
-	// file:line:col messages name them as the heading does, whatever the temporary directory.
+	// The files go under the temporary directory at the paths the report names them by, so
+	// the program's file:line:col messages name them alike (a path leaving the working
+	// directory becomes .tekton/..., under the heading that names it).
+	arg := set.dir
+	if !filepath.IsLocal(arg) {
+		arg = ".tekton"
+	}
 	for _, rel := range set.order {
-		if err := convert.WriteUnder(filepath.Join(tmp, ".tekton"), rel, set.files[rel]); err != nil {
+		if err := convert.WriteUnder(filepath.Join(tmp, arg), rel, set.files[rel]); err != nil {
 			set.out = notSimulated(err)
 			return
 		}
@@ -135,7 +140,7 @@ func (s *simulation) run(set *simSet) {
 		{"--event", "push", "--branch", b},
 		{"--event", "pull_request", "--branch", PullRequestBranch, "--target-branch", b},
 	} {
-		args = append(append(args, "--default-branch", b, "--report", "markdown"), ".tekton")
+		args = append(append(args, "--default-branch", b, "--report", "markdown"), arg)
 		stdout, stderr, err := s.sim.Run(tmp, args)
 		if err != nil {
 			out.WriteString(notSimulated(fmt.Errorf("%s %s: %w: %s", programName, strings.Join(args, " "), err, bytes.TrimSpace(stderr))))
@@ -168,9 +173,8 @@ func (s *simulation) markdown(b *strings.Builder) {
 	}
 	b.WriteString("### What runs on push and on pull request\n\n")
 	if s.sim.Run == nil {
-		fmt.Fprintf(b, "Not simulated: %s.\n"+
-			"Installed, it shows what Pipelines-as-Code and Tekton would run on a push and on a pull request, "+
-			"with `tkn-migrate simulate --event push|pull_request DIR` for each of:\n\n", text(strings.TrimSuffix(s.sim.Missing.Error(), ".")))
+		fmt.Fprintf(b, "Not simulated (%s). With the program installed, `tkn-migrate simulate --event push DIR` and "+
+			"`--event pull_request` show what Pipelines-as-Code and Tekton would run, for each of:\n\n", text(s.sim.Missing.Error()))
 		for _, set := range s.sets {
 			fmt.Fprintf(b, "- %s\n", code(set.dir))
 		}
