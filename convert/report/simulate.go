@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -136,17 +137,17 @@ func (s *simulation) run(set *simSet) {
 	}
 	b := set.branch
 	var out strings.Builder
-	for _, args := range [][]string{
+	for _, event := range [][]string{
 		{"--event", "push", "--branch", b},
 		{"--event", "pull_request", "--branch", PullRequestBranch, "--target-branch", b},
 	} {
-		args = append(append(args, "--default-branch", b, "--report", "markdown"), arg)
+		args := append(append(slices.Clip(event), "--default-branch", b, "--report", "markdown"), arg)
 		stdout, stderr, err := s.sim.Run(tmp, args)
 		if err != nil {
 			out.WriteString(notSimulated(fmt.Errorf("%s %s: %w: %s", programName, strings.Join(args, " "), err, bytes.TrimSpace(stderr))))
 			continue
 		}
-		out.WriteString(demote(string(stdout), 2))
+		out.WriteString(shorten(demote(string(stdout), 2), "tkn-migrate simulate "+strings.Join(event, " ")+" "+set.dir))
 		for _, line := range strings.Split(strings.TrimSpace(string(stderr)), "\n") {
 			if line != "" {
 				fmt.Fprintf(&out, "- **error** %s\n", code(line))
@@ -157,6 +158,49 @@ func (s *simulation) run(set *simSet) {
 		}
 	}
 	set.out = out.String()
+}
+
+// MaxSimulatedBytes bounds one event's simulation in the report: a directory holding many
+// runs (a batch of Jenkinsfiles side by side) would fill a pull request description.
+const MaxSimulatedBytes = 5000
+
+// runHeading starts each PipelineRun of a demoted simulate report.
+const runHeading = "\n###### PipelineRun "
+
+// shorten cuts a simulation longer than MaxSimulatedBytes after the last whole run that fits
+// (the first is always whole), keeps every error line, and says how to see the rest.
+func shorten(md, command string) string {
+	if len(md) <= MaxSimulatedBytes {
+		return md
+	}
+	cut := -1
+	for i := strings.Index(md, runHeading); i >= 0; {
+		next := strings.Index(md[i+1:], runHeading)
+		if next < 0 {
+			break
+		}
+		next += i + 1
+		if next > MaxSimulatedBytes && cut >= 0 {
+			break
+		}
+		cut, i = next, next
+	}
+	if cut < 0 {
+		return md // one run: it is shown whole
+	}
+	head, tail := md[:cut+1], md[cut+1:]
+	runs := 1 + strings.Count(tail, runHeading)
+	var errs []string
+	for _, line := range strings.SplitAfter(tail, "\n") {
+		if strings.HasPrefix(line, "- **error** ") {
+			errs = append(errs, line)
+		}
+	}
+	head += fmt.Sprintf("%d more %s not shown here; %s shows %s.\n\n", runs, plural(runs, "PipelineRun", "PipelineRuns"), code(command), plural(runs, "it", "them"))
+	if len(errs) > 0 {
+		head += strings.Join(errs, "") + "\n"
+	}
+	return head
 }
 
 // programName is the program a Simulator runs, as the report names it.

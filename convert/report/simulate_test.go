@@ -209,3 +209,32 @@ func TestDefaultBranch(t *testing.T) {
 		t.Errorf("origin/HEAD names master: %q", got)
 	}
 }
+
+// TestShorten: a simulation past MaxSimulatedBytes keeps the runs that fit (the first
+// always), every error, and the command that shows the rest.
+func TestShorten(t *testing.T) {
+	run := func(name string, size int) string {
+		return "###### PipelineRun `" + name + "`: succeeds (Succeeded)\n\n" + strings.Repeat("x", size) + "\n\n"
+	}
+	head := "##### On push to main\n\n"
+	small := head + run("a", 10)
+	if got := shorten(small, "cmd"); got != small {
+		t.Errorf("short report changed:\n%s", got)
+	}
+	big := head + run("a", MaxSimulatedBytes/2) + run("b", MaxSimulatedBytes/4) + run("c", MaxSimulatedBytes/2) + run("d", 10) +
+		"- **error** `x.yaml:1:1: ParameterMissing: p`\n\n"
+	want := head + run("a", MaxSimulatedBytes/2) + run("b", MaxSimulatedBytes/4) +
+		"2 more PipelineRuns not shown here; `cmd` shows them.\n\n- **error** `x.yaml:1:1: ParameterMissing: p`\n\n"
+	if got := shorten(big, "cmd"); got != want {
+		t.Errorf("shorten:\n%s", got)
+	}
+	first := head + run("a", MaxSimulatedBytes*2) + run("b", 10)
+	want = head + run("a", MaxSimulatedBytes*2) + "1 more PipelineRun not shown here; `cmd` shows it.\n\n"
+	if got := shorten(first, "cmd"); got != want {
+		t.Errorf("the first run is kept whole:\n%s", got)
+	}
+	one := head + run("a", MaxSimulatedBytes*2)
+	if got := shorten(one, "cmd"); got != one {
+		t.Error("a single run is kept whole")
+	}
+}
