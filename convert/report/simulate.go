@@ -173,6 +173,9 @@ func shorten(md, command string) string {
 	if len(md) <= MaxSimulatedBytes {
 		return md
 	}
+	if md = shortenNotStarted(md); len(md) <= MaxSimulatedBytes {
+		return md
+	}
 	cut := -1
 	for i := strings.Index(md, runHeading); i >= 0; {
 		next := strings.Index(md[i+1:], runHeading)
@@ -201,6 +204,30 @@ func shorten(md, command string) string {
 		head += strings.Join(errs, "") + "\n"
 	}
 	return head
+}
+
+// notStarted starts simulate's list of the runs Pipelines-as-Code leaves out.
+const notStarted = "Pipelines-as-Code does not start: "
+
+// MaxNotStarted bounds the runs a shortened simulation names as not started.
+const MaxNotStarted = 10
+
+// shortenNotStarted names the first MaxNotStarted runs not started, and counts the others.
+func shortenNotStarted(md string) string {
+	i := strings.Index(md, "\n"+notStarted)
+	if i < 0 {
+		return md
+	}
+	start := i + 1 + len(notStarted)
+	end := start + strings.Index(md[start:], ".\n")
+	if end < start {
+		return md
+	}
+	names := strings.Split(md[start:end], ", ")
+	if len(names) <= MaxNotStarted {
+		return md
+	}
+	return md[:start] + strings.Join(names[:MaxNotStarted], ", ") + fmt.Sprintf(" and %d more", len(names)-MaxNotStarted) + md[end:]
 }
 
 // programName is the program a Simulator runs, as the report names it.

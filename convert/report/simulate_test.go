@@ -238,3 +238,19 @@ func TestShorten(t *testing.T) {
 		t.Error("a single run is kept whole")
 	}
 }
+
+func TestShortenNotStarted(t *testing.T) {
+	var names []string
+	for i := 0; i < MaxNotStarted+2; i++ {
+		names = append(names, fmt.Sprintf("`r%d`", i))
+	}
+	md := "##### On push to main\n\n" + notStarted + strings.Join(names, ", ") + ".\n\nNo PipelineRun starts.\n"
+	want := "##### On push to main\n\n" + notStarted + strings.Join(names[:MaxNotStarted], ", ") + " and 2 more.\n\nNo PipelineRun starts.\n"
+	if got := shortenNotStarted(md); got != want {
+		t.Errorf("got:\n%s", got)
+	}
+	short := "##### On push to main\n\n" + notStarted + "`a`, `b`.\n\n"
+	if got := shortenNotStarted(short); got != short {
+		t.Errorf("short list changed:\n%s", got)
+	}
+}
