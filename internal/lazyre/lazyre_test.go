@@ -58,3 +58,12 @@ func TestConcurrentFirstUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Patterns run in the converters' hot loops: once compiled, a call must cost what regexp's does.
+func TestNoAllocationAfterFirstUse(t *testing.T) {
+	re := New(`^a(b+)$`)
+	re.MatchString("ab")
+	if n := testing.AllocsPerRun(100, func() { re.MatchString("abbb") }); n != 0 {
+		t.Errorf("MatchString allocates %v times per call", n)
+	}
+}
