@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Manual is the work left to people, grouped by kind; each item names the repositories needing it.
@@ -51,11 +51,11 @@ func put(m map[string]map[string]bool, name, repo string) {
 
 var (
 	// secretAction is the Secret a finding's kubectl create secret command makes.
-	secretAction = regexp.MustCompile(`^kubectl create secret (?:generic|tls|docker-registry) ([^\s]+)`)
+	secretAction = lazyre.New(`^kubectl create secret (?:generic|tls|docker-registry) ([^\s]+)`)
 	// quoted is the first Go-quoted string of a message, where findings put a cron spec.
-	quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	quoted = lazyre.New(`"(?:[^"\\]|\\.)*"`)
 	// cronRule are the findings about a schedule Tekton can't keep by itself.
-	cronRule = regexp.MustCompile(`/(?:cron|timer)$`)
+	cronRule = lazyre.New(`/(?:cron|timer)$`)
 )
 
 // add gathers the manual work of one converted input from its findings and its output files.

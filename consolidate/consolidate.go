@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Options say where the shared Pipelines go and how runs reference them.
@@ -266,9 +266,9 @@ func holes(root *yaml.Node) []hole {
 
 // sourceLine is a reference to a source line, as in a script's "# script (.travis.yml:4)":
 // repositories whose files differ only in layout still share a Pipeline.
-var sourceLine = regexp.MustCompile(`\(([^():\s]+):\d+\)`)
+var sourceLine = lazyre.New(`\(([^():\s]+):\d+\)`)
 
-var notParamChar = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
+var notParamChar = lazyre.New(`[^a-zA-Z0-9_.-]+`)
 
 // paramName makes a valid Tekton param name (letters, digits, _ . -; not starting with a digit).
 func paramName(s string) string {

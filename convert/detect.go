@@ -3,19 +3,20 @@ package convert
 import (
 	"bytes"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 var (
-	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
-	groovyPipeline = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
-	xmlns          = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
-	travisKeys     = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
+	tektonAPI      = lazyre.New(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
+	groovyPipeline = lazyre.New(`(?m)^\s*(pipeline\s*\{|node\b)`)
+	xmlns          = lazyre.New(`\sxmlns(:[\w.-]+)?\s*=`)
+	travisKeys     = lazyre.New(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
 )
 
 // kustomizeTekton finds a kustomization whose patches can name Tekton fields.
-var kustomizeTekton = regexp.MustCompile(`tekton\.dev|kind:\s*["']?(Task|Pipeline|TaskRun|PipelineRun|ClusterTask|PipelineResource|Condition)\b`)
+var kustomizeTekton = lazyre.New(`tekton\.dev|kind:\s*["']?(Task|Pipeline|TaskRun|PipelineRun|ClusterTask|PipelineResource|Condition)\b`)
 
 // Detect works out an input's kind from its name and content, as DESIGN.md section 2 sets out.
 // It returns KindUnknown for files the tool leaves alone.

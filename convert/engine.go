@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // DefaultMaxSize is the largest input file read, so a stray binary can't exhaust memory.
@@ -217,8 +217,8 @@ func RepoRoot(dir string) string { return repoRoot(dir) }
 
 // tektonList matches a kind: List whose items are Tekton objects (kubectl get -o yaml prints them so).
 var (
-	listKind   = regexp.MustCompile(`(?m)^kind:\s*["']?[A-Za-z]*List["']?\s*$`)
-	itemTekton = regexp.MustCompile(`(?m)^[ -]+apiVersion:\s*["']?tekton\.dev/`)
+	listKind   = lazyre.New(`(?m)^kind:\s*["']?[A-Za-z]*List["']?\s*$`)
+	itemTekton = lazyre.New(`(?m)^[ -]+apiVersion:\s*["']?tekton\.dev/`)
 )
 
 // detect is Detect, plus YAML Lists holding Tekton items, which are upgraded item by item.
@@ -569,7 +569,7 @@ func (e *Engine) maxTasks() int {
 }
 
 // taskLine is the one taskRef or taskSpec line of every PipelineTask (and TaskRun).
-var taskLine = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
+var taskLine = lazyre.New(`(?m)^[ -]*(taskRef|taskSpec):`)
 
 // caps refuses a conversion that generates more Tekton documents or tasks than the limits,
 // before validation spends time on them.

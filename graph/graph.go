@@ -4,7 +4,6 @@ package graph
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Pipeline is one Pipeline's task graph.
@@ -222,7 +222,7 @@ func FromDoc(d *yamldoc.Doc) *Pipeline {
 	return p
 }
 
-var resultRef = regexp.MustCompile(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A-Za-z0-9_-]+)`)
+var resultRef = lazyre.New(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A-Za-z0-9_-]+)`)
 
 func tasks(items []*yaml.Node, finally bool) []*Task {
 	var out []*Task

@@ -1,11 +1,11 @@
 package jenkins
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 )
 
@@ -256,7 +256,7 @@ func dedupEnv(env []pipeline.Env) []pipeline.Env {
 }
 
 // pipelineRef matches the Pipeline-level values an inline task can't read directly.
-var pipelineRef = regexp.MustCompile(`\$\((params\.[A-Za-z0-9_.-]+|context\.[A-Za-z.]+|tasks\.status|tasks\.[a-z0-9-]+\.(?:status|results\.[A-Za-z0-9_-]+))\)`)
+var pipelineRef = lazyre.New(`\$\((params\.[A-Za-z0-9_.-]+|context\.[A-Za-z.]+|tasks\.status|tasks\.[a-z0-9-]+\.(?:status|results\.[A-Za-z0-9_-]+))\)`)
 
 // bindTask rewrites Pipeline-level references in step env into task params bound at the
 // PipelineTask, so values reach scripts through env and never through script text.
@@ -368,7 +368,7 @@ func caughtResult(t *pipeline.Task, idx []int) {
 }
 
 // dockerCommand finds a docker or docker-compose command in a shell script.
-var dockerCommand = regexp.MustCompile(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
+var dockerCommand = lazyre.New(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
 
 // usesDocker records that the current task's step at line calls the docker CLI.
 func (ch *chain) usesDocker(line int) {

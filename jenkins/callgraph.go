@@ -1,10 +1,10 @@
 package jenkins
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
 
@@ -156,4 +156,4 @@ func literalText(src string) (string, bool) {
 	return "", false
 }
 
-var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+var numberRE = lazyre.New(`^-?[0-9]+(\.[0-9]+)?$`)

@@ -5,12 +5,12 @@ package jenkins
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/jobxml"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
@@ -50,7 +50,7 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 }
 
 // pipelineText is what makes a file a Jenkinsfile by content: a declarative pipeline or a node.
-var pipelineText = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
+var pipelineText = lazyre.New(`(?m)^\s*(pipeline\s*\{|node\b)`)
 
 func emit(dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
 	res := convert.Result{Findings: findings}

@@ -2,13 +2,13 @@ package jenkins
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
@@ -81,7 +81,7 @@ func (c *conv) otherDirective(o *model.Step) {
 }
 
 // imageRE accepts image references; anything else in an image field is a Groovy expression.
-var imageRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@-]*$`)
+var imageRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._/:@-]*$`)
 
 // agent applies an agent directive to the scope.
 func (c *conv) agent(a *model.Agent, sc *scope, root bool) {

@@ -1,12 +1,12 @@
 package jenkins
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/ownws"
 )
 
@@ -18,7 +18,7 @@ func (c *conv) isolate(tasks []*pipeline.Task, dir string, line, col int) {
 	}
 }
 
-var stashFrom = regexp.MustCompile(`^from \S+:(\d+) stash '(.*)': no-op, the workspace is shared$`)
+var stashFrom = lazyre.New(`^from \S+:(\d+) stash '(.*)': no-op, the workspace is shared$`)
 
 // stashInCopy: a stash in a branch that works in its own copy no longer reaches later stages
 // through the shared workspace: a branch saves it at its end (saveStash); matrix cells, which
@@ -64,7 +64,7 @@ func (c *conv) isolateFinally() {
 	}
 }
 
-var fromLine = regexp.MustCompile(`^from \S+:(\d+) `)
+var fromLine = lazyre.New(`^from \S+:(\d+) `)
 
 // sourceLine is the line a task's head comment names.
 func sourceLine(t *pipeline.Task) int {

@@ -1,11 +1,11 @@
 package jenkins
 
 import (
-	"regexp"
 	"sort"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
 
@@ -17,7 +17,7 @@ type LabelEntry struct {
 }
 
 // windowsLabel matches labels that name Windows agents (windows, win-2019, Windows && docker).
-var windowsLabel = regexp.MustCompile(`(?i)(^|[^a-z0-9])win`)
+var windowsLabel = lazyre.New(`(?i)(^|[^a-z0-9])win`)
 
 // label applies an agent label (node('x'), agent { label 'x' }) to the scope: the --mapping
 // entry for it, or for a label naming Windows the Windows nodeSelector, or the default image.

@@ -3,7 +3,6 @@ package jenkins
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
 
@@ -104,7 +104,7 @@ func (m *Mapping) lookup(name string) (*MapEntry, bool) {
 	return e, ok
 }
 
-var argRef = regexp.MustCompile(`\{\{\s*args\.([A-Za-z0-9_]+)\s*\}\}`)
+var argRef = lazyre.New(`\{\{\s*args\.([A-Za-z0-9_]+)\s*\}\}`)
 
 // bindArgs fills {{ args.NAME }} / {{ args.N }} from the call's literal (or param-backed) arguments.
 func (c *conv) bindArgs(tmpl string, s *model.Step, sc scope) string {

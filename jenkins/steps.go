@@ -3,13 +3,13 @@ package jenkins
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 )
@@ -923,7 +923,7 @@ func (c *conv) withBinds(b branch, fn func()) {
 	c.literals = saved
 }
 
-var indexRE = regexp.MustCompile(`^([A-Za-z_]\w*)\s*\[(.+)\]$`)
+var indexRE = lazyre.New(`^([A-Za-z_]\w*)\s*\[(.+)\]$`)
 
 // groovyKey evaluates a map key written as a string literal, resolving ${var} from known
 // literals; anything else is kept as written (it only names the branch).
@@ -944,7 +944,7 @@ func (c *conv) groovyKey(k string) string {
 	})
 }
 
-var gstringVar = regexp.MustCompile(`\$\{?[A-Za-z_]\w*\}?`)
+var gstringVar = lazyre.New(`\$\{?[A-Za-z_]\w*\}?`)
 
 // branchesOf returns the branches of parallel: literal closures, or a map variable filled
 // with closures earlier in the file.
@@ -1070,8 +1070,8 @@ func batchLine(script string) (string, bool) {
 }
 
 var (
-	forInRE  = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+)?([A-Za-z_]\w*)\s+in\s+\[(.*)\]\s*$`)
-	listItem = regexp.MustCompile(`^\s*(?:'([^'\\]*)'|"([^"\\$]*)"|(-?\d+))\s*$`)
+	forInRE  = lazyre.New(`^\s*(?:def\s+|String\s+|final\s+)?([A-Za-z_]\w*)\s+in\s+\[(.*)\]\s*$`)
+	listItem = lazyre.New(`^\s*(?:'([^'\\]*)'|"([^"\\$]*)"|(-?\d+))\s*$`)
 )
 
 // literalLoop reads "x in ['a', 'b']" (a loop over a literal list of plain strings or numbers).
@@ -1172,10 +1172,10 @@ func (c *conv) loopItems(s *model.Step) (string, []string, bool) {
 	return m[1], it, ok
 }
 
-var forEachRE = regexp.MustCompile(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+)?)?([A-Za-z_]\w*)\s*(?:\bin\b|:)\s*(.+?)\s*$`)
+var forEachRE = lazyre.New(`^\s*(?:def\s+|String\s+|final\s+(?:String\s+)?)?([A-Za-z_]\w*)\s*(?:\bin\b|:)\s*(.+?)\s*$`)
 
 // workspaceDir matches a path under the workspace written with WORKSPACE: ${env.WORKSPACE}/x, $WORKSPACE/x.
-var workspaceDir = regexp.MustCompile(`^\$(?:\{(?:env\.)?WORKSPACE\}|WORKSPACE\b)/*(.*)$`)
+var workspaceDir = lazyre.New(`^\$(?:\{(?:env\.)?WORKSPACE\}|WORKSPACE\b)/*(.*)$`)
 
 // DockerCLIImage runs the docker CLI for docker.build and push against the dind sidecar.
 const DockerCLIImage = "docker.io/library/docker:27-cli"

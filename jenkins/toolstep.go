@@ -1,10 +1,10 @@
 package jenkins
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/tools"
 )
@@ -12,14 +12,14 @@ import (
 // toolKinds reads a tool type: the tools {} symbol, or the installation class the tool step's
 // type: names (hudson.model.JDK, hudson.tasks.Maven$MavenInstallation, ...).
 var toolKinds = []struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	kind string
 }{
-	{regexp.MustCompile(`(?i)maven|mvn|^M\d|M2_HOME`), "maven"},
-	{regexp.MustCompile(`(?i)gradle`), "gradle"},
-	{regexp.MustCompile(`(?i)node`), "nodejs"},
-	{regexp.MustCompile(`(?i)jdk|java|openjdk|temurin`), "jdk"},
-	{regexp.MustCompile(`(?i)^go(lang)?([-_ ]?\d|$)|GOROOT|golang`), "go"},
+	{lazyre.New(`(?i)maven|mvn|^M\d|M2_HOME`), "maven"},
+	{lazyre.New(`(?i)gradle`), "gradle"},
+	{lazyre.New(`(?i)node`), "nodejs"},
+	{lazyre.New(`(?i)jdk|java|openjdk|temurin`), "jdk"},
+	{lazyre.New(`(?i)^go(lang)?([-_ ]?\d|$)|GOROOT|golang`), "go"},
 }
 
 // toolKind works out a tool's kind from the step's type:, else the env var it sets
@@ -64,7 +64,7 @@ func (c *conv) toolStep(s *model.Step, envVar string, sc scope) (scope, bool) {
 }
 
 // toolExpr matches a tool step inside a GString: ${tool 'jdk8'}, ${tool name: 'x', type: 'jdk'}.
-var toolExpr = regexp.MustCompile(`^tool\b`)
+var toolExpr = lazyre.New(`^tool\b`)
 
 // withEnvTool handles withEnv(["JAVA_HOME=${tool 'jdk8'}"]) and "PATH+MAVEN=${tool 'M3'}/bin":
 // the tool picks the image, and the entry is dropped since the image sets the variable.

@@ -2,12 +2,12 @@ package jenkins
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
@@ -49,11 +49,11 @@ func arg(s *model.Step, name string, i int) *model.Value {
 func litArg(s *model.Step, name string, i int) (string, bool) { return lit(arg(s, name, i)) }
 
 var (
-	identRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	paramsRE = regexp.MustCompile(`^params(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[['"]([^'"]+)['"]\])$`)
-	envRE    = regexp.MustCompile(`^env\.([A-Za-z_][A-Za-z0-9_]*)$`)
+	identRE  = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	paramsRE = lazyre.New(`^params(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[['"]([^'"]+)['"]\])$`)
+	envRE    = lazyre.New(`^env\.([A-Za-z_][A-Za-z0-9_]*)$`)
 	// upperRE: Jenkins resolves bare names to env vars, and ALL_CAPS names are env vars by convention.
-	upperRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	upperRE = lazyre.New(`^[A-Z][A-Z0-9_]*$`)
 )
 
 // ref is how one Groovy expression reaches a step: as an env var the script reads.
@@ -210,7 +210,7 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 	return script, env, markers
 }
 
-var shellNameRE = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+var shellNameRE = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
 func shellNames(script string) []string {
 	set := map[string]bool{}
@@ -343,7 +343,7 @@ func paramName(n string) string { return vars.TektonParam(n) }
 
 func paramRef(n string) string { return "$(params." + paramName(n) + ")" }
 
-var envRefRE = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
+var envRefRE = lazyre.New(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
 
 // literalEnv returns an env entry's value when it is constant, expanding $(OTHER) references
 // to earlier constant entries (BASE_DIR = "src/${REPO}" with REPO = 'x').
@@ -372,4 +372,4 @@ func literalEnv(name string, sc scope, depth int) (string, bool) {
 	return "", false
 }
 
-var paramRefRE = regexp.MustCompile(`^\$\(params\.[A-Za-z0-9_-]+\)$`)
+var paramRefRE = lazyre.New(`^\$\(params\.[A-Za-z0-9_-]+\)$`)

@@ -2,11 +2,11 @@ package jenkins
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/vars"
@@ -145,7 +145,7 @@ func (c *conv) operand(name string, sc scope) (env pipeline.Env, input string, o
 	return pipeline.Env{}, "", false
 }
 
-var globChars = regexp.MustCompile(`[*?\[]`)
+var globChars = lazyre.New(`[*?\[]`)
 
 // equalityOnly reports whether Tekton's case-sensitive "in" decides pattern as the Jenkins
 // comparator does: EQUALS, or a GLOB (case-insensitive in Jenkins) with no wildcard and no letters.
@@ -354,13 +354,13 @@ func (c *conv) condition(x model.Condition, sc scope) cond {
 }
 
 var (
-	exprCmp  = regexp.MustCompile(`^(?:return\s+)?([A-Za-z_][\w.]*(?:\[['"][^'"]+['"]\])?)\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)"|(true|false|-?\d+))\s*;?$`)
-	exprLit  = regexp.MustCompile(`^(?:return\s+)?(true|false)\s*;?$`)
-	exprLits = regexp.MustCompile(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)")\s*;?$`)
-	exprFile = regexp.MustCompile(`^(?:return\s+)?(!?)\s*fileExists\s*\(?\s*(?:'([^']*)'|"([^"$]*)")\s*\)?\s*;?$`)
-	exprCmpR = regexp.MustCompile(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*([A-Za-z_][\w.]*)\s*;?$`)
-	exprBool = regexp.MustCompile(`^(?:return\s+)?(!?)\s*(params\.[A-Za-z_]\w*|env\.[A-Za-z_]\w*)\s*;?$`)
-	exprRe   = regexp.MustCompile(`^(?:return\s+)?([A-Za-z_][\w.]*)\s*==~\s*/(.*)/\s*;?$`)
+	exprCmp  = lazyre.New(`^(?:return\s+)?([A-Za-z_][\w.]*(?:\[['"][^'"]+['"]\])?)\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)"|(true|false|-?\d+))\s*;?$`)
+	exprLit  = lazyre.New(`^(?:return\s+)?(true|false)\s*;?$`)
+	exprLits = lazyre.New(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*(?:'([^']*)'|"([^"$]*)")\s*;?$`)
+	exprFile = lazyre.New(`^(?:return\s+)?(!?)\s*fileExists\s*\(?\s*(?:'([^']*)'|"([^"$]*)")\s*\)?\s*;?$`)
+	exprCmpR = lazyre.New(`^(?:return\s+)?(?:'([^']*)'|"([^"$]*)")\s*(==|!=)\s*([A-Za-z_][\w.]*)\s*;?$`)
+	exprBool = lazyre.New(`^(?:return\s+)?(!?)\s*(params\.[A-Za-z_]\w*|env\.[A-Za-z_]\w*)\s*;?$`)
+	exprRe   = lazyre.New(`^(?:return\s+)?([A-Za-z_][\w.]*)\s*==~\s*/(.*)/\s*;?$`)
 )
 
 // expression recognises the usual expression { } forms; other Groovy can't be evaluated statically.

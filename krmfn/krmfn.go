@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -23,19 +22,18 @@ type Processor struct {
 	Options convert.Options
 }
 
-var _ framework.ResourceListProcessor = Processor{}
-
 // item is one Tekton object of the list, named for the converter and the results.
 type item struct {
 	i        int
 	src      convert.Source
-	file     *framework.File
+	file     *File
 	resource *yaml.ResourceIdentifier
 }
 
-// Process implements framework.ResourceListProcessor. Every item is indexed first, so a
-// PipelineRun resolves a PipelineResource that another item defines, as convert does across files.
-func (p Processor) Process(rl *framework.ResourceList) error {
+// Process upgrades the Tekton items of rl and adds a result per finding. Every item is indexed
+// first, so a PipelineRun resolves a PipelineResource that another item defines, as convert
+// does across files.
+func (p Processor) Process(rl *ResourceList) error {
 	conv := upgrade.New()
 	var items []item
 	for i, n := range rl.Items {
@@ -48,17 +46,17 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 		}
 		path, index, _ := kioutil.GetFileAnnotations(n)
 		name := fmt.Sprintf("items[%d]", i)
-		var file *framework.File
+		var file *File
 		if path != "" {
 			name = path + "#" + index
-			file = &framework.File{Path: path}
+			file = &File{Path: path}
 			fmt.Sscan(index, &file.Index)
 		}
 		it := item{i: i, src: convert.Source{Path: name, Data: []byte(text), Kind: convert.KindTekton}, file: file,
 			resource: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: n.GetApiVersion(), Kind: n.GetKind()},
 				NameMeta: yaml.NameMeta{Name: n.GetName(), Namespace: n.GetNamespace()}}}
 		if err := conv.Index(it.src); err != nil {
-			rl.Results = append(rl.Results, it.result(framework.Error, err.Error(), ""))
+			rl.Results = append(rl.Results, it.result(Error, err.Error(), ""))
 			continue
 		}
 		items = append(items, it)
@@ -80,14 +78,14 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 		out = append(out, n)
 	}
 	rl.Items = out
-	if framework.Results(rl.Results).ExitCode() != 0 {
-		return framework.Results(rl.Results)
+	if rl.Results.ExitCode() != 0 {
+		return rl.Results
 	}
 	return nil
 }
 
 // upgrade converts one item; nodes is nil when it stays as it is.
-func (p Processor) upgrade(conv *upgrade.Converter, it item) (nodes []*yaml.RNode, results []*framework.Result) {
+func (p Processor) upgrade(conv *upgrade.Converter, it item) (nodes []*yaml.RNode, results []*Result) {
 	res, err := conv.Convert(it.src, p.Options)
 	if err == nil {
 		for _, f := range res.Files {
@@ -97,7 +95,7 @@ func (p Processor) upgrade(conv *upgrade.Converter, it item) (nodes []*yaml.RNod
 		}
 	}
 	if err != nil {
-		return nil, []*framework.Result{it.result(framework.Error, err.Error(), "")}
+		return nil, []*Result{it.result(Error, err.Error(), "")}
 	}
 	for _, fd := range res.Findings {
 		sev := severity(fd.Class)
@@ -117,7 +115,7 @@ func (p Processor) upgrade(conv *upgrade.Converter, it item) (nodes []*yaml.RNod
 	for _, f := range res.Files {
 		got, err := (&kio.ByteReader{Reader: bytes.NewReader(f.Data), OmitReaderAnnotations: true}).Read()
 		if err != nil {
-			return nil, append(results, it.result(framework.Error, err.Error(), ""))
+			return nil, append(results, it.result(Error, err.Error(), ""))
 		}
 		nodes = append(nodes, got...)
 	}
@@ -126,20 +124,20 @@ func (p Processor) upgrade(conv *upgrade.Converter, it item) (nodes []*yaml.RNod
 
 // severity maps a finding's class to a result: what a person must do is a warning, what
 // Tekton can't express is an error (the function fails), approximations are info.
-func severity(c convert.Class) framework.Severity {
+func severity(c convert.Class) Severity {
 	switch c {
 	case convert.Unsupported:
-		return framework.Error
+		return Error
 	case convert.Manual:
-		return framework.Warning
+		return Warning
 	case convert.Approximated:
-		return framework.Info
+		return Info
 	}
 	return ""
 }
 
-func (it item) result(sev framework.Severity, msg, rule string) *framework.Result {
-	r := &framework.Result{Severity: sev, Message: msg, ResourceRef: it.resource, File: it.file}
+func (it item) result(sev Severity, msg, rule string) *Result {
+	r := &Result{Severity: sev, Message: msg, ResourceRef: it.resource, File: it.file}
 	if rule != "" {
 		r.Tags = map[string]string{"rule": rule}
 	}

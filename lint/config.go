@@ -12,10 +12,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // ConfigFile is the configuration lint reads from the working directory.
@@ -129,7 +130,7 @@ func (c *Config) generated(file string) bool {
 }
 
 // ignoreComment is `# tkn-migrate:ignore TKN123 other-rule`; without rules it ignores all.
-var ignoreComment = regexp.MustCompile(`#\s*tkn-migrate:ignore\b(.*)`)
+var ignoreComment = lazyre.New(`#\s*tkn-migrate:ignore\b(.*)`)
 
 // suppressed drops findings the line above marks with an ignore comment.
 func suppressed(files []File, fs []Finding) []Finding {

@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // sig is what a caller must match of a Task, Pipeline or StepAction: its declared
@@ -370,7 +370,7 @@ func (in *input) checkOrder(d *yamldoc.Doc, spec *yaml.Node, tasks map[string]*s
 }
 
 // resultVar matches $(tasks.T.results.R...) and the tasks.T.results.R of a when input.
-var resultVar = regexp.MustCompile(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A-Za-z0-9_-]+)`)
+var resultVar = lazyre.New(`\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results\.([A-Za-z0-9_-]+)`)
 
 // checkResults: TKN906, a result read from a task whose Task declares no such result;
 // in a when expression it is TKN913, the task will never run.
@@ -528,10 +528,10 @@ func (c call) anchor() *yaml.Node {
 }
 
 // wholeRef is a value that is exactly one reference, which keeps the referred type.
-var wholeRef = regexp.MustCompile(`^\$\(\s*(params\.([A-Za-z0-9_-]+)|tasks\.[A-Za-z0-9_-]+\.results\.[A-Za-z0-9_-]+)(\[\*\])?\s*\)$`)
+var wholeRef = lazyre.New(`^\$\(\s*(params\.([A-Za-z0-9_-]+)|tasks\.[A-Za-z0-9_-]+\.results\.[A-Za-z0-9_-]+)(\[\*\])?\s*\)$`)
 
 // onlyVar is a value that is one variable of any kind.
-var onlyVar = regexp.MustCompile(`^\$\([^()]*\)$`)
+var onlyVar = lazyre.New(`^\$\([^()]*\)$`)
 
 // valueType is the type of a passed value, or "" when only run time knows it.
 func (c call) valueType(v *yaml.Node) string {
@@ -624,9 +624,9 @@ func (in *input) checkMatrix(d *yamldoc.Doc, pt *yaml.Node) {
 var (
 	taskContext     = []string{"taskRun.name", "taskRun.namespace", "taskRun.uid", "task.name", "task.retry-count"}
 	pipelineContext = append([]string{"pipelineRun.name", "pipelineRun.namespace", "pipelineRun.uid", "pipeline.name", "pipelineTask.retries"}, taskContext...)
-	contextVar      = regexp.MustCompile(`\$\(\s*context\.([A-Za-z0-9_.-]+)\s*\)`)
-	stepVar         = regexp.MustCompile(`\$\(\s*steps\.([A-Za-z0-9_-]+)\.(results\.([A-Za-z0-9_-]+)|exitCode\.path)`)
-	workspaceVar    = regexp.MustCompile(`\$\(\s*workspaces\.([A-Za-z0-9_-]+)\.(path|bound|claim|volume)\s*\)`)
+	contextVar      = lazyre.New(`\$\(\s*context\.([A-Za-z0-9_.-]+)\s*\)`)
+	stepVar         = lazyre.New(`\$\(\s*steps\.([A-Za-z0-9_-]+)\.(results\.([A-Za-z0-9_-]+)|exitCode\.path)`)
+	workspaceVar    = lazyre.New(`\$\(\s*workspaces\.([A-Za-z0-9_-]+)\.(path|bound|claim|volume)\s*\)`)
 )
 
 // checkContext: TKN905, $(context.x) Tekton does not know.

@@ -2,14 +2,14 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // retentionNote matches comments that say where the logs go.
-var retentionNote = regexp.MustCompile(`(?i)retention|archiv|tekton results|results\.tekton\.dev`)
+var retentionNote = lazyre.New(`(?i)retention|archiv|tekton results|results\.tekton\.dev`)
 
 // checkRetention: TKN801 (info), PipelineRuns whose logs vanish with their pods.
 func checkRetention(in *input) {

@@ -2,16 +2,16 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // injected matches the substitutions Tekton pastes into script text verbatim.
-var injected = regexp.MustCompile(`\$\(\s*(?:(?:inputs\.)?params(?:\.[A-Za-z0-9_.-]+|\[[^\]]*\])|tasks\.[A-Za-z0-9_-]+\.results\.[A-Za-z0-9_.\[\]*-]+)\s*\)`)
+var injected = lazyre.New(`\$\(\s*(?:(?:inputs\.)?params(?:\.[A-Za-z0-9_.-]+|\[[^\]]*\])|tasks\.[A-Za-z0-9_-]+\.results\.[A-Za-z0-9_.\[\]*-]+)\s*\)`)
 
 // checkScripts: TKN301, parameters and results pasted into script:.
 func checkScripts(in *input) {

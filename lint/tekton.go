@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/graph"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // checkTekton runs what the admission webhook runs on every Tekton and Triggers document
@@ -122,7 +122,7 @@ func checkTekton(in *input) {
 	}
 }
 
-var paramKey = regexp.MustCompile(`params\[([^\]]+)\]$`)
+var paramKey = lazyre.New(`params\[([^\]]+)\]$`)
 
 // duplicateParam points "parameter appears more than once" (whose path Tekton builds as
 // spec.tasks.params[x]) at the second declaration of x: in the node reached, or spec.params.
@@ -147,7 +147,7 @@ func duplicateParam(root, reached *yaml.Node, path, msg string) *yaml.Node {
 
 // dagEdge is how tektoncd/pipeline's dag names a bad edge: `task "a" depends on "b"`
 // (a cycle) or `task a depends on b but b wasn't present` (a missing task).
-var dagEdge = regexp.MustCompile(`task "?([A-Za-z0-9_-]+)"? depends on "?([A-Za-z0-9_-]+)`)
+var dagEdge = lazyre.New(`task "?([A-Za-z0-9_-]+)"? depends on "?([A-Za-z0-9_-]+)`)
 
 // dependent points a DAG failure, which Tekton reports at spec.tasks, at the runAfter
 // entry or result reference (or else the task) it names.
@@ -229,17 +229,17 @@ func cycle(p *graph.Pipeline, msg string) string {
 // specific routes Tekton's messages that one of our reference rules names to that rule,
 // so a cycle or an undefined variable shows under the same ID whichever check found it.
 var specific = []struct {
-	re *regexp.Regexp
+	re *lazyre.Regexp
 	id string
 }{
-	{regexp.MustCompile(`cycle detected`), "TKN909"},
-	{regexp.MustCompile(`wasn't present in Pipeline|referencing a nonexistent task|is not defined in the pipeline`), "TKN908"},
-	{regexp.MustCompile(`final task has task result reference|execution status|invalid task result reference`), "TKN912"},
-	{regexp.MustCompile(`non-existent variable|undefined workspace|not declared in the (task|pipeline)`), "TKN905"},
-	{regexp.MustCompile(`(?i)matrix`), "TKN914"},
-	{regexp.MustCompile(`appears more than once|must be unique|more than once|multiple volumes with same name|got both: .*name`), "TKN910"},
-	{regexp.MustCompile(`(?i)when expression|WhenExpression`), "TKN913"},
-	{regexp.MustCompile(`(?i)invalid resource name|DNS-1123|DNS label|RFC 1123|must consist of lower case`), "TKN911"},
+	{lazyre.New(`cycle detected`), "TKN909"},
+	{lazyre.New(`wasn't present in Pipeline|referencing a nonexistent task|is not defined in the pipeline`), "TKN908"},
+	{lazyre.New(`final task has task result reference|execution status|invalid task result reference`), "TKN912"},
+	{lazyre.New(`non-existent variable|undefined workspace|not declared in the (task|pipeline)`), "TKN905"},
+	{lazyre.New(`(?i)matrix`), "TKN914"},
+	{lazyre.New(`appears more than once|must be unique|more than once|multiple volumes with same name|got both: .*name`), "TKN910"},
+	{lazyre.New(`(?i)when expression|WhenExpression`), "TKN913"},
+	{lazyre.New(`(?i)invalid resource name|DNS-1123|DNS label|RFC 1123|must consist of lower case`), "TKN911"},
 }
 
 // classify names the rule of one Tekton failure: a reference rule when the message is

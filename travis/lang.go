@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // language is what travis-build does for one `language:` (travis-semantics.md §1).
@@ -148,7 +150,7 @@ var supportedKeys = map[string][]string{
 	"generic": {},
 }
 
-var numericVersion = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+)*$`)
+var numericVersion = lazyre.New(`^v?[0-9]+(\.[0-9]+)*$`)
 
 // trimX turns "1.15.x" into "1.15".
 func trimX(v string) string { return strings.TrimSuffix(strings.TrimSuffix(v, ".x"), ".x") }
@@ -190,7 +192,7 @@ func nodeImage(v string) (string, string) {
 }
 
 // pypyVersion is a pinned PyPy: its Python version, then optionally PyPy's own release.
-var pypyVersion = regexp.MustCompile(`^pypy[23]\.[0-9]+(-[0-9]+\.[0-9]+\.[0-9]+)?$`)
+var pypyVersion = lazyre.New(`^pypy[23]\.[0-9]+(-[0-9]+\.[0-9]+\.[0-9]+)?$`)
 
 func pythonImage(v string) (string, string) {
 	switch {
@@ -267,7 +269,7 @@ func phpImage(v string) (string, string) {
 
 // rustChannel: a toolchain rustup installs over the image (travis-build runs rustup for
 // every version): beta, nightly, or a dated nightly-YYYY-MM-DD / beta-YYYY-MM-DD.
-var rustChannel = regexp.MustCompile(`^(beta|nightly)(-[0-9]{4}-[0-9]{2}-[0-9]{2})?$`)
+var rustChannel = lazyre.New(`^(beta|nightly)(-[0-9]{4}-[0-9]{2}-[0-9]{2})?$`)
 
 func rustImage(v string) (string, string) {
 	switch {
@@ -284,10 +286,10 @@ func rustImage(v string) (string, string) {
 
 // gccVersion is a versioned GCC compiler: gcc-9, g++-4.9. The official gcc image of that
 // version has it as plain gcc/g++.
-var gccVersion = regexp.MustCompile(`^(?:gcc|g\+\+)-([0-9]+(?:\.[0-9]+)?)$`)
+var gccVersion = lazyre.New(`^(?:gcc|g\+\+)-([0-9]+(?:\.[0-9]+)?)$`)
 
 // compilerName is a compiler name safe to write into the script unquoted.
-var compilerName = regexp.MustCompile(`^[A-Za-z0-9_.+-]+$`)
+var compilerName = lazyre.New(`^[A-Za-z0-9_.+-]+$`)
 
 // plainCompiler reports the compiler names travis-build maps to the image's own gcc or clang.
 func plainCompiler(v string) bool {

@@ -2,13 +2,13 @@ package travis
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/travis/cond"
 	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
 )
@@ -190,7 +190,7 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 }
 
 // sourceComment matches the "# phase (.travis.yml:N)" lines, which differ between jobs sharing a template.
-var sourceComment = regexp.MustCompile(`(?m)^# .*$`)
+var sourceComment = lazyre.New(`(?m)^# .*$`)
 
 func fingerprint(r rendered) string {
 	strip := func(t *pipeline.Task) *pipeline.Task {

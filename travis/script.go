@@ -1,11 +1,11 @@
 package travis
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
@@ -158,7 +158,7 @@ func (c *conv) secureVars(j *job) []envVar {
 
 func secureEnvName(i int) string { return "TRAVIS_SECURE_ENV_" + itoa(i+1) }
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // plainEnv: a value Tekton env can carry as is (no shell expansion, quoting or escapes).
 func plainEnv(v envVar) bool {
@@ -278,7 +278,7 @@ func boolStr(b bool) string {
 }
 
 // unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
-var travisVarRe = regexp.MustCompile(`TRAVIS_[A-Z_]+`)
+var travisVarRe = lazyre.New(`TRAVIS_[A-Z_]+`)
 
 func unknownTravisVars(text string, defined map[string]bool) []string {
 	seen := map[string]bool{}

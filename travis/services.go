@@ -1,7 +1,6 @@
 package travis
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
@@ -87,7 +87,7 @@ var addonAliases = map[string][]string{"postgresql": {"postgres"}}
 var serverAddons = []string{"postgresql", "postgres", "mysql", "mariadb", "rethinkdb"}
 
 // dockerCommand is a docker or docker-compose command word ("docker compose" too).
-var dockerCommand = regexp.MustCompile(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
+var dockerCommand = lazyre.New(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
 
 var serviceAliases = map[string]string{"postgres": "postgresql", "redis-server": "redis", "memcache": "memcached",
 	"rabbitmq-server": "rabbitmq", "mongo": "mongodb", "neo4j-server": "neo4j"}

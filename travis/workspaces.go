@@ -8,6 +8,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // sharedWorkspace is the one volume Travis workspaces pass through between jobs (a new PVC per
@@ -30,7 +31,7 @@ func (c *conv) wsMount(name string, parts *taskParts) string {
 }
 
 // wsName keeps a workspace name safe inside a double-quoted path.
-var wsName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var wsName = lazyre.New(`^[A-Za-z0-9._-]+$`)
 
 // workspaces turns workspaces: use/create into copies between the job's private directory
 // and the shared workspace: jobs no longer share files, so a later stage sees only what

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
@@ -28,8 +27,8 @@ func newCmdFn(ios *IOStreams) *cobra.Command {
 				return flagErrorf("--to must be v1 or v1beta1, not %q", to)
 			}
 			p := krmfn.Processor{Options: convert.Options{To: to, CatalogRef: catalog.Hub, Placeholders: true}}
-			err := framework.Execute(p, &kio.ByteReadWriter{Reader: ios.In, Writer: ios.Out, KeepReaderAnnotations: true})
-			var results framework.Results
+			err := krmfn.Execute(p, &kio.ByteReadWriter{Reader: ios.In, Writer: ios.Out, KeepReaderAnnotations: true})
+			var results krmfn.Results
 			if errors.As(err, &results) {
 				return exitCodeError{exitChanges} // the results are in the ResourceList on stdout
 			}

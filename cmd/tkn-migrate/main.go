@@ -2,6 +2,13 @@
 // Jenkinsfiles and Jenkins job config.xml. As tkn-migrate it also works as the tkn plugin `tkn migrate`.
 package main
 
-import "os"
+import (
+	"os"
 
-func main() { os.Exit(Main()) }
+	"github.com/tkn-migrate/tkn-migrate/internal/startgc"
+)
+
+func main() {
+	startgc.Done()
+	os.Exit(Main())
+}

@@ -8,12 +8,14 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/tkn-migrate/tkn-migrate/internal/startgc"
 	"github.com/tkn-migrate/tkn-migrate/simulate/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
 func TestMain(m *testing.M) {
+	startgc.Done() // main() does it in the binary; the tests never call main()
 	testscript.Main(m, map[string]func(){
 		"tkn-migrate":          func() { os.Exit(Main()) },
 		"tkn-migrate-simulate": func() { os.Exit(cli.Main()) },

@@ -4,8 +4,9 @@ package secret
 
 import (
 	"math"
-	"regexp"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Mask replaces a secret value in messages, comments and reports.
@@ -13,33 +14,33 @@ const Mask = "<redacted>"
 
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
-	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
+	urlUserinfo = lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
 	// curlUser matches curl's -u/--user user:password.
-	curlUser = regexp.MustCompile(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`)
+	curlUser = lazyre.New(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`)
 	// keyValue matches NAME=value where NAME names a credential.
-	keyValue = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
+	keyValue = lazyre.New(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
 	// shapes are tokens recognisable by their form alone.
 	shapes = []struct {
 		what string
-		re   *regexp.Regexp
+		re   *lazyre.Regexp
 	}{
-		{"an AWS access key ID", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
-		{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-		{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
-		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-		{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		{"an AWS access key ID", lazyre.New(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", lazyre.New(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{"a GitLab token", lazyre.New(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", lazyre.New(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+		{"a Google API key", lazyre.New(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an npm token", lazyre.New(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		{"a private key", lazyre.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
 	}
 )
 
 // credWords are the name parts that mark a credential (PipelineResource fields included).
 const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-key|access_key|accesskey|private_key|privatekey|credentials|cadata|clientkeydata|clientcertificatedata|auth`
 
-var credName = regexp.MustCompile(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
+var credName = lazyre.New(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
 
 // notCredName are name endings that hold something about a credential, not the credential.
-var notCredName = regexp.MustCompile(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes)$`)
+var notCredName = lazyre.New(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes)$`)
 
 // Redact returns s with credentials replaced by Mask: the password of a URL's userinfo, curl's
 // -u user:password, the value of a NAME=value whose name names a credential, tokens
@@ -145,7 +146,7 @@ func isReference(v string) bool {
 		strings.Contains(v, "credentials(") || strings.Contains(v, "{{")
 }
 
-var placeholder = regexp.MustCompile(`(?i)^(<[^>]*>|\*+|x+|\.\.\.|changeme|change_me|replace_?me|todo|none|null|nil|dummy|example|redacted|your[_-].*|test|secret|password|token|postgres|root|mysql|admin|guest|pass)$`)
+var placeholder = lazyre.New(`(?i)^(<[^>]*>|\*+|x+|\.\.\.|changeme|change_me|replace_?me|todo|none|null|nil|dummy|example|redacted|your[_-].*|test|secret|password|token|postgres|root|mysql|admin|guest|pass)$`)
 
 // isPlaceholder reports stand-ins and the well-known defaults of throwaway CI databases.
 func isPlaceholder(v string) bool { return placeholder.MatchString(strings.Trim(v, `"'`)) }

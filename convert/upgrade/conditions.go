@@ -2,12 +2,12 @@ package upgrade
 
 import (
 	"fmt"
-	"regexp"
 
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // conditionsToWhen replaces pipeline task conditions with a check task that writes a
@@ -152,7 +152,7 @@ fi
 }
 
 // condVar matches the Condition variable form $(resources.R.KEY).
-var condVar = regexp.MustCompile(`\$\(resources\.([A-Za-z0-9_-]+)\.`)
+var condVar = lazyre.New(`\$\(resources\.([A-Za-z0-9_-]+)\.`)
 
 func fixCondVars(v string) string {
 	return condVar.ReplaceAllStringFunc(v, func(m string) string {
@@ -164,7 +164,7 @@ func fixCondVars(v string) string {
 	})
 }
 
-var taskRefVar = regexp.MustCompile(`\$\(tasks\.([A-Za-z0-9_-]+)\.`)
+var taskRefVar = lazyre.New(`\$\(tasks\.([A-Za-z0-9_-]+)\.`)
 
 // dependents maps each pipeline task to the tasks that run after it.
 func dependents(ps *yaml.Node) map[string][]string {

@@ -1,7 +1,6 @@
 package upgrade
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // taskSpecs returns every Task spec in a document: the spec of a Task, and the
@@ -172,7 +172,7 @@ var alphaVars = strings.NewReplacer(
 
 // oldSyntax is the ${...} form Tekton dropped in v0.7; only Tekton's own prefixes, so
 // shell variables like ${HOME} stay.
-var oldSyntax = regexp.MustCompile(`\$\{((?:inputs|outputs)\.(?:params|resources)\.[^}\s]+)\}`)
+var oldSyntax = lazyre.New(`\$\{((?:inputs|outputs)\.(?:params|resources)\.[^}\s]+)\}`)
 
 func (f variables) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	walkValues(get(rn.YNode(), "spec"), func(n *yaml.Node) {

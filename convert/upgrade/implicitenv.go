@@ -8,6 +8,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // implicitEnv restores the step environment old Tekton set implicitly and v1 no longer does:
@@ -17,7 +18,7 @@ import (
 type implicitEnv struct{ s *docState }
 
 // homeLiteral matches the home directories old Tekton mounted, as paths.
-var homeLiteral = regexp.MustCompile(`(/tekton/home|/builder/home)([^A-Za-z0-9_.-]|$)`)
+var homeLiteral = lazyre.New(`(/tekton/home|/builder/home)([^A-Za-z0-9_.-]|$)`)
 
 // eraEvidence names the first rule that places the document before Tekton v0.24, and the node
 // that shows it; "" when nothing does.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // A kustomization's patches name Tekton fields by their old paths. Once the bases are
@@ -246,18 +246,17 @@ func editScalars(text string, a, b *yaml.Node) (string, bool) {
 	return strings.Join(lines, ""), ok
 }
 
-// opMove is one v1beta1 → v1 field move, as JSON pointers: from matches a path (its last
-// group the rest of the path below the field), to is the replacement.
+// opMove is one v1beta1 → v1 field move, as JSON pointers: from matches a path (its group
+// "below" the rest of the path below the field), to is the replacement.
 type opMove struct {
-	from   *regexp.Regexp
+	from   *lazyre.Regexp
 	to     string
 	parent string // a field the move puts the value under, which the object may lack
 }
 
 // mv moves field from (a pattern) and everything below it to field to.
 func mv(from, to, parent string) opMove {
-	re := regexp.MustCompile(`^` + from + `(/.*)?$`)
-	return opMove{re, to + "${" + strconv.Itoa(re.NumSubexp()) + "}", parent}
+	return opMove{lazyre.New(`^` + from + `(?P<below>/.*)?$`), to + "${below}", parent}
 }
 
 // stepResources renames a container's resources to computeResources in the task spec at
@@ -303,8 +302,8 @@ var opMoves = map[string][]opMove{
 // goneOps are paths with no v1 counterpart: PipelineResources, Conditions, v1alpha1 inputs,
 // and serviceAccountNames (now per-task taskRunSpecs entries); goneKey is such a field itself.
 var (
-	goneOps = regexp.MustCompile(`^/spec/((resources|inputs|outputs|serviceAccountNames)(/|$)|(pipelineSpec/)?(tasks|finally)/[^/]+/(resources|conditions)(/|$))`)
-	goneKey = regexp.MustCompile(`^/spec/((resources|inputs|outputs)|(pipelineSpec/)?(tasks|finally)/[^/]+/(resources|conditions))$`)
+	goneOps = lazyre.New(`^/spec/((resources|inputs|outputs|serviceAccountNames)(/|$)|(pipelineSpec/)?(tasks|finally)/[^/]+/(resources|conditions)(/|$))`)
+	goneKey = lazyre.New(`^/spec/((resources|inputs|outputs)|(pipelineSpec/)?(tasks|finally)/[^/]+/(resources|conditions))$`)
 )
 
 // jsonOps rewrites the paths of a JSON6902 op list for an upgraded object of kind.
@@ -407,7 +406,7 @@ func walkPaths(n *yaml.Node, at string, f func(p string, key *yaml.Node)) {
 // not Tekton field paths, but their values may be resourcetemplates.
 const triggersOps = "triggers"
 
-var resourceTemplatesOp = regexp.MustCompile(`^/spec/resourcetemplates(/(\d+|-))?$`)
+var resourceTemplatesOp = lazyre.New(`^/spec/resourcetemplates(/(\d+|-))?$`)
 
 // templateOps upgrades the Tekton objects that ops add to a TriggerTemplate's
 // resourcetemplates, as the template's own would be: Triggers creates them as written.

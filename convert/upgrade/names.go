@@ -2,9 +2,10 @@ package upgrade
 
 import (
 	"fmt"
-	"regexp"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Generated names are a pure function of the resource name and of what the spec
@@ -22,7 +23,7 @@ func freeName(base string, taken func(string) bool) string {
 	}
 }
 
-var notParam = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+var notParam = lazyre.New(`[^A-Za-z0-9_.-]+`)
 
 // paramBase makes a resource name usable in a param name (Tekton: ^[a-zA-Z_][a-zA-Z0-9_.-]*$).
 func paramBase(r string) string {

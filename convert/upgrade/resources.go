@@ -11,6 +11,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Naming convention (deterministic, so files converted separately still wire up):
@@ -69,7 +70,7 @@ func normType(t string) string {
 	return t
 }
 
-var resVar = regexp.MustCompile(`\$\(resources\.(inputs|outputs)\.([A-Za-z0-9_.-]+?)\.([A-Za-z0-9_-]+)\)`)
+var resVar = lazyre.New(`\$\(resources\.(inputs|outputs)\.([A-Za-z0-9_.-]+?)\.([A-Za-z0-9_-]+)\)`)
 
 // decl is one resource declaration of a Task.
 type decl struct {
@@ -329,7 +330,7 @@ func (f pipelineResources) task(spec *yaml.Node) {
 }
 
 // literalWorkspace is a literal path into /workspace (not $(workspaces...) or /workspace/output).
-var literalWorkspace = regexp.MustCompile(`(^|[^A-Za-z0-9_.$(-])/workspace(/|\b)`)
+var literalWorkspace = lazyre.New(`(^|[^A-Za-z0-9_.$(-])/workspace(/|\b)`)
 
 // rootTarget places an input with targetPath /: old Tekton fetched it into /workspace itself
 // (destinationPath joins the targetPath to /workspace), where the steps started when the era
@@ -595,7 +596,7 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-var notDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+var notDNS = lazyre.New(`[^a-z0-9-]+`)
 
 // dnsLabel makes a step or task name valid: lower case letters, digits and dashes.
 func dnsLabel(s string) string {

@@ -3,7 +3,6 @@ package upgrade
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // pipeline rewrites the resources of one Pipeline spec.
@@ -504,7 +504,7 @@ func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
 	return scratch
 }
 
-var paramRef = regexp.MustCompile(`\$\(params\.([A-Za-z0-9_.-]+)\)`)
+var paramRef = lazyre.New(`\$\(params\.([A-Za-z0-9_.-]+)\)`)
 
 // keepNamed keeps the items of l whose name ok holds.
 func keepNamed(l []*yaml.Node, ok map[string]bool) []*yaml.Node {

@@ -2,11 +2,12 @@ package upgrade
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // style is how a document was printed: indent width and sequence indentation.
@@ -46,7 +47,7 @@ func splitLines(s string) []string {
 	return lines
 }
 
-var spacesBeforeComment = regexp.MustCompile(`\s+#`)
+var spacesBeforeComment = lazyre.New(`\s+#`)
 
 // lineKey is what two lines must share to count as the same line of YAML:
 // the printer re-spaces inline comments and re-indents comment lines.

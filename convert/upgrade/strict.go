@@ -2,7 +2,6 @@ package upgrade
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // strictCheck refuses an old Tekton document with fields Tekton never had, the way the
@@ -171,7 +171,7 @@ func keyAt(n *yaml.Node, line, col int, value string) *yaml.Node {
 	return nil
 }
 
-var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+var unknownField = lazyre.New(`unknown field "([^"]+)"`)
 
 // decodeStrict decodes n into obj refusing unknown fields; errors point into orig.
 func (s *docState) decodeStrict(orig, n *yaml.Node, obj any) error {

@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // helmRef is templating no Tekton field holds: Helm's built-in objects and functions.
 // A bare {{.Id}} or {{range .items}} in a step's args is Go templating for docker or
 // kubectl, and stays; Helm's control actions sit on lines of their own, which don't parse.
-var helmRef = regexp.MustCompile(`\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\$\.Values\b|include\s|template\s|toYaml\b|tpl\s|required\s)`)
+var helmRef = lazyre.New(`\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\$\.Values\b|include\s|template\s|toYaml\b|tpl\s|required\s)`)
 
 // templated reports a file that is a Helm chart template (or other {{ ... }} templating)
 // rather than YAML Tekton reads: it parses wrongly or not at all, and converting it
@@ -99,7 +99,7 @@ func templateFinding(path string, line, col int, text string) *convert.Finding {
 }
 
 // envVar is an envsubst placeholder (${NAME}); old Tekton's ${inputs.params.x} has dots.
-var envVar = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+var envVar = lazyre.New(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
 
 // nameKeys hold Kubernetes object names, where no $ is allowed: a ${NAME} there is
 // filled in by envsubst (or a like tool) before kubectl apply, never by Tekton.

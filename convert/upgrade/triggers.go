@@ -1,12 +1,12 @@
 package upgrade
 
 import (
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Tekton Triggers documents are upgraded to triggers.tekton.dev/v1beta1, the version
@@ -243,7 +243,7 @@ func (s *docState) interceptors(m *yaml.Node) {
 	}
 }
 
-var oldParamRef = regexp.MustCompile(`\$\(params\.([_a-zA-Z][_a-zA-Z0-9.-]*)\)`)
+var oldParamRef = lazyre.New(`\$\(params\.([_a-zA-Z][_a-zA-Z0-9.-]*)\)`)
 
 // triggerTemplate rewrites old param references, keeps the old quoting where the
 // file's era had it, and upgrades the Tekton documents of spec.resourcetemplates.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Converter upgrades old Tekton YAML. Index every input before converting any, so
@@ -185,7 +185,7 @@ type document struct {
 	node *yaml.Node
 }
 
-var docSep = regexp.MustCompile(`^---(\s|$)`)
+var docSep = lazyre.New(`^---(\s|$)`)
 
 // splitDocs cuts a YAML stream at "---" lines, keeping every byte.
 func splitDocs(path string, data []byte) ([]document, error) {

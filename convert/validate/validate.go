@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -21,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/yamlpos"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"knative.dev/pkg/apis"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -253,7 +253,7 @@ func Admit(obj Object) *apis.FieldError {
 // Locate is the node a Tekton field path names (see locate).
 func Locate(root *yaml.Node, path string) *yaml.Node { return locate(root, path) }
 
-var pathPart = regexp.MustCompile(`[^.\[\]]+|\[[^\]]*\]`)
+var pathPart = lazyre.New(`[^.\[\]]+|\[[^\]]*\]`)
 
 // locate follows a Tekton field path (spec.steps[0].image, metadata.labels[app]) through
 // the document and returns the deepest node it reaches.

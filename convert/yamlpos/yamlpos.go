@@ -2,12 +2,13 @@
 package yamlpos
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
-var lineMsg = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var lineMsg = lazyre.New(`^yaml: line (\d+): (.*)$`)
 
 // Of returns the 1-based line and the message of a yaml.v3 syntax error ("yaml: line 9: ...").
 // Line is 0 when the error carries none.

@@ -3,12 +3,13 @@
 package shellquote
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // safe are words sh reads as themselves, left bare so common output stays readable.
-var safe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+var safe = lazyre.New(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 // Quote returns s as one sh word with no expansion: bare when that is already so,
 // else single-quoted (a ' inside becomes '\”).
@@ -56,7 +57,7 @@ func Join(words []string) string {
 }
 
 // ref matches the variable references Jenkins expands in build step fields (Util.replaceMacro).
-var ref = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_.]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+var ref = lazyre.New(`\$(\{[A-Za-z_][A-Za-z0-9_.]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
 // Args quotes a Jenkins build step's argument string: split as Jenkins splits it, each word
 // with its $NAME references still expanding (Jenkins expands them before it splits).

@@ -8,10 +8,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 
 	"github.com/beevik/etree"
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // MaxSize is the largest config.xml we read; real job files are a few KB.
@@ -35,9 +35,9 @@ func (d *Doc) Line(e *etree.Element) int { return d.line[e] }
 func (d *Doc) ContentLine(e *etree.Element) int { return d.content[e] }
 
 var (
-	prolog11 = regexp.MustCompile(`^(\xef\xbb\xbf)?<\?xml version=(['"])1\.1(['"])`)
+	prolog11 = lazyre.New(`^(\xef\xbb\xbf)?<\?xml version=(['"])1\.1(['"])`)
 	// Character references that XML 1.1 allows and Go's XML 1.0 decoder rejects (C0 controls but tab/LF/CR).
-	ctlRef = regexp.MustCompile(`&#(x0*([0-8bBcCeEfF]|1[0-9a-fA-F])|0*([0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));`)
+	ctlRef = lazyre.New(`&#(x0*([0-8bBcCeEfF]|1[0-9a-fA-F])|0*([0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));`)
 )
 
 // sanitize makes Jenkins' XML 1.1 output readable by Go's XML 1.0 decoder without moving

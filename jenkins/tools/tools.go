@@ -3,8 +3,9 @@
 package tools
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Default is the image for steps whose agent names no tools: a Debian image with git, curl,
@@ -51,7 +52,7 @@ func (s Set) With(kind, name string) Set {
 // Empty reports whether no tool is set.
 func (s Set) Empty() bool { return s == Set{} }
 
-var versionRE = regexp.MustCompile(`\d+(\.\d+)*`)
+var versionRE = lazyre.New(`\d+(\.\d+)*`)
 
 // version extracts the first dotted number of an installation name ("jdk-17" → "17", "M3" → "3").
 func version(name string) string { return versionRE.FindString(name) }

@@ -4,11 +4,11 @@
 package vars
 
 import (
-	"regexp"
 	"sort"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // Var is how one Jenkins variable is provided in Tekton.
@@ -80,7 +80,7 @@ func Lookup(name string) (Var, bool) {
 func Unmappable(name string) string { return unmappable[name] }
 
 // shellRef finds $NAME and ${NAME} in shell text.
-var shellRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+var shellRef = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 
 // ShellRefs returns the known or unmappable Jenkins variables a shell script reads, sorted.
 func ShellRefs(script string) []string {
@@ -102,7 +102,7 @@ func ShellRefs(script string) []string {
 // ParamName is the task param carrying a Jenkins variable into an inline task.
 func ParamName(jenkinsVar string) string { return "jenkins-" + pipeline.Sanitize(jenkinsVar) }
 
-var paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+var paramNameRE = lazyre.New(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 // TektonParam makes a Jenkins parameter or axis name a valid Tekton param name: Tekton allows
 // letters, digits, _ . - with a letter or _ first; other characters become _.
