@@ -412,25 +412,34 @@ func (s *docState) upgrade(d document) (string, error) {
 // source lines as it can.
 func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	// Unchanged trees keep their text without the cost of finding the print style.
-	quick := style{2, !s.wide}
-	b0, err1 := printNode(d.node, quick)
-	a0, err2 := printNode(edited, quick)
-	if err1 == nil && err2 == nil && a0 == b0 {
+	if samePrint(d.node, edited) {
 		return d.text, nil
 	}
-	st, before := bestStyle(d.node, d.text, s.wide)
+	st, before, printed := styleFor(d.node, d.text, s.wide)
 	after, err := printNode(edited, st)
 	if err != nil {
 		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
 	}
-	if before == after {
-		return d.text, nil
+	// What follows is a function of the source text, its style and after: a document met
+	// again with the same upgrade is spliced and checked once.
+	key := memoKey(s.wide, d.text, after)
+	r, hit := renderMemo.get(key)
+	if !hit {
+		if !printed {
+			if before, err = printNode(d.node, st); err != nil {
+				before = "" // as bestStyle leaves it when no style prints
+			}
+		}
+		r = rendered{text: after, fellBack: true}
+		if before == after {
+			r = rendered{text: d.text}
+		} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
+			r = rendered{text: out}
+		}
+		renderMemo.put(key, r, len(r.text))
 	}
-	if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st) {
-		return out, nil
-	}
-	s.fellBack = true
-	return after, nil
+	s.fellBack = r.fellBack
+	return r.text, nil
 }
 
 // run checks one Tekton object and applies the filters to it in place.
@@ -454,11 +463,15 @@ func (s *docState) markerAbove(n, at *yaml.Node, rule, format string, args ...an
 	addHeadComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(at)))
 }
 
-// reparsesTo checks that spliced text means exactly what the edited tree says.
-func reparsesTo(text, want string, st style) bool {
+// reparsesTo checks that spliced text means exactly what the edited tree says: it reads
+// back as edited (want is edited printed in style st), comments aside.
+func reparsesTo(text, want string, st style, edited *yaml.Node) bool {
 	var n yaml.Node
 	if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&n); err != nil {
 		return false
+	}
+	if samePrint(&n, edited) {
+		return true // it prints as want, comments and all
 	}
 	got, err := printNode(&n, st)
 	return err == nil && stripComments(got) == stripComments(want)
