@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -44,4 +45,27 @@ func sameTag(a, b *yaml.Node) bool {
 		return false
 	}
 	return a.ShortTag() == b.ShortTag()
+}
+
+// appendTree appends an encoding of every field of n's tree that the printer reads, so
+// that trees with equal encodings print alike; with positions, Line and Column too.
+func appendTree(b []byte, n *yaml.Node, positions bool) []byte {
+	if n == nil {
+		return append(b, 0xff)
+	}
+	b = append(b, byte(n.Kind))
+	b = binary.AppendUvarint(b, uint64(n.Style))
+	for _, f := range [...]string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	if positions {
+		b = binary.AppendUvarint(b, uint64(n.Line))
+		b = binary.AppendUvarint(b, uint64(n.Column))
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Content)))
+	for _, c := range n.Content {
+		b = appendTree(b, c, positions)
+	}
+	return b
 }

@@ -146,9 +146,3 @@ func TestRenderMemoPerUpgrade(t *testing.T) {
 		t.Errorf("rendered from the memo:\n%s\nwant:\n%s", got, b)
 	}
 }
-
-func (c *memo[V]) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m, c.bytes = nil, 0
-}

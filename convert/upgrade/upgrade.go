@@ -415,29 +415,30 @@ func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	if samePrint(d.node, edited) {
 		return d.text, nil
 	}
+	// The rest is a function of the source text and what edited prints: a document met
+	// again with the same upgrade is printed, spliced and checked once.
+	key := memoKey(s.wide, d.text, string(appendTree(nil, edited, false)))
+	if r, hit := renderMemo.get(key); hit {
+		s.fellBack = r.fellBack
+		return r.text, nil
+	}
 	st, before, printed := styleFor(d.node, d.text, s.wide)
 	after, err := printNode(edited, st)
 	if err != nil {
 		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
 	}
-	// What follows is a function of the source text, its style and after: a document met
-	// again with the same upgrade is spliced and checked once.
-	key := memoKey(s.wide, d.text, after)
-	r, hit := renderMemo.get(key)
-	if !hit {
-		if !printed {
-			if before, err = printNode(d.node, st); err != nil {
-				before = "" // as bestStyle leaves it when no style prints
-			}
+	if !printed {
+		if before, err = printNode(d.node, st); err != nil {
+			before = "" // as bestStyle leaves it when no style prints
 		}
-		r = rendered{text: after, fellBack: true}
-		if before == after {
-			r = rendered{text: d.text}
-		} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
-			r = rendered{text: out}
-		}
-		renderMemo.put(key, r, len(r.text))
 	}
+	r := rendered{text: after, fellBack: true}
+	if before == after {
+		r = rendered{text: d.text}
+	} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
+		r = rendered{text: out}
+	}
+	renderMemo.put(key, r, len(r.text))
 	s.fellBack = r.fellBack
 	return r.text, nil
 }
