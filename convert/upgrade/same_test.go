@@ -39,7 +39,7 @@ func parseNode(t *testing.T, text string) *yaml.Node {
 }
 
 func TestSamePrint(t *testing.T) {
-	const src = "# head\na: x # line\nb:\n  - \"q\"\n  - 1\nc: {d: true}\ne: |\n  text\n# foot\n"
+	const src = "# head\na: x # line\nb:\n  - \"q\"\n  - 1\nc: {d: true}\nf: \"1\"\ne: |\n  text\n# foot\n"
 	cases := []struct {
 		name string
 		edit func(n *yaml.Node)
@@ -53,6 +53,11 @@ func TestSamePrint(t *testing.T) {
 		{"quoted string's tag left out", func(n *yaml.Node) { get(n.Content[0], "b").Content[0].Tag = "" }, true},
 		{"int made a string", func(n *yaml.Node) { get(n.Content[0], "b").Content[1].Tag = "!!str" }, false},
 		{"int's tag left out", func(n *yaml.Node) { get(n.Content[0], "b").Content[1].Tag = "" }, true},
+		{"quoted string written plain with its tag", func(n *yaml.Node) { get(n.Content[0], "f").Style = 0 }, true},
+		{"quoted string written plain without its tag", func(n *yaml.Node) { get(n.Content[0], "f").Style, get(n.Content[0], "f").Tag = 0, "" }, false},
+		{"quoted string single-quoted", func(n *yaml.Node) { get(n.Content[0], "f").Style = yaml.SingleQuotedStyle }, false},
+		{"multi-line string plain", func(n *yaml.Node) { get(n.Content[0], "e").Style = 0 }, true},
+		{"multi-line string folded", func(n *yaml.Node) { get(n.Content[0], "e").Style = yaml.FoldedStyle }, false},
 		{"non-specific tag", func(n *yaml.Node) { n.Content[0].Content[1].Tag = "!" }, false},
 		{"value", func(n *yaml.Node) { n.Content[0].Content[1].Value = "y" }, false},
 		{"style", func(n *yaml.Node) { n.Content[0].Content[1].Style = yaml.DoubleQuotedStyle }, false},
@@ -75,8 +80,9 @@ func TestSamePrint(t *testing.T) {
 	}
 }
 
-// On every corpus document, a tree with the tags the printer leaves out dropped is
-// samePrint with the parsed one, and then prints alike in every style.
+// On every corpus document, a tree with the tags the printer leaves out dropped, and the
+// quotes it adds anyway removed, is samePrint with the parsed one, and then prints alike
+// in every style.
 func TestSamePrintCorpus(t *testing.T) {
 	n := 0
 	for _, src := range corpusFiles(t) {
@@ -90,8 +96,11 @@ func TestSamePrintCorpus(t *testing.T) {
 			}
 			b := clone(d.node)
 			walkScalars(b, func(s *yaml.Node) {
-				if r := (&yaml.Node{Kind: yaml.ScalarNode, Value: s.Value}).ShortTag(); s.Style == 0 && s.ShortTag() == r {
-					s.Tag = ""
+				switch r := implicitTag(s.Value); {
+				case s.Style == 0 && s.ShortTag() == r:
+					s.Tag = "" // left out by the printer
+				case s.Style == yaml.DoubleQuotedStyle && s.Tag == "!!str" && r != "!!str" && !strings.Contains(s.Value, "\n"):
+					s.Style = 0 // quoted by the printer
 				}
 			})
 			if !samePrintHolds(t, d.node, b) {
