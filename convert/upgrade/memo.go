@@ -59,6 +59,6 @@ type rendered struct {
 
 var (
 	styleMemo  = &memo[style]{limit: 1 << 14}
-	renderMemo = &memo[rendered]{limit: 1 << 14, size: 16 << 20}
+	renderMemo = &memo[rendered]{limit: 1 << 14, size: 8 << 20}
 	strictMemo = &memo[[]caseFix]{limit: 1 << 14}
 )
