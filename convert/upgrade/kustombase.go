@@ -66,12 +66,11 @@ func (c *Converter) markTarget(scope, kind, name string) {
 // alone but is an object a kustomization patches. It returns false, and nothing, when
 // some failing document is patched by nothing: that one is the engine's to report.
 // Only files holding a patched object are validated here.
-func (c *Converter) patchedBase(scope, path string, in []document, data []byte) (bool, []convert.Finding) {
+func (c *Converter) patchedBase(scope, path string, in []object, data []byte) (bool, []convert.Finding) {
 	var patched []bool
 	some := false
 	for _, d := range in {
-		_, kind := apiVersionKind(d.node)
-		p := d.node != nil && c.patched(scope, kind, str(get(root(d.node), "metadata"), "name"))
+		p := d.parsed && c.patched(scope, d.kind, d.name)
 		patched = append(patched, p)
 		some = some || p
 	}
@@ -94,8 +93,7 @@ func (c *Converter) patchedBase(scope, path string, in []document, data []byte) 
 		if !patched[i] {
 			return false, nil
 		}
-		_, kind := apiVersionKind(in[i].node)
-		name := str(get(root(in[i].node), "metadata"), "name")
+		kind, name := in[i].kind, in[i].name
 		msg, _, _ := strings.Cut(err.Error(), "\n")
 		if _, after, ok := strings.Cut(msg, "fails Tekton validation: "); ok {
 			msg = after

@@ -163,8 +163,22 @@ func align(printed []string, src []string) []int {
 // styles to try when printing, most common first.
 var styles = []style{{2, true}, {2, false}, {4, false}, {4, true}, {3, false}}
 
-// bestStyle picks the print style under which most lines of src survive unchanged.
-// On a tie the file's sequence style (wide or compact) wins.
+// styleFor is bestStyle remembered per distinct document: it returns doc printed in the
+// style when it had to print it (printed), else "". doc must be src parsed, so that the
+// pick is a function of src and wide.
+func styleFor(doc *yaml.Node, src string, wide bool) (st style, text string, printed bool) {
+	key := memoKey(wide, src)
+	if st, hit := styleMemo.get(key); hit {
+		return st, "", false
+	}
+	st, text = bestStyle(doc, src, wide)
+	styleMemo.put(key, st, 0)
+	return st, text, true
+}
+
+// bestStyle picks the print style under which most lines of src survive unchanged, and
+// returns doc printed in it ("" when no style prints). On a tie the file's sequence style
+// (wide or compact) wins.
 func bestStyle(doc *yaml.Node, src string, wide bool) (style, string) {
 	srcLines := splitLines(src)
 	order := styles

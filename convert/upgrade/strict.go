@@ -84,29 +84,55 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 		return nil
 	}
 	del(c, "status") // status is dropped; its shape changed across versions
-	if err := s.decodeStrict(r, c, obj); err != nil {
-		return err
+	// A passing decode is remembered with its case fixes, by kind and the tree with its
+	// positions: a fleet holds the same document many times.
+	key := memoKey(false, s.kind, string(appendTree(nil, c, true)))
+	fixes, hit := strictMemo.get(key)
+	if !hit {
+		if err := s.decodeStrict(r, c, obj); err != nil {
+			return err
+		}
+		fixes = fieldCaseFixes(c, obj)
+		strictMemo.put(key, fixes, 0)
 	}
-	s.fixFieldCase(r, c, obj)
+	s.renameKeys(r, fixes)
 	return nil
 }
 
-// fixFieldCase renames keys whose case differs from Tekton's field names (workingdir):
-// Go's JSON decoding matched them, so old Tekton ran them, but the API server's schema
-// is case-sensitive and now drops or refuses them.
+// fixFieldCase renames the keys of orig whose case differs from the field names of obj,
+// decoded from decoded (orig or a copy that keeps its positions).
 func (s *docState) fixFieldCase(orig, decoded *yaml.Node, obj any) {
+	s.renameKeys(orig, fieldCaseFixes(decoded, obj))
+}
+
+func (s *docState) renameKeys(orig *yaml.Node, fixes []caseFix) {
+	for _, f := range fixes {
+		if k := keyAt(orig, f.line, f.col, f.from); k != nil {
+			k.Value = f.to
+			s.note(k, convert.Converted, "field-case", "field %s is spelled %s in Tekton's API; the API server ignores or refuses the other spelling", f.from, f.to)
+		}
+	}
+}
+
+// caseFix renames the key at line:col from from to to.
+type caseFix struct {
+	line, col int
+	from, to  string
+}
+
+// fieldCaseFixes finds keys whose case differs from Tekton's field names (workingdir):
+// Go's JSON decoding matched them, so old Tekton ran them, but the API server's schema
+// is case-sensitive and now drops or refuses them. obj is decoded parsed into its type.
+func fieldCaseFixes(decoded *yaml.Node, obj any) []caseFix {
 	raw, err := json.Marshal(obj)
 	if err != nil {
-		return
+		return nil
 	}
 	var out any
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return
+		return nil
 	}
-	type fix struct {
-		line, col int
-		from, to  string
-	}
+	type fix = caseFix
 	var fixes []fix
 	var walk func(n *yaml.Node, v any)
 	walk = func(n *yaml.Node, v any) {
@@ -143,12 +169,7 @@ func (s *docState) fixFieldCase(orig, decoded *yaml.Node, obj any) {
 		}
 	}
 	walk(decoded, out)
-	for _, f := range fixes {
-		if k := keyAt(orig, f.line, f.col, f.from); k != nil {
-			k.Value = f.to
-			s.note(k, convert.Converted, "field-case", "field %s is spelled %s in Tekton's API; the API server ignores or refuses the other spelling", f.from, f.to)
-		}
-	}
+	return fixes
 }
 
 // keyAt finds the mapping key with this position and value.

@@ -105,10 +105,22 @@ func (c *Converter) markPatch(p string) {
 // src.Path, byte-identical to the input when nothing needed to change; a template
 // (Helm chart) has none, and an unsupported finding instead.
 func (c *Converter) Convert(src convert.Source, opts convert.Options) (res convert.Result, err error) {
+	// A file the index read is parsed one document at a time, each tree dropped once
+	// converted; a parse error still wins over an upgrade error in an earlier document,
+	// as when every document was parsed first. next is the first document not yet parsed.
+	var docs []document
+	lazy, next := false, 0
+	fallbacks := int64(0)
 	defer func() {
 		if r := recover(); r != nil { // a bug must not take the batch down: report it as this file's error
 			err = convert.Errorf(src.Path, 0, 0, "internal error upgrading Tekton YAML: %v", r)
 		}
+		if err != nil && lazy {
+			if perr := parseRest(src.Path, docs[min(next, len(docs)):]); perr != nil {
+				res, err, fallbacks = convert.Result{}, perr, 0
+			}
+		}
+		c.fallbacks.Add(fallbacks)
 	}()
 	to := opts.To
 	if to == "" {
@@ -122,14 +134,17 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Findings = []convert.Finding{*f}
 		return res, nil
 	}
-	docs, err := splitDocs(src.Path, src.Data)
-	if err != nil {
-		return res, err
-	}
+	docs = splitText(src.Data)
 	c.mu.Lock()
 	idx := c.index(src.Scope)
 	patch := c.patchFiles[src.Path]
+	lazy = idx.paths[src.Path]
 	c.mu.Unlock()
+	if !lazy {
+		if err := parseAll(src.Path, docs); err != nil {
+			return res, err
+		}
+	}
 	var kz *kustomizer
 	if isKustomization(src.Path) {
 		kz = &kustomizer{dir: filepath.Dir(src.Path)}
@@ -140,22 +155,40 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	// Inserted sequences follow the file's own sequence indentation.
 	wide := kyaml.DeriveSeqIndentStyle(string(src.Data)) == string(kyaml.WideSequenceStyle)
 	var out strings.Builder
-	for _, d := range docs {
+	objs := make([]object, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		if lazy {
+			if d.node, err = parseDoc(src.Path, d.text, d.line); err != nil {
+				return convert.Result{}, err
+			}
+			next = i + 1
+		}
+		objs[i] = objectOf(*d)
 		out.WriteString(d.sep)
 		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && !isTektonList(d.node) && kz == nil {
 			out.WriteString(d.text)
-			continue
+		} else {
+			st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
+			text, err := st.upgrade(*d)
+			if err != nil {
+				return res, err
+			}
+			if st.fellBack {
+				fallbacks++
+			}
+			res.Findings = append(res.Findings, st.findings...)
+			out.WriteString(text)
 		}
-		st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
-		text, err := st.upgrade(d)
-		if err != nil {
-			return res, err
+		if lazy {
+			d.node = nil
 		}
-		if st.fellBack {
-			c.fallbacks.Add(1)
+	}
+	if lazy {
+		if fs := local.amb.findings(src.Path, nil); len(fs) > 0 {
+			// Ambiguities point at a use of the name: read the documents again to find it.
+			_ = parseAll(src.Path, docs)
 		}
-		res.Findings = append(res.Findings, st.findings...)
-		out.WriteString(text)
 	}
 	res.Findings = append(res.Findings, local.amb.findings(src.Path, docs)...)
 	data := []byte(out.String())
@@ -166,7 +199,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	base := false
 	if !patch {
 		var fs []convert.Finding
-		base, fs = c.patchedBase(src.Scope, src.Path, docs, data)
+		base, fs = c.patchedBase(src.Scope, src.Path, objs, data)
 		res.Findings = append(res.Findings, fs...)
 	}
 	res.Files = []convert.File{{Path: src.Path, Data: data, Partial: patch || base}}
@@ -174,6 +207,18 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Files = append(res.Files, kz.files...)
 	}
 	return res, nil
+}
+
+// object is what a file's conversion keeps of each document once its tree is dropped.
+type object struct {
+	kind, name string
+	line       int
+	parsed     bool // the document holds YAML, not only comments
+}
+
+func objectOf(d document) object {
+	_, kind := apiVersionKind(d.node)
+	return object{kind: kind, name: str(get(root(d.node), "metadata"), "name"), line: d.line, parsed: d.node != nil}
 }
 
 // document is one YAML document of a file: the separator line(s) before it, its text,
@@ -187,41 +232,58 @@ type document struct {
 
 var docSep = lazyre.New(`^---(\s|$)`)
 
-// splitDocs cuts a YAML stream at "---" lines, keeping every byte.
+// splitDocs cuts a YAML stream at "---" lines, keeping every byte, and parses every document.
 func splitDocs(path string, data []byte) ([]document, error) {
+	docs := splitText(data)
+	if err := parseAll(path, docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// splitText cuts a YAML stream at "---" lines, keeping every byte; nothing is parsed.
+func splitText(data []byte) []document {
 	var docs []document
 	cur := document{line: 1}
 	line := 0
-	text := string(data)
 	var body strings.Builder
-	flush := func() error {
-		cur.text = body.String()
-		body.Reset()
-		n, err := parseDoc(path, cur.text, cur.line)
-		if err != nil {
-			return err
-		}
-		cur.node = n
-		docs = append(docs, cur)
-		return nil
-	}
-	for _, l := range splitLines(text) {
+	for _, l := range splitLines(string(data)) {
 		line++
 		if docSep.MatchString(l) && strings.TrimSpace(strings.TrimPrefix(l, "---")) == "" || strings.HasPrefix(l, "--- #") {
 			if line > 1 || body.Len() > 0 {
-				if err := flush(); err != nil {
-					return nil, err
-				}
+				cur.text = body.String()
+				body.Reset()
+				docs = append(docs, cur)
 			}
 			cur = document{sep: l, line: line + 1}
 			continue
 		}
 		body.WriteString(l)
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	cur.text = body.String()
+	return append(docs, cur)
+}
+
+// parseAll parses each document in place, stopping at the first error.
+func parseAll(path string, docs []document) error {
+	for i := range docs {
+		n, err := parseDoc(path, docs[i].text, docs[i].line)
+		if err != nil {
+			return err
+		}
+		docs[i].node = n
 	}
-	return docs, nil
+	return nil
+}
+
+// parseRest returns the first parse error among docs, keeping no tree.
+func parseRest(path string, docs []document) error {
+	for _, d := range docs {
+		if _, err := parseDoc(path, d.text, d.line); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parseDoc parses one document; errors carry file positions.
@@ -412,25 +474,35 @@ func (s *docState) upgrade(d document) (string, error) {
 // source lines as it can.
 func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	// Unchanged trees keep their text without the cost of finding the print style.
-	quick := style{2, !s.wide}
-	b0, err1 := printNode(d.node, quick)
-	a0, err2 := printNode(edited, quick)
-	if err1 == nil && err2 == nil && a0 == b0 {
+	if samePrint(d.node, edited) {
 		return d.text, nil
 	}
-	st, before := bestStyle(d.node, d.text, s.wide)
+	// The rest is a function of the source text and what edited prints: a document met
+	// again with the same upgrade is printed, spliced and checked once.
+	key := memoKey(s.wide, d.text, string(appendTree(nil, edited, false)))
+	if r, hit := renderMemo.get(key); hit {
+		s.fellBack = r.fellBack
+		return r.text, nil
+	}
+	st, before, printed := styleFor(d.node, d.text, s.wide)
 	after, err := printNode(edited, st)
 	if err != nil {
 		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
 	}
+	if !printed {
+		if before, err = printNode(d.node, st); err != nil {
+			before = "" // as bestStyle leaves it when no style prints
+		}
+	}
+	r := rendered{text: after, fellBack: true}
 	if before == after {
-		return d.text, nil
+		r = rendered{text: d.text}
+	} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
+		r = rendered{text: out}
 	}
-	if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st) {
-		return out, nil
-	}
-	s.fellBack = true
-	return after, nil
+	renderMemo.put(key, r, len(r.text))
+	s.fellBack = r.fellBack
+	return r.text, nil
 }
 
 // run checks one Tekton object and applies the filters to it in place.
@@ -454,11 +526,15 @@ func (s *docState) markerAbove(n, at *yaml.Node, rule, format string, args ...an
 	addHeadComment(n, fmt.Sprintf("# tkn-migrate: manual: %s (%s:%d)", msg, baseName(s.path), s.line(at)))
 }
 
-// reparsesTo checks that spliced text means exactly what the edited tree says.
-func reparsesTo(text, want string, st style) bool {
+// reparsesTo checks that spliced text means exactly what the edited tree says: it reads
+// back as edited (want is edited printed in style st), comments aside.
+func reparsesTo(text, want string, st style, edited *yaml.Node) bool {
 	var n yaml.Node
 	if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&n); err != nil {
 		return false
+	}
+	if samePrint(&n, edited) {
+		return true // it prints as want, comments and all
 	}
 	got, err := printNode(&n, st)
 	return err == nil && stripComments(got) == stripComments(want)
