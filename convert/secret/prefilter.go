@@ -81,20 +81,25 @@ func findAll(re *regexp.Regexp, s string) [][]int {
 	return out
 }
 
+// whole is the part every match of re begins with a whole match of: (x), x+, x{1,}; else nil.
+func whole(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op == syntax.OpCapture || re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 {
+		return re.Sub[0]
+	}
+	return nil
+}
+
 // required is a set of literals one of which every match of re holds, or nil when unknown.
 func required(re *syntax.Regexp) []string {
+	if sub := whole(re); sub != nil {
+		return required(sub)
+	}
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
 			return nil
 		}
 		return []string{string(re.Rune)}
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
 	case syntax.OpConcat:
 		// Adjacent parts matching a few strings each join into longer literals (-(?:u|-user) holds -u or --user).
 		var best, run []string
@@ -108,9 +113,16 @@ func required(re *syntax.Regexp) []string {
 				if run == nil {
 					run = []string{""}
 				}
-				if run = product(run, e); run != nil {
-					continue
+				if next := product(run, e); next != nil {
+					run = next
+				} else {
+					consider(run)
+					run = e
 				}
+				continue
+			}
+			if run != nil {
+				consider(product(run, prefixes(s))) // (?:\s+|=) after -u: "-u " or "-u="
 			}
 			consider(run)
 			run = nil
@@ -153,15 +165,7 @@ func exact(re *syntax.Regexp) []string {
 	case syntax.OpCapture:
 		return exact(re.Sub[0])
 	case syntax.OpAlternate:
-		var out []string
-		for _, s := range re.Sub {
-			e := exact(s)
-			if e == nil || len(out)+len(e) > maxLits {
-				return nil
-			}
-			out = append(out, e...)
-		}
-		return out
+		return union(re.Sub, exact)
 	case syntax.OpConcat:
 		out := []string{""}
 		for _, s := range re.Sub {
@@ -172,6 +176,49 @@ func exact(re *syntax.Regexp) []string {
 		return out
 	}
 	return nil
+}
+
+// prefixes is a set of strings one of which every match of re starts with, when they are few; else nil.
+func prefixes(re *syntax.Regexp) []string {
+	if e := exact(re); e != nil {
+		return e
+	}
+	if sub := whole(re); sub != nil {
+		return prefixes(sub)
+	}
+	switch re.Op {
+	case syntax.OpAlternate:
+		return union(re.Sub, prefixes)
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			if e := exact(s); e != nil {
+				if out = product(out, e); out == nil {
+					return nil
+				}
+				continue
+			}
+			out = product(out, prefixes(s))
+			break
+		}
+		if out != nil && shortest(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// union is every set f gives for subs, or nil when one is unknown or they grow past maxLits.
+func union(subs []*syntax.Regexp, f func(*syntax.Regexp) []string) []string {
+	var out []string
+	for _, s := range subs {
+		p := f(s)
+		if p == nil || len(out)+len(p) > maxLits {
+			return nil
+		}
+		out = append(out, p...)
+	}
+	return out
 }
 
 // maxLits bounds the literal sets exact and product build.

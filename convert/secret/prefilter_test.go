@@ -91,7 +91,7 @@ func TestFilterOf(t *testing.T) {
 	}{
 		{`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, []string{"AKIA", "ASIA"}, true},
 		{`-----BEGIN [A-Z ]*PRIVATE KEY-----`, []string{"PRIVATE KEY-----"}, true},
-		{`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`, []string{"-u", "--user"}, false},
+		{`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`, []string{"-u\t", "-u\n", "-u\f", "-u\r", "-u ", "-u=", "--user\t", "--user\n", "--user\f", "--user\r", "--user ", "--user="}, false},
 		{`(?i)token=x`, nil, true},
 		{`a*b?`, nil, true},
 		{`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`, []string{"ho_", "hp_", "hr_", "hs_", "hu_", "ithub_pat_"}, true},

@@ -1,8 +1,9 @@
 package validate
 
 import (
-	"bytes"
 	"crypto/sha256"
+	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -46,10 +47,17 @@ func place(e *Error, path string, first int) *Error {
 	return &c
 }
 
-// renamedKey is the memo key of a document whose metadata.name is a plain DNS label, with
-// the name's bytes left out: repositories hold one file under many names (a Pipeline named
-// after its repository). Tekton checks the name only for being such a label (and its length), so only a pass
-// is shared under this key; a failure is remembered by the exact bytes alone.
+// renamedKey is the memo key of a document with the bytes of the per-repository strings that
+// Tekton's validation provably reads only for their shape left out, and reports whether it
+// left any out; a pass is shared under this key, a failure is remembered by its exact bytes.
+// The strings are:
+//   - metadata.name when it is a plain DNS label: Tekton checks the name only for being such a
+//     label (and its length, which stays in the key: an EventListener's name may not pass 60
+//     characters). Repositories hold one file under many names (a Pipeline named after its
+//     repository).
+//   - in a tekton.dev/v1 document, secretKeyRef.name when it is a plain string both YAML 1.1
+//     and 1.2 read as a string and holds no "$(": front-ends name a repository's Secrets after
+//     it. See secretRefNames for why Tekton's verdict cannot depend on it.
 func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
@@ -58,27 +66,110 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	if root.Kind != yaml.MappingNode {
 		return [sha256.Size]byte{}, false
 	}
-	md := child(root, "metadata")
-	if md == nil || md.Kind != yaml.MappingNode {
+	lines := lineStarts(text)
+	var cut []span
+	if md := child(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
+		if n := child(md, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && dnsLabel(n.Value) {
+			if sp, ok := spanOf(text, lines, n); ok {
+				sp.keepLen = true
+				cut = append(cut, sp)
+			}
+		}
+	}
+	if scalar(root, "apiVersion") == "tekton.dev/v1" {
+		secretRefNames(root, func(n *yaml.Node) {
+			if sp, ok := spanOf(text, lines, n); ok {
+				cut = append(cut, sp)
+			}
+		})
+	}
+	if len(cut) == 0 {
 		return [sha256.Size]byte{}, false
 	}
-	n := child(md, "name")
-	if n == nil || n.Kind != yaml.ScalarNode || n.Style != 0 || !dnsLabel(n.Value) {
-		return [sha256.Size]byte{}, false
-	}
-	off := offset(text, n.Line, n.Column)
-	if off < 0 || off+len(n.Value) > len(text) || string(text[off:off+len(n.Value)]) != n.Value {
-		return [sha256.Size]byte{}, false
-	}
+	sort.Slice(cut, func(i, j int) bool { return cut[i].off < cut[j].off })
 	h := sha256.New()
-	// Length stays in the key: an EventListener's name may not pass 60 characters.
-	h.Write([]byte{'r', byte(len(n.Value))})
-	h.Write(text[:off])
-	h.Write([]byte{0})
-	h.Write(text[off+len(n.Value):])
+	h.Write([]byte{'r'})
+	prev := 0
+	for _, sp := range cut {
+		h.Write(text[prev:sp.off])
+		if sp.keepLen {
+			h.Write([]byte{0, 'n', byte(sp.n)})
+		} else {
+			h.Write([]byte{0, 's'})
+		}
+		prev = sp.off + sp.n
+	}
+	h.Write(text[prev:])
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	return key, true
+}
+
+// span is the bytes of a plain scalar in a document's text.
+type span struct {
+	off, n  int
+	keepLen bool
+}
+
+// spanOf finds plain scalar n in text, checking the bytes there are its value.
+func spanOf(text []byte, lines []int, n *yaml.Node) (span, bool) {
+	if n.Line < 1 || n.Line > len(lines) {
+		return span{}, false
+	}
+	off := lines[n.Line-1]
+	for c := 1; c < n.Column; c++ {
+		if off >= len(text) || text[off] == '\n' {
+			return span{}, false
+		}
+		_, size := utf8.DecodeRune(text[off:])
+		off += size
+	}
+	if off+len(n.Value) > len(text) || string(text[off:off+len(n.Value)]) != n.Value {
+		return span{}, false
+	}
+	return span{off: off, n: len(n.Value)}, true
+}
+
+// lineStarts is the byte offset of each line of text.
+func lineStarts(text []byte) []int {
+	starts := []int{0}
+	for i, c := range text {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// secretRefNames calls f with the name of every secretKeyRef under n that Tekton's v1
+// validation reads only for "$(" references, so that another such name gets the same verdict.
+// Proof, from tektoncd/pipeline v1.15.0 (pkg/apis, pkg/substitution; all else is controllers):
+// SecretKeyRef is read only in pkg/apis/pipeline/v1/container_types.go (Step and Sidecar
+// GetVarSubstitutionExpressions: validateString, VariableSubstitutionRegex `\$\(...\)`) and
+// param_types.go (extractParamRefsFromContainer, then extractArrayIndexingParamRefs:
+// `\$\(params...`); both find nothing in a string without "$(". Otherwise the EnvVar is only
+// copied whole (DeepCopy, the stepTemplate merge's JSON round trip, whose merge key is the env
+// name) or compared with an empty spec, and a non-empty plain name stays non-empty. The JSON
+// decode takes any string, and scalarKind "str" means both YAML readings give one.
+// TestSecretRefNamesVerdict checks the claim on documents Tekton accepts and rejects.
+func secretRefNames(n *yaml.Node, f func(*yaml.Node)) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "secretKeyRef" && v.Kind == yaml.MappingNode {
+				if name := child(v, "name"); name != nil && name.Kind == yaml.ScalarNode && name.Style == 0 &&
+					scalarKind(name) == "str" && !strings.Contains(name.Value, "$(") {
+					f(name)
+				}
+			}
+			secretRefNames(v, f)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			secretRefNames(c, f)
+		}
+	}
 }
 
 // dnsLabel reports an RFC 1123 label: what Tekton requires of a name, and all it checks.
@@ -92,24 +183,4 @@ func dnsLabel(s string) bool {
 		}
 	}
 	return true
-}
-
-// offset is the byte offset of yaml.v3's 1-based line and column (counted in runes), or -1.
-func offset(text []byte, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return -1
-		}
-		off += i + 1
-	}
-	for c := 1; c < col; c++ {
-		if off >= len(text) || text[off] == '\n' {
-			return -1
-		}
-		_, size := utf8.DecodeRune(text[off:])
-		off += size
-	}
-	return off
 }

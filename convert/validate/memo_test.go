@@ -3,6 +3,9 @@ package validate
 import (
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -71,5 +74,98 @@ func TestMemoRenamed(t *testing.T) {
 		if got := fmt.Sprintf("%v", Documents("el.yaml", []byte(el(c.name)))); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
+	}
+}
+
+// TestSecretRefNamesVerdict: Tekton's verdict, message and position included, does not change
+// when a secretKeyRef name renamedKey leaves out becomes another, on generated documents and on
+// documents built to fail around it (steps, sidecars, stepTemplate, PipelineRun specs); a name
+// holding "$(" is a reference Tekton checks, so it stays in the key.
+func TestSecretRefNamesVerdict(t *testing.T) {
+	env := "env:\n        - name: TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: repo-a-token\n              key: token\n"
+	docs := []string{
+		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      " + env,
+		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      script: echo $(params.nope)\n      " + env,
+		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a, type: array}]\n  steps:\n    - name: s\n      image: alpine\n      args: [\"x $(params.a)\"]\n      " + env,
+		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  stepTemplate:\n    " + strings.ReplaceAll(env, "\n  ", "\n") + "  steps:\n    - name: s\n      command: [sh]\n      script: echo\n      " + env,
+		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  sidecars:\n    - name: s\n      " + env + "  steps:\n    - image: alpine\n",
+		"apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - name: s\n            image: alpine\n            script: echo $(params.x) $(context.pipelineRun.name)\n            " + strings.ReplaceAll(env, "\n", "\n      "),
+		"apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: r\nspec:\n  pipelineSpec:\n    tasks:\n      - name: a\n        taskSpec:\n          steps:\n            - image: alpine\n              script: echo $(tasks.b.results.r)\n              " + strings.ReplaceAll(env, "\n", "\n        ") + "\n",
+	}
+	for _, dir := range []string{"../../travis/testdata", "../../jenkins/testdata"} {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(path, ".yaml") {
+				data, _ := os.ReadFile(path)
+				for _, d := range splitDocuments(data) {
+					if strings.Contains(string(d.text), "secretKeyRef:") && strings.Contains(string(d.text), "tekton.dev/v1\n") {
+						docs = append(docs, string(d.text))
+					}
+				}
+			}
+			return nil
+		})
+	}
+	names := []string{"x", strings.Repeat("long-", 60), "Not_A_Label", "a.b", "ünï", "s p a c e"}
+	verdict := func(doc *yaml.Node) string { return fmt.Sprintf("%v", validate("", doc, nil)) }
+	passed, failed, mutated := 0, 0, 0
+	for _, text := range docs {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+			t.Fatal(err)
+		}
+		want := verdict(&doc)
+		if want == "<nil>" {
+			passed++
+		} else {
+			failed++
+		}
+		var refs []*yaml.Node
+		secretRefNames(doc.Content[0], func(n *yaml.Node) { refs = append(refs, n) })
+		for _, name := range names {
+			for _, n := range refs {
+				n.Value = name
+			}
+			mutated += len(refs)
+			if got := verdict(&doc); got != want {
+				t.Errorf("secretKeyRef names %q changed the verdict:\n got %s\nwant %s\n%s", name, got, want, text)
+			}
+		}
+	}
+	if passed < 5 || failed < 4 || mutated < 100 {
+		t.Fatalf("%d passing, %d failing documents, %d names changed: too few to show anything", passed, failed, mutated)
+	}
+	// A reference is a different matter: Tekton checks it (here a result reference in a
+	// Pipeline), so such a name is not left out.
+	ref := "apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - image: alpine\n            " +
+		strings.ReplaceAll(strings.Replace(env, "name: repo-a-token", "name: $(tasks.b.results.r)", 1), "\n", "\n      ")
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(ref), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if verdict(&doc) == "<nil>" {
+		t.Error("a secretKeyRef name referencing a missing task's result passed")
+	}
+	secretRefNames(doc.Content[0], func(n *yaml.Node) { t.Errorf("%q left out of the key", n.Value) })
+}
+
+// Documents that differ only in the names renamedKey leaves out share one validation.
+func TestMemoSharesSecretNames(t *testing.T) {
+	doc := func(repo string) string {
+		return "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: " + repo + "\nspec:\n  steps:\n    - name: s\n      image: alpine\n      env:\n        - name: T\n          valueFrom:\n            secretKeyRef:\n              name: " + repo + "-deploy-api-key\n              key: token\n"
+	}
+	if err := Documents("a.yaml", []byte(doc("shared-a"))); err != nil {
+		t.Fatal(err)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(doc("shared-b")), &n); err != nil {
+		t.Fatal(err)
+	}
+	key, ok := renamedKey(&n, []byte(doc("shared-b")))
+	if e, hit := lookup(key); !ok || !hit || e != nil {
+		t.Errorf("renamed key of a same-length repository: ok %v, remembered %v", ok, hit)
+	}
+	key, _ = renamedKey(&n, []byte(doc("shared-bb")))
+	if _, hit := lookup(key); hit {
+		t.Error("a name of another length shares the pass")
 	}
 }
