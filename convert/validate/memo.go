@@ -52,9 +52,10 @@ func place(e *Error, path string, first int) *Error {
 // left any out; a pass is shared under this key, a failure is remembered by its exact bytes.
 // The strings are:
 //   - metadata.name when it is a plain DNS label: Tekton checks the name only for being such a
-//     label (and its length, which stays in the key: an EventListener's name may not pass 60
-//     characters). Repositories hold one file under many names (a Pipeline named after its
-//     repository).
+//     label; in tekton.dev/v1 only in validate.ObjectMetadata (a DNS-1123 subdomain of at most 63
+//     characters, which every such label is), elsewhere its length stays in the key (an
+//     EventListener's name may not pass 60 characters). Repositories hold one file under many
+//     names (a Pipeline named after its repository).
 //   - in a tekton.dev/v1 document, secretKeyRef.name when it is a plain string both YAML 1.1
 //     and 1.2 read as a string and holds no "$(": front-ends name a repository's Secrets after
 //     it. See secretRefNames for why Tekton's verdict cannot depend on it.
@@ -67,16 +68,17 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 		return [sha256.Size]byte{}, false
 	}
 	lines := lineStarts(text)
+	v1 := scalar(root, "apiVersion") == "tekton.dev/v1"
 	var cut []span
 	if md := child(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 		if n := child(md, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && dnsLabel(n.Value) {
 			if sp, ok := spanOf(text, lines, n); ok {
-				sp.keepLen = true
+				sp.keepLen = !v1
 				cut = append(cut, sp)
 			}
 		}
 	}
-	if scalar(root, "apiVersion") == "tekton.dev/v1" {
+	if v1 {
 		secretRefNames(root, func(n *yaml.Node) {
 			if sp, ok := spanOf(text, lines, n); ok {
 				cut = append(cut, sp)
