@@ -2,6 +2,7 @@ package validate
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"sort"
 	"strings"
 	"sync"
@@ -51,7 +52,8 @@ func place(e *Error, path string, first int) *Error {
 // Tekton's validation provably reads only for their shape left out, and reports whether it
 // left any out; a pass is shared under this key, a failure is remembered by its exact bytes.
 // The strings are:
-//   - metadata.name when it is a plain DNS label: Tekton checks the name only for being such a
+//   - metadata.name when it is a plain DNS label that YAML 1.1 and 1.2 read as a string (123 and
+//     no are labels, but not strings to the decoder): Tekton checks the name only for being such a
 //     label; in tekton.dev/v1 only in validate.ObjectMetadata (a DNS-1123 subdomain of at most 63
 //     characters, which every such label is), elsewhere its length stays in the key (an
 //     EventListener's name may not pass 60 characters). Repositories hold one file under many
@@ -71,9 +73,12 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	v1 := scalar(root, "apiVersion") == "tekton.dev/v1"
 	var cut []span
 	if md := child(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
-		if n := child(md, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && dnsLabel(n.Value) {
+		if n := child(md, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && dnsLabel(n.Value) && scalarKind(n) == "str" {
 			if sp, ok := spanOf(text, lines, n); ok {
-				sp.keepLen = !v1
+				sp.kind = nameSpan
+				if !v1 {
+					sp.kind = sizedNameSpan
+				}
 				cut = append(cut, sp)
 			}
 		}
@@ -81,6 +86,7 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	if v1 {
 		secretRefNames(root, func(n *yaml.Node) {
 			if sp, ok := spanOf(text, lines, n); ok {
+				sp.kind = secretSpan
 				cut = append(cut, sp)
 			}
 		})
@@ -89,29 +95,48 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 		return [sha256.Size]byte{}, false
 	}
 	sort.Slice(cut, func(i, j int) bool { return cut[i].off < cut[j].off })
+	return keyOf(text, cut), true
+}
+
+// keyOf hashes text with the spans left out, each replaced by its kind (and a sized name's
+// length); every piece is length-prefixed, so no text can pass for another's spans.
+func keyOf(text []byte, cut []span) [sha256.Size]byte {
 	h := sha256.New()
-	h.Write([]byte{'r'})
+	var n [8]byte
+	piece := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
 	prev := 0
 	for _, sp := range cut {
-		h.Write(text[prev:sp.off])
-		if sp.keepLen {
-			h.Write([]byte{0, 'n', byte(sp.n)})
+		piece(text[prev:sp.off])
+		if sp.kind == sizedNameSpan {
+			piece([]byte{byte(sp.kind), byte(sp.n)})
 		} else {
-			h.Write([]byte{0, 's'})
+			piece([]byte{byte(sp.kind)})
 		}
 		prev = sp.off + sp.n
 	}
-	h.Write(text[prev:])
+	piece(text[prev:])
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
-	return key, true
+	return key
 }
 
-// span is the bytes of a plain scalar in a document's text.
+// span is the bytes of a plain scalar in a document's text, and what it holds.
 type span struct {
-	off, n  int
-	keepLen bool
+	off, n int
+	kind   spanKind
 }
+
+type spanKind byte
+
+const (
+	nameSpan      spanKind = 'm' // a tekton.dev/v1 metadata.name: any DNS label gets the same verdict
+	sizedNameSpan spanKind = 'n' // another metadata.name: any DNS label of the same length does
+	secretSpan    spanKind = 's' // a v1 secretKeyRef name: any plain string without "$(" does
+)
 
 // spanOf finds plain scalar n in text, checking the bytes there are its value.
 func spanOf(text []byte, lines []int, n *yaml.Node) (span, bool) {
