@@ -59,8 +59,9 @@ func place(e *Error, path string, first int) *Error {
 //     EventListener's name may not pass 60 characters). Repositories hold one file under many
 //     names (a Pipeline named after its repository).
 //   - in a tekton.dev/v1 document, secretKeyRef.name when it is a plain string both YAML 1.1
-//     and 1.2 read as a string and holds no "$(": front-ends name a repository's Secrets after
-//     it. See secretRefNames for why Tekton's verdict cannot depend on it.
+//     and 1.2 read as a string and holds no "$(" (front-ends name a repository's Secrets after
+//     it), and pipelineRef.name when it is such a DNS label (a run of the repository's
+//     Pipeline). See refNames for why Tekton's verdict cannot depend on them.
 func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
@@ -84,9 +85,9 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 		}
 	}
 	if v1 {
-		secretRefNames(root, func(n *yaml.Node) {
+		refNames(root, func(n *yaml.Node, kind spanKind) {
 			if sp, ok := spanOf(text, lines, n); ok {
-				sp.kind = secretSpan
+				sp.kind = kind
 				cut = append(cut, sp)
 			}
 		})
@@ -136,6 +137,7 @@ const (
 	nameSpan      spanKind = 'm' // a tekton.dev/v1 metadata.name: any DNS label gets the same verdict
 	sizedNameSpan spanKind = 'n' // another metadata.name: any DNS label of the same length does
 	secretSpan    spanKind = 's' // a v1 secretKeyRef name: any plain string without "$(" does
+	refSpan       spanKind = 'p' // a v1 pipelineRef name: any DNS label does
 )
 
 // spanOf finds plain scalar n in text, checking the bytes there are its value.
@@ -168,35 +170,52 @@ func lineStarts(text []byte) []int {
 	return starts
 }
 
-// secretRefNames calls f with the name of every secretKeyRef under n that Tekton's v1
-// validation reads only for "$(" references, so that another such name gets the same verdict.
-// Proof, from tektoncd/pipeline v1.15.0 (pkg/apis, pkg/substitution; all else is controllers):
-// SecretKeyRef is read only in pkg/apis/pipeline/v1/container_types.go (Step and Sidecar
-// GetVarSubstitutionExpressions: validateString, VariableSubstitutionRegex `\$\(...\)`) and
-// param_types.go (extractParamRefsFromContainer, then extractArrayIndexingParamRefs:
-// `\$\(params...`); both find nothing in a string without "$(". Otherwise the EnvVar is only
-// copied whole (DeepCopy, the stepTemplate merge's JSON round trip, whose merge key is the env
-// name) or compared with an empty spec, and a non-empty plain name stays non-empty. The JSON
-// decode takes any string, and scalarKind "str" means both YAML readings give one.
-// TestSecretRefNamesVerdict checks the claim on documents Tekton accepts and rejects.
-func secretRefNames(n *yaml.Node, f func(*yaml.Node)) {
+// refNames calls f with each name under n, in a v1 document, that Tekton's validation reads
+// only for its shape, and the kind of span it makes:
+//   - secretSpan: a secretKeyRef's name that is a plain string without "$(". From tektoncd/pipeline
+//     v1.15.0 (pkg/apis, pkg/substitution; all else is controllers): SecretKeyRef is read only in
+//     pkg/apis/pipeline/v1/container_types.go (Step and Sidecar GetVarSubstitutionExpressions:
+//     validateString, VariableSubstitutionRegex `\$\(...\)`) and param_types.go
+//     (extractParamRefsFromContainer, then extractArrayIndexingParamRefs: `\$\(params...`); both
+//     find nothing in a string without "$(". Otherwise the EnvVar is only copied whole (DeepCopy,
+//     the stepTemplate merge's JSON round trip, whose merge key is the env name) or compared with
+//     an empty spec, and a non-empty plain name stays non-empty.
+//   - refSpan: a pipelineRef's name that is a DNS label. PipelineRef.Name is read only in
+//     pipelinerun_defaults.go (is it empty) and validateRef (container_validation.go): no label
+//     holds the ':' RefNameLikeUrl needs, so a label is never URL-like, gets its one fixed message
+//     beside a resolver, and else passes IsQualifiedName, as every label of at most 63 does.
+//
+// The JSON decode takes any string, and scalarKind "str" means both YAML readings give one.
+// TestRefNamesVerdict checks the claims on documents Tekton accepts and rejects.
+func refNames(n *yaml.Node, f func(*yaml.Node, spanKind)) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			if k.Value == "secretKeyRef" && v.Kind == yaml.MappingNode {
+			if kind, ok := refKeys[k.Value]; ok && v.Kind == yaml.MappingNode {
 				if name := child(v, "name"); name != nil && name.Kind == yaml.ScalarNode && name.Style == 0 &&
-					scalarKind(name) == "str" && !strings.Contains(name.Value, "$(") {
-					f(name)
+					scalarKind(name) == "str" && shapeOnly(kind, name.Value) {
+					f(name, kind)
 				}
 			}
-			secretRefNames(v, f)
+			refNames(v, f)
 		}
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			secretRefNames(c, f)
+			refNames(c, f)
 		}
 	}
+}
+
+// refKeys are the mappings whose name refNames leaves out, and the kind of span each makes.
+var refKeys = map[string]spanKind{"secretKeyRef": secretSpan, "pipelineRef": refSpan}
+
+// shapeOnly reports a name Tekton reads only for its shape where a span of kind sits.
+func shapeOnly(kind spanKind, v string) bool {
+	if kind == refSpan {
+		return dnsLabel(v)
+	}
+	return !strings.Contains(v, "$(")
 }
 
 // dnsLabel reports an RFC 1123 label: what Tekton requires of a name, and all it checks.

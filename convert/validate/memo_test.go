@@ -77,13 +77,12 @@ func TestMemoRenamed(t *testing.T) {
 	}
 }
 
-// TestSecretRefNamesVerdict: Tekton's verdict, message and position included, does not change
-// when a secretKeyRef name renamedKey leaves out becomes another, on generated documents and on
-// documents built to fail around it (steps, sidecars, stepTemplate, PipelineRun specs); a name
-// holding "$(" is a reference Tekton checks, so it stays in the key.
-func TestSecretRefNamesVerdict(t *testing.T) {
+// TestRefNamesVerdict: Tekton's verdict, message and position included, does not change when a
+// name refNames leaves out becomes another of its kind, on generated documents and on documents
+// built to fail around it (steps, sidecars, stepTemplate, PipelineRun specs, resolvers).
+func TestRefNamesVerdict(t *testing.T) {
 	env := "env:\n        - name: TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: repo-a-token\n              key: token\n"
-	docs := []string{
+	secretDocs := []string{
 		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      " + env,
 		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      script: echo $(params.nope)\n      " + env,
 		"apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a, type: array}]\n  steps:\n    - name: s\n      image: alpine\n      args: [\"x $(params.a)\"]\n      " + env,
@@ -92,20 +91,56 @@ func TestSecretRefNamesVerdict(t *testing.T) {
 		"apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - name: s\n            image: alpine\n            script: echo $(params.x) $(context.pipelineRun.name)\n            " + strings.ReplaceAll(env, "\n", "\n      "),
 		"apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: r\nspec:\n  pipelineSpec:\n    tasks:\n      - name: a\n        taskSpec:\n          steps:\n            - image: alpine\n              script: echo $(tasks.b.results.r)\n              " + strings.ReplaceAll(env, "\n", "\n        ") + "\n",
 	}
+	run := "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: r\nspec:\n  pipelineRef:\n    name: repo-a\n"
+	refDocs := []string{
+		run,
+		run + "    resolver: git\n",
+		run + "  pipelineSpec:\n    tasks:\n      - name: a\n        taskRef: {name: t}\n",
+		run + "  timeouts: {pipeline: 1h, tasks: 2h}\n",
+		run + "  params:\n    - name: x\n      value: $(params.y\n",
+		"apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      pipelineRef:\n        name: repo-a\n",
+	}
 	for _, dir := range []string{"../../travis/testdata", "../../jenkins/testdata"} {
 		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(path, ".yaml") {
 				data, _ := os.ReadFile(path)
 				for _, d := range splitDocuments(data) {
-					if strings.Contains(string(d.text), "secretKeyRef:") && strings.Contains(string(d.text), "tekton.dev/v1\n") {
-						docs = append(docs, string(d.text))
+					text := string(d.text)
+					if !strings.Contains(text, "tekton.dev/v1\n") {
+						continue
+					}
+					if strings.Contains(text, "secretKeyRef:") {
+						secretDocs = append(secretDocs, text)
+					}
+					if strings.Contains(text, "pipelineRef:") {
+						refDocs = append(refDocs, text)
 					}
 				}
 			}
 			return nil
 		})
 	}
-	names := []string{"x", strings.Repeat("long-", 60), "Not_A_Label", "a.b", "ünï", "s p a c e"}
+	checkRefVerdicts(t, secretSpan, secretDocs, []string{"x", strings.Repeat("long-", 60), "Not_A_Label", "a.b", "ünï", "s p a c e"})
+	checkRefVerdicts(t, refSpan, refDocs, []string{"x", "a-b", strings.Repeat("a", 63), "abc123"})
+
+	// A reference is a different matter: Tekton checks it (here a result reference in a
+	// Pipeline), so such a name is not left out.
+	ref := "apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - image: alpine\n            " +
+		strings.ReplaceAll(strings.Replace(env, "name: repo-a-token", "name: $(tasks.b.results.r)", 1), "\n", "\n      ")
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(ref), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if e := validate("", &doc, nil); e == nil {
+		t.Error("a secretKeyRef name referencing a missing task's result passed")
+	}
+	refNames(doc.Content[0], func(n *yaml.Node, _ spanKind) { t.Errorf("%q left out of the key", n.Value) })
+}
+
+// checkRefVerdicts sets every name of the kind in each document to each of names and compares
+// Tekton's verdict with the original's.
+func checkRefVerdicts(t *testing.T, kind spanKind, docs, names []string) {
+	t.Helper()
 	verdict := func(doc *yaml.Node) string { return fmt.Sprintf("%v", validate("", doc, nil)) }
 	passed, failed, mutated := 0, 0, 0
 	for _, text := range docs {
@@ -120,32 +155,24 @@ func TestSecretRefNamesVerdict(t *testing.T) {
 			failed++
 		}
 		var refs []*yaml.Node
-		secretRefNames(doc.Content[0], func(n *yaml.Node) { refs = append(refs, n) })
+		refNames(doc.Content[0], func(n *yaml.Node, k spanKind) {
+			if k == kind {
+				refs = append(refs, n)
+			}
+		})
 		for _, name := range names {
 			for _, n := range refs {
 				n.Value = name
 			}
 			mutated += len(refs)
 			if got := verdict(&doc); got != want {
-				t.Errorf("secretKeyRef names %q changed the verdict:\n got %s\nwant %s\n%s", name, got, want, text)
+				t.Errorf("%c names %q changed the verdict:\n got %s\nwant %s\n%s", kind, name, got, want, text)
 			}
 		}
 	}
 	if passed < 5 || failed < 4 || mutated < 100 {
-		t.Fatalf("%d passing, %d failing documents, %d names changed: too few to show anything", passed, failed, mutated)
+		t.Fatalf("%c: %d passing, %d failing documents, %d names changed: too few to show anything", kind, passed, failed, mutated)
 	}
-	// A reference is a different matter: Tekton checks it (here a result reference in a
-	// Pipeline), so such a name is not left out.
-	ref := "apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - image: alpine\n            " +
-		strings.ReplaceAll(strings.Replace(env, "name: repo-a-token", "name: $(tasks.b.results.r)", 1), "\n", "\n      ")
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(ref), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if verdict(&doc) == "<nil>" {
-		t.Error("a secretKeyRef name referencing a missing task's result passed")
-	}
-	secretRefNames(doc.Content[0], func(n *yaml.Node) { t.Errorf("%q left out of the key", n.Value) })
 }
 
 // Documents that differ only in the names renamedKey leaves out share one validation.

@@ -9,7 +9,7 @@ import (
 
 // textKey is renamedKey computed from the text alone, with no parse: parsing a large generated
 // Pipeline cost more than the rest of a remembered document's check. It guesses the spans
-// line by line (a top-level metadata's name, a secretKeyRef's name) and keeps only values that
+// line by line (a top-level metadata's name, a secretKeyRef's or pipelineRef's name) and keeps only values that
 // are safe in any plain-scalar position: lower-case letters, digits, '.' and '-', starting with
 // a letter or digit, read as a string by YAML 1.1 and 1.2 alike.
 //
@@ -22,7 +22,8 @@ func textKey(text []byte) ([sha256.Size]byte, bool) {
 	var cut []span
 	v1 := false
 	inMeta, metaIndent, named := false, -1, false
-	refIndent, childIndent := -1, -1 // the open secretKeyRef: line's indent, and its keys'
+	refIndent, childIndent := -1, -1 // the open secretKeyRef: (or pipelineRef:) line's indent, and its keys'
+	var refKind spanKind
 	for off := 0; off < len(text); {
 		end := bytes.IndexByte(text[off:], '\n')
 		if end < 0 {
@@ -56,13 +57,15 @@ func textKey(text []byte) ([sha256.Size]byte, bool) {
 					childIndent = indent
 				}
 				if indent == childIndent {
-					if v, ok := bytes.CutPrefix(body, []byte("name: ")); ok && safeValue(v) {
-						cut = append(cut, span{off: end - len(v), n: len(v), kind: secretSpan})
+					if v, ok := bytes.CutPrefix(body, []byte("name: ")); ok && safeValue(v) && shapeOnly(refKind, string(v)) {
+						cut = append(cut, span{off: end - len(v), n: len(v), kind: refKind})
 						refIndent = -1
 					}
 				}
-			} else if string(body) == "secretKeyRef:" {
-				refIndent, childIndent = indent, -1
+			} else if k, ok := bytes.CutSuffix(body, []byte(":")); ok {
+				if refKind, ok = refKeys[string(k)]; ok {
+					refIndent, childIndent = indent, -1
+				}
 			}
 		}
 		off = end + 1
@@ -75,8 +78,8 @@ func textKey(text []byte) ([sha256.Size]byte, bool) {
 		switch {
 		case sp.kind == sizedNameSpan && v1:
 			sp.kind = nameSpan
-		case sp.kind == secretSpan && !v1:
-			continue // renamedKey leaves secret names out of v1 documents only
+		case sp.kind != sizedNameSpan && !v1:
+			continue // renamedKey leaves reference names out of v1 documents only
 		}
 		spans = append(spans, sp)
 	}
