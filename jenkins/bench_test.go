@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,5 +52,44 @@ func BenchmarkParseCorpus(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// largeDeclarative is a declarative Jenkinsfile of n sequential stages.
+func largeDeclarative(n int) []byte {
+	var b strings.Builder
+	b.WriteString("pipeline {\n  agent any\n  stages {\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    stage('s%d') {\n      steps {\n        sh 'echo %d'\n      }\n    }\n", i, i)
+	}
+	b.WriteString("  }\n}\n")
+	return []byte(b.String())
+}
+
+// BenchmarkLargeJenkinsfile converts one Jenkinsfile of many stages as the engine does (limits
+// raised), validation included; B/op against the input's size (the MB/s column's bytes) shows
+// memory per input byte.
+func BenchmarkLargeJenkinsfile(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		data := largeDeclarative(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "Jenkinsfile"), data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			e := &convert.Engine{Converters: map[convert.Kind]convert.Converter{convert.KindJenkinsfile: Converter{}},
+				Options: convert.Options{To: "v1", Placeholders: true}, MaxTasks: 1 << 20, MaxDocs: 1 << 20}
+			ins, errs := e.Inputs([]string{dir})
+			if len(errs) > 0 || len(ins) != 1 {
+				b.Fatal(ins, errs)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				if err := e.Run(ins, func(o *convert.Outcome) error { return o.Err }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
-	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/travis/cond"
 	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
 )
@@ -189,8 +188,27 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 	return groups
 }
 
-// sourceComment matches the "# phase (.travis.yml:N)" lines, which differ between jobs sharing a template.
-var sourceComment = lazyre.New(`(?m)^# .*$`)
+// stripSourceComments empties the lines starting "# " (the "# phase (.travis.yml:N)" lines, which
+// differ between jobs sharing a template), keeping their newlines: a byte scan, as a regexp per
+// step cost a tenth of a conversion.
+func stripSourceComments(s string) string {
+	if !strings.HasPrefix(s, "# ") && !strings.Contains(s, "\n# ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		line, rest, nl := strings.Cut(s, "\n")
+		if !strings.HasPrefix(line, "# ") {
+			b.WriteString(line)
+		}
+		if nl {
+			b.WriteByte('\n')
+		}
+		s = rest
+	}
+	return b.String()
+}
 
 func fingerprint(r rendered) string {
 	strip := func(t *pipeline.Task) *pipeline.Task {
@@ -201,7 +219,7 @@ func fingerprint(r rendered) string {
 		c.Comments = nil
 		c.Steps = append([]pipeline.Step{}, t.Steps...)
 		for i := range c.Steps {
-			c.Steps[i].Script = sourceComment.ReplaceAllString(c.Steps[i].Script, "")
+			c.Steps[i].Script = stripSourceComments(c.Steps[i].Script)
 		}
 		return &c
 	}

@@ -89,6 +89,12 @@ var serverAddons = []string{"postgresql", "postgres", "mysql", "mariadb", "rethi
 // dockerCommand is a docker or docker-compose command word ("docker compose" too).
 var dockerCommand = lazyre.New(`(?m)(?:^|[\s;&|(])docker(?:-compose)?(?:\s|$)`)
 
+// runsDocker reports a docker command word in s; the regexp, whose leading alternation defeats
+// the engine's literal scan, runs only on text that says "docker" at all.
+func runsDocker(s string) bool {
+	return strings.Contains(s, "docker") && dockerCommand.MatchString(s)
+}
+
 var serviceAliases = map[string]string{"postgres": "postgresql", "redis-server": "redis", "memcache": "memcached",
 	"rabbitmq-server": "rabbitmq", "mongo": "mongodb", "neo4j-server": "neo4j"}
 
@@ -116,7 +122,7 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 		}
 	}
 	implicitDocker := -1
-	if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, "docker") }) && dockerCommand.MatchString(j.commandsText()) {
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, "docker") }) && runsDocker(j.commandsText()) {
 		// Travis VMs had Docker running; a pod needs the same dind sidecar as services: docker
 		implicitDocker = len(names)
 		names = append(names, "docker")

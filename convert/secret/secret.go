@@ -51,30 +51,38 @@ func Redact(s string, known ...string) string {
 			s = strings.ReplaceAll(s, k, Mask)
 		}
 	}
-	s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
-		sub := urlUserinfo.FindStringSubmatch(m)
-		if isReference(sub[2]) {
-			return m
-		}
-		return sub[1] + ":" + Mask + "@"
-	})
-	s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
-		sub := curlUser.FindStringSubmatch(m)
-		if isReference(sub[2]) {
-			return m
-		}
-		return sub[1] + ":" + Mask
-	})
-	s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
-		sub := keyValue.FindStringSubmatch(m)
-		v := strings.Trim(sub[2], `"'`)
-		if !IsCredentialName(sub[1]) || isReference(v) || strings.HasPrefix(v, "<") {
-			return m
-		}
-		return sub[1] + "=" + Mask
-	})
+	if mayMatch(urlUserinfo.Re(), s) {
+		s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
+			sub := urlUserinfo.FindStringSubmatch(m)
+			if isReference(sub[2]) {
+				return m
+			}
+			return sub[1] + ":" + Mask + "@"
+		})
+	}
+	if mayMatch(curlUser.Re(), s) {
+		s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
+			sub := curlUser.FindStringSubmatch(m)
+			if isReference(sub[2]) {
+				return m
+			}
+			return sub[1] + ":" + Mask
+		})
+	}
+	if strings.IndexByte(s, '=') >= 0 { // keyValue's one literal, which its (?i) hides from mayMatch
+		s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
+			sub := keyValue.FindStringSubmatch(m)
+			v := strings.Trim(sub[2], `"'`)
+			if !IsCredentialName(sub[1]) || isReference(v) || strings.HasPrefix(v, "<") {
+				return m
+			}
+			return sub[1] + "=" + Mask
+		})
+	}
 	for _, sh := range shapes {
-		s = sh.re.ReplaceAllString(s, Mask)
+		if mayMatch(sh.re.Re(), s) {
+			s = sh.re.ReplaceAllString(s, Mask)
+		}
 	}
 	return s
 }
@@ -121,18 +129,18 @@ type Hit struct {
 // Scan finds secrets in free text by shape: URL passwords, curl -u passwords and tokens.
 func Scan(text string) []Hit {
 	var out []Hit
-	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(urlUserinfo.Re(), text) {
 		if !isReference(text[m[4]:m[5]]) {
 			out = append(out, Hit{"a URL with a password", m[4], m[5]})
 		}
 	}
-	for _, m := range curlUser.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(curlUser.Re(), text) {
 		if !isReference(text[m[4]:m[5]]) {
 			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
 		}
 	}
 	for _, sh := range shapes {
-		for _, m := range sh.re.FindAllStringIndex(text, -1) {
+		for _, m := range findAll(sh.re.Re(), text) {
 			out = append(out, Hit{sh.what, m[0], m[1]})
 		}
 	}

@@ -101,6 +101,13 @@ func Documents(path string, data []byte) error {
 		key := sha256.Sum256(d.text)
 		e, ok := lookup(key)
 		if !ok {
+			if tk, has := textKey(d.text); has {
+				if te, hit := lookup(tk); hit && te == nil {
+					e, ok = nil, true // the same document under other names passed; no parse needed
+				}
+			}
+		}
+		if !ok {
 			var doc yaml.Node
 			if err := yaml.Unmarshal(d.text, &doc); err != nil {
 				return yamlError(path, d.line, err)

@@ -1,0 +1,276 @@
+package secret
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"sync"
+)
+
+// filter is what a regexp needs to be present before it can match: every match holds one of
+// lits (none known: nil), and, when inLine, lies within one line. Scanning a whole generated
+// Pipeline with each pattern was most of a conversion's time; the filter keeps the verdicts
+// and offsets exactly and spends the regexp only on lines that hold a literal it needs.
+type filter struct {
+	lits   []string
+	inLine bool
+}
+
+var filters sync.Map // *regexp.Regexp → filter
+
+func filterOf(re *regexp.Regexp) filter {
+	if f, ok := filters.Load(re); ok {
+		return f.(filter)
+	}
+	var f filter
+	if p, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		p = p.Simplify()
+		f = filter{lits: required(p), inLine: lineBound(p)}
+	}
+	filters.Store(re, f)
+	return f
+}
+
+// mayMatch reports whether re can match somewhere in s.
+func mayMatch(re *regexp.Regexp, s string) bool {
+	return hasAny(s, filterOf(re).lits)
+}
+
+func hasAny(s string, lits []string) bool {
+	if lits == nil {
+		return true
+	}
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// findAll is re.FindAllStringSubmatchIndex(s, -1), running re only on the lines that can hold a match.
+func findAll(re *regexp.Regexp, s string) [][]int {
+	f := filterOf(re)
+	if !hasAny(s, f.lits) {
+		return nil
+	}
+	if !f.inLine || f.lits == nil {
+		return re.FindAllStringSubmatchIndex(s, -1)
+	}
+	var out [][]int
+	for start := 0; start < len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		// A line edge reads as a text edge to \b (both are non-word), and no match spans it.
+		if line := s[start:end]; hasAny(line, f.lits) {
+			for _, m := range re.FindAllStringSubmatchIndex(line, -1) {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += start
+					}
+				}
+				out = append(out, m)
+			}
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// whole is the part every match of re begins with a whole match of: (x), x+, x{1,}; else nil.
+func whole(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op == syntax.OpCapture || re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 {
+		return re.Sub[0]
+	}
+	return nil
+}
+
+// required is a set of literals one of which every match of re holds, or nil when unknown.
+func required(re *syntax.Regexp) []string {
+	if sub := whole(re); sub != nil {
+		return required(sub)
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpConcat:
+		// Adjacent parts matching a few strings each join into longer literals (-(?:u|-user) holds -u or --user).
+		var best, run []string
+		consider := func(r []string) {
+			if r != nil && shortest(r) > 0 && (best == nil || shortest(r) > shortest(best)) {
+				best = r
+			}
+		}
+		for _, s := range re.Sub {
+			if e := exact(s); e != nil {
+				if run == nil {
+					run = []string{""}
+				}
+				if next := product(run, e); next != nil {
+					run = next
+				} else {
+					consider(run)
+					run = e
+				}
+				continue
+			}
+			if run != nil {
+				consider(product(run, prefixes(s))) // (?:\s+|=) after -u: "-u " or "-u="
+			}
+			consider(run)
+			run = nil
+			consider(required(s))
+		}
+		consider(run)
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			r := required(s)
+			if r == nil {
+				return nil
+			}
+			all = append(all, r...)
+		}
+		return all
+	}
+	return nil
+}
+
+// exact is every string re matches, when they are few; else nil.
+func exact(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase == 0 {
+			return []string{string(re.Rune)}
+		}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == maxLits {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpAlternate:
+		return union(re.Sub, exact)
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			if out = product(out, exact(s)); out == nil {
+				return nil
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// prefixes is a set of strings one of which every match of re starts with, when they are few; else nil.
+func prefixes(re *syntax.Regexp) []string {
+	if e := exact(re); e != nil {
+		return e
+	}
+	if sub := whole(re); sub != nil {
+		return prefixes(sub)
+	}
+	switch re.Op {
+	case syntax.OpAlternate:
+		return union(re.Sub, prefixes)
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			if e := exact(s); e != nil {
+				if out = product(out, e); out == nil {
+					return nil
+				}
+				continue
+			}
+			out = product(out, prefixes(s))
+			break
+		}
+		if out != nil && shortest(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// union is every set f gives for subs, or nil when one is unknown or they grow past maxLits.
+func union(subs []*syntax.Regexp, f func(*syntax.Regexp) []string) []string {
+	var out []string
+	for _, s := range subs {
+		p := f(s)
+		if p == nil || len(out)+len(p) > maxLits {
+			return nil
+		}
+		out = append(out, p...)
+	}
+	return out
+}
+
+// maxLits bounds the literal sets exact and product build.
+const maxLits = 16
+
+// product is every a+b, or nil when b is unknown or the set grows past maxLits.
+func product(as, bs []string) []string {
+	if bs == nil || len(as)*len(bs) > maxLits {
+		return nil
+	}
+	out := make([]string, 0, len(as)*len(bs))
+	for _, a := range as {
+		for _, b := range bs {
+			out = append(out, a+b)
+		}
+	}
+	return out
+}
+
+func shortest(lits []string) int {
+	n := -1
+	for _, l := range lits {
+		if n < 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
+}
+
+// lineBound reports that no match of re holds a newline or depends on what lies beyond its
+// line: no class or literal takes '\n', no any-char, no ^ or $ of any kind.
+func lineBound(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return false
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r == '\n' {
+				return false
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return false
+			}
+		}
+	}
+	for _, s := range re.Sub {
+		if !lineBound(s) {
+			return false
+		}
+	}
+	return true
+}

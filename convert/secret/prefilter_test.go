@@ -1,0 +1,106 @@
+package secret
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// scanFull is Scan without the line filter: every pattern over the whole text.
+func scanFull(text string) []Hit {
+	var out []Hit
+	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
+		if !isReference(text[m[4]:m[5]]) {
+			out = append(out, Hit{"a URL with a password", m[4], m[5]})
+		}
+	}
+	for _, m := range curlUser.FindAllStringSubmatchIndex(text, -1) {
+		if !isReference(text[m[4]:m[5]]) {
+			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
+		}
+	}
+	for _, sh := range shapes {
+		for _, m := range sh.re.FindAllStringIndex(text, -1) {
+			out = append(out, Hit{sh.what, m[0], m[1]})
+		}
+	}
+	return out
+}
+
+// TestScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find,
+// on texts built to sit matches at line edges, across lines and beside near misses.
+func TestScanFilterExact(t *testing.T) {
+	pieces := []string{
+		"https://bob:pw123@github.com/o/r.git", "git+ssh://u:p@h", "://x:y@", "curl -u deploy:pa55w0rd https://x",
+		"--user=a:b", "-u\n  me:secret", "\n-u x:y", "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPL",
+		"ghp_" + strings.Repeat("a1", 18), "github_pat_" + strings.Repeat("Ab_", 14), "glpat-abcdefghij0123456789",
+		"xoxb-1234567890-abc", "AIza" + strings.Repeat("z", 35), "npm_" + strings.Repeat("Q", 36),
+		"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN\nPRIVATE KEY-----", "$(params.pw)", "x", " ", "\n", "\r\n", "'", "@", ":", "_",
+	}
+	hits := 0
+	for i := 0; i < 4000; i++ {
+		var b strings.Builder
+		for j, n := 0, 1+i%9; j < n; j++ {
+			b.WriteString(pieces[(i*7+j*13+j*j*i)%len(pieces)])
+		}
+		s := b.String()
+		got, want := Scan(s), scanFull(s)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Scan(%q) = %v, want %v", s, got, want)
+		}
+		hits += len(got)
+	}
+	if hits < 1000 {
+		t.Fatalf("only %d hits: the texts miss the patterns", hits)
+	}
+	// Generated Pipelines, the text Scan spends most of its time on.
+	n := 0
+	for _, dir := range []string{"../../travis/testdata", "../../jenkins/testdata"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !strings.HasSuffix(path, ".yaml") {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			n++
+			if got, want := Scan(string(data)), scanFull(string(data)); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: Scan = %v, want %v", path, got, want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d generated files read", n)
+	}
+}
+
+func TestFilterOf(t *testing.T) {
+	for _, c := range []struct {
+		re     string
+		lits   []string
+		inLine bool
+	}{
+		{`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, []string{"AKIA", "ASIA"}, true},
+		{`-----BEGIN [A-Z ]*PRIVATE KEY-----`, []string{"PRIVATE KEY-----"}, true},
+		{`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`, []string{"-u\t", "-u\n", "-u\f", "-u\r", "-u ", "-u=", "--user\t", "--user\n", "--user\f", "--user\r", "--user ", "--user="}, false},
+		{`(?i)token=x`, nil, true},
+		{`a*b?`, nil, true},
+		{`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`, []string{"ho_", "hp_", "hr_", "hs_", "hu_", "ithub_pat_"}, true},
+		{`x[ab]y[cd]z`, []string{"xaycz", "xaydz", "xbycz", "xbydz"}, true},
+		{`(?m)^# .*$`, []string{"# "}, false},
+	} {
+		f := filterOf(regexp.MustCompile(c.re))
+		if !reflect.DeepEqual(f.lits, c.lits) || f.inLine != c.inLine {
+			t.Errorf("filterOf(%s) = %q %v, want %q %v", c.re, f.lits, f.inLine, c.lits, c.inLine)
+		}
+	}
+}
