@@ -14,22 +14,24 @@ const Mask = "<redacted>"
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
 	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
-	// curlUser matches curl's -u/--user user:password.
-	curlUser = regexp.MustCompile(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`)
+	// curlUser matches curl's -u/--user user:password (not pip's --user git+https://...).
+	curlUser = regexp.MustCompile(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 	// keyValue matches NAME=value where NAME names a credential.
 	keyValue = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
-	// shapes are tokens recognisable by their form alone.
+	// shapes are tokens recognisable by their form alone; v names the env var a script reads
+	// one from (never a name a tool reads by itself, such as AWS_ACCESS_KEY_ID).
 	shapes = []struct {
-		what string
-		re   *regexp.Regexp
+		what, v string
+		re      *regexp.Regexp
 	}{
-		{"an AWS access key ID", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
-		{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-		{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
-		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-		{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		{"an AWS access key ID", "AWS_KEY_ID_LITERAL", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", "GITHUB_TOKEN_LITERAL", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{"a GitLab token", "GITLAB_TOKEN_LITERAL", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", "SLACK_TOKEN_LITERAL", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+		{"a Google API key", "GOOGLE_API_KEY_LITERAL", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an npm token", "NPM_TOKEN_LITERAL", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		// The whole key when its END line is there (free text), else its BEGIN line (a value).
+		{"a private key", "PRIVATE_KEY_LITERAL", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
 	}
 )
 
@@ -111,31 +113,36 @@ func Literal(name, value string) (string, bool) {
 	return "", false
 }
 
-// Hit is a secret found in free text (a script line, a URL): What names its kind.
+// Hit is a secret found in free text (a script line, a URL): What names its kind, Var is a
+// name for the env var a script could read it from instead.
 type Hit struct {
-	What       string
+	What, Var  string
 	Start, End int // byte offsets of the secret in the text
 }
 
-// Scan finds secrets in free text by shape: URL passwords, curl -u passwords and tokens.
+// Scan finds secrets in free text: URL and curl -u passwords, a password option of a command
+// (mysql -pX, docker login -p X, --password=X, --token X), a credential-named NAME=value, and
+// tokens by their shape. Placeholders and references are left alone; overlapping hits count once.
 func Scan(text string) []Hit {
 	var out []Hit
-	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a URL with a password", m[4], m[5]})
+	add := func(what, v string, start, end int) {
+		if s := text[start:end]; !isReference(s) && !isPlaceholder(s) {
+			out = append(out, Hit{what, v, start, end})
 		}
+	}
+	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
+		add("a URL with a password", "URL_PASSWORD", m[4], m[5])
 	}
 	for _, m := range curlUser.FindAllStringSubmatchIndex(text, -1) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
-		}
+		add("a password passed to curl -u", "CURL_USER_PASSWORD", m[4], m[5])
 	}
+	commandHits(text, add)
 	for _, sh := range shapes {
 		for _, m := range sh.re.FindAllStringIndex(text, -1) {
-			out = append(out, Hit{sh.what, m[0], m[1]})
+			add(sh.what, sh.v, m[0], m[1])
 		}
 	}
-	return out
+	return dropOverlaps(out)
 }
 
 // isReference reports a value that names a secret held elsewhere: $VAR, ${VAR}, $(params.x),

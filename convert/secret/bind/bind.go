@@ -1,0 +1,120 @@
+// Package bind keeps the plain-text secrets of a source's commands out of the Tekton the
+// front-ends generate: each moves from the step script to an env var read from a Secret.
+package bind
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
+)
+
+// Pipeline moves every plain-text secret that a step script of p copied from src into an env
+// var of that step, bound by valueFrom.secretKeyRef to key value of a Secret named after the
+// var; one value is one var and one Secret. It returns a manual secret-literal finding per
+// secret, at its first place in src, naming the var, the Secret and the kubectl command that
+// creates it, never the value. Text the converter generated itself is left alone.
+func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
+	taken, given := names(p), map[string]bool{}
+	byValue, reported := map[string]string{}, map[string]bool{}
+	var findings []convert.Finding
+	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
+		for i := range t.Steps {
+			s := &t.Steps[i]
+			if s.Ref != nil || s.Script == "" {
+				continue
+			}
+			script, moved := secret.Move(s.Script, func(h secret.Hit, value string) string {
+				if !bytes.Contains(src.Data, []byte(value)) {
+					return "" // not from the source
+				}
+				if v, ok := byValue[value]; ok {
+					return v
+				}
+				v := unique(h.Var, func(n string) bool { return taken(n) || given[n] })
+				byValue[value], given[v] = v, true
+				return v
+			})
+			if len(moved) == 0 {
+				continue
+			}
+			s.Script = script
+			bound := map[string]bool{}
+			for _, m := range moved {
+				if bound[m.Var] {
+					continue
+				}
+				bound[m.Var] = true
+				s.Env = append(s.Env, pipeline.Env{Name: m.Var, SecretName: secretName(p, m.Var), SecretKey: "value",
+					Comment: "a plain-text secret of the source's command (create the Secret by hand)"})
+				// One finding per secret, and one more where a step fails loud on it.
+				ex := exact(moved, m.Var)
+				if key := m.Var + "/" + strconv.FormatBool(ex); !reported[key] {
+					reported[key] = true
+					findings = append(findings, finding(p, t, src, m, ex))
+				}
+			}
+		}
+	}
+	return findings
+}
+
+// exact reports whether every use of v in a script reads exactly as its literal did.
+func exact(moved []secret.Moved, v string) bool {
+	for _, m := range moved {
+		if m.Var == v && !m.Exact {
+			return false
+		}
+	}
+	return true
+}
+
+func finding(p *pipeline.Pipeline, t *pipeline.Task, src convert.Source, m secret.Moved, exact bool) convert.Finding {
+	line, col := convert.LineCol(src.Data, bytes.Index(src.Data, []byte(m.Value)))
+	sec := secretName(p, m.Var)
+	msg := fmt.Sprintf("%s in plain text in a command: it is not copied; the step reads it from $%s, bound from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
+		m.What, m.Var, sec, baseName(src.Path))
+	if !exact {
+		msg = fmt.Sprintf("%s in plain text in a command: it is not copied; the step reads $%s (key value of Secret %s) in its place, but sh may not read that reference there as it read the literal, so the step of task %s fails loud: check the command and remove the exit; create the Secret, remove the value from %s and revoke it",
+			m.What, m.Var, sec, pipeline.Sanitize(t.Name), baseName(src.Path))
+	}
+	return convert.Finding{File: src.Path, Line: line, Col: col, Class: convert.Manual, Rule: "secret-literal", Message: msg,
+		Action: fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, m.Var)}
+}
+
+func baseName(path string) string { return path[strings.LastIndexAny(path, `/\`)+1:] }
+
+// secretName is the Secret for var v: named after the pipeline too, so two sources converted
+// into one namespace never share a Secret by accident.
+func secretName(p *pipeline.Pipeline, v string) string { return pipeline.Sanitize(p.Name + "-" + v) }
+
+// names are the env var names p already uses, in env entries or anywhere in a script.
+func names(p *pipeline.Pipeline) func(string) bool {
+	var text strings.Builder
+	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
+		for _, e := range t.Env {
+			text.WriteString(e.Name + "\n")
+		}
+		for _, s := range t.Steps {
+			text.WriteString(s.Script + "\n")
+			for _, e := range s.Env {
+				text.WriteString(e.Name + "\n")
+			}
+		}
+	}
+	all := text.String()
+	return func(name string) bool { return strings.Contains(all, name) }
+}
+
+// unique is v, or v_2, v_3... when p already uses that name (or this pass gave it out).
+func unique(v string, taken func(string) bool) string {
+	name := v
+	for n := 2; taken(name); n++ {
+		name = v + "_" + strconv.Itoa(n)
+	}
+	return name
+}
