@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -78,6 +79,17 @@ func dropOverlaps(hits []Hit) []Hit {
 			out = append(out, h)
 			end = h.End
 		}
+	}
+	return out
+}
+
+// InScript describes each secret in a script that a file keeps (an old Tekton step's, which an
+// upgrade does not rewrite): its kind, its line in the script and where it should come from.
+func InScript(script string) []string {
+	var out []string
+	for _, h := range Scan(script) {
+		out = append(out, fmt.Sprintf("the step script holds %s in plain text (line %d of the script): put it in a Secret, bind it to an env var such as %s with valueFrom.secretKeyRef and read $%s in the script",
+			h.What, 1+strings.Count(script[:h.Start], "\n"), h.Var, h.Var))
 	}
 	return out
 }
