@@ -70,3 +70,34 @@ func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoInputsNeverShareAnOutput: under -o DIR, /x/a.yaml and x/a.yaml both mirror to
+// DIR/x/a.yaml; the second is an error naming both, never a silent overwrite.
+func TestTwoInputsNeverShareAnOutput(t *testing.T) {
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: NAME\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n"
+	root := t.TempDir()
+	abs := filepath.Join(root, "x", "a.yaml")
+	cwd := filepath.Join(root, "cwd")
+	rel := filepath.Join(strings.TrimPrefix(root, "/"), "x", "a.yaml")
+	for p, name := range map[string]string{abs: "first", filepath.Join(cwd, rel): "second"} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(task, "NAME", name, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(cwd)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"convert", "-o", out, abs, rel}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != exitError {
+		t.Errorf("exit %d", code)
+	}
+	want := rel + ": not written: " + filepath.Join(out, rel) + " would also receive " + abs + "\n"
+	if got := strings.SplitAfter(stderr.String(), "\n")[0]; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, rel)); !bytes.Contains(data, []byte("name: first")) {
+		t.Errorf("the first output was overwritten:\n%s", data)
+	}
+}

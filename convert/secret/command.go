@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
 // optValue is the value of a command option or assignment: quoted, or a bare word.
@@ -178,7 +180,7 @@ func failLoud(script, vars string) string {
 	}
 	msg := "tkn-migrate: manual: a plain-text secret of this script now comes from " + vars +
 		", but where it stood (a heredoc, backquotes, an escape or a word sh splits) the reference may not read as the literal did; check it, then remove this exit"
-	return head + "# " + msg + "\necho '" + msg + "' >&2\nexit 1\n" + script
+	return head + "# " + msg + "\necho " + shellquote.Single(msg) + " >&2\nexit 1\n" + script
 }
 
 // quote is the quoting of one byte of a script.
