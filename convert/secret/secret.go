@@ -41,7 +41,7 @@ const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-ke
 var credName = regexp.MustCompile(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
 
 // notCredName are name endings that hold something about a credential, not the credential.
-var notCredName = regexp.MustCompile(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes)$`)
+var notCredName = regexp.MustCompile(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes|from)$`)
 
 // Redact returns s with credentials replaced by Mask: the password of a URL's userinfo, curl's
 // -u user:password, the value of a NAME=value whose name names a credential, tokens

@@ -5,6 +5,7 @@ package bind
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,8 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 )
 
-// Pipeline moves every plain-text secret that a step script of p copied from src into an env
+// Pipeline binds every env entry of p whose value, copied from src, is a plain-text secret to
+// a Secret instead, and moves every plain-text secret that a step script copied from src into an env
 // var of that step, bound by valueFrom.secretKeyRef to key value of a Secret named after the
 // var; one value is one var and one Secret. It returns a manual secret-literal finding per
 // secret, at its first place in src, naming the var, the Secret and the kubectl command that
@@ -22,9 +24,15 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 	taken, given := names(p), map[string]bool{}
 	byValue, reported := map[string]string{}, map[string]bool{}
 	var findings []convert.Finding
+	envs := envBinder(p, src, &findings)
 	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
+		envs(t.Env)
+		for i := range t.Sidecars {
+			envs(t.Sidecars[i].Env)
+		}
 		for i := range t.Steps {
 			s := &t.Steps[i]
+			envs(s.Env)
 			if s.Ref != nil || s.Script == "" {
 				continue
 			}
@@ -60,7 +68,42 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 			}
 		}
 	}
+	sort.SliceStable(findings, func(i, j int) bool {
+		return findings[i].Line < findings[j].Line || findings[i].Line == findings[j].Line && findings[i].Col < findings[j].Col
+	})
 	return findings
+}
+
+// envBinder returns what binds, in place, each env entry whose literal value from src is a
+// plain-text secret (a Jenkins withEnv, say) to key value of a Secret named after the var.
+func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Finding) func([]pipeline.Env) {
+	byValue, given := map[string]string{}, map[string]bool{}
+	return func(env []pipeline.Env) {
+		for i := range env {
+			e := &env[i]
+			if e.SecretName != "" || !bytes.Contains(src.Data, []byte(e.Value)) {
+				continue
+			}
+			why, ok := secret.Literal(e.Name, e.Value)
+			if !ok {
+				continue
+			}
+			sec, seen := byValue[e.Value]
+			if !seen {
+				sec = secretName(p, e.Name)
+				for n := 2; given[sec]; n++ {
+					sec = secretName(p, e.Name+"-"+strconv.Itoa(n))
+				}
+				byValue[e.Value], given[sec] = sec, true
+				line, col := convert.LineCol(src.Data, bytes.Index(src.Data, []byte(e.Value)))
+				*findings = append(*findings, convert.Finding{File: src.Path, Line: line, Col: col, Class: convert.Manual, Rule: "secret-literal",
+					Message: fmt.Sprintf("env %s is a plain-text secret (%s): it is not copied; the step reads it from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
+						e.Name, why, sec, baseName(src.Path)),
+					Action: fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, e.Name)})
+			}
+			*e = pipeline.Env{Name: e.Name, SecretName: sec, SecretKey: "value", Comment: e.Comment}
+		}
+	}
 }
 
 // exact reports whether every use of v in a script reads exactly as its literal did.
