@@ -68,6 +68,7 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 			}
 		}
 	}
+	findings = append(findings, redactComments(p, src, byValue)...)
 	sort.SliceStable(findings, func(i, j int) bool {
 		return findings[i].Line < findings[j].Line || findings[i].Line == findings[j].Line && findings[i].Col < findings[j].Col
 	})
@@ -104,6 +105,55 @@ func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Fin
 			*e = pipeline.Env{Name: e.Name, SecretName: sec, SecretKey: "value", Comment: e.Comment}
 		}
 	}
+}
+
+// redactComments masks the secrets in every comment of p (a comment never runs, so the output
+// runs the same), with a finding for each secret from src that no script move reported.
+func redactComments(p *pipeline.Pipeline, src convert.Source, reported map[string]string) []convert.Finding {
+	var findings []convert.Finding
+	redact := func(c *string) {
+		for _, h := range secret.Scan(*c) {
+			value := (*c)[h.Start:h.End]
+			if _, ok := reported[value]; ok || !bytes.Contains(src.Data, []byte(value)) {
+				continue
+			}
+			reported[value] = ""
+			line, col := convert.LineCol(src.Data, bytes.Index(src.Data, []byte(value)))
+			findings = append(findings, convert.Finding{File: src.Path, Line: line, Col: col, Class: convert.Manual, Rule: "secret-literal",
+				Message: fmt.Sprintf("%s in plain text: the output's comments show it redacted; put it in a Secret, remove it from %s and revoke it", h.What, baseName(src.Path))})
+		}
+		*c = secret.Redact(*c)
+	}
+	all := func(cs []string) {
+		for i := range cs {
+			redact(&cs[i])
+		}
+	}
+	envs := func(env []pipeline.Env) {
+		for i := range env {
+			redact(&env[i].Comment)
+		}
+	}
+	all(p.Comments)
+	if p.Checkout != nil {
+		all(p.Checkout.Comments)
+	}
+	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
+		all(t.Comments)
+		envs(t.Env)
+		for i := range t.Steps {
+			all(t.Steps[i].Comments)
+			envs(t.Steps[i].Env)
+		}
+		for i := range t.Sidecars {
+			all(t.Sidecars[i].Comments)
+			envs(t.Sidecars[i].Env)
+		}
+	}
+	for i := range p.Runs {
+		all(p.Runs[i].Comments)
+	}
+	return findings
 }
 
 // exact reports whether every use of v in a script reads exactly as its literal did.
