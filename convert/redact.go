@@ -88,6 +88,9 @@ func copiedSecrets(src Source, files []File) []Finding {
 			if i < 0 {
 				continue // not from the source
 			}
+			if lineStart := strings.LastIndexByte(text[:h.Start], '\n') + 1; strings.Contains(text[lineStart:h.Start], string(markerText)) {
+				continue // a manual marker, which redact masks
+			}
 			line, col := LineCol(src.Data, i)
 			outLine := 1 + strings.Count(text[:h.Start], "\n")
 			key := fmt.Sprint(line, col, f.Path)

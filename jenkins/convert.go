@@ -10,6 +10,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret/bind"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/jobxml"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
@@ -46,17 +47,19 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 	if err != nil {
 		return convert.Result{}, err
 	}
-	return emit(dir, p, findings, opts)
+	return emit(src, dir, p, findings, opts)
 }
 
 // pipelineText is what makes a file a Jenkinsfile by content: a declarative pipeline or a node.
 var pipelineText = lazyre.New(`(?m)^\s*(pipeline\s*\{|node\b)`)
 
-func emit(dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
+func emit(src convert.Source, dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
 	res := convert.Result{Findings: findings}
 	if p == nil || (len(p.Tasks) == 0 && p.Checkout == nil) {
 		return res, nil
 	}
+	// Secrets in sh commands move to step env read from Secrets (never copied).
+	res.Findings = append(res.Findings, bind.Pipeline(p, src)...)
 	files, err := pipeline.Emit(dir, p, opts)
 	if err != nil {
 		return res, err
@@ -71,7 +74,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 		return convert.Result{}, err
 	}
 	if job.Script == "" {
-		return emit(dir, job.Pipeline, job.Findings, opts)
+		return emit(src, dir, job.Pipeline, job.Findings, opts)
 	}
 	// The inline script was padded so its lines are config.xml lines; the job's parameters
 	// are params of the script too.
@@ -84,7 +87,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 	if p != nil {
 		mergeJob(p, job.Pipeline)
 	}
-	return emit(dir, p, findings, opts)
+	return emit(src, dir, p, findings, opts)
 }
 
 // mergeJob adds the job-level settings of a pipeline job (parameters, triggers, timeout)

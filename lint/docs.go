@@ -23,7 +23,7 @@ var Docs = map[string]Doc{
 	"TKN201": {"creds-init refuses two Secrets for one URL and every step fails.", ""},
 	"TKN202": {"creds-init only reads annotated Secrets; annotate it or bind it as a workspace.", ""},
 	"TKN203": {"No run uses a ServiceAccount that lists the Secret, so it is never read.", ""},
-	"TKN204": {"Anyone who can read the Task, Pipeline or run reads the value, and it lands in logs and Git history; the message names the variable, never the value. Detection is the converters' own (key names, token shapes, URL and curl passwords, entropy).", ""},
+	"TKN204": {"Anyone who can read the Task, Pipeline or run reads the value, and it lands in logs and Git history; the message names the variable, never the value. Detection is the converters' own (key names, token shapes, URL and curl passwords, command password options, entropy).", ""},
 	"TKN301": {"A param value pasted into script text runs as code; pass it through env.", ""},
 	"TKN401": {"Tekton 1.x no longer serves these APIs; `tkn-migrate convert` upgrades them.", "prefer-beta, prefer-when-expression, no-deprecated-resource"},
 	"TKN501": {"Each TaskRun gets its own emptyDir, so nothing written in one task reaches the next.", ""},

@@ -48,7 +48,7 @@ var Rules = []Rule{
 	{"TKN201", "duplicate-cred-url", Error, "two basic-auth Secrets on one ServiceAccount carry the same tekton.dev URL"},
 	{"TKN202", "cred-no-annotation", Warning, "a basic-auth or ssh-auth Secret has no tekton.dev/git-N or docker-N annotation"},
 	{"TKN203", "cred-unused", Warning, "an annotated credentials Secret is on no ServiceAccount a run uses"},
-	{"TKN204", "secret-literal", Warning, "a credential written in plain text as an env value, param value or param default"},
+	{"TKN204", "secret-literal", Warning, "a credential written in plain text as an env value, param value, param default or in a step script"},
 	{"TKN301", "script-injection", Warning, "$(params.X) or $(tasks.T.results.R) pasted into a script"},
 	{"TKN401", "leftover", Error, "removed or deprecated Tekton APIs (v1alpha1, v1beta1, PipelineResource, Condition, ClusterTask, bundle)"},
 	{"TKN501", "emptydir-shared", Warning, "an emptyDir workspace is shared between PipelineTasks"},

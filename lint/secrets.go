@@ -10,7 +10,7 @@ import (
 )
 
 // checkSecretLiterals: TKN204, a credential written in plain text as an env value, a param
-// value or a param default, where anyone who can read the object (or the run) reads it. The
+// value, a param default or inside a step script, where anyone who can read the object (or the run) reads it. The
 // detector is the converters' (convert/secret), so lint and convert agree on what a secret is.
 func checkSecretLiterals(in *input) {
 	for _, d := range in.docs {
@@ -20,6 +20,11 @@ func checkSecretLiterals(in *input) {
 		yamldoc.Walk(d.Root, func(n *yaml.Node) {
 			if n.Kind != yaml.MappingNode {
 				return
+			}
+			if sc := yamldoc.Get(n, "script"); sc != nil && sc.Kind == yaml.ScalarNode {
+				for _, msg := range secret.InScript(sc.Value) {
+					in.report("TKN204", "", d.Path, sc, msg)
+				}
 			}
 			name := yamldoc.Get(n, "name")
 			if name == nil || name.Kind != yaml.ScalarNode {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret/bind"
 	"github.com/tkn-migrate/tkn-migrate/travis/cond"
 	"github.com/tkn-migrate/tkn-migrate/travis/matrix"
 )
@@ -31,6 +32,8 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 	if err != nil {
 		return convert.Result{}, err
 	}
+	// Secrets in script commands move to step env read from Secrets (never copied).
+	c.findings = append(c.findings, bind.Pipeline(p, src)...)
 	files, err := pipeline.Emit(filepath.Dir(src.Path), p, opts)
 	if err != nil {
 		return convert.Result{}, convert.Errorf(src.Path, 0, 0, "%v", err)

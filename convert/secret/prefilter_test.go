@@ -12,23 +12,9 @@ import (
 
 // scanFull is Scan without the line filter: every pattern over the whole text.
 func scanFull(text string) []Hit {
-	var out []Hit
-	for _, m := range urlUserinfo.FindAllStringSubmatchIndex(text, -1) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a URL with a password", m[4], m[5]})
-		}
-	}
-	for _, m := range curlUser.FindAllStringSubmatchIndex(text, -1) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
-		}
-	}
-	for _, sh := range shapes {
-		for _, m := range sh.re.FindAllStringIndex(text, -1) {
-			out = append(out, Hit{sh.what, m[0], m[1]})
-		}
-	}
-	return out
+	wholeText = true
+	defer func() { wholeText = false }()
+	return Scan(text)
 }
 
 // TestScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find,

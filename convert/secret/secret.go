@@ -15,22 +15,24 @@ const Mask = "<redacted>"
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
 	urlUserinfo = lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
-	// curlUser matches curl's -u/--user user:password.
-	curlUser = lazyre.New(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`)
+	// curlUser matches curl's -u/--user user:password (not pip's --user git+https://...).
+	curlUser = lazyre.New(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 	// keyValue matches NAME=value where NAME names a credential.
 	keyValue = lazyre.New(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
-	// shapes are tokens recognisable by their form alone.
+	// shapes are tokens recognisable by their form alone; v names the env var a script reads
+	// one from (never a name a tool reads by itself, such as AWS_ACCESS_KEY_ID).
 	shapes = []struct {
-		what string
-		re   *lazyre.Regexp
+		what, v string
+		re      *lazyre.Regexp
 	}{
-		{"an AWS access key ID", lazyre.New(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", lazyre.New(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
-		{"a GitLab token", lazyre.New(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-		{"a Slack token", lazyre.New(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
-		{"a Google API key", lazyre.New(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an npm token", lazyre.New(`\bnpm_[A-Za-z0-9]{36}\b`)},
-		{"a private key", lazyre.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		{"an AWS access key ID", "AWS_KEY_ID_LITERAL", lazyre.New(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", "GITHUB_TOKEN_LITERAL", lazyre.New(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{"a GitLab token", "GITLAB_TOKEN_LITERAL", lazyre.New(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", "SLACK_TOKEN_LITERAL", lazyre.New(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+		{"a Google API key", "GOOGLE_API_KEY_LITERAL", lazyre.New(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an npm token", "NPM_TOKEN_LITERAL", lazyre.New(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		// The whole key when its END line is there (free text), else its BEGIN line (a value).
+		{"a private key", "PRIVATE_KEY_LITERAL", lazyre.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
 	}
 )
 
@@ -40,7 +42,7 @@ const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-ke
 var credName = lazyre.New(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
 
 // notCredName are name endings that hold something about a credential, not the credential.
-var notCredName = lazyre.New(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes)$`)
+var notCredName = lazyre.New(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes|from)$`)
 
 // Redact returns s with credentials replaced by Mask: the password of a URL's userinfo, curl's
 // -u user:password, the value of a NAME=value whose name names a credential, tokens
@@ -120,31 +122,36 @@ func Literal(name, value string) (string, bool) {
 	return "", false
 }
 
-// Hit is a secret found in free text (a script line, a URL): What names its kind.
+// Hit is a secret found in free text (a script line, a URL): What names its kind, Var is a
+// name for the env var a script could read it from instead.
 type Hit struct {
-	What       string
+	What, Var  string
 	Start, End int // byte offsets of the secret in the text
 }
 
-// Scan finds secrets in free text by shape: URL passwords, curl -u passwords and tokens.
+// Scan finds secrets in free text: URL and curl -u passwords, a password option of a command
+// (mysql -pX, docker login -p X, --password=X, --token X), a credential-named NAME=value, and
+// tokens by their shape. Placeholders and references are left alone; overlapping hits count once.
 func Scan(text string) []Hit {
 	var out []Hit
-	for _, m := range findAll(urlUserinfo.Re(), text) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a URL with a password", m[4], m[5]})
+	add := func(what, v string, start, end int) {
+		if s := text[start:end]; !isReference(s) && !isPlaceholder(s) {
+			out = append(out, Hit{what, v, start, end})
 		}
+	}
+	for _, m := range findAll(urlUserinfo.Re(), text) {
+		add("a URL with a password", "URL_PASSWORD", m[4], m[5])
 	}
 	for _, m := range findAll(curlUser.Re(), text) {
-		if !isReference(text[m[4]:m[5]]) {
-			out = append(out, Hit{"a password passed to curl -u", m[4], m[5]})
-		}
+		add("a password passed to curl -u", "CURL_USER_PASSWORD", m[4], m[5])
 	}
+	commandHits(text, add)
 	for _, sh := range shapes {
 		for _, m := range findAll(sh.re.Re(), text) {
-			out = append(out, Hit{sh.what, m[0], m[1]})
+			add(sh.what, sh.v, m[0], m[1])
 		}
 	}
-	return out
+	return dropOverlaps(out)
 }
 
 // isReference reports a value that names a secret held elsewhere: $VAR, ${VAR}, $(params.x),

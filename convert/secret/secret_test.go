@@ -9,18 +9,8 @@ import (
 
 // TestSecretLiteralCorpus: every true positive of the corpus is found, every false positive is left alone.
 func TestSecretLiteralCorpus(t *testing.T) {
-	f, err := os.Open("testdata/literals.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	n := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, line := range corpus(t, "testdata/literals.txt") {
 		want, assign, _ := strings.Cut(line, " ")
 		name, value, _ := strings.Cut(assign, "=")
 		why, got := Literal(name, value)
@@ -35,6 +25,24 @@ func TestSecretLiteralCorpus(t *testing.T) {
 	if n < 40 {
 		t.Fatalf("corpus has %d entries", n)
 	}
+}
+
+// corpus returns the cases of a corpus file: its lines but blank ones and # comments.
+func corpus(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 func TestRedact(t *testing.T) {
@@ -64,7 +72,7 @@ func TestScan(t *testing.T) {
 	for _, h := range Scan(text) {
 		got = append(got, h.What+"="+text[h.Start:h.End])
 	}
-	want := "a URL with a password=b0b|a password passed to curl -u=hunter22|a GitHub token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+	want := "a password passed to curl -u=hunter22|a URL with a password=b0b|a GitHub token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"
 	if strings.Join(got, "|") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
 	}

@@ -36,8 +36,9 @@ func (s *docState) literal(at *yaml.Node, field, value string) string {
 	return kept
 }
 
-// envLiterals reports each env entry of the object whose value is a plain-text secret: the
-// file keeps it (an upgrade changes no values), but a human must move it to a Secret.
+// envLiterals reports each env entry of the object whose value is a plain-text secret, and each
+// secret in a step script: the file keeps it (an upgrade changes no values), but a human must
+// move it to a Secret.
 func (s *docState) envLiterals(n *yaml.Node) {
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
@@ -52,6 +53,11 @@ func (s *docState) envLiterals(n *yaml.Node) {
 				}
 				if why, ok := secret.Literal(name, v.Value); ok {
 					s.note(v, convert.Manual, "secret-literal", "env %s is a plain-text secret (%s): put it in a Secret and read it with valueFrom.secretKeyRef", name, why)
+				}
+			}
+			if sc := get(n, "script"); sc != nil && sc.Kind == yaml.ScalarNode {
+				for _, msg := range secret.InScript(sc.Value) {
+					s.note(sc, convert.Manual, "secret-literal", "%s", msg)
 				}
 			}
 		}

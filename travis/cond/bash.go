@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
 // BashVars maps attributes to the job env vars that carry them at run time.
@@ -47,7 +49,8 @@ func bashBin(l, r Expr, op string) (string, error) {
 	return "{ " + a + op + b + "; }", nil
 }
 
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// quote goes through the one quoting helper every front-end uses.
+func quote(s string) string { return shellquote.Single(s) }
 
 func bashOperand(o Operand) (string, error) {
 	switch {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+// panicWriter panics on every write, as a bug in an output step would.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("output boom") }
+
+// TestAPanicWhileWritingFailsThatFileAlone: a panic in a file's output step (on the main
+// goroutine) fails that file with an internal error and lets the batch go on.
+func TestAPanicWhileWritingFailsThatFileAlone(t *testing.T) {
+	o := &ConvertOptions{List: true, IO: &IOStreams{Out: panicWriter{}}}
+	out := &convert.Outcome{Source: convert.Source{Path: "a.yaml"}, Changes: []convert.Change{{Path: "a.yaml"}}}
+	if err := o.handle(out); err != nil {
+		t.Fatalf("the batch stopped: %v", err)
+	}
+	if out.Err == nil || out.Err.Error() != "a.yaml: internal error, please report it: output boom" {
+		t.Errorf("got %v", out.Err)
+	}
+}
+
+// TestCheckFailsWhileOldTektonIsLeft: --check exits 1 while a kind: List holds old Tekton items,
+// and 2 on an input it cannot read (UTF-16, a DOCTYPE, a duplicate key); a walked symlink is
+// an unsupported finding (so --strict fails) that --check alone lets pass.
+func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
+	old := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: {name: t}\nspec: {steps: [{name: s, image: a, script: b}]}\n"
+	for _, c := range []struct {
+		name, file, data string
+		check, strict    int
+	}{
+		{"list", "list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: tekton.dev/v1beta1\n    kind: Task\n    metadata: {name: t}\n    spec: {steps: [{name: s, image: a, script: b}]}\n", exitChanges, exitOK},
+		{"utf-16", "u16.yaml", "\xff\xfea\x00p\x00i\x00", exitError, exitError},
+		{"doctype", "config.xml", "<?xml version='1.1'?>\n<!DOCTYPE project [<!ENTITY x \"y\">]>\n<project>&x;</project>\n", exitError, exitError},
+		{"duplicate key", "dup.yaml", old + "kind: Task\n", exitError, exitError},
+		{"symlink", "link.yaml", "", exitOK, exitChanges},
+	} {
+		dir := t.TempDir()
+		tree := filepath.Join(dir, "tree")
+		if err := os.MkdirAll(tree, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if c.data == "" {
+			if err := os.WriteFile(filepath.Join(dir, "old.yaml"), []byte(old), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(dir, "old.yaml"), filepath.Join(tree, c.file)); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(filepath.Join(tree, c.file), []byte(c.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for flag, want := range map[string]int{"--check": c.check, "--strict": c.strict} {
+			args := []string{"convert", flag, tree}
+			if flag == "--strict" {
+				args = []string{"convert", "--strict", "-o", t.TempDir(), tree}
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != want {
+				t.Errorf("%s %s: exit %d, want %d\n%s", c.name, flag, code, want, stderr.String())
+			}
+		}
+	}
+}
+
+// TestTwoInputsNeverShareAnOutput: under -o DIR, /x/a.yaml and x/a.yaml both mirror to
+// DIR/x/a.yaml; the second is an error naming both, never a silent overwrite.
+func TestTwoInputsNeverShareAnOutput(t *testing.T) {
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: NAME\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n"
+	root := t.TempDir()
+	abs := filepath.Join(root, "x", "a.yaml")
+	cwd := filepath.Join(root, "cwd")
+	rel := filepath.Join(strings.TrimPrefix(root, "/"), "x", "a.yaml")
+	for p, name := range map[string]string{abs: "first", filepath.Join(cwd, rel): "second"} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(task, "NAME", name, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(cwd)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"convert", "-o", out, abs, rel}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != exitError {
+		t.Errorf("exit %d", code)
+	}
+	want := rel + ": not written: " + filepath.Join(out, rel) + " would also receive " + abs + "\n"
+	if got := strings.SplitAfter(stderr.String(), "\n")[0]; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, rel)); !bytes.Contains(data, []byte("name: first")) {
+		t.Errorf("the first output was overwritten:\n%s", data)
+	}
+}

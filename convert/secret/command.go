@@ -1,0 +1,334 @@
+package secret
+
+import (
+	"fmt"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
+	"sort"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
+)
+
+// optValue is the value of a command option or assignment: quoted, or a bare word.
+const optValue = `('[^']*'|"[^"]*"|[^\s'";&|<>()` + "`" + `]+)`
+
+var (
+	// mysqlPass is the password glued to -p of a mysql client (-p VALUE would prompt instead).
+	mysqlPass = lazyre.New(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	// loginPass is -p VALUE of a registry login (docker, podman, buildah, skopeo, helm, oras).
+	loginPass = lazyre.New(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	// longOpt is --NAME=VALUE or --NAME VALUE.
+	longOpt = lazyre.New(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
+	// credOpt are option names that take a credential (--password, --github-token, --api-key).
+	credOpt = lazyre.New(`(?i)(^|[-_])(password|passwd|pass|token|secret|apikey|api-key|api_key|secret-key|secret_key)$`)
+	// assign is NAME=VALUE in a script (export, local and readonly included).
+	assign = lazyre.New(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
+	// sysProp is a Java system property on a command line: -Dsonar.login=VALUE.
+	sysProp = lazyre.New(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+)
+
+// commandHits reports the secrets that commands take as option values and assignments.
+func commandHits(text string, add func(what, v string, start, end int)) {
+	value := func(m []int, g int) (int, int) {
+		s, e := m[2*g], m[2*g+1]
+		if q := text[s]; (q == '\'' || q == '"') && e-s >= 2 {
+			return s + 1, e - 1
+		}
+		return s, e
+	}
+	for _, m := range findAll(mysqlPass.Re(), text) {
+		s, e := value(m, 1)
+		add("a password passed to mysql -p", "MYSQL_CLI_PASSWORD", s, e)
+	}
+	for _, m := range findAll(loginPass.Re(), text) {
+		s, e := value(m, 2)
+		tool := strings.Fields(text[m[2]:m[3]])[0]
+		add("a password passed to "+tool+" login -p", envName(tool)+"_LOGIN_PASSWORD", s, e)
+	}
+	named := func(re *lazyre.Regexp, what, suffix string, ok func(name string) bool) {
+		for _, m := range findAll(re.Re(), text) {
+			name := text[m[2]:m[3]]
+			s, e := value(m, 2)
+			if v := text[s:e]; ok(name) && !strings.HasPrefix(v, "-") {
+				if _, secret := Literal(name, v); secret {
+					add(strings.ReplaceAll(what, "NAME", name), envName(name)+suffix, s, e)
+				}
+			}
+		}
+	}
+	named(longOpt, "the value of option --NAME", "_ARG", credOpt.MatchString)
+	named(assign, "the value of NAME", "_VALUE", func(string) bool { return true })
+	named(sysProp, "the value of property NAME", "_PROP", func(string) bool { return true })
+}
+
+// envName turns a name into an env var name: API_KEY for api-key.
+func envName(s string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, s))
+}
+
+// dropOverlaps keeps the first of hits that overlap, in text order.
+func dropOverlaps(hits []Hit) []Hit {
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
+	var out []Hit
+	end := -1
+	for _, h := range hits {
+		if h.Start >= end {
+			out = append(out, h)
+			end = h.End
+		}
+	}
+	return out
+}
+
+// InScript describes each secret in a script that a file keeps (an old Tekton step's, which an
+// upgrade does not rewrite): its kind, its line in the script and where it should come from.
+func InScript(script string) []string {
+	var out []string
+	for _, h := range Scan(script) {
+		out = append(out, fmt.Sprintf("the step script holds %s in plain text (line %d of the script): put it in a Secret, bind it to an env var such as %s with valueFrom.secretKeyRef and read $%s in the script",
+			h.What, 1+strings.Count(script[:h.Start], "\n"), h.Var, h.Var))
+	}
+	return out
+}
+
+// Moved is a secret taken out of a script: the script reads env var Var where Value was.
+type Moved struct {
+	Hit   // offsets into the script as it was
+	Value string
+	Var   string
+	// Exact: the reference reads exactly as the literal did. Otherwise (a heredoc, backquotes,
+	// an escape, a bare word sh would split or glob) the script fails loud before it runs.
+	Exact bool
+}
+
+// bareSafe are bare words sh reads as themselves: no splitting, globbing or expansion.
+var bareSafe = lazyre.New(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// Move replaces each secret Scan finds in script by a reference to an env var: "${VAR}" in a
+// bare word, ${VAR} inside "...", '"${VAR}"' inside '...'. varFor names the var for a secret
+// ("" leaves it alone). When any reference might not read as its literal did, the script
+// starts with a manual marker and fails loud, so it never runs changed; no value is in it.
+func Move(script string, varFor func(h Hit, value string) string) (string, []Moved) {
+	hits := Scan(script)
+	if len(hits) == 0 {
+		return script, nil
+	}
+	ctx := quoting(script)
+	var b strings.Builder
+	var moved []Moved
+	last := 0
+	for _, h := range hits {
+		value := script[h.Start:h.End]
+		v := varFor(h, value)
+		if v == "" {
+			continue
+		}
+		ref, exact := reference(ctx[h.Start:h.End], value, v)
+		b.WriteString(script[last:h.Start])
+		b.WriteString(ref)
+		last = h.End
+		moved = append(moved, Moved{Hit: h, Value: value, Var: v, Exact: exact})
+	}
+	b.WriteString(script[last:])
+	out := b.String()
+	var unsure []string
+	for _, m := range moved {
+		if !m.Exact {
+			unsure = append(unsure, "$"+m.Var)
+		}
+	}
+	if len(unsure) > 0 {
+		out = failLoud(out, strings.Join(unsure, ", "))
+	}
+	return out, moved
+}
+
+// reference is how the script reads var where value was, given the value's quoting, and
+// whether that reads exactly as the literal did.
+func reference(ctx []quote, value, v string) (string, bool) {
+	q := ctx[0]
+	for _, c := range ctx {
+		if c != q {
+			q = unknown
+		}
+	}
+	switch q {
+	case bare, comment:
+		return `"${` + v + `}"`, bareSafe.MatchString(value)
+	case single:
+		return `'"${` + v + `}"'`, true
+	case double:
+		return "${" + v + "}", !strings.ContainsAny(value, "$`\"\\")
+	}
+	return "${" + v + "}", false
+}
+
+// failLoud puts a manual marker and an exit before the script's first command (after its #! line).
+func failLoud(script, vars string) string {
+	head := ""
+	if strings.HasPrefix(script, "#!") {
+		i := strings.IndexByte(script, '\n')
+		if i < 0 {
+			i = len(script) - 1
+		}
+		head, script = script[:i+1], script[i+1:]
+	}
+	msg := "tkn-migrate: manual: a plain-text secret of this script now comes from " + vars +
+		", but where it stood (a heredoc, backquotes, an escape or a word sh splits) the reference may not read as the literal did; check it, then remove this exit"
+	return head + "# " + msg + "\necho " + shellquote.Single(msg) + " >&2\nexit 1\n" + script
+}
+
+// quote is the quoting of one byte of a script.
+type quote uint8
+
+const (
+	unknown quote = iota // a heredoc, backquotes, an escape, $'...' or the quote characters
+	bare
+	single
+	double
+	comment
+)
+
+// quoting tells the quoting of every byte of a POSIX sh script. It reads quotes, $(...)
+// nesting, comments and heredocs; what it cannot place exactly it calls unknown.
+func quoting(s string) []quote {
+	out := make([]quote, len(s))
+	type frame struct {
+		dq    bool
+		depth int // open parentheses inside a $( ... )
+	}
+	stack := []frame{{}}
+	var heredocs []heredoc
+	wordStart := true
+	skipTo := func(from int, end byte) int { // index of the next unescaped end, or len(s)
+		for j := from; j < len(s); j++ {
+			if s[j] == '\\' && end != '\'' {
+				j++
+			} else if s[j] == end {
+				return j
+			}
+		}
+		return len(s)
+	}
+	for i := 0; i < len(s); {
+		top := &stack[len(stack)-1]
+		c := s[i]
+		next := byte(0)
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		start := wordStart
+		wordStart = false
+		switch {
+		case c == '\\':
+			i += 2
+		case c == '`':
+			i = skipTo(i+1, '`') + 1
+		case c == '$' && next == '(':
+			stack = append(stack, frame{})
+			i += 2
+		case c == '$' && next == '\'' && !top.dq:
+			i = skipTo(i+2, '\'') + 1
+		case top.dq && c == '"':
+			stack = stack[:len(stack)-1]
+			i++
+		case top.dq:
+			out[i] = double
+			i++
+		case c == '\'':
+			j := skipTo(i+1, '\'')
+			for k := i + 1; k < j; k++ {
+				out[k] = single
+			}
+			i = j + 1
+		case c == '"':
+			stack = append(stack, frame{dq: true})
+			i++
+		case c == '#' && start:
+			for ; i < len(s) && s[i] != '\n'; i++ {
+				out[i] = comment
+			}
+		case c == '(' && len(stack) > 1:
+			top.depth++
+			i++
+			wordStart = true
+		case c == ')' && len(stack) > 1:
+			if top.depth == 0 {
+				stack = stack[:len(stack)-1]
+			} else {
+				top.depth--
+			}
+			i++
+			wordStart = true
+		case c == '<' && next == '<' && !strings.HasPrefix(s[i:], "<<<"):
+			h, n := readHeredoc(s[i+2:])
+			heredocs = append(heredocs, h)
+			i += 2 + n
+		case c == '\n' && len(heredocs) > 0:
+			i = skipBodies(s, i+1, heredocs)
+			heredocs = nil
+			wordStart = true
+		default:
+			out[i] = bare
+			wordStart = strings.IndexByte(" \t\n;&|()<>", c) >= 0
+			i++
+		}
+	}
+	return out
+}
+
+// heredoc is a pending here-document: its delimiter, and whether <<- strips leading tabs.
+type heredoc struct {
+	delim string
+	tabs  bool
+}
+
+// readHeredoc reads the delimiter word after <<, and how many bytes it took.
+func readHeredoc(s string) (heredoc, int) {
+	i := 0
+	h := heredoc{}
+	if i < len(s) && s[i] == '-' {
+		h.tabs = true
+		i++
+	}
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	var w strings.Builder
+	for ; i < len(s) && strings.IndexByte(" \t\n;&|<>()", s[i]) < 0; i++ {
+		if c := s[i]; c != '\'' && c != '"' && c != '\\' {
+			w.WriteByte(c)
+		}
+	}
+	h.delim = w.String()
+	return h, i
+}
+
+// skipBodies returns the index after the bodies of the pending heredocs that start at from.
+func skipBodies(s string, from int, hs []heredoc) int {
+	i := from
+	for _, h := range hs {
+		for i < len(s) {
+			end := strings.IndexByte(s[i:], '\n')
+			line := s[i:]
+			if end >= 0 {
+				line = s[i : i+end]
+				i += end + 1
+			} else {
+				i = len(s)
+			}
+			if h.tabs {
+				line = strings.TrimLeft(line, "\t")
+			}
+			if line == h.delim {
+				break
+			}
+		}
+	}
+	return i
+}
