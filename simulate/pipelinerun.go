@@ -44,10 +44,12 @@ const maxWaves = 1000
 
 // sim is the simulated cluster of one PipelineRun.
 type sim struct {
-	tekton  *fakepipeline.Clientset
-	kube    *fakekube.Clientset
-	results func(task string, r v1.TaskResult) string
-	fail    map[string]bool
+	tekton *fakepipeline.Clientset
+	kube   *fakekube.Clientset
+	given  map[string]string // --result values, by "task.result"
+	fail   map[string]bool
+	// origin says where each result value came from (ResultComputed, ...), by "task.result".
+	origin map[string]string
 
 	runDoc      *doc // the PipelineRun
 	pipelineDoc *doc // the document holding the Pipeline spec (the run itself when embedded)

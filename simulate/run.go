@@ -184,7 +184,7 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 	}
 	s := &sim{
 		tekton: newTektonClient(in.objects()), kube: newKubeClient(sas),
-		results: placeholder(opts.Results), fail: opts.Fail, runDoc: d, pipelineDoc: d,
+		given: opts.Results, origin: map[string]string{}, fail: opts.Fail, runDoc: d, pipelineDoc: d,
 		taskRuns: map[string]*v1.TaskRun{}, pods: map[string]*corev1.Pod{}, wave: map[string]int{},
 	}
 	run := Run{Pos: d.pos(nil), Name: runName(pr)}
@@ -258,6 +258,9 @@ func (s *sim) describe(pr *v1.PipelineRun, ps *v1.PipelineSpec, state resources.
 				for _, cell := range pt.Matrix.FanOut() {
 					t.Matrix = append(t.Matrix, params(cell))
 				}
+			}
+			for _, r := range rpt.TaskRuns[0].Status.Results {
+				t.Results = append(t.Results, Result{Name: r.Name, Value: value(v1.ParamValue(r.Value)), Origin: s.origin[pt.Name+"."+r.Name]})
 			}
 			if pod := s.pods[rpt.TaskRuns[0].Name]; pod != nil {
 				t.ServiceAccount, t.NodeSelector = pod.Spec.ServiceAccountName, pod.Spec.NodeSelector

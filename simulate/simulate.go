@@ -98,6 +98,16 @@ type Task struct {
 	ServiceAccount string            `json:"serviceAccount,omitempty"`
 	NodeSelector   map[string]string `json:"nodeSelector,omitempty"`
 	TaskRuns       []string          `json:"taskRuns,omitempty"`
+	// Results are the values its (first) TaskRun produced, and where each came from.
+	Results []Result `json:"results,omitempty"`
+}
+
+// Result is a task result value: computed by running a tkn-migrate when guard for the
+// event, given with --result, or a placeholder.
+type Result struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
 }
 
 // Param is a resolved param value (arrays and objects as JSON).

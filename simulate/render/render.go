@@ -89,6 +89,9 @@ func Text(w io.Writer, r *simulate.Report) error {
 				}
 				fmt.Fprintf(w, "    matrix cell %d: %s\n", i+1, strings.Join(kv, " "))
 			}
+			for _, r := range t.Results {
+				fmt.Fprintf(w, "    result %s = %s (%s)\n", r.Name, oneLine(r.Value), r.Origin)
+			}
 			for _, ws := range t.Workspaces {
 				fmt.Fprintf(w, "    workspace %s <- %s\n", ws.Name, ws.Volume)
 			}
