@@ -60,9 +60,6 @@ func Simulate(files []File, opts Options) *Report {
 			return rep
 		}
 	}
-	if len(runs) == 0 && len(rep.Errors) == 0 && !rep.PaC {
-		rep.Errors = append(rep.Errors, Error{Reason: "NoPipelineRun", Message: "no PipelineRun to simulate in the input"})
-	}
 	var sas []string
 	for _, d := range in.runs() {
 		pr := d.obj.(*v1.PipelineRun)
@@ -201,11 +198,20 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 			if ce.task != "" {
 				e.Pos = s.taskPos(ce.task)
 			}
-			pr.Status.MarkFailed(ce.reason, "%s", ce.msg)
+			if ce.offline {
+				pr.Status.SetCondition(&apis.Condition{Type: apis.ConditionSucceeded, Status: corev1.ConditionUnknown, Reason: ce.reason, Message: ce.msg})
+			} else {
+				pr.Status.MarkFailed(ce.reason, "%s", ce.msg)
+			}
 		}
-		rep.Errors = append(rep.Errors, e)
+		if ce != nil && ce.offline {
+			rep.Unresolved = append(rep.Unresolved, e)
+		} else {
+			rep.Errors = append(rep.Errors, e)
+		}
 	}
 	rep.Errors = append(rep.Errors, s.errs...)
+	rep.Unresolved = append(rep.Unresolved, s.unresolved...)
 	if c := pr.Status.GetCondition(apis.ConditionSucceeded); c != nil {
 		run.Status, run.Reason, run.Message = string(c.Status), c.Reason, c.Message
 	} else {

@@ -59,6 +59,10 @@ type Report struct {
 	NotSelected []string `json:"notSelected,omitempty"`
 	Runs        []Run    `json:"runs"`
 	Errors      []Error  `json:"errors,omitempty"`
+	// Unresolved are references outside what the simulation holds (a resolver ref to
+	// anything but the shipped catalog): a cluster may resolve them, so they are no
+	// error, but the run is not simulated past them.
+	Unresolved []Error `json:"unresolved,omitempty"`
 }
 
 // Run is one simulated PipelineRun.
