@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -76,19 +77,21 @@ func sourceStages(f *model.File, env map[string]string, built bool) (map[string]
 		}
 		return out, nil
 	}
-	var walk func(ss []*model.Stage, parent tri)
-	walk = func(ss []*model.Stage, parent tri) {
+	var walk func(ss []*model.Stage, parent tri, env map[string]string)
+	walk = func(ss []*model.Stage, parent tri, env map[string]string) {
 		for _, s := range ss {
 			v := parent
+			// The stage's environment is set when its when is evaluated (ModelInterpreter).
+			senv := withEnvJ(env, s.Environment)
 			if s.When != nil {
-				v = and(v, allOfJ(s.When.Conditions, env))
+				v = and(v, allOfJ(s.When.Conditions, senv))
 			}
 			switch {
 			case s.Matrix != nil:
 			case len(s.Parallel) > 0:
-				walk(s.Parallel, v)
+				walk(s.Parallel, v, senv)
 			case len(s.Stages) > 0:
-				walk(s.Stages, v)
+				walk(s.Stages, v, senv)
 			default:
 				if v == unknownT {
 					unknown = append(unknown, s.Line)
@@ -98,7 +101,7 @@ func sourceStages(f *model.File, env map[string]string, built bool) (map[string]
 			}
 		}
 	}
-	walk(f.Pipeline.Stages, trueT)
+	walk(f.Pipeline.Stages, trueT, withEnvJ(env, f.Pipeline.Environment))
 	return out, unknown
 }
 
@@ -135,9 +138,42 @@ func allOfJ(cs []model.Condition, env map[string]string) tri {
 	return v
 }
 
+// unknownVal marks a variable an environment directive sets to a value known only at run time.
+const unknownVal = "\x00unknown"
+
+// withEnvJ is env with an environment directive's entries: literal values, else unknown.
+func withEnvJ(env map[string]string, entries []model.EnvEntry) map[string]string {
+	if len(entries) == 0 {
+		return env
+	}
+	out := maps.Clone(env)
+	for _, e := range entries {
+		v, ok := lit(&e.Value)
+		if !ok {
+			v = unknownVal
+		}
+		out[e.Name] = v
+	}
+	return out
+}
+
+// condVars are the build variables each condition reads.
+var condVars = map[string][]string{
+	"branch": {"BRANCH_NAME"}, "buildingTag": {"TAG_NAME"}, "tag": {"TAG_NAME"},
+	"changeRequest": {"CHANGE_ID", "CHANGE_TARGET", "CHANGE_BRANCH", "CHANGE_FORK"},
+}
+
+// exprEnv is expression { env.X == 'v' }, != or a ==~ /regex/ (a whole match, as Groovy's ==~).
+var exprEnv = regexp.MustCompile(`^(?:return\s+)?(?:env\.)?(BRANCH_NAME|TAG_NAME|CHANGE_ID|CHANGE_TARGET|CHANGE_BRANCH)\s*(==~|==|!=)\s*(?:'([^']*)'|"([^"$]*)"|/(.*)/)\s*;?$`)
+
 // condJ is one when condition with pipeline-model-definition's semantics (when/impl/*).
 func condJ(c model.Condition, env map[string]string) tri {
 	arg := func(name string, pos int) (string, bool) { return litArg(&model.Step{Args: c.Args}, name, pos) }
+	for _, v := range condVars[c.Name] {
+		if env[v] == unknownVal {
+			return unknownT
+		}
+	}
 	switch c.Name {
 	case "branch":
 		p, ok := arg("pattern", 0)
@@ -199,8 +235,18 @@ func condJ(c model.Condition, env map[string]string) tri {
 		return v
 	case "expression":
 		if len(c.Args) > 0 {
-			if m := exprLit.FindStringSubmatch(strings.TrimSpace(c.Args[0].Value.Str)); m != nil {
+			body := strings.TrimSpace(c.Args[0].Value.Str)
+			if m := exprLit.FindStringSubmatch(body); m != nil {
 				return triOf(m[1] == "true")
+			}
+			if m := exprEnv.FindStringSubmatch(body); m != nil && env[m[1]] != unknownVal {
+				switch m[2] {
+				case "==~":
+					return triOf(m[5] != "" && compareJ(env[m[1]], m[5], "REGEXP", ""))
+				case "==":
+					return triOf(m[5] == "" && env[m[1]] == m[3]+m[4])
+				}
+				return triOf(m[5] != "" || env[m[1]] != m[3]+m[4])
 			}
 		}
 	}
