@@ -1,9 +1,11 @@
 package jenkins
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -46,6 +48,13 @@ func DecideStages(path string, data []byte, opts convert.Options, env map[string
 		key := fmt.Sprintf("line:%d", line)
 		stages = append(stages, SourceStage{Key: key, Tasks: c.stageTasks[key]})
 	}
+	// Source order: declarative stages by line, scripted ones by name.
+	slices.SortFunc(stages, func(a, b SourceStage) int {
+		var la, lb int
+		fmt.Sscanf(a.Key, "line:%d", &la)
+		fmt.Sscanf(b.Key, "line:%d", &lb)
+		return cmp.Or(la-lb, strings.Compare(a.Key, b.Key))
+	})
 	return stages, true, nil
 }
 
@@ -209,6 +218,20 @@ func condJ(c model.Condition, env map[string]string) tri {
 			v = and(v, triOf(compareJ(env[field], want, cmp, "EQUALS")))
 		}
 		return v
+	case "environment":
+		// EnvironmentConditional: the variable's value equals value (ignoreCase aside);
+		// decided only for variables the pipeline's environment or the build sets.
+		name, ok1 := arg("name", -1)
+		value, ok2 := arg("value", -1)
+		ic, _ := arg("ignoreCase", -1)
+		actual, set := env[name]
+		if !ok1 || !ok2 || !set || actual == unknownVal {
+			return unknownT
+		}
+		if ic == "true" {
+			return triOf(strings.EqualFold(actual, value))
+		}
+		return triOf(actual == value)
 	case "not":
 		if len(c.Children) != 1 {
 			return unknownT
