@@ -19,7 +19,8 @@ type SourceStage struct {
 	Key     string // "line:N" for a declarative stage, "stage:'name'" for a scripted one
 	Tasks   []string
 	Runs    bool
-	Decided bool // false: its when reads what can't be evaluated statically
+	Decided bool   // false: Jenkins decides it only in the build (Why says why)
+	Why     string // why undecided
 }
 
 // DecideStages converts a Jenkinsfile (or a pipeline job's inline script) and decides its
@@ -46,7 +47,17 @@ func DecideStages(path string, data []byte, opts convert.Options, env map[string
 	}
 	for _, line := range unknown {
 		key := fmt.Sprintf("line:%d", line)
-		stages = append(stages, SourceStage{Key: key, Tasks: c.stageTasks[key]})
+		stages = append(stages, SourceStage{Key: key, Tasks: c.stageTasks[key], Why: "its when reads what only the build knows"})
+	}
+	for key, tasks := range c.stageTasks {
+		if _, ok := runs[key]; ok || slices.ContainsFunc(stages, func(s SourceStage) bool { return s.Key == key }) {
+			continue
+		}
+		why := "a matrix: Jenkins decides each cell's when in the build"
+		if strings.HasPrefix(key, "stage:") {
+			why = "inside Groovy control flow (if, loop, try, function): the build decides"
+		}
+		stages = append(stages, SourceStage{Key: key, Tasks: tasks, Why: why})
 	}
 	// Source order: declarative stages by line, scripted ones by name.
 	slices.SortFunc(stages, func(a, b SourceStage) int {

@@ -67,12 +67,12 @@ func sourceExpectation(t *testing.T, u unit, ev Event) (exp expectation, compare
 		if !ok {
 			return exp, true
 		}
-		exp.extra = "no stage of its own (checkout, when guards, post)"
+		exp.extra = "no stage of its own (checkout, when guards, post, steps outside stages)"
 		for _, s := range stages {
 			for _, task := range s.Tasks {
 				exp.tasks[task] = exp.tasks[task] || s.Runs
 				if !s.Decided {
-					exp.undecided[task] = "its when reads what only the build knows"
+					exp.undecided[task] = s.Why
 				}
 			}
 			if len(s.Tasks) == 0 && s.Runs {
