@@ -33,6 +33,8 @@ type scope struct {
 	guard string
 	// prelude are shell lines each shell step runs before its own script.
 	prelude []string
+	// stage is the source stage its tasks run (a sourceStages key), for DecideStages.
+	stage string
 }
 
 // with returns a copy of s with more env entries; later entries win, as in Jenkins.
@@ -111,6 +113,7 @@ func (ch *chain) open() *pipeline.Task {
 		}
 		if !ch.scratch {
 			name = ch.c.names.Name(name)
+			ch.c.stageTask(ch.sc, name)
 		}
 		t := &pipeline.Task{Name: name, RunAfter: ch.after, Image: ch.c.imageFor(ch.sc)}
 		if len(ch.tasks) == 0 {
@@ -182,6 +185,7 @@ func (ch *chain) comment(m string) {
 func (ch *chain) ref(t *pipeline.Task) {
 	ch.flush()
 	t.Name = ch.c.names.Name(t.Name)
+	ch.c.stageTask(ch.sc, t.Name)
 	t.RunAfter = ch.after
 	ch.tasks = append(ch.tasks, t)
 	ch.after = []string{t.Name}

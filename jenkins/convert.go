@@ -119,6 +119,15 @@ func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (
 // inline is a job's own script (CpsFlowDefinition): it comes from no SCM, so Jenkins makes no
 // implicit checkout and only the script's own checkout or git steps clone anything.
 func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*pipeline.Pipeline, []convert.Finding, error) {
+	c, p, err := convertConv(path, src, opts, mapping, preset, inline)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, c.findings, nil
+}
+
+// convertConv is convertJenkinsfile keeping the conversion state.
+func convertConv(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*conv, *pipeline.Pipeline, error) {
 	f, err := parseFile(path, src)
 	if err != nil {
 		return nil, nil, err
@@ -140,7 +149,7 @@ func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *
 		return nil, nil, c.fatal
 	}
 	sort.SliceStable(c.findings, func(i, j int) bool { return c.findings[i].Line < c.findings[j].Line })
-	return p, c.findings, nil
+	return c, p, nil
 }
 
 // conv holds the state of one Jenkinsfile conversion.
@@ -189,6 +198,8 @@ type conv struct {
 	// stashes are the stash steps seen (by name); stashed those a branch saves to stashDir.
 	stashes map[string]stashSpec
 	stashed map[string]bool
+	// stageTasks are the tasks made for each source stage (by sourceStages key).
+	stageTasks map[string][]string
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.
@@ -230,6 +241,7 @@ func newConv(path string, f *model.File, opts convert.Options, m *Mapping, srcTe
 	c.funcs, c.inlined, c.branchMaps = map[string]*model.Step{}, map[string]bool{}, map[string][]branch{}
 	c.usedMaps, c.scmVars, c.lists = map[string]bool{}, map[string]bool{}, map[string][]string{}
 	c.stashes, c.stashed = map[string]stashSpec{}, map[string]bool{}
+	c.stageTasks = map[string][]string{}
 	if f.Script != nil {
 		for _, s := range f.Script.Stmts {
 			if s.Kind == model.Func {

@@ -1,7 +1,6 @@
 package jenkins
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/internal/pacmatch"
-	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
 
 // jenkinsEvent is one forge event, as PaC sees it and as a Jenkins multibranch job sees it.
@@ -97,7 +95,7 @@ func TestPaCMatchStages(t *testing.T) {
 			buildsTags = buildsTags || r.Name == "tag"
 		}
 		for _, ev := range jenkinsEvents {
-			want, unknown := jenkinsStages(mf, ev, buildsTags)
+			want, unknown := sourceStages(mf, ev.env, !ev.tag || buildsTags)
 			decided += len(want)
 			undecided += len(unknown)
 			names, err := pacmatch.Match(runs, ev.pac)
@@ -130,197 +128,6 @@ func TestPaCMatchStages(t *testing.T) {
 		t.Fatal("no stage compared")
 	}
 	t.Logf("%d files × %d events: %d stage decisions compared, %d stages with conditions we can't evaluate statically", len(files), len(jenkinsEvents), decided, undecided)
-}
-
-// jenkinsStages evaluates the declarative stages' when conditions as Jenkins does for ev: the
-// leaf stages (steps, not matrix cells) by source line ("line:N"), true if the stage runs.
-// Stages whose conditions can't be decided statically are returned apart. A scripted file has
-// no when: its stages outside if/loops/try/functions run on every build ("stage:'name'").
-func jenkinsStages(f *model.File, ev jenkinsEvent, buildsTags bool) (map[string]bool, []int) {
-	out := map[string]bool{}
-	var unknown []int
-	built := !ev.tag || buildsTags
-	if f.Kind != model.Declarative || f.Pipeline == nil {
-		if f.Script != nil {
-			model.Walk(f.Script.Stmts, func(s *model.Step) bool {
-				switch s.Kind {
-				case model.If, model.Loop, model.Try, model.Func, model.Assign:
-					return false
-				}
-				if s.Kind == model.Call && s.Receiver != nil && s.Receiver.Kind != model.CallVal {
-					return false // a method of a Groovy variable (img.inside { }): not something we convert
-				}
-				if s.Kind == model.Call && s.Name == "stage" && s.Receiver == nil {
-					if n, ok := litArg(s, "name", 0); ok {
-						out["stage:"+quoteGroovy(n)] = built
-					}
-				}
-				return s.Kind != model.Call || s.Name != "parallel" || parallelBranches(s) != nil
-			})
-		}
-		return out, nil
-	}
-	var walk func(ss []*model.Stage, parent tri)
-	walk = func(ss []*model.Stage, parent tri) {
-		for _, s := range ss {
-			v := parent
-			if s.When != nil {
-				v = and(v, allOfJ(s.When.Conditions, ev.env))
-			}
-			switch {
-			case s.Matrix != nil:
-			case len(s.Parallel) > 0:
-				walk(s.Parallel, v)
-			case len(s.Stages) > 0:
-				walk(s.Stages, v)
-			default:
-				if v == unknownT {
-					unknown = append(unknown, s.Line)
-				} else {
-					out[fmt.Sprintf("line:%d", s.Line)] = built && v == trueT
-				}
-			}
-		}
-	}
-	walk(f.Pipeline.Stages, trueT)
-	return out, unknown
-}
-
-type tri int
-
-const (
-	falseT tri = iota
-	trueT
-	unknownT
-)
-
-func triOf(b bool) tri {
-	if b {
-		return trueT
-	}
-	return falseT
-}
-
-func and(a, b tri) tri {
-	if a == falseT || b == falseT {
-		return falseT
-	}
-	if a == unknownT || b == unknownT {
-		return unknownT
-	}
-	return trueT
-}
-
-func allOfJ(cs []model.Condition, env map[string]string) tri {
-	v := trueT
-	for _, c := range cs {
-		v = and(v, condJ(c, env))
-	}
-	return v
-}
-
-// condJ is one when condition with pipeline-model-definition's semantics (when/impl/*).
-func condJ(c model.Condition, env map[string]string) tri {
-	arg := func(name string, pos int) (string, bool) { return litArg(&model.Step{Args: c.Args}, name, pos) }
-	switch c.Name {
-	case "branch":
-		p, ok := arg("pattern", 0)
-		cmp, _ := arg("comparator", -1)
-		if !ok {
-			return unknownT
-		}
-		return triOf(compareJ(env["BRANCH_NAME"], p, cmp, "GLOB"))
-	case "buildingTag":
-		return triOf(env["TAG_NAME"] != "")
-	case "tag":
-		p, _ := arg("pattern", 0)
-		cmp, _ := arg("comparator", -1)
-		if env["TAG_NAME"] == "" {
-			return falseT
-		}
-		return triOf(p == "" || compareJ(env["TAG_NAME"], p, cmp, "GLOB"))
-	case "changeRequest":
-		if env["CHANGE_ID"] == "" {
-			return falseT
-		}
-		cmp, _ := arg("comparator", -1)
-		v := trueT
-		for _, a := range c.Args {
-			field := map[string]string{"id": "CHANGE_ID", "target": "CHANGE_TARGET", "branch": "CHANGE_BRANCH", "fork": "CHANGE_FORK"}[a.Name]
-			if a.Name == "comparator" {
-				continue
-			}
-			want, ok := lit(&a.Value)
-			if field == "" || !ok {
-				return unknownT
-			}
-			v = and(v, triOf(compareJ(env[field], want, cmp, "EQUALS")))
-		}
-		return v
-	case "not":
-		if len(c.Children) != 1 {
-			return unknownT
-		}
-		switch condJ(c.Children[0], env) {
-		case trueT:
-			return falseT
-		case falseT:
-			return trueT
-		}
-		return unknownT
-	case "allOf":
-		return allOfJ(c.Children, env)
-	case "anyOf":
-		v := falseT
-		for _, ch := range c.Children {
-			switch condJ(ch, env) {
-			case trueT:
-				return trueT
-			case unknownT:
-				v = unknownT
-			}
-		}
-		return v
-	case "expression":
-		if len(c.Args) > 0 {
-			if m := exprLit.FindStringSubmatch(strings.TrimSpace(c.Args[0].Value.Str)); m != nil {
-				return triOf(m[1] == "true")
-			}
-		}
-	}
-	return unknownT
-}
-
-// compareJ is when/utils/Comparator: GLOB is Ant's case-insensitive path match, REGEXP a whole
-// match, EQUALS exact.
-func compareJ(actual, pattern, cmp, def string) bool {
-	if cmp == "" {
-		cmp = def
-	}
-	switch strings.ToUpper(cmp) {
-	case "EQUALS":
-		return actual == pattern
-	case "REGEXP":
-		re, err := regexp.Compile("^(?:" + pattern + ")$")
-		return err == nil && re.MatchString(actual)
-	}
-	var b strings.Builder
-	b.WriteString("(?i)^")
-	for i := 0; i < len(pattern); i++ {
-		switch {
-		case strings.HasPrefix(pattern[i:], "**"):
-			b.WriteString(".*")
-			i++
-		case pattern[i] == '*':
-			b.WriteString("[^/]*")
-		case pattern[i] == '?':
-			b.WriteString("[^/]")
-		default:
-			b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String()).MatchString(actual)
 }
 
 var (

@@ -86,12 +86,14 @@ func (c *conv) block(stmts []*model.Step, after []string, sc scope, name, what s
 					c.find(s.Line, s.Col, convert.Manual, "stage-name", "stage name %s is computed at run time", oneLine(s.Raw))
 				}
 				flush()
+				ssc := sc
+				ssc.stage = "stage:" + quoteGroovy(n)
 				if len(s.Body) == 0 {
 					// Old form: stage 'x' lasts until the next stage call.
-					name, headLine, what = n, s.Line, "stage "+quoteGroovy(n)
+					name, headLine, what, sc = n, s.Line, "stage "+quoteGroovy(n), ssc
 					continue
 				}
-				after = c.block(s.Body, after, sc, n, "stage("+quoteGroovy(n)+")")
+				after = c.block(s.Body, after, ssc, n, "stage("+quoteGroovy(n)+")")
 				continue
 			case "parallel":
 				branches := c.branchesOf(s)

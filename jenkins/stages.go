@@ -38,6 +38,7 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 	}
 	sc = c.stageScope(s, sc)
 	sc = c.optionWrappers(s.Options, sc)
+	sc.stage = fmt.Sprintf("line:%d", s.Line)
 	head := append([]string{c.from(s.Line, fmt.Sprintf("stage(%s)", quoteGroovy(s.Name)))}, sc.comments...)
 	sc.comments = nil
 	for _, o := range s.Other {

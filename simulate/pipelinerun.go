@@ -44,10 +44,12 @@ const maxWaves = 1000
 
 // sim is the simulated cluster of one PipelineRun.
 type sim struct {
-	tekton  *fakepipeline.Clientset
-	kube    *fakekube.Clientset
-	results func(task string, r v1.TaskResult) string
-	fail    map[string]bool
+	tekton *fakepipeline.Clientset
+	kube   *fakekube.Clientset
+	given  map[string]string // --result values, by "task.result"
+	fail   map[string]bool
+	// origin says where each result value came from (ResultComputed, ...), by "task.result".
+	origin map[string]string
 
 	runDoc      *doc // the PipelineRun
 	pipelineDoc *doc // the document holding the Pipeline spec (the run itself when embedded)
@@ -58,13 +60,19 @@ type sim struct {
 	// childRefs are the run's status.childReferences: the TaskRuns made so far.
 	childRefs []v1.ChildStatusReference
 	errs      []Error
+	// unresolved are TaskRuns not simulated past a reference outside the catalog.
+	unresolved []Error
 }
 
 // controllerError is a PipelineRun the controller marks failed: its reason and message.
 type controllerError struct {
 	reason, msg string
 	task        string // the pipeline task it is about, if any
+	offline     bool   // a reference the simulation can't resolve offline, not the controller's error
 }
+
+// reasonOffline is the reason of a run or TaskRun not simulated past a reference outside the catalog.
+const reasonOffline = "UnresolvableOffline"
 
 func (e *controllerError) Error() string { return e.msg }
 
@@ -246,6 +254,8 @@ func (s *sim) resolveState(ctx context.Context, pr *v1.PipelineRun, pname string
 			var pnf *resources.PipelineNotFoundError
 			var e *controllerError
 			switch {
+			case errors.Is(err, catalogres.ErrOffline):
+				e = &controllerError{reason: reasonOffline, msg: err.Error(), offline: true}
 			case errors.As(err, &nf):
 				e = failf(v1.PipelineRunReasonCouldntGetTask, "Pipeline %s/%s can't be Run; it contains Tasks that don't exist: %s", Namespace, pname, nf)
 			case errors.As(err, &pnf):
@@ -489,7 +499,13 @@ func (s *sim) taskError(task string, tr *v1.TaskRun, err error) {
 	if c := tr.Status.GetCondition(apis.ConditionSucceeded); c != nil {
 		reason = c.Reason
 	}
-	s.errs = append(s.errs, Error{Pos: s.taskPos(task), Reason: reason, Message: fmt.Sprintf("TaskRun %s: %v", tr.Name, err)})
+	e := Error{Pos: s.taskPos(task), Reason: reason, Message: fmt.Sprintf("TaskRun %s: %v", tr.Name, err)}
+	if errors.Is(err, catalogres.ErrOffline) {
+		e.Reason = reasonOffline
+		s.unresolved = append(s.unresolved, e)
+		return
+	}
+	s.errs = append(s.errs, e)
 }
 
 // taskPos is the position of pipeline task name, else of the run.

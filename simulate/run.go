@@ -60,9 +60,6 @@ func Simulate(files []File, opts Options) *Report {
 			return rep
 		}
 	}
-	if len(runs) == 0 && len(rep.Errors) == 0 && !rep.PaC {
-		rep.Errors = append(rep.Errors, Error{Reason: "NoPipelineRun", Message: "no PipelineRun to simulate in the input"})
-	}
 	var sas []string
 	for _, d := range in.runs() {
 		pr := d.obj.(*v1.PipelineRun)
@@ -184,7 +181,7 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 	}
 	s := &sim{
 		tekton: newTektonClient(in.objects()), kube: newKubeClient(sas),
-		results: placeholder(opts.Results), fail: opts.Fail, runDoc: d, pipelineDoc: d,
+		given: opts.Results, origin: map[string]string{}, fail: opts.Fail, runDoc: d, pipelineDoc: d,
 		taskRuns: map[string]*v1.TaskRun{}, pods: map[string]*corev1.Pod{}, wave: map[string]int{},
 	}
 	run := Run{Pos: d.pos(nil), Name: runName(pr)}
@@ -201,11 +198,20 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 			if ce.task != "" {
 				e.Pos = s.taskPos(ce.task)
 			}
-			pr.Status.MarkFailed(ce.reason, "%s", ce.msg)
+			if ce.offline {
+				pr.Status.SetCondition(&apis.Condition{Type: apis.ConditionSucceeded, Status: corev1.ConditionUnknown, Reason: ce.reason, Message: ce.msg})
+			} else {
+				pr.Status.MarkFailed(ce.reason, "%s", ce.msg)
+			}
 		}
-		rep.Errors = append(rep.Errors, e)
+		if ce != nil && ce.offline {
+			rep.Unresolved = append(rep.Unresolved, e)
+		} else {
+			rep.Errors = append(rep.Errors, e)
+		}
 	}
 	rep.Errors = append(rep.Errors, s.errs...)
+	rep.Unresolved = append(rep.Unresolved, s.unresolved...)
 	if c := pr.Status.GetCondition(apis.ConditionSucceeded); c != nil {
 		run.Status, run.Reason, run.Message = string(c.Status), c.Reason, c.Message
 	} else {
@@ -258,6 +264,9 @@ func (s *sim) describe(pr *v1.PipelineRun, ps *v1.PipelineSpec, state resources.
 				for _, cell := range pt.Matrix.FanOut() {
 					t.Matrix = append(t.Matrix, params(cell))
 				}
+			}
+			for _, r := range rpt.TaskRuns[0].Status.Results {
+				t.Results = append(t.Results, Result{Name: r.Name, Value: value(v1.ParamValue(r.Value)), Origin: s.origin[pt.Name+"."+r.Name]})
 			}
 			if pod := s.pods[rpt.TaskRuns[0].Name]; pod != nil {
 				t.ServiceAccount, t.NodeSelector = pod.Spec.ServiceAccountName, pod.Spec.NodeSelector

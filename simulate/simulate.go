@@ -59,6 +59,10 @@ type Report struct {
 	NotSelected []string `json:"notSelected,omitempty"`
 	Runs        []Run    `json:"runs"`
 	Errors      []Error  `json:"errors,omitempty"`
+	// Unresolved are references outside what the simulation holds (a resolver ref to
+	// anything but the shipped catalog): a cluster may resolve them, so they are no
+	// error, but the run is not simulated past them.
+	Unresolved []Error `json:"unresolved,omitempty"`
 }
 
 // Run is one simulated PipelineRun.
@@ -98,6 +102,16 @@ type Task struct {
 	ServiceAccount string            `json:"serviceAccount,omitempty"`
 	NodeSelector   map[string]string `json:"nodeSelector,omitempty"`
 	TaskRuns       []string          `json:"taskRuns,omitempty"`
+	// Results are the values its (first) TaskRun produced, and where each came from.
+	Results []Result `json:"results,omitempty"`
+}
+
+// Result is a task result value: computed by running a tkn-migrate when guard for the
+// event, given with --result, or a placeholder.
+type Result struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
 }
 
 // Param is a resolved param value (arrays and objects as JSON).

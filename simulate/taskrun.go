@@ -44,7 +44,7 @@ func (s *sim) reconcileTaskRun(ctx context.Context, tr *v1.TaskRun, fail bool) (
 		tr.Status.MarkResourceFailed(v1.TaskRunReason(te.reason), te.err)
 		return nil, te
 	}
-	complete(pod, tr, rtr.TaskSpec, fail, s.results)
+	complete(pod, tr, rtr.TaskSpec, fail, s.resultValues(tr))
 	status, err := podconvert.MakeTaskRunStatus(ctx, zap.NewNop().Sugar(), *tr, pod, s.kube, rtr.TaskSpec)
 	if err != nil {
 		return pod, err
@@ -221,14 +221,26 @@ func complete(pod *corev1.Pod, tr *v1.TaskRun, ts *v1.TaskSpec, fail bool, value
 	}
 }
 
-// placeholder is a result value: --result's, else "<task>.<result>" (arrays and objects
-// carry it in each element, as JSON the way a step writes them).
-func placeholder(given map[string]string) func(task string, r v1.TaskResult) string {
+// resultValues gives each result of tr its value and records where it came from:
+// --result's, else what a tkn-migrate when guard computes for the event (run with sh),
+// else the placeholder "<task>.<result>" (arrays and objects carry it in each element,
+// as JSON the way a step writes them).
+func (s *sim) resultValues(tr *v1.TaskRun) func(task string, r v1.TaskResult) string {
+	guard, guarded := "", false
+	if _, given := s.given[tr.Labels[pipeline.PipelineTaskLabelKey]+".run"]; !given {
+		guard, guarded = runGuard(tr.Status.TaskSpec)
+	}
 	return func(task string, r v1.TaskResult) string {
 		key := task + "." + r.Name
-		if v, ok := given[key]; ok {
+		if v, ok := s.given[key]; ok {
+			s.origin[key] = ResultGiven
 			return v
 		}
+		if guarded && r.Name == "run" {
+			s.origin[key] = ResultComputed
+			return guard
+		}
+		s.origin[key] = ResultPlaceholder
 		switch r.Type {
 		case v1.ResultsTypeArray:
 			b, _ := json.Marshal([]string{key})

@@ -27,6 +27,7 @@ type job struct {
 	phases    map[string]phase
 	conds     []jobCond       // stage and job if: left after static evaluation
 	defaulted map[string]bool // phases filled from the language default
+	task      string          // the pipeline task that runs it, once named
 }
 
 // get returns a job key: the include's value, else the root's (shared keys only).

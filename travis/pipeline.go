@@ -66,6 +66,9 @@ func (c *conv) pipeline() (*pipeline.Pipeline, error) {
 				base = g[0].name
 			}
 			name := names.Name(base)
+			for _, j := range g {
+				j.task = name
+			}
 			r := c.renderGroup(g, st, name)
 			r.main.Name = name
 			for i := range r.main.Workspaces {

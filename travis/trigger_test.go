@@ -3,7 +3,6 @@ package travis
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/internal/pacmatch"
-	"github.com/tkn-migrate/tkn-migrate/travis/cond"
 )
 
 // defaultBranch is master: the corpus is from Travis's era, where master was GitHub's
@@ -51,49 +49,6 @@ func triggerEvents() []triggerEvent {
 	}
 }
 
-// travisBuilds decides from the source alone whether Travis creates a build for ev:
-// the branch filter (docs: a list is only, /.../ a Ruby regex, gh-pages only when
-// listed, tags filtered by their name), then the root if: (travis/cond). decided is
-// false when the if: reads request data PaC has no equivalent for.
-func travisBuilds(t *testing.T, c *conv, ev triggerEvent) (builds, decided bool) {
-	only, except, _ := c.branches()
-	match := func(list []string) bool {
-		for _, b := range list {
-			if isRegex(b) {
-				re, err := regexp.Compile(b[1 : len(b)-1])
-				if err == nil && re.MatchString(ev.name) {
-					return true
-				}
-			} else if b == ev.name {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case len(only) > 0:
-		if !match(only) {
-			return false, true
-		}
-	case match(except), ev.name == "gh-pages" && !ev.tag:
-		return false, true
-	}
-	n := c.root.get("if")
-	if n == nil {
-		return true, true
-	}
-	x, err := cond.Parse(scalarOf(n))
-	if err != nil {
-		return false, true // Travis rejects the request
-	}
-	attrs := map[string]string{"language": c.lang}
-	for k, v := range ev.attrs {
-		attrs[k] = v
-	}
-	v, ok := cond.Simplify(x, cond.Known{Attrs: attrs}).(cond.Const)
-	return bool(v), ok
-}
-
 // TestTriggers asks Pipelines-as-Code's own matcher which converted PipelineRuns each
 // event starts, and compares with what Travis would have built for it.
 func TestTriggers(t *testing.T) {
@@ -117,7 +72,7 @@ func TestTriggers(t *testing.T) {
 					t.Fatalf("%s: %v", ev.what, err)
 				}
 				want := []string{"repo-" + ev.run}
-				builds, decided := travisBuilds(t, c, ev)
+				builds, decided := c.builds(Request{Name: ev.name, Tag: ev.tag, Attrs: ev.attrs})
 				switch {
 				case !decided:
 					counts["undecided"]++

@@ -6,6 +6,7 @@ package catalogres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -30,6 +31,10 @@ const (
 	stepActionBundle   = "ghcr.io/tektoncd-catalog/git-clone/bundle:v1.7.0"
 	stepActionHub      = "git-clone-stepaction" // its Artifact Hub repository
 )
+
+// ErrOffline is wrapped by every resolution error for a reference outside the catalog:
+// the cluster might resolve it, the simulation can't tell.
+var ErrOffline = errors.New("unresolvable offline")
 
 // entry is one resolvable object: the resolver params that name it and its YAML file.
 type entry struct {
@@ -73,7 +78,7 @@ func (Requester) Submit(_ context.Context, resolver remoteresource.ResolverName,
 	file, ok := Lookup(string(resolver), params)
 	if !ok {
 		return nil, resolutioncommon.NewError(resolutioncommon.ReasonResolutionFailed,
-			fmt.Errorf("unresolvable offline: %s resolver reference %s is not a catalog Task or StepAction tkn-migrate ships", resolver, describe(params)))
+			fmt.Errorf("%w: %s resolver reference %s is not a catalog Task or StepAction tkn-migrate ships", ErrOffline, resolver, describe(params)))
 	}
 	data, err := files.ReadFile(file)
 	if err != nil {

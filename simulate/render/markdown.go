@@ -73,10 +73,13 @@ func Markdown(w io.Writer, r *simulate.Report) error {
 		}
 		fmt.Fprintln(w)
 	}
+	for _, e := range r.Unresolved {
+		fmt.Fprintf(w, "- **not simulated** past a reference outside the shipped catalog: `%s`\n", e.Error())
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "- **error** `%s`\n", e.Error())
 	}
-	if len(r.Errors) > 0 {
+	if len(r.Errors)+len(r.Unresolved) > 0 {
 		fmt.Fprintln(w)
 	}
 	return nil

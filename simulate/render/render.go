@@ -40,8 +40,12 @@ func Text(w io.Writer, r *simulate.Report) error {
 	if len(r.NotSelected) > 0 {
 		fmt.Fprintf(w, "not started by Pipelines-as-Code: %s\n", strings.Join(r.NotSelected, ", "))
 	}
-	if len(r.Runs) == 0 {
+	switch {
+	case len(r.Runs) > 0:
+	case r.PaC || len(r.Errors) > 0:
 		fmt.Fprintln(w, "no PipelineRun starts")
+	default:
+		fmt.Fprintln(w, "no PipelineRun in the input: nothing runs")
 	}
 	for _, run := range r.Runs {
 		fmt.Fprintf(w, "\nPipelineRun %s (%s:%d)", run.Name, run.File, run.Line)
@@ -89,6 +93,9 @@ func Text(w io.Writer, r *simulate.Report) error {
 				}
 				fmt.Fprintf(w, "    matrix cell %d: %s\n", i+1, strings.Join(kv, " "))
 			}
+			for _, r := range t.Results {
+				fmt.Fprintf(w, "    result %s = %s (%s)\n", r.Name, oneLine(r.Value), r.Origin)
+			}
 			for _, ws := range t.Workspaces {
 				fmt.Fprintf(w, "    workspace %s <- %s\n", ws.Name, ws.Volume)
 			}
@@ -99,10 +106,13 @@ func Text(w io.Writer, r *simulate.Report) error {
 			fmt.Fprintln(w)
 		}
 	}
+	for _, e := range r.Unresolved {
+		fmt.Fprintf(w, "\nnot simulated past a reference outside the shipped catalog (a cluster may resolve it): %s", e.Error())
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "\n%s", e.Error())
 	}
-	if len(r.Errors) > 0 {
+	if len(r.Errors)+len(r.Unresolved) > 0 {
 		fmt.Fprintln(w)
 	}
 	return nil
