@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/jobxml"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
@@ -184,7 +185,7 @@ var condVars = map[string][]string{
 }
 
 // exprEnv is expression { env.X == 'v' }, != or a ==~ /regex/ (a whole match, as Groovy's ==~).
-var exprEnv = regexp.MustCompile(`^(?:return\s+)?(?:env\.)?(BRANCH_NAME|TAG_NAME|CHANGE_ID|CHANGE_TARGET|CHANGE_BRANCH)\s*(==~|==|!=)\s*(?:'([^']*)'|"([^"$]*)"|/(.*)/)\s*;?$`)
+var exprEnv = lazyre.New(`^(?:return\s+)?(?:env\.)?(BRANCH_NAME|TAG_NAME|CHANGE_ID|CHANGE_TARGET|CHANGE_BRANCH)\s*(==~|==|!=)\s*(?:'([^']*)'|"([^"$]*)"|/(.*)/)\s*;?$`)
 
 // condJ is one when condition with pipeline-model-definition's semantics (when/impl/*).
 func condJ(c model.Condition, env map[string]string) tri {
