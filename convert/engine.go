@@ -374,10 +374,41 @@ func LineCol(data []byte, off int) (int, int) {
 	return line, col
 }
 
+// Currenter is a Converter that can tell from an input's bytes, without converting it, that
+// Convert would return it unchanged with no finding. Current true also promises the input
+// passes precheck; the engine then neither prechecks nor converts it, and validates it as
+// it validates every output (validation's memo makes a repeated file cheap).
+type Currenter interface {
+	Current(src Source) bool
+}
+
+// Forgetter is an Indexer that can drop what it indexed for a scope (a repository) once the
+// scope's last input is converted.
+type Forgetter interface {
+	Forget(scope string)
+}
+
+// scopeIndex is the indexing of one scope's inputs, done by the first worker that reaches one.
+type scopeIndex struct {
+	once    sync.Once
+	members []int
+	last    int
+	reads   map[int]*readResult
+}
+
+// readResult is an input as the index phase read it, handed on to its conversion.
+type readResult struct {
+	data []byte
+	info fs.FileInfo
+	err  error
+}
+
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
-// so output is deterministic. At most a few outcomes are held at once.
+// so output is deterministic. At most a few outcomes are held at once. Inputs are indexed a
+// scope (repository) at a time, when a worker first reaches one of its inputs, and a scope's
+// index is forgotten after its last outcome, so memory follows the repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
-	indexErrs := e.index(inputs)
+	scopes := e.scopes(inputs)
 	workers := e.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -394,11 +425,7 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				if err := indexErrs[i]; err != nil {
-					slots[i] <- &Outcome{Source: Source{Path: inputs[i].Path, Kind: inputs[i].Kind}, Err: RedactError(err)}
-					continue
-				}
-				slots[i] <- e.convertOne(inputs[i])
+				slots[i] <- e.runOne(inputs, i, scopes)
 			}
 		}()
 	}
@@ -433,9 +460,58 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		if firstErr != nil {
 			break
 		}
+		if sc := scopes[inputs[i].Scope]; sc != nil && sc.last == i {
+			e.forget(inputs[i].Scope)
+		}
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// runOne indexes the scope of input i if no worker has yet, then converts the input.
+func (e *Engine) runOne(inputs []Input, i int, scopes map[string]*scopeIndex) *Outcome {
+	in := inputs[i]
+	sc := scopes[in.Scope]
+	if _, ok := e.Converters[in.Kind].(Indexer); !ok || sc == nil {
+		return e.convertOne(in, nil)
+	}
+	sc.once.Do(func() { sc.reads = e.index(inputs, sc.members) })
+	r := sc.reads[i]
+	if r != nil && r.err != nil {
+		return &Outcome{Source: Source{Path: in.Path, Kind: in.Kind}, Err: RedactError(r.err)}
+	}
+	o := e.convertOne(in, r)
+	if r != nil {
+		*r = readResult{} // the outcome holds the bytes now; the scope need not
+	}
+	return o
+}
+
+// scopes groups the inputs that converters index by scope, each with its last input.
+func (e *Engine) scopes(inputs []Input) map[string]*scopeIndex {
+	out := map[string]*scopeIndex{}
+	for i, in := range inputs {
+		if _, ok := e.Converters[in.Kind].(Indexer); !ok {
+			continue
+		}
+		sc := out[in.Scope]
+		if sc == nil {
+			sc = &scopeIndex{}
+			out[in.Scope] = sc
+		}
+		sc.members = append(sc.members, i)
+		sc.last = i
+	}
+	return out
+}
+
+// forget drops every converter's index of scope.
+func (e *Engine) forget(scope string) {
+	for _, c := range e.Converters {
+		if f, ok := c.(Forgetter); ok {
+			f.Forget(scope)
+		}
+	}
 }
 
 // claim fails an outcome whose generated files an earlier input of the batch already produced,
@@ -459,28 +535,28 @@ func claim(producer map[string]string, o *Outcome) {
 	}
 }
 
-// index lets converters that resolve references across files see every input first.
-func (e *Engine) index(inputs []Input) map[int]error {
-	errs := map[int]error{}
-	for i, in := range inputs {
-		ix, ok := e.Converters[in.Kind].(Indexer)
-		if !ok {
-			continue
-		}
-		data, err := e.read(in)
+// index lets converters that resolve references across files see every input of a scope
+// first. What it read is kept for the conversion: each input is read once.
+func (e *Engine) index(inputs []Input, members []int) map[int]*readResult {
+	reads := map[int]*readResult{}
+	for _, i := range members {
+		in := inputs[i]
+		ix := e.Converters[in.Kind].(Indexer)
+		data, info, err := e.readInfo(in)
+		r := &readResult{data: data, info: info, err: err}
+		reads[i] = r
 		if err != nil {
-			errs[i] = err
 			continue
 		}
 		if err := precheck(in.Path, in.Kind, data); err != nil {
-			errs[i] = err
+			r.err = err
 			continue
 		}
 		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
-			errs[i] = err
+			r.err = err
 		}
 	}
-	return errs
+	return reads
 }
 
 // safeIndex indexes one input; a panic fails that input, not the batch.
@@ -493,7 +569,9 @@ func safeIndex(ix Indexer, src Source) (err error) {
 	return ix.Index(src)
 }
 
-func (e *Engine) convertOne(in Input) (o *Outcome) {
+// convertOne converts one input; read is what the index phase read of it (nil: read it now),
+// and has passed precheck.
+func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
 	defer redact(o) // last, so it sees what a recovered panic left too
 	defer func() {
@@ -502,17 +580,25 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 			o.Err = fmt.Errorf("%s: internal error, please report it: %v", in.Path, r)
 		}
 	}()
-	data, info, err := e.readInfo(in)
-	if err != nil {
+	var data []byte
+	var info fs.FileInfo
+	var err error
+	if read != nil {
+		data, info = read.data, read.info
+	} else if data, info, err = e.readInfo(in); err != nil {
 		o.Err = err
 		return o
 	}
 	o.Source.Data = data
-	if err := precheck(in.Path, in.Kind, data); err != nil {
-		o.Err = err
-		return o
-	}
 	conv := e.Converters[in.Kind]
+	cur, _ := conv.(Currenter)
+	current := cur != nil && cur.Current(o.Source)
+	if read == nil && !current {
+		if err := precheck(in.Path, in.Kind, data); err != nil {
+			o.Err = err
+			return o
+		}
+	}
 	if conv == nil {
 		if in.Kind != KindUnknown {
 			o.Err = Errorf(in.Path, 0, 0, "no converter for %s input", in.Kind)
@@ -525,10 +611,12 @@ func (e *Engine) convertOne(in Input) (o *Outcome) {
 			return o
 		}
 	}
-	res, err := conv.Convert(o.Source, e.Options)
-	if err != nil {
-		o.Err = err
-		return o
+	res := Result{Files: []File{{Path: in.Path, Data: data}}} // what Convert returns for a current input
+	if !current {
+		if res, err = conv.Convert(o.Source, e.Options); err != nil {
+			o.Err = err
+			return o
+		}
 	}
 	if err := e.caps(in.Path, res); err != nil {
 		o.Err = err

@@ -1,0 +1,281 @@
+package upgrade
+
+import (
+	"bytes"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
+
+var (
+	_ convert.Currenter = (*Converter)(nil)
+	_ convert.Forgetter = (*Converter)(nil)
+)
+
+// The fast path: a file already Tekton v1 is mostly upgraded to itself. A byte scan
+// (convert.ScanBlock) reads its key paths; when none of them is one a filter acts on in a v1
+// document, the upgrade would return the file unchanged with no finding, so it is never parsed.
+
+// currentDoc is one document of a file scanCurrent accepted.
+type currentDoc struct {
+	kind, name, version string
+	line0               int // 1-based file line of the document's text
+	rootLine            int // file line of its root mapping's first key; 0 for comments only
+	text                string
+	ref                 string // a PipelineRun's pipelineRef name: the index decides about it
+	runLevel            bool   // spec.timeout, serviceAccountName or podTemplate: v1beta1 PipelineRun fields
+}
+
+// anyWhere are keys some filter rewrites or reports wherever a v1 document has them.
+var anyWhere = map[string]bool{
+	"inputs": true, "outputs": true, // v1alpha1 inputs/outputs
+	"bundle": true, "conditions": true, "serviceAccountNames": true, "serviceAccount": true, "trigger": true,
+	"stepOverrides": true, "sidecarOverrides": true, "taskServiceAccountName": true, "taskPodTemplate": true,
+	// deprecatedStep: container fields v1 Steps lost (sidecars keep them; they take the slow path)
+	"ports": true, "livenessProbe": true, "readinessProbe": true, "startupProbe": true, "lifecycle": true,
+	"terminationMessagePath": true, "terminationMessagePolicy": true, "stdin": true, "stdinOnce": true, "tty": true,
+}
+
+// denyBytes are texts whose presence anywhere sends a file to the full upgrade: old variable
+// forms and resource references ("puts."), ClusterTask kinds and refs, and templating.
+var denyBytes = [][]byte{[]byte("puts."), []byte("ClusterTask"), []byte("{{"), []byte("${")}
+
+// currentKinds are the kinds whose v1 documents the fast path knows.
+var currentKinds = map[string]bool{"Task": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true}
+
+// scanCurrent returns the documents of data when the upgrade has nothing to do in them
+// whatever the index holds, except for the pipelineRefs it lists (currentRefs decides those);
+// ok is false for any file it can't vouch for. ok also means data parses and has no key
+// given twice (convert.ScanBlock).
+func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
+	if isKustomization(path) {
+		return nil, false
+	}
+	for _, b := range denyBytes {
+		if bytes.Contains(data, b) {
+			return nil, false
+		}
+	}
+	var cur *currentDoc
+	blocks, ok := convert.ScanBlock(data, func(k *convert.BlockKey) bool {
+		for len(docs) <= k.Doc {
+			docs = append(docs, currentDoc{})
+		}
+		cur = &docs[k.Doc]
+		key := string(k.Key)
+		if anyWhere[key] {
+			return false
+		}
+		switch len(k.Path) {
+		case 0:
+			switch key {
+			case "status":
+				return false
+			case "apiVersion", "kind":
+				if !k.Decoded {
+					return false
+				}
+				if key == "kind" {
+					cur.kind = string(k.Value)
+				} else {
+					cur.version = string(k.Value)
+				}
+			}
+			return true
+		case 1:
+			switch p := string(k.Path[0]); {
+			case p == "metadata" && key == "description":
+				return false
+			case p == "metadata" && key == "name":
+				if !k.Decoded {
+					return false
+				}
+				cur.name = string(k.Value)
+			case p == "spec" && (key == "timeout" || key == "serviceAccountName" || key == "podTemplate"):
+				cur.runLevel = true
+			}
+		case 2:
+			if string(k.Path[0]) == "spec" && string(k.Path[1]) == "pipelineRef" && key == "name" {
+				if !k.Decoded {
+					return false
+				}
+				cur.ref = string(k.Value)
+			}
+		}
+		switch key {
+		case "resources":
+			// v1 has it only in a PersistentVolumeClaim spec; anywhere else it is a v1beta1 field.
+			for _, p := range k.Path {
+				if string(p) == "volumeClaimTemplate" {
+					return true
+				}
+			}
+			return false
+		case "name":
+			if string(k.Path[len(k.Path)-1]) == "stepTemplate" {
+				return false // v1 stepTemplates have no name
+			}
+		}
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	for len(docs) < len(blocks) {
+		docs = append(docs, currentDoc{})
+	}
+	for i, b := range blocks {
+		d := &docs[i]
+		d.line0, d.rootLine, d.text = b.Line, b.RootLine, string(data[b.Start:b.End])
+		if b.RootLine == 0 {
+			continue // comments only: copied as they are
+		}
+		if d.version != "tekton.dev/v1" || !currentKinds[d.kind] {
+			return nil, false
+		}
+		if d.kind == "PipelineRun" && d.runLevel {
+			return nil, false
+		}
+		if d.kind != "PipelineRun" {
+			d.ref = ""
+		}
+	}
+	return docs, true
+}
+
+// entry is the index entry of d, parsed only when a lookup returns it; nil when d defines
+// nothing a reference can name (as newEntry).
+func (d *currentDoc) entry(path string) *entry {
+	if d.rootLine == 0 || d.name == "" {
+		return nil
+	}
+	return &entry{path: path, line: d.rootLine, col: 1, kind: d.kind, name: d.name, version: d.version, text: d.text,
+		load: &sync.Once{}, line0: d.line0, current: true}
+}
+
+// indexFast records src as a file of its scope and, when the pre-scan finds it current,
+// indexes it from the scan as Index would from a parse; false leaves src to the full index.
+func (c *Converter) indexFast(src convert.Source) bool {
+	docs, ok := scanCurrent(src.Path, src.Data)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	idx := c.index(src.Scope)
+	idx.files = append(idx.files, src.Path)
+	if !ok {
+		return false
+	}
+	if c.objects == nil {
+		c.objects = map[string][]string{}
+	}
+	for _, d := range docs {
+		if d.rootLine != 0 {
+			c.objects[src.Path] = append(c.objects[src.Path], d.kind+"/"+d.name)
+		}
+	}
+	if c.patchFiles[src.Path] {
+		return true
+	}
+	for i := range docs {
+		if e := docs[i].entry(src.Path); e != nil {
+			k := key(e.kind, e.name)
+			idx.byKey[k] = append(idx.byKey[k], e)
+			idx.paths[src.Path] = true
+		}
+	}
+	return true
+}
+
+// Current reports that Convert would return src unchanged with no finding: the pre-scan
+// accepts it, no kustomization patches it, and the Pipeline each of its PipelineRuns names
+// resolves to one definition that brings its runs nothing to bind.
+func (c *Converter) Current(src convert.Source) bool {
+	docs, ok := scanCurrent(src.Path, src.Data)
+	if !ok {
+		return false
+	}
+	c.mu.Lock()
+	idx := c.index(src.Scope)
+	patch := c.patchFiles[src.Path]
+	c.mu.Unlock()
+	if patch {
+		return false
+	}
+	var view *index
+	for i := range docs {
+		d := &docs[i]
+		if d.rootLine != 0 && c.patched(src.Scope, d.kind, d.name) {
+			return false
+		}
+		if d.ref == "" {
+			continue
+		}
+		if view == nil {
+			view = idx.currentView(src.Path, docs)
+		}
+		top := view.nearest("Pipeline", d.ref)
+		if len(top) == 0 {
+			continue
+		}
+		if differ(top) {
+			return false // an ambiguous-reference finding
+		}
+		if e := top[0].resolved(); !e.current && pipelineWork(get(e.node, "spec")) {
+			return false
+		}
+	}
+	return true
+}
+
+// currentView is withLocal for a file the pre-scan read.
+func (x *index) currentView(path string, docs []currentDoc) *index {
+	y := &index{byKey: x.byKey, paths: x.paths, from: path}
+	if x.paths[path] {
+		return y
+	}
+	y.byKey = make(map[string][]*entry, len(x.byKey)+len(docs))
+	for k, v := range x.byKey {
+		y.byKey[k] = v
+	}
+	for i := range docs {
+		if e := docs[i].entry(path); e != nil {
+			k := key(e.kind, e.name)
+			y.byKey[k] = append(append([]*entry(nil), y.byKey[k]...), e)
+		}
+	}
+	return y
+}
+
+// pipelineWork reports a Pipeline spec whose upgrade changes its runs: it has conditions
+// or PipelineResources (conditionsToWhen and pipelineResources.pipeline act on nothing else).
+func pipelineWork(ps *yaml.Node) bool {
+	if keyNode(ps, "resources") != nil {
+		return true
+	}
+	for _, pt := range pipelineTasks(ps) {
+		if keyNode(pt, "resources") != nil || keyNode(pt, "conditions") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Forget drops the index of scope once its last file is converted, so memory follows the
+// repositories in flight rather than the whole batch. The objects of kustomize patch files
+// stay: patched() consults them across scopes.
+func (c *Converter) Forget(scope string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	x := c.idxs[scope]
+	if x == nil {
+		return
+	}
+	for _, p := range x.files {
+		if !c.patchFiles[p] {
+			delete(c.objects, p)
+		}
+	}
+	delete(c.idxs, scope)
+	delete(c.patchTargets, scope)
+}
