@@ -16,7 +16,7 @@ type BlockKey struct {
 	Value   []byte
 	Decoded bool
 	Line    int // 1-based
-	Col     int // 1-based
+	Col     int // 1-based; 0 inside a flow collection
 }
 
 // BlockDoc is one document of a stream as splitDocs-style "---" lines cut it.
@@ -61,6 +61,9 @@ func ScanBlock(data []byte, visit func(*BlockKey) bool) (docs []BlockDoc, ok boo
 			return nil, false
 		}
 		if bytes.Equal(l, []byte("---")) {
+			if !s.flush() {
+				return nil, false
+			}
 			if line > 1 {
 				doc.End, doc.RootLine = off, s.rootLine
 				docs = append(docs, doc)
@@ -75,6 +78,9 @@ func ScanBlock(data []byte, visit func(*BlockKey) bool) (docs []BlockDoc, ok boo
 			return nil, false
 		}
 		off = next
+	}
+	if !s.flush() {
+		return nil, false
 	}
 	doc.End, doc.RootLine = len(data), s.rootLine
 	return append(docs, doc), true
@@ -124,9 +130,15 @@ type blockScanner struct {
 	pending    bool
 	pendSeq    bool
 	pendIndent int
-	// scalarAt is the indentation of the entry whose one-line scalar ended the last line
-	// (-1 for none): a deeper line would continue it, which the scan does not follow.
-	scalarAt int
+	// scalarAt is the indentation of the entry whose scalar ended the last line (-1 for
+	// none): a deeper line continues it, which only a plain scalar (plainOpen) allows.
+	scalarAt  int
+	plainOpen bool
+	// held is a key whose visit waits until its value is complete (a plain scalar may
+	// continue on the next lines).
+	held  bool
+	fpath [][]byte
+	n     int // the line being read
 	// block scalar state: blockParent is the indentation its content must exceed,
 	// blockIndent the content's own (0 until its first line).
 	block       bool
@@ -139,7 +151,16 @@ type blockScanner struct {
 
 func (s *blockScanner) reset() {
 	s.frames = s.frames[:0]
-	s.rootLine, s.pending, s.scalarAt, s.block = 0, false, -1, false
+	s.rootLine, s.pending, s.scalarAt, s.block, s.plainOpen, s.held = 0, false, -1, false, false, false
+}
+
+// flush visits the held key.
+func (s *blockScanner) flush() bool {
+	if !s.held {
+		return true
+	}
+	s.held = false
+	return s.visit(&s.key)
 }
 
 func indentOf(l []byte) int {
@@ -177,6 +198,7 @@ func (s *blockScanner) inBlock(l []byte) bool {
 
 // line reads one line outside block scalars; false means the subset is left.
 func (s *blockScanner) line(l []byte, n int) bool {
+	s.n = n
 	if len(l) >= 3 && (bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) || len(l) > 0 && l[0] == '%' {
 		return false
 	}
@@ -186,15 +208,25 @@ func (s *blockScanner) line(l []byte, n int) bool {
 		return true
 	}
 	if rest[0] == '#' {
+		s.plainOpen = false // a comment ends a plain scalar: nothing may continue it
 		return true
 	}
 	if rest[0] == '\t' {
 		return false
 	}
 	if s.scalarAt >= 0 && c > s.scalarAt {
+		// A continuation line of a multi-line plain scalar: the value is folded, which
+		// the scan does not reproduce.
+		if !s.plainOpen || !continuation(rest) {
+			return false
+		}
+		s.key.Value, s.key.Decoded = nil, false
+		return true
+	}
+	if !s.flush() {
 		return false
 	}
-	s.scalarAt = -1
+	s.scalarAt, s.plainOpen = -1, false
 	if rest[0] == '-' && (len(rest) == 1 || rest[1] == ' ') {
 		if !s.seqItem(c) {
 			return false
@@ -318,19 +350,18 @@ func (s *blockScanner) entry(rest []byte, k, c, n int) bool {
 		}
 		s.key = BlockKey{Doc: s.doc, Path: s.path, Key: key, Line: n, Col: c + 1}
 	}
+	s.held = s.visit != nil
 	if len(rest) == 0 || rest[0] == '#' {
 		s.pending, s.pendSeq, s.pendIndent = true, false, c
-		return s.visit == nil || s.visit(&s.key)
+		return true
 	}
-	if !s.value(rest, c, c) {
-		return false
-	}
-	return s.visit == nil || s.visit(&s.key)
+	return s.value(rest, c, c)
 }
 
-// value reads a value on its line: a block scalar header, {} or [], or a one-line scalar.
+// value reads a value on its line: a block scalar header, a flow collection, or a scalar.
 // parent is the indentation block scalar content must exceed.
 func (s *blockScanner) value(rest []byte, parent, at int) bool {
+	s.scalarAt = at
 	switch rest[0] {
 	case '|', '>':
 		h := rest[1:]
@@ -343,55 +374,32 @@ func (s *blockScanner) value(rest []byte, parent, at int) bool {
 		s.block, s.blockParent, s.blockIndent = true, parent, 0
 		return true
 	case '{', '[':
-		if len(rest) < 2 || rest[1] != rest[0]+2 || !trailer(rest[2:]) {
+		if !s.flush() {
 			return false
 		}
-		s.scalarAt = at
-		return true
-	case '"':
-		i, decoded := 1, true
-		for ; i < len(rest) && rest[i] != '"'; i++ {
-			if rest[i] == '\\' {
-				decoded = false
-				i++
-				if i >= len(rest) || !validEscape(rest, &i) {
-					return false
+		if s.visit != nil {
+			// The collection is the value of the top mapping's current key, or the item of
+			// the top sequence: either way the frames spell its path.
+			s.fpath = s.fpath[:0]
+			for _, f := range s.frames {
+				if f.seq {
+					s.fpath = append(s.fpath, dashItem)
+				} else {
+					s.fpath = append(s.fpath, f.cur)
 				}
 			}
 		}
-		if i >= len(rest) || !trailer(rest[i+1:]) {
+		n := s.flow(rest, 0)
+		return n > 0 && trailer(rest[n:])
+	case '"', '\'':
+		n, v, decoded := quoted(rest)
+		if n == 0 || !trailer(rest[n:]) {
 			return false
 		}
-		if decoded {
-			s.key.Value, s.key.Decoded = rest[1:i], true
-		}
-		s.scalarAt = at
-		return true
-	case '\'':
-		i := 1
-		quotes := false
-		for ; i < len(rest); i++ {
-			if rest[i] == '\'' {
-				if i+1 < len(rest) && rest[i+1] == '\'' {
-					quotes = true
-					i++
-					continue
-				}
-				break
-			}
-		}
-		if i >= len(rest) || !trailer(rest[i+1:]) {
-			return false
-		}
-		v := rest[1:i]
-		if quotes {
-			v = bytes.ReplaceAll(v, []byte("''"), []byte("'"))
-		}
-		s.key.Value, s.key.Decoded = v, true
-		s.scalarAt = at
+		s.key.Value, s.key.Decoded = v, decoded
 		return true
 	}
-	if bytes.IndexByte([]byte("-?:,[]{}#&*!|>'\"%@`"), rest[0]) >= 0 {
+	if !plainStart(rest) {
 		return false
 	}
 	end := len(rest)
@@ -403,8 +411,173 @@ func (s *blockScanner) value(rest []byte, parent, at int) bool {
 		return false
 	}
 	s.key.Value, s.key.Decoded = v, true
-	s.scalarAt = at
+	s.plainOpen = end == len(rest)
 	return true
+}
+
+// plainStart reports a plain scalar's first characters: no indicator, but "-" followed by
+// a character that is not a space (an option such as -v).
+func plainStart(rest []byte) bool {
+	if rest[0] == '-' {
+		return len(rest) > 1 && rest[1] != ' ' && rest[1] != '\t'
+	}
+	return bytes.IndexByte([]byte("?:,[]{}#&*!|>'\"%@`"), rest[0]) < 0
+}
+
+// continuation reports a line that can only continue a plain scalar: no indicator first,
+// no ": " or " #" within, no tab.
+func continuation(rest []byte) bool {
+	return bytes.IndexByte([]byte("-?:,[]{}#&*!|>'\"%@`"), rest[0]) < 0 && bytes.IndexByte(rest, '\t') < 0 &&
+		!bytes.Contains(rest, []byte(": ")) && !bytes.Contains(rest, []byte(" #")) && rest[len(rest)-1] != ':'
+}
+
+// quoted reads a one-line quoted scalar at rest[0]: its length, and its value unquoted
+// (decoded false for a double-quoted one with escapes); n is 0 when it does not close.
+func quoted(rest []byte) (n int, v []byte, decoded bool) {
+	if rest[0] == '"' {
+		i, decoded := 1, true
+		for ; i < len(rest) && rest[i] != '"'; i++ {
+			if rest[i] == '\\' {
+				decoded = false
+				i++
+				if i >= len(rest) || !validEscape(rest, &i) {
+					return 0, nil, false
+				}
+			}
+		}
+		if i >= len(rest) {
+			return 0, nil, false
+		}
+		if !decoded {
+			return i + 1, nil, false
+		}
+		return i + 1, rest[1:i], true
+	}
+	i, quotes := 1, false
+	for ; i < len(rest); i++ {
+		if rest[i] == '\'' {
+			if i+1 < len(rest) && rest[i+1] == '\'' {
+				quotes = true
+				i++
+				continue
+			}
+			break
+		}
+	}
+	if i >= len(rest) {
+		return 0, nil, false
+	}
+	v = rest[1:i]
+	if quotes {
+		v = bytes.ReplaceAll(v, []byte("''"), []byte("'"))
+	}
+	return i + 1, v, true
+}
+
+// maxFlowDepth bounds nested flow collections on one line.
+const maxFlowDepth = 32
+
+// flow reads a one-line flow collection at rest[0] ('[' or '{') and returns its length,
+// or 0 when it leaves the subset. Flow mapping keys are visited with s.fpath as their path.
+func (s *blockScanner) flow(rest []byte, depth int) int {
+	if depth > maxFlowDepth {
+		return 0
+	}
+	closing := rest[0] + 2
+	i := 1 + indentOf(rest[1:])
+	if i < len(rest) && rest[i] == closing {
+		return i + 1
+	}
+	var keys [][]byte
+	for {
+		if i >= len(rest) {
+			return 0
+		}
+		var key []byte
+		if closing == '}' {
+			k := keyLen(rest[i:])
+			if k == 0 {
+				return 0
+			}
+			key = rest[i : i+k]
+			for _, seen := range keys {
+				if bytes.Equal(seen, key) {
+					return 0
+				}
+			}
+			keys = append(keys, key)
+			i += k + 1
+			i += indentOf(rest[i:])
+			if i >= len(rest) {
+				return 0
+			}
+		}
+		var n int
+		if rest[i] == '[' || rest[i] == '{' {
+			if key != nil && s.visit != nil && !s.visitFlow(key, nil, false) {
+				return 0
+			}
+			elem := key
+			if elem == nil {
+				elem = dashItem
+			}
+			s.fpath = append(s.fpath, elem)
+			n = s.flow(rest[i:], depth+1)
+			s.fpath = s.fpath[:len(s.fpath)-1]
+		} else {
+			var v []byte
+			var decoded bool
+			n, v, decoded = flowScalar(rest[i:])
+			if n > 0 && key != nil && s.visit != nil && !s.visitFlow(key, v, decoded) {
+				return 0
+			}
+		}
+		if n == 0 {
+			return 0
+		}
+		i += n
+		i += indentOf(rest[i:])
+		if i >= len(rest) {
+			return 0
+		}
+		switch rest[i] {
+		case closing:
+			return i + 1
+		case ',':
+			i++
+			i += indentOf(rest[i:])
+			if i < len(rest) && rest[i] == closing {
+				return 0 // a trailing comma: valid, but not followed here
+			}
+		default:
+			return 0
+		}
+	}
+}
+
+// flowScalar reads a scalar of a flow collection: quoted, or plain up to the next
+// indicator (a ":" or "#" within one leaves the subset).
+func flowScalar(rest []byte) (int, []byte, bool) {
+	if rest[0] == '"' || rest[0] == '\'' {
+		return quoted(rest)
+	}
+	if !plainStart(rest) || rest[0] == '-' && bytes.IndexByte([]byte(",[]{}"), rest[1]) >= 0 {
+		return 0, nil, false
+	}
+	i := 0
+	for i < len(rest) && bytes.IndexByte([]byte(",[]{}:#\t"), rest[i]) < 0 {
+		i++
+	}
+	if i < len(rest) && (rest[i] == ':' || rest[i] == '#' || rest[i] == '\t') {
+		return 0, nil, false
+	}
+	return i, bytes.TrimRight(rest[:i], " "), true
+}
+
+// visitFlow visits a key of a flow mapping.
+func (s *blockScanner) visitFlow(key, v []byte, decoded bool) bool {
+	s.key = BlockKey{Doc: s.doc, Path: s.fpath, Key: key, Value: v, Decoded: decoded, Line: s.n}
+	return s.visit(&s.key)
 }
 
 // trailer reports what may follow a value on its line: spaces, then nothing or a comment.

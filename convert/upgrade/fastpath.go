@@ -33,14 +33,18 @@ var anyWhere = map[string]bool{
 	"inputs": true, "outputs": true, // v1alpha1 inputs/outputs
 	"bundle": true, "conditions": true, "serviceAccountNames": true, "serviceAccount": true, "trigger": true,
 	"stepOverrides": true, "sidecarOverrides": true, "taskServiceAccountName": true, "taskPodTemplate": true,
-	// deprecatedStep: container fields v1 Steps lost (sidecars keep them; they take the slow path)
+}
+
+// stepOnly are the container fields v1 Steps lost (deprecatedStepFields removes them from
+// steps and stepTemplate; sidecars keep them).
+var stepOnly = map[string]bool{
 	"ports": true, "livenessProbe": true, "readinessProbe": true, "startupProbe": true, "lifecycle": true,
 	"terminationMessagePath": true, "terminationMessagePolicy": true, "stdin": true, "stdinOnce": true, "tty": true,
 }
 
 // denyBytes are texts whose presence anywhere sends a file to the full upgrade: old variable
-// forms and resource references ("puts."), ClusterTask kinds and refs, and templating.
-var denyBytes = [][]byte{[]byte("puts."), []byte("ClusterTask"), []byte("{{"), []byte("${")}
+// forms and resource references ("puts."), and Helm templating.
+var denyBytes = [][]byte{[]byte("puts."), []byte("{{")}
 
 // currentKinds are the kinds whose v1 documents the fast path knows.
 var currentKinds = map[string]bool{"Task": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true}
@@ -58,6 +62,8 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 			return nil, false
 		}
 	}
+	// envsubst templating (template.go) is a ${...} in a name-holding value.
+	envsubst := bytes.Contains(data, []byte("${"))
 	var cur *currentDoc
 	blocks, ok := convert.ScanBlock(data, func(k *convert.BlockKey) bool {
 		for len(docs) <= k.Doc {
@@ -66,6 +72,15 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 		cur = &docs[k.Doc]
 		key := string(k.Key)
 		if anyWhere[key] {
+			return false
+		}
+		if stepOnly[key] && inStep(k.Path) {
+			return false
+		}
+		if key == "kind" && (!k.Decoded || string(k.Value) == "ClusterTask") {
+			return false // a ClusterTask, or a taskRef to one
+		}
+		if envsubst && nameKeys[key] && (!k.Decoded || bytes.Contains(k.Value, []byte("${"))) {
 			return false
 		}
 		switch len(k.Path) {
@@ -143,6 +158,12 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 		}
 	}
 	return docs, true
+}
+
+// inStep reports a path inside a step or a stepTemplate (of any Task spec).
+func inStep(path [][]byte) bool {
+	n := len(path)
+	return n >= 1 && string(path[n-1]) == "stepTemplate" || n >= 2 && string(path[n-2]) == "steps" && string(path[n-1]) == "-"
 }
 
 // entry is the index entry of d, parsed only when a lookup returns it; nil when d defines
