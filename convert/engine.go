@@ -656,8 +656,25 @@ func (e *Engine) maxTasks() int {
 	return DefaultMaxTasks
 }
 
-// taskLine is the one taskRef or taskSpec line of every PipelineTask (and TaskRun).
-var taskLine = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
+// countTaskLines counts the one taskRef or taskSpec line of every PipelineTask (and
+// TaskRun): lines of spaces and dashes, then taskRef: or taskSpec:. A byte scan: a (?m)
+// regexp over every output was a tenth of the time of a current file.
+func countTaskLines(data []byte) int {
+	n := 0
+	for off := 0; off < len(data); {
+		line := data[off:]
+		if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+			line, off = line[:nl], off+nl+1
+		} else {
+			off = len(data)
+		}
+		line = bytes.TrimLeft(line, " -")
+		if bytes.HasPrefix(line, []byte("taskRef:")) || bytes.HasPrefix(line, []byte("taskSpec:")) {
+			n++
+		}
+	}
+	return n
+}
 
 // caps refuses a conversion that generates more Tekton documents or tasks than the limits,
 // before validation spends time on them.
@@ -665,7 +682,7 @@ func (e *Engine) caps(path string, res Result) error {
 	docs, tasks := 0, 0
 	for _, f := range res.Files {
 		docs += CountTektonDocs(f.Data)
-		tasks += len(taskLine.FindAllIndex(f.Data, -1))
+		tasks += countTaskLines(f.Data)
 	}
 	if docs > e.maxDocs() {
 		return Errorf(path, 0, 0, "generates %d Tekton documents, over the limit of %d per input (--max-docs raises it)", docs, e.maxDocs())

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -26,6 +27,7 @@ type currentDoc struct {
 	text                string
 	ref                 string // a PipelineRun's pipelineRef name: the index decides about it
 	runLevel            bool   // spec.timeout, serviceAccountName or podTemplate: v1beta1 PipelineRun fields
+	deny                bool   // a key the upgrade acts on
 }
 
 // anyWhere are keys some filter rewrites or reports wherever a v1 document has them.
@@ -64,75 +66,29 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 	}
 	// envsubst templating (template.go) is a ${...} in a name-holding value.
 	envsubst := bytes.Contains(data, []byte("${"))
-	var cur *currentDoc
 	blocks, ok := convert.ScanBlock(data, func(k *convert.BlockKey) bool {
 		for len(docs) <= k.Doc {
 			docs = append(docs, currentDoc{})
 		}
-		cur = &docs[k.Doc]
+		cur := &docs[k.Doc]
 		key := string(k.Key)
-		if anyWhere[key] {
-			return false
-		}
-		if stepOnly[key] && inStep(k.Path) {
-			return false
-		}
-		if key == "kind" && (!k.Decoded || string(k.Value) == "ClusterTask") {
-			return false // a ClusterTask, or a taskRef to one
-		}
 		if envsubst && nameKeys[key] && (!k.Decoded || bytes.Contains(k.Value, []byte("${"))) {
 			return false
 		}
-		switch len(k.Path) {
-		case 0:
-			switch key {
-			case "status":
-				return false
-			case "apiVersion", "kind":
-				if !k.Decoded {
-					return false
-				}
-				if key == "kind" {
-					cur.kind = string(k.Value)
-				} else {
-					cur.version = string(k.Value)
-				}
+		if len(k.Path) == 0 && (key == "apiVersion" || key == "kind") {
+			if !k.Decoded {
+				return false // a document the scan can't classify
 			}
+			if key == "kind" {
+				cur.kind = string(k.Value)
+			} else {
+				cur.version = string(k.Value)
+			}
+		}
+		if cur.deny {
 			return true
-		case 1:
-			switch p := string(k.Path[0]); {
-			case p == "metadata" && key == "description":
-				return false
-			case p == "metadata" && key == "name":
-				if !k.Decoded {
-					return false
-				}
-				cur.name = string(k.Value)
-			case p == "spec" && (key == "timeout" || key == "serviceAccountName" || key == "podTemplate"):
-				cur.runLevel = true
-			}
-		case 2:
-			if string(k.Path[0]) == "spec" && string(k.Path[1]) == "pipelineRef" && key == "name" {
-				if !k.Decoded {
-					return false
-				}
-				cur.ref = string(k.Value)
-			}
 		}
-		switch key {
-		case "resources":
-			// v1 has it only in a PersistentVolumeClaim spec; anywhere else it is a v1beta1 field.
-			for _, p := range k.Path {
-				if string(p) == "volumeClaimTemplate" {
-					return true
-				}
-			}
-			return false
-		case "name":
-			if string(k.Path[len(k.Path)-1]) == "stepTemplate" {
-				return false // v1 stepTemplates have no name
-			}
-		}
+		cur.deny = upgradable(cur, k, key)
 		return true
 	})
 	if !ok {
@@ -144,13 +100,10 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 	for i, b := range blocks {
 		d := &docs[i]
 		d.line0, d.rootLine, d.text = b.Line, b.RootLine, string(data[b.Start:b.End])
-		if b.RootLine == 0 {
-			continue // comments only: copied as they are
+		if b.RootLine == 0 || passThrough(d) {
+			continue // comments, or an object the upgrade copies as it is
 		}
-		if d.version != "tekton.dev/v1" || !currentKinds[d.kind] {
-			return nil, false
-		}
-		if d.kind == "PipelineRun" && d.runLevel {
+		if d.deny || d.version != "tekton.dev/v1" || !currentKinds[d.kind] || d.kind == "PipelineRun" && d.runLevel {
 			return nil, false
 		}
 		if d.kind != "PipelineRun" {
@@ -158,6 +111,59 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 		}
 	}
 	return docs, true
+}
+
+// passThrough reports a document Convert copies as it is: no Tekton object, Triggers object
+// or List of them (isTekton, isTriggers, isTektonList), told from its apiVersion and kind.
+func passThrough(d *currentDoc) bool {
+	return !strings.Contains(d.version, "tekton.dev") && !strings.HasSuffix(d.kind, "List")
+}
+
+// upgradable reports a key the upgrade acts on in a v1 document; it records in d what
+// the decision needs later (name, pipelineRef, PipelineRun-only fields).
+func upgradable(d *currentDoc, k *convert.BlockKey, key string) bool {
+	if anyWhere[key] || stepOnly[key] && inStep(k.Path) {
+		return true
+	}
+	if key == "kind" && (!k.Decoded || string(k.Value) == "ClusterTask") {
+		return true // a ClusterTask, or a taskRef to one
+	}
+	switch len(k.Path) {
+	case 0:
+		return key == "status"
+	case 1:
+		switch p := string(k.Path[0]); {
+		case p == "metadata" && key == "description":
+			return true
+		case p == "metadata" && key == "name":
+			if !k.Decoded {
+				return true
+			}
+			d.name = string(k.Value)
+		case p == "spec" && (key == "timeout" || key == "serviceAccountName" || key == "podTemplate"):
+			d.runLevel = true
+		}
+	case 2:
+		if string(k.Path[0]) == "spec" && string(k.Path[1]) == "pipelineRef" && key == "name" {
+			if !k.Decoded {
+				return true
+			}
+			d.ref = string(k.Value)
+		}
+	}
+	switch key {
+	case "resources":
+		// v1 has it only in a PersistentVolumeClaim spec; anywhere else it is a v1beta1 field.
+		for _, p := range k.Path {
+			if string(p) == "volumeClaimTemplate" {
+				return false
+			}
+		}
+		return true
+	case "name":
+		return string(k.Path[len(k.Path)-1]) == "stepTemplate" // v1 stepTemplates have no name
+	}
+	return false
 }
 
 // inStep reports a path inside a step or a stepTemplate (of any Task spec).
@@ -169,7 +175,7 @@ func inStep(path [][]byte) bool {
 // entry is the index entry of d, parsed only when a lookup returns it; nil when d defines
 // nothing a reference can name (as newEntry).
 func (d *currentDoc) entry(path string) *entry {
-	if d.rootLine == 0 || d.name == "" {
+	if d.rootLine == 0 || d.name == "" || passThrough(d) {
 		return nil
 	}
 	return &entry{path: path, line: d.rootLine, col: 1, kind: d.kind, name: d.name, version: d.version, text: d.text,
@@ -187,11 +193,15 @@ func (c *Converter) indexFast(src convert.Source) bool {
 	if !ok {
 		return false
 	}
+	if idx.scanned == nil {
+		idx.scanned = map[string]scannedFile{}
+	}
+	idx.scanned[src.Path] = scannedFile{data: src.Data, docs: docs}
 	if c.objects == nil {
 		c.objects = map[string][]string{}
 	}
 	for _, d := range docs {
-		if d.rootLine != 0 {
+		if d.rootLine != 0 && d.kind != "" { // as markObjects
 			c.objects[src.Path] = append(c.objects[src.Path], d.kind+"/"+d.name)
 		}
 	}
@@ -212,14 +222,17 @@ func (c *Converter) indexFast(src convert.Source) bool {
 // accepts it, no kustomization patches it, and the Pipeline each of its PipelineRuns names
 // resolves to one definition that brings its runs nothing to bind.
 func (c *Converter) Current(src convert.Source) bool {
-	docs, ok := scanCurrent(src.Path, src.Data)
-	if !ok {
-		return false
-	}
 	c.mu.Lock()
 	idx := c.index(src.Scope)
 	patch := c.patchFiles[src.Path]
+	sf, ok := idx.scanned[src.Path]
 	c.mu.Unlock()
+	docs := sf.docs
+	if !ok || !sameBytes(sf.data, src.Data) {
+		if docs, ok = scanCurrent(src.Path, src.Data); !ok {
+			return false
+		}
+	}
 	if patch {
 		return false
 	}
@@ -242,11 +255,22 @@ func (c *Converter) Current(src convert.Source) bool {
 		if differ(top) {
 			return false // an ambiguous-reference finding
 		}
-		if e := top[0].resolved(); !e.current && pipelineWork(get(e.node, "spec")) {
+		if e := top[0]; !e.current && pipelineWork(get(e.resolved().node, "spec")) {
 			return false
 		}
 	}
 	return true
+}
+
+// scannedFile is a current file as indexFast read it.
+type scannedFile struct {
+	data []byte
+	docs []currentDoc
+}
+
+// sameBytes reports the very bytes indexFast scanned (the engine hands the index's read on).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b))
 }
 
 // currentView is withLocal for a file the pre-scan read.
