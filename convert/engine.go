@@ -47,6 +47,8 @@ type Change struct {
 	Mode    fs.FileMode
 	// Read is the file's state when Old was read; a write refuses a file changed since.
 	Read fs.FileInfo
+	// Diff is the change as a unified diff, when Engine.Prepare formatted it on a worker.
+	Diff []byte
 }
 
 // Outcome is everything the engine learned about one input.
@@ -69,6 +71,10 @@ type Engine struct {
 	Stdin      io.Reader
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
 	Skip []string
+	// Prepare, when set, runs on the worker that converted an input, before Run hands the
+	// outcome to its callback: per-outcome work that needs no input order (linting the
+	// output, formatting diffs) leaves the one goroutine that collects outcomes.
+	Prepare func(*Outcome)
 }
 
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
@@ -425,7 +431,11 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				slots[i] <- e.runOne(inputs, i, scopes)
+				o := e.runOne(inputs, i, scopes)
+				if e.Prepare != nil {
+					e.prepare(o)
+				}
+				slots[i] <- o
 			}
 		}()
 	}
@@ -466,6 +476,17 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// prepare runs e.Prepare on o; a panic fails that input, not the batch.
+func (e *Engine) prepare(o *Outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			o.Result, o.Changes = Result{}, nil
+			o.Err = fmt.Errorf("%s: internal error, please report it: %v", o.Source.Path, r)
+		}
+	}()
+	e.Prepare(o)
 }
 
 // runOne indexes the scope of input i if no worker has yet, then converts the input.
