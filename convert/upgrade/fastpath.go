@@ -190,13 +190,13 @@ func (c *Converter) indexFast(src convert.Source) bool {
 	defer c.mu.Unlock()
 	idx := c.index(src.Scope)
 	idx.files = append(idx.files, src.Path)
-	if !ok {
-		return false
-	}
 	if idx.scanned == nil {
 		idx.scanned = map[string]scannedFile{}
 	}
-	idx.scanned[src.Path] = scannedFile{data: src.Data, docs: docs}
+	idx.scanned[src.Path] = scannedFile{data: src.Data, docs: docs, current: ok}
+	if !ok {
+		return false
+	}
 	if c.objects == nil {
 		c.objects = map[string][]string{}
 	}
@@ -229,9 +229,10 @@ func (c *Converter) Current(src convert.Source) bool {
 	c.mu.Unlock()
 	docs := sf.docs
 	if !ok || !sameBytes(sf.data, src.Data) {
-		if docs, ok = scanCurrent(src.Path, src.Data); !ok {
-			return false
-		}
+		docs, sf.current = scanCurrent(src.Path, src.Data)
+	}
+	if !sf.current {
+		return false
 	}
 	if patch {
 		return false
@@ -264,8 +265,9 @@ func (c *Converter) Current(src convert.Source) bool {
 
 // scannedFile is a current file as indexFast read it.
 type scannedFile struct {
-	data []byte
-	docs []currentDoc
+	data    []byte
+	docs    []currentDoc
+	current bool
 }
 
 // sameBytes reports the very bytes indexFast scanned (the engine hands the index's read on).

@@ -55,6 +55,9 @@ func TestCurrentIsExact(t *testing.T) {
 	for _, s := range srcs {
 		alone := New()
 		alone.Index(s)
+		if New().Current(s) != alone.Current(s) {
+			t.Errorf("%s: Current differs with and without Index", s.Path) // the scan cached by Index is the scan
+		}
 		for _, c := range []*Converter{alone, together} {
 			if !c.Current(s) {
 				continue
