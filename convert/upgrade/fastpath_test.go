@@ -191,6 +191,11 @@ func TestForget(t *testing.T) {
 func FuzzCurrent(f *testing.F) {
 	f.Add([]byte("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n      script: |\n        echo hi\n"))
 	f.Add([]byte("apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  generateName: r-\nspec:\n  pipelineRef:\n    name: p\n  workspaces:\n    - name: w\n      volumeClaimTemplate:\n        spec:\n          resources:\n            requests:\n              storage: 1Gi\n---\napiVersion: tekton.dev/v1beta1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  resources:\n    - name: src\n      type: git\n  tasks: []\n"))
+	for _, seed := range []string{"already-v1/input.yaml", "beta-pipelinerun/expected.yaml", "conditions/expected.yaml"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", seed)); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := New()
 		src := convert.Source{Path: "f.yaml", Data: data, Kind: convert.KindTekton}
