@@ -85,11 +85,14 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 				cur.version = string(k.Value)
 			}
 		}
-		if cur.deny {
-			return true
+		tekton := strings.Contains(cur.version, "tekton.dev")
+		if tekton && cur.version != "tekton.dev/v1" {
+			return false // an older Tekton or a Triggers document: no need to read on
 		}
-		cur.deny = upgradable(cur, k, key)
-		return true
+		if !cur.deny {
+			cur.deny = upgradable(cur, k, key)
+		}
+		return !(cur.deny && tekton) // a v1 Tekton document the upgrade acts on decides the file
 	})
 	if !ok {
 		return nil, false
