@@ -43,6 +43,9 @@ func TestCountTektonDocsMatchesRegexp(t *testing.T) {
 		if got, want := CountTektonDocs([]byte(c)), len(tektonDocRE.FindAllIndex([]byte(c), -1)); got != want {
 			t.Errorf("CountTektonDocs(%.60q) = %d, the regexp counts %d", c, got, want)
 		}
+		if got, want := hasTektonDoc([]byte(c)), tektonDocRE.Match([]byte(c)); got != want {
+			t.Errorf("hasTektonDoc(%.60q) = %v, the regexp says %v", c, got, want)
+		}
 		if got, want := countTaskLines([]byte(c)), len(taskLineRE.FindAllIndex([]byte(c), -1)); got != want {
 			t.Errorf("countTaskLines(%.60q) = %d, the regexp counts %d", c, got, want)
 		}

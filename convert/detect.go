@@ -8,7 +8,6 @@ import (
 )
 
 var (
-	tektonAPI      = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
 	groovyPipeline = regexp.MustCompile(`(?m)^\s*(pipeline\s*\{|node\b)`)
 	xmlns          = regexp.MustCompile(`\sxmlns(:[\w.-]+)?\s*=`)
 	travisKeys     = regexp.MustCompile(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
@@ -45,7 +44,7 @@ func Detect(path string, data []byte) Kind {
 	case (base == "kustomization.yaml" || base == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
 		return KindTekton // its patches name Tekton fields, which the upgrade moves
 	case strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml"):
-		if tektonAPI.Match(data) {
+		if hasTektonDoc(data) {
 			return KindTekton
 		}
 		return KindUnknown
@@ -66,7 +65,7 @@ func jenkinsfileName(lower string) bool {
 func sniff(data []byte) Kind {
 	trimmed := bytes.TrimSpace(data)
 	switch {
-	case tektonAPI.Match(data):
+	case hasTektonDoc(data):
 		return KindTekton
 	case bytes.HasPrefix(trimmed, []byte("<")):
 		if root, ok := jenkinsRoot(data); ok && jenkinsXMLRoots[root] {
