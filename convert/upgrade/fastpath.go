@@ -17,14 +17,15 @@ var (
 
 // The fast path: a file already Tekton v1 is mostly upgraded to itself. A byte scan
 // (convert.ScanBlock) reads its key paths; when none of them is one a filter acts on in a v1
-// document, the upgrade would return the file unchanged with no finding, so it is never parsed.
+// document, the upgrade would return the file unchanged with no finding, so it is neither
+// parsed nor printed (the engine still validates it).
 
 // currentDoc is one document of a file scanCurrent accepted.
 type currentDoc struct {
 	kind, name, version string
-	line0               int // 1-based file line of the document's text
-	rootLine            int // file line of its root mapping's first key; 0 for comments only
-	text                string
+	line0               int    // 1-based file line of the document's text
+	rootLine            int    // file line of its root mapping's first key; 0 for comments only
+	start, end          int    // the document's text in the file's bytes
 	ref                 string // a PipelineRun's pipelineRef name: the index decides about it
 	runLevel            bool   // spec.timeout, serviceAccountName or podTemplate: v1beta1 PipelineRun fields
 	deny                bool   // a key the upgrade acts on
@@ -52,7 +53,7 @@ var denyBytes = [][]byte{[]byte("puts."), []byte("{{")}
 var currentKinds = map[string]bool{"Task": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true}
 
 // scanCurrent returns the documents of data when the upgrade has nothing to do in them
-// whatever the index holds, except for the pipelineRefs it lists (currentRefs decides those);
+// whatever the index holds, except for the pipelineRefs it lists (Current decides those);
 // ok is false for any file it can't vouch for. ok also means data parses and has no key
 // given twice (convert.ScanBlock).
 func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
@@ -71,15 +72,14 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 			docs = append(docs, currentDoc{})
 		}
 		cur := &docs[k.Doc]
-		key := string(k.Key)
-		if envsubst && nameKeys[key] && (!k.Decoded || bytes.Contains(k.Value, []byte("${"))) {
+		if envsubst && nameKeys[string(k.Key)] && (!k.Decoded || bytes.Contains(k.Value, []byte("${"))) {
 			return false
 		}
-		if len(k.Path) == 0 && (key == "apiVersion" || key == "kind") {
+		if len(k.Path) == 0 && (string(k.Key) == "apiVersion" || string(k.Key) == "kind") {
 			if !k.Decoded {
 				return false // a document the scan can't classify
 			}
-			if key == "kind" {
+			if string(k.Key) == "kind" {
 				cur.kind = string(k.Value)
 			} else {
 				cur.version = string(k.Value)
@@ -90,7 +90,7 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 			return false // an older Tekton or a Triggers document: no need to read on
 		}
 		if !cur.deny {
-			cur.deny = upgradable(cur, k, key)
+			cur.deny = upgradable(cur, k)
 		}
 		return !(cur.deny && tekton) // a v1 Tekton document the upgrade acts on decides the file
 	})
@@ -102,7 +102,7 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 	}
 	for i, b := range blocks {
 		d := &docs[i]
-		d.line0, d.rootLine, d.text = b.Line, b.RootLine, string(data[b.Start:b.End])
+		d.line0, d.rootLine, d.start, d.end = b.Line, b.RootLine, b.Start, b.End
 		if b.RootLine == 0 || passThrough(d) {
 			continue // comments, or an object the upgrade copies as it is
 		}
@@ -124,37 +124,38 @@ func passThrough(d *currentDoc) bool {
 
 // upgradable reports a key the upgrade acts on in a v1 document; it records in d what
 // the decision needs later (name, pipelineRef, PipelineRun-only fields).
-func upgradable(d *currentDoc, k *convert.BlockKey, key string) bool {
-	if anyWhere[key] || stepOnly[key] && inStep(k.Path) {
+func upgradable(d *currentDoc, k *convert.BlockKey) bool {
+	key := k.Key // compared as string(key): no allocation per key
+	if anyWhere[string(key)] || stepOnly[string(key)] && inStep(k.Path) {
 		return true
 	}
-	if key == "kind" && (!k.Decoded || string(k.Value) == "ClusterTask") {
+	if string(key) == "kind" && (!k.Decoded || string(k.Value) == "ClusterTask") {
 		return true // a ClusterTask, or a taskRef to one
 	}
 	switch len(k.Path) {
 	case 0:
-		return key == "status"
+		return string(key) == "status"
 	case 1:
-		switch p := string(k.Path[0]); {
-		case p == "metadata" && key == "description":
+		switch p := k.Path[0]; {
+		case string(p) == "metadata" && string(key) == "description":
 			return true
-		case p == "metadata" && key == "name":
+		case string(p) == "metadata" && string(key) == "name":
 			if !k.Decoded {
 				return true
 			}
 			d.name = string(k.Value)
-		case p == "spec" && (key == "timeout" || key == "serviceAccountName" || key == "podTemplate"):
+		case string(p) == "spec" && (string(key) == "timeout" || string(key) == "serviceAccountName" || string(key) == "podTemplate"):
 			d.runLevel = true
 		}
 	case 2:
-		if string(k.Path[0]) == "spec" && string(k.Path[1]) == "pipelineRef" && key == "name" {
+		if string(k.Path[0]) == "spec" && string(k.Path[1]) == "pipelineRef" && string(key) == "name" {
 			if !k.Decoded {
 				return true
 			}
 			d.ref = string(k.Value)
 		}
 	}
-	switch key {
+	switch string(key) {
 	case "resources":
 		// v1 has it only in a PersistentVolumeClaim spec; anywhere else it is a v1beta1 field.
 		for _, p := range k.Path {
@@ -177,11 +178,11 @@ func inStep(path [][]byte) bool {
 
 // entry is the index entry of d, parsed only when a lookup returns it; nil when d defines
 // nothing a reference can name (as newEntry).
-func (d *currentDoc) entry(path string) *entry {
+func (d *currentDoc) entry(path string, data []byte) *entry {
 	if d.rootLine == 0 || d.name == "" || passThrough(d) {
 		return nil
 	}
-	return &entry{path: path, line: d.rootLine, col: 1, kind: d.kind, name: d.name, version: d.version, text: d.text,
+	return &entry{path: path, line: d.rootLine, col: 1, kind: d.kind, name: d.name, version: d.version, text: string(data[d.start:d.end]),
 		load: &sync.Once{}, line0: d.line0, current: true}
 }
 
@@ -212,7 +213,7 @@ func (c *Converter) indexFast(src convert.Source) bool {
 		return true
 	}
 	for i := range docs {
-		if e := docs[i].entry(src.Path); e != nil {
+		if e := docs[i].entry(src.Path, src.Data); e != nil {
 			k := key(e.kind, e.name)
 			idx.byKey[k] = append(idx.byKey[k], e)
 			idx.paths[src.Path] = true
@@ -250,7 +251,7 @@ func (c *Converter) Current(src convert.Source) bool {
 			continue
 		}
 		if view == nil {
-			view = idx.currentView(src.Path, docs)
+			view = idx.currentView(src.Path, src.Data, docs)
 		}
 		top := view.nearest("Pipeline", d.ref)
 		if len(top) == 0 {
@@ -279,7 +280,7 @@ func sameBytes(a, b []byte) bool {
 }
 
 // currentView is withLocal for a file the pre-scan read.
-func (x *index) currentView(path string, docs []currentDoc) *index {
+func (x *index) currentView(path string, data []byte, docs []currentDoc) *index {
 	y := &index{byKey: x.byKey, paths: x.paths, from: path}
 	if x.paths[path] {
 		return y
@@ -289,7 +290,7 @@ func (x *index) currentView(path string, docs []currentDoc) *index {
 		y.byKey[k] = v
 	}
 	for i := range docs {
-		if e := docs[i].entry(path); e != nil {
+		if e := docs[i].entry(path, data); e != nil {
 			k := key(e.kind, e.name)
 			y.byKey[k] = append(append([]*entry(nil), y.byKey[k]...), e)
 		}
