@@ -381,11 +381,11 @@ func LineCol(data []byte, off int) (int, int) {
 }
 
 // Currenter is a Converter that can tell from an input's bytes, without converting it, that
-// Convert would return it unchanged with no finding. Current true also promises the input
+// Convert with opts would return it unchanged with no finding. Current true also promises the input
 // passes precheck; the engine then neither prechecks nor converts it, and validates it as
 // it validates every output (validation's memo makes a repeated file cheap).
 type Currenter interface {
-	Current(src Source) bool
+	Current(src Source, opts Options) bool
 }
 
 // Forgetter is an Indexer that can drop what it indexed for a scope (a repository) once the
@@ -613,7 +613,7 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o.Source.Data = data
 	conv := e.Converters[in.Kind]
 	cur, _ := conv.(Currenter)
-	current := cur != nil && cur.Current(o.Source)
+	current := cur != nil && cur.Current(o.Source, e.Options)
 	if read == nil && !current {
 		if err := precheck(in.Path, in.Kind, data); err != nil {
 			o.Err = err

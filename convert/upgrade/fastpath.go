@@ -222,10 +222,13 @@ func (c *Converter) indexFast(src convert.Source) bool {
 	return true
 }
 
-// Current reports that Convert would return src unchanged with no finding: the pre-scan
-// accepts it, no kustomization patches it, and the Pipeline each of its PipelineRuns names
+// Current reports that Convert would return src unchanged with no finding: the target is
+// v1 (an upgrade to v1beta1 still gives v1 files advice), the pre-scan accepts src, no kustomization patches it, and the Pipeline each of its PipelineRuns names
 // resolves to one definition that brings its runs nothing to bind.
-func (c *Converter) Current(src convert.Source) bool {
+func (c *Converter) Current(src convert.Source, opts convert.Options) bool {
+	if opts.To != "" && opts.To != "v1" {
+		return false
+	}
 	c.mu.Lock()
 	idx := c.index(src.Scope)
 	patch := c.patchFiles[src.Path]

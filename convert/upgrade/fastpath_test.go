@@ -55,11 +55,14 @@ func TestCurrentIsExact(t *testing.T) {
 	for _, s := range srcs {
 		alone := New()
 		alone.Index(s)
-		if New().Current(s) != alone.Current(s) {
+		if New().Current(s, convert.Options{}) != alone.Current(s, convert.Options{}) {
 			t.Errorf("%s: Current differs with and without Index", s.Path) // the scan cached by Index is the scan
 		}
 		for _, c := range []*Converter{alone, together} {
-			if !c.Current(s) {
+			if c.Current(s, convert.Options{To: "v1beta1"}) {
+				t.Errorf("%s: Current for an upgrade to v1beta1", s.Path)
+			}
+			if !c.Current(s, convert.Options{To: "v1"}) {
 				continue
 			}
 			if c == together {
@@ -200,7 +203,7 @@ func FuzzCurrent(f *testing.F) {
 		c := New()
 		src := convert.Source{Path: "f.yaml", Data: data, Kind: convert.KindTekton}
 		c.Index(src)
-		if !c.Current(src) {
+		if !c.Current(src, convert.Options{}) {
 			return
 		}
 		res, err := c.Convert(src, convert.Options{})
