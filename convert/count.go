@@ -23,6 +23,22 @@ func CountTektonDocs(data []byte) int {
 	return n
 }
 
+// hasTektonDoc reports a line CountTektonDocs counts, stopping at the first: how Detect
+// tells a Tekton YAML file (Triggers too: its files upgrade with the Pipelines they start).
+func hasTektonDoc(data []byte) bool {
+	for off := 0; off < len(data); {
+		if isTektonAPIVersion(data[off:]) {
+			return true
+		}
+		nl := bytes.IndexByte(data[off:], '\n')
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	return false
+}
+
 func isTektonAPIVersion(line []byte) bool {
 	rest, ok := bytes.CutPrefix(line, []byte("apiVersion:"))
 	if !ok {

@@ -38,12 +38,22 @@ func TestCountTektonDocsMatchesRegexp(t *testing.T) {
 			return nil
 		})
 	}
+	cases = append(cases, "- taskRef:\n  - - taskSpec: {}\n  taskRef:x\n\ttaskRef:\n# taskRef:\n", "taskSpec:")
 	for _, c := range cases {
 		if got, want := CountTektonDocs([]byte(c)), len(tektonDocRE.FindAllIndex([]byte(c), -1)); got != want {
 			t.Errorf("CountTektonDocs(%.60q) = %d, the regexp counts %d", c, got, want)
 		}
+		if got, want := hasTektonDoc([]byte(c)), tektonDocRE.Match([]byte(c)); got != want {
+			t.Errorf("hasTektonDoc(%.60q) = %v, the regexp says %v", c, got, want)
+		}
+		if got, want := countTaskLines([]byte(c)), len(taskLineRE.FindAllIndex([]byte(c), -1)); got != want {
+			t.Errorf("countTaskLines(%.60q) = %d, the regexp counts %d", c, got, want)
+		}
 	}
 }
+
+// taskLineRE is what caps counted before countTaskLines.
+var taskLineRE = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
 
 func benchData() []byte {
 	b, _ := os.ReadFile("../../shared/corpus/tekton-v1beta1/tektoncd__catalog__task__buildpacks__0.1__buildpacks.yaml")

@@ -9,7 +9,6 @@ import (
 )
 
 var (
-	tektonAPI      = lazyre.New(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`) // Triggers too: its files upgrade with the Pipelines they start
 	groovyPipeline = lazyre.New(`(?m)^\s*(pipeline\s*\{|node\b)`)
 	xmlns          = lazyre.New(`\sxmlns(:[\w.-]+)?\s*=`)
 	travisKeys     = lazyre.New(`(?m)^(language|script|install|before_install|matrix|jobs|dist|os|env|services|addons|deploy):`)
@@ -46,7 +45,7 @@ func Detect(path string, data []byte) Kind {
 	case (base == "kustomization.yaml" || base == "kustomization.yml" || base == "Kustomization") && kustomizeTekton.Match(data):
 		return KindTekton // its patches name Tekton fields, which the upgrade moves
 	case strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml"):
-		if tektonAPI.Match(data) {
+		if hasTektonDoc(data) {
 			return KindTekton
 		}
 		return KindUnknown
@@ -67,7 +66,7 @@ func jenkinsfileName(lower string) bool {
 func sniff(data []byte) Kind {
 	trimmed := bytes.TrimSpace(data)
 	switch {
-	case tektonAPI.Match(data):
+	case hasTektonDoc(data):
 		return KindTekton
 	case bytes.HasPrefix(trimmed, []byte("<")):
 		if root, ok := jenkinsRoot(data); ok && jenkinsXMLRoots[root] {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -417,5 +418,85 @@ func TestSecretCopiedWithACommand(t *testing.T) {
 	want := "2:16 manual secret-literal: a password passed to curl -u in plain text is copied into .tekton/t.yaml:11 with the command that uses it; move it to a Secret, read it from the environment, and revoke it"
 	if strings.Join(got, "\n") != want {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// scoped is a test front-end that logs, in order, what the engine asks of it.
+type scoped struct {
+	mu  sync.Mutex
+	log []string
+}
+
+func (s *scoped) add(ev string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, ev)
+}
+
+func (s *scoped) Index(src Source) error {
+	s.add("index " + filepath.Base(src.Scope) + " " + filepath.Base(src.Path))
+	return nil
+}
+func (s *scoped) Forget(scope string) { s.add("forget " + filepath.Base(scope)) }
+func (s *scoped) Convert(src Source, _ Options) (Result, error) {
+	s.add("convert " + filepath.Base(src.Scope) + " " + filepath.Base(src.Path))
+	return Result{Files: []File{{Path: src.Path, Data: src.Data}}}, nil
+}
+
+// TestRunStreamsByScope: a repository is indexed whole before any of its files converts,
+// and forgotten once, after its last outcome; Prepare sees every outcome before the callback.
+func TestRunStreamsByScope(t *testing.T) {
+	dir := t.TempDir()
+	for _, r := range []string{"a", "b", "c"} {
+		if err := os.MkdirAll(filepath.Join(dir, r, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"1.yaml", "2.yaml", "3.yaml"} {
+			write(t, filepath.Join(dir, r, f), validTask)
+		}
+	}
+	s := &scoped{}
+	var prepared sync.Map
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: s}, Workers: 2,
+		Prepare: func(o *Outcome) { prepared.Store(o.Source.Path, true) }}
+	ins, errs := e.Inputs([]string{dir})
+	if len(errs) > 0 || len(ins) != 9 {
+		t.Fatal(ins, errs)
+	}
+	err := e.Run(ins, func(o *Outcome) error {
+		if _, ok := prepared.Load(o.Source.Path); !ok {
+			t.Errorf("%s reached the callback unprepared", o.Source.Path)
+		}
+		s.add("each " + filepath.Base(o.Source.Scope) + " " + filepath.Base(o.Source.Path))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{}
+	for i, ev := range s.log {
+		if _, dup := pos[ev]; dup {
+			t.Errorf("%q twice", ev)
+		}
+		pos[ev] = i
+	}
+	for _, r := range []string{"a", "b", "c"} {
+		forget, ok := pos["forget "+r]
+		if !ok {
+			t.Errorf("scope %s never forgotten", r)
+		}
+		for _, f := range []string{"1.yaml", "2.yaml", "3.yaml"} {
+			for _, g := range []string{"1.yaml", "2.yaml", "3.yaml"} {
+				if pos["index "+r+" "+f] > pos["convert "+r+" "+g] {
+					t.Errorf("%s/%s converted before %s/%s was indexed", r, g, r, f)
+				}
+			}
+			if pos["each "+r+" "+f] > forget {
+				t.Errorf("scope %s forgotten before the outcome of %s", r, f)
+			}
+		}
+	}
+	if t.Failed() {
+		t.Log(strings.Join(s.log, "\n"))
 	}
 }

@@ -197,8 +197,8 @@ func convertRun(o *ConvertOptions) error {
 	}
 	changed := false
 	bar := o.progress(len(inputs))
+	eng.Prepare = o.prepare // linting and diffs run on the workers, in parallel
 	err = eng.Run(inputs, func(out *convert.Outcome) error {
-		lintOutput(out)
 		fatal := o.handle(out)
 		rep.Add(out)
 		if bar != nil {
@@ -330,17 +330,37 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 		}
 	default:
 		for _, c := range out.Changes {
-			name := filepath.ToSlash(filepath.Clean(c.Path))
-			old := "a/" + name
-			if c.Created {
-				old = "/dev/null"
+			if c.Diff == nil {
+				c.Diff = unified(c)
 			}
-			if _, err := o.IO.Out.Write(diff.Unified(old, "b/"+name, c.Old, c.New)); err != nil {
+			if _, err := o.IO.Out.Write(c.Diff); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// prepare is the per-outcome work of a convert run that needs no order: lint of the
+// output and, when diffs are printed, their formatting. It runs on the engine's workers.
+func (o *ConvertOptions) prepare(out *convert.Outcome) {
+	lintOutput(out)
+	if o.Check || o.List || o.Write || o.Output != "" {
+		return
+	}
+	for i := range out.Changes {
+		out.Changes[i].Diff = unified(out.Changes[i])
+	}
+}
+
+// unified is a change as the unified diff convert prints.
+func unified(c convert.Change) []byte {
+	name := filepath.ToSlash(filepath.Clean(c.Path))
+	old := "a/" + name
+	if c.Created {
+		old = "/dev/null"
+	}
+	return diff.Unified(old, "b/"+name, c.Old, c.New)
 }
 
 // mirrorPath makes an output path relative, so -o DIR never writes outside DIR.

@@ -18,8 +18,25 @@ type entry struct {
 	line, col  int
 	kind, name string
 	version    string
-	node       *yaml.Node // the document root
+	node       *yaml.Node // the document root; see load
 	text       string     // the document's bytes: byte-identical copies are one object
+	// load is set for an object of a file the pre-scan found current (fastpath.go): its
+	// text is parsed into node on the first lookup that returns it, from file line line0.
+	load    *sync.Once
+	line0   int
+	current bool
+}
+
+// resolved parses a lazily indexed entry; every entry a lookup returns has passed here.
+func (e *entry) resolved() *entry {
+	if e != nil && e.load != nil {
+		e.load.Do(func() {
+			if n, err := parseDoc(e.path, e.text, e.line0); err == nil {
+				e.node = root(n)
+			}
+		})
+	}
+	return e
 }
 
 // index holds the Tekton objects of the whole input set, by kind and name. The same
@@ -31,6 +48,10 @@ type index struct {
 	from  string   // the file this view resolves references for
 	own   []*entry // objects that win over any other (a TriggerTemplate's own resourcetemplates)
 	amb   *ambiguities
+	files []string // every file of the scope indexed, so Forget can drop what it recorded
+	// scanned are the current files of the scope as the pre-scan read them, so that
+	// Current need not scan a file again (fastpath.go).
+	scanned map[string]scannedFile
 }
 
 func newIndex() *index { return &index{byKey: map[string][]*entry{}, paths: map[string]bool{}} }
@@ -117,20 +138,28 @@ func (x *index) withTemplate(path string, line int, nodes []*yaml.Node) *index {
 // file, then the same directory, then the nearest ancestor directory, then the repository.
 // Equally near definitions that differ are recorded as an ambiguity; the first one is used.
 func (x *index) lookup(kind, name string) *entry {
+	top := x.nearest(kind, name)
+	if len(top) == 0 {
+		return nil
+	}
+	if differ(top) {
+		x.amb.add(kind, name, top)
+	}
+	return top[0].resolved()
+}
+
+// nearest returns the equally near definitions of kind/name, the one lookup uses first.
+func (x *index) nearest(kind, name string) []*entry {
 	if x == nil || name == "" {
 		return nil
 	}
 	for _, e := range x.own {
 		if e.kind == kind && e.name == name {
-			return e
+			return []*entry{e}
 		}
 	}
-	all := x.byKey[key(kind, name)]
-	if len(all) == 0 {
-		return nil
-	}
 	best, top := -1, []*entry(nil)
-	for _, e := range all {
+	for _, e := range x.byKey[key(kind, name)] {
 		switch r := nearness(x.from, e.path); {
 		case r > best:
 			best, top = r, []*entry{e}
@@ -138,13 +167,17 @@ func (x *index) lookup(kind, name string) *entry {
 			top = append(top, e)
 		}
 	}
+	return top
+}
+
+// differ reports equally near definitions whose texts differ.
+func differ(top []*entry) bool {
 	for _, e := range top[1:] {
 		if e.text != top[0].text {
-			x.amb.add(kind, name, top)
-			break
+			return true
 		}
 	}
-	return top[0]
+	return false
 }
 
 // nearness ranks where a definition at def sits for a reference in from: higher is nearer.

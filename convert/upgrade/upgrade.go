@@ -59,6 +59,9 @@ func (c *Converter) index(scope string) *index {
 
 // Index records the Tekton objects of src for cross-file resolution within src.Scope.
 func (c *Converter) Index(src convert.Source) error {
+	if c.indexFast(src) { // a current file is indexed from a byte scan (fastpath.go)
+		return nil
+	}
 	if templated(src.Path, src.Data) != nil {
 		return nil // Convert reports it
 	}

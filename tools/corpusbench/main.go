@@ -59,6 +59,9 @@ var modes = map[string][]string{
 // unique makes every copy's bytes its own (see -unique).
 var unique bool
 
+// memProfile is where the convert phase writes its heap profile (see -memprofile).
+var memProfile string
+
 var modeOrder = []string{"mixed", "upgrade", "current", "travis", "jenkinsfile", "configxml"}
 
 func main() {
@@ -68,6 +71,7 @@ func main() {
 	phase := flag.String("phase", "", "internal: run one phase on -tree and print its numbers")
 	tree := flag.String("tree", "", "internal: the generated tree")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
+	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile of the convert phase, taken at its end, to `FILE`")
 	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	withLint := flag.Bool("lint", true, "in mixed mode, also time lint over the tree's YAML files")
 	flag.BoolVar(&unique, "unique", false, "end every copy with a comment of its own, so no two files are byte-identical")
@@ -139,7 +143,7 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 	}
 	var floor, floorCPU float64
 	for _, ph := range phases {
-		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile)
+		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile, "-memprofile", memProfile)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -323,6 +327,17 @@ func runPhase(phase, tree, cpuProfile string) error {
 	return json.NewEncoder(os.Stdout).Encode(r)
 }
 
+// writeHeap writes a heap profile of what is still reachable (the report, caches, leaks).
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
+}
+
 // treeFiles lists the tree's files outside .git, in walk order.
 func treeFiles(tree string) ([]string, error) {
 	var paths []string
@@ -396,6 +411,10 @@ func convertTree(tree string) ([]error, error) {
 		}
 		return nil
 	})
+	if err == nil && memProfile != "" {
+		err = writeHeap(memProfile) // while the report is still held
+	}
+	runtime.KeepAlive(rep)
 	return errs, err
 }
 
