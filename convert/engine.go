@@ -170,7 +170,11 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 }
 
 // Skipped is a warning: a walk met a file it does not convert, named so it isn't silently lost.
-type Skipped struct{ PosError }
+// Unchecked marks one this run cannot vouch for (a symlink out of the tree), which --check counts.
+type Skipped struct {
+	PosError
+	Unchecked bool
+}
 
 // Walk calls visit for every regular file under root, in lexical order, skipping .git,
 // vendor and node_modules. Symlinks are not followed, so a walk never leaves the tree.
@@ -208,7 +212,11 @@ func (e *Engine) walk(root string, visit func(path string), skipped func(error))
 			visit(path)
 		case t&fs.ModeSymlink != 0:
 			if candidate(path) {
-				skipped(&Skipped{PosError{Path: path, Msg: "skipped: a symlink (a walk does not follow symlinks; name its target to convert it)"}})
+				if target, ok := e.walkedTarget(root, path, skip); ok {
+					skipped(&Skipped{PosError: PosError{Path: path, Msg: "skipped: a symlink to " + target + ", which this walk converts"}})
+				} else {
+					skipped(&Skipped{PosError: PosError{Path: path, Msg: "skipped: a symlink out of the walked tree (a walk does not follow symlinks; name its target to convert it)"}, Unchecked: true})
+				}
 			}
 		default:
 			skipped(Errorf(path, 0, 0, "%s is not a regular file; skipped", modeName(t)))
@@ -216,6 +224,37 @@ func (e *Engine) walk(root string, visit func(path string), skipped func(error))
 		return nil
 	})
 	return errors.Join(append(errs, err)...)
+}
+
+// walkedTarget reports the regular file a symlink leads to when the same walk visits it:
+// inside root, and under no directory the walk skips. Only names are resolved; nothing is read.
+func (e *Engine) walkedTarget(root, link string, skip map[string]bool) (string, bool) {
+	target, err := filepath.EvalSymlinks(link)
+	if err != nil {
+		return "", false
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	if st, err := os.Stat(target); err != nil || !st.Mode().IsRegular() {
+		return "", false
+	}
+	dir := realRoot
+	for _, part := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
+		if part == "." {
+			continue
+		}
+		dir = filepath.Join(dir, part)
+		if skipDirs[part] || skip[dir] {
+			return "", false
+		}
+	}
+	return filepath.Join(root, rel), true
 }
 
 // RepoRoot is repoRoot for other packages that resolve names within one repository (lint).

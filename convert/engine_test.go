@@ -332,7 +332,7 @@ func TestNothingIsSilentlySkipped(t *testing.T) {
 	want := []string{
 		"j/Jenkinsfile:1:1: UTF-16 text (byte order mark FEFF): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
 		"job/config.xml:2:1: refusing an XML file with a DOCTYPE: Jenkins writes none, and its entities are never expanded",
-		"link.yml: skipped: a symlink (a walk does not follow symlinks; name its target to convert it)",
+		"link.yml: skipped: a symlink to dup.yaml, which this walk converts",
 		"u16.yaml:1:1: UTF-16 text (byte order mark FFFE): tkn-migrate reads UTF-8; convert it first, e.g. iconv -f UTF-16 -t UTF-8",
 		`dup.yaml:9:7: duplicate key "image" (first at line 8): YAML allows a key once per mapping`,
 		"list.yaml: tekton",

@@ -179,10 +179,15 @@ func convertRun(o *ConvertOptions) error {
 	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
 	inline := o.Report == "text" || o.ReportFile != ""
 	rep := o.newReport(o.Report == "markdown")
+	unchecked := false
 	for _, err := range inputErrs {
 		var skipped *convert.Skipped
 		if errors.As(err, &skipped) {
-			// A warning: the file is named in the report, and counts under --strict.
+			// A warning: the file is named in the report, and counts under --strict; one this run
+			// cannot vouch for (a symlink out of the tree) also fails --check.
+			if skipped.Unchecked {
+				unchecked = true
+			}
 			f := convert.Finding{File: skipped.Path, Class: convert.Unsupported, Rule: "skipped", Message: skipped.Msg}
 			rep.Add(&convert.Outcome{Source: convert.Source{Path: skipped.Path}, Result: convert.Result{Findings: []convert.Finding{f}}})
 			if inline {
@@ -195,7 +200,7 @@ func convertRun(o *ConvertOptions) error {
 		}
 		rep.Add(&convert.Outcome{Source: convert.Source{Path: errorPath(err)}, Err: err})
 	}
-	changed := false
+	changed := unchecked
 	bar := o.progress(len(inputs))
 	eng.Prepare = o.prepare // linting and diffs run on the workers, in parallel
 	err = eng.Run(inputs, func(out *convert.Outcome) error {

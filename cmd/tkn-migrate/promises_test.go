@@ -30,7 +30,8 @@ func TestAPanicWhileWritingFailsThatFileAlone(t *testing.T) {
 
 // TestCheckFailsWhileOldTektonIsLeft: --check exits 1 while a kind: List holds old Tekton items,
 // and 2 on an input it cannot read (UTF-16, a DOCTYPE, a duplicate key); a walked symlink is
-// an unsupported finding (so --strict fails) that --check alone lets pass.
+// an unsupported finding (so --strict fails), and --check fails on one out of the tree, whose
+// target the run never checks, but passes one whose target the same walk converts.
 func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
 	old := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: {name: t}\nspec: {steps: [{name: s, image: a, script: b}]}\n"
 	for _, c := range []struct {
@@ -41,14 +42,23 @@ func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
 		{"utf-16", "u16.yaml", "\xff\xfea\x00p\x00i\x00", exitError, exitError},
 		{"doctype", "config.xml", "<?xml version='1.1'?>\n<!DOCTYPE project [<!ENTITY x \"y\">]>\n<project>&x;</project>\n", exitError, exitError},
 		{"duplicate key", "dup.yaml", old + "kind: Task\n", exitError, exitError},
-		{"symlink", "link.yaml", "", exitOK, exitChanges},
+		{"symlink out of the tree", "link.yaml", "", exitChanges, exitChanges},
+		{"symlink within the tree", "link.yaml", "@inside", exitOK, exitChanges},
 	} {
 		dir := t.TempDir()
 		tree := filepath.Join(dir, "tree")
 		if err := os.MkdirAll(tree, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if c.data == "" {
+		if c.data == "@inside" {
+			current := "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: a\n      script: b\n"
+			if err := os.WriteFile(filepath.Join(tree, "real.yaml"), []byte(current), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("real.yaml", filepath.Join(tree, c.file)); err != nil {
+				t.Fatal(err)
+			}
+		} else if c.data == "" {
 			if err := os.WriteFile(filepath.Join(dir, "old.yaml"), []byte(old), 0o644); err != nil {
 				t.Fatal(err)
 			}

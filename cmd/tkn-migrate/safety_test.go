@@ -282,7 +282,7 @@ func TestABatchSurvivesAnyOneBadFile(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 	want := `named.yaml: a named pipe (FIFO) is not a regular file; skipped
-tree/link.yaml: warning: skipped: a symlink (a walk does not follow symlinks; name its target to convert it)
+tree/link.yaml: warning: skipped: a symlink out of the walked tree (a walk does not follow symlinks; name its target to convert it)
 tree/pipe.yaml: a named pipe (FIFO) is not a regular file; skipped
 named-link.yaml: refusing to write through symlink named-link.yaml
 tree/ro.yaml: not written: the file is read-only; use --force to replace it
