@@ -1,0 +1,133 @@
+package pipeline
+
+import (
+	"bytes"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The yaml.v3 emitter keeps every event of a document until the document ends (its event
+// queue never shrinks), so one 5,000-task Pipeline held hundreds of MB. encode prints each
+// item of the big lists on its own instead, as a one-item list, and splices the pieces into
+// the rest of the document at the item's indentation: the same bytes, since the emitter
+// never wraps lines (best width unlimited) and indents only relative to the parent.
+
+// spliceMark is the placeholder a spliced list holds while the rest of the document prints;
+// \x01 makes it print double-quoted and escaped, so no ordinary value reads the same.
+const spliceMark = "\x01tkn-migrate-splice-"
+
+// encode renders one document with two-space indentation.
+func encode(doc *yaml.Node) ([]byte, error) {
+	var lists []*yaml.Node
+	collectLists(doc, &lists)
+	if len(lists) == 0 {
+		return encodeWhole(doc)
+	}
+	saved := make([][]*yaml.Node, len(lists))
+	for i, l := range lists {
+		saved[i] = l.Content
+		l.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: spliceMark + strconv.Itoa(i)}}
+	}
+	skeleton, err := encodeWhole(doc)
+	for i, l := range lists {
+		l.Content = saved[i]
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, ok, err := splice(skeleton, lists)
+	if err != nil || !ok {
+		if err == nil {
+			out, err = encodeWhole(doc) // a value printed like a mark: splicing can't tell them apart
+		}
+		return out, err
+	}
+	return out, nil
+}
+
+// collectLists finds the non-empty lists reached from the document through mappings only
+// (spec.tasks, spec.finally, spec.params...), in the order they print.
+func collectLists(n *yaml.Node, lists *[]*yaml.Node) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			collectLists(c, lists)
+		}
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			collectLists(n.Content[i], lists)
+		}
+	case yaml.SequenceNode:
+		if len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
+			*lists = append(*lists, n)
+		}
+	}
+}
+
+// splice replaces each mark line of skeleton with the items of its list, printed one by
+// one; ok is false when a mark is not found exactly once where expected.
+func splice(skeleton []byte, lists []*yaml.Node) (out []byte, ok bool, err error) {
+	out = make([]byte, 0, len(skeleton))
+	rest := skeleton
+	var item bytes.Buffer
+	for i, l := range lists {
+		line := []byte("- \"" + escapedMark(i) + "\"\n")
+		at := bytes.Index(rest, line)
+		if at < 0 || bytes.Contains(rest[at+len(line):], line) {
+			return nil, false, nil
+		}
+		start := bytes.LastIndexByte(rest[:at], '\n') + 1
+		indent := rest[start:at]
+		if len(bytes.TrimLeft(indent, " ")) != 0 {
+			return nil, false, nil
+		}
+		out = append(out, rest[:start]...)
+		for _, it := range l.Content {
+			item.Reset()
+			if err := encodeTo(&item, &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{it}}); err != nil {
+				return nil, false, err
+			}
+			out = appendIndented(out, item.Bytes(), indent)
+		}
+		rest = rest[at+len(line):]
+	}
+	return append(out, rest...), true, nil
+}
+
+// escapedMark is mark i as the emitter prints it inside double quotes.
+func escapedMark(i int) string { return `\x01` + spliceMark[1:] + strconv.Itoa(i) }
+
+// appendIndented appends text with indent before every non-empty line, as the emitter
+// indents a nested block (blank lines of a literal block stay empty).
+func appendIndented(out, text, indent []byte) []byte {
+	for len(text) > 0 {
+		end := bytes.IndexByte(text, '\n') + 1
+		if end == 0 {
+			end = len(text)
+		}
+		if text[0] != '\n' {
+			out = append(out, indent...)
+		}
+		out = append(out, text[:end]...)
+		text = text[end:]
+	}
+	return out
+}
+
+func encodeWhole(doc *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := encodeTo(&buf, doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func encodeTo(buf *bytes.Buffer, doc *yaml.Node) error {
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
