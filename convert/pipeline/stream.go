@@ -17,57 +17,96 @@ import (
 // \x01 makes it print double-quoted and escaped, so no ordinary value reads the same.
 const spliceMark = "\x01tkn-migrate-splice-"
 
-// encode renders one document with two-space indentation.
-func encode(doc *yaml.Node) ([]byte, error) {
-	var lists []*yaml.Node
-	collectLists(doc, &lists)
+// lazyItems are the n items of a list node that has no Content of its own: item(i) builds
+// item i while encode prints it, and the node is dropped once printed.
+type lazyItems struct {
+	n    int
+	item func(i int) (*yaml.Node, error)
+}
+
+// list is one spliced list: its items, built by lazy or taken from Content.
+type list struct {
+	node *yaml.Node
+	lazy lazyItems
+}
+
+func (l list) len() int {
+	if l.lazy.item != nil {
+		return l.lazy.n
+	}
+	return len(l.node.Content)
+}
+
+func (l list) item(i int) (*yaml.Node, error) {
+	if l.lazy.item != nil {
+		return l.lazy.item(i)
+	}
+	return l.node.Content[i], nil
+}
+
+// encode renders one document with two-space indentation; lazy gives the items of the list
+// nodes it names.
+func encode(doc *yaml.Node, lazy map[*yaml.Node]lazyItems) ([]byte, error) {
+	var lists []list
+	collectLists(doc, lazy, &lists)
 	if len(lists) == 0 {
 		return encodeWhole(doc)
 	}
 	saved := make([][]*yaml.Node, len(lists))
 	for i, l := range lists {
-		saved[i] = l.Content
-		l.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: spliceMark + strconv.Itoa(i)}}
+		saved[i] = l.node.Content
+		l.node.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: spliceMark + strconv.Itoa(i)}}
 	}
 	skeleton, err := encodeWhole(doc)
 	for i, l := range lists {
-		l.Content = saved[i]
+		l.node.Content = saved[i]
 	}
 	if err != nil {
 		return nil, err
 	}
 	out, ok, err := splice(skeleton, lists)
-	if err != nil || !ok {
-		if err == nil {
-			out, err = encodeWhole(doc) // a value printed like a mark: splicing can't tell them apart
-		}
+	if err != nil || ok {
 		return out, err
 	}
-	return out, nil
+	// A value printed like a mark: splicing can't tell them apart, so print the whole tree.
+	for _, l := range lists {
+		if l.lazy.item == nil {
+			continue
+		}
+		for i := 0; i < l.lazy.n; i++ {
+			it, err := l.lazy.item(i)
+			if err != nil {
+				return nil, err
+			}
+			l.node.Content = append(l.node.Content, it)
+		}
+	}
+	return encodeWhole(doc)
 }
 
 // collectLists finds the non-empty lists reached from the document through mappings only
 // (spec.tasks, spec.finally, spec.params...), in the order they print.
-func collectLists(n *yaml.Node, lists *[]*yaml.Node) {
+func collectLists(n *yaml.Node, lazy map[*yaml.Node]lazyItems, lists *[]list) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			collectLists(c, lists)
+			collectLists(c, lazy, lists)
 		}
 	case yaml.MappingNode:
 		for i := 1; i < len(n.Content); i += 2 {
-			collectLists(n.Content[i], lists)
+			collectLists(n.Content[i], lazy, lists)
 		}
 	case yaml.SequenceNode:
-		if len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
-			*lists = append(*lists, n)
+		l := list{node: n, lazy: lazy[n]}
+		if l.len() > 0 && n.Style&yaml.FlowStyle == 0 {
+			*lists = append(*lists, l)
 		}
 	}
 }
 
 // splice replaces each mark line of skeleton with the items of its list, printed one by
 // one; ok is false when a mark is not found exactly once where expected.
-func splice(skeleton []byte, lists []*yaml.Node) (out []byte, ok bool, err error) {
+func splice(skeleton []byte, lists []list) (out []byte, ok bool, err error) {
 	out = make([]byte, 0, len(skeleton))
 	rest := skeleton
 	var item bytes.Buffer
@@ -83,7 +122,11 @@ func splice(skeleton []byte, lists []*yaml.Node) (out []byte, ok bool, err error
 			return nil, false, nil
 		}
 		out = append(out, rest[:start]...)
-		for _, it := range l.Content {
+		for j := 0; j < l.len(); j++ {
+			it, err := l.item(j)
+			if err != nil {
+				return nil, false, err
+			}
 			item.Reset()
 			if err := encodeTo(&item, &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{it}}); err != nil {
 				return nil, false, err

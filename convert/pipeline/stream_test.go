@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -51,7 +52,7 @@ func TestEncodeSplicesLikeWhole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encode(d)
+		got, err := encode(d, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,20 +62,49 @@ func TestEncodeSplicesLikeWhole(t *testing.T) {
 	}
 }
 
-// TestEncodeFallsBackOnMarkValue: a value printed like a mark can't be told from it, so the
-// document prints whole.
+// TestEncodeFallsBackOnMarkValue: a literal block holding a mark's line can't be told from
+// the mark, so the document prints whole, lazy items included.
 func TestEncodeFallsBackOnMarkValue(t *testing.T) {
-	root := mapNode()
-	set(root, "a", strSeq([]string{spliceMark + "0"}))
-	set(root, "b", strSeq([]string{"x"}))
-	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
-	skeleton := []byte("a:\n  - \"" + escapedMark(0) + "\"\nb:\n  - \"" + escapedMark(0) + "\"\n")
-	if _, ok, err := splice(skeleton, []*yaml.Node{root.Content[1]}); ok || err != nil {
-		t.Errorf("splice of a doubled mark: ok %v, err %v", ok, err)
+	items := []*yaml.Node{str("one"), str("two")}
+	build := func(lazy bool) (*yaml.Node, map[*yaml.Node]lazyItems) {
+		root := mapNode()
+		set(root, "text", str("- \""+escapedMark(0)+"\"\n"))
+		l := seqNode()
+		set(root, "list", l)
+		if !lazy {
+			l.Content = items
+			return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
+		}
+		return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}},
+			map[*yaml.Node]lazyItems{l: {n: len(items), item: func(i int) (*yaml.Node, error) { return items[i], nil }}}
 	}
-	want, _ := encodeWhole(doc)
-	got, err := encode(doc)
+	whole, _ := build(false)
+	want, err := encodeWhole(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(want), "  - \""+escapedMark(0)+"\"\n") {
+		t.Fatalf("the literal does not hold the mark's line:\n%s", want)
+	}
+	doc, lazy := build(true)
+	got, err := encode(doc, lazy)
 	if err != nil || string(got) != string(want) {
 		t.Errorf("got %q (%v), want %q", got, err, want)
+	}
+}
+
+// TestEncodeLazyItems: items built while printing come out as if the tree held them.
+func TestEncodeLazyItems(t *testing.T) {
+	for name, d := range spliceCases() {
+		want, _ := encodeWhole(d)
+		tasks := d.Content[0].Content[3].Content[1] // spec.tasks
+		items := tasks.Content
+		tasks.Content = nil
+		built := 0
+		got, err := encode(d, map[*yaml.Node]lazyItems{tasks: {n: len(items), item: func(i int) (*yaml.Node, error) { built++; return items[i], nil }}})
+		tasks.Content = items
+		if err != nil || string(got) != string(want) || built != len(items) {
+			t.Errorf("%s: built %d of %d, got\n%s\nwant\n%s", name, built, len(items), got, want)
+		}
 	}
 }
