@@ -34,11 +34,11 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 	}
 	name := Sanitize(p.Name)
 	out := filepath.Join(dir, ".tekton")
-	doc, err := pipelineDoc(name, p, opts)
+	doc, lazy, err := pipelineDoc(name, p, opts)
 	if err != nil {
 		return nil, err
 	}
-	data, err := encode(doc)
+	data, err := encode(doc, lazy)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 			return nil, fmt.Errorf("two PipelineRuns named %q", stem)
 		}
 		seen[stem] = true
-		data, err := encode(runDoc(name, stem, p, r, opts))
+		data, err := encode(runDoc(name, stem, p, r, opts), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +81,7 @@ func header(opts convert.Options, kind, name string, comments []string) (*yaml.N
 	return root, md
 }
 
-func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, error) {
+func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, map[*yaml.Node]lazyItems, error) {
 	root, _ := header(opts, "Pipeline", name, p.Comments)
 	spec := mapNode()
 
@@ -107,39 +107,36 @@ func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, er
 		set(spec, "workspaces", ws)
 	}
 
-	tasks := seqNode()
+	// Tasks are built while they print (see lazyItems): a big Pipeline never holds all their nodes.
+	lazy := map[*yaml.Node]lazyItems{}
+	count := len(p.Tasks)
 	if p.Checkout != nil {
-		t, err := checkoutTask(p.Checkout, opts)
-		if err != nil {
-			return nil, err
+		count++
+	}
+	if count == 0 {
+		return nil, nil, fmt.Errorf("pipeline %q has no tasks", name)
+	}
+	tasks := seqNode()
+	lazy[tasks] = lazyItems{n: count, item: func(i int) (*yaml.Node, error) {
+		if p.Checkout != nil {
+			if i == 0 {
+				return checkoutTask(p.Checkout, opts)
+			}
+			i--
 		}
-		tasks.Content = append(tasks.Content, t)
-	}
-	for _, t := range p.Tasks {
-		n, err := pipelineTask(p, t, p.Checkout != nil, false)
-		if err != nil {
-			return nil, err
-		}
-		tasks.Content = append(tasks.Content, n)
-	}
-	if len(tasks.Content) == 0 {
-		return nil, fmt.Errorf("pipeline %q has no tasks", name)
-	}
+		return pipelineTask(p, p.Tasks[i], p.Checkout != nil, false)
+	}}
 	set(spec, "tasks", tasks)
 
 	if len(p.Finally) > 0 {
 		fin := seqNode()
-		for _, t := range p.Finally {
-			n, err := pipelineTask(p, t, false, true)
-			if err != nil {
-				return nil, err
-			}
-			fin.Content = append(fin.Content, n)
-		}
+		lazy[fin] = lazyItems{n: len(p.Finally), item: func(i int) (*yaml.Node, error) {
+			return pipelineTask(p, p.Finally[i], false, true)
+		}}
 		set(spec, "finally", fin)
 	}
 	set(root, "spec", spec)
-	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, lazy, nil
 }
 
 func paramSpecs(params []Param) *yaml.Node {

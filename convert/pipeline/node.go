@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -74,18 +73,4 @@ func commentBlock(lines []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-// encode renders one document with two-space indentation.
-func encode(doc *yaml.Node) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -112,12 +112,24 @@ func scalarKind(n *yaml.Node) string {
 		if canonicalInt(v) {
 			return "int"
 		}
+		if dottedVersion(v) {
+			return "str"
+		}
 		// YAML 1.1 and 1.2 ints, floats, timestamps and .inf/.nan use only these bytes.
 		if strings.Trim(v, "0123456789abcdefABCDEFxXoObBtTzZpPiInNyY+-._: \t") == "" {
 			return ""
 		}
 	}
 	return "str"
+}
+
+// dottedVersion reports a digit-led run of digits and two or more dots (1.7.0): a string in
+// both, since ints take no dot, floats one, and timestamps need a dash.
+func dottedVersion(v string) bool {
+	if v[0] < '0' || v[0] > '9' || strings.Count(v, ".") < 2 {
+		return false
+	}
+	return strings.Trim(v, "0123456789.") == ""
 }
 
 // canonicalInt reports a decimal int both YAML versions read and print alike: no sign but

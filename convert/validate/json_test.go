@@ -17,10 +17,11 @@ func TestAppendJSONIsYAMLToJSON(t *testing.T) {
 		"s: 'yes'\nt: \"on\"\nu: |\n  line\n   more\n\n\nv: >-\n  folded\n  text\nw: -c\nx: --flag\ny: ./run.sh\nz: <b>&\n",
 		"list: [a, 'b', 3, {k: v}]\nnested:\n  - name: x\n    value: $(params.y)\n",
 		"é: ünïcode\nkey with space: v\n\"quoted key\": 1\n",
+		"version: 1.7.0\nip: 10.0.0.1\nodd: 1..2.\n",
 		"tab: \"a\\tb\"\nnl: \"a\\nb\"\nhtml: \"<script>\"\nu2028: \"\\u2028\"\n",
 	}
 	declined := []string{
-		"value: on\n", "on: push\n", "v: yes\n", "v: n\n", "v: 0777\n", "v: 1_000\n", "v: 1.5\n", "v: 1e3\n",
+		"value: on\n", "on: push\n", "v: yes\n", "v: n\n", "v: 0777\n", "v: 1_000\n", "v: 1.5\n", "v: 1.\n", "v: .5\n", "v: 1e3\n",
 		"v: 2001-12-14\n", "v: 0x1F\n", "v: .inf\n", "v: +1\n", "v: 00\n", "v: -0\n", "v: 1234567890123456789\n",
 		"v: !!str 1\n", "a: &x 1\nb: *x\n", "<<: {a: 1}\n", "a: 1\na: 2\n", "1: a\n", "true: a\n", "? [a]\n: b\n", "v: -c\n",
 	}

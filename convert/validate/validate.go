@@ -180,12 +180,47 @@ func Node(path string, doc *yaml.Node) error {
 // validate checks one document; text is its source, read again the way kubectl reads it,
 // or nil to print the node first.
 func validate(path string, doc *yaml.Node, text []byte) *Error {
-	root := doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
+	if text == nil {
+		d, e := decode(path, doc, nil)
+		if d == nil {
+			return e
+		}
+		return d.admit(func() *yaml.Node { return rootOf(doc) })
 	}
+	// The node tree of a big document outweighs its typed object many times over: only
+	// the object stays while admission runs, and a failure reads the text again to point at it.
+	d, e := decode(path, doc, text)
+	if d == nil {
+		return e
+	}
+	return d.admit(func() *yaml.Node {
+		var again yaml.Node
+		if yaml.Unmarshal(text, &again) != nil {
+			return nil
+		}
+		return rootOf(&again)
+	})
+}
+
+// decoded is a document's typed object and what an error about it names.
+type decoded struct {
+	obj tektonObject
+	err Error
+}
+
+func rootOf(doc *yaml.Node) *yaml.Node {
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		return doc.Content[0]
+	}
+	return doc
+}
+
+// decode reads the document into its Tekton type; nil with a nil *Error when it is no
+// Tekton kind (or a List whose items passed).
+func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
+	root := rootOf(doc)
 	if root.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	apiVersion, kind, name := scalar(root, "apiVersion"), scalar(root, "kind"), ""
 	if md := child(root, "metadata"); md != nil {
@@ -196,14 +231,12 @@ func validate(path string, doc *yaml.Node, text []byte) *Error {
 	}
 	obj := newObject(apiVersion, kind)
 	if obj == nil && strings.HasSuffix(kind, "List") {
-		return validateItems(path, child(root, "items")) // kubectl applies a List's items one by one
+		return nil, validateItems(path, child(root, "items")) // kubectl applies a List's items one by one
 	}
 	if obj == nil {
-		return nil
+		return nil, nil
 	}
-	fail := func(err error) *Error {
-		return &Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name, Err: err}
-	}
+	d := &decoded{obj: obj, err: Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name}}
 	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
 	// the node parsed from text when every scalar reads alike in both, else from the text.
 	var raw []byte
@@ -214,28 +247,43 @@ func validate(path string, doc *yaml.Node, text []byte) *Error {
 	} else {
 		var err error
 		if text, err = yaml.Marshal(root); err != nil {
-			return fail(err)
+			return nil, d.fail(err)
 		}
 	}
 	if raw == nil {
 		var err error
 		if raw, err = sigsyaml.YAMLToJSON(text); err != nil {
-			return fail(err)
+			return nil, d.fail(err)
 		}
 	}
 	if err := StrictDecode(raw, obj); err != nil {
-		return fail(err)
+		return nil, d.fail(err)
 	}
-	if fe := Admit(obj); fe != nil {
-		err := fail(errors.New(strings.TrimSpace(fe.Error())))
-		if ws := fe.WrappedErrors(); len(ws) > 0 && len(ws[0].Paths) > 0 {
-			// Point at the field Tekton names, not at the document.
-			n := locate(root, ws[0].Paths[0])
+	return d, nil
+}
+
+func (d *decoded) fail(err error) *Error {
+	e := d.err
+	e.Err = err
+	return &e
+}
+
+// admit runs admission on the object; root gives the document's node to point at the
+// field Tekton names.
+func (d *decoded) admit(root func() *yaml.Node) *Error {
+	fe := Admit(d.obj)
+	if fe == nil {
+		return nil
+	}
+	err := d.fail(errors.New(strings.TrimSpace(fe.Error())))
+	if ws := fe.WrappedErrors(); len(ws) > 0 && len(ws[0].Paths) > 0 {
+		// Point at the field Tekton names, not at the document.
+		if r := root(); r != nil {
+			n := locate(r, ws[0].Paths[0])
 			err.Line, err.Col = n.Line, n.Column
 		}
-		return err
 	}
-	return nil
+	return err
 }
 
 // Object is a Tekton or Triggers API object, as the admission webhook sees it.
