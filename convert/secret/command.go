@@ -46,7 +46,7 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 		add("a password passed to "+tool+" login -p", envName(tool)+"_LOGIN_PASSWORD", s, e)
 	}
 	named := func(re *lazyre.Regexp, what, suffix string, ok func(name string) bool) {
-		for _, m := range findAll(re.Re(), text) {
+		for _, m := range namedMatches(re, text) {
 			name := text[m[2]:m[3]]
 			s, e := value(m, 2)
 			if v := text[s:e]; ok(name) && !strings.HasPrefix(v, "-") {
@@ -59,6 +59,89 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 	named(longOpt, "the value of option --NAME", "_ARG", credOpt.MatchString)
 	named(assign, "the value of NAME", "_VALUE", func(string) bool { return true })
 	named(sysProp, "the value of property NAME", "_PROP", func(string) bool { return true })
+}
+
+// Anchored forms of the named patterns, tried only where a match of the whole pattern can
+// start: over generated text the unanchored patterns (no literal to look for) were half of
+// a Travis conversion. Group numbers are the same.
+var (
+	longOptAt = lazyre.New(`\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
+	assignAt  = lazyre.New(`\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
+	sysPropAt = lazyre.New(`\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+)
+
+// namedMatches is findAll(re, text) for longOpt, assign and sysProp: successive
+// non-overlapping leftmost matches, found by trying the anchored form at each place the
+// pattern's head can begin (after a boundary that a previous match did not consume).
+func namedMatches(re *lazyre.Regexp, text string) [][]int {
+	if wholeText {
+		return findAll(re.Re(), text)
+	}
+	var out [][]int
+	end := 0 // the previous match's end: a boundary before it was consumed
+	try := func(at *lazyre.Regexp, i int) {
+		if m := at.Re().FindStringSubmatchIndex(text[i:]); m != nil {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += i
+				}
+			}
+			out = append(out, m)
+			end = m[1]
+		}
+	}
+	switch re {
+	case longOpt, sysProp:
+		head, at, space := "--", longOptAt, isSpace
+		if re == sysProp {
+			head, at = "-D", sysPropAt
+		}
+		for i := 0; ; {
+			k := strings.Index(text[i:], head)
+			if k < 0 {
+				return out
+			}
+			i += k
+			if (i == 0 && end == 0) || (i > 0 && i-1 >= end && space(text[i-1])) {
+				try(at, i)
+			}
+			if end > i {
+				i = end
+			} else {
+				i++
+			}
+		}
+	case assign:
+		for q := 0; ; {
+			k := strings.IndexByte(text[q:], '=')
+			if k < 0 {
+				return out
+			}
+			q += k
+			j := q
+			for j > 0 && isWord(text[j-1]) {
+				j--
+			}
+			if j < q && !isDigit(text[j]) && ((j == 0 && end == 0) || (j > 0 && j-1 >= end && isAssignBoundary(text[j-1]))) {
+				try(assignAt, j)
+			}
+			if end > q {
+				q = end
+			} else {
+				q++
+			}
+		}
+	}
+	return findAll(re.Re(), text)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isWord(c byte) bool {
+	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+func isAssignBoundary(c byte) bool {
+	return isSpace(c) || c == ';' || c == '&' || c == '|' || c == '('
 }
 
 // envName turns a name into an env var name: API_KEY for api-key.

@@ -26,6 +26,9 @@ func TestScanFilterExact(t *testing.T) {
 		"ghp_" + strings.Repeat("a1", 18), "github_pat_" + strings.Repeat("Ab_", 14), "glpat-abcdefghij0123456789",
 		"xoxb-1234567890-abc", "AIza" + strings.Repeat("z", 35), "npm_" + strings.Repeat("Q", 36),
 		"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN\nPRIVATE KEY-----", "$(params.pw)", "x", " ", "\n", "\r\n", "'", "@", ":", "_",
+		"FOO_TOKEN=abc123XYZsecretQ", "export DB_PASSWORD='p@ss w0rd9Z'", "--password=hunter2xyzQ", "--api-key \"k3yV4lue77\"",
+		"-Dsonar.login=abcdef123456Zq", "A='x B_TOKEN=y7Hq2pLm9'", "--foo \"--password xQ7pL2mZ9\"", "x.y=1", "9A=1", "a==b",
+		";B_SECRET=2bR8kQ1zX", "(C_PASS=3Lm9qZ7", "--", "-D", "=", "--token\n  Zq8Lm2pX7v", "local API_KEY=", "\"", "readonly\tK_TOKEN=q",
 	}
 	hits := 0
 	for i := 0; i < 4000; i++ {
