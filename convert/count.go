@@ -8,9 +8,16 @@ const Marker = "tkn-migrate: manual:"
 // CountTektonDocs counts Tekton documents in a YAML stream: lines starting
 // `apiVersion:`, then optional space, an optional quote and (triggers.)tekton.dev/.
 // A byte scan, not a (?m) regexp: it runs on the goroutine that collects results.
-func CountTektonDocs(data []byte) int {
+func CountTektonDocs(data []byte) int { return countTektonDocs(data, -1) }
+
+// hasTektonDoc reports a line CountTektonDocs counts, stopping at the first: how Detect
+// tells a Tekton YAML file (Triggers too: its files upgrade with the Pipelines they start).
+func hasTektonDoc(data []byte) bool { return countTektonDocs(data, 1) > 0 }
+
+// countTektonDocs counts up to limit such lines (all of them when limit < 0).
+func countTektonDocs(data []byte, limit int) int {
 	n := 0
-	for off := 0; off < len(data); {
+	for off := 0; off < len(data) && n != limit; {
 		if isTektonAPIVersion(data[off:]) {
 			n++
 		}
@@ -21,22 +28,6 @@ func CountTektonDocs(data []byte) int {
 		off += nl + 1
 	}
 	return n
-}
-
-// hasTektonDoc reports a line CountTektonDocs counts, stopping at the first: how Detect
-// tells a Tekton YAML file (Triggers too: its files upgrade with the Pipelines they start).
-func hasTektonDoc(data []byte) bool {
-	for off := 0; off < len(data); {
-		if isTektonAPIVersion(data[off:]) {
-			return true
-		}
-		nl := bytes.IndexByte(data[off:], '\n')
-		if nl < 0 {
-			break
-		}
-		off += nl + 1
-	}
-	return false
 }
 
 func isTektonAPIVersion(line []byte) bool {

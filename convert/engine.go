@@ -721,13 +721,7 @@ func (e *Engine) maxTasks() int {
 // regexp over every output was a tenth of the time of a current file.
 func countTaskLines(data []byte) int {
 	n := 0
-	for off := 0; off < len(data); {
-		line := data[off:]
-		if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
-			line, off = line[:nl], off+nl+1
-		} else {
-			off = len(data)
-		}
+	for line := range bytes.Lines(data) {
 		line = bytes.TrimLeft(line, " -")
 		if bytes.HasPrefix(line, []byte("taskRef:")) || bytes.HasPrefix(line, []byte("taskSpec:")) {
 			n++

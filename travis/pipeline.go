@@ -200,15 +200,12 @@ func stripSourceComments(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for len(s) > 0 {
-		line, rest, nl := strings.Cut(s, "\n")
+	for line := range strings.Lines(s) {
 		if !strings.HasPrefix(line, "# ") {
 			b.WriteString(line)
-		}
-		if nl {
+		} else if strings.HasSuffix(line, "\n") {
 			b.WriteByte('\n')
 		}
-		s = rest
 	}
 	return b.String()
 }
