@@ -107,9 +107,9 @@ func BenchmarkUpgradeBigFile(b *testing.B) {
 			cpu0 := cpuTime()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				styleMemo.reset()
-				renderMemo.reset()
-				strictMemo.reset()
+				styleMemo.Reset()
+				renderMemo.Reset()
+				strictMemo.Reset()
 				c := New()
 				if err := c.Index(src); err != nil {
 					b.Fatal(err)

@@ -9,18 +9,6 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
-func (c *memo[V]) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m, c.bytes = nil, 0
-}
-
-func (c *memo[V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.m)
-}
-
 // Converting with the memos warm gives the bytes, findings and fallbacks of a cold run,
 // for every golden case and every corpus file.
 func TestMemoWarmAlike(t *testing.T) {
@@ -71,11 +59,11 @@ func TestMemoWarmAlike(t *testing.T) {
 	}
 	remembered := 0
 	for _, s := range sets {
-		for _, m := range []interface{ reset() }{styleMemo, renderMemo, strictMemo} {
-			m.reset()
+		for _, m := range []interface{ Reset() }{styleMemo, renderMemo, strictMemo} {
+			m.Reset()
 		}
 		cold := run(s)
-		if renderMemo.len() > 0 && strictMemo.len() > 0 {
+		if renderMemo.Len() > 0 && strictMemo.Len() > 0 {
 			remembered++
 		}
 		if warm := run(s); !reflect.DeepEqual(cold, warm) {

@@ -139,8 +139,8 @@ func TestRenderMemoPerUpgrade(t *testing.T) {
 		return string(out.Files[0].Data)
 	}
 	cold := func(repo string) string {
-		styleMemo.reset()
-		renderMemo.reset()
+		styleMemo.Reset()
+		renderMemo.Reset()
 		return convertRun(repo)
 	}
 	a, b := cold("repo-a"), cold("repo-b")

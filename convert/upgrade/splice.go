@@ -168,11 +168,11 @@ var styles = []style{{2, true}, {2, false}, {4, false}, {4, true}, {3, false}}
 // pick is a function of src and wide.
 func styleFor(doc *yaml.Node, src string, wide bool) (st style, text string, printed bool) {
 	key := memoKey(wide, src)
-	if st, hit := styleMemo.get(key); hit {
+	if st, hit := styleMemo.Get(key); hit {
 		return st, "", false
 	}
 	st, text = bestStyle(doc, src, wide)
-	styleMemo.put(key, st, 0)
+	styleMemo.Put(key, st, 0)
 	return st, text, true
 }
 

@@ -87,13 +87,13 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 	// A passing decode is remembered with its case fixes, by kind and the tree with its
 	// positions: a fleet holds the same document many times.
 	key := memoKey(false, s.kind, string(appendTree(nil, c, true)))
-	fixes, hit := strictMemo.get(key)
+	fixes, hit := strictMemo.Get(key)
 	if !hit {
 		if err := s.decodeStrict(r, c, obj); err != nil {
 			return err
 		}
 		fixes = fieldCaseFixes(c, obj)
-		strictMemo.put(key, fixes, 0)
+		strictMemo.Put(key, fixes, 0)
 	}
 	s.renameKeys(r, fixes)
 	return nil

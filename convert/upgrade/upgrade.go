@@ -483,7 +483,7 @@ func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	// The rest is a function of the source text and what edited prints: a document met
 	// again with the same upgrade is printed, spliced and checked once.
 	key := memoKey(s.wide, d.text, string(appendTree(nil, edited, false)))
-	if r, hit := renderMemo.get(key); hit {
+	if r, hit := renderMemo.Get(key); hit {
 		s.fellBack = r.fellBack
 		return r.text, nil
 	}
@@ -503,7 +503,7 @@ func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
 		r = rendered{text: out}
 	}
-	renderMemo.put(key, r, len(r.text))
+	renderMemo.Put(key, r, len(r.text))
 	s.fellBack = r.fellBack
 	return r.text, nil
 }

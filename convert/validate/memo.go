@@ -5,41 +5,26 @@ import (
 	"encoding/binary"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/memo"
 )
 
 // memoLimit bounds the memo: a fleet repeats a few thousand distinct documents (catalog
 // Tasks, shared templates), and each entry is a hash and usually a nil error.
 const memoLimit = 1 << 14
 
-// memo remembers the verdict on each distinct document's bytes: Tekton's validation
-// compiles regexps per call, and a fleet holds the same document many times. Safe for
-// concurrent use; when full it starts over, so memory stays bounded.
-var memo = struct {
-	sync.Mutex
-	m map[[sha256.Size]byte]*Error
-}{m: map[[sha256.Size]byte]*Error{}}
+// verdicts remembers the verdict on each distinct document's bytes: Tekton's validation
+// compiles regexps per call, and a fleet holds the same document many times.
+var verdicts = &memo.Map[*Error]{Limit: memoLimit}
 
 // lookup returns the remembered verdict on a document: validate's error with Path empty and
 // Line relative to the document, or nil.
-func lookup(key [sha256.Size]byte) (*Error, bool) {
-	memo.Lock()
-	defer memo.Unlock()
-	e, ok := memo.m[key]
-	return e, ok
-}
+func lookup(key [sha256.Size]byte) (*Error, bool) { return verdicts.Get(key) }
 
-func remember(key [sha256.Size]byte, e *Error) {
-	memo.Lock()
-	defer memo.Unlock()
-	if len(memo.m) >= memoLimit {
-		clear(memo.m)
-	}
-	memo.m[key] = e
-}
+func remember(key [sha256.Size]byte, e *Error) { verdicts.Put(key, e, 0) }
 
 // place returns a copy of a remembered failure for the document at path starting at line first.
 func place(e *Error, path string, first int) *Error {
