@@ -25,6 +25,9 @@ type entry struct {
 	load    *sync.Once
 	line0   int
 	current bool
+	// reparse is set for an object the full index read: the index keeps its text, not its
+	// tree, and each document that looks it up parses it again (index.trees).
+	reparse bool
 }
 
 // resolved parses a lazily indexed entry; every entry a lookup returns has passed here.
@@ -35,6 +38,13 @@ func (e *entry) resolved() *entry {
 				e.node = root(n)
 			}
 		})
+	}
+	if e != nil && e.reparse && e.node == nil {
+		c := *e
+		if n, err := parseDoc(e.path, e.text, e.line0); err == nil {
+			c.node = root(n)
+		}
+		return &c
 	}
 	return e
 }
@@ -52,19 +62,44 @@ type index struct {
 	// scanned are the current files of the scope as the pre-scan read them, so that
 	// Current need not scan a file again (fastpath.go).
 	scanned map[string]scannedFile
+	// trees are the reparsed entries one document's upgrade looked up (forDocument): parsed
+	// once for it, dropped with it.
+	trees map[*entry]*entry
 }
 
 func newIndex() *index { return &index{byKey: map[string][]*entry{}, paths: map[string]bool{}} }
 
 func key(kind, name string) string { return kind + "/" + name }
 
-// add records one document of path.
+// add records one document of path, tree and all.
 func (x *index) add(path string, d document) {
-	if e := newEntry(path, d.line, d.text, root(d.node)); e != nil {
+	x.addEntry(path, newEntry(path, d.line, d.text, root(d.node)))
+}
+
+// addEntry records an object of path, if e is one.
+func (x *index) addEntry(path string, e *entry) {
+	if e != nil {
 		k := key(e.kind, e.name)
 		x.byKey[k] = append(x.byKey[k], e)
 		x.paths[path] = true
 	}
+}
+
+// summary is the index entry of document d without its tree, parsed again when looked up:
+// a file's trees outweigh its text many times over.
+func summary(path string, d document) *entry {
+	e := newEntry(path, d.line, d.text, root(d.node))
+	if e != nil {
+		e.node, e.reparse, e.line0 = nil, true, d.line
+	}
+	return e
+}
+
+// forDocument is the view for one document's upgrade: what it looks up is parsed once for it.
+func (x *index) forDocument() *index {
+	y := *x
+	y.trees = map[*entry]*entry{}
+	return &y
 }
 
 // drop forgets the objects of path, a kustomize patch: part of an object, not a definition.
@@ -145,7 +180,16 @@ func (x *index) lookup(kind, name string) *entry {
 	if differ(top) {
 		x.amb.add(kind, name, top)
 	}
-	return top[0].resolved()
+	e := top[0]
+	if !e.reparse || x.trees == nil {
+		return e.resolved()
+	}
+	if c, ok := x.trees[e]; ok {
+		return c
+	}
+	c := e.resolved()
+	x.trees[e] = c
+	return c
 }
 
 // nearest returns the equally near definitions of kind/name, the one lookup uses first.

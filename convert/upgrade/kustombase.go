@@ -24,15 +24,19 @@ func (c *Converter) markPatchTargets(scope string, r *yaml.Node) {
 }
 
 // markObjects records the kind/name of the objects of file p; callers hold c.mu.
-func (c *Converter) markObjects(p string, docs []document) {
+func (c *Converter) markObjects(p string, objs []string) {
 	if c.objects == nil {
 		c.objects = map[string][]string{}
 	}
-	for _, d := range docs {
-		if _, kind := apiVersionKind(d.node); d.node != nil && kind != "" {
-			c.objects[p] = append(c.objects[p], kind+"/"+str(get(root(d.node), "metadata"), "name"))
-		}
+	c.objects[p] = append(c.objects[p], objs...)
+}
+
+// objectKey is the kind/name markObjects records for a document's tree, if it has a kind.
+func objectKey(n *yaml.Node) (string, bool) {
+	if _, kind := apiVersionKind(n); n != nil && kind != "" {
+		return kind + "/" + str(get(root(n), "metadata"), "name"), true
 	}
+	return "", false
 }
 
 // patched reports whether a kustomization of scope patches the object kind/name.

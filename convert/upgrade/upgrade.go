@@ -65,14 +65,14 @@ func (c *Converter) Index(src convert.Source) error {
 	if templated(src.Path, src.Data) != nil {
 		return nil // Convert reports it
 	}
-	docs, err := splitDocs(src.Path, src.Data)
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	idx := c.index(src.Scope)
 	if isKustomization(src.Path) {
+		docs, err := splitDocs(src.Path, src.Data)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		idx := c.index(src.Scope)
 		for _, d := range docs {
 			c.markPatchTargets(src.Scope, root(d.node))
 			for _, f := range smpFiles(root(d.node)) {
@@ -83,15 +83,33 @@ func (c *Converter) Index(src convert.Source) error {
 		}
 		return nil
 	}
-	c.markObjects(src.Path, docs)
+	// One tree at a time: the index keeps each object's summary and text (see summary).
+	docs := splitText(src.Data)
+	var objs []string
+	ents := make([]*entry, 0, len(docs))
+	for i := range docs {
+		d := docs[i]
+		n, err := parseDoc(src.Path, d.text, d.line)
+		if err != nil {
+			return err
+		}
+		d.node = n
+		if o, ok := objectKey(n); ok {
+			objs = append(objs, o)
+		}
+		if n != nil {
+			ents = append(ents, summary(src.Path, d))
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	idx := c.index(src.Scope)
+	c.markObjects(src.Path, objs)
 	if c.patchFiles[src.Path] {
 		return nil
 	}
-	for _, d := range docs {
-		if d.node == nil {
-			continue
-		}
-		idx.add(src.Path, d)
+	for _, e := range ents {
+		idx.addEntry(src.Path, e)
 	}
 	return nil
 }
@@ -172,7 +190,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && !isTektonList(d.node) && kz == nil {
 			out.WriteString(d.text)
 		} else {
-			st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local, wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
+			st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local.forDocument(), wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
 			text, err := st.upgrade(*d)
 			if err != nil {
 				return res, err
