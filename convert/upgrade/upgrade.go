@@ -175,7 +175,9 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 
 	// Inserted sequences follow the file's own sequence indentation.
 	wide := kyaml.DeriveSeqIndentStyle(string(src.Data)) == string(kyaml.WideSequenceStyle)
-	var out strings.Builder
+	// The output's pieces, joined once at the end: a growing buffer and its copy held up to
+	// three times the output at once.
+	var out joined
 	objs := make([]object, len(docs))
 	for i := range docs {
 		d := &docs[i]
@@ -212,7 +214,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		}
 	}
 	res.Findings = append(res.Findings, local.amb.findings(src.Path, docs)...)
-	data := []byte(out.String())
+	data := out.bytes()
 	if n := bytes.Count(src.Data, []byte("\r\n")); n > 0 && n == bytes.Count(src.Data, []byte("\n")) {
 		// A CRLF file stays CRLF: edited and inserted lines come out of kyaml with LF alone.
 		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
@@ -589,4 +591,23 @@ func (s *docState) filters() []kyaml.Filter {
 		dropStatus{s},
 		apiVersion{s},
 	}
+}
+
+// joined is text appended piece by piece and copied once into bytes.
+type joined struct {
+	parts []string
+	n     int
+}
+
+func (j *joined) WriteString(s string) {
+	j.parts = append(j.parts, s)
+	j.n += len(s)
+}
+
+func (j *joined) bytes() []byte {
+	b := make([]byte, 0, j.n)
+	for _, s := range j.parts {
+		b = append(b, s...)
+	}
+	return b
 }
