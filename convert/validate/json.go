@@ -13,13 +13,24 @@ import (
 // some scalar could read differently under YAML 1.1 than under yaml.v3's 1.2, or the node
 // uses what this does not mirror (tags, anchors, merge keys, duplicate or non-string keys).
 // Then the caller converts the text itself, so the kubectl reading guarantee holds.
-func appendJSON(b []byte, n *yaml.Node) ([]byte, bool) {
+func appendJSON(b []byte, n *yaml.Node) ([]byte, bool) { return jsonWriter{}.append(b, n) }
+
+// jsonWriter is appendJSON with one node, hole, written by fill instead (see pieces).
+type jsonWriter struct {
+	hole *yaml.Node
+	fill func([]byte) ([]byte, bool)
+}
+
+func (w jsonWriter) append(b []byte, n *yaml.Node) ([]byte, bool) {
+	if n == w.hole && n != nil {
+		return w.fill(b)
+	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) != 1 {
 			return b, false
 		}
-		return appendJSON(b, n.Content[0])
+		return w.append(b, n.Content[0])
 	case yaml.MappingNode:
 		if n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 {
 			return b, false
@@ -49,7 +60,7 @@ func appendJSON(b []byte, n *yaml.Node) ([]byte, bool) {
 			b = appendString(b, p.key)
 			b = append(b, ':')
 			var ok bool
-			if b, ok = appendJSON(b, p.val); !ok {
+			if b, ok = w.append(b, p.val); !ok {
 				return b, false
 			}
 		}
@@ -64,7 +75,7 @@ func appendJSON(b []byte, n *yaml.Node) ([]byte, bool) {
 				b = append(b, ',')
 			}
 			var ok bool
-			if b, ok = appendJSON(b, c); !ok {
+			if b, ok = w.append(b, c); !ok {
 				return b, false
 			}
 		}

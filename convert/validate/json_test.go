@@ -35,18 +35,7 @@ func TestAppendJSONIsYAMLToJSON(t *testing.T) {
 		}
 	}
 	// And every YAML document of the corpus and the golden outputs this checkout can see.
-	for _, dir := range []string{"../../testdata", "../upgrade/testdata", "../../travis/testdata", "../../jenkins/testdata", "../../../shared/corpus"} {
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (filepath.Ext(p) == ".yaml" || filepath.Ext(p) == ".yml") {
-				if b, err := os.ReadFile(p); err == nil {
-					for _, doc := range splitDocuments(b) {
-						docs = append(docs, string(doc.text))
-					}
-				}
-			}
-			return nil
-		})
-	}
+	docs = append(docs, seenDocuments()...)
 	fast := 0
 	for _, d := range docs {
 		var n yaml.Node
@@ -71,4 +60,22 @@ func TestAppendJSONIsYAMLToJSON(t *testing.T) {
 		t.Errorf("appendJSON took only %d of %d documents", fast, len(docs))
 	}
 	t.Logf("appendJSON took %d of %d documents", fast, len(docs))
+}
+
+// seenDocuments is every YAML document of the corpus and the golden files this checkout can see.
+func seenDocuments() []string {
+	var docs []string
+	for _, dir := range []string{"../../testdata", "../upgrade/testdata", "../../travis/testdata", "../../jenkins/testdata", "../../../shared/corpus"} {
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (filepath.Ext(p) == ".yaml" || filepath.Ext(p) == ".yml") {
+				if b, err := os.ReadFile(p); err == nil {
+					for _, doc := range splitDocuments(b) {
+						docs = append(docs, string(doc.text))
+					}
+				}
+			}
+			return nil
+		})
+	}
+	return docs
 }

@@ -55,8 +55,12 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 	if root.Kind != yaml.MappingNode {
 		return [sha256.Size]byte{}, false
 	}
+	return cutKey(text, nameSpans(root, text, scalar(root, "apiVersion") == "tekton.dev/v1"))
+}
+
+// nameSpans are the spans renamedKey leaves out of the document root was parsed from (text).
+func nameSpans(root *yaml.Node, text []byte, v1 bool) []span {
 	lines := lineStarts(text)
-	v1 := scalar(root, "apiVersion") == "tekton.dev/v1"
 	var cut []span
 	if md := child(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 		if n := child(md, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && dnsLabel(n.Value) && scalarKind(n) == "str" {
@@ -77,6 +81,11 @@ func renamedKey(doc *yaml.Node, text []byte) ([sha256.Size]byte, bool) {
 			}
 		})
 	}
+	return cut
+}
+
+// cutKey is the key of text with the spans cut left out, and whether there were any.
+func cutKey(text []byte, cut []span) ([sha256.Size]byte, bool) {
 	if len(cut) == 0 {
 		return [sha256.Size]byte{}, false
 	}

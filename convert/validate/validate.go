@@ -108,15 +108,22 @@ func Documents(path string, data []byte) error {
 			}
 		}
 		if !ok {
-			var doc yaml.Node
-			if err := yaml.Unmarshal(d.text, &doc); err != nil {
-				return yamlError(path, d.line, err)
+			var nameKey [sha256.Size]byte
+			var named, done bool
+			if p, big := readPieces(d.text); big {
+				e, nameKey, named, done = p.check()
 			}
-			nameKey, named := renamedKey(&doc, d.text)
-			if ne, hit := lookup(nameKey); named && hit && ne == nil {
-				e = nil // the same document under another name passed
-			} else if doc.Kind != 0 { // else comments only
-				e = validate("", &doc, d.text)
+			if !done {
+				var doc yaml.Node
+				if err := yaml.Unmarshal(d.text, &doc); err != nil {
+					return yamlError(path, d.line, err)
+				}
+				nameKey, named = renamedKey(&doc, d.text)
+				if ne, hit := lookup(nameKey); named && hit && ne == nil {
+					e = nil // the same document under another name passed
+				} else if doc.Kind != 0 { // else comments only
+					e = validate("", &doc, d.text)
+				}
 			}
 			remember(key, e)
 			if named && e == nil {
@@ -193,6 +200,11 @@ func validate(path string, doc *yaml.Node, text []byte) *Error {
 	if d == nil {
 		return e
 	}
+	return d.admitText(text)
+}
+
+// admitText is admit for a document whose tree was dropped: a failure parses text again.
+func (d *decoded) admitText(text []byte) *Error {
 	return d.admit(func() *yaml.Node {
 		var again yaml.Node
 		if yaml.Unmarshal(text, &again) != nil {
@@ -222,21 +234,13 @@ func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	apiVersion, kind, name := scalar(root, "apiVersion"), scalar(root, "kind"), ""
-	if md := child(root, "metadata"); md != nil {
-		name = scalar(md, "name")
-		if name == "" {
-			name = scalar(md, "generateName")
-		}
-	}
-	obj := newObject(apiVersion, kind)
-	if obj == nil && strings.HasSuffix(kind, "List") {
+	obj, d := describe(path, root)
+	if kind := scalar(root, "kind"); obj == nil && strings.HasSuffix(kind, "List") {
 		return nil, validateItems(path, child(root, "items")) // kubectl applies a List's items one by one
 	}
 	if obj == nil {
 		return nil, nil
 	}
-	d := &decoded{obj: obj, err: Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name}}
 	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
 	// the node parsed from text when every scalar reads alike in both, else from the text.
 	var raw []byte
@@ -260,6 +264,23 @@ func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
 		return nil, d.fail(err)
 	}
 	return d, nil
+}
+
+// describe is the empty typed object for a document's root mapping, nil when it is no kind we
+// validate, and what an error about the document names.
+func describe(path string, root *yaml.Node) (tektonObject, *decoded) {
+	apiVersion, kind, name := scalar(root, "apiVersion"), scalar(root, "kind"), ""
+	if md := child(root, "metadata"); md != nil {
+		name = scalar(md, "name")
+		if name == "" {
+			name = scalar(md, "generateName")
+		}
+	}
+	obj := newObject(apiVersion, kind)
+	if obj == nil {
+		return nil, nil
+	}
+	return obj, &decoded{obj: obj, err: Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name}}
 }
 
 func (d *decoded) fail(err error) *Error {
