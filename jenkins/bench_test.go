@@ -100,7 +100,7 @@ func sampleHeap() func() uint64 {
 // raised), validation included; peak-heap-B/in-B is the highest heap seen, over the heap before, per input byte (the
 // allocations, B/op, are mostly Tekton's validation compiling a regexp per field).
 func BenchmarkLargeJenkinsfile(b *testing.B) {
-	for _, n := range []int{1000, 5000} {
+	for _, n := range []int{400, 1000, 5000, 16000} {
 		data := largeDeclarative(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			dir := b.TempDir()
