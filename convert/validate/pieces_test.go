@@ -173,3 +173,35 @@ func TestBigPipelineInPieces(t *testing.T) {
 		t.Errorf("the failure is not positioned at the task: %v", err)
 	}
 }
+
+// FuzzPieces: whatever the pieces read, the whole parse reads alike: the same JSON and the
+// same memo key, or the pieces decline.
+func FuzzPieces(f *testing.F) {
+	for _, d := range trickyDocuments() {
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		old := bigDocument
+		bigDocument = 0
+		defer func() { bigDocument = old }()
+		p, ok := readPieces([]byte(text))
+		if !ok {
+			return
+		}
+		_, raw, key, named, ok := p.read()
+		if !ok {
+			return
+		}
+		var whole yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &whole); err != nil {
+			t.Fatalf("pieces read what does not parse whole (%v):\n%s", err, text)
+		}
+		want, wholeOK := appendJSON(nil, &whole)
+		if !wholeOK || !bytes.Equal(raw, want) {
+			t.Fatalf("pieces give\n%s\nthe whole tree (ok %v)\n%s", raw, wholeOK, want)
+		}
+		if wantKey, wantNamed := renamedKey(&whole, []byte(text)); key != wantKey || named != wantNamed {
+			t.Fatalf("pieces key differs from the whole tree's")
+		}
+	})
+}
