@@ -210,7 +210,7 @@ func (p *pieces) read() (d *decoded, raw []byte, nameKey [sha256.Size]byte, name
 	if root.Kind != yaml.MappingNode {
 		return nil, nil, nameKey, false, false
 	}
-	if _, d = describe("", root); d == nil {
+	if d = describe("", root); d == nil {
 		return nil, nil, nameKey, false, false
 	}
 	v1 := scalar(root, "apiVersion") == "tekton.dev/v1"

@@ -234,13 +234,14 @@ func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	obj, d := describe(path, root)
-	if kind := scalar(root, "kind"); obj == nil && strings.HasSuffix(kind, "List") {
+	d := describe(path, root)
+	if kind := scalar(root, "kind"); d == nil && strings.HasSuffix(kind, "List") {
 		return nil, validateItems(path, child(root, "items")) // kubectl applies a List's items one by one
 	}
-	if obj == nil {
+	if d == nil {
 		return nil, nil
 	}
+	obj := d.obj
 	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
 	// the node parsed from text when every scalar reads alike in both, else from the text.
 	var raw []byte
@@ -266,9 +267,9 @@ func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
 	return d, nil
 }
 
-// describe is the empty typed object for a document's root mapping, nil when it is no kind we
-// validate, and what an error about the document names.
-func describe(path string, root *yaml.Node) (tektonObject, *decoded) {
+// describe is the empty typed object for a document's root mapping and what an error about
+// the document names; nil when it is no kind we validate.
+func describe(path string, root *yaml.Node) *decoded {
 	apiVersion, kind, name := scalar(root, "apiVersion"), scalar(root, "kind"), ""
 	if md := child(root, "metadata"); md != nil {
 		name = scalar(md, "name")
@@ -278,9 +279,9 @@ func describe(path string, root *yaml.Node) (tektonObject, *decoded) {
 	}
 	obj := newObject(apiVersion, kind)
 	if obj == nil {
-		return nil, nil
+		return nil
 	}
-	return obj, &decoded{obj: obj, err: Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name}}
+	return &decoded{obj: obj, err: Error{Path: path, Line: root.Line, Col: root.Column, Kind: kind, Name: name}}
 }
 
 func (d *decoded) fail(err error) *Error {
