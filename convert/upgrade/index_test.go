@@ -92,3 +92,54 @@ func sortedKeysOf(m map[string]string) []string {
 	}
 	return sortedKeys(b)
 }
+
+// TestIndexKeepsNoTrees: the full index keeps each object's summary and text, not its tree;
+// a document's view parses what it looks up once, to the tree the file's parse gives, and
+// another document's view parses it again.
+func TestIndexKeepsNoTrees(t *testing.T) {
+	checked := 0
+	for _, s := range fastPathFiles(t) {
+		c := New()
+		if c.indexFast(s) {
+			continue // a current file: indexed from the scan (TestLazyIndexMatches)
+		}
+		c = New()
+		if err := c.Index(s); err != nil {
+			continue
+		}
+		docs, err := splitDocs(s.Path, s.Data)
+		if err != nil {
+			t.Fatalf("%s: indexed, but: %v", s.Path, err)
+		}
+		full, got := newIndex().withLocal(s.Path, docs), c.index("") // a file converted alone keeps its trees
+		if describe(got) != describe(full) {
+			t.Errorf("%s: index\n%s\nparsed index\n%s", s.Path, describe(got), describe(full))
+			continue
+		}
+		for k, es := range got.byKey {
+			for i, e := range es {
+				if e.node != nil || !e.reparse {
+					t.Errorf("%s: %s keeps its tree", s.Path, k)
+				}
+				if i > 0 {
+					continue // lookup returns the first of equally near definitions
+				}
+				one, other := got.forDocument(), got.forDocument()
+				a := one.lookup(e.kind, e.name)
+				if one.lookup(e.kind, e.name) != a || other.lookup(e.kind, e.name) == a {
+					t.Errorf("%s: %s is not parsed once per document", s.Path, k)
+				}
+				x, _ := printNode(a.node, style{2, true})
+				y, _ := printNode(full.byKey[k][0].node, style{2, true})
+				if x != y {
+					t.Errorf("%s: %s parses again to\n%s\nnot\n%s", s.Path, k, x, y)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d objects checked", checked)
+	}
+	t.Logf("%d objects checked", checked)
+}
