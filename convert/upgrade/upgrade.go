@@ -264,26 +264,31 @@ func splitDocs(path string, data []byte) ([]document, error) {
 	return docs, nil
 }
 
-// splitText cuts a YAML stream at "---" lines, keeping every byte; nothing is parsed.
+// splitText cuts a YAML stream at "---" lines, keeping every byte; nothing is parsed. Every
+// text and separator is a slice of one copy of data.
 func splitText(data []byte) []document {
 	var docs []document
 	cur := document{line: 1}
-	line := 0
-	var body strings.Builder
-	for _, l := range splitLines(string(data)) {
+	line, start := 0, 0
+	s := string(data)
+	for off := 0; off < len(s); {
+		end := strings.IndexByte(s[off:], '\n') + off + 1
+		if end == off {
+			end = len(s)
+		}
+		l := s[off:end]
 		line++
 		if docSep.MatchString(l) && strings.TrimSpace(strings.TrimPrefix(l, "---")) == "" || strings.HasPrefix(l, "--- #") {
-			if line > 1 || body.Len() > 0 {
-				cur.text = body.String()
-				body.Reset()
+			if line > 1 || off > start {
+				cur.text = s[start:off]
 				docs = append(docs, cur)
 			}
 			cur = document{sep: l, line: line + 1}
-			continue
+			start = end
 		}
-		body.WriteString(l)
+		off = end
 	}
-	cur.text = body.String()
+	cur.text = s[start:]
 	return append(docs, cur)
 }
 
