@@ -36,17 +36,17 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 		}
 		return s, e
 	}
-	for _, m := range findAll(mysqlPass.Re(), text) {
+	for _, m := range matches(mysqlPass, text) {
 		s, e := value(m, 1)
 		add("a password passed to mysql -p", "MYSQL_CLI_PASSWORD", s, e)
 	}
-	for _, m := range findAll(loginPass.Re(), text) {
+	for _, m := range matches(loginPass, text) {
 		s, e := value(m, 2)
 		tool := strings.Fields(text[m[2]:m[3]])[0]
 		add("a password passed to "+tool+" login -p", envName(tool)+"_LOGIN_PASSWORD", s, e)
 	}
 	named := func(re *lazyre.Regexp, what, suffix string, ok func(name string) bool) {
-		for _, m := range namedMatches(re, text) {
+		for _, m := range matches(re, text) {
 			name := text[m[2]:m[3]]
 			s, e := value(m, 2)
 			if v := text[s:e]; ok(name) && !strings.HasPrefix(v, "-") {
@@ -61,21 +61,45 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 	named(sysProp, "the value of property NAME", "_PROP", func(string) bool { return true })
 }
 
-// Anchored forms of the named patterns, tried only where a match of the whole pattern can
-// start: over generated text the unanchored patterns (no literal to look for) were half of
-// a Travis conversion. Group numbers are the same.
+// Anchored forms of the patterns that start at a boundary byte (or the text's start) before a
+// head, tried only where such a match can start: over generated text the unanchored patterns
+// (no literal prefix for the regexp engine to look for) were half of a Travis conversion.
+// Each form begins at the head; group numbers are the same.
 var (
 	longOptAt = lazyre.New(`\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
 	assignAt  = lazyre.New(`\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
 	sysPropAt = lazyre.New(`\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+	mysqlAt   = lazyre.New(`\Amysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	loginAt   = lazyre.New(`\A(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	curlAt    = lazyre.New(`\A((?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 )
 
-// namedMatches is findAll(re, text) for longOpt, assign and sysProp: successive
-// non-overlapping leftmost matches, found by trying the anchored form at each place the
-// pattern's head can begin (after a boundary that a previous match did not consume).
-func namedMatches(re *lazyre.Regexp, text string) [][]int {
+// headed is how such a pattern starts: one of heads, after a byte boundary accepts or at the
+// text's start; at is the pattern from the head on.
+type headed struct {
+	heads    []string
+	boundary func(byte) bool
+	at       *lazyre.Regexp
+}
+
+var headedForms = map[*lazyre.Regexp]headed{
+	longOpt:   {[]string{"--"}, isSpace, longOptAt},
+	sysProp:   {[]string{"-D"}, isSpace, sysPropAt},
+	mysqlPass: {[]string{"mysql"}, isAssignBoundary, mysqlAt},
+	loginPass: {[]string{"docker", "podman", "buildah", "skopeo", "helm", "oras"}, isAssignBoundary, loginAt},
+	curlUser:  {[]string{"-u", "--user"}, isSpace, curlAt},
+}
+
+// matches is findAll(re, text) for the patterns above: successive non-overlapping leftmost
+// matches, found by trying the anchored form at each place the pattern's head can begin
+// (after a boundary that a previous match did not consume). Only the groups are as findAll's:
+// m[0] is the head's start, not the boundary's.
+func matches(re *lazyre.Regexp, text string) [][]int {
 	if wholeText {
 		return findAll(re.Re(), text)
+	}
+	if !mayMatch(re.Re(), text) {
+		return nil
 	}
 	var out [][]int
 	end := 0 // the previous match's end: a boundary before it was consumed
@@ -90,28 +114,7 @@ func namedMatches(re *lazyre.Regexp, text string) [][]int {
 			end = m[1]
 		}
 	}
-	switch re {
-	case longOpt, sysProp:
-		head, at, space := "--", longOptAt, isSpace
-		if re == sysProp {
-			head, at = "-D", sysPropAt
-		}
-		for i := 0; ; {
-			k := strings.Index(text[i:], head)
-			if k < 0 {
-				return out
-			}
-			i += k
-			if (i == 0 && end == 0) || (i > 0 && i-1 >= end && space(text[i-1])) {
-				try(at, i)
-			}
-			if end > i {
-				i = end
-			} else {
-				i++
-			}
-		}
-	case assign:
+	if re == assign {
 		for q := 0; ; {
 			k := strings.IndexByte(text[q:], '=')
 			if k < 0 {
@@ -132,7 +135,26 @@ func namedMatches(re *lazyre.Regexp, text string) [][]int {
 			}
 		}
 	}
-	return findAll(re.Re(), text)
+	h, ok := headedForms[re]
+	if !ok {
+		return findAll(re.Re(), text)
+	}
+	heads := newCursor(text, h.heads)
+	for i := 0; ; {
+		at := heads.from(i)
+		if at < 0 {
+			return out
+		}
+		i = at
+		if (i == 0 && end == 0) || (i > 0 && i-1 >= end && h.boundary(text[i-1])) {
+			try(h.at, i)
+		}
+		if end > i {
+			i = end
+		} else {
+			i++
+		}
+	}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }

@@ -64,27 +64,68 @@ func findAll(re *regexp.Regexp, s string) [][]int {
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
 	var out [][]int
-	for start := 0; start < len(s); {
-		end := strings.IndexByte(s[start:], '\n')
+	c := newCursor(s, f.lits)
+	for pos := 0; ; {
+		at := c.from(pos)
+		if at < 0 {
+			return out
+		}
+		start := strings.LastIndexByte(s[:at], '\n') + 1
+		end := strings.IndexByte(s[at:], '\n')
 		if end < 0 {
 			end = len(s)
 		} else {
-			end += start
+			end += at
 		}
 		// A line edge reads as a text edge to \b (both are non-word), and no match spans it.
-		if line := s[start:end]; hasAny(line, f.lits) {
-			for _, m := range re.FindAllStringSubmatchIndex(line, -1) {
-				for i := range m {
-					if m[i] >= 0 {
-						m[i] += start
-					}
+		for _, m := range re.FindAllStringSubmatchIndex(s[start:end], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += start
 				}
-				out = append(out, m)
+			}
+			out = append(out, m)
+		}
+		pos = end + 1
+	}
+}
+
+// cursor finds, left to right, where one of lits occurs next in text: each literal's
+// text is searched once, however many places are asked for.
+type cursor struct {
+	text string
+	lits []string
+	next []int // where each literal occurs next, at or after the last place asked for; none: maxInt
+}
+
+const none = int(^uint(0) >> 1)
+
+func newCursor(text string, lits []string) *cursor {
+	c := &cursor{text: text, lits: lits, next: make([]int, len(lits))}
+	for k := range c.next {
+		c.next[k] = -1
+	}
+	return c
+}
+
+// from is the first index at or after i where one of the literals starts, or -1.
+func (c *cursor) from(i int) int {
+	best := none
+	for k, l := range c.lits {
+		if c.next[k] < i {
+			c.next[k] = none
+			if i <= len(c.text) {
+				if n := strings.Index(c.text[i:], l); n >= 0 {
+					c.next[k] = i + n
+				}
 			}
 		}
-		start = end + 1
+		best = min(best, c.next[k])
 	}
-	return out
+	if best == none {
+		return -1
+	}
+	return best
 }
 
 // whole is the part every match of re begins with a whole match of: (x), x+, x{1,}; else nil.

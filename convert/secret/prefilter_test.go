@@ -17,20 +17,26 @@ func scanFull(text string) []Hit {
 	return Scan(text)
 }
 
+// pieces are texts that sit matches at line edges, across lines and beside near misses.
+var pieces = []string{
+	"https://bob:pw123@github.com/o/r.git", "git+ssh://u:p@h", "://x:y@", "curl -u deploy:pa55w0rd https://x",
+	"--user=a:b", "-u\n  me:secret", "\n-u x:y", "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPL",
+	"ghp_" + strings.Repeat("a1", 18), "github_pat_" + strings.Repeat("Ab_", 14), "glpat-abcdefghij0123456789",
+	"xoxb-1234567890-abc", "AIza" + strings.Repeat("z", 35), "npm_" + strings.Repeat("Q", 36),
+	"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN\nPRIVATE KEY-----", "$(params.pw)", "x", " ", "\n", "\r\n", "'", "@", ":", "_",
+	"FOO_TOKEN=abc123XYZsecretQ", "export DB_PASSWORD='p@ss w0rd9Z'", "--password=hunter2xyzQ", "--api-key \"k3yV4lue77\"",
+	"-Dsonar.login=abcdef123456Zq", "A='x B_TOKEN=y7Hq2pLm9'", "--foo \"--password xQ7pL2mZ9\"", "x.y=1", "9A=1", "a==b",
+	";B_SECRET=2bR8kQ1zX", "(C_PASS=3Lm9qZ7", "--", "-D", "=", "--token\n  Zq8Lm2pX7v", "local API_KEY=", "\"", "readonly\tK_TOKEN=q",
+	"mysql -uroot -pS3cr3tPw", "mysqladmin -u x", " -p'a b9Qz'", "mysql", "\tmysql\n -pQ", ";docker login -u me -p Tk9mQ2x",
+	"helm registry login", "helm\n registry\tlogin h -p=Zz8", "oras login -p", "podman", "(skopeo login x -p \"q7\"", "-u", "--user",
+	"-p", "login ", "|buildah login\n-p X",
+}
+
 // TestScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find,
 // on texts built to sit matches at line edges, across lines and beside near misses.
 func TestScanFilterExact(t *testing.T) {
-	pieces := []string{
-		"https://bob:pw123@github.com/o/r.git", "git+ssh://u:p@h", "://x:y@", "curl -u deploy:pa55w0rd https://x",
-		"--user=a:b", "-u\n  me:secret", "\n-u x:y", "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPL",
-		"ghp_" + strings.Repeat("a1", 18), "github_pat_" + strings.Repeat("Ab_", 14), "glpat-abcdefghij0123456789",
-		"xoxb-1234567890-abc", "AIza" + strings.Repeat("z", 35), "npm_" + strings.Repeat("Q", 36),
-		"-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN\nPRIVATE KEY-----", "$(params.pw)", "x", " ", "\n", "\r\n", "'", "@", ":", "_",
-		"FOO_TOKEN=abc123XYZsecretQ", "export DB_PASSWORD='p@ss w0rd9Z'", "--password=hunter2xyzQ", "--api-key \"k3yV4lue77\"",
-		"-Dsonar.login=abcdef123456Zq", "A='x B_TOKEN=y7Hq2pLm9'", "--foo \"--password xQ7pL2mZ9\"", "x.y=1", "9A=1", "a==b",
-		";B_SECRET=2bR8kQ1zX", "(C_PASS=3Lm9qZ7", "--", "-D", "=", "--token\n  Zq8Lm2pX7v", "local API_KEY=", "\"", "readonly\tK_TOKEN=q",
-	}
 	hits := 0
+	byVar := map[string]int{}
 	for i := 0; i < 4000; i++ {
 		var b strings.Builder
 		for j, n := 0, 1+i%9; j < n; j++ {
@@ -42,15 +48,25 @@ func TestScanFilterExact(t *testing.T) {
 			t.Fatalf("Scan(%q) = %v, want %v", s, got, want)
 		}
 		hits += len(got)
+		for _, h := range got {
+			byVar[h.Var]++
+		}
+	}
+	for _, v := range []string{"URL_PASSWORD", "CURL_USER_PASSWORD", "MYSQL_CLI_PASSWORD", "DOCKER_LOGIN_PASSWORD", "HELM_LOGIN_PASSWORD",
+		"ORAS_LOGIN_PASSWORD", "PASSWORD_ARG", "DB_PASSWORD_VALUE", "PRIVATE_KEY_LITERAL", "GITHUB_TOKEN_LITERAL"} {
+		if byVar[v] < 10 {
+			t.Errorf("%s: %d hits, the texts miss its pattern", v, byVar[v])
+		}
 	}
 	if hits < 1000 {
 		t.Fatalf("only %d hits: the texts miss the patterns", hits)
 	}
-	// Generated Pipelines, the text Scan spends most of its time on.
+	// Generated Pipelines, the text Scan spends most of its time on, their sources, the real
+	// corpus and the secret corpora.
 	n := 0
-	for _, dir := range []string{"../../travis/testdata", "../../jenkins/testdata"} {
+	for _, dir := range []string{"../../travis/testdata", "../../jenkins/testdata", "../../../shared/corpus", "testdata"} {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || !strings.HasSuffix(path, ".yaml") {
+			if err != nil || d.IsDir() {
 				return err
 			}
 			data, err := os.ReadFile(path)
@@ -58,8 +74,14 @@ func TestScanFilterExact(t *testing.T) {
 				return err
 			}
 			n++
-			if got, want := Scan(string(data)), scanFull(string(data)); !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: Scan = %v, want %v", path, got, want)
+			texts := []string{string(data)}
+			if strings.HasSuffix(path, ".txt") {
+				texts = append(texts, strings.Split(string(data), "\n")...)
+			}
+			for _, text := range texts {
+				if got, want := Scan(text), scanFull(text); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: Scan(%.80q) = %v, want %v", path, text, got, want)
+				}
 			}
 			return nil
 		})
@@ -67,8 +89,8 @@ func TestScanFilterExact(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n < 100 {
-		t.Fatalf("only %d generated files read", n)
+	if n < 500 {
+		t.Fatalf("only %d files read", n)
 	}
 }
 
@@ -92,4 +114,16 @@ func TestFilterOf(t *testing.T) {
 			t.Errorf("filterOf(%s) = %q %v, want %q %v", c.re, f.lits, f.inLine, c.lits, c.inLine)
 		}
 	}
+}
+
+// FuzzScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find.
+func FuzzScanFilterExact(f *testing.F) {
+	for i, p := range pieces {
+		f.Add(p + pieces[(i*7)%len(pieces)] + "\n" + pieces[(i*13)%len(pieces)])
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Scan(s), scanFull(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Scan(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -142,7 +142,7 @@ func Scan(text string) []Hit {
 	for _, m := range findAll(urlUserinfo.Re(), text) {
 		add("a URL with a password", "URL_PASSWORD", m[4], m[5])
 	}
-	for _, m := range findAll(curlUser.Re(), text) {
+	for _, m := range matches(curlUser, text) {
 		add("a password passed to curl -u", "CURL_USER_PASSWORD", m[4], m[5])
 	}
 	commandHits(text, add)
