@@ -14,17 +14,17 @@ const optValue = `('[^']*'|"[^"]*"|[^\s'";&|<>()` + "`" + `]+)`
 
 var (
 	// mysqlPass is the password glued to -p of a mysql client (-p VALUE would prompt instead).
-	mysqlPass = lazyre.New(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	mysqlPass = newPattern(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
 	// loginPass is -p VALUE of a registry login (docker, podman, buildah, skopeo, helm, oras).
-	loginPass = lazyre.New(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	loginPass = newPattern(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
 	// longOpt is --NAME=VALUE or --NAME VALUE.
-	longOpt = lazyre.New(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
+	longOpt = newPattern(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
 	// credOpt are option names that take a credential (--password, --github-token, --api-key).
 	credOpt = lazyre.New(`(?i)(^|[-_])(password|passwd|pass|token|secret|apikey|api-key|api_key|secret-key|secret_key)$`)
 	// assign is NAME=VALUE in a script (export, local and readonly included).
-	assign = lazyre.New(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
+	assign = newPattern(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
 	// sysProp is a Java system property on a command line: -Dsonar.login=VALUE.
-	sysProp = lazyre.New(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+	sysProp = newPattern(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
 )
 
 // commandHits reports the secrets that commands take as option values and assignments.
@@ -45,7 +45,7 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 		tool := strings.Fields(text[m[2]:m[3]])[0]
 		add("a password passed to "+tool+" login -p", envName(tool)+"_LOGIN_PASSWORD", s, e)
 	}
-	named := func(re *lazyre.Regexp, what, suffix string, ok func(name string) bool) {
+	named := func(re *pattern, what, suffix string, ok func(name string) bool) {
 		for _, m := range matches(re, text) {
 			name := text[m[2]:m[3]]
 			s, e := value(m, 2)
@@ -66,50 +66,126 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 // (no literal prefix for the regexp engine to look for) were half of a Travis conversion.
 // Each form begins at the head; group numbers are the same.
 var (
-	longOptAt = lazyre.New(`\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
-	assignAt  = lazyre.New(`\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
-	sysPropAt = lazyre.New(`\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
-	mysqlAt   = lazyre.New(`\Amysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
-	loginAt   = lazyre.New(`\A(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
-	curlAt    = lazyre.New(`\A((?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
+	mysqlAt = lazyre.New(`\Amysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	loginAt = lazyre.New(`\A(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	curlAt  = lazyre.New(`\A((?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 )
 
 // headed is how such a pattern starts: one of heads, after a byte boundary accepts or at the
-// text's start; at is the pattern from the head on.
+// text's start; at matches the pattern from the head at i on (nil: no match).
 type headed struct {
 	heads    []string
 	boundary func(byte) bool
-	at       *lazyre.Regexp
+	at       func(text string, i int) []int
 }
 
-var headedForms = map[*lazyre.Regexp]headed{
+var headedForms = map[*pattern]headed{
 	longOpt:   {[]string{"--"}, isSpace, longOptAt},
 	sysProp:   {[]string{"-D"}, isSpace, sysPropAt},
-	mysqlPass: {[]string{"mysql"}, isAssignBoundary, mysqlAt},
-	loginPass: {[]string{"docker", "podman", "buildah", "skopeo", "helm", "oras"}, isAssignBoundary, loginAt},
-	curlUser:  {[]string{"-u", "--user"}, isSpace, curlAt},
+	mysqlPass: {[]string{"mysql"}, isAssignBoundary, regexpAt(mysqlAt)},
+	loginPass: {[]string{"docker", "podman", "buildah", "skopeo", "helm", "oras"}, isAssignBoundary, regexpAt(loginAt)},
+	curlUser:  {[]string{"-u", "--user"}, isSpace, regexpAt(curlAt)},
+}
+
+func regexpAt(re *lazyre.Regexp) func(string, int) []int {
+	return func(text string, i int) []int {
+		m := re.Re().FindStringSubmatchIndex(text[i:])
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += i
+			}
+		}
+		return m
+	}
+}
+
+// The named patterns from their head on, read byte by byte: each of their parts can match in
+// one way only (a name runs to its last name byte, white space to its last space, and optValue's
+// alternatives start with distinct bytes), so the first way found is the regexp's match.
+
+// longOptAt is `\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue at i.
+func longOptAt(text string, i int) []int {
+	if !strings.HasPrefix(text[i:], "--") {
+		return nil
+	}
+	n := nameEnd(text, i+2, func(c byte) bool { return isWord(c) || c == '-' })
+	if n < 0 || n == len(text) {
+		return nil
+	}
+	v := n + 1
+	if text[n] != '=' {
+		for v = n; v < len(text) && isSpace(text[v]); v++ {
+		}
+		if v == n {
+			return nil
+		}
+	}
+	return valueMatch(text, i, i+2, n, v)
+}
+
+// sysPropAt is `\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue at i.
+func sysPropAt(text string, i int) []int {
+	if !strings.HasPrefix(text[i:], "-D") {
+		return nil
+	}
+	n := nameEnd(text, i+2, func(c byte) bool { return isWord(c) || c == '-' || c == '.' })
+	if n < 0 || n == len(text) || text[n] != '=' {
+		return nil
+	}
+	return valueMatch(text, i, i+2, n, n+1)
+}
+
+// assignAt is `\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue at j,
+// where text[j:q] are word bytes, not starting with a digit, and text[q] is '=' (the optional
+// keyword cannot match there: a space would have to follow it before q).
+func assignAt(text string, j, q int) []int { return valueMatch(text, j, j, q, q+1) }
+
+// nameEnd is where a name that starts at i with a letter and goes on with bytes in ok ends; -1: none.
+func nameEnd(text string, i int, ok func(byte) bool) int {
+	if i >= len(text) || !isLetter(text[i]) {
+		return -1
+	}
+	for i++; i < len(text) && ok(text[i]); i++ {
+	}
+	return i
+}
+
+// valueMatch is the match from start of a name [ns, ne) and optValue at v; nil when optValue does not match there.
+func valueMatch(text string, start, ns, ne, v int) []int {
+	if v >= len(text) {
+		return nil
+	}
+	end := v
+	switch c := text[v]; c {
+	case '\'', '"':
+		k := strings.IndexByte(text[v+1:], c)
+		if k < 0 {
+			return nil
+		}
+		end = v + 1 + k + 1
+	default:
+		for end < len(text) && !isSpace(text[end]) && strings.IndexByte(`'";&|<>()`+"`", text[end]) < 0 {
+			end++
+		}
+		if end == v {
+			return nil
+		}
+	}
+	return []int{start, end, ns, ne, v, end}
 }
 
 // matches is findAll(re, text) for the patterns above: successive non-overlapping leftmost
 // matches, found by trying the anchored form at each place the pattern's head can begin
 // (after a boundary that a previous match did not consume). Only the groups are as findAll's:
 // m[0] is the head's start, not the boundary's.
-func matches(re *lazyre.Regexp, text string) [][]int {
+func matches(re *pattern, text string) [][]int {
 	if wholeText {
-		return findAll(re.Re(), text)
-	}
-	if !mayMatch(re.Re(), text) {
-		return nil
+		return findAll(re, text)
 	}
 	var out [][]int
 	end := 0 // the previous match's end: a boundary before it was consumed
-	try := func(at *lazyre.Regexp, i int) {
-		if m := at.Re().FindStringSubmatchIndex(text[i:]); m != nil {
-			for k := range m {
-				if m[k] >= 0 {
-					m[k] += i
-				}
-			}
+	keep := func(m []int) {
+		if m != nil {
 			out = append(out, m)
 			end = m[1]
 		}
@@ -126,7 +202,7 @@ func matches(re *lazyre.Regexp, text string) [][]int {
 				j--
 			}
 			if j < q && !isDigit(text[j]) && ((j == 0 && end == 0) || (j > 0 && j-1 >= end && isAssignBoundary(text[j-1]))) {
-				try(assignAt, j)
+				keep(assignAt(text, j, q))
 			}
 			if end > q {
 				q = end
@@ -137,7 +213,7 @@ func matches(re *lazyre.Regexp, text string) [][]int {
 	}
 	h, ok := headedForms[re]
 	if !ok {
-		return findAll(re.Re(), text)
+		return findAll(re, text)
 	}
 	heads := newCursor(text, h.heads)
 	for i := 0; ; {
@@ -147,7 +223,7 @@ func matches(re *lazyre.Regexp, text string) [][]int {
 		}
 		i = at
 		if (i == 0 && end == 0) || (i > 0 && i-1 >= end && h.boundary(text[i-1])) {
-			try(h.at, i)
+			keep(h.at(text, i))
 		}
 		if end > i {
 			i = end
@@ -157,11 +233,10 @@ func matches(re *lazyre.Regexp, text string) [][]int {
 	}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isWord(c byte) bool {
-	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWord(c byte) bool   { return c == '_' || isDigit(c) || isLetter(c) }
 func isAssignBoundary(c byte) bool {
 	return isSpace(c) || c == ';' || c == '&' || c == '|' || c == '('
 }

@@ -1,10 +1,11 @@
 package secret
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 	"sync"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // filter is what a regexp needs to be present before it can match: every match holds one of
@@ -16,24 +17,32 @@ type filter struct {
 	inLine bool
 }
 
-var filters sync.Map // *regexp.Regexp → filter
+// pattern is a regexp and its filter, each made on first use.
+type pattern struct {
+	*lazyre.Regexp
+	once sync.Once
+	f    filter
+}
 
-func filterOf(re *regexp.Regexp) filter {
-	if f, ok := filters.Load(re); ok {
-		return f.(filter)
+func newPattern(expr string) *pattern { return &pattern{Regexp: lazyre.New(expr)} }
+
+func (p *pattern) filter() filter {
+	p.once.Do(func() { p.f = filterFor(p.String()) })
+	return p.f
+}
+
+func filterFor(expr string) filter {
+	p, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return filter{}
 	}
-	var f filter
-	if p, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
-		p = p.Simplify()
-		f = filter{lits: required(p), inLine: lineBound(p)}
-	}
-	filters.Store(re, f)
-	return f
+	p = p.Simplify()
+	return filter{lits: required(p), inLine: lineBound(p)}
 }
 
 // mayMatch reports whether re can match somewhere in s.
-func mayMatch(re *regexp.Regexp, s string) bool {
-	return hasAny(s, filterOf(re).lits)
+func mayMatch(re *pattern, s string) bool {
+	return hasAny(s, re.filter().lits)
 }
 
 func hasAny(s string, lits []string) bool {
@@ -52,11 +61,12 @@ func hasAny(s string, lits []string) bool {
 var wholeText bool
 
 // findAll is re.FindAllStringSubmatchIndex(s, -1), running re only on the lines that can hold a match.
-func findAll(re *regexp.Regexp, s string) [][]int {
+func findAll(p *pattern, s string) [][]int {
+	re := p.Re()
 	if wholeText {
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
-	f := filterOf(re)
+	f := p.filter()
 	if !hasAny(s, f.lits) {
 		return nil
 	}
