@@ -67,10 +67,10 @@ func findAll(p *pattern, s string) [][]int {
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
 	f := p.filter()
-	if !hasAny(s, f.lits) {
-		return nil
-	}
 	if !f.inLine || f.lits == nil {
+		if !hasAny(s, f.lits) {
+			return nil
+		}
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
 	var out [][]int
