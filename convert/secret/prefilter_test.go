@@ -16,6 +16,13 @@ func scanFull(text string) []Hit {
 	return Scan(text)
 }
 
+// redactFull is Redact without the filters.
+func redactFull(text string) string {
+	wholeText = true
+	defer func() { wholeText = false }()
+	return Redact(text)
+}
+
 // pieces are texts that sit matches at line edges, across lines and beside near misses.
 var pieces = []string{
 	"https://bob:pw123@github.com/o/r.git", "git+ssh://u:p@h", "://x:y@", "curl -u deploy:pa55w0rd https://x",
@@ -32,8 +39,9 @@ var pieces = []string{
 	"PASSWORD= ", "X_TOKEN=\"Hq7\nZ2m\"", "--token=`", "--pass<", "é_TOKEN=ÿZq81xL", "--tokén=Zq81xL", "\xff",
 }
 
-// TestScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find,
-// on texts built to sit matches at line edges, across lines and beside near misses.
+// TestScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find, and
+// the filtered Redact masks what they mask, on texts built to sit matches at line edges,
+// across lines and beside near misses.
 func TestScanFilterExact(t *testing.T) {
 	hits := 0
 	byVar := map[string]int{}
@@ -46,6 +54,9 @@ func TestScanFilterExact(t *testing.T) {
 		got, want := Scan(s), scanFull(s)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("Scan(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := Redact(s), redactFull(s); got != want {
+			t.Fatalf("Redact(%q) = %q, want %q", s, got, want)
 		}
 		hits += len(got)
 		for _, h := range got {
@@ -82,6 +93,9 @@ func TestScanFilterExact(t *testing.T) {
 				if got, want := Scan(text), scanFull(text); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: Scan(%.80q) = %v, want %v", path, text, got, want)
 				}
+				if got, want := Redact(text), redactFull(text); got != want {
+					t.Errorf("%s: Redact(%.80q) = %.80q, want %.80q", path, text, got, want)
+				}
 			}
 			return nil
 		})
@@ -116,7 +130,7 @@ func TestFilterOf(t *testing.T) {
 	}
 }
 
-// FuzzScanFilterExact: the filtered Scan finds exactly what the whole-text patterns find.
+// FuzzScanFilterExact: the filtered Scan and Redact find exactly what the whole-text patterns find.
 func FuzzScanFilterExact(f *testing.F) {
 	for i, p := range pieces {
 		f.Add(p + pieces[(i*7)%len(pieces)] + "\n" + pieces[(i*13)%len(pieces)])
@@ -124,6 +138,9 @@ func FuzzScanFilterExact(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := Scan(s), scanFull(s); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Scan(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := Redact(s), redactFull(s); got != want {
+			t.Fatalf("Redact(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -77,7 +77,7 @@ func Redact(s string, known ...string) string {
 			return sub[1] + ":" + Mask
 		})
 	}
-	if strings.IndexByte(s, '=') >= 0 { // keyValue's one literal, which its (?i) hides from mayMatch
+	if strings.IndexByte(s, '=') >= 0 && mayHoldCredWord(s) { // keyValue's literals, which its (?i) hides from mayMatch
 		s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
 			sub := keyValue.FindStringSubmatch(m)
 			v := strings.Trim(sub[2], `"'`)
@@ -93,6 +93,21 @@ func Redact(s string, known ...string) string {
 		}
 	}
 	return s
+}
+
+// mayHoldCredWord reports whether s can hold one of credWords in any case: always when s is
+// not ASCII, where case folding goes beyond ASCII's.
+func mayHoldCredWord(s string) bool {
+	lower, ascii := asciiLower(s)
+	if !ascii || wholeText {
+		return true
+	}
+	for _, w := range credWordList {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsCredentialName reports a variable or field name that holds a credential: PASSWORD,
