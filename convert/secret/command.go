@@ -215,6 +215,9 @@ func matches(re *pattern, text string) [][]int {
 	if !ok {
 		return findAll(re, text)
 	}
+	if f := re.filter(); len(f.some) < len(h.heads) && !hasAny(text, f.some) {
+		return out // one search for what every match holds, not one per head
+	}
 	heads := newCursor(text, h.heads)
 	for i := 0; ; {
 		at := heads.from(i)

@@ -13,7 +13,10 @@ import (
 // Pipeline with each pattern was most of a conversion's time; the filter keeps the verdicts
 // and offsets exactly and spends the regexp only on lines that hold a literal it needs.
 type filter struct {
-	lits   []string
+	lits []string
+	// some are what the filter looks for: lits, or their common prefix when that is long
+	// enough to be rare (login, not login followed by each space), so fewer searches.
+	some   []string
 	inLine bool
 }
 
@@ -37,12 +40,13 @@ func filterFor(expr string) filter {
 		return filter{}
 	}
 	p = p.Simplify()
-	return filter{lits: required(p), inLine: lineBound(p)}
+	lits := required(p)
+	return filter{lits: lits, some: commonPrefix(lits), inLine: lineBound(p)}
 }
 
 // mayMatch reports whether re can match somewhere in s.
 func mayMatch(re *pattern, s string) bool {
-	return hasAny(s, re.filter().lits)
+	return hasAny(s, re.filter().some)
 }
 
 func hasAny(s string, lits []string) bool {
@@ -68,13 +72,13 @@ func findAll(p *pattern, s string) [][]int {
 	}
 	f := p.filter()
 	if !f.inLine || f.lits == nil {
-		if !hasAny(s, f.lits) {
+		if !hasAny(s, f.some) {
 			return nil
 		}
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
 	var out [][]int
-	c := newCursor(s, f.lits)
+	c := newCursor(s, f.some)
 	for pos := 0; ; {
 		at := c.from(pos)
 		if at < 0 {
@@ -98,6 +102,25 @@ func findAll(p *pattern, s string) [][]int {
 		}
 		pos = end + 1
 	}
+}
+
+// commonPrefix is lits' common prefix, when it has 3 bytes or more and lits more than one; else lits.
+func commonPrefix(lits []string) []string {
+	if len(lits) < 2 {
+		return lits
+	}
+	p := lits[0]
+	for _, l := range lits[1:] {
+		n := 0
+		for n < len(p) && n < len(l) && p[n] == l[n] {
+			n++
+		}
+		p = p[:n]
+	}
+	if len(p) < 3 {
+		return lits
+	}
+	return []string{p}
 }
 
 // cursor finds, left to right, where one of lits occurs next in text: each literal's

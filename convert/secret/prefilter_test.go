@@ -109,23 +109,27 @@ func TestScanFilterExact(t *testing.T) {
 }
 
 func TestFilterOf(t *testing.T) {
+	curl := []string{"-u\t", "-u\n", "-u\f", "-u\r", "-u ", "-u=", "--user\t", "--user\n", "--user\f", "--user\r", "--user ", "--user="}
+	github := []string{"ho_", "hp_", "hr_", "hs_", "hu_", "ithub_pat_"}
 	for _, c := range []struct {
-		re     string
-		lits   []string
-		inLine bool
+		re         string
+		lits, some []string
+		inLine     bool
 	}{
-		{`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, []string{"AKIA", "ASIA"}, true},
-		{`-----BEGIN [A-Z ]*PRIVATE KEY-----`, []string{"PRIVATE KEY-----"}, true},
-		{`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`, []string{"-u\t", "-u\n", "-u\f", "-u\r", "-u ", "-u=", "--user\t", "--user\n", "--user\f", "--user\r", "--user ", "--user="}, false},
-		{`(?i)token=x`, nil, true},
-		{`a*b?`, nil, true},
-		{`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`, []string{"ho_", "hp_", "hr_", "hs_", "hu_", "ithub_pat_"}, true},
-		{`x[ab]y[cd]z`, []string{"xaycz", "xaydz", "xbycz", "xbydz"}, true},
-		{`(?m)^# .*$`, []string{"# "}, false},
+		{`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, []string{"AKIA", "ASIA"}, []string{"AKIA", "ASIA"}, true},
+		{`-----BEGIN [A-Z ]*PRIVATE KEY-----`, []string{"PRIVATE KEY-----"}, []string{"PRIVATE KEY-----"}, true},
+		{`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"]+)`, curl, curl, false},
+		{`(?i)token=x`, nil, nil, true},
+		{`a*b?`, nil, nil, true},
+		{`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`, github, github, true},
+		{`x[ab]y[cd]z`, []string{"xaycz", "xaydz", "xbycz", "xbydz"}, []string{"xaycz", "xaydz", "xbycz", "xbydz"}, true},
+		{`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`, []string{"xoxa-", "xoxb-", "xoxo-", "xoxp-", "xoxr-", "xoxs-"}, []string{"xox"}, true},
+		{`(?:^|\s)login\s`, []string{"login\t", "login\n", "login\f", "login\r", "login "}, []string{"login"}, false},
+		{`(?m)^# .*$`, []string{"# "}, []string{"# "}, false},
 	} {
 		f := filterFor(c.re)
-		if !reflect.DeepEqual(f.lits, c.lits) || f.inLine != c.inLine {
-			t.Errorf("filterFor(%s) = %q %v, want %q %v", c.re, f.lits, f.inLine, c.lits, c.inLine)
+		if !reflect.DeepEqual(f.lits, c.lits) || f.inLine != c.inLine || !reflect.DeepEqual(f.some, c.some) {
+			t.Errorf("filterFor(%s) = %q %q %v, want %q %q %v", c.re, f.lits, f.some, f.inLine, c.lits, c.some, c.inLine)
 		}
 	}
 }
