@@ -1,11 +1,13 @@
 package secret
 
 import (
+	"crypto/sha256"
 	"fmt"
-	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"sort"
 	"strings"
 
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
+	"github.com/tkn-migrate/tkn-migrate/internal/memo"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
@@ -297,7 +299,7 @@ var bareSafe = lazyre.New(`^[A-Za-z0-9_@%+=:,./-]+$`)
 // ("" leaves it alone). When any reference might not read as its literal did, the script
 // starts with a manual marker and fails loud, so it never runs changed; no value is in it.
 func Move(script string, varFor func(h Hit, value string) string) (string, []Moved) {
-	hits := Scan(script)
+	hits := scanScript(script)
 	if len(hits) == 0 {
 		return script, nil
 	}
@@ -329,6 +331,25 @@ func Move(script string, varFor func(h Hit, value string) string) (string, []Mov
 		out = failLoud(out, strings.Join(unsure, ", "))
 	}
 	return out, moved
+}
+
+// scripts remembers what Scan found in a step script: a fleet's generated scripts repeat
+// (the same commands under the same generated preamble), and Scan is a function of the text.
+var scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
+
+// scanScript is Scan(script), remembered; the hits are shared, so they are only read.
+func scanScript(script string) []Hit {
+	key := sha256.Sum256([]byte(script))
+	if hits, ok := scripts.Get(key); ok {
+		return hits
+	}
+	hits := Scan(script)
+	size := 0
+	for _, h := range hits {
+		size += 48 + len(h.What) + len(h.Var) // a Hit's own bytes and its strings
+	}
+	scripts.Put(key, hits, size)
+	return hits
 }
 
 // reference is how the script reads var where value was, given the value's quoting, and
