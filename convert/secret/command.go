@@ -89,6 +89,7 @@ var headedForms = map[*pattern]headed{
 	curlUser:  {[]string{"-u", "--user"}, isSpace, regexpAt(curlAt)},
 }
 
+// regexpAt runs an anchored form on the text from i, with offsets into the whole text.
 func regexpAt(re *lazyre.Regexp) func(string, int) []int {
 	return func(text string, i int) []int {
 		m := re.Re().FindStringSubmatchIndex(text[i:])
