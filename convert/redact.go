@@ -29,24 +29,35 @@ func redact(o *Outcome) {
 	}
 }
 
-// redactMarkers redacts the manual-marker comments of a file, leaving every other byte alone.
+// redactMarkers redacts the manual-marker comments of a file, leaving every other byte alone:
+// each line from its first marker on. The file is copied only when a redaction changes it.
 func redactMarkers(data []byte) []byte {
-	if !bytes.Contains(data, markerText) {
+	var out []byte
+	copied := 0 // data[:copied] is in out
+	for at := 0; ; {
+		k := bytes.Index(data[at:], markerText)
+		if k < 0 {
+			break
+		}
+		i := at + k
+		end := len(data)
+		if n := bytes.IndexByte(data[i:], '\n'); n >= 0 {
+			end = i + n + 1
+		}
+		tail := string(data[i:end])
+		if r := secret.Redact(tail); r != tail {
+			if out == nil {
+				out = make([]byte, 0, len(data))
+			}
+			out = append(append(out, data[copied:i]...), r...)
+			copied = end
+		}
+		at = end
+	}
+	if out == nil {
 		return data
 	}
-	var out []byte
-	for rest := data; len(rest) > 0; {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line = rest[:i+1]
-		}
-		rest = rest[len(line):]
-		if i := bytes.Index(line, markerText); i >= 0 {
-			line = append(append([]byte(nil), line[:i]...), secret.Redact(string(line[i:]))...)
-		}
-		out = append(out, line...)
-	}
-	return out
+	return append(out, data[copied:]...)
 }
 
 // RedactError returns err with credentials masked in its message; errors.As and errors.Is

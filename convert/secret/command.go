@@ -1,11 +1,13 @@
 package secret
 
 import (
+	"crypto/sha256"
 	"fmt"
-	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"sort"
 	"strings"
 
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
+	"github.com/tkn-migrate/tkn-migrate/internal/memo"
 	"github.com/tkn-migrate/tkn-migrate/internal/shellquote"
 )
 
@@ -14,17 +16,17 @@ const optValue = `('[^']*'|"[^"]*"|[^\s'";&|<>()` + "`" + `]+)`
 
 var (
 	// mysqlPass is the password glued to -p of a mysql client (-p VALUE would prompt instead).
-	mysqlPass = lazyre.New(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	mysqlPass = newPattern(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
 	// loginPass is -p VALUE of a registry login (docker, podman, buildah, skopeo, helm, oras).
-	loginPass = lazyre.New(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	loginPass = newPattern(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
 	// longOpt is --NAME=VALUE or --NAME VALUE.
-	longOpt = lazyre.New(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
+	longOpt = newPattern(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
 	// credOpt are option names that take a credential (--password, --github-token, --api-key).
 	credOpt = lazyre.New(`(?i)(^|[-_])(password|passwd|pass|token|secret|apikey|api-key|api_key|secret-key|secret_key)$`)
 	// assign is NAME=VALUE in a script (export, local and readonly included).
-	assign = lazyre.New(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
+	assign = newPattern(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
 	// sysProp is a Java system property on a command line: -Dsonar.login=VALUE.
-	sysProp = lazyre.New(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+	sysProp = newPattern(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
 )
 
 // commandHits reports the secrets that commands take as option values and assignments.
@@ -36,17 +38,17 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 		}
 		return s, e
 	}
-	for _, m := range findAll(mysqlPass.Re(), text) {
+	for _, m := range matches(mysqlPass, text) {
 		s, e := value(m, 1)
 		add("a password passed to mysql -p", "MYSQL_CLI_PASSWORD", s, e)
 	}
-	for _, m := range findAll(loginPass.Re(), text) {
+	for _, m := range matches(loginPass, text) {
 		s, e := value(m, 2)
 		tool := strings.Fields(text[m[2]:m[3]])[0]
 		add("a password passed to "+tool+" login -p", envName(tool)+"_LOGIN_PASSWORD", s, e)
 	}
-	named := func(re *lazyre.Regexp, what, suffix string, ok func(name string) bool) {
-		for _, m := range namedMatches(re, text) {
+	named := func(re *pattern, what, suffix string, ok func(name string) bool) {
+		for _, m := range matches(re, text) {
 			name := text[m[2]:m[3]]
 			s, e := value(m, 2)
 			if v := text[s:e]; ok(name) && !strings.HasPrefix(v, "-") {
@@ -61,57 +63,137 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 	named(sysProp, "the value of property NAME", "_PROP", func(string) bool { return true })
 }
 
-// Anchored forms of the named patterns, tried only where a match of the whole pattern can
-// start: over generated text the unanchored patterns (no literal to look for) were half of
-// a Travis conversion. Group numbers are the same.
+// Anchored forms of the patterns that start at a boundary byte (or the text's start) before a
+// head, tried only where such a match can start: over generated text the unanchored patterns
+// (no literal prefix for the regexp engine to look for) were half of a Travis conversion.
+// Each form begins at the head; group numbers are the same.
 var (
-	longOptAt = lazyre.New(`\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
-	assignAt  = lazyre.New(`\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
-	sysPropAt = lazyre.New(`\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+	mysqlAt = lazyre.New(`\Amysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	loginAt = lazyre.New(`\A(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
+	curlAt  = lazyre.New(`\A((?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 )
 
-// namedMatches is findAll(re, text) for longOpt, assign and sysProp: successive
-// non-overlapping leftmost matches, found by trying the anchored form at each place the
-// pattern's head can begin (after a boundary that a previous match did not consume).
-func namedMatches(re *lazyre.Regexp, text string) [][]int {
+// headed is how such a pattern starts: one of heads, after a byte boundary accepts or at the
+// text's start; at matches the pattern from the head at i on (nil: no match).
+type headed struct {
+	heads    []string
+	boundary func(byte) bool
+	at       func(text string, i int) []int
+}
+
+var headedForms = map[*pattern]headed{
+	longOpt:   {[]string{"--"}, isSpace, longOptAt},
+	sysProp:   {[]string{"-D"}, isSpace, sysPropAt},
+	mysqlPass: {[]string{"mysql"}, isAssignBoundary, regexpAt(mysqlAt)},
+	loginPass: {[]string{"docker", "podman", "buildah", "skopeo", "helm", "oras"}, isAssignBoundary, regexpAt(loginAt)},
+	curlUser:  {[]string{"-u", "--user"}, isSpace, regexpAt(curlAt)},
+}
+
+// regexpAt runs an anchored form on the text from i, with offsets into the whole text.
+func regexpAt(re *lazyre.Regexp) func(string, int) []int {
+	return func(text string, i int) []int {
+		m := re.Re().FindStringSubmatchIndex(text[i:])
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += i
+			}
+		}
+		return m
+	}
+}
+
+// The named patterns from their head on, read byte by byte: each of their parts can match in
+// one way only (a name runs to its last name byte, white space to its last space, and optValue's
+// alternatives start with distinct bytes), so the first way found is the regexp's match.
+
+// longOptAt is `\A--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue at i.
+func longOptAt(text string, i int) []int {
+	if !strings.HasPrefix(text[i:], "--") {
+		return nil
+	}
+	n := nameEnd(text, i+2, func(c byte) bool { return isWord(c) || c == '-' })
+	if n < 0 || n == len(text) {
+		return nil
+	}
+	v := n + 1
+	if text[n] != '=' {
+		for v = n; v < len(text) && isSpace(text[v]); v++ {
+		}
+		if v == n {
+			return nil
+		}
+	}
+	return valueMatch(text, i, i+2, n, v)
+}
+
+// sysPropAt is `\A-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue at i.
+func sysPropAt(text string, i int) []int {
+	if !strings.HasPrefix(text[i:], "-D") {
+		return nil
+	}
+	n := nameEnd(text, i+2, func(c byte) bool { return isWord(c) || c == '-' || c == '.' })
+	if n < 0 || n == len(text) || text[n] != '=' {
+		return nil
+	}
+	return valueMatch(text, i, i+2, n, n+1)
+}
+
+// assignAt is `\A(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue at j,
+// where text[j:q] are word bytes, not starting with a digit, and text[q] is '=' (the optional
+// keyword cannot match there: a space would have to follow it before q).
+func assignAt(text string, j, q int) []int { return valueMatch(text, j, j, q, q+1) }
+
+// nameEnd is where a name that starts at i with a letter and goes on with bytes in ok ends; -1: none.
+func nameEnd(text string, i int, ok func(byte) bool) int {
+	if i >= len(text) || !isLetter(text[i]) {
+		return -1
+	}
+	for i++; i < len(text) && ok(text[i]); i++ {
+	}
+	return i
+}
+
+// valueMatch is the match from start of a name [ns, ne) and optValue at v; nil when optValue does not match there.
+func valueMatch(text string, start, ns, ne, v int) []int {
+	if v >= len(text) {
+		return nil
+	}
+	end := v
+	switch c := text[v]; c {
+	case '\'', '"':
+		k := strings.IndexByte(text[v+1:], c)
+		if k < 0 {
+			return nil
+		}
+		end = v + 1 + k + 1
+	default:
+		for end < len(text) && !isSpace(text[end]) && strings.IndexByte(`'";&|<>()`+"`", text[end]) < 0 {
+			end++
+		}
+		if end == v {
+			return nil
+		}
+	}
+	return []int{start, end, ns, ne, v, end}
+}
+
+// matches is findAll(re, text) for the patterns above: successive non-overlapping leftmost
+// matches, found by trying the anchored form at each place the pattern's head can begin
+// (after a boundary that a previous match did not consume). Only the groups are as findAll's:
+// m[0] is the head's start, not the boundary's.
+func matches(re *pattern, text string) [][]int {
 	if wholeText {
-		return findAll(re.Re(), text)
+		return findAll(re, text)
 	}
 	var out [][]int
 	end := 0 // the previous match's end: a boundary before it was consumed
-	try := func(at *lazyre.Regexp, i int) {
-		if m := at.Re().FindStringSubmatchIndex(text[i:]); m != nil {
-			for k := range m {
-				if m[k] >= 0 {
-					m[k] += i
-				}
-			}
+	keep := func(m []int) {
+		if m != nil {
 			out = append(out, m)
 			end = m[1]
 		}
 	}
-	switch re {
-	case longOpt, sysProp:
-		head, at, space := "--", longOptAt, isSpace
-		if re == sysProp {
-			head, at = "-D", sysPropAt
-		}
-		for i := 0; ; {
-			k := strings.Index(text[i:], head)
-			if k < 0 {
-				return out
-			}
-			i += k
-			if (i == 0 && end == 0) || (i > 0 && i-1 >= end && space(text[i-1])) {
-				try(at, i)
-			}
-			if end > i {
-				i = end
-			} else {
-				i++
-			}
-		}
-	case assign:
+	if re == assign {
 		for q := 0; ; {
 			k := strings.IndexByte(text[q:], '=')
 			if k < 0 {
@@ -123,7 +205,7 @@ func namedMatches(re *lazyre.Regexp, text string) [][]int {
 				j--
 			}
 			if j < q && !isDigit(text[j]) && ((j == 0 && end == 0) || (j > 0 && j-1 >= end && isAssignBoundary(text[j-1]))) {
-				try(assignAt, j)
+				keep(assignAt(text, j, q))
 			}
 			if end > q {
 				q = end
@@ -132,14 +214,35 @@ func namedMatches(re *lazyre.Regexp, text string) [][]int {
 			}
 		}
 	}
-	return findAll(re.Re(), text)
+	h, ok := headedForms[re]
+	if !ok {
+		return findAll(re, text)
+	}
+	if f := re.filter(); len(f.some) < len(h.heads) && !hasAny(text, f.some) {
+		return out // one search for what every match holds, not one per head
+	}
+	heads := newCursor(text, h.heads)
+	for i := 0; ; {
+		at := heads.from(i)
+		if at < 0 {
+			return out
+		}
+		i = at
+		if (i == 0 && end == 0) || (i > 0 && i-1 >= end && h.boundary(text[i-1])) {
+			keep(h.at(text, i))
+		}
+		if end > i {
+			i = end
+		} else {
+			i++
+		}
+	}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isWord(c byte) bool {
-	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWord(c byte) bool   { return c == '_' || isDigit(c) || isLetter(c) }
 func isAssignBoundary(c byte) bool {
 	return isSpace(c) || c == ';' || c == '&' || c == '|' || c == '('
 }
@@ -197,7 +300,7 @@ var bareSafe = lazyre.New(`^[A-Za-z0-9_@%+=:,./-]+$`)
 // ("" leaves it alone). When any reference might not read as its literal did, the script
 // starts with a manual marker and fails loud, so it never runs changed; no value is in it.
 func Move(script string, varFor func(h Hit, value string) string) (string, []Moved) {
-	hits := Scan(script)
+	hits := scanScript(script)
 	if len(hits) == 0 {
 		return script, nil
 	}
@@ -229,6 +332,25 @@ func Move(script string, varFor func(h Hit, value string) string) (string, []Mov
 		out = failLoud(out, strings.Join(unsure, ", "))
 	}
 	return out, moved
+}
+
+// scripts remembers what Scan found in a step script: a fleet's generated scripts repeat
+// (the same commands under the same generated preamble), and Scan is a function of the text.
+var scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
+
+// scanScript is Scan(script), remembered; the hits are shared, so they are only read.
+func scanScript(script string) []Hit {
+	key := sha256.Sum256([]byte(script))
+	if hits, ok := scripts.Get(key); ok {
+		return hits
+	}
+	hits := Scan(script)
+	size := 0
+	for _, h := range hits {
+		size += 48 + len(h.What) + len(h.Var) // a Hit's own bytes and its strings
+	}
+	scripts.Put(key, hits, size)
+	return hits
 }
 
 // reference is how the script reads var where value was, given the value's quoting, and

@@ -1,9 +1,11 @@
 package secret
 
 import (
+	"crypto/sha256"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,27 @@ func TestQuoting(t *testing.T) {
 		if want, ok := letters[script[i]]; ok && q[i] != want {
 			t.Errorf("%c at %d: quoting %d, want %d", script[i], i, q[i], want)
 		}
+	}
+}
+
+// TestMoveRemembered: Move reads a script's secrets from the memo as Scan finds them.
+func TestMoveRemembered(t *testing.T) {
+	scripts.Reset()
+	varFor := func(h Hit, value string) string { return h.Var }
+	moved := 0
+	for _, line := range corpus(t, "testdata/commands.txt") {
+		_, command, _ := strings.Cut(line, " | ")
+		first, firstMoved := Move(command, varFor)
+		if _, ok := scripts.Get(sha256.Sum256([]byte(command))); !ok {
+			t.Fatalf("Move(%q) left nothing in the memo", command)
+		}
+		again, againMoved := Move(command, varFor)
+		if first != again || !reflect.DeepEqual(firstMoved, againMoved) || !reflect.DeepEqual(scanScript(command), Scan(command)) {
+			t.Errorf("Move(%q) from the memo = %q %v, want %q %v", command, again, againMoved, first, firstMoved)
+		}
+		moved += len(firstMoved)
+	}
+	if moved < 20 {
+		t.Fatalf("only %d secrets moved", moved)
 	}
 }

@@ -1,10 +1,11 @@
 package secret
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 	"sync"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
 
 // filter is what a regexp needs to be present before it can match: every match holds one of
@@ -12,28 +13,40 @@ import (
 // Pipeline with each pattern was most of a conversion's time; the filter keeps the verdicts
 // and offsets exactly and spends the regexp only on lines that hold a literal it needs.
 type filter struct {
-	lits   []string
+	lits []string
+	// some are what the filter looks for: lits, or their common prefix when that is long
+	// enough to be rare (login, not login followed by each space), so fewer searches.
+	some   []string
 	inLine bool
 }
 
-var filters sync.Map // *regexp.Regexp → filter
+// pattern is a regexp and its filter, each made on first use.
+type pattern struct {
+	*lazyre.Regexp
+	once sync.Once
+	f    filter
+}
 
-func filterOf(re *regexp.Regexp) filter {
-	if f, ok := filters.Load(re); ok {
-		return f.(filter)
+func newPattern(expr string) *pattern { return &pattern{Regexp: lazyre.New(expr)} }
+
+func (p *pattern) filter() filter {
+	p.once.Do(func() { p.f = filterFor(p.String()) })
+	return p.f
+}
+
+func filterFor(expr string) filter {
+	p, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return filter{}
 	}
-	var f filter
-	if p, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
-		p = p.Simplify()
-		f = filter{lits: required(p), inLine: lineBound(p)}
-	}
-	filters.Store(re, f)
-	return f
+	p = p.Simplify()
+	lits := required(p)
+	return filter{lits: lits, some: commonPrefix(lits), inLine: lineBound(p)}
 }
 
 // mayMatch reports whether re can match somewhere in s.
-func mayMatch(re *regexp.Regexp, s string) bool {
-	return hasAny(s, filterOf(re).lits)
+func mayMatch(re *pattern, s string) bool {
+	return hasAny(s, re.filter().some)
 }
 
 func hasAny(s string, lits []string) bool {
@@ -52,39 +65,100 @@ func hasAny(s string, lits []string) bool {
 var wholeText bool
 
 // findAll is re.FindAllStringSubmatchIndex(s, -1), running re only on the lines that can hold a match.
-func findAll(re *regexp.Regexp, s string) [][]int {
+func findAll(p *pattern, s string) [][]int {
+	re := p.Re()
 	if wholeText {
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
-	f := filterOf(re)
-	if !hasAny(s, f.lits) {
-		return nil
-	}
+	f := p.filter()
 	if !f.inLine || f.lits == nil {
+		if !hasAny(s, f.some) {
+			return nil
+		}
 		return re.FindAllStringSubmatchIndex(s, -1)
 	}
 	var out [][]int
-	for start := 0; start < len(s); {
-		end := strings.IndexByte(s[start:], '\n')
+	c := newCursor(s, f.some)
+	for pos := 0; ; {
+		at := c.from(pos)
+		if at < 0 {
+			return out
+		}
+		start := strings.LastIndexByte(s[:at], '\n') + 1
+		end := strings.IndexByte(s[at:], '\n')
 		if end < 0 {
 			end = len(s)
 		} else {
-			end += start
+			end += at
 		}
 		// A line edge reads as a text edge to \b (both are non-word), and no match spans it.
-		if line := s[start:end]; hasAny(line, f.lits) {
-			for _, m := range re.FindAllStringSubmatchIndex(line, -1) {
-				for i := range m {
-					if m[i] >= 0 {
-						m[i] += start
-					}
+		for _, m := range re.FindAllStringSubmatchIndex(s[start:end], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += start
 				}
-				out = append(out, m)
+			}
+			out = append(out, m)
+		}
+		pos = end + 1
+	}
+}
+
+// commonPrefix is lits' common prefix, when it has 3 bytes or more and lits more than one; else lits.
+func commonPrefix(lits []string) []string {
+	if len(lits) < 2 {
+		return lits
+	}
+	p := lits[0]
+	for _, l := range lits[1:] {
+		n := 0
+		for n < len(p) && n < len(l) && p[n] == l[n] {
+			n++
+		}
+		p = p[:n]
+	}
+	if len(p) < 3 {
+		return lits
+	}
+	return []string{p}
+}
+
+// cursor finds, left to right, where one of lits occurs next in text: each literal's
+// text is searched once, however many places are asked for.
+type cursor struct {
+	text string
+	lits []string
+	next []int // where each literal occurs next, at or after the last place asked for; none: maxInt
+}
+
+const none = int(^uint(0) >> 1)
+
+func newCursor(text string, lits []string) *cursor {
+	c := &cursor{text: text, lits: lits, next: make([]int, len(lits))}
+	for k := range c.next {
+		c.next[k] = -1
+	}
+	return c
+}
+
+// from is the first index at or after i where one of the literals starts, or -1.
+func (c *cursor) from(i int) int {
+	best := none
+	for k, l := range c.lits {
+		if c.next[k] < i {
+			c.next[k] = none
+			if i <= len(c.text) {
+				if n := strings.Index(c.text[i:], l); n >= 0 {
+					c.next[k] = i + n
+				}
 			}
 		}
-		start = end + 1
+		best = min(best, c.next[k])
 	}
-	return out
+	if best == none {
+		return -1
+	}
+	return best
 }
 
 // whole is the part every match of re begins with a whole match of: (x), x+, x{1,}; else nil.

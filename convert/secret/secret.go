@@ -14,25 +14,25 @@ const Mask = "<redacted>"
 
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
-	urlUserinfo = lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
+	urlUserinfo = newPattern(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
 	// curlUser matches curl's -u/--user user:password (not pip's --user git+https://...).
-	curlUser = lazyre.New(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
+	curlUser = newPattern(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 	// keyValue matches NAME=value where NAME names a credential.
 	keyValue = lazyre.New(`(?i)\b([A-Za-z0-9_.-]*(?:` + credWords + `)[A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^\s,;)"']+)`)
 	// shapes are tokens recognisable by their form alone; v names the env var a script reads
 	// one from (never a name a tool reads by itself, such as AWS_ACCESS_KEY_ID).
 	shapes = []struct {
 		what, v string
-		re      *lazyre.Regexp
+		re      *pattern
 	}{
-		{"an AWS access key ID", "AWS_KEY_ID_LITERAL", lazyre.New(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", "GITHUB_TOKEN_LITERAL", lazyre.New(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
-		{"a GitLab token", "GITLAB_TOKEN_LITERAL", lazyre.New(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-		{"a Slack token", "SLACK_TOKEN_LITERAL", lazyre.New(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
-		{"a Google API key", "GOOGLE_API_KEY_LITERAL", lazyre.New(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an npm token", "NPM_TOKEN_LITERAL", lazyre.New(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		{"an AWS access key ID", "AWS_KEY_ID_LITERAL", newPattern(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", "GITHUB_TOKEN_LITERAL", newPattern(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{"a GitLab token", "GITLAB_TOKEN_LITERAL", newPattern(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", "SLACK_TOKEN_LITERAL", newPattern(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+		{"a Google API key", "GOOGLE_API_KEY_LITERAL", newPattern(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an npm token", "NPM_TOKEN_LITERAL", newPattern(`\bnpm_[A-Za-z0-9]{36}\b`)},
 		// The whole key when its END line is there (free text), else its BEGIN line (a value).
-		{"a private key", "PRIVATE_KEY_LITERAL", lazyre.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
+		{"a private key", "PRIVATE_KEY_LITERAL", newPattern(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
 	}
 )
 
@@ -41,8 +41,14 @@ const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-ke
 
 var credName = lazyre.New(`(?i)(` + credWords + `|^pass$|^pwd$|_pass$|_pwd$)`)
 
-// notCredName are name endings that hold something about a credential, not the credential.
-var notCredName = lazyre.New(`(?i)(_|-|^)(file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes|from)$`)
+// notCredWords are name endings that hold something about a credential, not the credential.
+const notCredWords = `file|path|dir|name|names|id|url|uri|endpoint|host|type|mode|enabled|env|var|key_id|keyid|ref|header|user|username|length|ttl|expiry|expires|method|provider|scope|scopes|from`
+
+var notCredName = lazyre.New(`(?i)(_|-|^)(` + notCredWords + `)$`)
+
+// The word lists of credName and notCredName, for names in ASCII (most of them), where the
+// patterns' case folding is ASCII's and plain string tests decide the same.
+var credWordList, notCredWordList = strings.Split(credWords, "|"), strings.Split(notCredWords, "|")
 
 // Redact returns s with credentials replaced by Mask: the password of a URL's userinfo, curl's
 // -u user:password, the value of a NAME=value whose name names a credential, tokens
@@ -53,7 +59,7 @@ func Redact(s string, known ...string) string {
 			s = strings.ReplaceAll(s, k, Mask)
 		}
 	}
-	if mayMatch(urlUserinfo.Re(), s) {
+	if mayMatch(urlUserinfo, s) {
 		s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
 			sub := urlUserinfo.FindStringSubmatch(m)
 			if isReference(sub[2]) {
@@ -62,7 +68,7 @@ func Redact(s string, known ...string) string {
 			return sub[1] + ":" + Mask + "@"
 		})
 	}
-	if mayMatch(curlUser.Re(), s) {
+	if mayMatch(curlUser, s) {
 		s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
 			sub := curlUser.FindStringSubmatch(m)
 			if isReference(sub[2]) {
@@ -71,7 +77,7 @@ func Redact(s string, known ...string) string {
 			return sub[1] + ":" + Mask
 		})
 	}
-	if strings.IndexByte(s, '=') >= 0 { // keyValue's one literal, which its (?i) hides from mayMatch
+	if strings.IndexByte(s, '=') >= 0 && mayHoldCredWord(s) { // keyValue's literals, which its (?i) hides from mayMatch
 		s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
 			sub := keyValue.FindStringSubmatch(m)
 			v := strings.Trim(sub[2], `"'`)
@@ -82,17 +88,63 @@ func Redact(s string, known ...string) string {
 		})
 	}
 	for _, sh := range shapes {
-		if mayMatch(sh.re.Re(), s) {
+		if mayMatch(sh.re, s) {
 			s = sh.re.ReplaceAllString(s, Mask)
 		}
 	}
 	return s
 }
 
+// mayHoldCredWord reports whether s can hold one of credWords in any case: always when s is
+// not ASCII, where case folding goes beyond ASCII's.
+func mayHoldCredWord(s string) bool {
+	lower, ascii := asciiLower(s)
+	if !ascii || wholeText {
+		return true
+	}
+	for _, w := range credWordList {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsCredentialName reports a variable or field name that holds a credential: PASSWORD,
 // GITHUB_TOKEN, cadata; but not TOKEN_FILE or SECRET_NAME, which only point at one.
 func IsCredentialName(name string) bool {
-	return credName.MatchString(name) && !notCredName.MatchString(name)
+	lower, ascii := asciiLower(name)
+	if !ascii || wholeText {
+		return credName.MatchString(name) && !notCredName.MatchString(name)
+	}
+	cred := lower == "pass" || lower == "pwd" || strings.HasSuffix(lower, "_pass") || strings.HasSuffix(lower, "_pwd")
+	for _, w := range credWordList {
+		cred = cred || strings.Contains(lower, w)
+	}
+	if !cred {
+		return false
+	}
+	for _, w := range notCredWordList {
+		if n := len(lower) - len(w); n >= 0 && lower[n:] == w && (n == 0 || lower[n-1] == '_' || lower[n-1] == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower is s in lower case, and whether s is all ASCII.
+func asciiLower(s string) (string, bool) {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+		upper = upper || 'A' <= s[i] && s[i] <= 'Z'
+	}
+	if !upper {
+		return s, true
+	}
+	return strings.ToLower(s), true
 }
 
 // Literal reports whether value, assigned to name in a source file, is a plain-text secret,
@@ -139,15 +191,15 @@ func Scan(text string) []Hit {
 			out = append(out, Hit{what, v, start, end})
 		}
 	}
-	for _, m := range findAll(urlUserinfo.Re(), text) {
+	for _, m := range findAll(urlUserinfo, text) {
 		add("a URL with a password", "URL_PASSWORD", m[4], m[5])
 	}
-	for _, m := range findAll(curlUser.Re(), text) {
+	for _, m := range matches(curlUser, text) {
 		add("a password passed to curl -u", "CURL_USER_PASSWORD", m[4], m[5])
 	}
 	commandHits(text, add)
 	for _, sh := range shapes {
-		for _, m := range findAll(sh.re.Re(), text) {
+		for _, m := range findAll(sh.re, text) {
 			add(sh.what, sh.v, m[0], m[1])
 		}
 	}

@@ -14,6 +14,10 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 )
 
+// reuse lets Pipeline reuse what it found for an env entry or a comment it met before
+// in the same Pipeline; a test turns it off to compare with the plain path.
+var reuse = true
+
 // Pipeline binds every env entry of p whose value, copied from src, is a plain-text secret to
 // a Secret instead, and moves every plain-text secret that a step script copied from src into an env
 // var of that step, bound by valueFrom.secretKeyRef to key value of a Secret named after the
@@ -22,6 +26,9 @@ import (
 // creates it, never the value. Text the converter generated itself is left alone.
 func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 	taken, given := names(p), map[string]bool{}
+	if !reuse {
+		taken("") // read now
+	}
 	byValue, reported := map[string]string{}, map[string]bool{}
 	var findings []convert.Finding
 	envs := envBinder(p, src, &findings)
@@ -79,14 +86,19 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 // plain-text secret (a Jenkins withEnv, say) to key value of a Secret named after the var.
 func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Finding) func([]pipeline.Env) {
 	byValue, given := map[string]string{}, map[string]bool{}
+	plain := map[[2]string]bool{} // name and value of entries found not to be a secret from src
 	return func(env []pipeline.Env) {
 		for i := range env {
 			e := &env[i]
-			if e.SecretName != "" || !bytes.Contains(src.Data, []byte(e.Value)) {
+			if e.SecretName != "" || reuse && plain[[2]string{e.Name, e.Value}] {
 				continue
 			}
-			why, ok := secret.Literal(e.Name, e.Value)
+			why, ok := "", bytes.Contains(src.Data, []byte(e.Value))
+			if ok {
+				why, ok = secret.Literal(e.Name, e.Value)
+			}
 			if !ok {
+				plain[[2]string{e.Name, e.Value}] = true
 				continue
 			}
 			sec, seen := byValue[e.Value]
@@ -111,7 +123,14 @@ func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Fin
 // runs the same), with a finding for each secret from src that no script move reported.
 func redactComments(p *pipeline.Pipeline, src convert.Source, reported map[string]string) []convert.Finding {
 	var findings []convert.Finding
+	done := map[string]string{} // a comment met again: its values are reported or not from src
 	redact := func(c *string) {
+		if r, ok := done[*c]; ok && reuse {
+			*c = r
+			return
+		}
+		orig := *c
+		defer func() { done[orig] = *c }()
 		for _, h := range secret.Scan(*c) {
 			value := (*c)[h.Start:h.End]
 			if _, ok := reported[value]; ok || !bytes.Contains(src.Data, []byte(value)) {
@@ -185,22 +204,29 @@ func baseName(path string) string { return path[strings.LastIndexAny(path, `/\`)
 // into one namespace never share a Secret by accident.
 func secretName(p *pipeline.Pipeline, v string) string { return pipeline.Sanitize(p.Name + "-" + v) }
 
-// names are the env var names p already uses, in env entries or anywhere in a script.
+// names are the env var names p already uses, in env entries or anywhere in a script. They are
+// read when first asked for: Pipeline renames no env entry and rewrites no script or env list
+// before it names its first var.
 func names(p *pipeline.Pipeline) func(string) bool {
-	var text strings.Builder
-	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
-		for _, e := range t.Env {
-			text.WriteString(e.Name + "\n")
-		}
-		for _, s := range t.Steps {
-			text.WriteString(s.Script + "\n")
-			for _, e := range s.Env {
-				text.WriteString(e.Name + "\n")
+	all, read := "", false
+	return func(name string) bool {
+		if !read {
+			var text strings.Builder
+			for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
+				for _, e := range t.Env {
+					text.WriteString(e.Name + "\n")
+				}
+				for _, s := range t.Steps {
+					text.WriteString(s.Script + "\n")
+					for _, e := range s.Env {
+						text.WriteString(e.Name + "\n")
+					}
+				}
 			}
+			all, read = text.String(), true
 		}
+		return strings.Contains(all, name)
 	}
-	all := text.String()
-	return func(name string) bool { return strings.Contains(all, name) }
 }
 
 // unique is v, or v_2, v_3... when p already uses that name (or this pass gave it out).
