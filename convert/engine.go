@@ -85,6 +85,7 @@ var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": tru
 func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	var ins []Input
 	var errs []error
+	buf := make([]byte, peekSize) // every peek reads into it: detection keeps none of the bytes
 	for _, p := range paths {
 		if p == "-" {
 			data, err := e.readLimited(StdinPath, e.Stdin)
@@ -119,7 +120,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			}
 			kind := e.From
 			if kind == KindUnknown {
-				data, err := e.peek(p)
+				data, err := peek(p, buf)
 				if err == nil {
 					err = unreadable(p, data, true)
 				}
@@ -139,7 +140,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 		var found []Input
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
 		err = e.walk(p, func(path string) {
-			data, err := e.peek(path)
+			data, err := peek(path, buf)
 			if err == nil {
 				err = unreadable(path, data, false)
 			}
@@ -335,15 +336,26 @@ func IsYAML(p string) bool {
 	return ext == ".yaml" || ext == ".yml"
 }
 
-// peek reads the start of a file for kind detection; the whole file is read (and
+// peek reads the start of a file into buf for kind detection; the whole file is read (and
 // size-checked) only when it is converted.
-func (e *Engine) peek(path string) ([]byte, error) {
+func peek(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, peekSize))
+	n := 0
+	for n < len(buf) {
+		m, err := f.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf[:n], nil
 }
 
 // peekSize bounds detection reads: kind markers sit near the top of a file.
@@ -365,9 +377,26 @@ func (e *Engine) readLimited(name string, r io.Reader) ([]byte, error) {
 
 // ReadLimited reads r whole, refusing more than max bytes, so a stray binary can't exhaust memory.
 func ReadLimited(name string, r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	return readSized(name, r, max, 512)
+}
+
+// readSized is ReadLimited starting from a buffer of size bytes: a file's size from its stat
+// lets one read take it whole (io.ReadAll grows from 512 bytes, a read per doubling).
+func readSized(name string, r io.Reader, max, size int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, max)+1)
+	lr := io.LimitReader(r, max+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if int64(len(data)) > max {
 		line, col := LineCol(data, len(data)-1) // the first byte past the limit
@@ -398,7 +427,7 @@ func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	if !info.Mode().IsRegular() {
 		return nil, nil, Errorf(in.Path, 0, 0, "%s is not a regular file; skipped", modeName(info.Mode()))
 	}
-	data, err := e.readLimited(in.Path, f)
+	data, err := readSized(in.Path, f, e.maxSize(), info.Size())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -425,6 +454,13 @@ func LineCol(data []byte, off int) (int, int) {
 // it validates every output (validation's memo makes a repeated file cheap).
 type Currenter interface {
 	Current(src Source, opts Options) bool
+}
+
+// CurrentIndexer is an Indexer that can index a file it will find current (Currenter) from
+// the same byte scan: true means src is indexed and passes precheck, so the engine neither
+// prechecks nor Indexes it; false leaves src to precheck and Index.
+type CurrentIndexer interface {
+	IndexCurrent(src Source) bool
 }
 
 // Forgetter is an Indexer that can drop what it indexed for a scope (a repository) once the
@@ -608,25 +644,30 @@ func (e *Engine) index(inputs []Input, members []int) map[int]*readResult {
 		if err != nil {
 			continue
 		}
+		src := Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}
+		if ci, ok := ix.(CurrentIndexer); ok {
+			var current bool
+			if r.err = safely(src.Path, func() error { current = ci.IndexCurrent(src); return nil }); current || r.err != nil {
+				continue // one scan decided both the index entry and precheck
+			}
+		}
 		if err := precheck(in.Path, in.Kind, data); err != nil {
 			r.err = err
 			continue
 		}
-		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
-			r.err = err
-		}
+		r.err = safely(src.Path, func() error { return ix.Index(src) })
 	}
 	return reads
 }
 
-// safeIndex indexes one input; a panic fails that input, not the batch.
-func safeIndex(ix Indexer, src Source) (err error) {
+// safely runs one input's indexing; a panic fails that input, not the batch.
+func safely(path string, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: internal error, please report it: %v", src.Path, r)
+			err = fmt.Errorf("%s: internal error, please report it: %v", path, r)
 		}
 	}()
-	return ix.Index(src)
+	return f()
 }
 
 // convertOne converts one input; read is what the index phase read of it (nil: read it now),
