@@ -57,6 +57,11 @@ type Outcome struct {
 	Result  Result
 	Changes []Change
 	Err     error
+	// Current: the conversion left the input as it is with no finding (a Currenter said so
+	// without converting it, or Convert returned it unchanged), and unless
+	// Engine.ValidateCurrent nothing validated it: convert checks what it converts,
+	// `tkn-migrate lint` checks files as they are.
+	Current bool
 }
 
 // Engine converts a batch of inputs.
@@ -69,6 +74,8 @@ type Engine struct {
 	MaxTasks   int   // 0 means DefaultMaxTasks
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
+	// ValidateCurrent validates current inputs too, for a run that emits them (-o DIR).
+	ValidateCurrent bool
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
 	Skip []string
 	// Prepare, when set, runs on the worker that converted an input, before Run hands the
@@ -450,8 +457,8 @@ func LineCol(data []byte, off int) (int, int) {
 
 // Currenter is a Converter that can tell from an input's bytes, without converting it, that
 // Convert with opts would return it unchanged with no finding. Current true also promises the input
-// passes precheck; the engine then neither prechecks nor converts it, and validates it as
-// it validates every output (validation's memo makes a repeated file cheap).
+// passes precheck; the engine then neither prechecks, converts nor (unless ValidateCurrent)
+// validates it (Outcome.Current).
 type Currenter interface {
 	Current(src Source, opts Options) bool
 }
@@ -718,6 +725,7 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 			o.Err = err
 			return o
 		}
+		current = leftAlone(in.Path, data, res) // as a Currenter would have said, had its scan read the file
 	}
 	if err := e.caps(in.Path, res); err != nil {
 		o.Err = err
@@ -725,9 +733,10 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	}
 	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
 	o.Result = res
+	o.Current = current
 	var verrs []error
 	for _, f := range res.Files {
-		if f.Partial {
+		if f.Partial || current && !e.ValidateCurrent {
 			continue
 		}
 		if err := validate.Documents(f.Path, f.Data); err != nil {
@@ -741,6 +750,11 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	}
 	o.Changes, o.Err = changes(o.Source, info, res.Files)
 	return o
+}
+
+// leftAlone reports a result that is the input as it is, with no finding.
+func leftAlone(path string, data []byte, res Result) bool {
+	return len(res.Findings) == 0 && len(res.Files) == 1 && res.Files[0].Path == path && !res.Files[0].Partial && bytes.Equal(res.Files[0].Data, data)
 }
 
 func (e *Engine) maxDocs() int {
