@@ -58,9 +58,9 @@ type Outcome struct {
 	Changes []Change
 	Err     error
 	// Current: the conversion left the input as it is with no finding (a Currenter said so
-	// without converting it, or Convert returned it unchanged), and unless
-	// Engine.ValidateCurrent nothing validated it: convert checks what it converts,
-	// `tkn-migrate lint` checks files as they are.
+	// without converting it, or Convert returned it unchanged), and unless Engine.EmitCurrent
+	// nothing validated it: convert checks what it converts, `tkn-migrate lint` checks files
+	// as they are.
 	Current bool
 }
 
@@ -74,8 +74,10 @@ type Engine struct {
 	MaxTasks   int   // 0 means DefaultMaxTasks
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
-	// ValidateCurrent validates current inputs too, for a run that emits them (-o DIR).
-	ValidateCurrent bool
+	// EmitCurrent is set for a run that emits current inputs too (-o DIR): they are
+	// validated, and their marker comments redacted, as every other output. Otherwise a
+	// current input's Result is its bytes as read, which nothing writes.
+	EmitCurrent bool
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
 	Skip []string
 	// Prepare, when set, runs on the worker that converted an input, before Run hands the
@@ -457,7 +459,7 @@ func LineCol(data []byte, off int) (int, int) {
 
 // Currenter is a Converter that can tell from an input's bytes, without converting it, that
 // Convert with opts would return it unchanged with no finding. Current true also promises the input
-// passes precheck; the engine then neither prechecks, converts nor (unless ValidateCurrent)
+// passes precheck; the engine then neither prechecks, converts nor (unless EmitCurrent)
 // validates it (Outcome.Current).
 type Currenter interface {
 	Current(src Source, opts Options) bool
@@ -681,7 +683,7 @@ func safely(path string, f func() error) (err error) {
 // and has passed precheck.
 func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
-	defer redact(o) // last, so it sees what a recovered panic left too
+	defer func() { redact(o, !o.Current || e.EmitCurrent) }() // last, so it sees what a recovered panic left too
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
@@ -736,7 +738,7 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o.Current = current
 	var verrs []error
 	for _, f := range res.Files {
-		if f.Partial || current && !e.ValidateCurrent {
+		if f.Partial || current && !e.EmitCurrent {
 			continue
 		}
 		if err := validate.Documents(f.Path, f.Data); err != nil {

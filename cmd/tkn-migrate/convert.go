@@ -159,7 +159,7 @@ func (o *ConvertOptions) engine() (*convert.Engine, error) {
 		MaxTasks:   o.MaxTasks,
 		Stdin:      o.IO.In,
 		// -o emits every resulting file, current ones too: all it emits has passed validation.
-		ValidateCurrent: o.Output != "",
+		EmitCurrent: o.Output != "",
 	}
 	if o.Output != "" && o.Output != "-" {
 		eng.Skip = []string{o.Output} // output written inside an input tree is not read back
