@@ -729,9 +729,11 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 		}
 		current = leftAlone(in.Path, data, res) // as a Currenter would have said, had its scan read the file
 	}
-	if err := e.caps(in.Path, res); err != nil {
-		o.Err = err
-		return o
+	if !current || e.EmitCurrent { // the caps bound validation; a current file is validated only when emitted
+		if err := e.caps(in.Path, res); err != nil {
+			o.Err = err
+			return o
+		}
 	}
 	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
 	o.Result = res
