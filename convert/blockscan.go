@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -39,7 +40,9 @@ func ScanBlock(data []byte, visit func(*BlockKey) bool) (docs []BlockDoc, ok boo
 	if !plainText(data) {
 		return nil, false
 	}
-	s := blockScanner{visit: visit}
+	s := scanners.Get().(*blockScanner)
+	defer s.release()
+	*s = blockScanner{visit: visit, frames: s.frames[:0], path: s.path[:0], fpath: s.fpath[:0]}
 	doc := BlockDoc{Line: 1}
 	line := 0
 	for off := 0; off < len(data); {
@@ -89,16 +92,23 @@ func ScanBlock(data []byte, visit func(*BlockKey) bool) (docs []BlockDoc, ok boo
 // plainText refuses bytes whose YAML reading a line scan can't mirror: control characters,
 // CR, invalid UTF-8, a BOM, and the Unicode characters YAML reads as line breaks.
 func plainText(data []byte) bool {
-	ascii := true
-	for _, b := range data {
-		if b < 0x20 && b != '\n' && b != '\t' || b == 0x7f {
-			return false
-		}
-		if b >= 0x80 {
-			ascii = false
-		}
+	var seen, s1, s2, s3 byte // the classes met, or'ed: one table load per byte, four at a time
+	i := 0
+	for ; i+4 <= len(data); i += 4 {
+		w := data[i : i+4 : i+4]
+		seen |= byteClass[w[0]]
+		s1 |= byteClass[w[1]]
+		s2 |= byteClass[w[2]]
+		s3 |= byteClass[w[3]]
 	}
-	if ascii {
+	for _, b := range data[i:] {
+		seen |= byteClass[b]
+	}
+	seen |= s1 | s2 | s3
+	if seen&classControl != 0 {
+		return false
+	}
+	if seen&classHigh == 0 {
 		return true
 	}
 	if !utf8.Valid(data) {
@@ -111,6 +121,25 @@ func plainText(data []byte) bool {
 	}
 	return true
 }
+
+// byteClass sorts bytes for plainText: control characters other than \n and \t (and DEL),
+// and bytes of multi-byte UTF-8.
+var byteClass = func() (t [256]byte) {
+	for b := range t {
+		switch {
+		case b < 0x20 && b != '\n' && b != '\t' || b == 0x7f:
+			t[b] = classControl
+		case b >= 0x80:
+			t[b] = classHigh
+		}
+	}
+	return t
+}()
+
+const (
+	classControl = 1 << iota
+	classHigh
+)
 
 type frame struct {
 	seq    bool
@@ -147,6 +176,23 @@ type blockScanner struct {
 	blockIndent int
 	path        [][]byte
 	key         BlockKey
+}
+
+// scanners keep their frames and key lists from one scan to the next: a fleet's files
+// are scanned one after another, and each would grow them again.
+var scanners = sync.Pool{New: func() any { return new(blockScanner) }}
+
+// release drops what points into the scanned data, so the pool holds no file, and returns s.
+func (s *blockScanner) release() {
+	fs := s.frames[:cap(s.frames)]
+	for i := range fs {
+		fs[i].cur = nil
+		clear(fs[i].keys[:cap(fs[i].keys)])
+	}
+	clear(s.path[:cap(s.path)])
+	clear(s.fpath[:cap(s.fpath)])
+	s.key, s.visit = BlockKey{}, nil
+	scanners.Put(s)
 }
 
 func (s *blockScanner) reset() {
@@ -299,7 +345,7 @@ func (s *blockScanner) mapKey(c int) bool {
 		}
 	}
 	for len(s.frames) > 0 {
-		t := s.frames[len(s.frames)-1]
+		t := &s.frames[len(s.frames)-1]
 		if t.indent > c || t.seq && t.indent == c {
 			s.frames = s.frames[:len(s.frames)-1]
 			continue
@@ -341,8 +387,8 @@ func (s *blockScanner) entry(rest []byte, k, c, n int) bool {
 	rest = rest[indentOf(rest):]
 	if s.visit != nil {
 		s.path = s.path[:0]
-		for _, f := range s.frames[:len(s.frames)-1] {
-			if f.seq {
+		for i := range len(s.frames) - 1 {
+			if f := &s.frames[i]; f.seq {
 				s.path = append(s.path, dashItem)
 			} else {
 				s.path = append(s.path, f.cur)
@@ -381,8 +427,8 @@ func (s *blockScanner) value(rest []byte, parent, at int) bool {
 			// The collection is the value of the top mapping's current key, or the item of
 			// the top sequence: either way the frames spell its path.
 			s.fpath = s.fpath[:0]
-			for _, f := range s.frames {
-				if f.seq {
+			for i := range s.frames {
+				if f := &s.frames[i]; f.seq {
 					s.fpath = append(s.fpath, dashItem)
 				} else {
 					s.fpath = append(s.fpath, f.cur)

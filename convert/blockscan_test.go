@@ -154,3 +154,28 @@ func FuzzScanBlock(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScanBlock scans every YAML file of the corpus and the repository's test data
+// (a file already v1 costs one such scan).
+func BenchmarkScanBlock(b *testing.B) {
+	var files [][]byte
+	size := 0
+	for _, root := range []string{filepath.Join("..", "..", "shared", "corpus"), ".."} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && IsYAML(p) {
+				if data, err := os.ReadFile(p); err == nil {
+					files = append(files, data)
+					size += len(data)
+				}
+			}
+			return nil
+		})
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, f := range files {
+			ScanBlock(f, func(*BlockKey) bool { return true })
+		}
+	}
+}

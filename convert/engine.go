@@ -57,6 +57,11 @@ type Outcome struct {
 	Result  Result
 	Changes []Change
 	Err     error
+	// Current: the conversion left the input as it is with no finding (a Currenter said so
+	// without converting it, or Convert returned it unchanged), and unless Engine.EmitCurrent
+	// nothing validated it: convert checks what it converts, `tkn-migrate lint` checks files
+	// as they are.
+	Current bool
 }
 
 // Engine converts a batch of inputs.
@@ -69,6 +74,10 @@ type Engine struct {
 	MaxTasks   int   // 0 means DefaultMaxTasks
 	Workers    int   // 0 means GOMAXPROCS
 	Stdin      io.Reader
+	// EmitCurrent is set for a run that emits current inputs too (-o DIR): they are
+	// validated, and their marker comments redacted, as every other output. Otherwise a
+	// current input's Result is its bytes as read, which nothing writes.
+	EmitCurrent bool
 	// Skip are directories a walk does not enter (the -o DIR, so output is not read back as input).
 	Skip []string
 	// Prepare, when set, runs on the worker that converted an input, before Run hands the
@@ -85,6 +94,7 @@ var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": tru
 func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 	var ins []Input
 	var errs []error
+	buf := make([]byte, peekSize) // every peek reads into it: detection keeps none of the bytes
 	for _, p := range paths {
 		if p == "-" {
 			data, err := e.readLimited(StdinPath, e.Stdin)
@@ -119,7 +129,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			}
 			kind := e.From
 			if kind == KindUnknown {
-				data, err := e.peek(p)
+				data, err := peek(p, buf)
 				if err == nil {
 					err = unreadable(p, data, true)
 				}
@@ -139,7 +149,7 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 		var found []Input
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
 		err = e.walk(p, func(path string) {
-			data, err := e.peek(path)
+			data, err := peek(path, buf)
 			if err == nil {
 				err = unreadable(path, data, false)
 			}
@@ -335,15 +345,26 @@ func IsYAML(p string) bool {
 	return ext == ".yaml" || ext == ".yml"
 }
 
-// peek reads the start of a file for kind detection; the whole file is read (and
+// peek reads the start of a file into buf for kind detection; the whole file is read (and
 // size-checked) only when it is converted.
-func (e *Engine) peek(path string) ([]byte, error) {
+func peek(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, peekSize))
+	n := 0
+	for n < len(buf) {
+		m, err := f.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf[:n], nil
 }
 
 // peekSize bounds detection reads: kind markers sit near the top of a file.
@@ -365,9 +386,26 @@ func (e *Engine) readLimited(name string, r io.Reader) ([]byte, error) {
 
 // ReadLimited reads r whole, refusing more than max bytes, so a stray binary can't exhaust memory.
 func ReadLimited(name string, r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	return readSized(name, r, max, 512)
+}
+
+// readSized is ReadLimited starting from a buffer of size bytes: a file's size from its stat
+// lets one read take it whole (io.ReadAll grows from 512 bytes, a read per doubling).
+func readSized(name string, r io.Reader, max, size int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, max)+1)
+	lr := io.LimitReader(r, max+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if int64(len(data)) > max {
 		line, col := LineCol(data, len(data)-1) // the first byte past the limit
@@ -398,7 +436,7 @@ func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	if !info.Mode().IsRegular() {
 		return nil, nil, Errorf(in.Path, 0, 0, "%s is not a regular file; skipped", modeName(info.Mode()))
 	}
-	data, err := e.readLimited(in.Path, f)
+	data, err := readSized(in.Path, f, e.maxSize(), info.Size())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -421,10 +459,17 @@ func LineCol(data []byte, off int) (int, int) {
 
 // Currenter is a Converter that can tell from an input's bytes, without converting it, that
 // Convert with opts would return it unchanged with no finding. Current true also promises the input
-// passes precheck; the engine then neither prechecks nor converts it, and validates it as
-// it validates every output (validation's memo makes a repeated file cheap).
+// passes precheck; the engine then neither prechecks, converts nor (unless EmitCurrent)
+// validates it (Outcome.Current).
 type Currenter interface {
 	Current(src Source, opts Options) bool
+}
+
+// CurrentIndexer is an Indexer that can index a file it will find current (Currenter) from
+// the same byte scan: true means src is indexed and passes precheck, so the engine neither
+// prechecks nor Indexes it; false leaves src to precheck and Index.
+type CurrentIndexer interface {
+	IndexCurrent(src Source) bool
 }
 
 // Forgetter is an Indexer that can drop what it indexed for a scope (a repository) once the
@@ -608,32 +653,37 @@ func (e *Engine) index(inputs []Input, members []int) map[int]*readResult {
 		if err != nil {
 			continue
 		}
+		src := Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}
+		if ci, ok := ix.(CurrentIndexer); ok {
+			var current bool
+			if r.err = safely(src.Path, func() error { current = ci.IndexCurrent(src); return nil }); current || r.err != nil {
+				continue // one scan decided both the index entry and precheck
+			}
+		}
 		if err := precheck(in.Path, in.Kind, data); err != nil {
 			r.err = err
 			continue
 		}
-		if err := safeIndex(ix, Source{Path: in.Path, Data: data, Kind: in.Kind, Scope: in.Scope}); err != nil {
-			r.err = err
-		}
+		r.err = safely(src.Path, func() error { return ix.Index(src) })
 	}
 	return reads
 }
 
-// safeIndex indexes one input; a panic fails that input, not the batch.
-func safeIndex(ix Indexer, src Source) (err error) {
+// safely runs one input's indexing; a panic fails that input, not the batch.
+func safely(path string, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: internal error, please report it: %v", src.Path, r)
+			err = fmt.Errorf("%s: internal error, please report it: %v", path, r)
 		}
 	}()
-	return ix.Index(src)
+	return f()
 }
 
 // convertOne converts one input; read is what the index phase read of it (nil: read it now),
 // and has passed precheck.
 func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
-	defer redact(o) // last, so it sees what a recovered panic left too
+	defer func() { redact(o, !o.Current || e.EmitCurrent) }() // last, so it sees what a recovered panic left too
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
@@ -677,16 +727,20 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 			o.Err = err
 			return o
 		}
+		current = leftAlone(in.Path, data, res) // as a Currenter would have said, had its scan read the file
 	}
-	if err := e.caps(in.Path, res); err != nil {
-		o.Err = err
-		return o
+	if !current || e.EmitCurrent { // the caps bound validation; a current file is validated only when emitted
+		if err := e.caps(in.Path, res); err != nil {
+			o.Err = err
+			return o
+		}
 	}
 	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
 	o.Result = res
+	o.Current = current
 	var verrs []error
 	for _, f := range res.Files {
-		if f.Partial {
+		if f.Partial || current && !e.EmitCurrent {
 			continue
 		}
 		if err := validate.Documents(f.Path, f.Data); err != nil {
@@ -700,6 +754,11 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	}
 	o.Changes, o.Err = changes(o.Source, info, res.Files)
 	return o
+}
+
+// leftAlone reports a result that is the input as it is, with no finding.
+func leftAlone(path string, data []byte, res Result) bool {
+	return len(res.Findings) == 0 && len(res.Files) == 1 && res.Files[0].Path == path && !res.Files[0].Partial && bytes.Equal(res.Files[0].Data, data)
 }
 
 func (e *Engine) maxDocs() int {

@@ -36,3 +36,30 @@ func Outcomes(files []File, findings []Finding, errs []error) []*convert.Outcome
 	}
 	return out
 }
+
+// Output runs lint's checks on what a conversion emits (convert's Engine.Prepare): an
+// error-level finding there is a converter bug or a flaw carried over from the input, and
+// the report shows it as unsupported, so --strict counts it. A file already current emitted
+// nothing: lint run on its own is what checks it.
+func Output(out *convert.Outcome) {
+	if out.Err != nil || out.Current {
+		return
+	}
+	var files []File
+	for _, f := range out.Result.Files {
+		if convert.IsYAML(f.Path) && !f.Partial { // part of an object (kustomize) is not judged alone
+			files = append(files, File{Path: f.Path, Data: f.Data})
+		}
+	}
+	if len(files) == 0 {
+		return
+	}
+	fs, _ := Run(files) // the outputs passed validation, so they parse
+	for _, f := range fs {
+		if f.Severity == Error {
+			c := f.Convert()
+			c.Message = "converted output: " + c.Message
+			out.Result.Findings = append(out.Result.Findings, c)
+		}
+	}
+}

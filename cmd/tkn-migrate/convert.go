@@ -20,6 +20,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/diff"
 	"github.com/tkn-migrate/tkn-migrate/convert/report"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
+	"github.com/tkn-migrate/tkn-migrate/lint"
 )
 
 // ConvertOptions holds everything `convert` needs, gathered from flags before it runs.
@@ -157,6 +158,8 @@ func (o *ConvertOptions) engine() (*convert.Engine, error) {
 		MaxDocs:    o.MaxDocs,
 		MaxTasks:   o.MaxTasks,
 		Stdin:      o.IO.In,
+		// -o emits every resulting file, current ones too: all it emits has passed validation.
+		EmitCurrent: o.Output != "",
 	}
 	if o.Output != "" && o.Output != "-" {
 		eng.Skip = []string{o.Output} // output written inside an input tree is not read back
@@ -349,7 +352,7 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 // prepare is the per-outcome work of a convert run that needs no order: lint of the
 // output and, when diffs are printed, their formatting. It runs on the engine's workers.
 func (o *ConvertOptions) prepare(out *convert.Outcome) {
-	lintOutput(out)
+	lint.Output(out)
 	if o.Check || o.List || o.Write || o.Output != "" {
 		return
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 var (
-	_ convert.Currenter = (*Converter)(nil)
-	_ convert.Forgetter = (*Converter)(nil)
+	_ convert.Currenter      = (*Converter)(nil)
+	_ convert.CurrentIndexer = (*Converter)(nil)
+	_ convert.Forgetter      = (*Converter)(nil)
 )
 
 // The fast path: a file already Tekton v1 is mostly upgraded to itself. A byte scan
@@ -45,9 +46,11 @@ var stepOnly = map[string]bool{
 	"terminationMessagePath": true, "terminationMessagePolicy": true, "stdin": true, "stdinOnce": true, "tty": true,
 }
 
-// denyBytes are texts whose presence anywhere sends a file to the full upgrade: old variable
-// forms and resource references ("puts."), and Helm templating.
-var denyBytes = [][]byte{[]byte("puts."), []byte("{{")}
+// denyBytes are texts whose presence anywhere sends a file to the full upgrade: the variable
+// forms the variables filter rewrites (alphaVars, oldSyntax), resource references
+// (resVar, which leftoverRefs marks), and Helm templating. A result of a task named
+// multiply-inputs ($(tasks.multiply-inputs.results.x)) is none of them.
+var denyBytes = [][]byte{[]byte("$(inputs."), []byte("$(outputs."), []byte("${inputs."), []byte("${outputs."), []byte("$(resources."), []byte("{{")}
 
 // currentKinds are the kinds whose v1 documents the fast path knows.
 var currentKinds = map[string]bool{"Task": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true}
@@ -186,9 +189,20 @@ func (d *currentDoc) entry(path string, data []byte) *entry {
 		load: &sync.Once{}, line0: d.line0, current: true}
 }
 
+// IndexCurrent indexes src when the pre-scan finds it current (indexFast); the scan also
+// found no key given twice, which is all precheck asks of Tekton YAML.
+func (c *Converter) IndexCurrent(src convert.Source) bool { return c.indexFast(src) }
+
 // indexFast records src as a file of its scope and, when the pre-scan finds it current,
 // indexes it from the scan as Index would from a parse; false leaves src to the full index.
+// A file it already scanned (IndexCurrent, then Index) is not scanned or recorded again.
 func (c *Converter) indexFast(src convert.Source) bool {
+	c.mu.Lock()
+	sf, seen := c.index(src.Scope).scanned[src.Path]
+	c.mu.Unlock()
+	if seen && sameBytes(sf.data, src.Data) {
+		return sf.current
+	}
 	docs, ok := scanCurrent(src.Path, src.Data)
 	c.mu.Lock()
 	defer c.mu.Unlock()

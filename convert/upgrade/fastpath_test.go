@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -186,6 +187,26 @@ func TestForget(t *testing.T) {
 	}
 	if c.index("b").lookup("Task", "t") == nil || c.objects["b/t.yaml"] == nil {
 		t.Error("scope b lost")
+	}
+}
+
+// TestCurrentVariableForms: every variable form denyBytes names is one the full upgrade acts
+// on in a v1 Task, so Current must refuse it; a task name that merely ends in "inputs" is
+// none of them, and such a file stays on the fast path.
+func TestCurrentVariableForms(t *testing.T) {
+	const task = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n    - name: p\n  steps:\n    - name: s\n      image: alpine\n      script: echo %s\n"
+	for _, v := range []string{"$(inputs.params.p)", "$(inputs.resources.src.path)", "$(outputs.resources.img.url)", "${inputs.params.p}", "${outputs.resources.img.url}", "$(resources.inputs.src.path)", "$(tasks.multiply-inputs.results.product)"} {
+		src := convert.Source{Path: "t.yaml", Data: []byte(fmt.Sprintf(task, v)), Kind: convert.KindTekton}
+		c := New()
+		c.Index(src)
+		res, err := c.Convert(src, convert.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		acts := len(res.Findings) > 0 || len(res.Files) != 1 || string(res.Files[0].Data) != string(src.Data)
+		if cur := c.Current(src, convert.Options{}); cur == acts {
+			t.Errorf("%s: Current %v, but the upgrade acts on it: %v", v, cur, acts)
+		}
 	}
 }
 

@@ -5,7 +5,8 @@
 // phases, each in a fresh process so peak memory is its own:
 //   - floor: read every file and, for YAML, parse and print it with kyaml (no conversion),
 //     on as many workers as the conversion uses;
-//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it;
+//   - convert: the tkn-migrate engine over the tree, as `convert --check` would run it
+//     (the report, and lint of the converted output on the workers);
 //   - lint (mixed mode): `tkn-migrate lint` over every YAML file of the tree, as one input set;
 //   - audit (with -audit): `tkn-migrate audit --repos-in` over the same tree.
 //
@@ -398,10 +399,10 @@ func floor(tree string) []error {
 	return errs
 }
 
-// convertTree converts the tree as `tkn-migrate convert --check` does: every outcome goes
-// into the report, nothing is written.
+// convertTree converts the tree as `tkn-migrate convert --check` does: the output is linted
+// on the workers, every outcome goes into the report, nothing is written.
 func convertTree(tree string) ([]error, error) {
-	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
+	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}, Prepare: lint.Output}
 	ins, errs := e.Inputs([]string{tree})
 	rep := report.Build(nil)
 	err := e.Run(ins, func(o *convert.Outcome) error {
