@@ -88,7 +88,7 @@ func TestCurrentMarkersRedactedWhenEmitted(t *testing.T) {
 		e := &convert.Engine{Converters: frontends.All(), EmitCurrent: emit}
 		ins, _ := e.Inputs([]string{dir})
 		if err := e.Run(ins, func(o *convert.Outcome) error {
-			if !o.Current || o.Err != nil || len(o.Changes) > 0 || len(o.Result.Files) != 1 {
+			if !o.Current || o.Err != nil || (len(o.Changes) > 0) != emit || len(o.Result.Files) != 1 { // emitted, the redacted file differs
 				t.Fatalf("emit %v: current %v, err %v, %d changes", emit, o.Current, o.Err, len(o.Changes))
 			}
 			if got := strings.Contains(string(o.Result.Files[0].Data), "s3cretpassw0rd"); got == emit {
@@ -98,5 +98,28 @@ func TestCurrentMarkersRedactedWhenEmitted(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestMarkersRedactedBeforeWrite: a converted file's marker comments are redacted in what -w
+// writes and the diff shows (Changes), not only in the Result.
+func TestMarkersRedactedBeforeWrite(t *testing.T) {
+	dir := t.TempDir()
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    # tkn-migrate: manual: was curl -u admin:s3cretpassw0rd https://example.com\n    - name: s\n      image: alpine:3.20\n"
+	if err := os.WriteFile(filepath.Join(dir, "t.yaml"), []byte(task), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := &convert.Engine{Converters: frontends.All()}
+	ins, _ := e.Inputs([]string{dir})
+	if err := e.Run(ins, func(o *convert.Outcome) error {
+		if o.Current || o.Err != nil || len(o.Changes) != 1 {
+			t.Fatalf("current %v, err %v, %d changes", o.Current, o.Err, len(o.Changes))
+		}
+		if got := string(o.Changes[0].New); strings.Contains(got, "s3cretpassw0rd") || got != string(o.Result.Files[0].Data) {
+			t.Errorf("change to write:\n%s\nresult:\n%s", got, o.Result.Files[0].Data)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -683,7 +683,7 @@ func safely(path string, f func() error) (err error) {
 // and has passed precheck.
 func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
-	defer func() { redact(o, !o.Current || e.EmitCurrent) }() // last, so it sees what a recovered panic left too
+	defer redact(o) // last, so it sees what a recovered panic left too
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
@@ -736,6 +736,11 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 		}
 	}
 	res.Findings = append(res.Findings, copiedSecrets(o.Source, res.Files)...)
+	if !current || e.EmitCurrent { // before validation and changes: what is validated, diffed and written is the redacted text
+		for i := range res.Files {
+			res.Files[i].Data = redactMarkers(res.Files[i].Data)
+		}
+	}
 	o.Result = res
 	o.Current = current
 	var verrs []error

@@ -13,19 +13,13 @@ import (
 var markerText = []byte("tkn-migrate: manual:")
 
 // redact keeps credentials out of what a conversion reports: every finding's message and
-// action, every error, and (when files) the manual-marker comments of the output files. Every
-// front-end's findings pass here, so no message can carry a secret to stderr, a report or a comment.
-func redact(o *Outcome, files bool) {
+// action, and every error. Every front-end's findings pass here, so no message can carry a
+// secret to stderr or a report; convertOne redacts the files' marker comments before it diffs them.
+func redact(o *Outcome) {
 	for i := range o.Result.Findings {
 		f := &o.Result.Findings[i]
 		f.Message = secret.Redact(f.Message)
 		f.Action = secret.Redact(f.Action)
-	}
-	for i := range o.Result.Files {
-		if !files {
-			break
-		}
-		o.Result.Files[i].Data = redactMarkers(o.Result.Files[i].Data)
 	}
 	if o.Err != nil {
 		o.Err = RedactError(o.Err)
