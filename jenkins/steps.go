@@ -643,6 +643,12 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))
 		return
 	}
+	script, secrets, ok := c.batSecretEnv(script)
+	if !ok {
+		c.manual(ch, s, sc, true, "bat", "a plain-text secret in this bat command holds %% or \", so cmd would not read it from an environment variable as it reads the literal: move it to a Secret by hand")
+		return
+	}
+	env = append(env, secrets...)
 	m := c.marker(s.Line, s.Col, convert.Approximated, "bat", "bat runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
 	ch.step(sc, pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
 		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env})

@@ -1,0 +1,89 @@
+package jenkins
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
+	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
+)
+
+// delayedRef is a cmd.exe delayed-expansion reference (!NAME!), not a secret.
+var delayedRef = lazyre.New(`^![A-Za-z_]\w*!$`)
+
+// batSecretEnv moves each plain-text secret the Jenkinsfile holds in a cmd.exe line to an env
+// var read from key value of a Secret, written %VAR%: cmd pastes a variable's value as text
+// before it parses the line, so the line reads as it did with the literal (the sh steps get
+// the same from convert/secret/bind, which reads only scripts). A value holding % (cmd would
+// have expanded it) or " (the runtime escapes quotes in args) can't move so: ok is false.
+func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
+	var hits []secret.Hit
+	for _, h := range secret.Scan(line) {
+		v := line[h.Start:h.End]
+		if !strings.Contains(c.srcText, v) || delayedRef.MatchString(v) {
+			continue // generated text, or a reference
+		}
+		if strings.ContainsAny(v, `%"`) {
+			return line, nil, false
+		}
+		hits = append(hits, h)
+	}
+	var env []pipeline.Env
+	var b strings.Builder
+	last := 0
+	for _, h := range hits {
+		v := line[h.Start:h.End]
+		name := c.batSecretVar(h, v)
+		if !hasEnv(env, name) {
+			env = append(env, pipeline.Env{Name: name, SecretName: pipeline.Sanitize(c.p.Name + "-" + name), SecretKey: "value",
+				Comment: "a plain-text secret of the source's command (create the Secret by hand)"})
+		}
+		b.WriteString(line[last:h.Start] + "%" + name + "%")
+		last = h.End
+	}
+	b.WriteString(line[last:])
+	return b.String(), env, true
+}
+
+// batSecretVar is the env var for secret v: one per value in the file, named as Scan suggests
+// unless the Jenkinsfile already says that name; its secret-literal finding comes with it.
+func (c *conv) batSecretVar(h secret.Hit, v string) string {
+	if name, ok := c.batSecrets[v]; ok {
+		return name
+	}
+	if c.batSecrets == nil {
+		c.batSecrets = map[string]string{}
+	}
+	taken := func(n string) bool {
+		for _, given := range c.batSecrets {
+			if given == n {
+				return true
+			}
+		}
+		return strings.Contains(c.srcText, n)
+	}
+	name := h.Var
+	for n := 2; taken(name); n++ {
+		name = h.Var + "_" + strconv.Itoa(n)
+	}
+	c.batSecrets[v] = name
+	sec := pipeline.Sanitize(c.p.Name + "-" + name)
+	line, col := convert.LineCol([]byte(c.srcText), strings.Index(c.srcText, v))
+	f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a bat command: it is not copied; the step reads it from %%%s%%, bound from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
+		h.What, name, sec, c.base)
+	f.Rule = "secret-literal"
+	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
+	return name
+}
+
+func hasEnv(env []pipeline.Env, name string) bool {
+	for _, e := range env {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
