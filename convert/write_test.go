@@ -84,6 +84,19 @@ func TestWritesAreSafe(t *testing.T) {
 		if err := WriteChange(c, false); err == nil {
 			t.Error("a touched file was overwritten")
 		}
+		// New content of the same size under the old mtime: the content alone refuses it.
+		write(t, p, "old\n")
+		c = readChange(t, p, "new\n")
+		write(t, p, "odd\n")
+		if err := os.Chtimes(p, c.Read.ModTime(), c.Read.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteChange(c, false); err == nil {
+			t.Error("a file with new content of the same size and mtime was overwritten")
+		}
+		if got := content(t, p); got != "odd\n" {
+			t.Errorf("the edit was lost: %q", got)
+		}
 	})
 
 	t.Run("read-only files are refused unless forced, and keep their mode", func(t *testing.T) {
