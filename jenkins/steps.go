@@ -637,7 +637,11 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 		c.manual(ch, s, sc, true, "bat", "bat without a script: %s", oneLine(s.Raw))
 		return
 	}
-	script, env, markers := c.shell(v, sc, s.Line)
+	script, env, markers, why := c.batchScript(v, sc, s.Line)
+	if why != "" {
+		c.manual(ch, s, sc, true, "bat", "%s, so this bat command can't be built", why)
+		return
+	}
 	script, ok := batchLine(tidyScript(script))
 	if !ok {
 		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))

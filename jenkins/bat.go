@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,7 +10,49 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
 	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
+	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
+
+// batchScript renders a bat script for one cmd.exe line. Each ${expr} of a GString becomes
+// %NAME% with the value bound through step env: cmd pastes a variable's value as text before
+// it parses the line, as Groovy pasted it. A Jenkins variable or param the script reads as
+// %NAME% gets its env too. A batch file reads %% as %, a cmd /C line doesn't, so literal %%
+// becomes %. why is set when an expression has no Tekton value (the step can't run).
+func (c *conv) batchScript(v *model.Value, sc scope, line int) (script string, env []pipeline.Env, markers []string, why string) {
+	seen, addEnv := envAdder(&env)
+	var b strings.Builder
+	switch v.Kind {
+	case model.String:
+		b.WriteString(strings.ReplaceAll(v.Str, "%%", "%"))
+	case model.GString:
+		for _, p := range v.Parts {
+			if p.Expr == "" {
+				b.WriteString(strings.ReplaceAll(p.Lit, "%%", "%"))
+				continue
+			}
+			r := c.resolve(p.Expr, sc)
+			if !r.ok {
+				return "", nil, nil, r.why
+			}
+			if r.class == convert.Approximated && r.why != "" {
+				c.find(line, 0, convert.Approximated, "jenkins-variable", "%s", r.why)
+			}
+			addEnv(r)
+			b.WriteString("%" + r.name + "%")
+		}
+	default:
+		return "", nil, nil, "the script is the Groovy expression " + oneLine(v.Raw) + ", computed at run time"
+	}
+	script = b.String()
+	var names []string
+	for _, m := range batchNameRE.FindAllStringSubmatch(script, -1) {
+		names = append(names, m[1])
+	}
+	slices.Sort(names)
+	return script, env, c.byName(slices.Compact(names), "%%%s%%", seen, sc, line, addEnv), ""
+}
+
+var batchNameRE = lazyre.New(`%([A-Za-z_][A-Za-z0-9_]*)%`)
 
 // delayedRef is a cmd.exe delayed-expansion reference (!NAME!), not a secret.
 var delayedRef = lazyre.New(`^![A-Za-z_]\w*!$`)
