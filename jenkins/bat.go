@@ -21,27 +21,11 @@ import (
 func (c *conv) batchScript(v *model.Value, sc scope, line int) (script string, env []pipeline.Env, markers []string, why string) {
 	seen, addEnv := envAdder(&env)
 	var b strings.Builder
-	switch v.Kind {
-	case model.String:
-		b.WriteString(strings.ReplaceAll(v.Str, "%%", "%"))
-	case model.GString:
-		for _, p := range v.Parts {
-			if p.Expr == "" {
-				b.WriteString(strings.ReplaceAll(p.Lit, "%%", "%"))
-				continue
-			}
-			r := c.resolve(p.Expr, sc)
-			if !r.ok {
-				return "", nil, nil, r.why
-			}
-			if r.class == convert.Approximated && r.why != "" {
-				c.find(line, 0, convert.Approximated, "jenkins-variable", "%s", r.why)
-			}
-			addEnv(r)
-			b.WriteString("%" + r.name + "%")
-		}
-	default:
-		return "", nil, nil, "the script is the Groovy expression " + oneLine(v.Raw) + ", computed at run time"
+	why = c.interpolate(v, sc, line, addEnv,
+		func(lit string) { b.WriteString(strings.ReplaceAll(lit, "%%", "%")) },
+		func(name string) { b.WriteString("%" + name + "%") })
+	if why != "" {
+		return "", nil, nil, why
 	}
 	script = b.String()
 	var names []string
@@ -50,6 +34,35 @@ func (c *conv) batchScript(v *model.Value, sc scope, line int) (script string, e
 	}
 	slices.Sort(names)
 	return script, env, c.byName(slices.Compact(names), "%%%s%%", seen, sc, line, addEnv), ""
+}
+
+// interpolate walks a script argument for a shell that reads step env by name: literal text
+// goes to lit, and each ${expr} of a GString to read as the env var that holds its value,
+// bound through addEnv. why is set when an expression has no Tekton value (the step can't run).
+func (c *conv) interpolate(v *model.Value, sc scope, line int, addEnv func(ref), lit, read func(string)) (why string) {
+	switch v.Kind {
+	case model.String:
+		lit(v.Str)
+	case model.GString:
+		for _, p := range v.Parts {
+			if p.Expr == "" {
+				lit(p.Lit)
+				continue
+			}
+			r := c.resolve(p.Expr, sc)
+			if !r.ok {
+				return r.why
+			}
+			if r.class == convert.Approximated && r.why != "" {
+				c.find(line, 0, convert.Approximated, "jenkins-variable", "%s", r.why)
+			}
+			addEnv(r)
+			read(r.name)
+		}
+	default:
+		return "the script is the Groovy expression " + oneLine(v.Raw) + ", computed at run time"
+	}
+	return ""
 }
 
 var batchNameRE = lazyre.New(`%([A-Za-z_][A-Za-z0-9_]*)%`)
@@ -63,27 +76,17 @@ var delayedRef = lazyre.New(`^![A-Za-z_]\w*!$`)
 // the same from convert/secret/bind, which reads only scripts). A value holding % (cmd would
 // have expanded it) or " (the runtime escapes quotes in args) can't move so: ok is false.
 func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
-	var hits []secret.Hit
-	for _, h := range secret.Scan(line) {
-		v := line[h.Start:h.End]
-		if !strings.Contains(c.srcText, v) || delayedRef.MatchString(v) {
-			continue // generated text, or a reference
-		}
-		if strings.ContainsAny(v, `%"`) {
-			return line, nil, false
-		}
-		hits = append(hits, h)
+	hits, ok := c.commandSecrets(line, `%"`, delayedRef.MatchString)
+	if !ok {
+		return line, nil, false
 	}
 	var env []pipeline.Env
 	var b strings.Builder
 	last := 0
 	for _, h := range hits {
 		v := line[h.Start:h.End]
-		name := c.batSecretVar(h, v)
-		if !hasEnv(env, name) {
-			env = append(env, pipeline.Env{Name: name, SecretName: pipeline.Sanitize(c.p.Name + "-" + name), SecretKey: "value",
-				Comment: "a plain-text secret of the source's command (create the Secret by hand)"})
-		}
+		name := c.secretVar(h, v, "bat", "%%%s%%")
+		env = c.secretEnv(env, name)
 		b.WriteString(line[last:h.Start] + "%" + name + "%")
 		last = h.End
 	}
@@ -91,17 +94,44 @@ func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
 	return b.String(), env, true
 }
 
-// batSecretVar is the env var for secret v: one per value in the file, named as Scan suggests
-// unless the Jenkinsfile already says that name; its secret-literal finding comes with it.
-func (c *conv) batSecretVar(h secret.Hit, v string) string {
-	if name, ok := c.batSecrets[v]; ok {
+// commandSecrets finds the plain-text secrets the Jenkinsfile holds in a command's text, leaving
+// generated text and what skip calls a reference; ok is false when one holds a character of bad,
+// which the shell reads as syntax in the literal, so an env var read would change the command.
+func (c *conv) commandSecrets(text, bad string, skip func(string) bool) (hits []secret.Hit, ok bool) {
+	for _, h := range secret.Scan(text) {
+		v := text[h.Start:h.End]
+		if !strings.Contains(c.srcText, v) || skip(v) {
+			continue // generated text, or a reference
+		}
+		if strings.ContainsAny(v, bad) {
+			return nil, false
+		}
+		hits = append(hits, h)
+	}
+	return hits, true
+}
+
+// secretEnv binds env var name, once, to key value of its Secret.
+func (c *conv) secretEnv(env []pipeline.Env, name string) []pipeline.Env {
+	if hasEnv(env, name) {
+		return env
+	}
+	return append(env, pipeline.Env{Name: name, SecretName: pipeline.Sanitize(c.p.Name + "-" + name), SecretKey: "value",
+		Comment: "a plain-text secret of the source's command (create the Secret by hand)"})
+}
+
+// secretVar is the env var for secret v: one per value in the file, named as Scan suggests
+// unless the Jenkinsfile already says that name; its secret-literal finding, which says the
+// kind of command and how it reads the var (read, a format of the name), comes with it.
+func (c *conv) secretVar(h secret.Hit, v, kind, read string) string {
+	if name, ok := c.cmdSecrets[v]; ok {
 		return name
 	}
-	if c.batSecrets == nil {
-		c.batSecrets = map[string]string{}
+	if c.cmdSecrets == nil {
+		c.cmdSecrets = map[string]string{}
 	}
 	taken := func(n string) bool {
-		for _, given := range c.batSecrets {
+		for _, given := range c.cmdSecrets {
 			if given == n {
 				return true
 			}
@@ -112,11 +142,11 @@ func (c *conv) batSecretVar(h secret.Hit, v string) string {
 	for n := 2; taken(name); n++ {
 		name = h.Var + "_" + strconv.Itoa(n)
 	}
-	c.batSecrets[v] = name
+	c.cmdSecrets[v] = name
 	sec := pipeline.Sanitize(c.p.Name + "-" + name)
 	line, col := convert.LineCol([]byte(c.srcText), strings.Index(c.srcText, v))
-	f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a bat command: it is not copied; the step reads it from %%%s%%, bound from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
-		h.What, name, sec, c.base)
+	f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a %s command: it is not copied; the step reads it from %s, bound from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
+		h.What, kind, fmt.Sprintf(read, name), sec, c.base)
 	f.Rule = "secret-literal"
 	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
 	return name

@@ -664,7 +664,11 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 		c.manual(ch, s, sc, true, s.Name, "%s without a script: %s", s.Name, oneLine(s.Raw))
 		return
 	}
-	script, env, markers := c.shell(v, sc, s.Line)
+	script, env, markers, why := c.pwshScript(v, sc, s.Line, s.Name)
+	if why != "" {
+		c.manual(ch, s, sc, true, s.Name, "%s, so this %s command can't be built", why, s.Name)
+		return
+	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
 	ch.step(sc, pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage,
 		Command: []string{"pwsh", "-NoLogo", "-NonInteractive", "-Command"}, Args: []string{script}, Env: env})

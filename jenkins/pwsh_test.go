@@ -1,0 +1,41 @@
+package jenkins
+
+import "testing"
+
+// TestPSRender checks where a read of env var X lands after each prefix and before each suffix
+// of a PowerShell script.
+func TestPSRender(t *testing.T) {
+	tests := []struct {
+		prefix, suffix, want string
+		bare                 bool
+		fails                bool
+	}{
+		{`Write-Host "Build `, `"`, `Write-Host "Build $env:X"`, false, false},
+		{`Write-Host "v`, `beta"`, `Write-Host "v${env:X}beta"`, false, false},
+		{`Write-Host "`, `:1"`, `Write-Host "${env:X}:1"`, false, false},
+		{`Write-Host 'it''s $HOME `, ` "q" ` + "`" + `t'`, `Write-Host "it's ` + "`$HOME $env:X `\"q`\" ``t\"", false, false},
+		{`Write-Host ‘a`, `’`, `Write-Host "a$env:X"`, false, false},
+		{"$s = @'\n$a ", "\n'@\nWrite-Host $s", "$s = @\"\n`$a $env:X\n\"@\nWrite-Host $s", false, false},
+		{"$s = @\"\n", "\n\"@", "$s = @\"\n$env:X\n\"@", false, false},
+		{`./make.ps1 -ImageType `, ` -Push`, `./make.ps1 -ImageType $env:X -Push`, true, false},
+		{`Copy-Item out.zip app-`, `.zip`, `Copy-Item out.zip app-$env:X.zip`, false, false},
+		{`Copy-Item out.zip `, `-x64.zip`, `Copy-Item out.zip $env:X-x64.zip`, true, false},
+		{`Copy-Item out.zip `, `.zip`, ``, false, true},
+		{``, ` --version`, `& $env:X --version`, true, false},
+		{"cd src; ", `\build.ps1`, `cd src; & $env:X\build.ps1`, true, false},
+		{`& `, ` build`, `& $env:X build`, true, false},
+		{`Write-Host "$(Get-Item '`, `')"`, `Write-Host "$(Get-Item "$env:X")"`, false, false},
+		{`Write-Host "a'`, `'"`, `Write-Host "a'$env:X'"`, false, false},
+		{"# it's a comment\nWrite-Host '", `'`, "# it's a comment\nWrite-Host \"$env:X\"", false, false},
+		{"<# it's\n #> Write-Host '", `'`, "<# it's\n #> Write-Host \"$env:X\"", false, false},
+		{"Write-Host `' '", `'`, "Write-Host `' \"$env:X\"", false, false},
+		{"Write-Host ${a'b} '", `'`, "Write-Host ${a'b} \"$env:X\"", false, false},
+		{`Write-Host "say ""hi"" '`, `'"`, `Write-Host "say ""hi"" '$env:X'"`, false, false},
+	}
+	for _, tt := range tests {
+		script, bare, why := psRender([]psPiece{{lit: tt.prefix}, {env: "X"}, {lit: tt.suffix}})
+		if fails := why != ""; fails != tt.fails || script != tt.want || (len(bare) > 0) != tt.bare {
+			t.Errorf("%q ${X} %q: got %q bare %v why %q, want %q bare %v fails %v", tt.prefix, tt.suffix, script, bare, why, tt.want, tt.bare, tt.fails)
+		}
+	}
+}
