@@ -42,7 +42,7 @@ func (c *conv) pwshScript(v *model.Value, sc scope, line int, kind string) (scri
 		return "", nil, nil, why
 	}
 	for _, n := range bare {
-		c.find(line, 0, convert.Approximated, "powershell-interpolation", "$env:%s stands outside quotes, where Jenkins pasted its value as PowerShell code: the step reads it as one string, so a number compares as text", n)
+		c.find(line, 0, convert.Approximated, "powershell-interpolation", "$env:%s stands outside quotes, where Jenkins pasted its value as PowerShell code: the step reads it as one string word (spaces, quotes or operators in it no longer act, a number is text)", n)
 	}
 	var names []string
 	for _, m := range psEnvRE.FindAllStringSubmatch(script, -1) {
@@ -138,9 +138,14 @@ type psWriter struct {
 // reads as a member of the variable).
 func psRender(pieces []psPiece) (script string, bare []string, why string) {
 	w := &psWriter{stack: []psFrame{{kind: psCode}}}
+	lit := "" // adjacent literals are written at once: a quote pair may span them
 	for i, p := range pieces {
 		if p.env == "" {
-			w.write(p.lit)
+			lit += p.lit
+			if i+1 == len(pieces) || pieces[i+1].env != "" {
+				w.write(lit)
+				lit = ""
+			}
 			continue
 		}
 		next, _ := utf8.DecodeRuneInString(nextText(pieces[i+1:]))

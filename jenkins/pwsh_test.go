@@ -32,6 +32,10 @@ func TestPSRender(t *testing.T) {
 		{"Write-Host ${a'b} '", `'`, "Write-Host ${a'b} \"$env:X\"", false, false},
 		{`Write-Host "say ""hi"" '`, `'"`, `Write-Host "say ""hi"" '$env:X'"`, false, false},
 	}
+	// A quote pair that spans two literals is one quote.
+	if got, _, _ := psRender([]psPiece{{lit: "Write-Host 'it'"}, {lit: "'s "}, {env: "X"}, {lit: "'"}}); got != `Write-Host "it's $env:X"` {
+		t.Errorf("split quote pair: got %q", got)
+	}
 	for _, tt := range tests {
 		script, bare, why := psRender([]psPiece{{lit: tt.prefix}, {env: "X"}, {lit: tt.suffix}})
 		if fails := why != ""; fails != tt.fails || script != tt.want || (len(bare) > 0) != tt.bare {
