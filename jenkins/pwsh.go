@@ -408,3 +408,28 @@ func bracedVar(s string) int {
 	}
 	return len(s)
 }
+
+// psScriptFile is where the step writes the script, named as Jenkins names it in its control dir.
+const psScriptFile = "/tmp/powershellScript.ps1"
+
+// psLauncher is the sh step script that runs a powershell/pwsh script as durable-task's
+// PowershellScript does on a Unix agent: the script goes to a .ps1 file with
+// "exit $LASTEXITCODE" appended, and that file runs under the wrapper
+// `pwsh -NoProfile -NonInteractive -Command '& {try {& 'file'} catch {throw}; exit $LASTEXITCODE}'`.
+// So an unknown command or a parse error fails the step (the try turns statement-terminating
+// errors into a throw), and a native command's non-zero exit as the last one fails it too, where
+// `pwsh -Command script` reflected only the last statement. The heredoc is quoted, so sh copies
+// the script byte for byte; the delimiter grows until no line of the script equals it.
+func psLauncher(script string) string {
+	// Blanks after the last token (the indent before a Groovy ''' closes) mean nothing to
+	// PowerShell, unless a backtick before them continues the line onto the exit.
+	if t := strings.TrimRight(script, " \t\r\n"); !strings.HasSuffix(t, "`") {
+		script = t
+	}
+	delim := "TKN_MIGRATE_PS1"
+	for slices.Contains(strings.Split(script, "\n"), delim) {
+		delim += "_"
+	}
+	return "cat > " + psScriptFile + " <<'" + delim + "'\n" + script + "\nexit $LASTEXITCODE\n" + delim + "\n" +
+		`exec pwsh -NoProfile -NonInteractive -Command "& {try {& '` + psScriptFile + `'} catch {throw}; exit \$LASTEXITCODE}"` + "\n"
+}

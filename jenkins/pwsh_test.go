@@ -43,3 +43,20 @@ func TestPSRender(t *testing.T) {
 		}
 	}
 }
+
+// TestPSLauncher checks the .ps1 the step writes: verbatim, trailing blanks dropped unless a
+// backtick continues the line, and a heredoc delimiter no line of the script equals.
+func TestPSLauncher(t *testing.T) {
+	const run = `exec pwsh -NoProfile -NonInteractive -Command "& {try {& '/tmp/powershellScript.ps1'} catch {throw}; exit \$LASTEXITCODE}"` + "\n"
+	tests := []struct{ script, want string }{
+		{"dotnet test", "cat > /tmp/powershellScript.ps1 <<'TKN_MIGRATE_PS1'\ndotnet test\nexit $LASTEXITCODE\nTKN_MIGRATE_PS1\n" + run},
+		{"\n  $a = 'x $b'\n  Write-Host $a\n  ", "cat > /tmp/powershellScript.ps1 <<'TKN_MIGRATE_PS1'\n\n  $a = 'x $b'\n  Write-Host $a\nexit $LASTEXITCODE\nTKN_MIGRATE_PS1\n" + run},
+		{"Write-Host a `\n  ", "cat > /tmp/powershellScript.ps1 <<'TKN_MIGRATE_PS1'\nWrite-Host a `\n  \nexit $LASTEXITCODE\nTKN_MIGRATE_PS1\n" + run},
+		{"$s = @'\nTKN_MIGRATE_PS1\n'@", "cat > /tmp/powershellScript.ps1 <<'TKN_MIGRATE_PS1_'\n$s = @'\nTKN_MIGRATE_PS1\n'@\nexit $LASTEXITCODE\nTKN_MIGRATE_PS1_\n" + run},
+	}
+	for _, tt := range tests {
+		if got := psLauncher(tt.script); got != tt.want {
+			t.Errorf("psLauncher(%q):\n got %q\nwant %q", tt.script, got, tt.want)
+		}
+	}
+}

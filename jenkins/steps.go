@@ -619,16 +619,22 @@ func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
 	if dockerCommand.MatchString(script) {
 		ch.usesDocker(s.Line)
 	}
-	name := "sh"
+	st := pipeline.Step{Name: "sh", Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
+}
+
+// durableOptions applies the options every durable-task step (sh, bat, powershell, pwsh)
+// takes: label names the step, returnStatus keeps a non-zero exit from failing it. returnStdout
+// is the assignment's (a captured-output marker); the step itself runs the same.
+func (c *conv) durableOptions(s *model.Step, st *pipeline.Step) {
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
-		name = l
+		st.Name = l
 	}
 	if s.Arg("returnStatus") != nil {
-		markers = append(markers, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
-		ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env, OnError: "continue"})
-		return
+		st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
+		st.OnError = "continue"
 	}
-	ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env})
 }
 
 func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
@@ -654,8 +660,10 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 	}
 	env = append(env, secrets...)
 	m := c.marker(s.Line, s.Col, convert.Approximated, "bat", "bat runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
-	ch.step(sc, pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
-		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env})
+	st := pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
+		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
 }
 
 func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
@@ -670,8 +678,9 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 		return
 	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
-	ch.step(sc, pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage,
-		Command: []string{"pwsh", "-NoLogo", "-NonInteractive", "-Command"}, Args: []string{script}, Env: env})
+	st := pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage, Script: psLauncher(script), Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
 }
 
 // withEnv parses withEnv(['A=1', "B=${x}"]).
