@@ -417,9 +417,11 @@ const psScriptFile = "/tmp/powershellScript.ps1"
 // "exit $LASTEXITCODE" appended, and that file runs under the wrapper
 // `pwsh -NoProfile -NonInteractive -Command '& {try {& 'file'} catch {throw}; exit $LASTEXITCODE}'`.
 // So an unknown command or a parse error fails the step (the try turns statement-terminating
-// errors into a throw), and a native command's non-zero exit as the last one fails it too, where
-// `pwsh -Command script` reflected only the last statement. The heredoc is quoted, so sh copies
-// the script byte for byte; the delimiter grows until no line of the script equals it.
+// errors into a throw), and so does the last native command's non-zero exit, cmdlets after it
+// or not, where `pwsh -Command script` reflected only the last statement. (-ExecutionPolicy
+// Bypass, which Jenkins adds on Windows, changes nothing here: pwsh enforces no policy off
+// Windows.) The heredoc is quoted, so sh copies the script byte for byte; the delimiter grows
+// until no line of the script equals it.
 func psLauncher(script string) string {
 	// Blanks after the last token (the indent before a Groovy ''' closes) mean nothing to
 	// PowerShell, unless a backtick before them continues the line onto the exit.
