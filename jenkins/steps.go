@@ -3,6 +3,7 @@ package jenkins
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -678,7 +679,12 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 		return
 	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
-	st := pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage, Script: psLauncher(script), Env: env}
+	head := append(c.stepHead(s, s.Name), m)
+	if slices.ContainsFunc(sc.nodeSelector, func(b pipeline.Binding) bool { return b.Name == "kubernetes.io/os" && b.Value == "windows" }) {
+		// The launcher is sh and the image Linux: a Windows node can't start the pod.
+		head = append(head, c.marker(s.Line, s.Col, convert.Manual, "powershell-windows", "this %s step is sh running pwsh in a Linux image, but its task is pinned to Windows nodes (kubernetes.io/os: windows), where the pod can't start: run the step in a task on Linux nodes or port it", s.Name))
+	}
+	st := pipeline.Step{Name: s.Name, Comments: append(head, markers...), Image: PowerShellImage, Script: psLauncher(script), Env: env}
 	c.durableOptions(s, &st)
 	ch.step(sc, st)
 }
