@@ -626,13 +626,13 @@ func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
 }
 
 // durableOptions applies the options every durable-task step (sh, bat, powershell, pwsh)
-// takes: label names the step, returnStatus keeps a non-zero exit from failing it. returnStdout
-// is the assignment's (a captured-output marker); the step itself runs the same.
+// takes: label names the step, returnStatus (unless a literal false) keeps a non-zero exit from
+// failing it. returnStdout is the assignment's (a captured-output marker); the step runs the same.
 func (c *conv) durableOptions(s *model.Step, st *pipeline.Step) {
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
 		st.Name = l
 	}
-	if s.Arg("returnStatus") != nil {
+	if v, ok := litArg(s, "returnStatus", -1); s.Arg("returnStatus") != nil && !(ok && v == "false") {
 		st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
 		st.OnError = "continue"
 	}
