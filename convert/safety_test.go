@@ -1,9 +1,12 @@
 package convert
 
 import (
+	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -110,8 +113,8 @@ func TestAPanicFailsThatFileAlone(t *testing.T) {
 // TestReadOnlyDirectoryFailsThatFileAlone: -w in a directory it may not write fails that file
 // with a positioned error; the old file and the directory stay as they were.
 func TestReadOnlyDirectoryFailsThatFileAlone(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root writes into every directory")
+	if !unprivileged(t) {
+		return
 	}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "t.yaml")
@@ -130,4 +133,51 @@ func TestReadOnlyDirectoryFailsThatFileAlone(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
 	}
+}
+
+// unprivilegedEnv names the test a copy of the test binary runs as uid 65534.
+const unprivilegedEnv = "TKN_MIGRATE_UNPRIVILEGED_TEST"
+
+// unprivileged reports whether the calling test's body should run in this process. Root
+// bypasses the permission checks such a test is about, so as root the test instead runs in a
+// copy of this test binary as uid and gid 65534 (nobody), and passes only if it passed there.
+func unprivileged(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(unprivilegedEnv) == t.Name() {
+		if os.Geteuid() == 0 {
+			t.Fatal("the copy still runs as root")
+		}
+		return true
+	}
+	if os.Geteuid() != 0 {
+		return true
+	}
+	exe, err := os.Open("/proc/self/exe") // the copy execs it through its fd: no directory on the way needs to be readable by nobody
+	if err != nil {
+		t.Skip("can't reopen the test binary to run it unprivileged:", err)
+	}
+	defer exe.Close()
+	// Its own temporary directories go in one nobody may write (t.TempDir's parent is root's alone).
+	tmp, err := os.MkdirTemp("", "tkn-migrate-unprivileged-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	if err := os.Chmod(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/proc/self/fd/3", "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
+	cmd.ExtraFiles = []*os.File{exe}
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), unprivilegedEnv+"="+t.Name(), "TMPDIR="+tmp)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err != nil && !errors.As(err, &exit):
+		t.Skip("can't run the test as uid 65534 here:", err)
+	case err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()+" "):
+		t.Fatalf("as uid 65534: %v\n%s", err, out)
+	}
+	return false
 }

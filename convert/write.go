@@ -14,6 +14,14 @@ import (
 // tempMarker names the temporary files of a write: .NAME.tkn-migrate-RANDOM beside NAME.
 const tempMarker = ".tkn-migrate-"
 
+// fileOps are the calls that make a write durable, in one place so a test can see their order
+// and fail any of them; only this file uses them.
+var fileOps = struct {
+	write  func(f *os.File, b []byte) (int, error)
+	sync   func(f *os.File) error // a file or a directory
+	rename func(from, to string) error
+}{(*os.File).Write, (*os.File).Sync, os.Rename}
+
 // staleAge is how old a temporary file must be before a later run removes it as left by a kill.
 const staleAge = time.Minute
 
@@ -48,7 +56,7 @@ func replace(path string, data []byte, mode fs.FileMode, old fs.FileInfo) error 
 		tmp.Close()
 		return writeErr(path, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := fileOps.write(tmp, data); err != nil {
 		return fail(err)
 	}
 	if err := tmp.Chmod(mode); err != nil {
@@ -62,27 +70,32 @@ func replace(path string, data []byte, mode fs.FileMode, old fs.FileInfo) error 
 			}
 		}
 	}
-	if err := tmp.Sync(); err != nil {
+	if err := fileOps.sync(tmp); err != nil {
 		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
 		return writeErr(path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := fileOps.rename(tmp.Name(), path); err != nil {
 		return writeErr(path, err)
 	}
-	return syncDir(dir)
+	return syncDir(path)
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return writeErr(dir, err)
+// syncDir makes the rename of path durable. The new content is in place by then, so a
+// failure says so rather than "not written".
+func syncDir(path string) error {
+	d, err := os.Open(filepath.Dir(path))
+	if err == nil {
+		defer d.Close()
+		err = fileOps.sync(d)
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) { // some file systems can't sync a directory
-		return writeErr(dir, err)
+	if err != nil && !errors.Is(err, syscall.EINVAL) { // some file systems can't sync a directory
+		var fe *fs.PathError
+		if errors.As(err, &fe) {
+			err = fe.Err
+		}
+		return Errorf(path, 0, 0, "written, but its directory could not be synced (%v): a crash now may bring back the old file", err)
 	}
 	return nil
 }
@@ -164,11 +177,11 @@ func rewrite(path string, data []byte) error {
 	if err != nil {
 		return writeErr(path, err)
 	}
-	if _, err := f.Write(data); err != nil {
+	if _, err := fileOps.write(f, data); err != nil {
 		f.Close()
 		return writeErr(path, err)
 	}
-	if err := f.Sync(); err != nil {
+	if err := fileOps.sync(f); err != nil {
 		f.Close()
 		return writeErr(path, err)
 	}

@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,6 +83,19 @@ func TestWritesAreSafe(t *testing.T) {
 		}
 		if err := WriteChange(c, false); err == nil {
 			t.Error("a touched file was overwritten")
+		}
+		// New content of the same size under the old mtime: the content alone refuses it.
+		write(t, p, "old\n")
+		c = readChange(t, p, "new\n")
+		write(t, p, "odd\n")
+		if err := os.Chtimes(p, c.Read.ModTime(), c.Read.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteChange(c, false); err == nil {
+			t.Error("a file with new content of the same size and mtime was overwritten")
+		}
+		if got := content(t, p); got != "odd\n" {
+			t.Errorf("the edit was lost: %q", got)
 		}
 	})
 
@@ -221,8 +236,8 @@ func TestSpecialFilesNeverBlock(t *testing.T) {
 
 // TestUnreadableInputInWalk: a .yaml the walk can't open is an error, not a silent skip.
 func TestUnreadableInputInWalk(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads every file")
+	if !unprivileged(t) {
+		return
 	}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.yaml")
@@ -256,5 +271,154 @@ func TestFullDiskFailsThatFileAlone(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// recordOps makes fileOps log each call (temporary names as .NAME.tkn-migrate-*) and check the
+// disk at that moment, failing the calls fail picks; it restores fileOps when t ends.
+func recordOps(t *testing.T, dir string, fail func(call string) error) *[]string {
+	t.Helper()
+	saved := fileOps
+	t.Cleanup(func() { fileOps = saved })
+	var log []string
+	name := func(p string) string {
+		if p == dir {
+			return "DIR"
+		}
+		base := filepath.Base(p)
+		if i := strings.Index(base, tempMarker); i >= 0 {
+			return base[:i+len(tempMarker)] + "*"
+		}
+		return base
+	}
+	call := func(c string) error {
+		log = append(log, c)
+		if fail != nil {
+			return fail(c)
+		}
+		return nil
+	}
+	fileOps.write = func(f *os.File, b []byte) (int, error) {
+		if err := call("write " + name(f.Name())); err != nil {
+			return 0, err
+		}
+		return saved.write(f, b)
+	}
+	fileOps.sync = func(f *os.File) error {
+		if err := call("sync " + name(f.Name())); err != nil {
+			return err
+		}
+		return saved.sync(f)
+	}
+	fileOps.rename = func(from, to string) error {
+		if err := call("rename " + name(from) + " " + name(to)); err != nil {
+			return err
+		}
+		return saved.rename(from, to)
+	}
+	return &log
+}
+
+// TestWritesAreDurable: -w writes the temporary file, fsyncs it, renames it over the file and
+// fsyncs the directory, in that order, so a crash leaves the old file or the whole new one; a
+// failed fsync of the file leaves the old file and no temporary file, with a positioned error.
+func TestWritesAreDurable(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.yaml")
+	entries := func() string {
+		es, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range es {
+			names = append(names, e.Name())
+		}
+		return strings.Join(names, " ")
+	}
+
+	t.Run("order", func(t *testing.T) {
+		write(t, p, "old\n")
+		// What the disk holds at each call: the temporary file whole before its fsync, the
+		// old file until the rename, the new one at the directory's fsync.
+		var seen []string
+		log := recordOps(t, dir, func(c string) error {
+			tmps, _ := filepath.Glob(filepath.Join(dir, ".t.yaml"+tempMarker+"*"))
+			state := content(t, p)
+			if len(tmps) == 1 {
+				state += "+" + content(t, tmps[0])
+			}
+			seen = append(seen, c+": "+strings.ReplaceAll(state, "\n", `\n`))
+			return nil
+		})
+		if err := WriteChange(readChange(t, p, "new\n"), false); err != nil {
+			t.Fatal(err)
+		}
+		want := "write .t.yaml.tkn-migrate-*: old\\n+\n" +
+			"sync .t.yaml.tkn-migrate-*: old\\n+new\\n\n" +
+			"rename .t.yaml.tkn-migrate-* t.yaml: old\\n+new\\n\n" +
+			"sync DIR: new\\n"
+		if got := strings.Join(seen, "\n"); got != want {
+			t.Errorf("calls\n%s\nwant\n%s", got, want)
+		}
+		if len(*log) != 4 || content(t, p) != "new\n" || entries() != "t.yaml" {
+			t.Errorf("log %q, content %q, entries %q", *log, content(t, p), entries())
+		}
+	})
+
+	t.Run("a hard-linked file rewritten in place is fsynced", func(t *testing.T) {
+		write(t, p, "old\n")
+		other := filepath.Join(dir, "other.yaml")
+		if err := os.Link(p, other); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(other)
+		log := recordOps(t, dir, nil)
+		if err := WriteChange(readChange(t, p, "new\n"), true); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(*log, "\n"); got != "write t.yaml\nsync t.yaml" {
+			t.Errorf("calls\n%s", got)
+		}
+	})
+
+	t.Run("a failed fsync of the file leaves the old file", func(t *testing.T) {
+		write(t, p, "old\n")
+		log := recordOps(t, dir, func(c string) error {
+			if c == "sync .t.yaml.tkn-migrate-*" {
+				return &fs.PathError{Op: "sync", Path: "x", Err: syscall.EIO}
+			}
+			return nil
+		})
+		err := WriteChange(readChange(t, p, "new\n"), false)
+		if err == nil || err.Error() != p+": not written: input/output error" {
+			t.Fatalf("got %v", err)
+		}
+		if got := strings.Join(*log, "\n"); got != "write .t.yaml.tkn-migrate-*\nsync .t.yaml.tkn-migrate-*" {
+			t.Errorf("calls after the failure:\n%s", got)
+		}
+		if got := content(t, p); got != "old\n" || entries() != "t.yaml" {
+			t.Errorf("content %q, entries %q", got, entries())
+		}
+	})
+
+	// The new file is in place when the directory's fsync fails: the error says so. A file
+	// system that can't fsync a directory at all (EINVAL) is no error.
+	for errno, want := range map[syscall.Errno]string{
+		syscall.EIO:    p + ": written, but its directory could not be synced (input/output error): a crash now may bring back the old file",
+		syscall.EINVAL: "<nil>",
+	} {
+		t.Run("a failed fsync of the directory: "+errno.Error(), func(t *testing.T) {
+			write(t, p, "old\n")
+			recordOps(t, dir, func(c string) error {
+				if c == "sync DIR" {
+					return &fs.PathError{Op: "sync", Path: dir, Err: errno}
+				}
+				return nil
+			})
+			if err := WriteChange(readChange(t, p, "new\n"), false); fmt.Sprint(err) != want {
+				t.Errorf("got %v\nwant %s", err, want)
+			}
+			if got := content(t, p); got != "new\n" || entries() != "t.yaml" {
+				t.Errorf("content %q, entries %q", got, entries())
+			}
+		})
 	}
 }

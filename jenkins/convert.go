@@ -184,6 +184,7 @@ type conv struct {
 	// pipelineRetries applies options { retry(n) } to every task.
 	pipelineRetries int
 	passwordEnv     []pipeline.Env
+	cmdSecrets      map[string]string // plain-text secret of a bat or powershell command → the env var that holds it
 	// funcs are the file's top-level helper functions (def f(a) { ... }), inlined at their calls.
 	funcs    map[string]*model.Step
 	inlined  map[string]bool

@@ -3,6 +3,7 @@ package jenkins
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -619,16 +620,22 @@ func (c *conv) sh(ch *chain, s *model.Step, sc scope) {
 	if dockerCommand.MatchString(script) {
 		ch.usesDocker(s.Line)
 	}
-	name := "sh"
+	st := pipeline.Step{Name: "sh", Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
+}
+
+// durableOptions applies the options every durable-task step (sh, bat, powershell, pwsh)
+// takes: label names the step, returnStatus (unless a literal false) keeps a non-zero exit from
+// failing it. returnStdout is the assignment's (a captured-output marker); the step runs the same.
+func (c *conv) durableOptions(s *model.Step, st *pipeline.Step) {
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
-		name = l
+		st.Name = l
 	}
-	if s.Arg("returnStatus") != nil {
-		markers = append(markers, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
-		ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env, OnError: "continue"})
-		return
+	if v, ok := litArg(s, "returnStatus", -1); s.Arg("returnStatus") != nil && !(ok && v == "false") {
+		st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
+		st.OnError = "continue"
 	}
-	ch.step(sc, pipeline.Step{Name: name, Comments: append(c.stepHead(s, "sh"), markers...), Script: script, Env: env})
 }
 
 func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
@@ -637,15 +644,27 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 		c.manual(ch, s, sc, true, "bat", "bat without a script: %s", oneLine(s.Raw))
 		return
 	}
-	script, env, markers := c.shell(v, sc, s.Line)
+	script, env, markers, why := c.batchScript(v, sc, s.Line)
+	if why != "" {
+		c.manual(ch, s, sc, true, "bat", "%s, so this bat command can't be built", why)
+		return
+	}
 	script, ok := batchLine(tidyScript(script))
 	if !ok {
 		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))
 		return
 	}
+	script, secrets, ok := c.batSecretEnv(script)
+	if !ok {
+		c.manual(ch, s, sc, true, "bat", "a plain-text secret in this bat command holds %% or \", so cmd would not read it from an environment variable as it reads the literal: move it to a Secret by hand")
+		return
+	}
+	env = append(env, secrets...)
 	m := c.marker(s.Line, s.Col, convert.Approximated, "bat", "bat runs cmd.exe in %s: needs Windows nodes (nodeSelector kubernetes.io/os: windows)", tools.Windows)
-	ch.step(sc, pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
-		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env})
+	st := pipeline.Step{Name: "bat", Comments: append(append(c.stepHead(s, "bat"), m), markers...), Image: tools.Windows,
+		Command: []string{"cmd.exe", "/S", "/C"}, Args: []string{script}, Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
 }
 
 func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
@@ -654,10 +673,20 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 		c.manual(ch, s, sc, true, s.Name, "%s without a script: %s", s.Name, oneLine(s.Raw))
 		return
 	}
-	script, env, markers := c.shell(v, sc, s.Line)
+	script, env, markers, why := c.pwshScript(v, sc, s.Line, s.Name)
+	if why != "" {
+		c.manual(ch, s, sc, true, s.Name, "%s, so this %s command can't be built", why, s.Name)
+		return
+	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
-	ch.step(sc, pipeline.Step{Name: s.Name, Comments: append(append(c.stepHead(s, s.Name), m), markers...), Image: PowerShellImage,
-		Command: []string{"pwsh", "-NoLogo", "-NonInteractive", "-Command"}, Args: []string{script}, Env: env})
+	head := append(c.stepHead(s, s.Name), m)
+	if slices.ContainsFunc(sc.nodeSelector, func(b pipeline.Binding) bool { return b.Name == "kubernetes.io/os" && b.Value == "windows" }) {
+		// The launcher is sh and the image Linux: a Windows node can't start the pod.
+		head = append(head, c.marker(s.Line, s.Col, convert.Manual, "powershell-windows", "this %s step is sh running pwsh in a Linux image, but its task is pinned to Windows nodes (kubernetes.io/os: windows), where the pod can't start: run the step in a task on Linux nodes or port it", s.Name))
+	}
+	st := pipeline.Step{Name: s.Name, Comments: append(head, markers...), Image: PowerShellImage, Script: psLauncher(script), Env: env}
+	c.durableOptions(s, &st)
+	ch.step(sc, st)
 }
 
 // withEnv parses withEnv(['A=1', "B=${x}"]).

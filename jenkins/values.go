@@ -141,13 +141,7 @@ func envName(n string) string {
 // a GString becomes a shell variable reference with the value bound through step env.
 // Unresolvable expressions become ${GROOVY_EXPR_n:?...} so the shell fails loudly, plus a marker.
 func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []pipeline.Env, markers []string) {
-	seen := map[string]bool{}
-	addEnv := func(r ref) {
-		if r.value != "" && !seen[r.name] {
-			seen[r.name] = true
-			env = append(env, pipeline.Env{Name: r.name, Value: r.value})
-		}
-	}
+	seen, addEnv := envAdder(&env)
 	var b strings.Builder
 	var quoting shellTracker
 	switch v.Kind {
@@ -191,23 +185,42 @@ func (c *conv) shell(v *model.Value, sc scope, line int) (script string, env []p
 	}
 	script = b.String()
 	// The shell also reads Jenkins variables and params by name ($BUILD_NUMBER, $MY_PARAM).
-	for _, n := range shellNames(script) {
+	markers = append(markers, c.byName(shellNames(script), "$%s", seen, sc, line, addEnv)...)
+	return script, env, markers
+}
+
+// envAdder returns the names bound so far and what binds r as step env, once per name.
+func envAdder(env *[]pipeline.Env) (map[string]bool, func(ref)) {
+	seen := map[string]bool{}
+	return seen, func(r ref) {
+		if r.value != "" && !seen[r.name] {
+			seen[r.name] = true
+			*env = append(*env, pipeline.Env{Name: r.name, Value: r.value})
+		}
+	}
+}
+
+// byName binds, through addEnv, the Jenkins variables and params a script reads by name
+// (written as show writes them, "$%s" for sh), skipping seen ones and those in scope; a
+// variable with no Tekton value gets a marker.
+func (c *conv) byName(names []string, show string, seen map[string]bool, sc scope, line int, addEnv func(ref)) (markers []string) {
+	for _, n := range names {
 		if seen[n] || sc.hasEnv(n) {
 			continue
 		}
 		if vv, ok := vars.Lookup(n); ok {
 			r := c.jenkinsVar(vv)
 			if r.class == convert.Approximated {
-				c.find(line, 0, convert.Approximated, "jenkins-variable", "$%s: %s", n, r.why)
+				c.find(line, 0, convert.Approximated, "jenkins-variable", show+": %s", n, r.why)
 			}
 			addEnv(r)
 		} else if why := vars.Unmappable(n); why != "" {
-			markers = append(markers, c.marker(line, 0, convert.Manual, "jenkins-variable", "$%s has no Tekton value: %s", n, why))
+			markers = append(markers, c.marker(line, 0, convert.Manual, "jenkins-variable", show+" has no Tekton value: %s", n, why))
 		} else if c.params[n] {
 			addEnv(ref{name: n, value: paramRef(n)})
 		}
 	}
-	return script, env, markers
+	return markers
 }
 
 var shellNameRE = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
