@@ -1,7 +1,6 @@
 package travis
 
 import (
-	"encoding/json"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -164,6 +163,13 @@ func (c *conv) splitCells(groups [][]*job, stage string) [][]*job {
 
 // group splits a stage's jobs into sets that one matrix task template can run.
 func (c *conv) group(jobs []*job, stage string) [][]*job {
+	if len(jobs) == 1 {
+		// One job is one group: its template is not rendered to be compared. What that
+		// render left behind, renderGroup's render of the job does again, except that it
+		// would have applied the language's default phases before that render reads them.
+		c.defaults(jobs[0])
+		return [][]*job{jobs}
+	}
 	var groups [][]*job
 	var keys []string
 	for _, j := range jobs {
@@ -208,23 +214,6 @@ func stripSourceComments(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func fingerprint(r rendered) string {
-	strip := func(t *pipeline.Task) *pipeline.Task {
-		if t == nil {
-			return nil
-		}
-		c := *t
-		c.Comments = nil
-		c.Steps = append([]pipeline.Step{}, t.Steps...)
-		for i := range c.Steps {
-			c.Steps[i].Script = stripSourceComments(c.Steps[i].Script)
-		}
-		return &c
-	}
-	b, _ := json.Marshal(strip(r.main))
-	return string(b)
 }
 
 // cellOf is a job's concrete cell values.
