@@ -197,25 +197,6 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 	return groups
 }
 
-// stripSourceComments empties the lines starting "# " (the "# phase (.travis.yml:N)" lines, which
-// differ between jobs sharing a template), keeping their newlines: a byte scan, as a regexp per
-// step cost a tenth of a conversion.
-func stripSourceComments(s string) string {
-	if !strings.HasPrefix(s, "# ") && !strings.Contains(s, "\n# ") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for line := range strings.Lines(s) {
-		if !strings.HasPrefix(line, "# ") {
-			b.WriteString(line)
-		} else if strings.HasSuffix(line, "\n") {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
 // cellOf is a job's concrete cell values.
 func (c *conv) cellOf(j *job) (cellVals, string) {
 	img, note := c.image(j)
