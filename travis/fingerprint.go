@@ -76,20 +76,41 @@ func (w *fpWriter) value(v reflect.Value) {
 			w.value(v.Index(i))
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			switch {
-			case !f.IsExported(), t == taskType && f.Name == "Comments":
-			case t == stepType && f.Name == "Script":
-				w.stripped(v.Field(i).String())
-			default:
-				w.value(v.Field(i))
+		for _, f := range fieldsOf(v.Type()) {
+			if f.script {
+				w.stripped(v.Field(f.index).String())
+			} else {
+				w.value(v.Field(f.index))
 			}
 		}
 	default:
 		panic(fmt.Sprintf("travis: fingerprint of a %s field", v.Kind()))
 	}
+}
+
+// fpField is a field the fingerprint encodes; script marks a Step's Script.
+type fpField struct {
+	index  int
+	script bool
+}
+
+var fpFields sync.Map // reflect.Type → []fpField
+
+// fieldsOf lists the exported fields of struct type t but a Task's Comments (reflect's
+// Type.Field copies a whole StructField each call: the list is made once per type).
+func fieldsOf(t reflect.Type) []fpField {
+	if fs, ok := fpFields.Load(t); ok {
+		return fs.([]fpField)
+	}
+	var fs []fpField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.IsExported() && !(t == taskType && f.Name == "Comments") {
+			fs = append(fs, fpField{index: i, script: t == stepType && f.Name == "Script"})
+		}
+	}
+	fpFields.Store(t, fs)
+	return fs
 }
 
 // stripped writes s with the lines starting "# " emptied (their newlines kept), without
