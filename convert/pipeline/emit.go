@@ -238,7 +238,8 @@ func refMode(opts convert.Options) catalog.RefMode {
 	return opts.CatalogRef
 }
 
-// fixWorkspaceKey renames the "value" keys of a workspaces binding list to "workspace".
+// fixWorkspaceKey renames the "value" keys of a workspaces binding list to "workspace"
+// (a new key node: key nodes are shared, see sharedKeys).
 func fixWorkspaceKey(task *yaml.Node) {
 	for i := 0; i+1 < len(task.Content); i += 2 {
 		if task.Content[i].Value != "workspaces" {
@@ -247,7 +248,7 @@ func fixWorkspaceKey(task *yaml.Node) {
 		for _, item := range task.Content[i+1].Content {
 			for j := 0; j+1 < len(item.Content); j += 2 {
 				if item.Content[j].Value == "value" {
-					item.Content[j].Value = "workspace"
+					item.Content[j] = keyNode("workspace")
 				}
 			}
 		}
