@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -31,8 +30,9 @@ type printer struct {
 	err        error // a lazy item failed to build
 }
 
-// printBufs recycles the printers' scratch buffers; the result is copied out of them.
-var printBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+// printBufs recycles the printers' scratch buffers (the result is copied out of them): a
+// few, each at most 1 MiB, kept across garbage collections, which empty a sync.Pool.
+var printBufs = make(chan []byte, 8)
 
 // printDoc prints doc as encodeWhole would; ok is false when doc holds a shape the
 // printer does not handle or a lazy item failed (encode then does it the old way).
@@ -45,16 +45,23 @@ func printDoc(doc *yaml.Node, lazy map[*yaml.Node]lazyItems) (out []byte, ok boo
 	if root.Kind != yaml.MappingNode || root.HeadComment != "" || len(root.Content) == 0 {
 		return nil, false
 	}
-	buf := printBufs.Get().(*[]byte)
-	p := printer{out: (*buf)[:0], whitespace: true, indention: true, lazy: lazy}
+	var buf []byte
+	select {
+	case buf = <-printBufs:
+	default:
+		buf = make([]byte, 0, 32<<10)
+	}
+	p := printer{out: buf, whitespace: true, indention: true, lazy: lazy}
 	ok = p.node(root, -1, false)
 	if ok {
 		p.writeIndent(-1) // DOCUMENT-END
 		out = append(make([]byte, 0, len(p.out)), p.out...)
 	}
 	if cap(p.out) <= 1<<20 { // a huge Pipeline's buffer is not kept
-		*buf = p.out[:0]
-		printBufs.Put(buf)
+		select {
+		case printBufs <- p.out[:0]:
+		default:
+		}
 	}
 	return out, ok
 }
