@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -260,18 +261,31 @@ func dedupe(jobs []Job) []Job {
 	return out
 }
 
+// key is the text fmt's "%q=%q;" of each attribute (in key order), then
+// "stage=%q;af=%v", written with strconv: fmt took most of the expansion's time.
 func (j Job) key() string {
 	keys := make([]string, 0, len(j.Attrs))
 	for k := range j.Attrs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var b strings.Builder
+	var b []byte
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%q=%q;", k, j.Attrs[k])
+		b = strconv.AppendQuote(b, k)
+		b = append(b, "=["...)
+		for i, v := range j.Attrs[k] {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendQuote(b, v)
+		}
+		b = append(b, "];"...)
 	}
-	fmt.Fprintf(&b, "stage=%q;af=%v", strings.ToLower(j.Stage), j.AllowFailure)
-	return b.String()
+	b = append(b, "stage="...)
+	b = strconv.AppendQuote(b, strings.ToLower(j.Stage))
+	b = append(b, ";af="...)
+	b = strconv.AppendBool(b, j.AllowFailure)
+	return string(b)
 }
 
 // assignStages gives each job without a stage the previous job's stage; the first defaults to "test".

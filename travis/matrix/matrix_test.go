@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,28 @@ func TestLimit(t *testing.T) {
 	jobs, err := Expand(Input{Axes: []Axis{{Key: "env", Values: vals}}, Exclude: ex, Limit: 256})
 	if err != nil || len(jobs) != 250 {
 		t.Fatalf("got %d jobs, %v", len(jobs), err)
+	}
+}
+
+// TestJobKey: key writes what fmt wrote for it before.
+func TestJobKey(t *testing.T) {
+	for _, j := range []Job{
+		{},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "Test", AllowFailure: true},
+		{Attrs: Attrs{"rvm": {"2.7"}, "name": {"a\\b", "\u2028"}}, Stage: "deploy `x`"},
+	} {
+		keys := make([]string, 0, len(j.Attrs))
+		for k := range j.Attrs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%q=%q;", k, j.Attrs[k])
+		}
+		fmt.Fprintf(&b, "stage=%q;af=%v", strings.ToLower(j.Stage), j.AllowFailure)
+		if got := j.key(); got != b.String() {
+			t.Errorf("key() = %s, want %s", got, b.String())
+		}
 	}
 }
