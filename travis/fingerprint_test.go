@@ -2,6 +2,7 @@ package travis
 
 import (
 	"encoding/json"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,12 +51,17 @@ func jsonFingerprint(r rendered) string {
 	return string(b)
 }
 
-// TestFingerprintAgreesWithJSON renders every job of the corpus and golden inputs as
-// group does and checks that fingerprint groups them exactly as the JSON encoding did.
-func TestFingerprintAgreesWithJSON(t *testing.T) {
+// corpusTasks renders every job of the corpus and golden inputs as group does, per input.
+func corpusTasks(t *testing.T) (tasks []*pipeline.Task) {
+	for _, per := range corpusTaskSets(t) {
+		tasks = append(tasks, per...)
+	}
+	return tasks
+}
+
+func corpusTaskSets(t *testing.T) (sets [][]*pipeline.Task) {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
 	golden, _ := filepath.Glob("testdata/*/.travis.yml")
-	pairs := 0
 	for _, f := range append(files, golden...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -65,19 +71,31 @@ func TestFingerprintAgreesWithJSON(t *testing.T) {
 		if err != nil {
 			continue // bad inputs are the golden tests' business
 		}
-		var fps, jsons []string
+		var set []*pipeline.Task
 		for _, j := range c.jobs {
-			if !runsOnKubernetes(j) {
-				continue
+			if runsOnKubernetes(j) {
+				set = append(set, c.render(j, paramCell, j.mj.Stage, idPlaceholder).main)
 			}
-			r := c.render(j, paramCell, j.mj.Stage, idPlaceholder)
-			fps, jsons = append(fps, fingerprint(r)), append(jsons, jsonFingerprint(r))
+		}
+		sets = append(sets, set)
+	}
+	return sets
+}
+
+// TestFingerprintAgreesWithJSON: over the jobs of each corpus and golden input, fingerprint
+// groups them exactly as the JSON encoding did.
+func TestFingerprintAgreesWithJSON(t *testing.T) {
+	pairs := 0
+	for _, set := range corpusTaskSets(t) {
+		var fps, jsons []string
+		for _, task := range set {
+			fps, jsons = append(fps, fingerprint(rendered{task})), append(jsons, jsonFingerprint(rendered{task}))
 		}
 		for a := range fps {
 			for b := range fps {
 				pairs++
 				if (fps[a] == fps[b]) != (jsons[a] == jsons[b]) {
-					t.Errorf("%s: jobs %d and %d: fingerprints equal %v, JSON equal %v", f, a, b, fps[a] == fps[b], jsons[a] == jsons[b])
+					t.Errorf("%s and %s: fingerprints equal %v, JSON equal %v", set[a].Name, set[b].Name, fps[a] == fps[b], jsons[a] == jsons[b])
 				}
 			}
 		}
@@ -139,5 +157,93 @@ func TestFingerprintFields(t *testing.T) {
 	walk(reflect.ValueOf(r.main), "")
 	if fingerprint(r) != base || leaves < 50 {
 		t.Fatalf("%d leaves changed; restored fingerprint equal: %v", leaves, fingerprint(r) == base)
+	}
+}
+
+// reflectEncode is the fingerprint's encoding found by reflection: every exported field
+// in order, but the task's Comments, with Step.Script stripped.
+func reflectEncode(w *fpWriter, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		w.str(v.String())
+	case reflect.Bool:
+		w.bool(v.Bool())
+	case reflect.Int:
+		w.int(int(v.Int()))
+	case reflect.Pointer:
+		if w.present(!v.IsNil()) {
+			reflectEncode(w, v.Elem())
+		}
+	case reflect.Slice:
+		if w.present(!v.IsNil()) {
+			w.len(v.Len())
+			for i := 0; i < v.Len(); i++ {
+				reflectEncode(w, v.Index(i))
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			switch f := t.Field(i); {
+			case !f.IsExported(), t == reflect.TypeFor[pipeline.Task]() && f.Name == "Comments":
+			case t == reflect.TypeFor[pipeline.Step]() && f.Name == "Script":
+				w.stripped(v.Field(i).String())
+			default:
+				reflectEncode(w, v.Field(i))
+			}
+		}
+	default:
+		panic("fingerprint: a " + v.Kind().String() + " field: teach fpWriter and reflectEncode")
+	}
+}
+
+// fill sets every field of v, at every depth, from r: strings, bools and ints, slices of
+// two elements, non-nil pointers.
+func fill(v reflect.Value, r *rand.Rand) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString([]string{"", "a", "# c\nx\n", "é"}[r.Intn(4)])
+	case reflect.Bool:
+		v.SetBool(r.Intn(2) == 0)
+	case reflect.Int:
+		v.SetInt(int64(r.Intn(5) - 2))
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), r)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := 0; i < 2; i++ {
+			fill(v.Index(i), r)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), r)
+			}
+		}
+	}
+}
+
+// TestFingerprintEncoding: the hand-written writers encode every field of the model, as the
+// reflective encoding does, on tasks with every field set and on the corpus's rendered tasks.
+func TestFingerprintEncoding(t *testing.T) {
+	check := func(task *pipeline.Task) {
+		t.Helper()
+		var got, want fpWriter
+		got.task(task)
+		reflectEncode(&want, reflect.ValueOf(task).Elem())
+		if string(got.b) != string(want.b) {
+			t.Fatalf("fpWriter.task and the reflective encoding differ on %+v", task)
+		}
+	}
+	check(&pipeline.Task{})
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 20; i++ {
+		var task pipeline.Task
+		fill(reflect.ValueOf(&task).Elem(), r)
+		check(&task)
+	}
+	for _, task := range corpusTasks(t) {
+		check(task)
 	}
 }
