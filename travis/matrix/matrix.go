@@ -4,6 +4,7 @@
 package matrix
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -261,8 +262,8 @@ func dedupe(jobs []Job) []Job {
 	return out
 }
 
-// key is the text fmt's "%q=%q;" of each attribute (in key order), then
-// "stage=%q;af=%v", written with strconv: fmt took most of the expansion's time.
+// key identifies a job for dedupe: its attributes in key order, its stage (any case) and
+// allow_failure, each string length-prefixed (fmt's %q of each took most of the expansion).
 func (j Job) key() string {
 	keys := make([]string, 0, len(j.Attrs))
 	for k := range j.Attrs {
@@ -270,20 +271,18 @@ func (j Job) key() string {
 	}
 	sort.Strings(keys)
 	var b []byte
-	for _, k := range keys {
-		b = strconv.AppendQuote(b, k)
-		b = append(b, "=["...)
-		for i, v := range j.Attrs[k] {
-			if i > 0 {
-				b = append(b, ' ')
-			}
-			b = strconv.AppendQuote(b, v)
-		}
-		b = append(b, "];"...)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
-	b = append(b, "stage="...)
-	b = strconv.AppendQuote(b, strings.ToLower(j.Stage))
-	b = append(b, ";af="...)
+	for _, k := range keys {
+		str(k)
+		b = binary.AppendUvarint(b, uint64(len(j.Attrs[k])))
+		for _, v := range j.Attrs[k] {
+			str(v)
+		}
+	}
+	str(strings.ToLower(j.Stage))
 	b = strconv.AppendBool(b, j.AllowFailure)
 	return string(b)
 }

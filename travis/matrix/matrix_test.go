@@ -115,13 +115,10 @@ func TestLimit(t *testing.T) {
 	}
 }
 
-// TestJobKey: key writes what fmt wrote for it before.
+// TestJobKey: key tells jobs apart exactly as fmt's "%q=%q;" of each attribute (in key
+// order) and "stage=%q;af=%v", which it replaced, did.
 func TestJobKey(t *testing.T) {
-	for _, j := range []Job{
-		{},
-		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "Test", AllowFailure: true},
-		{Attrs: Attrs{"rvm": {"2.7"}, "name": {"a\\b", "\u2028"}}, Stage: "deploy `x`"},
-	} {
+	fmtKey := func(j Job) string {
 		keys := make([]string, 0, len(j.Attrs))
 		for k := range j.Attrs {
 			keys = append(keys, k)
@@ -132,8 +129,28 @@ func TestJobKey(t *testing.T) {
 			fmt.Fprintf(&b, "%q=%q;", k, j.Attrs[k])
 		}
 		fmt.Fprintf(&b, "stage=%q;af=%v", strings.ToLower(j.Stage), j.AllowFailure)
-		if got := j.key(); got != b.String() {
-			t.Errorf("key() = %s, want %s", got, b.String())
+		return b.String()
+	}
+	jobs := []Job{
+		{},
+		{Attrs: Attrs{"os": nil}},
+		{Attrs: Attrs{"os": {}}},
+		{Attrs: Attrs{"os": {""}}},
+		{Attrs: Attrs{"os": {"", ""}}},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "Test", AllowFailure: true},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "test", AllowFailure: true},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "go": {}}, Stage: "test", AllowFailure: true},
+		{Attrs: Attrs{"rvm": {"2.7"}, "name": {"a\\b", "\u2028"}}, Stage: "deploy `x`"},
+		{Attrs: Attrs{"rvm": {"2.7", "name"}}, Stage: "deploy `x`"},
+		{Attrs: Attrs{"a": {"b"}, "c": {"d"}}},
+		{Attrs: Attrs{"a": {"b", "c"}, "d": nil}},
+		{Attrs: Attrs{"a": {"b\";c=\"d"}}},
+	}
+	for _, a := range jobs {
+		for _, b := range jobs {
+			if (a.key() == b.key()) != (fmtKey(a) == fmtKey(b)) {
+				t.Errorf("%+v and %+v: keys equal %v, fmt keys equal %v", a, b, a.key() == b.key(), fmtKey(a) == fmtKey(b))
+			}
 		}
 	}
 }
