@@ -246,3 +246,12 @@ func dumpTree(n *yaml.Node, depth int, lazy map[*yaml.Node]lazyItems) string {
 	}
 	return s
 }
+
+// TestResolveWords: resolveTag's length bound holds every word it looks up.
+func TestResolveWords(t *testing.T) {
+	for w, tag := range resolveWords {
+		if len(w) > 5 || resolveTag(w) != tag {
+			t.Errorf("%q: length %d, resolveTag %s, want %s", w, len(w), resolveTag(w), tag)
+		}
+	}
+}

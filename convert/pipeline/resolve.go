@@ -13,21 +13,28 @@ func resolveTag(in string) string {
 	if in == "" {
 		return "!!null"
 	}
+	word := func() (string, bool) {
+		if len(in) > 5 { // the longest word: false, +.inf
+			return "", false
+		}
+		tag, ok := resolveWords[in]
+		return tag, ok
+	}
 	switch c := in[0]; {
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
-		if tag, ok := resolveWords[in]; ok {
+		if tag, ok := word(); ok {
 			return tag
 		}
 		return resolveNumber(in)
 	case c == '.':
-		if tag, ok := resolveWords[in]; ok {
+		if tag, ok := word(); ok {
 			return tag
 		}
 		if _, err := strconv.ParseFloat(in, 64); err == nil {
 			return "!!float"
 		}
 	case strings.IndexByte("yYnNtTfFoO~", c) >= 0:
-		if tag, ok := resolveWords[in]; ok {
+		if tag, ok := word(); ok {
 			return tag
 		}
 	}
