@@ -380,14 +380,34 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	if p.PodLocalSource {
 		wd = "" // the image's own working directory
 	}
+	envs := envNodes{}
 	for _, s := range t.Steps {
-		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image, wd))
+		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image, wd, envs))
 	}
 	set(spec, "steps", steps)
 	return spec
 }
 
-func stepNode(s Step, name, defaultImage, defaultDir string) *yaml.Node {
+// envNodes shares one env node among the steps of a task holding the same env list (the
+// same elements of one array), as a Travis job's steps do: the node is only read after.
+type envNodes map[envList]*yaml.Node
+
+type envList struct {
+	first *Env
+	n     int
+}
+
+func (ns envNodes) node(env []Env) *yaml.Node {
+	k := envList{&env[0], len(env)}
+	if n := ns[k]; n != nil {
+		return n
+	}
+	n := envNode(env)
+	ns[k] = n
+	return n
+}
+
+func stepNode(s Step, name, defaultImage, defaultDir string, envs envNodes) *yaml.Node {
 	m := mapNode()
 	m.HeadComment = commentBlock(s.Comments)
 	set(m, "name", str(name))
@@ -406,7 +426,7 @@ func stepNode(s Step, name, defaultImage, defaultDir string) *yaml.Node {
 	}
 	set(m, "image", str(image))
 	if len(s.Env) > 0 {
-		set(m, "env", envNode(s.Env))
+		set(m, "env", envs.node(s.Env))
 	}
 	wd := s.WorkingDir
 	if wd == "" {
