@@ -26,7 +26,8 @@ type printer struct {
 	whitespace bool // the last byte written separates tokens
 	indention  bool // the line holds only indentation so far
 	lazy       map[*yaml.Node]lazyItems
-	inList     int   // how many sequences the node printing is inside
+	inList     int // how many sequences the node printing is inside
+	printed    map[printedAt]printed
 	err        error // a lazy item failed to build
 }
 
@@ -118,9 +119,52 @@ func (p *printer) node(n *yaml.Node, parent int, inSeqItem bool) bool {
 			p.writeIndicator("]", false, false, false)
 			return true
 		}
-		return p.sequence(n, blockIndent(parent, inSeqItem), count, isLazy, lz)
+		if isLazy || count < 4 {
+			return p.sequence(n, blockIndent(parent, inSeqItem), count, isLazy, lz)
+		}
+		return p.repeat(n, parent, inSeqItem, func() bool {
+			return p.sequence(n, blockIndent(parent, inSeqItem), count, false, lz)
+		})
 	}
 	return false
+}
+
+// printed is where a list printed before in the document lies, and the state after it.
+type printed struct {
+	start, end            int
+	column                int
+	whitespace, indention bool
+}
+
+// printedAt keys a printed list by what its bytes depend on: the node (unchanged while
+// printing) and the state before it.
+type printedAt struct {
+	n                     *yaml.Node
+	parent                int
+	inSeqItem, inList     bool
+	column                int
+	whitespace, indention bool
+}
+
+// repeat prints a list of several items by print, or copies its bytes when the same node
+// was printed before in the same state (the steps of a task share an env list: envNodes).
+// What it remembers is forgotten after each lazy item, so dropped items are not held.
+func (p *printer) repeat(n *yaml.Node, parent int, inSeqItem bool, print func() bool) bool {
+	k := printedAt{n, parent, inSeqItem, p.inList > 0, p.column, p.whitespace, p.indention}
+	if was, ok := p.printed[k]; ok {
+		p.out = append(p.out, p.out[was.start:was.end]...)
+		p.column, p.whitespace, p.indention = was.column, was.whitespace, was.indention
+		return true
+	}
+	start := len(p.out)
+	if !print() {
+		return false
+	}
+	if p.printed == nil {
+		p.printed = map[printedAt]printed{}
+	}
+	p.printed[k] = printed{start, len(p.out), p.column, p.whitespace, p.indention}
+	return true
 }
 
 // mapping prints a non-empty block mapping at indent (yaml_emitter_emit_block_mapping_key
@@ -163,6 +207,9 @@ func (p *printer) sequence(s *yaml.Node, indent, count int, isLazy bool, lz lazy
 			}
 		} else {
 			it = s.Content[i]
+		}
+		if isLazy {
+			clear(p.printed)
 		}
 		if it.HeadComment != "" {
 			if !p.headComment(it.HeadComment, indent) {

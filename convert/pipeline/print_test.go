@@ -14,10 +14,11 @@ import (
 // treeGen builds a document from fuzz bytes: shape picks node kinds, styles, tags and
 // comments, words the scalar values.
 type treeGen struct {
-	shape []byte
-	words []string
-	nodes int
-	lazy  map[*yaml.Node]lazyItems
+	shape  []byte
+	words  []string
+	nodes  int
+	lazy   map[*yaml.Node]lazyItems
+	shared []*yaml.Node // nodes built inside lists, which may appear again
 }
 
 func (g *treeGen) next() int {
@@ -81,8 +82,13 @@ func (g *treeGen) scalar() *yaml.Node {
 	return n
 }
 
-func (g *treeGen) node(depth int) *yaml.Node {
+// node builds a node; inList says it lies inside a list, where it may be one built before
+// (Emit shares a task's env lists; encodeYAML splices only lists outside any list).
+func (g *treeGen) node(depth int, inList bool) *yaml.Node {
 	g.nodes++
+	if inList && len(g.shared) > 0 && g.next()%6 == 0 {
+		return g.shared[g.next()%len(g.shared)]
+	}
 	kind := g.next() % 4
 	if depth > 4 || g.nodes > 200 {
 		kind = 0
@@ -93,7 +99,7 @@ func (g *treeGen) node(depth int) *yaml.Node {
 		for i := g.next() % 4; i > 0; i-- {
 			k := g.scalar()
 			k.HeadComment = g.comment()
-			v := g.node(depth + 1)
+			v := g.node(depth+1, inList)
 			if g.next()%32 == 0 {
 				v.HeadComment = g.comment()
 			}
@@ -102,12 +108,15 @@ func (g *treeGen) node(depth int) *yaml.Node {
 		if g.next()%32 == 0 {
 			m.Style = yaml.FlowStyle
 		}
+		if inList {
+			g.shared = append(g.shared, m)
+		}
 		return m
 	case 2, 3:
 		s := seqNode()
 		var items []*yaml.Node
-		for i := g.next() % 4; i > 0; i-- {
-			it := g.node(depth + 1)
+		for i := g.next() % 6; i > 0; i-- {
+			it := g.node(depth+1, true)
 			it.HeadComment = g.comment()
 			items = append(items, it)
 		}
@@ -115,6 +124,9 @@ func (g *treeGen) node(depth int) *yaml.Node {
 			g.lazy[s] = lazyItems{n: len(items), item: func(i int) (*yaml.Node, error) { return items[i], nil }}
 		} else {
 			s.Content = items
+			if inList {
+				g.shared = append(g.shared, s)
+			}
 		}
 		return s
 	}
@@ -127,7 +139,7 @@ func (g *treeGen) document() *yaml.Node {
 	for i := g.next()%5 + 1; i > 0; i-- {
 		k := g.scalar()
 		k.HeadComment = g.comment()
-		root.Content = append(root.Content, k, g.node(1))
+		root.Content = append(root.Content, k, g.node(1, false))
 	}
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
 }
