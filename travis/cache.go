@@ -59,6 +59,10 @@ func (c *conv) cacheDirs(j *job) ([]string, *yaml.Node) {
 	return dirs, k
 }
 
+// dquoteEscaper escapes what bash expands inside double quotes but $ (a cache directory
+// may name $HOME or another variable).
+var dquoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`")
+
 // cacheScript returns the fetch and store lines: directories are copied from and to
 // the optional cache workspace, keyed by job (and matrix cell), so a bound PVC keeps them between runs.
 func (c *conv) cacheScript(j *job, id string, t *pipeline.Task, env *[]pipeline.Env) (fetch, store []string) {
@@ -78,7 +82,7 @@ func (c *conv) cacheScript(j *job, id string, t *pipeline.Task, env *[]pipeline.
 		if !strings.HasPrefix(d, "/") && !strings.HasPrefix(d, "$") {
 			d = "$TRAVIS_BUILD_DIR/" + d // casher resolves relative paths against the build dir
 		}
-		quoted = append(quoted, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`").Replace(d)+`"`)
+		quoted = append(quoted, `"`+dquoteEscaper.Replace(d)+`"`)
 	}
 	version := ""
 	if j.lang.versionVar != "" {

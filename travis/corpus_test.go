@@ -156,3 +156,28 @@ func collectScriptBodies(v any, into *[]string) {
 		}
 	}
 }
+
+// BenchmarkCorpus converts every corpus file once per iteration (go test -bench Corpus
+// -benchmem ./travis/; -memprofile shows where a conversion allocates).
+func BenchmarkCorpus(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	if len(files) == 0 {
+		b.Skip("corpus not present at " + corpusDir)
+	}
+	var srcs []convert.Source
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, convert.Source{Path: filepath.Join("repo", ".travis.yml"), Data: data, Kind: convert.KindTravis})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range srcs {
+			if _, err := (Converter{}).Convert(src, convert.Options{Placeholders: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -67,7 +67,17 @@ func (j *job) attr(key string) string {
 
 // commandsText is every command of the job, for spotting TRAVIS_* and helper use.
 func (j *job) commandsText() string {
+	n := 0 // its length, so it is built in one allocation
+	for _, k := range phaseKeys {
+		for _, c := range j.phases[k].cmds {
+			n += len(c.text) + 1
+		}
+	}
+	for _, e := range j.env {
+		n += len(e.raw) + 1
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, k := range phaseKeys {
 		for _, c := range j.phases[k].cmds {
 			b.WriteString(c.text)

@@ -1,7 +1,6 @@
 package travis
 
 import (
-	"encoding/json"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -164,6 +163,13 @@ func (c *conv) splitCells(groups [][]*job, stage string) [][]*job {
 
 // group splits a stage's jobs into sets that one matrix task template can run.
 func (c *conv) group(jobs []*job, stage string) [][]*job {
+	if len(jobs) == 1 {
+		// One job is one group: its template is not rendered to be compared. What that
+		// render left behind, renderGroup's render of the job does again, except that it
+		// would have applied the language's default phases before that render reads them.
+		c.defaults(jobs[0])
+		return [][]*job{jobs}
+	}
 	var groups [][]*job
 	var keys []string
 	for _, j := range jobs {
@@ -189,42 +195,6 @@ func (c *conv) group(jobs []*job, stage string) [][]*job {
 		}
 	}
 	return groups
-}
-
-// stripSourceComments empties the lines starting "# " (the "# phase (.travis.yml:N)" lines, which
-// differ between jobs sharing a template), keeping their newlines: a byte scan, as a regexp per
-// step cost a tenth of a conversion.
-func stripSourceComments(s string) string {
-	if !strings.HasPrefix(s, "# ") && !strings.Contains(s, "\n# ") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for line := range strings.Lines(s) {
-		if !strings.HasPrefix(line, "# ") {
-			b.WriteString(line)
-		} else if strings.HasSuffix(line, "\n") {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-func fingerprint(r rendered) string {
-	strip := func(t *pipeline.Task) *pipeline.Task {
-		if t == nil {
-			return nil
-		}
-		c := *t
-		c.Comments = nil
-		c.Steps = append([]pipeline.Step{}, t.Steps...)
-		for i := range c.Steps {
-			c.Steps[i].Script = stripSourceComments(c.Steps[i].Script)
-		}
-		return &c
-	}
-	b, _ := json.Marshal(strip(r.main))
-	return string(b)
 }
 
 // cellOf is a job's concrete cell values.

@@ -103,6 +103,7 @@ func (c *conv) render(j *job, cell cellVals, stage, id string) rendered {
 
 	c.placement(j, t)
 	var s scriptBuilder
+	s.b.Grow(4 << 10) // most job scripts fit: the builder does not double its way there
 	c.prelude(&s, j, cell, text)
 	for _, g := range guards {
 		s.line(strings.ReplaceAll(g, "@ID@", id))
@@ -382,7 +383,10 @@ func lastWins(env []pipeline.Env) []pipeline.Env {
 	for i, e := range env {
 		last[e.Name] = i
 	}
-	var out []pipeline.Env
+	if len(env) == 0 {
+		return nil
+	}
+	out := make([]pipeline.Env, 0, len(last))
 	for i, e := range env {
 		if last[e.Name] == i {
 			out = append(out, e)

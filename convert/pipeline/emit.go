@@ -238,7 +238,8 @@ func refMode(opts convert.Options) catalog.RefMode {
 	return opts.CatalogRef
 }
 
-// fixWorkspaceKey renames the "value" keys of a workspaces binding list to "workspace".
+// fixWorkspaceKey renames the "value" keys of a workspaces binding list to "workspace"
+// (a new key node: key nodes are shared, see sharedKeys).
 func fixWorkspaceKey(task *yaml.Node) {
 	for i := 0; i+1 < len(task.Content); i += 2 {
 		if task.Content[i].Value != "workspaces" {
@@ -247,7 +248,7 @@ func fixWorkspaceKey(task *yaml.Node) {
 		for _, item := range task.Content[i+1].Content {
 			for j := 0; j+1 < len(item.Content); j += 2 {
 				if item.Content[j].Value == "value" {
-					item.Content[j].Value = "workspace"
+					item.Content[j] = keyNode("workspace")
 				}
 			}
 		}
@@ -379,14 +380,34 @@ func taskSpec(p *Pipeline, t *Task, ws []Binding) *yaml.Node {
 	if p.PodLocalSource {
 		wd = "" // the image's own working directory
 	}
+	envs := envNodes{}
 	for _, s := range t.Steps {
-		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image, wd))
+		steps.Content = append(steps.Content, stepNode(s, names.Name(s.Name), t.Image, wd, envs))
 	}
 	set(spec, "steps", steps)
 	return spec
 }
 
-func stepNode(s Step, name, defaultImage, defaultDir string) *yaml.Node {
+// envNodes shares one env node among the steps of a task holding the same env list (the
+// same elements of one array), as a Travis job's steps do: the node is only read after.
+type envNodes map[envList]*yaml.Node
+
+type envList struct {
+	first *Env
+	n     int
+}
+
+func (ns envNodes) node(env []Env) *yaml.Node {
+	k := envList{&env[0], len(env)}
+	if n := ns[k]; n != nil {
+		return n
+	}
+	n := envNode(env)
+	ns[k] = n
+	return n
+}
+
+func stepNode(s Step, name, defaultImage, defaultDir string, envs envNodes) *yaml.Node {
 	m := mapNode()
 	m.HeadComment = commentBlock(s.Comments)
 	set(m, "name", str(name))
@@ -405,7 +426,7 @@ func stepNode(s Step, name, defaultImage, defaultDir string) *yaml.Node {
 	}
 	set(m, "image", str(image))
 	if len(s.Env) > 0 {
-		set(m, "env", envNode(s.Env))
+		set(m, "env", envs.node(s.Env))
 	}
 	wd := s.WorkingDir
 	if wd == "" {

@@ -141,6 +141,18 @@ func TestEmitDeterministic(t *testing.T) {
 	}
 }
 
+// TestSharedKeysUnchanged: Emit leaves the key nodes every document shares as they were made.
+func TestSharedKeysUnchanged(t *testing.T) {
+	if _, err := Emit("x", fullModel(), convert.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for key, n := range sharedKeys() {
+		if want := str(key); !reflect.DeepEqual(n, want) {
+			t.Errorf("shared key %q is now %+v", key, *n)
+		}
+	}
+}
+
 func TestEmitErrors(t *testing.T) {
 	tests := []struct {
 		name string

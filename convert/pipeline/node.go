@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -18,7 +19,7 @@ func str(s string) *yaml.Node {
 	switch {
 	case strings.Contains(s, "\n"):
 		n.Style = yaml.LiteralStyle
-	case yaml11Bool[s]:
+	case len(s) <= 3 && yaml11Bool[s]:
 		// kubectl reads YAML 1.1, where a plain `on` or `no` is a bool: quote it to stay a string.
 		n.Style = yaml.DoubleQuotedStyle
 	}
@@ -45,9 +46,37 @@ func boolNode(b bool) *yaml.Node {
 
 // set appends key: value to mapping m, with optional comment lines above the key.
 func set(m *yaml.Node, key string, v *yaml.Node, comments ...string) {
-	k := str(key)
-	k.HeadComment = commentBlock(comments)
+	k := keyNode(key)
+	if len(comments) > 0 {
+		k = str(key)
+		k.HeadComment = commentBlock(comments)
+	}
 	m.Content = append(m.Content, k, v)
+}
+
+// sharedKeys are one node for each key Emit writes without a comment, shared by every
+// document (half the nodes it built were these keys): no node set makes is changed after.
+var sharedKeys = sync.OnceValue(func() map[string]*yaml.Node {
+	keys := map[string]*yaml.Node{}
+	for _, k := range strings.Fields(`accessModes annotations apiVersion args cel command default
+		description env exec failureThreshold finally fsGroup hostAliases hostnames image include input
+		ip key kind matrix metadata name nodeSelector onError operator optional params periodSeconds
+		pipeline pipelineRef pipelineTaskName podTemplate port privileged readOnly readinessProbe ref
+		requests resolver resources results retries runAfter script secret secretKeyRef secretName
+		securityContext sidecars spec stepTemplate steps storage subPath taskPodTemplate taskRef
+		taskRunSpecs taskRunTemplate taskSpec tasks tcpSocket timeout timeouts type value valueFrom
+		values volumeClaimTemplate when workingDir workspace workspaces`) {
+		keys[k] = str(k)
+	}
+	return keys
+})
+
+// keyNode is the node of a mapping key without comments.
+func keyNode(key string) *yaml.Node {
+	if k := sharedKeys()[key]; k != nil {
+		return k
+	}
+	return str(key)
 }
 
 // setStr sets a string field, skipping it when empty.

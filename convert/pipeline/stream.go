@@ -45,8 +45,24 @@ func (l list) item(i int) (*yaml.Node, error) {
 }
 
 // encode renders one document with two-space indentation; lazy gives the items of the list
-// nodes it names.
+// nodes it names. The printer writes yaml.v3's bytes for the shapes Emit builds; yaml.v3
+// prints anything else.
 func encode(doc *yaml.Node, lazy map[*yaml.Node]lazyItems) ([]byte, error) {
+	out, ok := printDoc(doc, lazy)
+	if checkPrint != nil {
+		checkPrint(doc, lazy, out, ok)
+	}
+	if ok {
+		return out, nil
+	}
+	return encodeYAML(doc, lazy)
+}
+
+// checkPrint, set by tests, sees every document and what the printer made of it.
+var checkPrint func(doc *yaml.Node, lazy map[*yaml.Node]lazyItems, printed []byte, ok bool)
+
+// encodeYAML renders doc with yaml.v3, splicing the items of its big lists in.
+func encodeYAML(doc *yaml.Node, lazy map[*yaml.Node]lazyItems) ([]byte, error) {
 	var lists []list
 	collectLists(doc, lazy, &lists)
 	if len(lists) == 0 {

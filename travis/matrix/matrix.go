@@ -4,9 +4,11 @@
 package matrix
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -260,18 +262,29 @@ func dedupe(jobs []Job) []Job {
 	return out
 }
 
+// key identifies a job for dedupe: its attributes in key order, its stage (any case) and
+// allow_failure, each string length-prefixed (fmt's %q of each took most of the expansion).
 func (j Job) key() string {
 	keys := make([]string, 0, len(j.Attrs))
 	for k := range j.Attrs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%q=%q;", k, j.Attrs[k])
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
-	fmt.Fprintf(&b, "stage=%q;af=%v", strings.ToLower(j.Stage), j.AllowFailure)
-	return b.String()
+	for _, k := range keys {
+		str(k)
+		b = binary.AppendUvarint(b, uint64(len(j.Attrs[k])))
+		for _, v := range j.Attrs[k] {
+			str(v)
+		}
+	}
+	str(strings.ToLower(j.Stage))
+	b = strconv.AppendBool(b, j.AllowFailure)
+	return string(b)
 }
 
 // assignStages gives each job without a stage the previous job's stage; the first defaults to "test".

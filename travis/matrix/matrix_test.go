@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,45 @@ func TestLimit(t *testing.T) {
 	jobs, err := Expand(Input{Axes: []Axis{{Key: "env", Values: vals}}, Exclude: ex, Limit: 256})
 	if err != nil || len(jobs) != 250 {
 		t.Fatalf("got %d jobs, %v", len(jobs), err)
+	}
+}
+
+// TestJobKey: key tells jobs apart exactly as fmt's "%q=%q;" of each attribute (in key
+// order) and "stage=%q;af=%v", which it replaced, did.
+func TestJobKey(t *testing.T) {
+	fmtKey := func(j Job) string {
+		keys := make([]string, 0, len(j.Attrs))
+		for k := range j.Attrs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%q=%q;", k, j.Attrs[k])
+		}
+		fmt.Fprintf(&b, "stage=%q;af=%v", strings.ToLower(j.Stage), j.AllowFailure)
+		return b.String()
+	}
+	jobs := []Job{
+		{},
+		{Attrs: Attrs{"os": nil}},
+		{Attrs: Attrs{"os": {}}},
+		{Attrs: Attrs{"os": {""}}},
+		{Attrs: Attrs{"os": {"", ""}}},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "Test", AllowFailure: true},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "os": nil, "go": {}}, Stage: "test", AllowFailure: true},
+		{Attrs: Attrs{"env": {"A=1 B=\"x y\"", "é\t\x00"}, "go": {}}, Stage: "test", AllowFailure: true},
+		{Attrs: Attrs{"rvm": {"2.7"}, "name": {"a\\b", "\u2028"}}, Stage: "deploy `x`"},
+		{Attrs: Attrs{"rvm": {"2.7", "name"}}, Stage: "deploy `x`"},
+		{Attrs: Attrs{"a": {"b"}, "c": {"d"}}},
+		{Attrs: Attrs{"a": {"b", "c"}, "d": nil}},
+		{Attrs: Attrs{"a": {"b\";c=\"d"}}},
+	}
+	for _, a := range jobs {
+		for _, b := range jobs {
+			if (a.key() == b.key()) != (fmtKey(a) == fmtKey(b)) {
+				t.Errorf("%+v and %+v: keys equal %v, fmt keys equal %v", a, b, a.key() == b.key(), fmtKey(a) == fmtKey(b))
+			}
+		}
 	}
 }
