@@ -55,14 +55,16 @@ func checkTekton(in *input) {
 			}
 			in.report("TKN001", "", d.Path, key, msg)
 		})
-		// A document convert/validate passed decodes strictly and admits: nothing more to report.
+		// convert/validate's verdict on the document's text is Tekton's on this JSON as this kind:
+		// a pass decodes strictly and admits, so there is nothing more to report.
 		text := in.texts[d]
-		if ok && text != nil && validate.Passed(text) {
+		known := text != nil && plainKind(d.Root)
+		if known && validate.Passed(text) && (ok || textJSON(text, raw)) {
 			continue
 		}
 		// A strict decode, as validate's, lets a pass be remembered; else (unknown fields are
 		// reported above) decode the rest to keep validating.
-		strict := ok && text != nil && validate.StrictDecode(raw, obj) == nil
+		strict := known && validate.StrictDecode(raw, obj) == nil
 		if !strict {
 			obj = validate.NewObject(d.APIVersion, d.Kind) // a failed decode may have filled part of it
 			if err := json.Unmarshal(raw, obj); err != nil {
@@ -79,7 +81,7 @@ func checkTekton(in *input) {
 		fe := validate.Admit(obj)
 		if fe == nil {
 			if strict {
-				validate.Admitted(text, raw)
+				validate.Admitted(text, raw, d.APIVersion, d.Kind)
 			}
 			continue
 		}

@@ -3,6 +3,9 @@ package lint
 import (
 	"bytes"
 
+	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
+
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 )
@@ -39,4 +42,28 @@ func docTexts(data []byte, docs []*yamldoc.Doc) [][]byte {
 		texts[i] = chunks[j].Text
 	}
 	return texts
+}
+
+// plainKind reports a document whose apiVersion and kind are scalars, not aliases: then
+// convert/validate picks the same Tekton type from the text's parse as lint from this one.
+func plainKind(root *yaml.Node) bool {
+	for _, key := range []string{"apiVersion", "kind"} {
+		var v *yaml.Node
+		for i := 0; i+1 < len(root.Content) && v == nil; i += 2 {
+			if root.Content[i].Value == key {
+				v = root.Content[i+1]
+			}
+		}
+		if v == nil || v.Kind != yaml.ScalarNode {
+			return false
+		}
+	}
+	return true
+}
+
+// textJSON reports that convert/validate reads text, a document NodeJSON could not convert
+// from its node, as the JSON raw that lint decodes (from the node printed).
+func textJSON(text, raw []byte) bool {
+	j, err := sigsyaml.YAMLToJSON(text)
+	return err == nil && bytes.Equal(j, raw)
 }

@@ -112,6 +112,8 @@ func FuzzVerdictsExact(f *testing.F) {
 		strings.ReplaceAll(task+"---\n"+bad, "\n", "\r"), strings.ReplaceAll(task+"---\n"+bad, "\n", "\r\n"),
 		"--- |\n  x\n---\n" + task, "\ufeff" + task + "--- # c\n" + bad, strings.Replace(task, "echo hi", "echo hi\n---\n"+bad, 1),
 		strings.Replace(bad, "name: t", "name: other", 1) + "---\n" + task, task + "\u2028---\u2028" + bad,
+		strings.Replace(task, "kind: Task\nmetadata:\n  name: t", "metadata:\n  name: &k Task\nkind: *k", 1), // Tekton reads the alias, validate's type pick not
+		strings.Replace(task, "echo hi", "echo 1.15.x", 1) + "---\n" + strings.Replace(bad, "image: alpine", "image: alpine\n      env: [{name: V, value: 1.15.x}]", 1),
 	} {
 		f.Add([]byte(s))
 	}

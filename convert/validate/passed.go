@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 
 	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Chunk is one document of a YAML stream as Documents cuts it: its own bytes and its first
@@ -39,16 +40,27 @@ func Passed(text []byte) bool {
 	return false
 }
 
-// Admitted records a pass for a document text (a Chunk's) whose JSON, raw as NodeJSON made it
-// from the caller's parse, a strict decode and Admit accepted. The text is parsed again and
-// recorded only when its own JSON is raw, the object Documents would admit, so the memo
-// holds exactly Documents' verdict; the pass is shared under other names as Documents shares it.
-func Admitted(text, raw []byte) {
+// Admitted records a pass for a document text (a Chunk's) of apiVersion and kind whose JSON,
+// raw, a strict decode and Admit accepted. The text is parsed again and recorded only when
+// Documents would admit that same JSON as that same kind, so the memo holds exactly
+// Documents' verdict; the pass is shared under other names as Documents shares it.
+func Admitted(text, raw []byte, apiVersion, kind string) {
 	var doc yaml.Node
 	if yaml.Unmarshal(text, &doc) != nil {
 		return
 	}
-	if j, ok := appendJSON(nil, &doc); !ok || !bytes.Equal(j, raw) {
+	root := rootOf(&doc)
+	if root.Kind != yaml.MappingNode || scalar(root, "apiVersion") != apiVersion || scalar(root, "kind") != kind {
+		return
+	}
+	j, ok := appendJSON(nil, &doc)
+	if !ok {
+		var err error
+		if j, err = sigsyaml.YAMLToJSON(text); err != nil {
+			return
+		}
+	}
+	if !bytes.Equal(j, raw) {
 		return
 	}
 	remember(sha256.Sum256(text), nil)

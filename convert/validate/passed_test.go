@@ -29,11 +29,15 @@ func TestPassedAdmitted(t *testing.T) {
 	if Passed([]byte(task)) {
 		t.Fatal("passed with nothing remembered")
 	}
-	Admitted([]byte(task), raw(bad)) // not this text's JSON: nothing recorded
+	Admitted([]byte(task), raw(bad), "tekton.dev/v1", "Task") // not this text's JSON: nothing recorded
 	if Passed([]byte(task)) {
 		t.Fatal("Admitted recorded a text whose JSON is not the one admitted")
 	}
-	Admitted([]byte(task), raw(task))
+	Admitted([]byte(task), raw(task), "tekton.dev/v1", "Pipeline") // not this text's kind
+	if Passed([]byte(task)) {
+		t.Fatal("Admitted recorded a text of another kind")
+	}
+	Admitted([]byte(task), raw(task), "tekton.dev/v1", "Task")
 	if !Passed([]byte(task)) || !Passed([]byte(renamed)) {
 		t.Fatal("Admitted's pass not seen, or not shared under another name")
 	}
