@@ -86,17 +86,7 @@ func docLines(data []byte, line int) (first, last int) {
 func TestAgreeWithTektonOnInputs(t *testing.T) {
 	root := corpusDir(t)
 	for _, set := range []string{"tekton-v1beta1", "catalog", "stepaction"} {
-		var files []File
-		filepath.Walk(filepath.Join(root, set), func(path string, info os.FileInfo, err error) error {
-			if err == nil && !info.IsDir() && convert.IsYAML(path) {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				files = append(files, File{Path: path, Data: data})
-			}
-			return nil
-		})
+		files := yamlFiles(t, filepath.Join(root, set))
 		n, _ := agree(t, files)
 		t.Logf("%s: %d files, %d documents Tekton rejects, each caught by lint", set, len(files), n)
 	}
@@ -113,63 +103,7 @@ func TestCorpusConvertedOutput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("converts the whole corpus")
 	}
-	corpus := corpusDir(t)
-	root := t.TempDir()
-	sets, _ := os.ReadDir(corpus)
-	for _, set := range sets {
-		if !set.IsDir() {
-			continue
-		}
-		entries, _ := os.ReadDir(filepath.Join(corpus, set.Name()))
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(corpus, set.Name(), e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			repo := filepath.Join(root, set.Name(), e.Name())
-			place := e.Name()
-			switch set.Name() {
-			case "travis":
-				place = ".travis.yml"
-			case "jenkinsfile", "jenkins-declarative":
-				place = "Jenkinsfile"
-			case "jenkins-xml":
-				place = filepath.Join("job", "config.xml")
-			}
-			for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Dir(filepath.Join(repo, place))} {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := os.WriteFile(filepath.Join(repo, place), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}, Workers: 2}
-	ins, errs := e.Inputs([]string{root})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	var outs [][]File
-	err := e.Run(ins, func(o *convert.Outcome) error {
-		var set []File
-		for _, f := range o.Result.Files {
-			if convert.IsYAML(f.Path) {
-				set = append(set, File{Path: f.Path, Data: f.Data})
-			}
-		}
-		if len(set) > 0 {
-			outs = append(outs, set)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, outs := convertCorpus(t)
 	counts := map[string]int{}
 	sample := map[string]string{} // a finding of each rule, for the log
 	known := map[string]int{}
@@ -205,7 +139,7 @@ func TestCorpusConvertedOutput(t *testing.T) {
 			t.Errorf("known converter bug %s: %d findings, want %d (fixed? update converterBugs)", k, known[k], n)
 		}
 	}
-	t.Logf("%d inputs, %d output files, %d rejected by Tekton; findings %s", len(ins), files, rejected, strings.Join(rules, " "))
+	t.Logf("%d outcomes, %d output files, %d rejected by Tekton; findings %s", len(outs), files, rejected, strings.Join(rules, " "))
 }
 
 var mutantSeed = flag.Uint64("mutant-seed", 13, "seed of TestMutantsAgree's mutations")
@@ -308,4 +242,83 @@ func mutate(rng *rand.Rand, data []byte) ([]byte, bool) {
 		b.Write(out)
 	}
 	return b.Bytes(), true
+}
+
+// convertCorpus converts every corpus input alone in its repository under a temporary root,
+// as convert's users do, and returns the root and each outcome's YAML output.
+func convertCorpus(t *testing.T) (string, [][]File) {
+	corpus := corpusDir(t)
+	root := t.TempDir()
+	sets, _ := os.ReadDir(corpus)
+	for _, set := range sets {
+		if !set.IsDir() {
+			continue
+		}
+		entries, _ := os.ReadDir(filepath.Join(corpus, set.Name()))
+		for _, e := range entries {
+			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(corpus, set.Name(), e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo := filepath.Join(root, set.Name(), e.Name())
+			place := e.Name()
+			switch set.Name() {
+			case "travis":
+				place = ".travis.yml"
+			case "jenkinsfile", "jenkins-declarative":
+				place = "Jenkinsfile"
+			case "jenkins-xml":
+				place = filepath.Join("job", "config.xml")
+			}
+			for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Dir(filepath.Join(repo, place))} {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(repo, place), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}, Workers: 2}
+	ins, errs := e.Inputs([]string{root})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var outs [][]File
+	err := e.Run(ins, func(o *convert.Outcome) error {
+		var set []File
+		for _, f := range o.Result.Files {
+			if convert.IsYAML(f.Path) {
+				set = append(set, File{Path: f.Path, Data: f.Data})
+			}
+		}
+		if len(set) > 0 {
+			outs = append(outs, set)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, outs
+}
+
+// yamlFiles reads every YAML file under dir.
+func yamlFiles(t *testing.T, dir string) []File {
+	var files []File
+	filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && convert.IsYAML(path) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, File{Path: path, Data: data})
+		}
+		return nil
+	})
+	return files
 }

@@ -141,12 +141,16 @@ func Run(files []File) (findings []Finding, errs []error) {
 		order:       map[string]int{},
 		at:          map[at]bool{},
 		templated:   map[*yamldoc.Doc]bool{},
+		texts:       map[*yamldoc.Doc][]byte{},
 	}
 	for i, f := range files {
 		in.order[f.Path] = i
 		docs, err := yamldoc.Parse(f.Path, f.Data)
 		if err != nil {
 			errs = append(errs, err)
+		}
+		for j, t := range docTexts(f.Data, docs) {
+			in.texts[docs[j]] = t
 		}
 		for _, d := range docs {
 			in.add(d)
@@ -191,7 +195,8 @@ type input struct {
 	podVolumes  map[string]bool            // volumes the runs' podTemplates add to every pod they make
 	order       map[string]int
 	defs        *defs
-	templated   map[*yamldoc.Doc]bool // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
+	templated   map[*yamldoc.Doc]bool   // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
+	texts       map[*yamldoc.Doc][]byte // each document's own text, as convert/validate keys its verdicts
 	findings    []Finding
 	at          map[at]bool // rule and position of every finding
 }

@@ -55,19 +55,34 @@ func checkTekton(in *input) {
 			}
 			in.report("TKN001", "", d.Path, key, msg)
 		})
-		// Unknown fields are reported above; decode the rest to keep validating.
-		if err := json.Unmarshal(raw, obj); err != nil {
-			n, msg := d.Root, err.Error()
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) {
-				n = locateJSON(d.Root, te.Field)
-				msg = fmt.Sprintf("%s is a %s, Tekton wants a %s", te.Field, te.Value, te.Type)
-			}
-			in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, displayName(d), msg))
+		// convert/validate's verdict on the document's text is Tekton's on this JSON as this kind:
+		// a pass decodes strictly and admits, so there is nothing more to report.
+		text := in.texts[d]
+		known := text != nil && plainKind(d.Root)
+		if known && validate.Passed(text) && (ok || textJSON(text, raw)) {
 			continue
+		}
+		// A strict decode, as validate's, lets a pass be remembered; else (unknown fields are
+		// reported above) decode the rest to keep validating.
+		strict := known && validate.StrictDecode(raw, obj) == nil
+		if !strict {
+			obj = validate.NewObject(d.APIVersion, d.Kind) // a failed decode may have filled part of it
+			if err := json.Unmarshal(raw, obj); err != nil {
+				n, msg := d.Root, err.Error()
+				var te *json.UnmarshalTypeError
+				if errors.As(err, &te) {
+					n = locateJSON(d.Root, te.Field)
+					msg = fmt.Sprintf("%s is a %s, Tekton wants a %s", te.Field, te.Value, te.Type)
+				}
+				in.report("TKN002", "", d.Path, n, fmt.Sprintf("%s %q does not decode: %s", d.Kind, displayName(d), msg))
+				continue
+			}
 		}
 		fe := validate.Admit(obj)
 		if fe == nil {
+			if strict {
+				validate.Admitted(text, raw, d.APIVersion, d.Kind)
+			}
 			continue
 		}
 		keys := keyIndex{root: d.Root}
