@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
@@ -449,7 +450,7 @@ type readResult struct {
 }
 
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
-// so output is deterministic. At most a few outcomes are held at once. Inputs are indexed a
+// so output is deterministic. At most windowPerWorker outcomes per worker are held at once. Inputs are indexed a
 // scope (repository) at a time, when a worker first reaches one of its inputs, and a scope's
 // index is forgotten after its last outcome, so memory follows the repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
@@ -462,14 +463,32 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	for i := range slots {
 		slots[i] = make(chan *Outcome, 1)
 	}
-	window := make(chan struct{}, 4*workers) // bounds outcomes waiting for the consumer
-	jobs := make(chan int)
+	// window bounds the outcomes taken and not yet consumed; it is wide so that a worker
+	// does not sit idle while a slow input holds up the head of the line.
+	window := make(chan struct{}, windowPerWorker*workers)
+	var next atomic.Int64 // the next input a worker takes, so inputs start in order
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for {
+				select {
+				case window <- struct{}{}:
+				case <-done:
+					return
+				}
+				select {
+				case <-done: // the consumer stopped: take no more
+					return
+				default:
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(inputs) {
+					<-window
+					return
+				}
 				o := e.runOne(inputs, i, scopes)
 				if e.Prepare != nil {
 					e.prepare(o)
@@ -478,22 +497,6 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 			}
 		}()
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(jobs)
-		for i := range inputs {
-			select {
-			case window <- struct{}{}:
-			case <-done:
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-done:
-				return
-			}
-		}
-	}()
 	var firstErr error
 	producer := map[string]string{} // output path → the input that produced it
 	for i := range inputs {
@@ -516,6 +519,10 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	wg.Wait()
 	return firstErr
 }
+
+// windowPerWorker is how many outcomes per worker may wait for the consumer: a Travis file
+// with a large matrix converts in 20–40 times a small one's time.
+const windowPerWorker = 16
 
 // prepare runs e.Prepare on o; a panic fails that input, not the batch.
 func (e *Engine) prepare(o *Outcome) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // upper is a test front-end: it renames a Tekton file's "name: x" in place and
@@ -498,5 +499,69 @@ func TestRunStreamsByScope(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(strings.Join(s.log, "\n"))
+	}
+}
+
+// gate is a test front-end whose first input waits until release is closed; it counts the
+// other inputs it converted meanwhile.
+type gate struct {
+	release chan struct{}
+	mu      sync.Mutex
+	others  int
+	started chan struct{} // gets a value per other input converted
+}
+
+func (g *gate) Convert(src Source, _ Options) (Result, error) {
+	if src.Path == "0.yaml" {
+		<-g.release
+	} else {
+		g.mu.Lock()
+		g.others++
+		g.mu.Unlock()
+		g.started <- struct{}{}
+	}
+	return Result{Files: []File{{Path: src.Path, Data: src.Data}}}, nil
+}
+
+// TestRunSlowHead: while the first input is slow, the other workers go on with the next
+// inputs up to the window, no further, and outcomes still reach the callback in input order.
+func TestRunSlowHead(t *testing.T) {
+	const workers, n = 3, 200
+	var ins []Input
+	for i := 0; i < n; i++ {
+		ins = append(ins, Input{Path: fmt.Sprintf("%d.yaml", i), Kind: KindTekton, data: []byte(validTask)})
+	}
+	g := &gate{release: make(chan struct{}), started: make(chan struct{}, n)}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: g}, Workers: workers}
+	ahead := windowPerWorker*workers - 1 // the window less the slow input itself
+	go func() {
+		defer close(g.release)
+		timeout := time.After(10 * time.Second) // a narrower window never gets there
+		for i := 0; i < ahead; i++ {
+			select {
+			case <-g.started:
+			case <-timeout:
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // room for a worker that would overrun the window
+	}()
+	next := 0
+	err := e.Run(ins, func(o *Outcome) error {
+		if o.Source.Path != ins[next].Path || o.Err != nil {
+			t.Fatalf("outcome %d: got %s (err %v), want %s", next, o.Source.Path, o.Err, ins[next].Path)
+		}
+		if next == 0 {
+			g.mu.Lock()
+			if g.others != ahead {
+				t.Errorf("%d inputs converted while the first was slow, want the window's %d", g.others, ahead)
+			}
+			g.mu.Unlock()
+		}
+		next++
+		return nil
+	})
+	if err != nil || next != n {
+		t.Fatalf("err %v after %d outcomes", err, next)
 	}
 }
