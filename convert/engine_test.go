@@ -565,3 +565,60 @@ func TestRunSlowHead(t *testing.T) {
 		t.Fatalf("err %v after %d outcomes", err, next)
 	}
 }
+
+// TestInputsWalkOrder: a walk of more entries than a batch, whose kinds are told on parallel
+// workers, lists inputs and errors in walk order.
+func TestInputsWalkOrder(t *testing.T) {
+	dir := t.TempDir()
+	var want []string
+	for i := 0; i < 3*walkBatch+7; i++ {
+		name := filepath.Join(dir, fmt.Sprintf("f%04d.yaml", i))
+		switch i % 4 {
+		case 0:
+			write(t, name, "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+			want = append(want, "in "+filepath.Base(name))
+		case 1:
+			write(t, name, "apiVersion: v1\nkind: ConfigMap\n") // not an input
+		case 2:
+			write(t, name, "\xff\xfea\x00") // UTF-16: an error
+			want = append(want, "err "+filepath.Base(name))
+		case 3:
+			if err := os.Symlink(filepath.Join(dir, "f0000.yaml"), name); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, "err "+filepath.Base(name))
+		}
+	}
+	ins, errs := (&Engine{Workers: 4}).Inputs([]string{dir})
+	var got []string
+	for _, in := range ins {
+		got = append(got, "in "+filepath.Base(in.Path))
+	}
+	var gotErrs []string
+	for _, err := range errs {
+		var pe *PosError
+		var sk *Skipped
+		switch {
+		case errors.As(err, &sk):
+			gotErrs = append(gotErrs, "err "+filepath.Base(sk.Path))
+		case errors.As(err, &pe):
+			gotErrs = append(gotErrs, "err "+filepath.Base(pe.Path))
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	var wantIns, wantErrs []string
+	for _, w := range want {
+		if strings.HasPrefix(w, "in ") {
+			wantIns = append(wantIns, w)
+		} else {
+			wantErrs = append(wantErrs, w)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(wantIns, "\n") {
+		t.Errorf("inputs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantIns, "\n"))
+	}
+	if strings.Join(gotErrs, "\n") != strings.Join(wantErrs, "\n") {
+		t.Errorf("errors:\n%s\nwant\n%s", strings.Join(gotErrs, "\n"), strings.Join(wantErrs, "\n"))
+	}
+}
