@@ -4,9 +4,11 @@
 // pauses cost more than the second core gains. After each collection the pacer sets GOGC so the
 // next one comes when the heap reaches Floor; a heap past Floor/2 keeps GOGC's own pacing, so
 // the peak memory of a large batch is what GOGC gives (as the runtime's own 4 MB minimum does).
+// GOGC or GOMEMLIMIT set by the user are left as they are.
 package gcpace
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -19,9 +21,13 @@ import (
 const Floor = 64 << 20
 
 var (
-	once sync.Once
-	base int // GOGC's own setting, which the pacer never goes below
+	once  sync.Once
+	base  int   // GOGC's own setting, which the pacer never goes below
+	limit int64 // GOMEMLIMIT's setting, if any; else the pacer sets one while it raises GOGC
 )
+
+// noLimit is the runtime's memory limit when none is set.
+const noLimit = math.MaxInt64
 
 // Start runs the pacer for the rest of the process, unless GOGC is set (the user's choice
 // stands) or the collector is off.
@@ -35,6 +41,7 @@ func Start() {
 		if base <= 0 {
 			return
 		}
+		limit = debug.SetMemoryLimit(-1)
 		arm()
 	})
 }
@@ -45,9 +52,23 @@ type sentinel struct{ _ *int }
 
 func arm() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
-		debug.SetGCPercent(percent(scanned(), base, Floor))
+		repace()
 		arm()
 	})
+}
+
+// repace sets GOGC from the heap the last cycle left. While GOGC is raised, a memory limit
+// a quarter above Floor caps the overshoot of a goal set from an older, smaller heap.
+func repace() {
+	p := percent(scanned(), base, Floor)
+	debug.SetGCPercent(p)
+	if limit == noLimit {
+		l := int64(noLimit)
+		if p > base {
+			l = Floor + Floor/4
+		}
+		debug.SetMemoryLimit(l)
+	}
 }
 
 // percent is the GOGC that sets the heap goal at floor for a heap whose scannable memory

@@ -1,10 +1,12 @@
 package gcpace
 
 import (
+	"math"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"runtime/metrics"
 	"testing"
+	"time"
 )
 
 func TestPercent(t *testing.T) {
@@ -32,14 +34,35 @@ func TestPercent(t *testing.T) {
 
 var sink []byte
 
+// settings reads GOGC and the memory limit without setting them.
+func settings() (int, int64) {
+	m := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(m)
+	return int(m[0].Value.Uint64()), int64(m[1].Value.Uint64())
+}
+
+// repaced collects until the pacer, which runs after a cycle, has set what ok wants.
+func repaced(t *testing.T, ok func(gogc int, limit int64) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+		if p, l := settings(); ok(p, l) {
+			return
+		} else if time.Now().After(deadline) {
+			t.Fatalf("GOGC %d, memory limit %d", p, l)
+		}
+	}
+}
+
 // TestStartPaces: garbage from a small live heap is collected a few times, not once per
-// 4–8 MB as GOGC=100 alone does.
+// 4–8 MB as GOGC=100 alone does; a live heap past Floor/2 is paced by GOGC alone.
 func TestStartPaces(t *testing.T) {
-	if os.Getenv("GOGC") != "" {
-		t.Skip("GOGC is set: the pacer leaves it be")
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set: the pacer leaves them be")
 	}
 	Start()
-	runtime.GC() // the first re-pacing
+	repaced(t, func(p int, l int64) bool { return p > 100 && l == Floor+Floor/4 })
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for i := 0; i < 4096; i++ { // 256 MiB of garbage
@@ -49,7 +72,11 @@ func TestStartPaces(t *testing.T) {
 	if n := after.NumGC - before.NumGC; n > 12 {
 		t.Errorf("%d collections for 256 MiB of garbage; the floor allows about 4", n)
 	}
-	if p := debug.SetGCPercent(100); p <= 100 {
-		t.Errorf("GOGC is %d with a small live heap, want it raised", p)
+
+	live := make([][]byte, 40)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
 	}
+	repaced(t, func(p int, l int64) bool { return p == 100 && l == math.MaxInt64 })
+	runtime.KeepAlive(live)
 }
