@@ -169,6 +169,11 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 		for _, e := range r.First {
 			fmt.Printf("    error: %s\n", e)
 		}
+		if ph == "convert" && traceFile != "" {
+			if err := idleReport(os.Stdout, traceFile, runtime.GOMAXPROCS(0)); err != nil {
+				return fmt.Errorf("reading the trace: %w", err)
+			}
+		}
 	}
 	return nil
 }
