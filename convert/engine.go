@@ -578,8 +578,8 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	return firstErr
 }
 
-// windowPerWorker is how many outcomes per worker may wait for the consumer: a Travis file
-// with a large matrix converts in 20–40 times a small one's time.
+// windowPerWorker is how many outcomes per worker may wait for the consumer: while a slow
+// input (a Travis file with a large matrix) holds the head of the line, the others go on.
 const windowPerWorker = 16
 
 // prepare runs e.Prepare on o; a panic fails that input, not the batch.
