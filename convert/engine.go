@@ -511,9 +511,10 @@ type readResult struct {
 }
 
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
-// so output is deterministic. At most windowPerWorker outcomes per worker are held at once. Inputs are indexed a
-// scope (repository) at a time, when a worker first reaches one of its inputs, and a scope's
-// index is forgotten after its last outcome, so memory follows the repositories in flight.
+// so output is deterministic. At most windowPerWorker outcomes per worker are held at once.
+// Inputs are indexed a scope (repository) at a time, when a worker first reaches one of its
+// inputs, and a scope's index is forgotten after its last outcome, so memory follows the
+// repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	scopes := e.scopes(inputs)
 	workers := e.workers()
