@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
@@ -146,37 +147,98 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			ins = append(ins, Input{Path: p, Kind: kind, Scope: repoRoot(filepath.Dir(p))})
 			continue
 		}
-		var found []Input
+		// The walk lists entries in order, a batch at a time; reading each file's head and
+		// telling its kind, most of a walk's time, runs on the workers.
+		var batch []walked
 		roots := map[string]string{} // directory → scope, so each directory is looked up once
-		err = e.walk(p, func(path string) {
-			data, err := peek(path, buf)
-			if err == nil {
-				err = unreadable(path, data, false)
-			}
-			if err != nil {
-				if candidate(path) {
-					errs = append(errs, err) // an input we can't read is an error, not a silent skip
+		flush := func() {
+			e.parallel(len(batch), func(i int) {
+				if w := &batch[i]; w.path != "" {
+					w.kind, w.err = e.detectFile(w.path)
 				}
-				return
-			}
-			kind := detect(path, data)
-			if e.From != KindUnknown && kind != KindUnknown {
-				kind = e.From
-			}
-			if kind != KindUnknown {
-				dir := filepath.Dir(path)
-				if _, ok := roots[dir]; !ok {
-					roots[dir] = repoRoot(dir)
+			})
+			for _, w := range batch {
+				switch {
+				case w.err != nil:
+					errs = append(errs, w.err)
+				case w.kind != KindUnknown:
+					dir := filepath.Dir(w.path)
+					if _, ok := roots[dir]; !ok {
+						roots[dir] = repoRoot(dir)
+					}
+					ins = append(ins, Input{Path: w.path, Kind: w.kind, Scope: roots[dir]})
 				}
-				found = append(found, Input{Path: path, Kind: kind, Scope: roots[dir]})
 			}
-		}, func(err error) { errs = append(errs, err) })
+			batch = batch[:0]
+		}
+		add := func(w walked) {
+			if batch = append(batch, w); len(batch) == walkBatch {
+				flush()
+			}
+		}
+		err = e.walk(p, func(path string) { add(walked{path: path}) }, func(err error) { add(walked{err: err}) })
+		flush()
 		if err != nil {
 			errs = append(errs, err)
 		}
-		ins = append(ins, found...)
 	}
 	return ins, errs
+}
+
+// walkBatch is how many entries of a walk are told apart at once: memory stays flat in a
+// tree of many files, and each batch is enough work for the workers.
+const walkBatch = 256
+
+// walked is an entry of a walk: a file, then its kind or an error, or what the walk skipped.
+type walked struct {
+	path string
+	kind Kind
+	err  error
+}
+
+// detectFile tells the kind of a file a walk met from its head. A candidate input that
+// can't be read is an error, not a silent skip; any other unreadable file is passed over.
+func (e *Engine) detectFile(path string) (Kind, error) {
+	buf := peekBufs.Get().(*[]byte)
+	defer peekBufs.Put(buf)
+	data, err := peek(path, *buf)
+	if err == nil {
+		err = unreadable(path, data, false)
+	}
+	if err != nil {
+		if candidate(path) {
+			return KindUnknown, err
+		}
+		return KindUnknown, nil
+	}
+	kind := detect(path, data)
+	if e.From != KindUnknown && kind != KindUnknown {
+		kind = e.From
+	}
+	return kind, nil
+}
+
+// parallel calls f(0) … f(n-1) on the engine's workers.
+func (e *Engine) parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(e.workers(), n); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (e *Engine) workers() int {
+	if e.Workers > 0 {
+		return e.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // Skipped is a warning: a walk met a file it does not convert, named so it isn't silently lost.
@@ -212,8 +274,10 @@ func (e *Engine) walk(root string, visit func(path string), skipped func(error))
 			if path != root && skipDirs[d.Name()] {
 				return filepath.SkipDir
 			}
-			if abs, err := filepath.Abs(path); err == nil && skip[abs] {
-				return filepath.SkipDir
+			if len(skip) > 0 { // Abs costs a Getwd per directory
+				if abs, err := filepath.Abs(path); err == nil && skip[abs] {
+					return filepath.SkipDir
+				}
 			}
 			return nil
 		}
@@ -370,6 +434,9 @@ func peek(path string, buf []byte) ([]byte, error) {
 // peekSize bounds detection reads: kind markers sit near the top of a file.
 const peekSize = 64 << 10
 
+// peekBufs hold the walk's detection buffers, one per worker at a time: detection keeps none of the bytes.
+var peekBufs = sync.Pool{New: func() any { b := make([]byte, peekSize); return &b }}
+
 func (e *Engine) maxSize() int64 {
 	if e.MaxSize > 0 {
 		return e.MaxSize
@@ -494,27 +561,43 @@ type readResult struct {
 }
 
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
-// so output is deterministic. At most a few outcomes are held at once. Inputs are indexed a
-// scope (repository) at a time, when a worker first reaches one of its inputs, and a scope's
-// index is forgotten after its last outcome, so memory follows the repositories in flight.
+// so output is deterministic. At most windowPerWorker outcomes per worker are held at once.
+// Inputs are indexed a scope (repository) at a time, when a worker first reaches one of its
+// inputs, and a scope's index is forgotten after its last outcome, so memory follows the
+// repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	scopes := e.scopes(inputs)
-	workers := e.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := e.workers()
 	slots := make([]chan *Outcome, len(inputs))
 	for i := range slots {
 		slots[i] = make(chan *Outcome, 1)
 	}
-	window := make(chan struct{}, 4*workers) // bounds outcomes waiting for the consumer
-	jobs := make(chan int)
+	// window bounds the outcomes taken and not yet consumed; it is wide so that a worker
+	// does not sit idle while a slow input holds up the head of the line.
+	window := make(chan struct{}, windowPerWorker*workers)
+	var next atomic.Int64 // the next input a worker takes, so inputs start in order
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for {
+				select {
+				case window <- struct{}{}:
+				case <-done:
+					return
+				}
+				select {
+				case <-done: // the consumer stopped: take no more
+					return
+				default:
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(inputs) {
+					<-window
+					return
+				}
 				o := e.runOne(inputs, i, scopes)
 				if e.Prepare != nil {
 					e.prepare(o)
@@ -523,22 +606,6 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 			}
 		}()
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(jobs)
-		for i := range inputs {
-			select {
-			case window <- struct{}{}:
-			case <-done:
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-done:
-				return
-			}
-		}
-	}()
 	var firstErr error
 	producer := map[string]string{} // output path → the input that produced it
 	for i := range inputs {
@@ -561,6 +628,10 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	wg.Wait()
 	return firstErr
 }
+
+// windowPerWorker is how many outcomes per worker may wait for the consumer: while a slow
+// input (a Travis file with a large matrix) holds the head of the line, the others go on.
+const windowPerWorker = 16
 
 // prepare runs e.Prepare on o; a panic fails that input, not the batch.
 func (e *Engine) prepare(o *Outcome) {

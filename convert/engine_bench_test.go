@@ -39,3 +39,26 @@ func BenchmarkEngineScale(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInputsWalk walks a tree of 1,000 repositories of one Tekton file each, as a fleet
+// run starts: reading and telling the kinds runs on GOMAXPROCS workers (-cpu 1,2 compares).
+func BenchmarkInputsWalk(b *testing.B) {
+	dir := b.TempDir()
+	for i := 0; i < 1000; i++ {
+		repo := filepath.Join(dir, fmt.Sprintf("repo-%d", i))
+		if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		data := fmt.Sprintf("apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: t%d\n", i)
+		if err := os.WriteFile(filepath.Join(repo, "task.yaml"), []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ins, errs := (&convert.Engine{}).Inputs([]string{dir})
+		if len(ins) != 1000 || len(errs) > 0 {
+			b.Fatal(len(ins), errs)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // upper is a test front-end: it renames a Tekton file's "name: x" in place and
@@ -498,5 +499,126 @@ func TestRunStreamsByScope(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(strings.Join(s.log, "\n"))
+	}
+}
+
+// gate is a test front-end whose first input waits until release is closed; it counts the
+// other inputs it converted meanwhile.
+type gate struct {
+	release chan struct{}
+	mu      sync.Mutex
+	others  int
+	started chan struct{} // gets a value per other input converted
+}
+
+func (g *gate) Convert(src Source, _ Options) (Result, error) {
+	if src.Path == "0.yaml" {
+		<-g.release
+	} else {
+		g.mu.Lock()
+		g.others++
+		g.mu.Unlock()
+		g.started <- struct{}{}
+	}
+	return Result{Files: []File{{Path: src.Path, Data: src.Data}}}, nil
+}
+
+// TestRunSlowHead: while the first input is slow, the other workers go on with the next
+// inputs up to the window, no further, and outcomes still reach the callback in input order.
+func TestRunSlowHead(t *testing.T) {
+	const workers, n = 3, 200
+	var ins []Input
+	for i := 0; i < n; i++ {
+		ins = append(ins, Input{Path: fmt.Sprintf("%d.yaml", i), Kind: KindTekton, data: []byte(validTask)})
+	}
+	g := &gate{release: make(chan struct{}), started: make(chan struct{}, n)}
+	e := &Engine{Converters: map[Kind]Converter{KindTekton: g}, Workers: workers}
+	ahead := windowPerWorker*workers - 1 // the window less the slow input itself
+	go func() {
+		defer close(g.release)
+		timeout := time.After(10 * time.Second) // a narrower window never gets there
+		for i := 0; i < ahead; i++ {
+			select {
+			case <-g.started:
+			case <-timeout:
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // room for a worker that would overrun the window
+	}()
+	next := 0
+	err := e.Run(ins, func(o *Outcome) error {
+		if o.Source.Path != ins[next].Path || o.Err != nil {
+			t.Fatalf("outcome %d: got %s (err %v), want %s", next, o.Source.Path, o.Err, ins[next].Path)
+		}
+		if next == 0 {
+			g.mu.Lock()
+			if g.others != ahead {
+				t.Errorf("%d inputs converted while the first was slow, want the window's %d", g.others, ahead)
+			}
+			g.mu.Unlock()
+		}
+		next++
+		return nil
+	})
+	if err != nil || next != n {
+		t.Fatalf("err %v after %d outcomes", err, next)
+	}
+}
+
+// TestInputsWalkOrder: a walk of more entries than a batch, whose kinds are told on parallel
+// workers, lists inputs and errors in walk order.
+func TestInputsWalkOrder(t *testing.T) {
+	dir := t.TempDir()
+	var want []string
+	for i := 0; i < 3*walkBatch+7; i++ {
+		name := filepath.Join(dir, fmt.Sprintf("f%04d.yaml", i))
+		switch i % 4 {
+		case 0:
+			write(t, name, "apiVersion: tekton.dev/v1beta1\nkind: Task\n")
+			want = append(want, "in "+filepath.Base(name))
+		case 1:
+			write(t, name, "apiVersion: v1\nkind: ConfigMap\n") // not an input
+		case 2:
+			write(t, name, "\xff\xfea\x00") // UTF-16: an error
+			want = append(want, "err "+filepath.Base(name))
+		case 3:
+			if err := os.Symlink(filepath.Join(dir, "f0000.yaml"), name); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, "err "+filepath.Base(name))
+		}
+	}
+	ins, errs := (&Engine{Workers: 4}).Inputs([]string{dir})
+	var got []string
+	for _, in := range ins {
+		got = append(got, "in "+filepath.Base(in.Path))
+	}
+	var gotErrs []string
+	for _, err := range errs {
+		var pe *PosError
+		var sk *Skipped
+		switch {
+		case errors.As(err, &sk):
+			gotErrs = append(gotErrs, "err "+filepath.Base(sk.Path))
+		case errors.As(err, &pe):
+			gotErrs = append(gotErrs, "err "+filepath.Base(pe.Path))
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	var wantIns, wantErrs []string
+	for _, w := range want {
+		if strings.HasPrefix(w, "in ") {
+			wantIns = append(wantIns, w)
+		} else {
+			wantErrs = append(wantErrs, w)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(wantIns, "\n") {
+		t.Errorf("inputs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantIns, "\n"))
+	}
+	if strings.Join(gotErrs, "\n") != strings.Join(wantErrs, "\n") {
+		t.Errorf("errors:\n%s\nwant\n%s", strings.Join(gotErrs, "\n"), strings.Join(wantErrs, "\n"))
 	}
 }

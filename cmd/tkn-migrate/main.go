@@ -5,10 +5,12 @@ package main
 import (
 	"os"
 
+	"github.com/tkn-migrate/tkn-migrate/internal/gcpace"
 	"github.com/tkn-migrate/tkn-migrate/internal/startgc"
 )
 
 func main() {
 	startgc.Done()
+	gcpace.Start() // a batch's small live heap would otherwise collect dozens of times a second
 	os.Exit(Main())
 }

@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,7 @@ import (
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/report"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
+	"github.com/tkn-migrate/tkn-migrate/internal/gcpace"
 	"github.com/tkn-migrate/tkn-migrate/lint"
 )
 
@@ -60,6 +62,9 @@ var modes = map[string][]string{
 // unique makes every copy's bytes its own (see -unique).
 var unique bool
 
+// traceFile is where the convert phase writes its execution trace (see -trace).
+var traceFile string
+
 // memProfile is where the convert phase writes its heap profile (see -memprofile).
 var memProfile string
 
@@ -72,6 +77,7 @@ func main() {
 	phase := flag.String("phase", "", "internal: run one phase on -tree and print its numbers")
 	tree := flag.String("tree", "", "internal: the generated tree")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the convert phase to `FILE`")
+	flag.StringVar(&traceFile, "trace", "", "write an execution trace of the convert phase to `FILE` (go tool trace)")
 	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile of the convert phase, taken at its end, to `FILE`")
 	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	withLint := flag.Bool("lint", true, "in mixed mode, also time lint over the tree's YAML files")
@@ -144,7 +150,7 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 	}
 	var floor, floorCPU float64
 	for _, ph := range phases {
-		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile, "-memprofile", memProfile)
+		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile, "-memprofile", memProfile, "-trace", traceFile)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -163,6 +169,11 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 		fmt.Printf("%-11s %6d %-8s %9.3f %9.0f %9.3f %9.1f %7d %8s %s\n", mode, n, ph, r.Seconds, float64(n)/r.Seconds, r.CPU, float64(r.RSSKiB)/1024, r.Errors, ratio, cpuRatio)
 		for _, e := range r.First {
 			fmt.Printf("    error: %s\n", e)
+		}
+		if ph == "convert" && traceFile != "" {
+			if err := idleReport(os.Stdout, traceFile, runtime.GOMAXPROCS(0)); err != nil {
+				return fmt.Errorf("reading the trace: %w", err)
+			}
 		}
 	}
 	return nil
@@ -295,6 +306,20 @@ func runPhase(phase, tree, cpuProfile string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if traceFile != "" && phase == "convert" {
+		f, err := os.Create(traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
+	}
+	if phase != "floor" {
+		gcpace.Start() // as tkn-migrate's main does
 	}
 	start := time.Now()
 	var errs []error
