@@ -16,7 +16,7 @@ const optValue = `('[^']*'|"[^"]*"|[^\s'";&|<>()` + "`" + `]+)`
 
 var (
 	// mysqlPass is the password glued to -p of a mysql client (-p VALUE would prompt instead).
-	mysqlPass = newPattern(`(?:^|[\s;&|(])mysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	mysqlPass = newPattern(`(?:^|[\s;&|(])mysql[a-z]*(?:\s[^\n;&|]*?)?\s-p` + optValue)
 	// loginPass is -p VALUE of a registry login (docker, podman, buildah, skopeo, helm, oras).
 	loginPass = newPattern(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
 	// longOpt is --NAME=VALUE or --NAME VALUE.
@@ -50,8 +50,9 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 	named := func(re *pattern, what, suffix string, ok func(name string) bool) {
 		for _, m := range matches(re, text) {
 			name := text[m[2]:m[3]]
-			s, e := value(m, 2)
-			if v := text[s:e]; ok(name) && !strings.HasPrefix(v, "-") {
+			vs, ve := value(m, 2)
+			s, e, glued := gluedLiteral(text, vs, ve)
+			if v := text[s:e]; glued && ok(name) && !strings.HasPrefix(text[vs:ve], "-") {
 				if _, secret := Literal(name, v); secret {
 					add(strings.ReplaceAll(what, "NAME", name), envName(name)+suffix, s, e)
 				}
@@ -68,7 +69,7 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 // (no literal prefix for the regexp engine to look for) were half of a Travis conversion.
 // Each form begins at the head; group numbers are the same.
 var (
-	mysqlAt = lazyre.New(`\Amysql[a-z]*\s[^\n;&|]*?\s-p` + optValue)
+	mysqlAt = lazyre.New(`\Amysql[a-z]*(?:\s[^\n;&|]*?)?\s-p` + optValue)
 	loginAt = lazyre.New(`\A(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
 	curlAt  = lazyre.New(`\A((?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 )

@@ -69,7 +69,15 @@ func TestMoveRunsAsBefore(t *testing.T) {
 		{"echo \"$(twine upload --password 'Hunter2Hunter' f)\"", `echo "$(twine upload --password ''"${PASSWORD_ARG}"'' f)"`, true},
 		{"export API_TOKEN=Zq8XkP2mW9rT4vB7nY3cL6hJ1gF5dS0a; deploy \"$API_TOKEN\"", `export API_TOKEN="${API_TOKEN_VALUE}"; deploy "$API_TOKEN"`, true},
 		{"# curl -u deploy:Pa55w0rdXyz\ncurl -V", "# curl -u deploy:\"${CURL_USER_PASSWORD}\"\ncurl -V", true},
+		// A literal glued to a reference: only the literal moves, sh joins the word as before.
+		{"curl -u deploy:Pa55w0rdXyz${X} https://x", `curl -u deploy:"${CURL_USER_PASSWORD}"${X} https://x`, true},
+		{"curl -u \"deploy:${X}Pa55w0rdXyz\" https://x", `curl -u "deploy:${X}${CURL_USER_PASSWORD}" https://x`, true},
+		{"mysql -pS3cretPw77$X -e 'select 1'", `mysql -p"${MYSQL_CLI_PASSWORD}"$X -e 'select 1'`, true},
+		{"mysql -p'S3cretPw77'\"$X\" -e 'select 1'", `mysql -p''"${MYSQL_CLI_PASSWORD}"''"$X" -e 'select 1'`, true},
+		{"docker login -u me -p DockPw9988$(echo a b) r.io", `docker login -u me -p "${DOCKER_LOGIN_PASSWORD}"$(echo a b) r.io`, true},
+		{"export API_TOKEN=${X}Zq8XkP2mW9rT4vB7nY3cL6hJ1gF5dS0a; deploy \"$API_TOKEN\"", `export API_TOKEN=${X}"${API_TOKEN_VALUE}"; deploy "$API_TOKEN"`, true},
 		// Where sh would read the reference otherwise, or can't be told: fail loud.
+		{"curl -u deploy:~Pa55w0rd${X} https://x", `curl -u deploy:"${CURL_USER_PASSWORD}"${X} https://x`, false},
 		{"cat <<EOF\ncurl -u deploy:Pa55w0rdXyz\nEOF", "cat <<EOF\ncurl -u deploy:${CURL_USER_PASSWORD}\nEOF", false},
 		{"echo `curl -u deploy:Pa55w0rdXyz x`", "echo `curl -u deploy:${CURL_USER_PASSWORD} x`", false},
 		{"curl -u deploy:Pa55w0rd* https://x", `curl -u deploy:"${CURL_USER_PASSWORD}" https://x`, false},

@@ -62,19 +62,13 @@ func Redact(s string, known ...string) string {
 	if mayMatch(urlUserinfo, s) {
 		s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
 			sub := urlUserinfo.FindStringSubmatch(m)
-			if isReference(sub[2]) {
-				return m
-			}
-			return sub[1] + ":" + Mask + "@"
+			return sub[1] + ":" + maskGlued(sub[2]) + "@"
 		})
 	}
 	if mayMatch(curlUser, s) {
 		s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
 			sub := curlUser.FindStringSubmatch(m)
-			if isReference(sub[2]) {
-				return m
-			}
-			return sub[1] + ":" + Mask
+			return sub[1] + ":" + maskGlued(sub[2])
 		})
 	}
 	if strings.IndexByte(s, '=') >= 0 && mayHoldCredWord(s) { // keyValue's literals, which its (?i) hides from mayMatch
@@ -187,8 +181,10 @@ type Hit struct {
 func Scan(text string) []Hit {
 	var out []Hit
 	add := func(what, v string, start, end int) {
-		if s := text[start:end]; !isReference(s) && !isPlaceholder(s) {
-			out = append(out, Hit{what, v, start, end})
+		if start, end, ok := gluedLiteral(text, start, end); ok {
+			if s := text[start:end]; !isReference(s) && !isPlaceholder(s) {
+				out = append(out, Hit{what, v, start, end})
+			}
 		}
 	}
 	for _, m := range findAll(urlUserinfo, text) {
@@ -280,4 +276,96 @@ func Entropy(s string) float64 {
 		}
 	}
 	return e
+}
+
+// gluedLiteral is the literal part of the value text[s:e] that a secret could be: the whole
+// value when it holds no $, else the one run of plain bytes before or after the sh references
+// it is glued to (Pa55${HOST}, ${HOST}Pa55). A value that is all references, or whose literal
+// is split, spaced (Bearer ${T}) or next to a $ that is no reference, has none (ok false).
+func gluedLiteral(text string, s, e int) (int, int, bool) {
+	v := text[s:e]
+	if strings.IndexByte(v, '$') < 0 {
+		return s, e, true
+	}
+	var lits [][2]int // the plain runs of v
+	for i := 0; i < len(v); {
+		if v[i] != '$' {
+			j := i
+			for j < len(v) && v[j] != '$' {
+				j++
+			}
+			lits = append(lits, [2]int{i, j})
+			i = j
+			continue
+		}
+		n := refLen(v[i:])
+		if n == 0 && i == len(v)-1 && e < len(text) && text[e] == '(' {
+			n = 1 // $( ... ) that the value's pattern stops before
+		}
+		if n == 0 {
+			return 0, 0, false
+		}
+		i += n
+	}
+	if len(lits) != 1 || (lits[0][0] != 0 && lits[0][1] != len(v)) {
+		return 0, 0, false
+	}
+	l := lits[0]
+	if strings.ContainsAny(v[l[0]:l[1]], " \t\n\r\f") {
+		return 0, 0, false
+	}
+	return s + l[0], s + l[1], true
+}
+
+// maskGlued is a password as Redact shows it: Mask, or the references it is glued to with
+// Mask for its literal part, or itself when it is a reference.
+func maskGlued(v string) string {
+	if !isReference(v) {
+		return Mask
+	}
+	if s, e, ok := gluedLiteral(v, 0, len(v)); ok && e > s {
+		return v[:s] + Mask + v[e:]
+	}
+	return v
+}
+
+// refLen is the length of the sh parameter or command reference at the start of r ($NAME,
+// ${...}, $(...), $1, $@ and the like), 0 when r does not start with a whole one.
+func refLen(r string) int {
+	if len(r) < 2 || r[0] != '$' {
+		return 0
+	}
+	switch c := r[1]; {
+	case c == '{' || c == '(':
+		end := byte('}')
+		if c == '(' {
+			end = ')'
+		}
+		depth := 0
+		for i := 1; i < len(r); i++ {
+			switch r[i] {
+			case c:
+				depth++
+			case end:
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			case '\'', '"', '`', '\\':
+				return 0 // quoting inside: not read here
+			}
+		}
+		return 0
+	case isLetter(c) || c == '_':
+		i := 2
+		for i < len(r) && isWord(r[i]) {
+			i++
+		}
+		if i < len(r) && r[i] == ':' {
+			return 0 // PowerShell's $env:NAME, one reference that sh would read as two
+		}
+		return i
+	case isDigit(c) || strings.IndexByte("@*#?-$!", c) >= 0:
+		return 2
+	}
+	return 0
 }

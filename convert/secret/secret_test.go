@@ -53,6 +53,8 @@ func TestRedact(t *testing.T) {
 			"run a kubeconfig-creator task first (with cadata=<redacted>, password=<redacted>, token=<redacted>, username=admin)"},
 		{"curl -u deploy:pa55w0rd https://x", "curl -u deploy:<redacted> https://x"},
 		{"curl --user=deploy:$PW https://x", "curl --user=deploy:$PW https://x"},
+		{"curl -u deploy:pa55w0rd${HOST} https://x", "curl -u deploy:<redacted>${HOST} https://x"},
+		{"https://bob:${N}GITPW789@github.com/o/r.git", "https://bob:${N}<redacted>@github.com/o/r.git"},
 		{"export GITHUB_TOKEN='abc def'", "export GITHUB_TOKEN=<redacted>"},
 		{"key AKIAIOSFODNN7EXAMPLE here", "key <redacted> here"},
 		{"token_file=/run/t and SECRET_NAME=x", "token_file=/run/t and SECRET_NAME=x"},
