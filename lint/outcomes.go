@@ -1,9 +1,13 @@
 package lint
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"path/filepath"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/memo"
 )
 
 // Outcomes packages a lint run as conversion outcomes, one per file, so that
@@ -54,12 +58,46 @@ func Output(out *convert.Outcome) {
 	if len(files) == 0 {
 		return
 	}
+	key, keyed := outputKey(files)
+	keyed = keyed && rememberClean
+	if _, clean := cleanOutputs.Get(key); keyed && clean {
+		return
+	}
 	fs, _ := Run(files) // the outputs passed validation, so they parse
+	clean := true
 	for _, f := range fs {
 		if f.Severity == Error {
+			clean = false
 			c := f.Convert()
 			c.Message = "converted output: " + c.Message
 			out.Result.Findings = append(out.Result.Findings, c)
 		}
 	}
+	if keyed && clean {
+		cleanOutputs.Put(key, struct{}{}, 0)
+	}
+}
+
+// cleanOutputs remembers the output file sets lint found no error in: converted output repeats
+// across a fleet (catalog Tasks, shared templates), and lint's verdict on files of one
+// directory is a function of their names and bytes (references resolve within a repository,
+// and a directory is in one; a path is otherwise only where a finding points).
+var cleanOutputs = memo.Map[struct{}]{Limit: 16384}
+
+var rememberClean = true // tests compare with the plain path
+
+// outputKey is the memo key of files that share one directory: each base name and its bytes.
+func outputKey(files []File) (key [sha256.Size]byte, ok bool) {
+	h := sha256.New()
+	dir := filepath.Dir(files[0].Path)
+	for _, f := range files {
+		if filepath.Dir(f.Path) != dir {
+			return key, false
+		}
+		base := filepath.Base(f.Path)
+		fmt.Fprintf(h, "%d:%s%d:", len(base), base, len(f.Data))
+		h.Write(f.Data)
+	}
+	copy(key[:], h.Sum(nil))
+	return key, true
 }
