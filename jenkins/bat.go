@@ -113,7 +113,7 @@ func (c *conv) commandSecrets(text, bad string, skip func(string) bool) (hits []
 
 // secretEnv binds env var name, once, to key value of its Secret.
 func (c *conv) secretEnv(env []pipeline.Env, name string) []pipeline.Env {
-	if hasEnv(env, name) {
+	if slices.ContainsFunc(env, func(e pipeline.Env) bool { return e.Name == name }) {
 		return env
 	}
 	return append(env, pipeline.Env{Name: name, SecretName: pipeline.Sanitize(c.p.Name + "-" + name), SecretKey: "value",
@@ -150,13 +150,4 @@ func (c *conv) secretVar(h secret.Hit, v, kind, read string) string {
 	f.Rule = "secret-literal"
 	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
 	return name
-}
-
-func hasEnv(env []pipeline.Env, name string) bool {
-	for _, e := range env {
-		if e.Name == name {
-			return true
-		}
-	}
-	return false
 }

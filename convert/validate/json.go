@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // appendJSON appends the JSON that sigs.k8s.io/yaml's YAMLToJSON (YAML 1.1, as kubectl
@@ -161,3 +162,12 @@ func canonicalInt(v string) bool {
 // NodeJSON is the JSON kubectl would make of the document root was parsed from, built from
 // the node (see appendJSON); false when only the document's text can say (YAML 1.1 hazards).
 func NodeJSON(root *yaml.Node) ([]byte, bool) { return appendJSON(nil, root) }
+
+// kubectlJSON is the JSON kubectl reads from a document's text (YAML 1.1, where a plain `on`
+// is a bool): from n, parsed from text, when every scalar reads alike in 1.1 and 1.2, else from text.
+func kubectlJSON(n *yaml.Node, text []byte) ([]byte, error) {
+	if j, ok := appendJSON(nil, n); ok {
+		return j, nil
+	}
+	return sigsyaml.YAMLToJSON(text)
+}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 
 	"go.yaml.in/yaml/v3"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Chunk is one document of a YAML stream as Documents cuts it: its own bytes and its first
@@ -29,15 +28,8 @@ func Split(data []byte) []Chunk {
 // exact bytes or as the same document under other names, as Documents looks it up: a caller
 // holding the document's parse need not decode and admit it again.
 func Passed(text []byte) bool {
-	if e, ok := lookup(sha256.Sum256(text)); ok {
-		return e == nil
-	}
-	if tk, has := textKey(text); has {
-		if e, hit := lookup(tk); hit && e == nil {
-			return true
-		}
-	}
-	return false
+	_, e, ok := known(text)
+	return ok && e == nil
 }
 
 // Admitted records a pass for a document text (a Chunk's) of apiVersion and kind whose JSON,
@@ -53,14 +45,7 @@ func Admitted(text, raw []byte, apiVersion, kind string) {
 	if root.Kind != yaml.MappingNode || scalar(root, "apiVersion") != apiVersion || scalar(root, "kind") != kind {
 		return
 	}
-	j, ok := appendJSON(nil, &doc)
-	if !ok {
-		var err error
-		if j, err = sigsyaml.YAMLToJSON(text); err != nil {
-			return
-		}
-	}
-	if !bytes.Equal(j, raw) {
+	if j, err := kubectlJSON(&doc, text); err != nil || !bytes.Equal(j, raw) {
 		return
 	}
 	remember(sha256.Sum256(text), nil)

@@ -98,15 +98,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func Documents(path string, data []byte) error {
 	var errs []error
 	for _, d := range splitDocuments(data) {
-		key := sha256.Sum256(d.text)
-		e, ok := lookup(key)
-		if !ok {
-			if tk, has := textKey(d.text); has {
-				if te, hit := lookup(tk); hit && te == nil {
-					e, ok = nil, true // the same document under other names passed; no parse needed
-				}
-			}
-		}
+		key, e, ok := known(d.text)
 		if !ok {
 			var nameKey [sha256.Size]byte
 			var named, done bool
@@ -135,6 +127,21 @@ func Documents(path string, data []byte) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// known is the memo's verdict on a document text, keyed as Documents remembers it: under its
+// exact bytes, else a pass of the same document under other names (no parse needed).
+func known(text []byte) (key [sha256.Size]byte, e *Error, ok bool) {
+	key = sha256.Sum256(text)
+	if e, ok = lookup(key); ok {
+		return key, e, true
+	}
+	if tk, has := textKey(text); has {
+		if te, hit := lookup(tk); hit && te == nil {
+			return key, nil, true
+		}
+	}
+	return key, nil, false
 }
 
 // document is one document of a YAML stream: its own bytes and its first line in the stream.
@@ -245,21 +252,14 @@ func decode(path string, doc *yaml.Node, text []byte) (*decoded, *Error) {
 	// Read the document the way kubectl does (YAML 1.1, where a plain `on` is a bool): from
 	// the node parsed from text when every scalar reads alike in both, else from the text.
 	var raw []byte
+	var err error
 	if text != nil {
-		if j, ok := appendJSON(nil, root); ok {
-			raw = j
-		}
-	} else {
-		var err error
-		if text, err = yaml.Marshal(root); err != nil {
-			return nil, d.fail(err)
-		}
+		raw, err = kubectlJSON(root, text)
+	} else if text, err = yaml.Marshal(root); err == nil {
+		raw, err = sigsyaml.YAMLToJSON(text)
 	}
-	if raw == nil {
-		var err error
-		if raw, err = sigsyaml.YAMLToJSON(text); err != nil {
-			return nil, d.fail(err)
-		}
+	if err != nil {
+		return nil, d.fail(err)
 	}
 	if err := StrictDecode(raw, obj); err != nil {
 		return nil, d.fail(err)
