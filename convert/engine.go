@@ -481,11 +481,6 @@ func readSized(name string, r io.Reader, max, size int64) ([]byte, error) {
 	return data, nil
 }
 
-func (e *Engine) read(in Input) ([]byte, error) {
-	data, _, err := e.readInfo(in)
-	return data, err
-}
-
 // readInfo reads an input and the state of its file at that moment (nil for stdin).
 func (e *Engine) readInfo(in Input) ([]byte, fs.FileInfo, error) {
 	if in.data != nil {
