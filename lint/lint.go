@@ -132,6 +132,12 @@ func HasErrors(fs []Finding) bool {
 // Run lints all files together. A file that is not valid YAML yields a
 // *convert.PosError in errs and the rest of the files are still linted.
 func Run(files []File) (findings []Finding, errs []error) {
+	findings, errs, _ = run(files)
+	return findings, errs
+}
+
+// run is Run that also returns each file's documents as parsed.
+func run(files []File) (findings []Finding, errs []error, parsed [][]*yamldoc.Doc) {
 	in := &input{
 		pipelines:   map[string]*graph.Pipeline{},
 		tasks:       map[string]*yaml.Node{},
@@ -155,6 +161,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		for _, d := range docs {
 			in.add(d)
 		}
+		parsed = append(parsed, docs)
 	}
 	in.index()
 	in.indexDefs()
@@ -174,7 +181,7 @@ func Run(files []File) (findings []Finding, errs []error) {
 		}
 		return a.Rule < b.Rule
 	})
-	return suppressed(files, in.findings), errs
+	return suppressed(files, in.findings), errs, parsed
 }
 
 var checks = []func(*input){

@@ -1,10 +1,7 @@
 package lint
 
 import (
-	"crypto/sha256"
 	"errors"
-	"fmt"
-	"path/filepath"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/internal/memo"
@@ -58,13 +55,11 @@ func Output(out *convert.Outcome) {
 	if len(files) == 0 {
 		return
 	}
-	key, keyed := outputKey(files)
-	keyed = keyed && rememberClean
-	if _, clean := cleanOutputs.Get(key); keyed && clean {
+	if rememberClean && knownClean(files) {
 		return
 	}
-	fs, _ := Run(files) // the outputs passed validation, so they parse
-	clean := true
+	fs, errs, parsed := run(files) // the outputs passed validation, so they parse
+	clean := len(errs) == 0
 	for _, f := range fs {
 		if f.Severity == Error {
 			clean = false
@@ -73,31 +68,16 @@ func Output(out *convert.Outcome) {
 			out.Result.Findings = append(out.Result.Findings, c)
 		}
 	}
-	if keyed && clean {
-		cleanOutputs.Put(key, struct{}{}, 0)
+	if rememberClean && clean {
+		rememberCleanSet(files, parsed)
 	}
 }
 
 // cleanOutputs remembers the output file sets lint found no error in: converted output repeats
-// across a fleet (catalog Tasks, shared templates), and lint's verdict on files of one
-// directory is a function of their names and bytes (references resolve within a repository,
-// and a directory is in one; a path is otherwise only where a finding points).
+// across a fleet (catalog Tasks, shared templates), and whether lint finds an error in files of
+// one directory is a function of their base names and bytes (references resolve within a
+// repository, and a directory is in one; a path is otherwise only where a finding points), up
+// to the renaming outputKey allows (a Pipeline named after its repository).
 var cleanOutputs = memo.Map[struct{}]{Limit: 16384}
 
 var rememberClean = true // tests compare with the plain path
-
-// outputKey is the memo key of files that share one directory: each base name and its bytes.
-func outputKey(files []File) (key [sha256.Size]byte, ok bool) {
-	h := sha256.New()
-	dir := filepath.Dir(files[0].Path)
-	for _, f := range files {
-		if filepath.Dir(f.Path) != dir {
-			return key, false
-		}
-		base := filepath.Base(f.Path)
-		fmt.Fprintf(h, "%d:%s%d:", len(base), base, len(f.Data))
-		h.Write(f.Data)
-	}
-	copy(key[:], h.Sum(nil))
-	return key, true
-}

@@ -19,6 +19,15 @@ import (
 // leaves the tree as it was but for the value, which the span's kind says Tekton reads only
 // for its shape; the value is checked for that shape here. A miss costs the parse, as before.
 func textKey(text []byte) ([sha256.Size]byte, bool) {
+	spans := textSpans(text)
+	if len(spans) == 0 {
+		return [sha256.Size]byte{}, false
+	}
+	return keyOf(text, spans), true
+}
+
+// textSpans are the spans textKey guesses in one document's text, in order.
+func textSpans(text []byte) []span {
 	var cut []span
 	v1 := false
 	inMeta, metaIndent, named := false, -1, false
@@ -70,9 +79,6 @@ func textKey(text []byte) ([sha256.Size]byte, bool) {
 		}
 		off = end + 1
 	}
-	if len(cut) == 0 {
-		return [sha256.Size]byte{}, false
-	}
 	spans := cut[:0]
 	for _, sp := range cut {
 		switch {
@@ -83,7 +89,7 @@ func textKey(text []byte) ([sha256.Size]byte, bool) {
 		}
 		spans = append(spans, sp)
 	}
-	return keyOf(text, spans), len(spans) > 0
+	return spans
 }
 
 // safeValue reports a plain scalar that cannot change the tree around it and reads as the
