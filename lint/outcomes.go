@@ -58,7 +58,7 @@ func Output(out *convert.Outcome) {
 	if rememberClean && knownClean(files) {
 		return
 	}
-	fs, errs, parsed := run(files) // the outputs passed validation, so they parse
+	fs, errs, parsed := run(files, errorChecks) // the outputs passed validation, so they parse
 	clean := len(errs) == 0
 	for _, f := range fs {
 		if f.Severity == Error {

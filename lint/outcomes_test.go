@@ -3,7 +3,6 @@ package lint
 import (
 	"path/filepath"
 	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -39,20 +38,7 @@ func movedTo(files []File, dir string) []File {
 // each set adds, on the converters' goldens, every lint golden case (sets with errors, which
 // are never remembered) and the converted corpus, each set met again under another directory.
 func TestCleanOutputsExact(t *testing.T) {
-	sets, names := sortedOutputs(t)
-	cases, _ := filepath.Glob("testdata/TKN*/*.yaml")
-	sort.Strings(cases)
-	for _, c := range cases {
-		sets[c] = load(t, c)
-		names = append(names, c)
-	}
-	if !testing.Short() {
-		_, outs := convertCorpus(t)
-		for _, o := range outs {
-			sets[o[0].Path] = o
-			names = append(names, o[0].Path)
-		}
-	}
+	sets, names, _ := lintSets(t)
 	elsewhere := t.TempDir()
 	hits, withErrors := 0, 0
 	for _, n := range names {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -105,9 +106,17 @@ func renamable(files []File, spans [][]validate.Span) [][]validate.Span {
 		if len(values) > maxRenamed {
 			return make([][]validate.Span, len(files))
 		}
+		// Shortest first: a value that holds one found nowhere outside is not there either.
+		sort.Slice(values, func(i, j int) bool { return len(values[i]) < len(values[j]) })
+		var inside []string
 		for _, v := range values {
+			if slices.ContainsFunc(inside, func(u string) bool { return strings.Contains(v, u) }) {
+				continue
+			}
 			if occursOutside(files, spans, []byte(v)) {
 				drop = append(drop, v)
+			} else {
+				inside = append(inside, v)
 			}
 		}
 		if len(drop) == 0 {

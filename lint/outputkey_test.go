@@ -2,9 +2,7 @@ package lint
 
 import (
 	"fmt"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -38,7 +36,7 @@ func renamed(files []File, spans [][]validate.Span, salt int) []File {
 // spansOf lints files and returns the spans of its parse, whether lint found an error, and
 // whether outputKey keys the set by those spans.
 func spansOf(files []File) (spans [][]validate.Span, dirty, keyed bool) {
-	fs, errs, parsed := run(files)
+	fs, errs, parsed := run(files, checks)
 	dirty = HasErrors(fs) || len(errs) > 0
 	spans, ok := parsedSpans(files, parsed)
 	if !ok || !anySpan(spans) {
@@ -55,27 +53,7 @@ func spansOf(files []File) (spans [][]validate.Span, dirty, keyed bool) {
 // renamed set's text alone.
 func TestCleanOutputsRenamed(t *testing.T) {
 	defer cleanOutputs.Reset()
-	sets, names := sortedOutputs(t)
-	converted := map[string]bool{}
-	for _, n := range names {
-		converted[n] = true
-	}
-	if !testing.Short() {
-		_, outs := convertCorpus(t)
-		for _, o := range outs {
-			sets[o[0].Path] = o
-			names = append(names, o[0].Path)
-			converted[o[0].Path] = true
-		}
-	}
-	cases, _ := filepath.Glob("testdata/TKN*/*")
-	sort.Strings(cases)
-	for _, c := range cases {
-		if files := load(t, c); len(files) > 0 {
-			sets[c] = files
-			names = append(names, c)
-		}
-	}
+	sets, names, converted := lintSets(t)
 	keyedSets, found, missed, dirtySets := 0, 0, 0, 0
 	for _, n := range names {
 		files := sets[n]
@@ -116,7 +94,7 @@ func TestCleanOutputsRenamed(t *testing.T) {
 
 func mustParse(t *testing.T, files []File) [][]*yamldoc.Doc {
 	t.Helper()
-	_, errs, parsed := run(files)
+	_, errs, parsed := run(files, checks)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
