@@ -134,6 +134,8 @@ func renamable(files []File, spans [][]validate.Span) [][]validate.Span {
 	}
 }
 
+const maxRenamedDocs = 16
+
 // maxRenamed bounds the distinct values renamed, each a search of the set's text; a set with
 // more is keyed by its bytes (a repository's output names a few objects and Secrets).
 const maxRenamed = 16
@@ -168,10 +170,14 @@ func textSpans(files []File) [][]validate.Span {
 }
 
 // parsedSpans are the spans of each file found in lint's parse of it, documents, and false
-// when a document holds an alias (which could carry a span's value to another field).
+// when a document holds an alias (which could carry a span's value to another field), or a
+// file more than maxRenamedDocs documents (each reads the file's lines again).
 func parsedSpans(files []File, documents [][]*yamldoc.Doc) ([][]validate.Span, bool) {
 	spans := make([][]validate.Span, len(files))
 	for i, f := range files {
+		if len(documents[i]) > maxRenamedDocs {
+			return nil, false
+		}
 		for _, d := range documents[i] {
 			if hasAlias(d.Root) {
 				return nil, false
