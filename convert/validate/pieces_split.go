@@ -7,6 +7,7 @@ import (
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/runtime"
 	"knative.dev/pkg/apis"
 )
 
@@ -30,10 +31,12 @@ import (
 //     validateGraph's Deps and validatePipelineRefResultReferencesDisallowed). The first two
 //     run here on the whole task, with the same contexts and pipeline params; a task whose
 //     steps or sidecars hold a result reference keeps them, so the third reads the same.
-//   - Outside those, the Pipeline-level checks read of a taskSpec only whether it is set and
-//     its results, which the cut task keeps; everything else of the task is kept as it is.
+//   - Outside those two, the Pipeline-level checks read of a taskSpec only whether it is set
+//     and its results, which the cut task keeps (its kind and apiVersion, params and steps
+//     are read only inside them); everything else of the task is kept as it is.
 //     PipelineTask.Validate and the parameter-usage check also run on the cut task: they
 //     may refuse it (the whole path then decides), never accept for the whole.
+//   - The dag package, which validateGraph builds, reads a task's name and Deps only.
 
 // admitInParts reports that Tekton admits the document: a tekton.dev/v1 Pipeline whose
 // pieces are its tasks or finally tasks, each admitted alone; with the document's renamedKey.
@@ -64,7 +67,7 @@ func (p *pieces) admitInParts() (nameKey [sha256.Size]byte, named, pass bool) {
 	generatedName(&pl)
 	ctx := context.Background()
 	pl.SetDefaults(ctx) // the hole's tasks are not there yet: each is defaulted as it is read
-	bare := &v1.EmbeddedTask{TaskSpec: v1.TaskSpec{Steps: []v1.Step{{Name: "cut", Image: "cut"}}}}
+	bare := &v1.EmbeddedTask{TypeMeta: runtime.TypeMeta{APIVersion: "cut.tkn-migrate.invalid/v1", Kind: "Cut"}}
 	cut := p.skelCut(root, true)
 	tasks := make([]v1.PipelineTask, 0, len(p.items))
 	var buf []byte
@@ -112,9 +115,11 @@ func admitTask(ctx context.Context, pt *v1.PipelineTask, params v1.ParamSpecs, f
 	return errs == nil
 }
 
-// cutTask is pt as the rest of Pipeline.Validate reads it: its taskSpec cut to its results and
-// one step with no variable (bare, when it has no results), unless its steps or sidecars hold
-// a result reference, which makes a dependency in the graph.
+// cutTask is pt as the rest of Pipeline.Validate reads it: its taskSpec cut to its results,
+// unless its steps or sidecars hold a result reference, which makes a dependency in the graph.
+// The cut taskSpec is a custom task's (bare), so that PipelineTask.Validate, which ran on the
+// whole task, does not validate stub steps again: Tekton compiles regexps for every field of
+// a step, as costly for a stub as for the task's own.
 func cutTask(pt v1.PipelineTask, bare *v1.EmbeddedTask) v1.PipelineTask {
 	if pt.TaskSpec == nil || len(v1.NewResultRefs(pt.GetVarSubstitutionExpressions())) > 0 {
 		return pt
@@ -122,7 +127,9 @@ func cutTask(pt v1.PipelineTask, bare *v1.EmbeddedTask) v1.PipelineTask {
 	if len(pt.TaskSpec.Results) == 0 {
 		pt.TaskSpec = bare
 	} else {
-		pt.TaskSpec = &v1.EmbeddedTask{TaskSpec: v1.TaskSpec{Results: pt.TaskSpec.Results, Steps: bare.Steps}}
+		c := *bare
+		c.Results = pt.TaskSpec.Results
+		pt.TaskSpec = &c
 	}
 	return pt
 }
