@@ -121,7 +121,10 @@ func (lx *lexer) run() error {
 }
 
 func (lx *lexer) emit(t Token) {
-	t.NL, t.Space, t.Comments = lx.nl, lx.space || lx.nl, lx.comments
+	t.NL, t.Space = lx.nl, lx.space || lx.nl
+	if c := lx.comments; c != nil {
+		t.comments = &c
+	}
 	lx.nl, lx.space, lx.comments = false, false, nil
 	lx.toks = append(lx.toks, t)
 }
