@@ -49,7 +49,7 @@ const maxRecursion = 4 * MaxDepth
 
 // Parse lexes and parses src. Errors are *convert.PosError values.
 func Parse(path string, src []byte) (f *File, err error) {
-	toks, err := Lex(path, src)
+	toks, str, err := lex(path, src)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func Parse(path string, src []byte) (f *File, err error) {
 			f, err = nil, b.err
 		}
 	}()
-	f = &File{Path: path, Src: src, str: string(src)}
+	f = &File{Path: path, Src: src, str: str} // the tokens' string: one copy of the source, not two
 	f.Stmts = p.stmts("")
 	f.Trailing = p.tok().Comments()
 	return f, nil
