@@ -94,9 +94,10 @@ func verdictHead(err error) string {
 var breaks = []struct {
 	name string
 	f    func(task *yaml.Node, first string) bool // false when it does not apply to the task
+	all  func(tasks []*yaml.Node) bool            // or a break across tasks
 }{
-	{"step name", func(t *yaml.Node, _ string) bool { return setStep(t, "name", "Not_A_Step") }},
-	{"no steps", func(t *yaml.Node, _ string) bool {
+	{name: "step name", f: func(t *yaml.Node, _ string) bool { return setStep(t, "name", "Not_A_Step") }},
+	{name: "no steps", f: func(t *yaml.Node, _ string) bool {
 		if steps := stepsOf(t); steps != nil {
 			steps.Content = nil
 			steps.Style = yaml.FlowStyle
@@ -104,33 +105,56 @@ var breaks = []struct {
 		}
 		return false
 	}},
-	{"kind with steps", func(t *yaml.Node, _ string) bool {
+	{name: "kind with steps", f: func(t *yaml.Node, _ string) bool {
 		if ts := child(t, "taskSpec"); ts != nil && stepsOf(t) != nil {
 			setKey(ts, "kind", "Task")
 			return true
 		}
 		return false
 	}},
-	{"undeclared param in a step", func(t *yaml.Node, _ string) bool { return setStep(t, "args", "$(params.not-declared-anywhere)") }},
-	{"result of no task in a step", func(t *yaml.Node, _ string) bool {
+	{name: "undeclared param in a step", f: func(t *yaml.Node, _ string) bool { return setStep(t, "args", "$(params.not-declared-anywhere)") }},
+	{name: "result of no task in a step", f: func(t *yaml.Node, _ string) bool {
 		return setStep(t, "args", "$(tasks.no-such-task.results.r)")
 	}},
-	{"result of a later task in the first's step", nil}, // built by brokenPipelines: a cycle
-	{"runAfter no task", func(t *yaml.Node, _ string) bool { setSeq(t, "runAfter", "no-such-task"); return true }},
-	{"duplicate name", func(t *yaml.Node, first string) bool {
+	{name: "result of a later task in the first's step", all: func(ts []*yaml.Node) bool {
+		// the first task waits for a result of the last, which runs after it: a cycle
+		first, last := scalar(ts[0], "name"), scalar(ts[len(ts)-1], "name")
+		if last == "" || !setStep(ts[0], "args", "$(tasks."+last+".results.r)") {
+			return false
+		}
+		setSeq(ts[len(ts)-1], "runAfter", first)
+		return true
+	}},
+	{name: "a matrix emits an array result another task reads", all: func(ts []*yaml.Node) bool {
+		// read from the cut task's results
+		ts0 := child(ts[0], "taskSpec")
+		if first := scalar(ts[0], "name"); first == "" || stepsOf(ts[0]) == nil || child(ts0, "results") != nil || child(ts[0], "matrix") != nil {
+			return false
+		} else if !addItem(ts[len(ts)-1], "params", "name", "from-matrix", "value", "$(tasks."+first+".results.mr[*])") {
+			return false
+		}
+		addItem(ts0, "results", "name", "mr", "type", "array")
+		m := &yaml.Node{Kind: yaml.MappingNode}
+		addItem(m, "params", "name", "mx", "value", "")
+		setSeq(m.Content[1].Content[0], "value", "a")
+		ts[0].Content = append(ts[0].Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "matrix"}, m)
+		return true
+	}},
+	{name: "runAfter no task", f: func(t *yaml.Node, _ string) bool { setSeq(t, "runAfter", "no-such-task"); return true }},
+	{name: "duplicate name", f: func(t *yaml.Node, first string) bool {
 		if n := child(t, "name"); n != nil && first != "" && n.Value != first {
 			n.Value = first
 			return true
 		}
 		return false
 	}},
-	{"undeclared workspace", func(t *yaml.Node, _ string) bool {
+	{name: "undeclared workspace", f: func(t *yaml.Node, _ string) bool {
 		return addItem(t, "workspaces", "name", "w-not-declared", "workspace", "w-not-declared")
 	}},
-	{"undeclared param in a task param", func(t *yaml.Node, _ string) bool {
+	{name: "undeclared param in a task param", f: func(t *yaml.Node, _ string) bool {
 		return addItem(t, "params", "name", "p-not-declared", "value", "$(params.p-not-declared)")
 	}},
-	{"bad task name", func(t *yaml.Node, _ string) bool { setKey(t, "name", "Not_A_Label"); return true }},
+	{name: "bad task name", f: func(t *yaml.Node, _ string) bool { setKey(t, "name", "Not_A_Label"); return true }},
 }
 
 // brokenPipelines are text, when it is a v1 Pipeline whose tasks (or finally tasks) the
@@ -166,10 +190,8 @@ func brokenPipelines(text string) []string {
 			applied := false
 			if b.f != nil {
 				applied = b.f(seq.Content[i], first)
-			} else if later := scalar(seq.Content[len(seq.Content)-1], "name"); later != "" && stepsOf(seq.Content[0]) != nil {
-				// the first task waits for a result of the last, which runs after it
-				applied = setStep(seq.Content[0], "args", "$(tasks."+later+".results.r)")
-				setSeq(seq.Content[len(seq.Content)-1], "runAfter", first)
+			} else if which < 0 {
+				applied = b.all(seq.Content)
 			}
 			if !applied {
 				continue
