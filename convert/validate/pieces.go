@@ -141,41 +141,61 @@ func firstOff(items []piece) int {
 func (p *pieces) appendJSON(b []byte, v1 bool, span func(span)) ([]byte, bool) {
 	w := jsonWriter{hole: p.hole, fill: func(b []byte) ([]byte, bool) {
 		b = append(b, '[')
-		for i, it := range p.items {
-			end := p.end
-			if i+1 < len(p.items) {
-				end = p.items[i+1].off
-			}
-			text := p.text[it.off:end]
-			var doc yaml.Node
-			if yaml.Unmarshal(text, &doc) != nil {
-				return b, false
-			}
-			r := rootOf(&doc)
-			if r.Kind != yaml.SequenceNode || len(r.Content) != 1 || r.Column != p.k+1 {
-				return b, false
-			}
+		ok := p.eachItem(v1, span, func(i int, n *yaml.Node) bool {
 			if i > 0 {
 				b = append(b, ',')
 			}
 			var ok bool
-			if b, ok = appendJSON(b, r.Content[0]); !ok {
-				return b, false
-			}
-			if v1 {
-				lines := lineStarts(text)
-				refNames(r.Content[0], func(n *yaml.Node, kind spanKind) {
-					if sp, ok := spanOf(text, lines, n); ok {
-						sp.off += it.off
-						sp.kind = kind
-						span(sp)
-					}
-				})
-			}
-		}
-		return append(b, ']'), true
+			b, ok = appendJSON(b, n)
+			return ok
+		})
+		return append(b, ']'), ok
 	}}
 	return w.append(b, p.skel)
+}
+
+// eachItem parses the items one at a time, in order, and calls f with each one's node, then
+// span with the names renamedKey leaves out of it (v1); false when an item does not read as
+// one item or f declines.
+func (p *pieces) eachItem(v1 bool, span func(span), f func(i int, n *yaml.Node) bool) bool {
+	for i, it := range p.items {
+		end := p.end
+		if i+1 < len(p.items) {
+			end = p.items[i+1].off
+		}
+		text := p.text[it.off:end]
+		var doc yaml.Node
+		if yaml.Unmarshal(text, &doc) != nil {
+			return false
+		}
+		r := rootOf(&doc)
+		if r.Kind != yaml.SequenceNode || len(r.Content) != 1 || r.Column != p.k+1 {
+			return false
+		}
+		if !f(i, r.Content[0]) {
+			return false
+		}
+		if v1 {
+			lines := lineStarts(text)
+			refNames(r.Content[0], func(n *yaml.Node, kind spanKind) {
+				if sp, ok := spanOf(text, lines, n); ok {
+					sp.off += it.off
+					sp.kind = kind
+					span(sp)
+				}
+			})
+		}
+	}
+	return true
+}
+
+// skelCut is the spans renamedKey leaves out of the skeleton, in the document's text.
+func (p *pieces) skelCut(root *yaml.Node, v1 bool) []span {
+	var cut []span
+	for _, sp := range nameSpans(root, p.skelText, v1) {
+		cut = append(cut, p.skelSpan(sp))
+	}
+	return cut
 }
 
 // skelSpan maps a span of the skeleton's text to the document's.
@@ -186,10 +206,13 @@ func (p *pieces) skelSpan(sp span) span {
 	return sp
 }
 
-// check validates the document from its pieces, as Documents does from its tree: the
-// verdict, and the key a pass is shared under; done false leaves the document to the
+// check validates the document from its pieces, as Documents does from its tree (a big
+// Pipeline task by task when that passes, see admitInParts): the verdict, and the key a pass is shared under; done false leaves the document to the
 // whole parse (a kind this does not read, a List, or a piece that declines).
 func (p *pieces) check() (e *Error, nameKey [sha256.Size]byte, named, done bool) {
+	if nameKey, named, pass := p.admitInParts(); pass {
+		return nil, nameKey, named, true
+	}
 	d, raw, nameKey, named, ok := p.read()
 	if !ok {
 		return nil, nameKey, false, false
@@ -214,10 +237,7 @@ func (p *pieces) read() (d *decoded, raw []byte, nameKey [sha256.Size]byte, name
 		return nil, nil, nameKey, false, false
 	}
 	v1 := scalar(root, "apiVersion") == "tekton.dev/v1"
-	var cut []span
-	for _, sp := range nameSpans(root, p.skelText, v1) {
-		cut = append(cut, p.skelSpan(sp))
-	}
+	cut := p.skelCut(root, v1)
 	if raw, ok = p.appendJSON(nil, v1, func(sp span) { cut = append(cut, sp) }); !ok {
 		return nil, nil, nameKey, false, false
 	}

@@ -181,10 +181,7 @@ func FuzzPieces(f *testing.F) {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		old := bigDocument
-		bigDocument = 0
-		defer func() { bigDocument = old }()
-		p, ok := readPieces([]byte(text))
+		p, ok := readAnySize(text)
 		if !ok {
 			return
 		}

@@ -318,13 +318,17 @@ func NewObject(apiVersion, kind string) Object { return newObject(apiVersion, ki
 // Admit runs what admission runs on a decoded object: the API server's name from
 // generateName, then SetDefaults and Validate.
 func Admit(obj Object) *apis.FieldError {
-	if o, ok := obj.(named); ok && o.GetName() == "" && o.GetGenerateName() != "" {
-		// The API server fills name from generateName before admission runs; do the same.
-		o.SetName(o.GetGenerateName() + "x7k2q")
-	}
+	generatedName(obj)
 	ctx := context.Background()
 	obj.SetDefaults(ctx)
 	return obj.Validate(ctx)
+}
+
+// generatedName fills name from generateName, as the API server does before admission runs.
+func generatedName(obj Object) {
+	if o, ok := obj.(named); ok && o.GetName() == "" && o.GetGenerateName() != "" {
+		o.SetName(o.GetGenerateName() + "x7k2q")
+	}
 }
 
 // Locate is the node a Tekton field path names (see locate).

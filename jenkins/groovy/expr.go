@@ -506,7 +506,7 @@ func (p *parser) closure() *Closure {
 	c.Body = p.stmts("}")
 	p.pop()
 	end := p.tok()
-	c.Tail = end.Comments
+	c.Tail = end.Comments()
 	c.Inner = Span{Pos: Pos{Off: open.End, Line: open.Line, Col: open.Col + 1}, End: end.Off}
 	if c.Arrow {
 		c.Inner.Off = innerStart

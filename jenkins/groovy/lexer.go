@@ -31,12 +31,18 @@ type lexer struct {
 
 // Lex splits src into tokens. The last token is EOF; it carries trailing comments.
 func Lex(path string, src []byte) ([]Token, error) {
+	toks, _, err := lex(path, src)
+	return toks, err
+}
+
+// lex is Lex, and the copy of src as a string that the tokens' texts are cut from.
+func lex(path string, src []byte) ([]Token, string, error) {
 	if len(src) > MaxFileSize {
-		return nil, convert.Errorf(path, 1, 1, "file is %d bytes, more than the %d-byte limit", len(src), MaxFileSize)
+		return nil, "", convert.Errorf(path, 1, 1, "file is %d bytes, more than the %d-byte limit", len(src), MaxFileSize)
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := lineCol(src, i)
-		return nil, convert.Errorf(path, l, c, "binary file: NUL byte")
+		return nil, "", convert.Errorf(path, l, c, "binary file: NUL byte")
 	}
 	if !utf8.Valid(src) {
 		i := 0
@@ -48,14 +54,14 @@ func Lex(path string, src []byte) ([]Token, error) {
 			i += n
 		}
 		l, c := lineCol(src, i)
-		return nil, convert.Errorf(path, l, c, "binary file: invalid UTF-8")
+		return nil, "", convert.Errorf(path, l, c, "binary file: invalid UTF-8")
 	}
 	lx := &lexer{path: path, src: src, s: string(src), line: 1, toks: make([]Token, 0, len(src)/8+1)}
 	lx.skipBOM()
 	if err := lx.run(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return lx.toks, nil
+	return lx.toks, lx.s, nil
 }
 
 func lineCol(src []byte, off int) (int, int) {
@@ -121,7 +127,10 @@ func (lx *lexer) run() error {
 }
 
 func (lx *lexer) emit(t Token) {
-	t.NL, t.Space, t.Comments = lx.nl, lx.space || lx.nl, lx.comments
+	t.NL, t.Space = lx.nl, lx.space || lx.nl
+	if c := lx.comments; c != nil {
+		t.comments = &c
+	}
 	lx.nl, lx.space, lx.comments = false, false, nil
 	lx.toks = append(lx.toks, t)
 }

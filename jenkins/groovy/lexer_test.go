@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func dumpTokens(toks []Token) string {
 	var b strings.Builder
 	for _, t := range toks {
-		for _, c := range t.Comments {
+		for _, c := range t.Comments() {
 			fmt.Fprintf(&b, "%d:%d comment %q\n", c.Line, c.Col, c.Text)
 		}
 		nl := " "

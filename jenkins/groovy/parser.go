@@ -49,7 +49,7 @@ const maxRecursion = 4 * MaxDepth
 
 // Parse lexes and parses src. Errors are *convert.PosError values.
 func Parse(path string, src []byte) (f *File, err error) {
-	toks, err := Lex(path, src)
+	toks, str, err := lex(path, src)
 	if err != nil {
 		return nil, err
 	}
@@ -66,9 +66,9 @@ func Parse(path string, src []byte) (f *File, err error) {
 			f, err = nil, b.err
 		}
 	}()
-	f = &File{Path: path, Src: src, str: string(src)}
+	f = &File{Path: path, Src: src, str: str} // the tokens' string: one copy of the source, not two
 	f.Stmts = p.stmts("")
-	f.Trailing = p.tok().Comments
+	f.Trailing = p.tok().Comments()
 	return f, nil
 }
 
@@ -264,7 +264,7 @@ func (p *parser) opaque(reason string) Stmt {
 			case ";":
 				if level == 0 {
 					p.next()
-					return &Opaque{StmtBase: StmtBase{Span: Span{Pos: start, End: t.Pos.Off}, Comms: first.Comments}, Reason: reason}
+					return &Opaque{StmtBase: StmtBase{Span: Span{Pos: start, End: t.Pos.Off}, Comms: first.Comments()}, Reason: reason}
 				}
 			}
 		}
@@ -273,7 +273,7 @@ func (p *parser) opaque(reason string) Stmt {
 			break
 		}
 	}
-	return &Opaque{StmtBase: StmtBase{Span: p.spanFrom(start), Comms: first.Comments}, Reason: reason}
+	return &Opaque{StmtBase: StmtBase{Span: p.spanFrom(start), Comms: first.Comments()}, Reason: reason}
 }
 
 func leadingContinuation(t *Token) bool {
@@ -304,7 +304,7 @@ func (p *parser) stmt() Stmt {
 	defer p.leave()
 	t := p.tok()
 	start := t.Pos
-	base := func() StmtBase { return StmtBase{Span: p.spanFrom(start), Comms: t.Comments} }
+	base := func() StmtBase { return StmtBase{Span: p.spanFrom(start), Comms: t.Comments()} }
 	if t.Kind == TokOp && t.Text == "@" {
 		return p.annotated()
 	}
@@ -378,7 +378,7 @@ func (p *parser) skipToBlock(what string) Stmt {
 		p.skipBalanced()
 	}
 	p.skipBalanced()
-	return &Opaque{StmtBase: StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}, Reason: what}
+	return &Opaque{StmtBase: StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}, Reason: what}
 }
 
 // skipBalanced skips one token, or a whole bracketed group when it opens one.
@@ -454,7 +454,7 @@ func (p *parser) ifStmt() Stmt {
 			s.Else = p.body()
 		}
 	}
-	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 	return s
 }
 
@@ -478,7 +478,7 @@ func (p *parser) tryStmt() Stmt {
 	if s.Catches == nil && !s.HasFinally {
 		p.fail("try without catch or finally")
 	}
-	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 	return s
 }
 
@@ -526,7 +526,7 @@ func (p *parser) loop() Stmt {
 		}
 	}
 	s.Body = p.body()
-	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 	return s
 }
 
@@ -616,7 +616,7 @@ func (p *parser) declaration() Stmt {
 		d := &VarDecl{Type: strings.Join(typ, " "), Name: "(" + string(p.src[names.Off:names.End]) + ")"}
 		p.expect("=")
 		d.Value = p.expr(true)
-		d.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+		d.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 		return d
 	}
 	if name.Kind != TokIdent && name.Kind != TokString {
@@ -635,7 +635,7 @@ func (p *parser) declaration() Stmt {
 		if name.Kind == TokString {
 			fn = name.Str
 		}
-		return &FuncDecl{StmtBase: StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}, Name: fn, Params: params, Body: body}
+		return &FuncDecl{StmtBase: StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}, Name: fn, Params: params, Body: body}
 	}
 	s := &VarDecl{Type: strings.Join(typ, " "), Name: name.Text}
 	if p.isOp("=") {
@@ -645,7 +645,7 @@ func (p *parser) declaration() Stmt {
 	if p.isOp(",") {
 		p.fail("several declarations in one statement are not modelled")
 	}
-	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 	return s
 }
 
@@ -673,7 +673,7 @@ func (p *parser) annotated() Stmt {
 	if n := p.tok(); n.Kind != TokEOF && !p.isOp("}") && !p.isOp(";") {
 		s.Stmt = p.stmt()
 	}
-	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments}
+	s.StmtBase = StmtBase{Span: p.spanFrom(t.Pos), Comms: t.Comments()}
 	return s
 }
 
