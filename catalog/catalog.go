@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // RefMode selects how a catalog Task is referenced.
@@ -163,6 +164,7 @@ func ClusterRef(kind, name, namespace string) Ref {
 
 // Lookup returns the catalog Task called name.
 func Lookup(name string) (Task, bool) {
+	sorted := sorted()
 	i := sort.Search(len(sorted), func(i int) bool { return sorted[i].Name >= name })
 	if i < len(sorted) && sorted[i].Name == name {
 		return sorted[i], true
@@ -171,7 +173,7 @@ func Lookup(name string) (Task, bool) {
 }
 
 // All returns every indexed Task, sorted by name.
-func All() []Task { return append([]Task(nil), sorted...) }
+func All() []Task { return append([]Task(nil), sorted()...) }
 
 // MustLookup is Lookup for names the converters hard-code; a miss is a programming error.
 func MustLookup(name string) Task {
@@ -182,14 +184,14 @@ func MustLookup(name string) Task {
 	return t
 }
 
-var sorted = func() []Task {
-	out := append([]Task(nil), index...)
+var sorted = sync.OnceValue(func() []Task {
+	out := append([]Task(nil), index()...)
 	for i := range out {
 		out[i].Note, out[i].Deprecated = notes[out[i].Name], deprecated[out[i].Name]
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}()
+})
 
 var deprecated = map[string]bool{"kaniko": true, "golang-build": true, "golang-test": true}
 

@@ -1,5 +1,7 @@
 package catalog
 
+import "sync"
+
 // StepAction is a catalog StepAction we emit references to (a step's ref:).
 type StepAction struct {
 	Name, Version string
@@ -13,42 +15,44 @@ type StepAction struct {
 
 // stepActions records the interface of each StepAction, taken from its YAML at the pinned
 // source (../shared/corpus/stepaction); stepaction_test.go proves it matches.
-var stepActions = []StepAction{
-	{Name: "git-clone", Version: "1.7.0",
-		Params: []ParamSpec{
-			{Name: "output-path"},
-			{Name: "ssh-directory-path", Default: s("")},
-			{Name: "basic-auth-path", Default: s("")},
-			{Name: "ssl-ca-directory-path", Default: s("")},
-			{Name: "url"},
-			{Name: "revision", Default: s("")},
-			{Name: "refspec", Default: s("")},
-			{Name: "submodules", Default: s("true")},
-			{Name: "submodulePaths", Default: s("")},
-			{Name: "depth", Default: s("1")},
-			{Name: "sslVerify", Default: s("true")},
-			{Name: "crtFileName", Default: s("ca-bundle.crt")},
-			{Name: "subdirectory", Default: s("")},
-			{Name: "sparseCheckoutDirectories", Default: s("")},
-			{Name: "deleteExisting", Default: s("true")},
-			{Name: "httpProxy", Default: s("")},
-			{Name: "httpsProxy", Default: s("")},
-			{Name: "noProxy", Default: s("")},
-			{Name: "verbose", Default: s("true")},
-			{Name: "userFriendlyErrors", Default: s("true")},
-			{Name: "gitInitImage", Default: s("ghcr.io/tektoncd-catalog/git-clone:v1.7.0")},
-			{Name: "userHome", Default: s("/tekton/home")},
+var stepActions = sync.OnceValue(func() []StepAction {
+	return []StepAction{
+		{Name: "git-clone", Version: "1.7.0",
+			Params: []ParamSpec{
+				{Name: "output-path"},
+				{Name: "ssh-directory-path", Default: s("")},
+				{Name: "basic-auth-path", Default: s("")},
+				{Name: "ssl-ca-directory-path", Default: s("")},
+				{Name: "url"},
+				{Name: "revision", Default: s("")},
+				{Name: "refspec", Default: s("")},
+				{Name: "submodules", Default: s("true")},
+				{Name: "submodulePaths", Default: s("")},
+				{Name: "depth", Default: s("1")},
+				{Name: "sslVerify", Default: s("true")},
+				{Name: "crtFileName", Default: s("ca-bundle.crt")},
+				{Name: "subdirectory", Default: s("")},
+				{Name: "sparseCheckoutDirectories", Default: s("")},
+				{Name: "deleteExisting", Default: s("true")},
+				{Name: "httpProxy", Default: s("")},
+				{Name: "httpsProxy", Default: s("")},
+				{Name: "noProxy", Default: s("")},
+				{Name: "verbose", Default: s("true")},
+				{Name: "userFriendlyErrors", Default: s("true")},
+				{Name: "gitInitImage", Default: s("ghcr.io/tektoncd-catalog/git-clone:v1.7.0")},
+				{Name: "userHome", Default: s("/tekton/home")},
+			},
+			Results: []string{"commit", "url", "committer-date"},
+			Hub:     "git-clone-stepaction",
+			Bundle:  gitCloneBundle,
+			Repo:    gitCloneRepo, Rev: gitCloneRevision, Path: "stepaction/git-clone/git-clone.yaml",
 		},
-		Results: []string{"commit", "url", "committer-date"},
-		Hub:     "git-clone-stepaction",
-		Bundle:  gitCloneBundle,
-		Repo:    gitCloneRepo, Rev: gitCloneRevision, Path: "stepaction/git-clone/git-clone.yaml",
-	},
-}
+	}
+})
 
 // LookupStepAction returns the catalog StepAction called name.
 func LookupStepAction(name string) (StepAction, bool) {
-	for _, a := range stepActions {
+	for _, a := range stepActions() {
 		if a.Name == name {
 			return a, true
 		}

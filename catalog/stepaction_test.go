@@ -16,7 +16,7 @@ func TestStepActionMatchesYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range stepActions {
+	for _, a := range stepActions() {
 		t.Run(a.Name, func(t *testing.T) {
 			got := fromYAML(t, filepath.Join(dir, a.Name, a.Version, a.Name+".yaml"))
 			if got.Name != a.Name {

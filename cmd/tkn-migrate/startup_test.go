@@ -4,8 +4,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -71,5 +73,60 @@ func TestNoRegexpCompiledAtInit(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// initAllocs caps what each of our packages allocates at init, which every command pays for
+// before it runs: package-level state is static data, small lookup maps, or built on first
+// use (sync.OnceValue, lazyre). travis (255 with Go 1.26) and jenkins/groovy (82) hold tables
+// built at init today; their caps leave an eighth for other Go versions and should only come down.
+var initAllocs = map[string]int{
+	"": 64, // any other package
+	"github.com/tkn-migrate/tkn-migrate/travis":         288,
+	"github.com/tkn-migrate/tkn-migrate/jenkins/groovy": 92,
+}
+
+// TestInitAllocations reads GODEBUG=inittrace=1 of this test binary, whose copies of the
+// packages tkn-migrate links initialise as tkn-migrate's do.
+func TestInitAllocations(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation changes what init allocates")
+	}
+	const module = "github.com/tkn-migrate/tkn-migrate/"
+	inBinary := map[string]bool{}
+	for _, p := range linked(t) {
+		inBinary[p[0]] = true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	if d := os.Getenv("GODEBUG"); d != "" {
+		cmd.Env = append(os.Environ(), "GODEBUG="+d+",inittrace=1")
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	seen := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		// init PKG @T ms, C ms clock, B bytes, A allocs
+		f := strings.Fields(l)
+		if len(f) != 11 || f[0] != "init" || f[10] != "allocs" || !strings.HasPrefix(f[1], module) || !inBinary[f[1]] {
+			continue
+		}
+		seen++
+		allocs, err := strconv.Atoi(f[9])
+		if err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		limit, ok := initAllocs[f[1]]
+		if !ok {
+			limit = initAllocs[""]
+		}
+		if allocs > limit {
+			t.Errorf("%s allocates %d times at init (%s bytes), more than %d: build its tables on first use (sync.OnceValue)", f[1], allocs, f[7], limit)
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no init trace of our packages in:\n%s", out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
@@ -278,26 +279,29 @@ func pipelineTaskSpecs(prefix string) []opMove {
 	return out
 }
 
-// opMoves are the moves betaToV1 and legacyFields make, by kind.
-var opMoves = map[string][]opMove{
-	"PipelineRun": append([]opMove{
-		mv(`/spec/serviceAccount`, "/spec/taskRunTemplate/serviceAccountName", "taskRunTemplate"),
-		mv(`/spec/serviceAccountName`, "/spec/taskRunTemplate/serviceAccountName", "taskRunTemplate"),
-		mv(`/spec/podTemplate`, "/spec/taskRunTemplate/podTemplate", "taskRunTemplate"),
-		mv(`/spec/timeout`, "/spec/timeouts/pipeline", "timeouts"),
-		mv(`/spec/taskRunSpecs/([^/]+)/taskServiceAccountName`, "/spec/taskRunSpecs/${1}/serviceAccountName", ""),
-		mv(`/spec/taskRunSpecs/([^/]+)/taskPodTemplate`, "/spec/taskRunSpecs/${1}/podTemplate", ""),
-		mv(`/spec/taskRunSpecs/([^/]+)/(step|sidecar)Overrides/([^/]+)/resources`, "/spec/taskRunSpecs/${1}/${2}Specs/${3}/computeResources", ""),
-		mv(`/spec/taskRunSpecs/([^/]+)/(step|sidecar)Overrides`, "/spec/taskRunSpecs/${1}/${2}Specs", ""),
-	}, pipelineTaskSpecs("/spec/pipelineSpec")...),
-	"TaskRun": append([]opMove{
-		mv(`/spec/serviceAccount`, "/spec/serviceAccountName", ""),
-		mv(`/spec/(step|sidecar)Overrides/([^/]+)/resources`, "/spec/${1}Specs/${2}/computeResources", ""),
-		mv(`/spec/(step|sidecar)Overrides`, "/spec/${1}Specs", ""),
-	}, stepResources("/spec/taskSpec", "/spec/taskSpec", 0)...),
-	"Task":     stepResources("/spec", "/spec", 0),
-	"Pipeline": pipelineTaskSpecs("/spec"),
-}
+// opMoves are the moves betaToV1 and legacyFields make, by kind; built on first use, not at
+// every command's init.
+var opMoves = sync.OnceValue(func() map[string][]opMove {
+	return map[string][]opMove{
+		"PipelineRun": append([]opMove{
+			mv(`/spec/serviceAccount`, "/spec/taskRunTemplate/serviceAccountName", "taskRunTemplate"),
+			mv(`/spec/serviceAccountName`, "/spec/taskRunTemplate/serviceAccountName", "taskRunTemplate"),
+			mv(`/spec/podTemplate`, "/spec/taskRunTemplate/podTemplate", "taskRunTemplate"),
+			mv(`/spec/timeout`, "/spec/timeouts/pipeline", "timeouts"),
+			mv(`/spec/taskRunSpecs/([^/]+)/taskServiceAccountName`, "/spec/taskRunSpecs/${1}/serviceAccountName", ""),
+			mv(`/spec/taskRunSpecs/([^/]+)/taskPodTemplate`, "/spec/taskRunSpecs/${1}/podTemplate", ""),
+			mv(`/spec/taskRunSpecs/([^/]+)/(step|sidecar)Overrides/([^/]+)/resources`, "/spec/taskRunSpecs/${1}/${2}Specs/${3}/computeResources", ""),
+			mv(`/spec/taskRunSpecs/([^/]+)/(step|sidecar)Overrides`, "/spec/taskRunSpecs/${1}/${2}Specs", ""),
+		}, pipelineTaskSpecs("/spec/pipelineSpec")...),
+		"TaskRun": append([]opMove{
+			mv(`/spec/serviceAccount`, "/spec/serviceAccountName", ""),
+			mv(`/spec/(step|sidecar)Overrides/([^/]+)/resources`, "/spec/${1}Specs/${2}/computeResources", ""),
+			mv(`/spec/(step|sidecar)Overrides`, "/spec/${1}Specs", ""),
+		}, stepResources("/spec/taskSpec", "/spec/taskSpec", 0)...),
+		"Task":     stepResources("/spec", "/spec", 0),
+		"Pipeline": pipelineTaskSpecs("/spec"),
+	}
+})
 
 // goneOps are paths with no v1 counterpart: PipelineResources, Conditions, v1alpha1 inputs,
 // and serviceAccountNames (now per-task taskRunSpecs entries); goneKey is such a field itself.
@@ -325,7 +329,7 @@ func (s *docState) jsonOps(ops *yaml.Node, kind, old, name string) {
 				s.markerAt(pn, pn, "kustomize-patch", "%s %s patches a field Tekton v1 has no place for (PipelineResources, Conditions or v1alpha1 inputs/outputs): rewrite this op against the upgraded %s", field, pn.Value, kind)
 				continue
 			}
-			for _, m := range opMoves[kind] {
+			for _, m := range opMoves()[kind] {
 				if !m.from.MatchString(pn.Value) {
 					continue
 				}

@@ -1,9 +1,10 @@
 // Package gcpace raises the garbage collector's smallest heap goal: with GOGC=100 a batch whose
 // live heap is 8–10 MB (Tekton's tables, the memos) collects every 8–10 MB of garbage, dozens of
 // times a second, and on two cores the collector's share, its assists and its stop-the-world
-// pauses cost more than the second core gains. After each collection the pacer sets GOGC so the
-// next one comes when the heap reaches Floor; a heap past Floor/2 keeps GOGC's own pacing, so
-// the peak memory of a large batch is what GOGC gives (as the runtime's own 4 MB minimum does).
+// pauses cost more than the second core gains. The first collection comes when the heap reaches
+// Floor, and after each one the pacer sets GOGC so the next does too; a heap past Floor/2 keeps
+// GOGC's own pacing, so the peak memory of a large batch is what GOGC gives (as the runtime's
+// own 4 MB minimum does).
 // GOGC or GOMEMLIMIT set by the user are left as they are.
 package gcpace
 
@@ -42,9 +43,14 @@ func Start() {
 			return
 		}
 		limit = debug.SetMemoryLimit(-1)
+		setPercent(base * (Floor / heapMinimum))
 		arm()
 	})
 }
+
+// heapMinimum is the runtime's first heap goal at GOGC=100, which it scales with GOGC. Init
+// alone allocates about 3 MB of it, so every command, `version` too, started a collection.
+const heapMinimum = 4 << 20
 
 // sentinel is garbage by the next cycle, whose finalizer then re-paces; its pointer keeps it
 // out of the tiny allocator, whose blocks may outlive it.
@@ -59,8 +65,9 @@ func arm() {
 
 // repace sets GOGC from the heap the last cycle left. While GOGC is raised, a memory limit
 // a quarter above Floor caps the overshoot of a goal set from an older, smaller heap.
-func repace() {
-	p := percent(scanned(), base, Floor)
+func repace() { setPercent(percent(scanned(), base, Floor)) }
+
+func setPercent(p int) {
 	debug.SetGCPercent(p)
 	if limit == noLimit {
 		l := int64(noLimit)

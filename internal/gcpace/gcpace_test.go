@@ -62,6 +62,11 @@ func TestStartPaces(t *testing.T) {
 		t.Skip("GOGC or GOMEMLIMIT is set: the pacer leaves them be")
 	}
 	Start()
+	// Before the pacer's first run the goal is Floor too: at GOGC's 4 MB every command collected once.
+	goal := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	if metrics.Read(goal); goal[0].Value.Uint64() < Floor {
+		t.Errorf("heap goal %d after Start, want at least Floor (%d)", goal[0].Value.Uint64(), Floor)
+	}
 	repaced(t, func(p int, l int64) bool { return p > 100 && l == Floor+Floor/4 })
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
