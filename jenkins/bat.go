@@ -76,7 +76,7 @@ var delayedRef = lazyre.New(`^![A-Za-z_]\w*!$`)
 // the same from convert/secret/bind, which reads only scripts). A value holding % (cmd would
 // have expanded it) or " (the runtime escapes quotes in args) can't move so: ok is false.
 func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
-	hits, ok := c.commandSecrets(line, `%"`, delayedRef.MatchString)
+	hits, ok := c.commandSecrets(secret.ScanCmd, line, `%"`, delayedRef.MatchString)
 	if !ok {
 		return line, nil, false
 	}
@@ -94,11 +94,12 @@ func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
 	return b.String(), env, true
 }
 
-// commandSecrets finds the plain-text secrets the Jenkinsfile holds in a command's text, leaving
-// generated text and what skip calls a reference; ok is false when one holds a character of bad,
-// which the shell reads as syntax in the literal, so an env var read would change the command.
-func (c *conv) commandSecrets(text, bad string, skip func(string) bool) (hits []secret.Hit, ok bool) {
-	for _, h := range secret.Scan(text) {
+// commandSecrets finds the plain-text secrets the Jenkinsfile holds in a command's text (scan
+// reads the shell's references), leaving generated text and what skip calls a reference; ok is
+// false when one holds a character of bad, which the shell reads as syntax in the literal, so an
+// env var read would change the command.
+func (c *conv) commandSecrets(scan func(string) []secret.Hit, text, bad string, skip func(string) bool) (hits []secret.Hit, ok bool) {
+	for _, h := range scan(text) {
 		v := text[h.Start:h.End]
 		if !strings.Contains(c.srcText, v) || skip(v) {
 			continue // generated text, or a reference

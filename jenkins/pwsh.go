@@ -8,6 +8,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
@@ -73,7 +74,7 @@ func (c *conv) pwshSecrets(pieces []psPiece, kind string) ([]psPiece, []pipeline
 		}
 	}
 	text := b.String()
-	hits, ok := c.commandSecrets(text, psQuotes+"$`", func(string) bool { return false })
+	hits, ok := c.commandSecrets(secret.Scan, text, psQuotes+"$`", func(string) bool { return false })
 	if !ok {
 		return nil, nil, "a plain-text secret in this " + kind + " command holds $, ` or a quote, which PowerShell reads as syntax: move it to a Secret by hand"
 	}
