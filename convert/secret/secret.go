@@ -173,6 +173,53 @@ func Literal(name, value string) (string, bool) {
 	return "", false
 }
 
+// Glued judges a value that holds references (Tekton's $(params.x), sh's ${X}), which
+// Literal leaves alone, part by part: each plain part glued to them is judged by Literal's rules
+// as a whole value is (and the password of a URL or curl -u in it as Literal judges one). It
+// returns the parts that are plain-text secrets, in order, with offsets into value, What the
+// reason (never the value) and Var an env var to read one from; none for a value without a $
+// reference.
+func Glued(name, value string) []Hit {
+	if strings.IndexByte(value, '$') < 0 {
+		return nil
+	}
+	var hits []Hit
+	v := envName(name) + "_VALUE"
+	judge := func(why, text string, s, e, off int) {
+		ps, _ := plainParts(text, s, e, false)
+		for _, p := range ps {
+			if part := text[p[0]:p[1]]; gluedPart(part) && !isPlaceholder(part) {
+				hits = append(hits, Hit{why, v, p[0] - off, p[1] - off})
+			}
+		}
+	}
+	for _, m := range findAll(urlUserinfo, value) {
+		judge("it is a URL with a password", value, m[4], m[5], 0)
+	}
+	for _, m := range findAll(curlUser, " "+value) {
+		judge("it passes a password to curl -u", " "+value, m[4], m[5], 1)
+	}
+	ps, _ := plainParts(value, 0, len(value), false)
+	for _, p := range ps {
+		if why, ok := Literal(name, value[p[0]:p[1]]); ok && gluedPart(value[p[0]:p[1]]) {
+			hits = append(hits, Hit{why, v, p[0], p[1]})
+		}
+	}
+	return dropOverlaps(hits)
+}
+
+// Value judges a value as Literal does, and a value glued to references part by part as Glued
+// does: for a check that reports a secret where it stands (lint, an upgrade's env values).
+func Value(name, value string) (string, bool) {
+	if why, ok := Literal(name, value); ok {
+		return why, true
+	}
+	if g := Glued(name, value); len(g) > 0 {
+		return "its plain part glued to references: " + g[0].What, true
+	}
+	return "", false
+}
+
 // Hit is a secret found in free text (a script line, a URL): What names its kind, Var is a
 // name for the env var a script could read it from instead.
 type Hit struct {

@@ -111,3 +111,32 @@ func TestScanCmd(t *testing.T) {
 		t.Errorf("Scan read %%HOST%% as a reference: %v", h)
 	}
 }
+
+// TestGluedCorpus: Glued finds exactly the secret plain parts of every value of the corpus that
+// holds references, never in a value without any, and names no value in its reason.
+func TestGluedCorpus(t *testing.T) {
+	secrets, plains := 0, 0
+	for _, line := range corpus(t, "testdata/glued.txt") {
+		want, assign, _ := strings.Cut(line, " | ")
+		name, value, _ := strings.Cut(assign, "=")
+		var got []string
+		for _, h := range Glued(name, value) {
+			got = append(got, "secret "+value[h.Start:h.End])
+			if strings.Contains(h.What, value[h.Start:h.End]) || h.Var != envName(name)+"_VALUE" {
+				t.Errorf("Glued(%q, %q): reason %q holds the value, or var %s", name, value, h.What, h.Var)
+			}
+		}
+		if want == "plain" {
+			plains++
+			want = ""
+		} else {
+			secrets++
+		}
+		if g := strings.Join(got, "; "); g != want {
+			t.Errorf("Glued(%q, %q) = %q, want %q", name, value, g, want)
+		}
+	}
+	if secrets < 8 || plains < 12 {
+		t.Fatalf("corpus has %d true and %d false positives", secrets, plains)
+	}
+}
