@@ -679,10 +679,10 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 	}
 	script, ok := batchLine(tidyScript(script))
 	if !ok {
-		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))
+		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(c.masked(script, "bat", s.Line)))
 		return
 	}
-	script, secrets, ok := c.batSecretEnv(script)
+	script, secrets, ok := c.batSecretEnv(script, s.Line)
 	if !ok {
 		c.manual(ch, s, sc, true, "bat", "a plain-text secret in this bat command holds %% or \", so cmd would not read it from an environment variable as it reads the literal: move it to a Secret by hand")
 		return
