@@ -229,7 +229,8 @@ type Hit struct {
 
 // Scan finds secrets in free text: URL and curl -u passwords, a password option of a command
 // (mysql -pX, docker login -p X, --password=X, --token X), a credential-named NAME=value, and
-// tokens by their shape. Placeholders and references are left alone; overlapping hits count once.
+// tokens by their shape. Placeholders and references are left alone, a value glued to
+// references is judged part by part (plainParts); overlapping hits count once.
 func Scan(text string) []Hit { return scan(text, false) }
 
 // ScanCmd is Scan for a cmd.exe line, where %NAME% is a reference too (cmd pastes its value).
