@@ -171,7 +171,7 @@ func TestNothingRunsAsACommandItWasnt(t *testing.T) {
 		}
 	}
 	stub("touch", `echo "$@" >> `+shellQuote(log))
-	for _, name := range []string{"sudo", "apt-get", "mvn", "python", "python3", "pip", "twine", "npm", "git", "curl", "docker", "ssh-agent", "ssh-add"} {
+	for _, name := range []string{"sudo", "apt-get", "mvn", "python", "python3", "pip", "twine", "npm", "git", "curl", "docker", "ssh-agent", "ssh-add", "sdkmanager", "go"} {
 		stub(name, "exit 0")
 	}
 	// The scripts set up their directories (under the scratch HOME) with the real tools.
