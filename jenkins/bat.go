@@ -175,16 +175,17 @@ func indexFromLine(text, v string, at int) int {
 // message of a step that fails loud: it reads no Secret and must not print one. Each secret
 // from the Jenkinsfile gets a finding saying so, at its first place from line at on.
 func (c *conv) masked(script, kind string, at int) string {
-	hits := secret.ScanCmd(script)
-	for i := len(hits) - 1; i >= 0; i-- {
-		h := hits[i]
+	var b strings.Builder
+	last := 0
+	for _, h := range secret.ScanCmd(script) {
 		if v := script[h.Start:h.End]; strings.Contains(c.srcText, v) {
 			line, col := convert.LineCol([]byte(c.srcText), indexFromLine(c.srcText, v, at))
 			f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a %s command that fails loud: no step reads it, and the step's message and the output's comments show it redacted; put it in a Secret, remove it from %s and revoke it",
 				h.What, kind, c.base)
 			f.Rule = "secret-literal"
 		}
-		script = script[:h.Start] + secret.Mask + script[h.End:]
+		b.WriteString(script[last:h.Start] + secret.Mask)
+		last = h.End
 	}
-	return script
+	return b.String() + script[last:]
 }
