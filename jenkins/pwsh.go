@@ -81,7 +81,7 @@ func (c *conv) pwshSecrets(pieces []psPiece, kind string, line int) ([]psPiece, 
 	text := b.String()
 	hits, ok := c.commandSecrets(secret.Scan, text, psQuotes+"$`", func(string) bool { return false })
 	if !ok {
-		return nil, nil, "a plain-text secret in this " + kind + " command holds $, ` or a quote, which PowerShell reads as syntax: move it to a Secret by hand"
+		return nil, nil, "a plain-text secret in it holds $, ` or a quote, which PowerShell reads as syntax there, so an env var read in its place would not read the same: move it to a Secret by hand"
 	}
 	if len(hits) == 0 {
 		return pieces, nil, ""

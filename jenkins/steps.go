@@ -674,7 +674,7 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers, why := c.batchScript(v, sc, s.Line)
 	if why != "" {
-		c.manual(ch, s, sc, true, "bat", "%s, so this bat command can't be built", why)
+		c.manual(ch, s, sc, true, "bat", "this bat command can't be built: %s", why)
 		return
 	}
 	script, ok := batchLine(tidyScript(script))
@@ -703,7 +703,7 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers, why := c.pwshScript(v, sc, s.Line, s.Name)
 	if why != "" {
-		c.manual(ch, s, sc, true, s.Name, "%s, so this %s command can't be built", why, s.Name)
+		c.manual(ch, s, sc, true, s.Name, "this %s command can't be built: %s", s.Name, why)
 		return
 	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)
