@@ -75,8 +75,8 @@ var delayedRef = lazyre.New(`^![A-Za-z_]\w*!$`)
 // before it parses the line, so the line reads as it did with the literal (the sh steps get
 // the same from convert/secret/bind, which reads only scripts). A value holding % (cmd would
 // have expanded it) or " (the runtime escapes quotes in args) can't move so: ok is false.
-func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
-	hits, ok := c.commandSecrets(line, `%"`, delayedRef.MatchString)
+func (c *conv) batSecretEnv(line string, at int) (string, []pipeline.Env, bool) {
+	hits, ok := c.commandSecrets(secret.ScanCmd, line, `%"`, delayedRef.MatchString)
 	if !ok {
 		return line, nil, false
 	}
@@ -85,7 +85,7 @@ func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
 	last := 0
 	for _, h := range hits {
 		v := line[h.Start:h.End]
-		name := c.secretVar(h, v, "bat", "%%%s%%")
+		name := c.secretVar(h, v, "bat", "%%%s%%", at)
 		env = c.secretEnv(env, name)
 		b.WriteString(line[last:h.Start] + "%" + name + "%")
 		last = h.End
@@ -94,11 +94,12 @@ func (c *conv) batSecretEnv(line string) (string, []pipeline.Env, bool) {
 	return b.String(), env, true
 }
 
-// commandSecrets finds the plain-text secrets the Jenkinsfile holds in a command's text, leaving
-// generated text and what skip calls a reference; ok is false when one holds a character of bad,
-// which the shell reads as syntax in the literal, so an env var read would change the command.
-func (c *conv) commandSecrets(text, bad string, skip func(string) bool) (hits []secret.Hit, ok bool) {
-	for _, h := range secret.Scan(text) {
+// commandSecrets finds the plain-text secrets the Jenkinsfile holds in a command's text (scan
+// reads the shell's references), leaving generated text and what skip calls a reference; ok is
+// false when one holds a character of bad, which the shell reads as syntax in the literal, so an
+// env var read would change the command.
+func (c *conv) commandSecrets(scan func(string) []secret.Hit, text, bad string, skip func(string) bool) (hits []secret.Hit, ok bool) {
+	for _, h := range scan(text) {
 		v := text[h.Start:h.End]
 		if !strings.Contains(c.srcText, v) || skip(v) {
 			continue // generated text, or a reference
@@ -122,8 +123,9 @@ func (c *conv) secretEnv(env []pipeline.Env, name string) []pipeline.Env {
 
 // secretVar is the env var for secret v: one per value in the file, named as Scan suggests
 // unless the Jenkinsfile already says that name; its secret-literal finding, which says the
-// kind of command and how it reads the var (read, a format of the name), comes with it.
-func (c *conv) secretVar(h secret.Hit, v, kind, read string) string {
+// kind of command and how it reads the var (read, a format of the name), comes with it, at the
+// value's first place from line at on (the step's).
+func (c *conv) secretVar(h secret.Hit, v, kind, read string, at int) string {
 	if name, ok := c.cmdSecrets[v]; ok {
 		return name
 	}
@@ -144,10 +146,46 @@ func (c *conv) secretVar(h secret.Hit, v, kind, read string) string {
 	}
 	c.cmdSecrets[v] = name
 	sec := pipeline.Sanitize(c.p.Name + "-" + name)
-	line, col := convert.LineCol([]byte(c.srcText), strings.Index(c.srcText, v))
+	line, col := convert.LineCol([]byte(c.srcText), indexFromLine(c.srcText, v, at))
 	f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a %s command: it is not copied; the step reads it from %s, bound from key value of Secret %s; create the Secret, remove the value from %s and revoke it",
 		h.What, kind, fmt.Sprintf(read, name), sec, c.base)
 	f.Rule = "secret-literal"
 	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
 	return name
+}
+
+// indexFromLine is the offset of v's first place in text at line at (1-based) or after it, else
+// its first place anywhere.
+func indexFromLine(text, v string, at int) int {
+	off := 0
+	for n := 1; n < at && off < len(text); n++ {
+		k := strings.IndexByte(text[off:], '\n')
+		if k < 0 {
+			break
+		}
+		off += k + 1
+	}
+	if i := strings.Index(text[off:], v); i >= 0 {
+		return off + i
+	}
+	return strings.Index(text, v)
+}
+
+// masked is a cmd.exe script with each secret ScanCmd finds shown as secret.Mask, for the
+// message of a step that fails loud: it reads no Secret and must not print one. Each secret
+// from the Jenkinsfile gets a finding saying so, at its first place from line at on.
+func (c *conv) masked(script, kind string, at int) string {
+	var b strings.Builder
+	last := 0
+	for _, h := range secret.ScanCmd(script) {
+		if v := script[h.Start:h.End]; strings.Contains(c.srcText, v) {
+			line, col := convert.LineCol([]byte(c.srcText), indexFromLine(c.srcText, v, at))
+			f := c.find(line, col, convert.Manual, "secret-literal", "%s in plain text in a %s command that fails loud: no step reads it, and the step's message and the output's comments show it redacted; put it in a Secret, remove it from %s and revoke it",
+				h.What, kind, c.base)
+			f.Rule = "secret-literal"
+		}
+		b.WriteString(script[last:h.Start] + secret.Mask)
+		last = h.End
+	}
+	return b.String() + script[last:]
 }

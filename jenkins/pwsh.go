@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
@@ -33,12 +35,16 @@ func (c *conv) pwshScript(v *model.Value, sc scope, line int, kind string) (scri
 	if why != "" {
 		return "", nil, nil, why
 	}
-	pieces, secrets, why := c.pwshSecrets(pieces, kind)
+	mark, named := len(c.findings), maps.Clone(c.cmdSecrets)
+	pieces, secrets, why := c.pwshSecrets(pieces, kind, line)
 	if why != "" {
 		return "", nil, nil, why
 	}
 	script, bare, why := psRender(pieces)
 	if why != "" {
+		// The step fails loud and reads no Secret: the secrets it would have read are not
+		// bound, so their findings go; the step's source comment shows them redacted, and says so.
+		c.findings, c.cmdSecrets = c.findings[:mark], named
 		return "", nil, nil, why
 	}
 	for _, n := range bare {
@@ -61,7 +67,7 @@ const psQuotes = `'"‘’‚‛“”„`
 // pwshSecrets moves each plain-text secret the Jenkinsfile holds in the script's text to an env
 // var read from key value of a Secret. A value holding $, ` or a quote, which PowerShell reads as
 // syntax where the literal stood, can't move so: why is set.
-func (c *conv) pwshSecrets(pieces []psPiece, kind string) ([]psPiece, []pipeline.Env, string) {
+func (c *conv) pwshSecrets(pieces []psPiece, kind string, line int) ([]psPiece, []pipeline.Env, string) {
 	var b strings.Builder
 	starts := make([]int, len(pieces))
 	for i, p := range pieces {
@@ -73,9 +79,9 @@ func (c *conv) pwshSecrets(pieces []psPiece, kind string) ([]psPiece, []pipeline
 		}
 	}
 	text := b.String()
-	hits, ok := c.commandSecrets(text, psQuotes+"$`", func(string) bool { return false })
+	hits, ok := c.commandSecrets(secret.Scan, text, psQuotes+"$`", func(string) bool { return false })
 	if !ok {
-		return nil, nil, "a plain-text secret in this " + kind + " command holds $, ` or a quote, which PowerShell reads as syntax: move it to a Secret by hand"
+		return nil, nil, "a plain-text secret in it holds $, ` or a quote, which PowerShell reads as syntax there, so an env var read in its place would not read the same: move it to a Secret by hand"
 	}
 	if len(hits) == 0 {
 		return pieces, nil, ""
@@ -92,7 +98,7 @@ func (c *conv) pwshSecrets(pieces []psPiece, kind string) ([]psPiece, []pipeline
 			if h.Start < starts[i] || h.End > starts[i]+len(p.lit) {
 				continue // another piece's, or across a read: generated text
 			}
-			name := c.secretVar(h, text[h.Start:h.End], kind, "$env:%s")
+			name := c.secretVar(h, text[h.Start:h.End], kind, "$env:%s", line)
 			env = c.secretEnv(env, name)
 			out = append(out, psPiece{lit: p.lit[last : h.Start-starts[i]]}, psPiece{env: name, secret: true})
 			last = h.End - starts[i]

@@ -11,16 +11,17 @@ import (
 // literalEnv is environment NAME = 'value': a plain-text secret is bound from a Secret
 // (secret-literal) instead of being copied into the output.
 func (c *conv) literalEnv(name string, line, col int, value string) pipeline.Env {
-	if env, ok := c.fromSecret(line, col, "environment %s is a plain-text secret (%s): it is not copied", "value", name, value); ok {
+	if env, ok := c.fromSecret(secret.Literal, line, col, "environment %s is a plain-text secret (%s): it is not copied", "value", name, value); ok {
 		return env
 	}
 	return pipeline.Env{Name: name, Value: value}
 }
 
 // literalParam handles a string parameter whose default is a plain-text secret as a password
-// parameter: steps read it from a Secret, and the default is not copied (secret-literal).
+// parameter: steps read it from a Secret, and the default is not copied (secret-literal). Jenkins
+// expands nothing in a default, so one glued to ${X} (secret.Value) moves whole.
 func (c *conv) literalParam(line, col int, name, def string) bool {
-	env, ok := c.fromSecret(line, col, "parameter %s defaults to a plain-text secret (%s): the default is not copied", "default", name, def)
+	env, ok := c.fromSecret(secret.Value, line, col, "parameter %s defaults to a plain-text secret (%s): the default is not copied", "default", name, def)
 	if ok {
 		c.passwordEnv = append(c.passwordEnv, env)
 	}
@@ -29,9 +30,9 @@ func (c *conv) literalParam(line, col int, name, def string) bool {
 
 // fromSecret is the env that reads name from key value of a Secret named after it, with the
 // secret-literal finding (head names the variable and why, never the value), when value is a
-// plain-text secret; what is the word for the value removed from the Jenkinsfile.
-func (c *conv) fromSecret(line, col int, head, what, name, value string) (pipeline.Env, bool) {
-	why, ok := secret.Literal(name, value)
+// plain-text secret by judge; what is the word for the value removed from the Jenkinsfile.
+func (c *conv) fromSecret(judge func(name, value string) (string, bool), line, col int, head, what, name, value string) (pipeline.Env, bool) {
+	why, ok := judge(name, value)
 	if !ok {
 		return pipeline.Env{}, false
 	}

@@ -285,17 +285,26 @@ func (c *conv) assign(ch *chain, s *model.Step, sc scope) scope {
 		return sc
 	}
 	if s.Value != nil && s.Value.Kind == model.CallVal && s.Value.Call != nil {
-		call := s.Value.Call
+		call, method := s.Value.Call, ""
 		// sh(returnStdout: true, ...).trim(): the step is the innermost receiver.
 		for call.Receiver != nil && call.Receiver.Kind == model.CallVal && call.Receiver.Call != nil {
-			call = call.Receiver.Call
+			call, method = call.Receiver.Call, call.Name
 		}
 		switch call.Path() {
 		case "sh", "bat", "powershell", "pwsh":
-			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures the output of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, call.Name, name))
+			what := "the output"
+			if returnsStatus(call) {
+				what = "the exit code" // returnStatus wins over returnStdout (DurableTaskStep.handleExit)
+			}
+			ch.comment(c.marker(s.Line, s.Col, convert.Manual, "captured-output", "%s captures %s of %s; Tekton steps share values through files or results, so later uses of %s are marked", name, what, call.Name, name))
 			c.captured[name] = s.Line
 			delete(c.literals, name)
 			c.call(ch, call, sc)
+			if what == "the exit code" && stringMethods[method] {
+				// An Integer has no String methods: Groovy throws right after the step, failing the build.
+				c.manual(ch, s, sc, true, "return-status-string", "%s returns the exit code (returnStatus), an Integer, so .%s() on it fails the build in Jenkins right after the step (groovy.lang.MissingMethodException: No signature of method: java.lang.Integer.%s()); this step fails the same way: drop returnStatus or the .%s()",
+					call.Name, method, method, method)
+			}
 			return sc
 		case "checkout":
 			// def scmVars = checkout(scm): the clone still happens; scmVars.GIT_COMMIT and the
@@ -632,10 +641,29 @@ func (c *conv) durableOptions(s *model.Step, st *pipeline.Step) {
 	if l, ok := litArg(s, "label", -1); ok && l != "" {
 		st.Name = l
 	}
-	if v, ok := litArg(s, "returnStatus", -1); s.Arg("returnStatus") != nil && !(ok && v == "false") {
+	if returnsStatus(s) {
 		st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
 		st.OnError = "continue"
+		if v, ok := litArg(s, "returnStdout", -1); s.Arg("returnStdout") != nil && !(ok && v == "false") {
+			// Only the snippet generator refuses both (doCheckReturnStatus); at run time
+			// DurableTaskStep captures the output, then handleExit returns the exit code alone.
+			st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-stdout-status",
+				"returnStdout and returnStatus together (Jenkins's snippet generator says \"You may not select both returnStdout and returnStatus.\", but the step runs): Jenkins returns the exit code and throws the captured output away, so it never reaches the build log; here the output goes to the step's log"))
+		}
 	}
+}
+
+// stringMethods are methods of a String (what returnStdout returns) that an Integer (what
+// returnStatus returns) lacks, even with Groovy's additions to Object and Number.
+var stringMethods = map[string]bool{"trim": true, "tokenize": true, "readLines": true, "split": true, "toLowerCase": true,
+	"toUpperCase": true, "startsWith": true, "endsWith": true, "contains": true, "replace": true, "replaceAll": true,
+	"isEmpty": true, "length": true, "substring": true, "strip": true, "isBlank": true, "matches": true}
+
+// returnsStatus reports a durable-task step whose returnStatus is set, unless to a literal false:
+// its exit code is its value and fails nothing.
+func returnsStatus(s *model.Step) bool {
+	v, ok := litArg(s, "returnStatus", -1)
+	return s.Arg("returnStatus") != nil && !(ok && v == "false")
 }
 
 func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
@@ -646,15 +674,15 @@ func (c *conv) bat(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers, why := c.batchScript(v, sc, s.Line)
 	if why != "" {
-		c.manual(ch, s, sc, true, "bat", "%s, so this bat command can't be built", why)
+		c.manual(ch, s, sc, true, "bat", "this bat command can't be built: %s", why)
 		return
 	}
 	script, ok := batchLine(tidyScript(script))
 	if !ok {
-		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(script))
+		c.manual(ch, s, sc, true, "bat", "Windows batch script with blocks or labels needs a .cmd file in the repository (or a port to sh): %s", strings.TrimSpace(c.masked(script, "bat", s.Line)))
 		return
 	}
-	script, secrets, ok := c.batSecretEnv(script)
+	script, secrets, ok := c.batSecretEnv(script, s.Line)
 	if !ok {
 		c.manual(ch, s, sc, true, "bat", "a plain-text secret in this bat command holds %% or \", so cmd would not read it from an environment variable as it reads the literal: move it to a Secret by hand")
 		return
@@ -675,7 +703,7 @@ func (c *conv) pwsh(ch *chain, s *model.Step, sc scope) {
 	}
 	script, env, markers, why := c.pwshScript(v, sc, s.Line, s.Name)
 	if why != "" {
-		c.manual(ch, s, sc, true, s.Name, "%s, so this %s command can't be built", why, s.Name)
+		c.manual(ch, s, sc, true, s.Name, "this %s command can't be built: %s", s.Name, why)
 		return
 	}
 	m := c.marker(s.Line, s.Col, convert.Approximated, "powershell", "%s runs in PowerShell on Linux (%s); Windows-only cmdlets need Windows nodes", s.Name, PowerShellImage)

@@ -35,7 +35,7 @@ func checkSecretLiterals(in *input) {
 				if v == nil || v.Kind != yaml.ScalarNode {
 					continue
 				}
-				why, ok := secret.Literal(name.Value, v.Value)
+				why, ok := secret.Value(name.Value, v.Value)
 				if !ok {
 					continue
 				}

@@ -151,10 +151,12 @@ func walkFiles(t *testing.T, root string, visit func(rel string, data []byte)) {
 }
 
 // TestNothingRunsAsACommandItWasnt converts sources whose fields that become script text
-// (Jenkins stage names in when-guards, Maven targets and goals, Travis apt packages and deploy
-// options) hold $(...), backticks, ; and newlines, then runs every generated script with sh
-// (bash for a bash shebang) where each command is a no-op stub but touch, and checks that
-// touch never ran.
+// (Jenkins stage names, when conditions, params, environment and step arguments; Maven targets,
+// goals, pom and properties; matrix axis values; Travis apt packages, addons, language versions,
+// job names and deploy options) hold $(...), backticks, ; and newlines, then runs every
+// generated script with sh (bash for a bash shebang) where each command is a no-op stub but
+// touch, and checks that touch never ran and that no script holds a Tekton param or result
+// reference, which Tekton would fill in before sh parses the script.
 func TestNothingRunsAsACommandItWasnt(t *testing.T) {
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -169,7 +171,7 @@ func TestNothingRunsAsACommandItWasnt(t *testing.T) {
 		}
 	}
 	stub("touch", `echo "$@" >> `+shellQuote(log))
-	for _, name := range []string{"sudo", "apt-get", "mvn", "python", "python3", "pip", "twine", "npm", "git", "curl"} {
+	for _, name := range []string{"sudo", "apt-get", "mvn", "python", "python3", "pip", "twine", "npm", "git", "curl", "docker", "ssh-agent", "ssh-add", "sdkmanager", "go"} {
 		stub(name, "exit 0")
 	}
 	// The scripts set up their directories (under the scratch HOME) with the real tools.
@@ -184,6 +186,11 @@ func TestNothingRunsAsACommandItWasnt(t *testing.T) {
 	walkFiles(t, out, func(rel string, data []byte) {
 		for i, script := range scriptsOf(t, data) {
 			scripts++
+			// Tekton pastes a param's or result's value into the script before sh reads it: values
+			// reach scripts through step env only.
+			if strings.Contains(script, "$(params.") || strings.Contains(script, "$(tasks.") {
+				t.Errorf("%s script %d pastes a Tekton param or result into its text:\n%s", rel, i, script)
+			}
 			shell := "sh"
 			if strings.HasPrefix(script, "#!/usr/bin/env bash") || strings.HasPrefix(script, "#!/bin/bash") {
 				shell = "bash"
@@ -204,7 +211,7 @@ func TestNothingRunsAsACommandItWasnt(t *testing.T) {
 			}
 		}
 	})
-	if scripts < 8 {
+	if scripts < 40 {
 		t.Errorf("only %d scripts generated", scripts)
 	}
 }

@@ -30,7 +30,8 @@ var (
 )
 
 // commandHits reports the secrets that commands take as option values and assignments.
-func commandHits(text string, add func(what, v string, start, end int)) {
+// parts are the plain parts of a value (see plainParts).
+func commandHits(text string, parts func(start, end int) [][2]int, add func(what, v string, start, end int)) {
 	value := func(m []int, g int) (int, int) {
 		s, e := m[2*g], m[2*g+1]
 		if q := text[s]; (q == '\'' || q == '"') && e-s >= 2 {
@@ -51,10 +52,12 @@ func commandHits(text string, add func(what, v string, start, end int)) {
 		for _, m := range matches(re, text) {
 			name := text[m[2]:m[3]]
 			vs, ve := value(m, 2)
-			s, e, glued := gluedLiteral(text, vs, ve)
-			if v := text[s:e]; glued && ok(name) && !strings.HasPrefix(text[vs:ve], "-") {
-				if _, secret := Literal(name, v); secret {
-					add(strings.ReplaceAll(what, "NAME", name), envName(name)+suffix, s, e)
+			if !ok(name) || strings.HasPrefix(text[vs:ve], "-") {
+				continue
+			}
+			for _, p := range parts(vs, ve) { // each plain part judged as a whole value is
+				if _, secret := Literal(name, text[p[0]:p[1]]); secret {
+					add(strings.ReplaceAll(what, "NAME", name), envName(name)+suffix, p[0], p[1])
 				}
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -76,6 +77,13 @@ func TestMoveRunsAsBefore(t *testing.T) {
 		{"mysql -p'S3cretPw77'\"$X\" -e 'select 1'", `mysql -p''"${MYSQL_CLI_PASSWORD}"''"$X" -e 'select 1'`, true},
 		{"docker login -u me -p DockPw9988$(echo a b) r.io", `docker login -u me -p "${DOCKER_LOGIN_PASSWORD}"$(echo a b) r.io`, true},
 		{"export API_TOKEN=${X}Zq8XkP2mW9rT4vB7nY3cL6hJ1gF5dS0a; deploy \"$API_TOKEN\"", `export API_TOKEN=${X}"${API_TOKEN_VALUE}"; deploy "$API_TOKEN"`, true},
+		// Plain parts between references: each secret part moves on its own, one var a value.
+		{"curl -u deploy:Pa55w0rd${X}Xyz9876 https://x", `curl -u deploy:"${CURL_USER_PASSWORD}"${X}"${CURL_USER_PASSWORD_2}" https://x`, true},
+		{"curl -u \"user:${A}S3cretPw77${X}\" https://x", `curl -u "user:${A}${CURL_USER_PASSWORD}${X}" https://x`, true},
+		{"curl -u deploy:${X}xxx${X}S3cretPw77${X}-${X} https://x", `curl -u deploy:${X}xxx${X}"${CURL_USER_PASSWORD}"${X}-${X} https://x`, true},
+		{"mysql -p${X}MidPw4455$X -e 'select 1'", `mysql -p${X}"${MYSQL_CLI_PASSWORD}"$X -e 'select 1'`, true},
+		{"twine upload --password=Hunter2${X}Hunter9 dist/*", `twine upload --password="${PASSWORD_ARG}"${X}"${PASSWORD_ARG_2}" dist/*`, true},
+		{"export DB_PASSWORD=${X}S3cretPw77${X}; deploy \"$DB_PASSWORD\"", `export DB_PASSWORD=${X}"${DB_PASSWORD_VALUE}"${X}; deploy "$DB_PASSWORD"`, true},
 		// Where sh would read the reference otherwise, or can't be told: fail loud.
 		{"curl -u deploy:~Pa55w0rd${X} https://x", `curl -u deploy:"${CURL_USER_PASSWORD}"${X} https://x`, false},
 		{"cat <<EOF\ncurl -u deploy:Pa55w0rdXyz\nEOF", "cat <<EOF\ncurl -u deploy:${CURL_USER_PASSWORD}\nEOF", false},
@@ -84,9 +92,18 @@ func TestMoveRunsAsBefore(t *testing.T) {
 		{`curl -u deploy:Pa55\w0rd https://x`, `curl -u deploy:${CURL_USER_PASSWORD} https://x`, false},
 	} {
 		var values []string
+		vars := map[string]string{} // one var a value, as the front-ends name them
 		got, moved := Move(c.script, func(h Hit, value string) string {
-			values = append(values, h.Var+"="+value)
-			return h.Var
+			if v, ok := vars[value]; ok {
+				return v
+			}
+			v := h.Var
+			if len(vars) > 0 {
+				v += "_" + strconv.Itoa(len(vars)+1)
+			}
+			vars[value] = v
+			values = append(values, v+"="+value)
+			return v
 		})
 		if len(moved) == 0 {
 			t.Errorf("%q: nothing moved", c.script)

@@ -5,6 +5,7 @@ package secret
 import (
 	"math"
 	"strings"
+	"unicode"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
@@ -62,21 +63,25 @@ func Redact(s string, known ...string) string {
 	if mayMatch(urlUserinfo, s) {
 		s = urlUserinfo.ReplaceAllStringFunc(s, func(m string) string {
 			sub := urlUserinfo.FindStringSubmatch(m)
-			return sub[1] + ":" + maskGlued(sub[2]) + "@"
+			return sub[1] + ":" + maskGlued(sub[2], anyPart) + "@"
 		})
 	}
 	if mayMatch(curlUser, s) {
 		s = curlUser.ReplaceAllStringFunc(s, func(m string) string {
 			sub := curlUser.FindStringSubmatch(m)
-			return sub[1] + ":" + maskGlued(sub[2])
+			return sub[1] + ":" + maskGlued(sub[2], anyPart)
 		})
 	}
 	if strings.IndexByte(s, '=') >= 0 && mayHoldCredWord(s) { // keyValue's literals, which its (?i) hides from mayMatch
 		s = keyValue.ReplaceAllStringFunc(s, func(m string) string {
 			sub := keyValue.FindStringSubmatch(m)
 			v := strings.Trim(sub[2], `"'`)
-			if !IsCredentialName(sub[1]) || isReference(v) || strings.HasPrefix(v, "<") {
+			if !IsCredentialName(sub[1]) || strings.HasPrefix(v, "<") {
 				return m
+			}
+			if isReference(v) { // glued: its plain parts are judged as whole values are
+				q := sub[2][:len(sub[2])-len(strings.TrimLeft(sub[2], `"'`))]
+				return sub[1] + "=" + q + maskGlued(v, func(p string) bool { _, ok := Literal(sub[1], p); return ok }) + q
 			}
 			return sub[1] + "=" + Mask
 		})
@@ -168,6 +173,53 @@ func Literal(name, value string) (string, bool) {
 	return "", false
 }
 
+// Glued judges a value that holds references (Tekton's $(params.x), sh's ${X}), which
+// Literal leaves alone, part by part: each plain part glued to them is judged by Literal's rules
+// as a whole value is (and the password of a URL or curl -u in it as Literal judges one). It
+// returns the parts that are plain-text secrets, in order, with offsets into value, What the
+// reason (never the value) and Var an env var to read one from; none for a value without a $
+// reference.
+func Glued(name, value string) []Hit {
+	if strings.IndexByte(value, '$') < 0 {
+		return nil
+	}
+	var hits []Hit
+	v := envName(name) + "_VALUE"
+	judge := func(why, text string, s, e, off int) {
+		ps, _ := plainParts(text, s, e, false)
+		for _, p := range ps {
+			if part := text[p[0]:p[1]]; gluedPart(part) && !isPlaceholder(part) {
+				hits = append(hits, Hit{why, v, p[0] - off, p[1] - off})
+			}
+		}
+	}
+	for _, m := range findAll(urlUserinfo, value) {
+		judge("it is a URL with a password", value, m[4], m[5], 0)
+	}
+	for _, m := range findAll(curlUser, " "+value) {
+		judge("it passes a password to curl -u", " "+value, m[4], m[5], 1)
+	}
+	ps, _ := plainParts(value, 0, len(value), false)
+	for _, p := range ps {
+		if why, ok := Literal(name, value[p[0]:p[1]]); ok && gluedPart(value[p[0]:p[1]]) {
+			hits = append(hits, Hit{why, v, p[0], p[1]})
+		}
+	}
+	return dropOverlaps(hits)
+}
+
+// Value judges a value as Literal does, and a value glued to references part by part as Glued
+// does: for a check that reports a secret where it stands (lint, an upgrade's env values).
+func Value(name, value string) (string, bool) {
+	if why, ok := Literal(name, value); ok {
+		return why, true
+	}
+	if g := Glued(name, value); len(g) > 0 {
+		return "its plain part glued to references: " + g[0].What, true
+	}
+	return "", false
+}
+
 // Hit is a secret found in free text (a script line, a URL): What names its kind, Var is a
 // name for the env var a script could read it from instead.
 type Hit struct {
@@ -177,13 +229,25 @@ type Hit struct {
 
 // Scan finds secrets in free text: URL and curl -u passwords, a password option of a command
 // (mysql -pX, docker login -p X, --password=X, --token X), a credential-named NAME=value, and
-// tokens by their shape. Placeholders and references are left alone; overlapping hits count once.
-func Scan(text string) []Hit {
+// tokens by their shape. Placeholders and references are left alone, a value glued to
+// references is judged part by part (plainParts); overlapping hits count once.
+func Scan(text string) []Hit { return scan(text, false) }
+
+// ScanCmd is Scan for a cmd.exe line, where %NAME% is a reference too (cmd pastes its value).
+func ScanCmd(text string) []Hit { return scan(text, true) }
+
+func scan(text string, cmd bool) []Hit {
 	var out []Hit
+	parts := func(start, end int) [][2]int {
+		p, _ := plainParts(text, start, end, cmd)
+		return p
+	}
 	add := func(what, v string, start, end int) {
-		if start, end, ok := gluedLiteral(text, start, end); ok {
-			if s := text[start:end]; !isReference(s) && !isPlaceholder(s) {
-				out = append(out, Hit{what, v, start, end})
+		parts := parts(start, end)
+		glued := len(parts) > 1 || len(parts) == 1 && parts[0] != [2]int{start, end}
+		for _, p := range parts {
+			if s := text[p[0]:p[1]]; (!glued || gluedPart(s)) && !isReference(s) && !isPlaceholder(s) {
+				out = append(out, Hit{what, v, p[0], p[1]})
 			}
 		}
 	}
@@ -193,7 +257,7 @@ func Scan(text string) []Hit {
 	for _, m := range matches(curlUser, text) {
 		add("a password passed to curl -u", "CURL_USER_PASSWORD", m[4], m[5])
 	}
-	commandHits(text, add)
+	commandHits(text, parts, add)
 	for _, sh := range shapes {
 		for _, m := range findAll(sh.re, text) {
 			add(sh.what, sh.v, m[0], m[1])
@@ -278,23 +342,32 @@ func Entropy(s string) float64 {
 	return e
 }
 
-// gluedLiteral is the literal part of the value text[s:e] that a secret could be: the whole
-// value when it holds no $, else the one run of plain bytes before or after the sh references
-// it is glued to (Pa55${HOST}, ${HOST}Pa55). A value that is all references, or whose literal
-// is split, spaced (Bearer ${T}) or next to a $ that is no reference, has none (ok false).
-func gluedLiteral(text string, s, e int) (int, int, bool) {
+// plainParts are the plain parts of the value text[s:e] that a secret could be: the whole
+// value when it holds no reference, else each run of plain bytes between the sh references
+// it is glued to (Pa55${HOST}, ${HOST}Pa55, Pa55${X}w0rd, user:${A}Pw${B}), each judged on its
+// own; with cmd, %NAME% is a reference too. A value that is all references, or that holds a
+// spaced run (Bearer ${T}) or a $ that is no reference, has none (ok false).
+func plainParts(text string, s, e int, cmd bool) (parts [][2]int, ok bool) {
 	v := text[s:e]
-	if strings.IndexByte(v, '$') < 0 {
-		return s, e, true
+	ref := func(i int) bool { return v[i] == '$' || cmd && cmdRefLen(v[i:]) > 0 }
+	if strings.IndexByte(v, '$') < 0 && (!cmd || strings.IndexByte(v, '%') < 0) {
+		return [][2]int{{s, e}}, true
 	}
-	var lits [][2]int // the plain runs of v
+	refs := 0
 	for i := 0; i < len(v); {
-		if v[i] != '$' {
+		if n := cmdRefLen(v[i:]); cmd && n > 0 {
+			i, refs = i+n, refs+1
+			continue
+		}
+		if !ref(i) {
 			j := i
-			for j < len(v) && v[j] != '$' {
+			for j < len(v) && !ref(j) {
 				j++
 			}
-			lits = append(lits, [2]int{i, j})
+			if strings.ContainsAny(v[i:j], " \t\n\r\f") {
+				return nil, false
+			}
+			parts = append(parts, [2]int{s + i, s + j})
 			i = j
 			continue
 		}
@@ -303,30 +376,56 @@ func gluedLiteral(text string, s, e int) (int, int, bool) {
 			n = 1 // $( ... ) that the value's pattern stops before
 		}
 		if n == 0 {
-			return 0, 0, false
+			return nil, false
 		}
-		i += n
+		i, refs = i+n, refs+1
 	}
-	if len(lits) != 1 || (lits[0][0] != 0 && lits[0][1] != len(v)) {
-		return 0, 0, false
+	if refs == 0 { // a cmd value whose % starts no reference
+		return [][2]int{{s, e}}, true
 	}
-	l := lits[0]
-	if strings.ContainsAny(v[l[0]:l[1]], " \t\n\r\f") {
-		return 0, 0, false
-	}
-	return s + l[0], s + l[1], true
+	return parts, len(parts) > 0
 }
 
-// maskGlued is a password as Redact shows it: Mask, or the references it is glued to with
-// Mask for its literal part, or itself when it is a reference.
-func maskGlued(v string) string {
+// gluedPart reports whether a plain part of a value glued to references can be a secret at all:
+// a run of punctuation alone (${A}-${B}, ${U}:${P}) separates the references.
+func gluedPart(p string) bool {
+	return strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// anyPart judges every plain part of a password a secret: Redact masks rather than tell.
+func anyPart(string) bool { return true }
+
+// maskGlued is v, a value that passes a secret, as Redact shows it: Mask, or, when v is glued
+// to references, the references with Mask for each plain part that secret judges one.
+func maskGlued(v string, secret func(part string) bool) string {
 	if !isReference(v) {
 		return Mask
 	}
-	if s, e, ok := gluedLiteral(v, 0, len(v)); ok && e > s {
-		return v[:s] + Mask + v[e:]
+	parts, ok := plainParts(v, 0, len(v), false)
+	if !ok {
+		return v
 	}
-	return v
+	var b strings.Builder
+	last := 0
+	for _, p := range parts {
+		if part := v[p[0]:p[1]]; gluedPart(part) && secret(part) {
+			b.WriteString(v[last:p[0]] + Mask)
+			last = p[1]
+		}
+	}
+	return b.String() + v[last:]
+}
+
+// cmdRefLen is the length of the cmd.exe variable reference %NAME% at the start of r, 0 when r
+// does not start with one.
+func cmdRefLen(r string) int {
+	if len(r) < 3 || r[0] != '%' {
+		return 0
+	}
+	if n := nameEnd(r, 1, isWord); n > 0 && n < len(r) && r[n] == '%' {
+		return n + 1
+	}
+	return 0
 }
 
 // refLen is the length of the sh parameter or command reference at the start of r ($NAME,
@@ -361,7 +460,10 @@ func refLen(r string) int {
 			i++
 		}
 		if i < len(r) && r[i] == ':' {
-			return 0 // PowerShell's $env:NAME, one reference that sh would read as two
+			if n := nameEnd(r, i+1, isWord); strings.EqualFold(r[1:i], "env") && n > 0 {
+				return n // PowerShell's $env:NAME: one reference
+			}
+			return 0 // another scope ($global:x), one reference that sh would read as two
 		}
 		return i
 	case isDigit(c) || strings.IndexByte("@*#?-$!", c) >= 0:

@@ -55,6 +55,11 @@ func TestRedact(t *testing.T) {
 		{"curl --user=deploy:$PW https://x", "curl --user=deploy:$PW https://x"},
 		{"curl -u deploy:pa55w0rd${HOST} https://x", "curl -u deploy:<redacted>${HOST} https://x"},
 		{"https://bob:${N}GITPW789@github.com/o/r.git", "https://bob:${N}<redacted>@github.com/o/r.git"},
+		{"https://bob:${A}GITPW789${B}@github.com/o/r.git", "https://bob:${A}<redacted>${B}@github.com/o/r.git"},
+		{"curl -u deploy:Pa55${X}w0rd${Y}-${Z} https://x", "curl -u deploy:<redacted>${X}<redacted>${Y}-${Z} https://x"},
+		{"env MY_PASSWORD=abc${X}S3cretPw88${Y} here", "env MY_PASSWORD=abc${X}<redacted>${Y} here"},
+		{`export DB_PASSWORD="${A}S3cretPw77${B}"`, `export DB_PASSWORD="${A}<redacted>${B}"`},
+		{"PASSWORD=${A}pw${B} and TOKEN=${T}", "PASSWORD=${A}pw${B} and TOKEN=${T}"},
 		{"export GITHUB_TOKEN='abc def'", "export GITHUB_TOKEN=<redacted>"},
 		{"key AKIAIOSFODNN7EXAMPLE here", "key <redacted> here"},
 		{"token_file=/run/t and SECRET_NAME=x", "token_file=/run/t and SECRET_NAME=x"},
@@ -77,5 +82,61 @@ func TestScan(t *testing.T) {
 	want := "a password passed to curl -u=hunter22|a URL with a password=b0b|a GitHub token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"
 	if strings.Join(got, "|") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
+	}
+}
+
+// TestScanCmd: in a cmd.exe line %NAME% is a reference the plain parts are glued to, and a %
+// that starts none is part of the value.
+func TestScanCmd(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"curl -u user:%HOST%BatPw4455%HOST% https://x", "BatPw4455"},
+		{"curl -u user:BatPw4455%HOST%Xyz987 https://x", "BatPw4455|Xyz987"},
+		{"mysql -p%A%MidPw4455 -e x", "MidPw4455"},
+		{"git push https://ci:BAT%40urlPW62@github.com/o/r.git HEAD:main", "BAT%40urlPW62"},
+		{"curl -u deploy:Pa55w0rd%X https://x", "Pa55w0rd%X"},
+		{"curl -u deploy:%PASS% https://x", ""},
+		{"curl -u deploy:%A%-%B% https://x", ""},
+		{"curl -u deploy:%A%xxx%B% https://x", ""},
+	} {
+		var got []string
+		for _, h := range ScanCmd(c.text) {
+			got = append(got, c.text[h.Start:h.End])
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("ScanCmd(%q) = %q, want %q", c.text, strings.Join(got, "|"), c.want)
+		}
+	}
+	// sh reads no %NAME%: there the whole value is the secret.
+	if h := Scan("curl -u user:%HOST%BatPw4455 https://x"); len(h) != 1 || h[0].End-h[0].Start != len("%HOST%BatPw4455") {
+		t.Errorf("Scan read %%HOST%% as a reference: %v", h)
+	}
+}
+
+// TestGluedCorpus: Glued finds exactly the secret plain parts of every value of the corpus that
+// holds references, never in a value without any, and names no value in its reason.
+func TestGluedCorpus(t *testing.T) {
+	secrets, plains := 0, 0
+	for _, line := range corpus(t, "testdata/glued.txt") {
+		want, assign, _ := strings.Cut(line, " | ")
+		name, value, _ := strings.Cut(assign, "=")
+		var got []string
+		for _, h := range Glued(name, value) {
+			got = append(got, "secret "+value[h.Start:h.End])
+			if strings.Contains(h.What, value[h.Start:h.End]) || h.Var != envName(name)+"_VALUE" {
+				t.Errorf("Glued(%q, %q): reason %q holds the value, or var %s", name, value, h.What, h.Var)
+			}
+		}
+		if want == "plain" {
+			plains++
+			want = ""
+		} else {
+			secrets++
+		}
+		if g := strings.Join(got, "; "); g != want {
+			t.Errorf("Glued(%q, %q) = %q, want %q", name, value, g, want)
+		}
+	}
+	if secrets < 8 || plains < 12 {
+		t.Fatalf("corpus has %d true and %d false positives", secrets, plains)
 	}
 }

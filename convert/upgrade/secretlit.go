@@ -51,7 +51,7 @@ func (s *docState) envLiterals(n *yaml.Node) {
 				if v == nil || v.Kind != yaml.ScalarNode {
 					continue
 				}
-				if why, ok := secret.Literal(name, v.Value); ok {
+				if why, ok := secret.Value(name, v.Value); ok {
 					s.note(v, convert.Manual, "secret-literal", "env %s is a plain-text secret (%s): put it in a Secret and read it with valueFrom.secretKeyRef", name, why)
 				}
 			}

@@ -12,9 +12,10 @@ import (
 )
 
 // literalParam handles a string parameter whose default is a plain-text secret as a password
-// parameter: steps read it from a Secret, and the default is not copied (secret-literal).
+// parameter: steps read it from a Secret, and the default is not copied (secret-literal). Jenkins
+// expands nothing in a default, so one glued to ${X} (secret.Value) moves whole.
 func (c *conv) literalParam(d *etree.Element, name, def string) bool {
-	why, ok := secret.Literal(name, def)
+	why, ok := secret.Value(name, def)
 	if !ok {
 		return false
 	}

@@ -5,6 +5,7 @@ package bind
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,30 +31,32 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 		taken("") // read now
 	}
 	byValue, reported := map[string]string{}, map[string]bool{}
+	// varFor names the env var of a secret from src: one value, one var ("": not from src).
+	varFor := func(h secret.Hit, value string) string {
+		if !bytes.Contains(src.Data, []byte(value)) {
+			return "" // not from the source
+		}
+		if v, ok := byValue[value]; ok {
+			return v
+		}
+		v := unique(h.Var, func(n string) bool { return taken(n) || given[n] })
+		byValue[value], given[v] = v, true
+		return v
+	}
 	var findings []convert.Finding
-	envs := envBinder(p, src, &findings)
+	envs := envBinder(p, src, &findings, varFor, reported)
 	for _, t := range append(append([]*pipeline.Task{}, p.Tasks...), p.Finally...) {
-		envs(t.Env)
+		t.Env = envs(t.Env)
 		for i := range t.Sidecars {
-			envs(t.Sidecars[i].Env)
+			t.Sidecars[i].Env = envs(t.Sidecars[i].Env)
 		}
 		for i := range t.Steps {
 			s := &t.Steps[i]
-			envs(s.Env)
+			s.Env = envs(s.Env)
 			if s.Ref != nil || s.Script == "" {
 				continue
 			}
-			script, moved := secret.Move(s.Script, func(h secret.Hit, value string) string {
-				if !bytes.Contains(src.Data, []byte(value)) {
-					return "" // not from the source
-				}
-				if v, ok := byValue[value]; ok {
-					return v
-				}
-				v := unique(h.Var, func(n string) bool { return taken(n) || given[n] })
-				byValue[value], given[v] = v, true
-				return v
-			})
+			script, moved := secret.Move(s.Script, varFor)
 			if len(moved) == 0 {
 				continue
 			}
@@ -83,14 +86,19 @@ func Pipeline(p *pipeline.Pipeline, src convert.Source) []convert.Finding {
 }
 
 // envBinder returns what binds, in place, each env entry whose literal value from src is a
-// plain-text secret (a Jenkins withEnv, say) to key value of a Secret named after the var.
-func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Finding) func([]pipeline.Env) {
+// plain-text secret (a Jenkins withEnv, say) to key value of a Secret named after the var. In a
+// value glued to references ($(params.x)S3cret), each secret plain part from src moves alone: an
+// entry before it binds var varFor names from the Secret, and the value reads $(VAR) there,
+// which Kubernetes expands from that earlier entry, so the value is as it was.
+func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Finding, varFor func(secret.Hit, string) string, reported map[string]bool) func([]pipeline.Env) []pipeline.Env {
 	byValue, given := map[string]string{}, map[string]bool{}
 	plain := map[[2]string]bool{} // name and value of entries found not to be a secret from src
-	return func(env []pipeline.Env) {
+	return func(env []pipeline.Env) []pipeline.Env {
+		var out []pipeline.Env
 		for i := range env {
 			e := &env[i]
 			if e.SecretName != "" || reuse && plain[[2]string{e.Name, e.Value}] {
+				out = append(out, *e)
 				continue
 			}
 			why, ok := "", bytes.Contains(src.Data, []byte(e.Value))
@@ -98,7 +106,12 @@ func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Fin
 				why, ok = secret.Literal(e.Name, e.Value)
 			}
 			if !ok {
-				plain[[2]string{e.Name, e.Value}] = true
+				var parts []pipeline.Env
+				e.Value, parts = gluedEnv(p, src, *e, findings, varFor, reported)
+				if len(parts) == 0 {
+					plain[[2]string{e.Name, e.Value}] = true
+				}
+				out = append(append(out, parts...), *e)
 				continue
 			}
 			sec, seen := byValue[e.Value]
@@ -114,9 +127,44 @@ func envBinder(p *pipeline.Pipeline, src convert.Source, findings *[]convert.Fin
 						e.Name, why, sec, baseName(src.Path)),
 					Action: fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, e.Name)})
 			}
-			*e = pipeline.Env{Name: e.Name, SecretName: sec, SecretKey: "value", Comment: e.Comment}
+			out = append(out, pipeline.Env{Name: e.Name, SecretName: sec, SecretKey: "value", Comment: e.Comment})
+		}
+		return out
+	}
+}
+
+// gluedEnv is e's value with each secret plain part from src that secret.Glued finds read as
+// $(VAR), and the entries that bind those vars, with a finding per var.
+func gluedEnv(p *pipeline.Pipeline, src convert.Source, e pipeline.Env, findings *[]convert.Finding, varFor func(secret.Hit, string) string, reported map[string]bool) (string, []pipeline.Env) {
+	var b strings.Builder
+	var parts []pipeline.Env
+	last := 0
+	for _, h := range secret.Glued(e.Name, e.Value) {
+		value := e.Value[h.Start:h.End]
+		v := varFor(h, value)
+		if v == "" {
+			continue
+		}
+		b.WriteString(e.Value[last:h.Start] + "$(" + v + ")")
+		last = h.End
+		if !slices.ContainsFunc(parts, func(x pipeline.Env) bool { return x.Name == v }) {
+			parts = append(parts, pipeline.Env{Name: v, SecretName: secretName(p, v), SecretKey: "value",
+				Comment: "a plain-text secret of the source's env value " + e.Name + " (create the Secret by hand)"})
+		}
+		if key := v + "/true"; !reported[key] {
+			reported[key] = true
+			sec := secretName(p, v)
+			line, col := convert.LineCol(src.Data, bytes.Index(src.Data, []byte(value)))
+			*findings = append(*findings, convert.Finding{File: src.Path, Line: line, Col: col, Class: convert.Manual, Rule: "secret-literal",
+				Message: fmt.Sprintf("env %s holds a plain-text secret glued to references (its plain part: %s): that part is not copied; the value reads $(%s) there, bound from key value of Secret %s in an entry before it; create the Secret, remove the value from %s and revoke it",
+					e.Name, h.What, v, sec, baseName(src.Path)),
+				Action: fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, v)})
 		}
 	}
+	if len(parts) == 0 {
+		return e.Value, nil
+	}
+	return b.String() + e.Value[last:], parts
 }
 
 // redactComments masks the secrets in every comment of p (a comment never runs, so the output
