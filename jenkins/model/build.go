@@ -14,12 +14,16 @@ func Parse(path string, src []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return FromAST(g), nil
+	return fromAST(g, true), nil
 }
 
 // FromAST builds the model from a parsed Groovy file.
-func FromAST(g *groovy.File) *File {
-	b := &builder{g: g}
+func FromAST(g *groovy.File) *File { return fromAST(g, false) }
+
+// fromAST is FromAST; consume drops each statement from the tree once its model is built,
+// so a big file's tree shrinks while its model grows instead of both being live at once.
+func fromAST(g *groovy.File, consume bool) *File {
+	b := &builder{g: g, consume: consume}
 	for i, c := range g.Src {
 		if c == '\n' {
 			b.nl = append(b.nl, i)
@@ -83,6 +87,14 @@ type builder struct {
 	nl           []int // offsets of '\n'
 	skipComments groovy.Stmt
 	libs         []Library
+	consume      bool // the tree is the builder's own: drop what is built (see fromAST)
+}
+
+// done drops stmts[i] from the tree when the builder consumes it.
+func (b *builder) done(stmts []groovy.Stmt, i int) {
+	if b.consume {
+		stmts[i] = nil
+	}
 }
 
 // pos converts a byte offset to a 1-based line.
@@ -150,8 +162,9 @@ func (b *builder) steps(stmts []groovy.Stmt, oldStages bool) []*Step {
 	var out []*Step
 	var open *Step // the old-form stage collecting statements
 	var prev *Step
-	for _, s := range stmts {
+	for i, s := range stmts {
 		st := b.step(s, oldStages)
+		b.done(stmts, i)
 		if st == nil {
 			continue
 		}

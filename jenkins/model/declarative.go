@@ -23,18 +23,23 @@ func directives(cl *groovy.Closure) []directive {
 	}
 	var out []directive
 	for _, s := range cl.Body {
-		d := directive{stmt: s, sp: groovy.SpanOf(s)}
-		if e, ok := s.(*groovy.ExprStmt); ok {
-			switch x := e.X.(type) {
-			case *groovy.Call:
-				d.call, d.name, d.args, d.body = x, callName(x), plainArgs(x), closureArg(x)
-			case *groovy.Ident:
-				d.name = x.Name
-			}
-		}
-		out = append(out, d)
+		out = append(out, directiveOf(s))
 	}
 	return out
+}
+
+// directiveOf reads one statement of a declarative block.
+func directiveOf(s groovy.Stmt) directive {
+	d := directive{stmt: s, sp: groovy.SpanOf(s)}
+	if e, ok := s.(*groovy.ExprStmt); ok {
+		switch x := e.X.(type) {
+		case *groovy.Call:
+			d.call, d.name, d.args, d.body = x, callName(x), plainArgs(x), closureArg(x)
+		case *groovy.Ident:
+			d.name = x.Name
+		}
+	}
+	return d
 }
 
 // other keeps an unknown directive verbatim.
@@ -111,12 +116,16 @@ func (b *builder) environment(d directive) []EnvEntry {
 }
 
 func (b *builder) stages(d directive) []*Stage {
+	if d.body == nil {
+		return nil
+	}
 	var out []*Stage
-	for _, s := range directives(d.body) {
-		if s.name != "stage" {
-			continue
+	body := d.body.Body
+	for i, s := range body {
+		if x := directiveOf(s); x.name == "stage" {
+			out = append(out, b.stage(x))
 		}
-		out = append(out, b.stage(s))
+		b.done(body, i)
 	}
 	return out
 }
