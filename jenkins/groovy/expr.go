@@ -520,14 +520,14 @@ func (p *parser) closure() *Closure {
 func (p *parser) closureParams() ([]string, bool) {
 	j := p.i
 	var names []string
-	for n := 0; n < 64 && j < len(p.toks); n++ {
-		t := p.toks[j]
+	for n := 0; n < 64; n++ {
+		t := p.at(j)
 		switch {
 		case t.Kind == TokOp && t.Text == "->":
 			p.i = j + 1
 			return names, true
 		case t.Kind == TokIdent:
-			if len(names) == 0 || p.toks[j-1].Text == "," {
+			if len(names) == 0 || p.at(j-1).Text == "," {
 				names = append(names, t.Text)
 			} else {
 				names[len(names)-1] = t.Text // Type name: keep the name

@@ -23,10 +23,13 @@ type lexer struct {
 	off       int
 	line      int
 	lineStart int
-	toks      []Token
 	comments  []Comment
 	nl, space bool
-	depth     int // ${} nesting
+	depth     int     // ${} nesting
+	started   bool    // the shebang line, if any, is read
+	last      TokKind // the previous token, for regexAllowed
+	lastText  string
+	hasLast   bool
 }
 
 // Lex splits src into tokens. The last token is EOF; it carries trailing comments.
@@ -37,12 +40,31 @@ func Lex(path string, src []byte) ([]Token, error) {
 
 // lex is Lex, and the copy of src as a string that the tokens' texts are cut from.
 func lex(path string, src []byte) ([]Token, string, error) {
+	lx, err := newLexer(path, src)
+	if err != nil {
+		return nil, "", err
+	}
+	toks := make([]Token, 0, len(src)/8+1)
+	for {
+		t, err := lx.token()
+		if err != nil {
+			return nil, "", err
+		}
+		toks = append(toks, t)
+		if t.Kind == TokEOF {
+			return toks, lx.s, nil
+		}
+	}
+}
+
+// newLexer checks src's size and encoding and readies a lexer at its first byte.
+func newLexer(path string, src []byte) (*lexer, error) {
 	if len(src) > MaxFileSize {
-		return nil, "", convert.Errorf(path, 1, 1, "file is %d bytes, more than the %d-byte limit", len(src), MaxFileSize)
+		return nil, convert.Errorf(path, 1, 1, "file is %d bytes, more than the %d-byte limit", len(src), MaxFileSize)
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := lineCol(src, i)
-		return nil, "", convert.Errorf(path, l, c, "binary file: NUL byte")
+		return nil, convert.Errorf(path, l, c, "binary file: NUL byte")
 	}
 	if !utf8.Valid(src) {
 		i := 0
@@ -54,14 +76,11 @@ func lex(path string, src []byte) ([]Token, string, error) {
 			i += n
 		}
 		l, c := lineCol(src, i)
-		return nil, "", convert.Errorf(path, l, c, "binary file: invalid UTF-8")
+		return nil, convert.Errorf(path, l, c, "binary file: invalid UTF-8")
 	}
-	lx := &lexer{path: path, src: src, s: string(src), line: 1, toks: make([]Token, 0, len(src)/8+1)}
+	lx := &lexer{path: path, src: src, s: string(src), line: 1}
 	lx.skipBOM()
-	if err := lx.run(); err != nil {
-		return nil, "", err
-	}
-	return lx.toks, lx.s, nil
+	return lx, nil
 }
 
 func lineCol(src []byte, off int) (int, int) {
@@ -100,7 +119,27 @@ func (lx *lexer) advance(n int) {
 	}
 }
 
-func (lx *lexer) run() error {
+// token lexes the next token; at the end it gives EOF, which carries the trailing comments.
+func (lx *lexer) token() (Token, error) {
+	if !lx.started {
+		lx.started = true
+		lx.shebang()
+	}
+	if err := lx.skipSpace(); err != nil {
+		return Token{}, err
+	}
+	if lx.off >= len(lx.src) {
+		return lx.emit(Token{Kind: TokEOF, Pos: lx.pos(), End: lx.off}), nil
+	}
+	t, err := lx.next()
+	if err != nil {
+		return Token{}, err
+	}
+	return lx.emit(t), nil
+}
+
+// shebang reads a #! first line as a comment.
+func (lx *lexer) shebang() {
 	if bytes.HasPrefix(lx.src[lx.off:], []byte("#!")) {
 		p := lx.pos()
 		end := bytes.IndexByte(lx.src[lx.off:], '\n')
@@ -110,29 +149,17 @@ func (lx *lexer) run() error {
 		lx.comments = append(lx.comments, Comment{Pos: p, Text: string(lx.src[lx.off : lx.off+end])})
 		lx.advance(end)
 	}
-	for {
-		if err := lx.skipSpace(); err != nil {
-			return err
-		}
-		if lx.off >= len(lx.src) {
-			lx.emit(Token{Kind: TokEOF, Pos: lx.pos(), End: lx.off})
-			return nil
-		}
-		t, err := lx.next()
-		if err != nil {
-			return err
-		}
-		lx.emit(t)
-	}
 }
 
-func (lx *lexer) emit(t Token) {
+// emit completes a token with the space and comments before it.
+func (lx *lexer) emit(t Token) Token {
 	t.NL, t.Space = lx.nl, lx.space || lx.nl
 	if c := lx.comments; c != nil {
 		t.comments = &c
 	}
 	lx.nl, lx.space, lx.comments = false, false, nil
-	lx.toks = append(lx.toks, t)
+	lx.last, lx.lastText, lx.hasLast = t.Kind, t.Text, true
+	return t
 }
 
 // skipSpace skips blanks, newlines, line continuations and comments, recording comments.
@@ -240,10 +267,10 @@ var opsByFirst = func() map[byte][]string {
 
 // regexAllowed reports whether a '/' here starts a slashy string rather than division.
 func (lx *lexer) regexAllowed() bool {
-	if len(lx.toks) == 0 {
+	if !lx.hasLast {
 		return true
 	}
-	t := lx.toks[len(lx.toks)-1]
+	t := Token{Kind: lx.last, Text: lx.lastText}
 	switch t.Kind {
 	case TokNumber, TokString:
 		return false
@@ -532,9 +559,11 @@ func (lx *lexer) matchBrace(open Pos) (int, error) {
 		return 0, lx.errAt(open, "strings nested more than %d levels deep", MaxDepth)
 	}
 	// tokens of the inner expression are lexed on the side and dropped: the expression stays text
-	saved, savedNL, savedSpace, savedComments := lx.toks, lx.nl, lx.space, lx.comments
-	lx.toks, lx.comments = nil, nil
-	defer func() { lx.toks, lx.nl, lx.space, lx.comments = saved, savedNL, savedSpace, savedComments }()
+	last, lastText, hasLast, nl, space, comments := lx.last, lx.lastText, lx.hasLast, lx.nl, lx.space, lx.comments
+	lx.hasLast, lx.comments = false, nil
+	defer func() {
+		lx.last, lx.lastText, lx.hasLast, lx.nl, lx.space, lx.comments = last, lastText, hasLast, nl, space, comments
+	}()
 	level := 0
 	for {
 		if err := lx.skipSpace(); err != nil {

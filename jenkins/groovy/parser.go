@@ -31,14 +31,15 @@ func (f *File) SpanText(s Span) string {
 // bail unwinds the parser: soft errors turn the current statement into an Opaque node,
 // hard errors (limits) end the parse.
 type bail struct {
-	err  error
-	hard bool
+	err   error
+	hard  bool
+	final bool // the stream's lex or bracket error: nothing else to check
 }
 
 type parser struct {
 	path  string
 	src   []byte
-	toks  []Token
+	toks  *stream
 	i     int
 	depth int
 	nlSig []bool // per open bracket: whether newlines end expressions (true inside { })
@@ -49,63 +50,29 @@ const maxRecursion = 4 * MaxDepth
 
 // Parse lexes and parses src. Errors are *convert.PosError values.
 func Parse(path string, src []byte) (f *File, err error) {
-	toks, str, err := lex(path, src)
+	lx, err := newLexer(path, src)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBrackets(path, toks); err != nil {
-		return nil, err
-	}
-	p := &parser{path: path, src: src, toks: toks, nlSig: []bool{true}}
+	p := &parser{path: path, src: src, toks: newStream(lx), nlSig: []bool{true}}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
 			if !ok {
 				panic(r)
 			}
+			if !b.final {
+				if e := p.toks.rest(); e != nil {
+					b.err = e // a lex or bracket error after the parse error wins, as it did when checked first
+				}
+			}
 			f, err = nil, b.err
 		}
 	}()
-	f = &File{Path: path, Src: src, str: str} // the tokens' string: one copy of the source, not two
+	f = &File{Path: path, Src: src, str: lx.s} // the tokens' string: one copy of the source, not two
 	f.Stmts = p.stmts("")
 	f.Trailing = p.tok().Comments()
 	return f, nil
-}
-
-// checkBrackets reports unbalanced or too deeply nested brackets before parsing starts.
-func checkBrackets(path string, toks []Token) error {
-	type open struct {
-		t     *Token
-		close string
-	}
-	var stack []open
-	for i := range toks {
-		t := &toks[i]
-		if t.Kind != TokOp {
-			continue
-		}
-		switch t.Text {
-		case "(", "[", "{":
-			stack = append(stack, open{t, closer(t.Text)})
-			if len(stack) > MaxDepth {
-				return convert.Errorf(path, t.Line, t.Col, "nesting deeper than %d levels", MaxDepth)
-			}
-		case ")", "]", "}":
-			if len(stack) == 0 {
-				return convert.Errorf(path, t.Line, t.Col, "unbalanced %q: nothing to close", t.Text)
-			}
-			top := stack[len(stack)-1]
-			if top.close != t.Text {
-				return convert.Errorf(path, t.Line, t.Col, "unbalanced %q: %q opened at %d:%d is still open", t.Text, top.t.Text, top.t.Line, top.t.Col)
-			}
-			stack = stack[:len(stack)-1]
-		}
-	}
-	if len(stack) > 0 {
-		t := stack[len(stack)-1].t
-		return convert.Errorf(path, t.Line, t.Col, "unbalanced %q: never closed", t.Text)
-	}
-	return nil
 }
 
 func closer(open string) string {
@@ -118,17 +85,15 @@ func closer(open string) string {
 	return "}"
 }
 
-func (p *parser) tok() *Token { return &p.toks[p.i] }
+func (p *parser) tok() *Token { return p.toks.at(p.i) }
 
-func (p *parser) peek(n int) *Token {
-	if p.i+n < len(p.toks) {
-		return &p.toks[p.i+n]
-	}
-	return &p.toks[len(p.toks)-1]
-}
+// at is token j; past the end, EOF.
+func (p *parser) at(j int) *Token { return p.toks.at(j) }
+
+func (p *parser) peek(n int) *Token { return p.toks.at(p.i + n) }
 
 func (p *parser) next() *Token {
-	t := &p.toks[p.i]
+	t := p.toks.at(p.i)
 	if t.Kind != TokEOF {
 		p.i++
 	}
@@ -173,7 +138,7 @@ func (p *parser) prevEnd() int {
 	if p.i == 0 {
 		return 0
 	}
-	return p.toks[p.i-1].End
+	return p.at(p.i - 1).End
 }
 
 func (p *parser) spanFrom(start Pos) Span { return Span{Pos: start, End: p.prevEnd()} }
@@ -233,7 +198,7 @@ func (p *parser) terminator() {
 	case t.Kind == TokEOF, t.NL, p.isOp("}"):
 	case p.isOp(";"):
 		p.next()
-	case p.i > 0 && p.toks[p.i-1].Kind == TokOp && p.toks[p.i-1].Text == "}" && t.Kind == TokIdent && !reserved[t.Text]:
+	case p.i > 0 && p.at(p.i-1).Kind == TokOp && p.at(p.i-1).Text == "}" && t.Kind == TokIdent && !reserved[t.Text]:
 		// a {...} b {...} on one line: Groovy reads a command chain, Jenkinsfile authors mean two statements
 	default:
 		p.fail("unexpected %s after statement", t)
@@ -446,7 +411,7 @@ func (p *parser) ifStmt() Stmt {
 	if p.isOp(";") {
 		j++
 	}
-	if j < len(p.toks) && p.toks[j].Kind == TokIdent && p.toks[j].Text == "else" {
+	if p.at(j).Kind == TokIdent && p.at(j).Text == "else" {
 		p.i = j + 1
 		if p.is("if") {
 			s.Else = []Stmt{p.ifStmt()}
@@ -500,11 +465,11 @@ func (p *parser) loop() Stmt {
 		end := p.i - 1
 		j := startIdx + 1
 		var names []string
-		for j < end && p.toks[j].Kind == TokIdent && p.toks[j].Text != "in" {
-			names = append(names, p.toks[j].Text)
+		for j < end && p.at(j).Kind == TokIdent && p.at(j).Text != "in" {
+			names = append(names, p.at(j).Text)
 			j++
 		}
-		if len(names) > 0 && len(names) <= 2 && j < end && (p.toks[j].Text == "in" || p.toks[j].Text == ":") {
+		if len(names) > 0 && len(names) <= 2 && j < end && (p.at(j).Text == "in" || p.at(j).Text == ":") {
 			s.Var = names[len(names)-1]
 			save := p.i
 			p.i = j + 1
@@ -536,7 +501,7 @@ func (p *parser) typeDeclAhead() bool { return p.typeDeclName() >= 0 }
 // typeDeclName returns the token index of the declared name when a typed declaration starts here, else -1.
 func (p *parser) typeDeclName() int {
 	j := p.i
-	first := p.toks[j]
+	first := p.at(j)
 	if first.Kind != TokIdent || reserved[first.Text] {
 		return -1
 	}
@@ -545,13 +510,13 @@ func (p *parser) typeDeclName() int {
 		return -1
 	}
 	j++
-	for j+1 < len(p.toks) && p.toks[j].Text == "." && p.toks[j].Kind == TokOp && p.toks[j+1].Kind == TokIdent && !p.toks[j].Space {
+	for p.at(j).Text == "." && p.at(j).Kind == TokOp && p.at(j+1).Kind == TokIdent && !p.at(j).Space {
 		j += 2
 	}
-	if p.toks[j].Kind == TokOp && p.toks[j].Text == "<" {
+	if p.at(j).Kind == TokOp && p.at(j).Text == "<" {
 		level := 0
-		for ; j < len(p.toks); j++ {
-			tt := p.toks[j]
+		for ; ; j++ {
+			tt := p.at(j)
 			if tt.Kind == TokEOF || j > p.i+64 { // type arguments are short; bound the look-ahead
 				return -1
 			}
@@ -574,14 +539,14 @@ func (p *parser) typeDeclName() int {
 			}
 		}
 	}
-	for j+1 < len(p.toks) && p.toks[j].Text == "[" && p.toks[j+1].Text == "]" {
+	for p.at(j).Text == "[" && p.at(j+1).Text == "]" {
 		j += 2
 	}
-	name := p.toks[j]
+	name := p.at(j)
 	if name.Kind != TokIdent || reserved[name.Text] || name.NL {
 		return -1
 	}
-	after := p.toks[j+1]
+	after := p.at(j + 1)
 	if after.Kind == TokEOF || after.NL || after.Kind == TokOp && (after.Text == "=" || after.Text == "(" || after.Text == ";" || after.Text == "}") {
 		return j
 	}

@@ -36,6 +36,11 @@ func TestParseErrors(t *testing.T) {
 		{"long call chain", "x" + strings.Repeat("()", 100000), `f:1:1028: call or property chain longer than 512`},
 		{"long else-if chain", strings.Repeat("if (a) b else ", 100000) + "c", `f:1:28624: nesting deeper than 2048 levels`},
 		{"deep interpolation", strings.Repeat(`"${`, 600) + strings.Repeat(`}"`, 600), `f:1:1538: strings nested more than 512 levels deep`},
+		// the parser reads tokens as it goes: a lex or bracket error chunks after a parse error still wins, as when checked first
+		{"bracket error after a parse error", "x" + strings.Repeat(".y", 600) + "\n" + strings.Repeat("a = 1\n", 2000) + "}\n", `f:2002:1: unbalanced "}": nothing to close`},
+		{"lex error after a parse error", "x" + strings.Repeat(".y", 600) + "\n" + strings.Repeat("a = 1\n", 2000) + "`", "f:2002:1: unexpected character '`'"},
+		{"lex error after a bracket error", "}\n" + strings.Repeat("a = 1\n", 2000) + "`", "f:2002:1: unexpected character '`'"},
+		{"never closed after a parse error", "x" + strings.Repeat(".y", 600) + "\nnode {\n" + strings.Repeat("a = 1\n", 2000), `f:2:6: unbalanced "{": never closed`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
