@@ -3,7 +3,7 @@ package groovy
 // Span is the source range of a node: start position and end offset.
 type Span struct {
 	Pos
-	End int
+	End int32
 }
 
 // Node is any syntax tree node.

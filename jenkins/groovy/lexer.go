@@ -95,10 +95,12 @@ func (lx *lexer) skipBOM() {
 	}
 }
 
-func (lx *lexer) pos() Pos { return Pos{Off: lx.off, Line: lx.line, Col: lx.off - lx.lineStart + 1} }
+func (lx *lexer) pos() Pos {
+	return Pos{Off: int32(lx.off), Line: int32(lx.line), Col: int32(lx.off - lx.lineStart + 1)}
+}
 
 func (lx *lexer) errAt(p Pos, format string, args ...any) error {
-	return convert.Errorf(lx.path, p.Line, p.Col, format, args...)
+	return errorAt(lx.path, p, format, args...)
 }
 
 func (lx *lexer) peekAt(i int) byte {
@@ -129,7 +131,7 @@ func (lx *lexer) token() (Token, error) {
 		return Token{}, err
 	}
 	if lx.off >= len(lx.src) {
-		return lx.emit(Token{Kind: TokEOF, Pos: lx.pos(), End: lx.off}), nil
+		return lx.emit(Token{Kind: TokEOF, Pos: lx.pos(), End: int32(lx.off)}), nil
 	}
 	t, err := lx.next()
 	if err != nil {
@@ -304,7 +306,7 @@ func (lx *lexer) next() (Token, error) {
 	}
 	if end := lx.identEnd(lx.off); end > lx.off {
 		lx.advance(end - lx.off)
-		return Token{Kind: TokIdent, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off]}, nil
+		return Token{Kind: TokIdent, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off]}, nil
 	}
 	for _, op := range opsByFirst[c] {
 		if strings.HasPrefix(lx.s[lx.off:], op) {
@@ -315,7 +317,7 @@ func (lx *lexer) next() (Token, error) {
 				}
 			}
 			lx.advance(len(op))
-			return Token{Kind: TokOp, Pos: p, End: lx.off, Text: op}, nil
+			return Token{Kind: TokOp, Pos: p, End: int32(lx.off), Text: op}, nil
 		}
 	}
 	r, _ := lx.runeAt(lx.off)
@@ -358,7 +360,7 @@ func (lx *lexer) number(p Pos) Token {
 		i++
 	}
 	lx.advance(i - lx.off)
-	return Token{Kind: TokNumber, Pos: p, End: lx.off, Text: string(s[p.Off:lx.off])}
+	return Token{Kind: TokNumber, Pos: p, End: int32(lx.off), Text: string(s[p.Off:lx.off])}
 }
 
 // strBuilder collects the literal and interpolated parts of a string.
@@ -452,7 +454,7 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 			b.addLit(cp, lx.s[cp.Off:lx.off])
 		}
 	}
-	t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: quote}}
+	t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: quote}}
 	b.finish(&t)
 	return t, nil
 }
@@ -607,7 +609,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 		switch {
 		case c == '/':
 			lx.advance(1)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "/"}}
+			t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "/"}}
 			b.finish(&t)
 			return t, nil
 		case c == '\\' && lx.peekAt(1) == '/':
@@ -639,7 +641,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 		switch {
 		case c == '/' && lx.peekAt(1) == '$':
 			lx.advance(2)
-			t := Token{Kind: TokString, Pos: p, End: lx.off, Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "$/"}}
+			t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "$/"}}
 			b.finish(&t)
 			return t, nil
 		case c == '$' && (lx.peekAt(1) == '$' || lx.peekAt(1) == '/'):

@@ -22,7 +22,7 @@ func (f *File) Text(n Node) string { return f.SpanText(SpanOf(n)) }
 
 // SpanText returns the source text of a span.
 func (f *File) SpanText(s Span) string {
-	if s.Off < 0 || s.End > len(f.str) || s.Off > s.End {
+	if s.Off < 0 || int(s.End) > len(f.str) || s.Off > s.End {
 		return ""
 	}
 	return f.str[s.Off:s.End]
@@ -109,7 +109,7 @@ func (p *parser) isOp(text string) bool { t := p.tok(); return t.Kind == TokOp &
 
 func (p *parser) fail(format string, args ...any) {
 	t := p.tok()
-	panic(bail{err: convert.Errorf(p.path, t.Line, t.Col, format, args...)})
+	panic(bail{err: errorAt(p.path, t.Pos, format, args...)})
 }
 
 func (p *parser) expect(text string) *Token {
@@ -129,12 +129,12 @@ func (p *parser) enter() {
 // hardFail ends the whole parse with an error at the current token.
 func (p *parser) hardFail(format string, args ...any) {
 	t := p.tok()
-	panic(bail{err: convert.Errorf(p.path, t.Line, t.Col, format, args...), hard: true})
+	panic(bail{err: errorAt(p.path, t.Pos, format, args...), hard: true})
 }
 
 func (p *parser) leave() { p.depth-- }
 
-func (p *parser) prevEnd() int {
+func (p *parser) prevEnd() int32 {
 	if p.i == 0 {
 		return 0
 	}

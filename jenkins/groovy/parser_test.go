@@ -138,7 +138,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, s := range file.Stmts {
 			sp := SpanOf(s)
-			if sp.Off < 0 || sp.End > len(src) || sp.Off > sp.End {
+			if sp.Off < 0 || int(sp.End) > len(src) || sp.Off > sp.End {
 				t.Fatalf("bad span %+v", sp)
 			}
 		}

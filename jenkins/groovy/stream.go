@@ -1,7 +1,5 @@
 package groovy
 
-import "github.com/tkn-migrate/tkn-migrate/convert"
-
 // tokChunk is how many tokens the parser's stream lexes, keeps and drops at a time.
 const tokChunk = 1024
 
@@ -156,8 +154,8 @@ type brackets struct {
 }
 
 type openBracket struct {
-	text      string
-	line, col int
+	text string
+	pos  Pos
 }
 
 // add checks one token; the first error sticks.
@@ -169,22 +167,22 @@ func (b *brackets) add(t *Token) error {
 	case t.Kind == TokEOF:
 		if len(b.stack) > 0 {
 			o := b.stack[len(b.stack)-1]
-			b.err = convert.Errorf(b.path, o.line, o.col, "unbalanced %q: never closed", o.text)
+			b.err = errorAt(b.path, o.pos, "unbalanced %q: never closed", o.text)
 		}
 	case t.Kind != TokOp:
 	case t.Text == "(" || t.Text == "[" || t.Text == "{":
-		b.stack = append(b.stack, openBracket{t.Text, t.Line, t.Col})
+		b.stack = append(b.stack, openBracket{t.Text, t.Pos})
 		if len(b.stack) > MaxDepth {
-			b.err = convert.Errorf(b.path, t.Line, t.Col, "nesting deeper than %d levels", MaxDepth)
+			b.err = errorAt(b.path, t.Pos, "nesting deeper than %d levels", MaxDepth)
 		}
 	case t.Text == ")" || t.Text == "]" || t.Text == "}":
 		if len(b.stack) == 0 {
-			b.err = convert.Errorf(b.path, t.Line, t.Col, "unbalanced %q: nothing to close", t.Text)
+			b.err = errorAt(b.path, t.Pos, "unbalanced %q: nothing to close", t.Text)
 			break
 		}
 		top := b.stack[len(b.stack)-1]
 		if closer(top.text) != t.Text {
-			b.err = convert.Errorf(b.path, t.Line, t.Col, "unbalanced %q: %q opened at %d:%d is still open", t.Text, top.text, top.line, top.col)
+			b.err = errorAt(b.path, t.Pos, "unbalanced %q: %q opened at %d:%d is still open", t.Text, top.text, top.pos.Line, top.pos.Col)
 			break
 		}
 		b.stack = b.stack[:len(b.stack)-1]

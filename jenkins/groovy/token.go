@@ -3,7 +3,11 @@
 // model becomes an Opaque node with its span.
 package groovy
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
+)
 
 // TokKind is the lexical class of a token.
 type TokKind uint8
@@ -20,9 +24,15 @@ var tokKindNames = [...]string{"EOF", "Ident", "Number", "String", "Op"}
 
 func (k TokKind) String() string { return tokKindNames[k] }
 
-// Pos is a source position: byte offset, 1-based line and 1-based byte column.
+// Pos is a source position: byte offset, 1-based line and 1-based byte column (int32: every
+// node and token has one, and a file is at most MaxFileSize bytes).
 type Pos struct {
-	Off, Line, Col int
+	Off, Line, Col int32
+}
+
+// errorAt is a positioned error at p.
+func errorAt(path string, p Pos, format string, args ...any) error {
+	return convert.Errorf(path, int(p.Line), int(p.Col), format, args...)
 }
 
 // Comment is a // or /* */ comment (or a #! shebang line), with its delimiters.
@@ -45,7 +55,7 @@ type Token struct {
 	NL       bool   // a newline separates this token from the previous one
 	Space    bool   // whitespace or a comment separates this token from the previous one
 	Pos             // start
-	End      int    // byte offset just past the token
+	End      int32  // byte offset just past the token
 	Text     string // source text of the token
 	comments *[]Comment
 	*StrInfo // set for TokString only (kept out of line: most tokens are not strings)

@@ -98,7 +98,7 @@ func (b *builder) done(stmts []groovy.Stmt, i int) {
 }
 
 // pos converts a byte offset to a 1-based line.
-func (b *builder) line(off int) int { return sort.SearchInts(b.nl, off) + 1 }
+func (b *builder) line(off int32) int { return sort.SearchInts(b.nl, int(off)) + 1 }
 
 func (b *builder) text(n groovy.Node) string { return b.g.Text(n) }
 
@@ -172,7 +172,7 @@ func (b *builder) steps(stmts []groovy.Stmt, oldStages bool) []*Step {
 			// comments on the line where the previous statement ends belong to it
 			k := 0
 			for _, c := range s.Comments() {
-				if c.Line != prev.EndLine {
+				if int(c.Line) != prev.EndLine {
 					break
 				}
 				k++
@@ -218,7 +218,7 @@ func hasClosure(s groovy.Stmt) bool {
 // step converts one statement.
 func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 	sp := groovy.SpanOf(s)
-	st := &Step{Line: sp.Line, Col: sp.Col, EndLine: b.line(max(sp.End-1, sp.Off)), Raw: b.g.SpanText(sp), Comments: b.comments(s)}
+	st := &Step{Line: int(sp.Line), Col: int(sp.Col), EndLine: b.line(max(sp.End-1, sp.Off)), Raw: b.g.SpanText(sp), Comments: b.comments(s)}
 	switch s := s.(type) {
 	case *groovy.ExprStmt:
 		switch x := s.X.(type) {
@@ -258,7 +258,7 @@ func (b *builder) step(s groovy.Stmt, scripted bool) *Step {
 		st.Kind = Try
 		st.Body = b.steps(s.Body, scripted)
 		for _, c := range s.Catches {
-			st.Catches = append(st.Catches, Catch{Line: c.Line, Param: c.Param, Body: b.steps(c.Body, scripted)})
+			st.Catches = append(st.Catches, Catch{Line: int(c.Line), Param: c.Param, Body: b.steps(c.Body, scripted)})
 		}
 		st.Finally = b.steps(s.Finally, scripted)
 	case *groovy.For:
@@ -353,7 +353,7 @@ var iterators = map[string]bool{"each": true, "eachWithIndex": true, "times": tr
 // value converts an expression without evaluating it.
 func (b *builder) value(x groovy.Expr, scripted bool) Value {
 	sp := groovy.SpanOf(x)
-	v := Value{Line: sp.Line, Col: sp.Col, Raw: b.g.SpanText(sp), Kind: Expr}
+	v := Value{Line: int(sp.Line), Col: int(sp.Col), Raw: b.g.SpanText(sp), Kind: Expr}
 	switch x := x.(type) {
 	case *groovy.Literal:
 		t := x.Tok
@@ -397,7 +397,7 @@ func (b *builder) value(x groovy.Expr, scripted bool) Value {
 		v.Str = strings.TrimSpace(b.g.SpanText(x.Inner))
 	case *groovy.Call:
 		v.Kind = CallVal
-		st := &Step{Line: sp.Line, Col: sp.Col, EndLine: b.line(max(sp.End-1, sp.Off)), Raw: v.Raw}
+		st := &Step{Line: int(sp.Line), Col: int(sp.Col), EndLine: b.line(max(sp.End-1, sp.Off)), Raw: v.Raw}
 		b.fillCall(st, x, scripted)
 		v.Call = st
 	case *groovy.Paren:

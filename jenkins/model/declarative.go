@@ -47,7 +47,7 @@ func (b *builder) other(d directive) *Step { return b.step(d.stmt, false) }
 
 func (b *builder) pipeline(c *groovy.Call, s groovy.Stmt) *Pipeline {
 	sp := groovy.SpanOf(c)
-	p := &Pipeline{Line: sp.Line, Col: sp.Col, Comments: b.comments(s)}
+	p := &Pipeline{Line: int(sp.Line), Col: int(sp.Col), Comments: b.comments(s)}
 	for _, d := range directives(closureArg(c)) {
 		switch d.name {
 		case "agent":
@@ -110,7 +110,7 @@ func (b *builder) environment(d directive) []EnvEntry {
 			continue
 		}
 		sp := groovy.SpanOf(s)
-		out = append(out, EnvEntry{Line: sp.Line, Col: sp.Col, Name: strings.TrimSpace(b.text(bin.X)), Value: b.value(bin.Y, false)})
+		out = append(out, EnvEntry{Line: int(sp.Line), Col: int(sp.Col), Name: strings.TrimSpace(b.text(bin.X)), Value: b.value(bin.Y, false)})
 	}
 	return out
 }
@@ -131,7 +131,7 @@ func (b *builder) stages(d directive) []*Stage {
 }
 
 func (b *builder) stage(d directive) *Stage {
-	st := &Stage{Line: d.sp.Line, Col: d.sp.Col, Comments: b.comments(d.stmt)}
+	st := &Stage{Line: int(d.sp.Line), Col: int(d.sp.Col), Comments: b.comments(d.stmt)}
 	if len(d.args) > 0 {
 		v := b.value(d.args[0].Value, false)
 		st.Name = v.Str
@@ -184,7 +184,7 @@ func (b *builder) stage(d directive) *Stage {
 }
 
 func (b *builder) matrix(d directive) *Matrix {
-	m := &Matrix{Line: d.sp.Line, Col: d.sp.Col}
+	m := &Matrix{Line: int(d.sp.Line), Col: int(d.sp.Col)}
 	for _, x := range directives(d.body) {
 		switch x.name {
 		case "axes":
@@ -234,7 +234,7 @@ func (b *builder) matrix(d directive) *Matrix {
 
 // axis reads axis { name 'X'; values 'a', 'b' } (or notValues inside exclude).
 func (b *builder) axis(d directive) AxisCond {
-	a := AxisCond{Line: d.sp.Line, Col: d.sp.Col}
+	a := AxisCond{Line: int(d.sp.Line), Col: int(d.sp.Col)}
 	for _, x := range directives(d.body) {
 		switch x.name {
 		case "name":
@@ -274,7 +274,7 @@ func (b *builder) post(d directive) []PostCondition {
 		if x.name == "" {
 			continue
 		}
-		pc := PostCondition{Line: x.sp.Line, Col: x.sp.Col, Condition: x.name, Steps: []*Step{}}
+		pc := PostCondition{Line: int(x.sp.Line), Col: int(x.sp.Col), Condition: x.name, Steps: []*Step{}}
 		if x.body != nil {
 			pc.Steps = b.steps(x.body.Body, false)
 		}
@@ -285,7 +285,7 @@ func (b *builder) post(d directive) []PostCondition {
 
 // input turns input { message 'x'; ok 'y'; parameters { ... } } into an input step with named args.
 func (b *builder) input(d directive) *Step {
-	st := &Step{Kind: Call, Name: "input", Line: d.sp.Line, Col: d.sp.Col, EndLine: b.line(max(d.sp.End-1, d.sp.Off)), Raw: b.g.SpanText(d.sp), Comments: b.comments(d.stmt)}
+	st := &Step{Kind: Call, Name: "input", Line: int(d.sp.Line), Col: int(d.sp.Col), EndLine: b.line(max(d.sp.End-1, d.sp.Off)), Raw: b.g.SpanText(d.sp), Comments: b.comments(d.stmt)}
 	if d.body == nil {
 		// input message: 'x' written as a step call
 		for _, a := range d.args {
@@ -297,7 +297,7 @@ func (b *builder) input(d directive) *Step {
 		switch {
 		case x.name == "parameters":
 			sp := x.sp
-			v := Value{Kind: List, Line: sp.Line, Col: sp.Col, Raw: b.g.SpanText(sp), List: []Value{}}
+			v := Value{Kind: List, Line: int(sp.Line), Col: int(sp.Col), Raw: b.g.SpanText(sp), List: []Value{}}
 			for _, p := range b.entries(x) {
 				v.List = append(v.List, Value{Kind: CallVal, Line: p.Line, Col: p.Col, Raw: p.Raw, Call: p})
 			}
@@ -310,7 +310,7 @@ func (b *builder) input(d directive) *Step {
 }
 
 func (b *builder) agent(d directive) *Agent {
-	a := &Agent{Line: d.sp.Line, Col: d.sp.Col, Raw: b.g.SpanText(d.sp)}
+	a := &Agent{Line: int(d.sp.Line), Col: int(d.sp.Col), Raw: b.g.SpanText(d.sp)}
 	switch {
 	case d.body != nil:
 		// agent { label 'x' } / { docker { image 'x' } } / { kubernetes { yaml '...' } }
@@ -379,7 +379,7 @@ func (b *builder) directiveValue(d directive, depth int) Value {
 	raw := b.g.SpanText(sp)
 	switch {
 	case d.body != nil && depth < MaxSettingDepth:
-		m := Value{Kind: Map, Line: sp.Line, Col: sp.Col, Raw: raw, Map: []Arg{}}
+		m := Value{Kind: Map, Line: int(sp.Line), Col: int(sp.Col), Raw: raw, Map: []Arg{}}
 		for _, a := range d.args {
 			m.Map = append(m.Map, Arg{Name: a.Name, Value: b.value(a.Value, false)})
 		}
@@ -390,14 +390,14 @@ func (b *builder) directiveValue(d directive, depth int) Value {
 		}
 		return m
 	case len(d.args) == 0:
-		return Value{Kind: Bool, Str: "true", Line: sp.Line, Col: sp.Col, Raw: raw}
+		return Value{Kind: Bool, Str: "true", Line: int(sp.Line), Col: int(sp.Col), Raw: raw}
 	case len(d.args) == 1 && d.args[0].Name == "":
 		return b.value(d.args[0].Value, false)
 	}
 	named := d.args[0].Name != ""
-	v := Value{Kind: List, Line: sp.Line, Col: sp.Col, Raw: raw, List: []Value{}}
+	v := Value{Kind: List, Line: int(sp.Line), Col: int(sp.Col), Raw: raw, List: []Value{}}
 	if named {
-		v = Value{Kind: Map, Line: sp.Line, Col: sp.Col, Raw: raw, Map: []Arg{}}
+		v = Value{Kind: Map, Line: int(sp.Line), Col: int(sp.Col), Raw: raw, Map: []Arg{}}
 	}
 	for _, a := range d.args {
 		if named {
@@ -414,7 +414,7 @@ const MaxSettingDepth = 8
 
 // when reads when { [beforeAgent true] conditions... }.
 func (b *builder) when(d directive) *When {
-	w := &When{Line: d.sp.Line, Col: d.sp.Col}
+	w := &When{Line: int(d.sp.Line), Col: int(d.sp.Col)}
 	for _, x := range directives(d.body) {
 		switch x.name {
 		case "beforeAgent", "beforeInput", "beforeOptions":
@@ -435,7 +435,7 @@ func (b *builder) when(d directive) *When {
 }
 
 func (b *builder) condition(d directive) Condition {
-	c := Condition{Line: d.sp.Line, Col: d.sp.Col, Name: d.name, Raw: b.g.SpanText(d.sp)}
+	c := Condition{Line: int(d.sp.Line), Col: int(d.sp.Col), Name: d.name, Raw: b.g.SpanText(d.sp)}
 	for _, a := range d.args {
 		c.Args = append(c.Args, Arg{Name: a.Name, Value: b.value(a.Value, false)})
 	}
