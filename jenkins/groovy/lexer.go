@@ -370,6 +370,7 @@ type strBuilder struct {
 	hasLit  bool
 	parts   []Part
 	interps bool
+	decoded bool // an escape or a CRLF: the value is not the source text between the delimiters
 }
 
 func (b *strBuilder) addLit(p Pos, s string) {
@@ -393,10 +394,15 @@ func (b *strBuilder) addExpr(p Pos, expr string, braced bool) {
 	b.parts = append(b.parts, Part{Pos: p, Expr: expr, Braced: braced})
 }
 
-func (b *strBuilder) finish(t *Token) {
+// finish sets t's value; open and close are the lengths of its delimiters in t.Text.
+func (b *strBuilder) finish(t *Token, open, close int) {
 	b.flush()
 	if b.interps {
 		t.Parts = b.parts
+		return
+	}
+	if !b.decoded {
+		t.Str = t.Text[open : len(t.Text)-close] // shares the source, as the token's text does
 		return
 	}
 	var s strings.Builder
@@ -441,12 +447,14 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 				return Token{}, err
 			}
 			b.addLit(cp, s)
+			b.decoded = true
 		case c == '$' && interp:
 			if err := lx.interpolation(&b); err != nil {
 				return Token{}, err
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':
 			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
+			b.decoded = true
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
@@ -455,7 +463,7 @@ func (lx *lexer) quoted(p Pos) (Token, error) {
 		}
 	}
 	t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: quote}}
-	b.finish(&t)
+	b.finish(&t, len(quote), len(quote))
 	return t, nil
 }
 
@@ -610,10 +618,11 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 		case c == '/':
 			lx.advance(1)
 			t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "/"}}
-			b.finish(&t)
+			b.finish(&t, 1, 1)
 			return t, nil
 		case c == '\\' && lx.peekAt(1) == '/':
 			b.addLit(lx.pos(), "/")
+			b.decoded = true
 			lx.advance(2)
 		case c == '$' && (lx.peekAt(1) == '{' || lx.identEnd(lx.off+1) > lx.off+1):
 			if err := lx.interpolation(&b); err != nil {
@@ -621,6 +630,7 @@ func (lx *lexer) slashy(p Pos) (Token, error) {
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':
 			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
+			b.decoded = true
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
@@ -642,10 +652,11 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 		case c == '/' && lx.peekAt(1) == '$':
 			lx.advance(2)
 			t := Token{Kind: TokString, Pos: p, End: int32(lx.off), Text: lx.s[p.Off:lx.off], StrInfo: &StrInfo{Quote: "$/"}}
-			b.finish(&t)
+			b.finish(&t, 2, 2)
 			return t, nil
 		case c == '$' && (lx.peekAt(1) == '$' || lx.peekAt(1) == '/'):
 			b.addLit(lx.pos(), string(lx.peekAt(1)))
+			b.decoded = true
 			lx.advance(2)
 		case c == '$' && (lx.peekAt(1) == '{' || lx.identEnd(lx.off+1) > lx.off+1):
 			if err := lx.interpolation(&b); err != nil {
@@ -653,6 +664,7 @@ func (lx *lexer) dollarSlashy(p Pos) (Token, error) {
 			}
 		case c == '\r' && lx.peekAt(1) == '\n':
 			lx.advance(1) // CRLF inside a string reads as LF, as Groovy normalises it
+			b.decoded = true
 		default:
 			cp := lx.pos()
 			_, n := lx.runeAt(lx.off)
