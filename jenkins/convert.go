@@ -132,7 +132,7 @@ func convertConv(path string, src []byte, opts convert.Options, mapping *Mapping
 	if err != nil {
 		return nil, nil, err
 	}
-	c := newConv(path, f, opts, mapping, string(src))
+	c := newConv(path, f, opts, mapping, f.Source) // the model's copy of src, not one more
 	// Only declarative Pipeline checks out implicitly (per agent); a scripted one clones when it says checkout scm.
 	c.checkout = !inline && f.Kind == model.Declarative && f.Pipeline != nil
 	for _, q := range preset {

@@ -17,6 +17,9 @@ type File struct {
 	Trailing []Comment // comments after the last statement
 }
 
+// Source is the file's text as a string; node texts are slices of it.
+func (f *File) Source() string { return f.str }
+
 // Text returns the source text of a node.
 func (f *File) Text(n Node) string { return f.SpanText(SpanOf(n)) }
 

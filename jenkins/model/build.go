@@ -29,7 +29,7 @@ func fromAST(g *groovy.File, consume bool) *File {
 			b.nl = append(b.nl, i)
 		}
 	}
-	f := &File{Path: g.Path, Kind: Scripted}
+	f := &File{Path: g.Path, Kind: Scripted, Source: g.Source()}
 	stmts := g.Stmts
 	if len(stmts) > 0 {
 		f.Comments = texts(stmts[0].Comments())

@@ -30,6 +30,7 @@ type File struct {
 	Script   *Script
 	Comments []string // comments before the first statement (licence headers, notes)
 	Tail     []string // comments after the last statement
+	Source   string   // the file's text; Raw and the other source texts are slices of it
 }
 
 // Library is one shared-library reference.
