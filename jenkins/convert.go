@@ -119,15 +119,16 @@ func Pipeline(path string, src []byte, opts convert.Options, mapping *Mapping) (
 // inline is a job's own script (CpsFlowDefinition): it comes from no SCM, so Jenkins makes no
 // implicit checkout and only the script's own checkout or git steps clone anything.
 func convertJenkinsfile(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*pipeline.Pipeline, []convert.Finding, error) {
-	c, p, err := convertConv(path, src, opts, mapping, preset, inline)
+	c, p, err := convertConv(path, src, opts, mapping, preset, inline, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, c.findings, nil
 }
 
-// convertConv is convertJenkinsfile keeping the conversion state.
-func convertConv(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline bool) (*conv, *pipeline.Pipeline, error) {
+// convertConv is convertJenkinsfile keeping the conversion state; dropStages lets it drop each
+// stage of the model once converted (the state's file then has none).
+func convertConv(path string, src []byte, opts convert.Options, mapping *Mapping, preset []pipeline.Param, inline, dropStages bool) (*conv, *pipeline.Pipeline, error) {
 	f, err := parseFile(path, src)
 	if err != nil {
 		return nil, nil, err
@@ -135,6 +136,7 @@ func convertConv(path string, src []byte, opts convert.Options, mapping *Mapping
 	c := newConv(path, f, opts, mapping, f.Source) // the model's copy of src, not one more
 	// Only declarative Pipeline checks out implicitly (per agent); a scripted one clones when it says checkout scm.
 	c.checkout = !inline && f.Kind == model.Declarative && f.Pipeline != nil
+	c.dropStages = dropStages
 	for _, q := range preset {
 		c.params[q.Name] = true
 		c.p.Params = append(c.p.Params, q)
@@ -201,6 +203,9 @@ type conv struct {
 	stashed map[string]bool
 	// stageTasks are the tasks made for each source stage (by sourceStages key).
 	stageTasks map[string][]string
+	// dropStages: a sequence's stages leave the model once converted, so a big file's model
+	// shrinks while its Pipeline grows instead of both being live at once.
+	dropStages bool
 }
 
 // runSpec collects what decides the PipelineRuns: events, branches, annotations.

@@ -38,7 +38,7 @@ func DecideStages(path string, data []byte, opts convert.Options, env map[string
 		}
 		data, inline = []byte(job.Script), true
 	}
-	c, _, err := convertConv(path, data, opts, nil, nil, inline)
+	c, _, err := convertConv(path, data, opts, nil, nil, inline, false) // sourceStages reads the stages after
 	if err != nil {
 		return nil, false, err
 	}

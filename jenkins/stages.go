@@ -12,8 +12,11 @@ import (
 
 // stages converts sequential stages: each runs after the tails of the one before.
 func (c *conv) stages(ss []*model.Stage, after []string, sc scope, prefix string) []string {
-	for _, s := range ss {
+	for i, s := range ss {
 		after = c.stage(s, after, sc, prefix)
+		if c.dropStages {
+			ss[i] = nil
+		}
 	}
 	return after
 }
