@@ -81,6 +81,11 @@ func (p *pieces) admitInParts() (nameKey [sha256.Size]byte, named, pass bool) {
 			return false
 		}
 		pt.SetDefaults(ctx)
+		if pt.TaskSpec != nil && pt.TaskSpec.StepTemplate == nil { // a pass is all this takes (see envcut.go)
+			for k := range pt.TaskSpec.Steps {
+				pt.TaskSpec.Steps[k].Env, _ = plainEnvCut(pt.TaskSpec.Steps[k].Env)
+			}
+		}
 		if !admitTask(ctx, &pt, pl.Spec.Params, field, i) {
 			return false
 		}
