@@ -61,6 +61,9 @@ func hasAny(s string, lits []string) bool {
 	return false
 }
 
+// mayHold is mayMatch, or true when the filters are off (wholeText).
+func mayHold(re *pattern, s string) bool { return wholeText || mayMatch(re, s) }
+
 // wholeText turns the filter off, so a test can compare against the plain patterns.
 var wholeText bool
 

@@ -207,3 +207,36 @@ func FuzzCredentialNameExact(f *testing.F) {
 		}
 	})
 }
+
+// literalFull is Literal with every regexp run.
+func literalFull(name, value string) (string, bool) {
+	wholeText = true
+	defer func() { wholeText = false }()
+	return Literal(name, value)
+}
+
+// TestLiteralFilterExact: Literal, which runs a pattern only on a value holding what its
+// matches hold, judges as with every pattern run, on values built from the pieces (each kind
+// of secret, near misses, edges) under credential and plain names.
+func TestLiteralFilterExact(t *testing.T) {
+	secrets := 0
+	for i := 0; i < 4000; i++ {
+		var b strings.Builder
+		for j, n := 0, 1+i%3; j < n; j++ {
+			b.WriteString(pieces[(i*7+j*13+j*j*i)%len(pieces)])
+		}
+		for _, name := range []string{"X", "API_TOKEN", "url"} {
+			why, ok := Literal(name, b.String())
+			wantWhy, want := literalFull(name, b.String())
+			if why != wantWhy || ok != want {
+				t.Fatalf("Literal(%q, %q) = %q, %v, want %q, %v", name, b.String(), why, ok, wantWhy, want)
+			}
+			if ok && !strings.HasPrefix(why, "its name") {
+				secrets++
+			}
+		}
+	}
+	if secrets < 1000 {
+		t.Fatalf("only %d values judged secrets by their form: the values miss the patterns", secrets)
+	}
+}

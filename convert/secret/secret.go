@@ -153,16 +153,22 @@ func Literal(name, value string) (string, bool) {
 	if v == "" || isReference(v) || isPlaceholder(v) {
 		return "", false
 	}
+	// What every match holds (mayHold; "-u" is in -u and --user) is looked for first: the
+	// regexps then run only where they can match, on the many assignments a Pipeline holds.
 	for _, sh := range shapes {
-		if sh.re.MatchString(v) {
+		if mayHold(sh.re, v) && sh.re.MatchString(v) {
 			return "it has the shape of " + sh.what, true
 		}
 	}
-	if m := urlUserinfo.FindStringSubmatch(v); m != nil && !isReference(m[2]) {
-		return "it is a URL with a password", true
+	if mayHold(urlUserinfo, v) {
+		if m := urlUserinfo.FindStringSubmatch(v); m != nil && !isReference(m[2]) {
+			return "it is a URL with a password", true
+		}
 	}
-	if m := curlUser.FindStringSubmatch(" " + v); m != nil && !isReference(m[2]) {
-		return "it passes a password to curl -u", true
+	if wholeText || strings.Contains(v, "-u") {
+		if m := curlUser.FindStringSubmatch(" " + v); m != nil && !isReference(m[2]) {
+			return "it passes a password to curl -u", true
+		}
 	}
 	if IsCredentialName(name) && len(v) >= 4 && !isBoring(v) {
 		return "its name says it holds a credential", true
