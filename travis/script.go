@@ -1,6 +1,7 @@
 package travis
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -261,8 +262,9 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		{Name: "TRAVIS_HOME", Value: travisHome},
 		{Name: "TRAVIS_COMPILER", Value: j.compiler},
 	}
+	used := travisWords(text)
 	for _, o := range optional {
-		if uses(text, o.Name) {
+		if slices.Contains(used, o.Name) { // uses(text, o.Name): each optional name is a TRAVIS_ word
 			env = append(env, o)
 			c.prSHA = c.prSHA || o.Name == "TRAVIS_PULL_REQUEST_SHA"
 		}
@@ -277,12 +279,55 @@ func boolStr(b bool) string {
 	return "false"
 }
 
-// unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
-var travisVarRe = lazyre.New(`TRAVIS_[A-Z_]+`)
+// travisWords are the words of text that uses finds and that begin with TRAVIS_: one search
+// for the prefix instead of one per name, for every job rendered. A word uses finds is a
+// maximal run of word bytes after a non-word byte or the text's start.
+func travisWords(text string) []string {
+	var out []string
+	for i := 0; ; {
+		k := strings.Index(text[i:], "TRAVIS_")
+		if k < 0 {
+			return out
+		}
+		at := i + k
+		end := at + len("TRAVIS_")
+		if at == 0 || !wordByte(text[at-1]) {
+			for end < len(text) && wordByte(text[end]) {
+				end++
+			}
+			out = append(out, text[at:end])
+		}
+		i = end
+	}
+}
 
+// travisVarMatches is what the regexp TRAVIS_[A-Z_]+ finds in text, left to right, without
+// overlaps: a scan, as it runs for every job rendered.
+func travisVarMatches(text string) []string {
+	var out []string
+	for i := 0; ; {
+		k := strings.Index(text[i:], "TRAVIS_")
+		if k < 0 {
+			return out
+		}
+		at := i + k
+		end := at + len("TRAVIS_")
+		for end < len(text) && (text[end] >= 'A' && text[end] <= 'Z' || text[end] == '_') {
+			end++
+		}
+		if end == at+len("TRAVIS_") {
+			i = at + 1 // no match starts here
+			continue
+		}
+		out = append(out, text[at:end])
+		i = end
+	}
+}
+
+// unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
 func unknownTravisVars(text string, defined map[string]bool) []string {
 	seen := map[string]bool{}
-	for _, m := range travisVarRe.FindAllString(text, -1) {
+	for _, m := range travisVarMatches(text) {
 		m = strings.TrimRight(m, "_")
 		if !defined[m] && !strings.HasPrefix(m, "TRAVIS_SECURE_ENV_") && m != "TRAVIS_TEST_RESULT" && m != "TRAVIS_MATRIX_ENV" && m != "TRAVIS_COMMIT_MESSAGE" {
 			seen[m] = true

@@ -1,0 +1,63 @@
+package travis
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestTravisScansExact: travisVarMatches finds what the regexp TRAVIS_[A-Z_]+ finds, and a
+// name is in travisWords exactly when uses finds it, on every corpus and golden .travis.yml
+// and on texts built from pieces that sit TRAVIS_ beside word bytes, digits and lower case.
+func TestTravisScansExact(t *testing.T) {
+	re := regexp.MustCompile(`TRAVIS_[A-Z_]+`)
+	var texts []string
+	for _, dir := range []string{"testdata", "../../shared/corpus/travis"} {
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(filepath.Base(p), "travis") {
+				if b, err := os.ReadFile(p); err == nil {
+					texts = append(texts, string(b))
+				}
+			}
+			return nil
+		})
+	}
+	pieces := []string{"TRAVIS_", "TRAVIS_TAG", "TRAVIS_PULL_REQUEST", "_SHA", "x", "1", "$", "{", "}", " ", "\n", "_", "TRAVIS",
+		"TRAVIS_BUILD_STAGE_NAME", "T", "a_TRAVIS_JOB_ID", "TRAVIS_TRAVIS_", "é", "TRAVIS_1", "TRAVIS_x", "\"$TRAVIS_DIST\""}
+	for i := 0; i < 3000; i++ {
+		var b strings.Builder
+		for j, n := 0, 1+i%6; j < n; j++ {
+			b.WriteString(pieces[(i*7+j*13+j*j*i)%len(pieces)])
+		}
+		texts = append(texts, b.String())
+	}
+	names := map[string]bool{"TRAVIS_TAG": true, "TRAVIS_PULL_REQUEST": true, "TRAVIS_PULL_REQUEST_SHA": true, "TRAVIS_X": true}
+	for _, text := range texts {
+		for _, m := range re.FindAllString(text, -1) {
+			names[m], names[strings.TrimRight(m, "_")] = true, true
+		}
+	}
+	found := 0
+	for _, text := range texts {
+		if got, want := travisVarMatches(text), re.FindAllString(text, -1); !reflect.DeepEqual(got, want) {
+			t.Fatalf("travisVarMatches(%q) = %q, want %q", text, got, want)
+		}
+		words := travisWords(text)
+		for name := range names {
+			got, want := slices.Contains(words, name), uses(text, name)
+			if got != want {
+				t.Fatalf("%s in travisWords(%q) = %v, uses says %v", name, text, got, want)
+			}
+			if got {
+				found++
+			}
+		}
+	}
+	if len(texts) < 3030 || found < 500 {
+		t.Fatalf("%d texts, %d names found in them: too few to show anything", len(texts), found)
+	}
+}
