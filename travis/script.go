@@ -284,44 +284,49 @@ func boolStr(b bool) string {
 // maximal run of word bytes after a non-word byte or the text's start.
 func travisWords(text string) []string {
 	var out []string
-	for i := 0; ; {
-		k := strings.Index(text[i:], "TRAVIS_")
-		if k < 0 {
-			return out
-		}
-		at := i + k
-		end := at + len("TRAVIS_")
+	for at := nextTravis(text, 0); at >= 0; {
+		end := at + len(travisPrefix)
 		if at == 0 || !wordByte(text[at-1]) {
-			for end < len(text) && wordByte(text[end]) {
-				end++
-			}
+			end = runEnd(text, end, wordByte)
 			out = append(out, text[at:end])
 		}
-		i = end
+		at = nextTravis(text, end)
 	}
+	return out
 }
 
 // travisVarMatches is what the regexp TRAVIS_[A-Z_]+ finds in text, left to right, without
 // overlaps: a scan, as it runs for every job rendered.
 func travisVarMatches(text string) []string {
 	var out []string
-	for i := 0; ; {
-		k := strings.Index(text[i:], "TRAVIS_")
-		if k < 0 {
-			return out
-		}
-		at := i + k
-		end := at + len("TRAVIS_")
-		for end < len(text) && (text[end] >= 'A' && text[end] <= 'Z' || text[end] == '_') {
-			end++
-		}
-		if end == at+len("TRAVIS_") {
-			i = at + 1 // no match starts here
+	for at := nextTravis(text, 0); at >= 0; {
+		end := runEnd(text, at+len(travisPrefix), func(c byte) bool { return c >= 'A' && c <= 'Z' || c == '_' })
+		if end == at+len(travisPrefix) {
+			at = nextTravis(text, at+1) // no match starts here
 			continue
 		}
 		out = append(out, text[at:end])
-		i = end
+		at = nextTravis(text, end)
 	}
+	return out
+}
+
+const travisPrefix = "TRAVIS_"
+
+// nextTravis is the offset of the first TRAVIS_ in text at or after i, or -1.
+func nextTravis(text string, i int) int {
+	if k := strings.Index(text[i:], travisPrefix); k >= 0 {
+		return i + k
+	}
+	return -1
+}
+
+// runEnd is where the run of bytes ok accepts, from i on, ends.
+func runEnd(text string, i int, ok func(byte) bool) int {
+	for i < len(text) && ok(text[i]) {
+		i++
+	}
+	return i
 }
 
 // unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
