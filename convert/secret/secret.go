@@ -15,7 +15,7 @@ const Mask = "<redacted>"
 
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
-	urlUserinfo = newPattern(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
+	urlUserinfo = withNear(newPattern(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`), userinfoAfter)
 	// curlUser matches curl's -u/--user user:password (not pip's --user git+https://...).
 	curlUser = newPattern(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 	// keyValue matches NAME=value where NAME names a credential.
@@ -36,6 +36,29 @@ var (
 		{"a private key", "PRIVATE_KEY_LITERAL", newPattern(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
 	}
 )
+
+func withNear(p *pattern, near func(string, int) bool) *pattern {
+	p.near = near
+	return p
+}
+
+// userinfoAfter reports that the "://" at at is followed as urlUserinfo's matches need:
+// [^\s:/@'"]*:[^\s@/'"]+@, read byte by byte (most URLs in scripts have no userinfo, and the
+// regexp, with no literal prefix, was tried from every byte of their lines).
+func userinfoAfter(s string, at int) bool {
+	i := at + len("://")
+	for i < len(s) && !isSpace(s[i]) && !strings.ContainsRune(`:/@'"`, rune(s[i])) {
+		i++
+	}
+	if i == len(s) || s[i] != ':' {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && !isSpace(s[j]) && !strings.ContainsRune(`@/'"`, rune(s[j])) {
+		j++
+	}
+	return j > i+1 && j < len(s) && s[j] == '@'
+}
 
 // credWords are the name parts that mark a credential (PipelineResource fields included).
 const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-key|access_key|accesskey|private_key|privatekey|credentials|cadata|clientkeydata|clientcertificatedata|auth`
