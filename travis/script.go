@@ -57,8 +57,13 @@ func (s *scriptBuilder) String() string { return s.b.String() }
 // prelude recreates the Travis job shell: helpers, the job's own directory, branch/tag split, env exports.
 func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 	s.line("#!/usr/bin/env bash")
+	helpers := prefixWords(text, "travis_")
 	for _, sh := range shims {
-		if uses(text, sh.name) {
+		used := slices.Contains(helpers, sh.name) // uses(text, sh.name) for a travis_ name
+		if !strings.HasPrefix(sh.name, "travis_") {
+			used = uses(text, sh.name)
+		}
+		if used {
 			s.line(sh.def)
 		}
 	}
@@ -262,7 +267,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		{Name: "TRAVIS_HOME", Value: travisHome},
 		{Name: "TRAVIS_COMPILER", Value: j.compiler},
 	}
-	used := travisWords(text)
+	used := prefixWords(text, travisPrefix)
 	for _, o := range optional {
 		if slices.Contains(used, o.Name) { // uses(text, o.Name): each optional name is a TRAVIS_ word
 			env = append(env, o)
@@ -279,18 +284,18 @@ func boolStr(b bool) string {
 	return "false"
 }
 
-// travisWords are the words of text that uses finds and that begin with TRAVIS_: one search
-// for the prefix instead of one per name, for every job rendered. A word uses finds is a
-// maximal run of word bytes after a non-word byte or the text's start.
-func travisWords(text string) []string {
+// prefixWords are the words of text that uses finds and that begin with prefix (itself a
+// word): one search for the prefix instead of one per name, for every job rendered. A word
+// uses finds is a maximal run of word bytes after a non-word byte or the text's start.
+func prefixWords(text, prefix string) []string {
 	var out []string
-	for at := nextTravis(text, 0); at >= 0; {
-		end := at + len(travisPrefix)
+	for at := nextAt(text, prefix, 0); at >= 0; {
+		next := at + 1
 		if at == 0 || !wordByte(text[at-1]) {
-			end = runEnd(text, end, wordByte)
-			out = append(out, text[at:end])
+			next = runEnd(text, at+len(prefix), wordByte) // a later prefix in the word is no word's start
+			out = append(out, text[at:next])
 		}
-		at = nextTravis(text, end)
+		at = nextAt(text, prefix, next)
 	}
 	return out
 }
@@ -299,23 +304,23 @@ func travisWords(text string) []string {
 // overlaps: a scan, as it runs for every job rendered.
 func travisVarMatches(text string) []string {
 	var out []string
-	for at := nextTravis(text, 0); at >= 0; {
+	for at := nextAt(text, travisPrefix, 0); at >= 0; {
 		end := runEnd(text, at+len(travisPrefix), func(c byte) bool { return c >= 'A' && c <= 'Z' || c == '_' })
 		if end == at+len(travisPrefix) {
-			at = nextTravis(text, at+1) // no match starts here
+			at = nextAt(text, travisPrefix, at+1) // no match starts here
 			continue
 		}
 		out = append(out, text[at:end])
-		at = nextTravis(text, end)
+		at = nextAt(text, travisPrefix, end)
 	}
 	return out
 }
 
 const travisPrefix = "TRAVIS_"
 
-// nextTravis is the offset of the first TRAVIS_ in text at or after i, or -1.
-func nextTravis(text string, i int) int {
-	if k := strings.Index(text[i:], travisPrefix); k >= 0 {
+// nextAt is the offset of the first s in text at or after i, or -1.
+func nextAt(text, s string, i int) int {
+	if k := strings.Index(text[i:], s); k >= 0 {
 		return i + k
 	}
 	return -1

@@ -11,7 +11,7 @@ import (
 )
 
 // TestTravisScansExact: travisVarMatches finds what the regexp TRAVIS_[A-Z_]+ finds, and a
-// name is in travisWords exactly when uses finds it, on every corpus and golden .travis.yml
+// TRAVIS_ or travis_ name (each shim's among them) is in prefixWords exactly when uses finds it, on every corpus and golden .travis.yml
 // and on texts built from pieces that sit TRAVIS_ beside word bytes, digits and lower case.
 func TestTravisScansExact(t *testing.T) {
 	re := regexp.MustCompile(`TRAVIS_[A-Z_]+`)
@@ -27,7 +27,8 @@ func TestTravisScansExact(t *testing.T) {
 		})
 	}
 	pieces := []string{"TRAVIS_", "TRAVIS_TAG", "TRAVIS_PULL_REQUEST", "_SHA", "x", "1", "$", "{", "}", " ", "\n", "_", "TRAVIS",
-		"TRAVIS_BUILD_STAGE_NAME", "T", "a_TRAVIS_JOB_ID", "TRAVIS_TRAVIS_", "é", "TRAVIS_1", "TRAVIS_x", "\"$TRAVIS_DIST\""}
+		"TRAVIS_BUILD_STAGE_NAME", "T", "a_TRAVIS_JOB_ID", "TRAVIS_TRAVIS_", "é", "TRAVIS_1", "TRAVIS_x", "\"$TRAVIS_DIST\"",
+		"travis_", "travis_retry", "travis_wait", "_fold", "travis_time_start", "travis_time_finish", "atravis_fold", "travis_travis_"}
 	for i := 0; i < 3000; i++ {
 		var b strings.Builder
 		for j, n := 0, 1+i%6; j < n; j++ {
@@ -36,9 +37,13 @@ func TestTravisScansExact(t *testing.T) {
 		texts = append(texts, b.String())
 	}
 	names := map[string]bool{"TRAVIS_TAG": true, "TRAVIS_PULL_REQUEST": true, "TRAVIS_PULL_REQUEST_SHA": true, "TRAVIS_X": true}
+	for _, sh := range shims {
+		names[sh.name] = strings.HasPrefix(sh.name, "travis_")
+	}
 	for _, text := range texts {
 		for _, m := range re.FindAllString(text, -1) {
 			names[m], names[strings.TrimRight(m, "_")] = true, true
+			names[strings.ToLower(m)] = true
 		}
 	}
 	found := 0
@@ -46,11 +51,14 @@ func TestTravisScansExact(t *testing.T) {
 		if got, want := travisVarMatches(text), re.FindAllString(text, -1); !reflect.DeepEqual(got, want) {
 			t.Fatalf("travisVarMatches(%q) = %q, want %q", text, got, want)
 		}
-		words := travisWords(text)
-		for name := range names {
+		words := append(prefixWords(text, "TRAVIS_"), prefixWords(text, "travis_")...)
+		for name, prefixed := range names {
+			if !prefixed {
+				continue
+			}
 			got, want := slices.Contains(words, name), uses(text, name)
 			if got != want {
-				t.Fatalf("%s in travisWords(%q) = %v, uses says %v", name, text, got, want)
+				t.Fatalf("%s in prefixWords(%q) = %v, uses says %v", name, text, got, want)
 			}
 			if got {
 				found++
