@@ -240,3 +240,46 @@ func TestLiteralFilterExact(t *testing.T) {
 		t.Fatalf("only %d values judged secrets by their form: the values miss the patterns", secrets)
 	}
 }
+
+// placeholderFull is isPlaceholder by its regexp alone.
+func placeholderFull(v string) bool {
+	wholeText = true
+	defer func() { wholeText = false }()
+	return isPlaceholder(v)
+}
+
+// TestPlaceholderFilterExact: isPlaceholder, which runs its regexp only on values starting with
+// a byte a match can start with, judges as the regexp does: on every placeholder word in
+// several cases and with case-folding runes, every first byte, the pieces and the corpus's words.
+func TestPlaceholderFilterExact(t *testing.T) {
+	values := []string{"", "'", `"<x>"`, "ſecret", "\u212aey", "***", "xXx", "...", "your-key", "YOUR_TOKEN\n", "<a>b>"}
+	for _, w := range []string{"changeme", "change_me", "replace_me", "replaceme", "todo", "none", "null", "nil", "dummy", "example",
+		"redacted", "your_x", "test", "secret", "password", "token", "postgres", "root", "mysql", "admin", "guest", "pass"} {
+		values = append(values, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:], "'"+w+"'", w+"x")
+	}
+	for c := 0; c < 256; c++ {
+		values = append(values, string(rune(c))+"est", string([]byte{byte(c)})+"ummy")
+	}
+	values = append(values, pieces...)
+	_ = filepath.WalkDir("../../../shared/corpus/travis", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, err := os.ReadFile(path); err == nil {
+				values = append(values, strings.Fields(string(data))...)
+			}
+		}
+		return nil
+	})
+	stand := 0
+	for _, v := range values {
+		got, want := isPlaceholder(v), placeholderFull(v)
+		if got != want {
+			t.Fatalf("isPlaceholder(%q) = %v, the regexp says %v", v, got, want)
+		}
+		if got {
+			stand++
+		}
+	}
+	if len(values) < 5000 || stand < 100 {
+		t.Fatalf("%d values, %d placeholders: too few to show anything", len(values), stand)
+	}
+}

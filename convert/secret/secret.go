@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
@@ -305,7 +306,18 @@ func isReference(v string) bool {
 var placeholder = lazyre.New(`(?i)^(<[^>]*>|\*+|x+|\.\.\.|changeme|change_me|replace_?me|todo|none|null|nil|dummy|example|redacted|your[_-].*|test|secret|password|token|postgres|root|mysql|admin|guest|pass)$`)
 
 // isPlaceholder reports stand-ins and the well-known defaults of throwaway CI databases.
-func isPlaceholder(v string) bool { return placeholder.MatchString(strings.Trim(v, `"'`)) }
+func isPlaceholder(v string) bool {
+	v = strings.Trim(v, `"'`)
+	if !wholeText && v != "" && v[0] < utf8.RuneSelf && !strings.Contains(placeholderFirst, v[:1]) {
+		return false // judged for every value a scan meets: most start where no placeholder can
+	}
+	return placeholder.MatchString(v)
+}
+
+// placeholderFirst are the ASCII bytes a match of placeholder can start with: each
+// alternative's first byte in either case (under (?i) only ſ and K fold to ASCII letters,
+// and they are not ASCII).
+const placeholderFirst = "<*.xXcCrRtTnNdDeEyYsSpPmMaAgG"
 
 // isBoring reports values a credential-named variable holds that are not credentials:
 // booleans, small numbers, file paths.
