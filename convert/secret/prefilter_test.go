@@ -179,19 +179,10 @@ func TestCredentialNameExact(t *testing.T) {
 	for _, w := range append(credWordList, notCredWordList...) {
 		extra = append(extra, w, strings.ToUpper(w), "my_"+w, "X-"+w, w+"_file", w+"Id", "pre"+w+"post")
 	}
-	creds := 0
 	for w := range words {
 		extra = append(extra, w)
 	}
-	for _, w := range extra {
-		got, want := IsCredentialName(w), credNameRegexp(w)
-		if got != want {
-			t.Errorf("IsCredentialName(%q) = %v, want %v", w, got, want)
-		}
-		if got {
-			creds++
-		}
-	}
+	creds := sameVerdicts(t, "IsCredentialName", extra, IsCredentialName, credNameRegexp)
 	if len(extra) < 5000 || creds < 200 {
 		t.Fatalf("%d names, %d credentials: the names miss the patterns", len(extra), creds)
 	}
@@ -269,17 +260,25 @@ func TestPlaceholderFilterExact(t *testing.T) {
 		}
 		return nil
 	})
-	stand := 0
-	for _, v := range values {
-		got, want := isPlaceholder(v), placeholderFull(v)
-		if got != want {
-			t.Fatalf("isPlaceholder(%q) = %v, the regexp says %v", v, got, want)
-		}
-		if got {
-			stand++
-		}
-	}
+	stand := sameVerdicts(t, "isPlaceholder", values, isPlaceholder, placeholderFull)
 	if len(values) < 5000 || stand < 100 {
 		t.Fatalf("%d values, %d placeholders: too few to show anything", len(values), stand)
 	}
+}
+
+// sameVerdicts fails at the first value where fast and its plain form full differ, and counts
+// the values fast accepts.
+func sameVerdicts(t *testing.T, name string, values []string, fast, full func(string) bool) int {
+	t.Helper()
+	n := 0
+	for _, v := range values {
+		got, want := fast(v), full(v)
+		if got != want {
+			t.Fatalf("%s(%q) = %v, the patterns say %v", name, v, got, want)
+		}
+		if got {
+			n++
+		}
+	}
+	return n
 }
