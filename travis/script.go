@@ -59,11 +59,7 @@ func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 	s.line("#!/usr/bin/env bash")
 	helpers := prefixWords(text, "travis_")
 	for _, sh := range shims {
-		used := slices.Contains(helpers, sh.name) // uses(text, sh.name) for a travis_ name
-		if !strings.HasPrefix(sh.name, "travis_") {
-			used = uses(text, sh.name)
-		}
-		if used {
+		if usesWord(helpers, "travis_", text, sh.name) {
 			s.line(sh.def)
 		}
 	}
@@ -269,7 +265,7 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 	}
 	used := prefixWords(text, travisPrefix)
 	for _, o := range optional {
-		if slices.Contains(used, o.Name) { // uses(text, o.Name): each optional name is a TRAVIS_ word
+		if usesWord(used, travisPrefix, text, o.Name) {
 			env = append(env, o)
 			c.prSHA = c.prSHA || o.Name == "TRAVIS_PULL_REQUEST_SHA"
 		}
@@ -298,6 +294,15 @@ func prefixWords(text, prefix string) []string {
 		at = nextAt(text, prefix, next)
 	}
 	return out
+}
+
+// usesWord is uses(text, name), read from words (prefixWords(text, prefix)) when name is a word
+// that begins with prefix.
+func usesWord(words []string, prefix, text, name string) bool {
+	if !strings.HasPrefix(name, prefix) || runEnd(name, 0, wordByte) != len(name) {
+		return uses(text, name)
+	}
+	return slices.Contains(words, name)
 }
 
 // travisVarMatches is what the regexp TRAVIS_[A-Z_]+ finds in text, left to right, without
