@@ -18,9 +18,12 @@ import (
 //   - as "is Env nil" (env beside a StepAction ref);
 //   - through a stepTemplate's strategic merge, keyed by name.
 //
-// So an entry with no valueFrom and no "$" in its value changes no verdict of Validate on a
-// taskSpec without a stepTemplate: admitCut drops such entries (keeping Env non-nil), and
-// takes a pass of the cut object as the pass of the whole. A failure of the cut object is
+// Each of those reads a value alone against its taskSpec's variables, or adds its references
+// to a set. So on a taskSpec without a stepTemplate an entry with no valueFrom changes no
+// verdict of Validate when its value has no "$", or repeats a value kept before in the
+// taskSpec and has no "$(step" (a step's results or artifacts, which another step could read
+// otherwise): AdmitCut drops such entries (keeping Env non-nil), and takes a pass of the cut
+// object as the pass of the whole. A failure of the cut object is
 // never reported: the whole object, restored, is validated again for Tekton's own words.
 
 // AdmitCut is Admit, with the plain env values of a v1 Pipeline's or Task's steps left out
@@ -57,22 +60,9 @@ func cutEnv(obj Object) func() {
 	default:
 		return nil
 	}
-	type saved struct {
-		step *v1.Step
-		env  []corev1.EnvVar
-	}
-	var undo []saved
+	var undo []savedEnv
 	for _, ts := range specs {
-		if ts.StepTemplate != nil {
-			continue
-		}
-		for i := range ts.Steps {
-			s := &ts.Steps[i]
-			if kept, cut := plainEnvCut(s.Env); cut {
-				undo = append(undo, saved{s, s.Env})
-				s.Env = kept
-			}
-		}
+		undo = cutSpecEnv(ts, undo)
 	}
 	if undo == nil {
 		return nil
@@ -84,27 +74,58 @@ func cutEnv(obj Object) func() {
 	}
 }
 
-// plainEnvCut is env without its plain entries (non-nil when env is); false when it has none.
-func plainEnvCut(env []corev1.EnvVar) ([]corev1.EnvVar, bool) {
-	n := 0
-	for _, e := range env {
-		if plainEnv(e) {
-			n++
-		}
-	}
-	if n == 0 {
-		return env, false
-	}
-	kept := make([]corev1.EnvVar, 0, len(env)-n)
-	for _, e := range env {
-		if !plainEnv(e) {
-			kept = append(kept, e)
-		}
-	}
-	return kept, true
+// savedEnv is a step's env before the cut.
+type savedEnv struct {
+	step *v1.Step
+	env  []corev1.EnvVar
 }
 
-// plainEnv is an entry Validate reads for nothing but being there: no valueFrom, no "$".
-func plainEnv(e corev1.EnvVar) bool {
-	return e.ValueFrom == nil && !strings.Contains(e.Value, "$")
+// cutSpecEnv drops from the steps of ts (none with a stepTemplate) the env entries Validate
+// reads for nothing but being there, appending what it changed to undo.
+func cutSpecEnv(ts *v1.TaskSpec, undo []savedEnv) []savedEnv {
+	if ts.StepTemplate != nil {
+		return undo
+	}
+	seen := map[string]bool{}
+	for i := range ts.Steps {
+		s := &ts.Steps[i]
+		var kept []corev1.EnvVar
+		for k, e := range s.Env {
+			if !idleEnv(e, seen) {
+				if kept != nil {
+					kept = append(kept, e)
+				}
+				continue
+			}
+			if kept == nil {
+				kept = append(make([]corev1.EnvVar, 0, len(s.Env)), s.Env[:k]...)
+			}
+		}
+		if kept != nil {
+			undo = append(undo, savedEnv{s, s.Env})
+			s.Env = kept // non-nil, as s.Env was
+		}
+	}
+	return undo
+}
+
+// idleEnv reports an entry that changes no verdict of Validate on its taskSpec: no valueFrom,
+// and no "$" or a value seen (kept) before in the taskSpec with no "$(step" (a step's results or
+// artifacts, which could read otherwise in another step). Every check that reads a value
+// reads it alone, against the taskSpec's own variables, or adds its references to a set.
+func idleEnv(e corev1.EnvVar, seen map[string]bool) bool {
+	if e.ValueFrom != nil {
+		return false
+	}
+	if !strings.Contains(e.Value, "$") {
+		return true
+	}
+	if strings.Contains(e.Value, "$(step") {
+		return false
+	}
+	if seen[e.Value] {
+		return true
+	}
+	seen[e.Value] = true
+	return false
 }

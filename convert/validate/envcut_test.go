@@ -20,6 +20,7 @@ func TestAdmitCutExact(t *testing.T) {
 		broken = append(broken, brokenPipelines(text)...)
 		broken = append(broken, brokenEnv(text)...)
 	}
+	broken = append(broken, repeatedEnv...)
 	cutPassed, envRefused := 0, 0
 	check := func(text string, broken bool) {
 		plain, cut := decodedTwice(text)
@@ -158,3 +159,21 @@ func firstEnv(root *yaml.Node) *yaml.Node {
 	}
 	return nil
 }
+
+// repeatedEnv are documents whose env value repeats one that passes elsewhere: in another task
+// that declares the parameter, or in a step whose results it reads.
+var repeatedEnv = func() []string {
+	task := func(name, params, step2 string) string {
+		return "    - name: " + name + "\n      taskSpec:\n" + params + "        steps:\n" +
+			"          - name: s1\n            image: alpine\n            env: [{name: X, value: $(params.p)}, {name: Y, value: ok}]\n" +
+			"          - name: s2\n            image: alpine\n            env: [{name: X, value: " + step2 + "}]\n"
+	}
+	head := "apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n"
+	declared := "        params: [{name: p, type: string}]\n"
+	return []string{
+		head + task("a", declared, "$(params.p)") + task("b", "", "$(params.p)"),
+		head + task("a", declared, "$(params.p)") + task("b", declared, "$(params.q)"),
+		head + task("a", declared, "$(steps.s1.results.r)"),
+		head + task("a", declared, "$(steps.s2.results.r)"),
+	}
+}()

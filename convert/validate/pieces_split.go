@@ -81,10 +81,8 @@ func (p *pieces) admitInParts() (nameKey [sha256.Size]byte, named, pass bool) {
 			return false
 		}
 		pt.SetDefaults(ctx)
-		if pt.TaskSpec != nil && pt.TaskSpec.StepTemplate == nil { // a pass is all this takes (see envcut.go)
-			for k := range pt.TaskSpec.Steps {
-				pt.TaskSpec.Steps[k].Env, _ = plainEnvCut(pt.TaskSpec.Steps[k].Env)
-			}
+		if pt.TaskSpec != nil { // a pass is all this takes (see envcut.go)
+			cutSpecEnv(&pt.TaskSpec.TaskSpec, nil)
 		}
 		if !admitTask(ctx, &pt, pl.Spec.Params, field, i) {
 			return false
