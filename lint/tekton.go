@@ -78,7 +78,7 @@ func checkTekton(in *input) {
 				continue
 			}
 		}
-		fe := validate.Admit(obj)
+		fe := validate.AdmitCut(obj)
 		if fe == nil {
 			if strict {
 				validate.Admitted(text, raw, d.APIVersion, d.Kind)

@@ -1,6 +1,7 @@
 package travis
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,8 +57,9 @@ func (s *scriptBuilder) String() string { return s.b.String() }
 // prelude recreates the Travis job shell: helpers, the job's own directory, branch/tag split, env exports.
 func (c *conv) prelude(s *scriptBuilder, j *job, cell cellVals, text string) {
 	s.line("#!/usr/bin/env bash")
+	helpers := prefixWords(text, "travis_")
 	for _, sh := range shims {
-		if uses(text, sh.name) {
+		if usesWord(helpers, "travis_", text, sh.name) {
 			s.line(sh.def)
 		}
 	}
@@ -261,8 +263,9 @@ func (c *conv) travisEnv(j *job, cell cellVals, stage string, text string) []pip
 		{Name: "TRAVIS_HOME", Value: travisHome},
 		{Name: "TRAVIS_COMPILER", Value: j.compiler},
 	}
+	used := prefixWords(text, travisPrefix)
 	for _, o := range optional {
-		if uses(text, o.Name) {
+		if usesWord(used, travisPrefix, text, o.Name) {
 			env = append(env, o)
 			c.prSHA = c.prSHA || o.Name == "TRAVIS_PULL_REQUEST_SHA"
 		}
@@ -277,12 +280,69 @@ func boolStr(b bool) string {
 	return "false"
 }
 
-// unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
-var travisVarRe = lazyre.New(`TRAVIS_[A-Z_]+`)
+// prefixWords are the words of text that uses finds and that begin with prefix (itself a
+// word): one search for the prefix instead of one per name, for every job rendered. A word
+// uses finds is a maximal run of word bytes after a non-word byte or the text's start.
+func prefixWords(text, prefix string) []string {
+	var out []string
+	for at := nextAt(text, prefix, 0); at >= 0; {
+		next := at + 1
+		if at == 0 || !wordByte(text[at-1]) {
+			next = runEnd(text, at+len(prefix), wordByte) // a later prefix in the word is no word's start
+			out = append(out, text[at:next])
+		}
+		at = nextAt(text, prefix, next)
+	}
+	return out
+}
 
+// usesWord is uses(text, name), read from words (prefixWords(text, prefix)) when name is a word
+// that begins with prefix.
+func usesWord(words []string, prefix, text, name string) bool {
+	if !strings.HasPrefix(name, prefix) || runEnd(name, 0, wordByte) != len(name) {
+		return uses(text, name)
+	}
+	return slices.Contains(words, name)
+}
+
+// travisVarMatches is what the regexp TRAVIS_[A-Z_]+ finds in text, left to right, without
+// overlaps: a scan, as it runs for every job rendered.
+func travisVarMatches(text string) []string {
+	var out []string
+	for at := nextAt(text, travisPrefix, 0); at >= 0; {
+		end := runEnd(text, at+len(travisPrefix), func(c byte) bool { return c >= 'A' && c <= 'Z' || c == '_' })
+		if end == at+len(travisPrefix) {
+			at = nextAt(text, travisPrefix, at+1) // no match starts here
+			continue
+		}
+		out = append(out, text[at:end])
+		at = nextAt(text, travisPrefix, end)
+	}
+	return out
+}
+
+const travisPrefix = "TRAVIS_"
+
+// nextAt is the offset of the first s in text at or after i, or -1.
+func nextAt(text, s string, i int) int {
+	if k := strings.Index(text[i:], s); k >= 0 {
+		return i + k
+	}
+	return -1
+}
+
+// runEnd is where the run of bytes ok accepts, from i on, ends.
+func runEnd(text string, i int, ok func(byte) bool) int {
+	for i < len(text) && ok(text[i]) {
+		i++
+	}
+	return i
+}
+
+// unknownTravisVars lists TRAVIS_* names used in commands that no Tekton value backs.
 func unknownTravisVars(text string, defined map[string]bool) []string {
 	seen := map[string]bool{}
-	for _, m := range travisVarRe.FindAllString(text, -1) {
+	for _, m := range travisVarMatches(text) {
 		m = strings.TrimRight(m, "_")
 		if !defined[m] && !strings.HasPrefix(m, "TRAVIS_SECURE_ENV_") && m != "TRAVIS_TEST_RESULT" && m != "TRAVIS_MATRIX_ENV" && m != "TRAVIS_COMMIT_MESSAGE" {
 			seen[m] = true

@@ -25,6 +25,9 @@ type pattern struct {
 	*lazyre.Regexp
 	once sync.Once
 	f    filter
+	// near, when set, is true for every occurrence of the filter's literal (at) that a match
+	// holds: a line none of whose occurrences it accepts is not given to the regexp.
+	near func(s string, at int) bool
 }
 
 func newPattern(expr string) *pattern { return &pattern{Regexp: lazyre.New(expr)} }
@@ -61,6 +64,9 @@ func hasAny(s string, lits []string) bool {
 	return false
 }
 
+// mayHold is mayMatch, or true when the filters are off (wholeText).
+func mayHold(re *pattern, s string) bool { return wholeText || mayMatch(re, s) }
+
 // wholeText turns the filter off, so a test can compare against the plain patterns.
 var wholeText bool
 
@@ -91,6 +97,10 @@ func findAll(p *pattern, s string) [][]int {
 		} else {
 			end += at
 		}
+		if p.near != nil && !nearInLine(p, c, s, at, end) {
+			pos = end + 1
+			continue
+		}
 		// A line edge reads as a text edge to \b (both are non-word), and no match spans it.
 		for _, m := range re.FindAllStringSubmatchIndex(s[start:end], -1) {
 			for i := range m {
@@ -102,6 +112,16 @@ func findAll(p *pattern, s string) [][]int {
 		}
 		pos = end + 1
 	}
+}
+
+// nearInLine reports whether p.near accepts one of the occurrences from at to the line's end.
+func nearInLine(p *pattern, c *cursor, s string, at, end int) bool {
+	for ; at >= 0 && at < end; at = c.from(at + 1) {
+		if p.near(s, at) {
+			return true
+		}
+	}
+	return false
 }
 
 // commonPrefix is lits' common prefix, when it has 3 bytes or more and lits more than one; else lits.

@@ -179,19 +179,10 @@ func TestCredentialNameExact(t *testing.T) {
 	for _, w := range append(credWordList, notCredWordList...) {
 		extra = append(extra, w, strings.ToUpper(w), "my_"+w, "X-"+w, w+"_file", w+"Id", "pre"+w+"post")
 	}
-	creds := 0
 	for w := range words {
 		extra = append(extra, w)
 	}
-	for _, w := range extra {
-		got, want := IsCredentialName(w), credNameRegexp(w)
-		if got != want {
-			t.Errorf("IsCredentialName(%q) = %v, want %v", w, got, want)
-		}
-		if got {
-			creds++
-		}
-	}
+	creds := sameVerdicts(t, "IsCredentialName", extra, IsCredentialName, credNameRegexp)
 	if len(extra) < 5000 || creds < 200 {
 		t.Fatalf("%d names, %d credentials: the names miss the patterns", len(extra), creds)
 	}
@@ -206,4 +197,88 @@ func FuzzCredentialNameExact(f *testing.F) {
 			t.Fatalf("IsCredentialName(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// literalFull is Literal with every regexp run.
+func literalFull(name, value string) (string, bool) {
+	wholeText = true
+	defer func() { wholeText = false }()
+	return Literal(name, value)
+}
+
+// TestLiteralFilterExact: Literal, which runs a pattern only on a value holding what its
+// matches hold, judges as with every pattern run, on values built from the pieces (each kind
+// of secret, near misses, edges) under credential and plain names.
+func TestLiteralFilterExact(t *testing.T) {
+	secrets := 0
+	for i := 0; i < 4000; i++ {
+		var b strings.Builder
+		for j, n := 0, 1+i%3; j < n; j++ {
+			b.WriteString(pieces[(i*7+j*13+j*j*i)%len(pieces)])
+		}
+		for _, name := range []string{"X", "API_TOKEN", "url"} {
+			why, ok := Literal(name, b.String())
+			wantWhy, want := literalFull(name, b.String())
+			if why != wantWhy || ok != want {
+				t.Fatalf("Literal(%q, %q) = %q, %v, want %q, %v", name, b.String(), why, ok, wantWhy, want)
+			}
+			if ok && !strings.HasPrefix(why, "its name") {
+				secrets++
+			}
+		}
+	}
+	if secrets < 1000 {
+		t.Fatalf("only %d values judged secrets by their form: the values miss the patterns", secrets)
+	}
+}
+
+// placeholderFull is isPlaceholder by its regexp alone.
+func placeholderFull(v string) bool {
+	wholeText = true
+	defer func() { wholeText = false }()
+	return isPlaceholder(v)
+}
+
+// TestPlaceholderFilterExact: isPlaceholder, which runs its regexp only on values starting with
+// a byte a match can start with, judges as the regexp does: on every placeholder word in
+// several cases and with case-folding runes, every first byte, the pieces and the corpus's words.
+func TestPlaceholderFilterExact(t *testing.T) {
+	values := []string{"", "'", `"<x>"`, "ſecret", "\u212aey", "***", "xXx", "...", "your-key", "YOUR_TOKEN\n", "<a>b>"}
+	for _, w := range []string{"changeme", "change_me", "replace_me", "replaceme", "todo", "none", "null", "nil", "dummy", "example",
+		"redacted", "your_x", "test", "secret", "password", "token", "postgres", "root", "mysql", "admin", "guest", "pass"} {
+		values = append(values, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:], "'"+w+"'", w+"x")
+	}
+	for c := 0; c < 256; c++ {
+		values = append(values, string(rune(c))+"est", string([]byte{byte(c)})+"ummy")
+	}
+	values = append(values, pieces...)
+	_ = filepath.WalkDir("../../../shared/corpus/travis", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, err := os.ReadFile(path); err == nil {
+				values = append(values, strings.Fields(string(data))...)
+			}
+		}
+		return nil
+	})
+	stand := sameVerdicts(t, "isPlaceholder", values, isPlaceholder, placeholderFull)
+	if len(values) < 5000 || stand < 100 {
+		t.Fatalf("%d values, %d placeholders: too few to show anything", len(values), stand)
+	}
+}
+
+// sameVerdicts fails at the first value where fast and its plain form full differ, and counts
+// the values fast accepts.
+func sameVerdicts(t *testing.T, name string, values []string, fast, full func(string) bool) int {
+	t.Helper()
+	n := 0
+	for _, v := range values {
+		got, want := fast(v), full(v)
+		if got != want {
+			t.Fatalf("%s(%q) = %v, the patterns say %v", name, v, got, want)
+		}
+		if got {
+			n++
+		}
+	}
+	return n
 }

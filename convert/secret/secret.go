@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
@@ -15,7 +16,7 @@ const Mask = "<redacted>"
 
 var (
 	// urlUserinfo matches the password of scheme://user:password@host.
-	urlUserinfo = newPattern(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`)
+	urlUserinfo = withNear(newPattern(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'"]*):([^\s@/'"]+)@`), userinfoAfter)
 	// curlUser matches curl's -u/--user user:password (not pip's --user git+https://...).
 	curlUser = newPattern(`((?:^|\s)(?:-u|--user)(?:\s+|=)['"]?[^\s:'"]+):([^\s'"/][^\s'"]*)`)
 	// keyValue matches NAME=value where NAME names a credential.
@@ -36,6 +37,29 @@ var (
 		{"a private key", "PRIVATE_KEY_LITERAL", newPattern(`-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]*PRIVATE KEY-----)?`)},
 	}
 )
+
+func withNear(p *pattern, near func(string, int) bool) *pattern {
+	p.near = near
+	return p
+}
+
+// userinfoAfter reports that the "://" at at is followed as urlUserinfo's matches need:
+// [^\s:/@'"]*:[^\s@/'"]+@, read byte by byte (most URLs in scripts have no userinfo, and the
+// regexp, with no literal prefix, was tried from every byte of their lines).
+func userinfoAfter(s string, at int) bool {
+	i := at + len("://")
+	for i < len(s) && !isSpace(s[i]) && !strings.ContainsRune(`:/@'"`, rune(s[i])) {
+		i++
+	}
+	if i == len(s) || s[i] != ':' {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && !isSpace(s[j]) && !strings.ContainsRune(`@/'"`, rune(s[j])) {
+		j++
+	}
+	return j > i+1 && j < len(s) && s[j] == '@'
+}
 
 // credWords are the name parts that mark a credential (PipelineResource fields included).
 const credWords = `password|passwd|passphrase|secret|token|apikey|api_key|api-key|access_key|accesskey|private_key|privatekey|credentials|cadata|clientkeydata|clientcertificatedata|auth`
@@ -153,16 +177,22 @@ func Literal(name, value string) (string, bool) {
 	if v == "" || isReference(v) || isPlaceholder(v) {
 		return "", false
 	}
+	// What every match holds (mayHold; "-u" is in -u and --user) is looked for first: the
+	// regexps then run only where they can match, on the many assignments a Pipeline holds.
 	for _, sh := range shapes {
-		if sh.re.MatchString(v) {
+		if mayHold(sh.re, v) && sh.re.MatchString(v) {
 			return "it has the shape of " + sh.what, true
 		}
 	}
-	if m := urlUserinfo.FindStringSubmatch(v); m != nil && !isReference(m[2]) {
-		return "it is a URL with a password", true
+	if mayHold(urlUserinfo, v) {
+		if m := urlUserinfo.FindStringSubmatch(v); m != nil && !isReference(m[2]) {
+			return "it is a URL with a password", true
+		}
 	}
-	if m := curlUser.FindStringSubmatch(" " + v); m != nil && !isReference(m[2]) {
-		return "it passes a password to curl -u", true
+	if wholeText || strings.Contains(v, "-u") {
+		if m := curlUser.FindStringSubmatch(" " + v); m != nil && !isReference(m[2]) {
+			return "it passes a password to curl -u", true
+		}
 	}
 	if IsCredentialName(name) && len(v) >= 4 && !isBoring(v) {
 		return "its name says it holds a credential", true
@@ -276,7 +306,18 @@ func isReference(v string) bool {
 var placeholder = lazyre.New(`(?i)^(<[^>]*>|\*+|x+|\.\.\.|changeme|change_me|replace_?me|todo|none|null|nil|dummy|example|redacted|your[_-].*|test|secret|password|token|postgres|root|mysql|admin|guest|pass)$`)
 
 // isPlaceholder reports stand-ins and the well-known defaults of throwaway CI databases.
-func isPlaceholder(v string) bool { return placeholder.MatchString(strings.Trim(v, `"'`)) }
+func isPlaceholder(v string) bool {
+	v = strings.Trim(v, `"'`)
+	if !wholeText && v != "" && v[0] < utf8.RuneSelf && !strings.Contains(placeholderFirst, v[:1]) {
+		return false // judged for every value a scan meets: most start where no placeholder can
+	}
+	return placeholder.MatchString(v)
+}
+
+// placeholderFirst are the ASCII bytes a match of placeholder can start with: each
+// alternative's first byte in either case (under (?i) only ſ and K fold to ASCII letters,
+// and they are not ASCII).
+const placeholderFirst = "<*.xXcCrRtTnNdDeEyYsSpPmMaAgG"
 
 // isBoring reports values a credential-named variable holds that are not credentials:
 // booleans, small numbers, file paths.

@@ -81,6 +81,9 @@ func (p *pieces) admitInParts() (nameKey [sha256.Size]byte, named, pass bool) {
 			return false
 		}
 		pt.SetDefaults(ctx)
+		if pt.TaskSpec != nil { // a pass is all this takes (see envcut.go)
+			cutSpecEnv(&pt.TaskSpec.TaskSpec, nil)
+		}
 		if !admitTask(ctx, &pt, pl.Spec.Params, field, i) {
 			return false
 		}

@@ -293,7 +293,7 @@ func (d *decoded) fail(err error) *Error {
 // admit runs admission on the object; root gives the document's node to point at the
 // field Tekton names.
 func (d *decoded) admit(root func() *yaml.Node) *Error {
-	fe := Admit(d.obj)
+	fe := AdmitCut(d.obj)
 	if fe == nil {
 		return nil
 	}
