@@ -644,7 +644,7 @@ func (c *conv) durableOptions(s *model.Step, st *pipeline.Step) {
 	if returnsStatus(s) {
 		st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-status", "returnStatus: the exit code no longer fails the step (onError: continue) but Groovy can't read it"))
 		st.OnError = "continue"
-		if v, ok := litArg(s, "returnStdout", -1); s.Arg("returnStdout") != nil && !(ok && v == "false") {
+		if optionSet(s, "returnStdout") {
 			// Only the snippet generator refuses both (doCheckReturnStatus); at run time
 			// DurableTaskStep captures the output, then handleExit returns the exit code alone.
 			st.Comments = append(st.Comments, c.marker(s.Line, s.Col, convert.Approximated, "return-stdout-status",
@@ -661,9 +661,12 @@ var stringMethods = map[string]bool{"trim": true, "tokenize": true, "readLines":
 
 // returnsStatus reports a durable-task step whose returnStatus is set, unless to a literal false:
 // its exit code is its value and fails nothing.
-func returnsStatus(s *model.Step) bool {
-	v, ok := litArg(s, "returnStatus", -1)
-	return s.Arg("returnStatus") != nil && !(ok && v == "false")
+func returnsStatus(s *model.Step) bool { return optionSet(s, "returnStatus") }
+
+// optionSet reports a step option that is given, unless as a literal false.
+func optionSet(s *model.Step, name string) bool {
+	v, ok := litArg(s, name, -1)
+	return s.Arg(name) != nil && !(ok && v == "false")
 }
 
 func (c *conv) bat(ch *chain, s *model.Step, sc scope) {

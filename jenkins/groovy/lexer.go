@@ -34,25 +34,19 @@ type lexer struct {
 
 // Lex splits src into tokens. The last token is EOF; it carries trailing comments.
 func Lex(path string, src []byte) ([]Token, error) {
-	toks, _, err := lex(path, src)
-	return toks, err
-}
-
-// lex is Lex, and the copy of src as a string that the tokens' texts are cut from.
-func lex(path string, src []byte) ([]Token, string, error) {
 	lx, err := newLexer(path, src)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	toks := make([]Token, 0, len(src)/8+1)
 	for {
 		t, err := lx.token()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		toks = append(toks, t)
 		if t.Kind == TokEOF {
-			return toks, lx.s, nil
+			return toks, nil
 		}
 	}
 }

@@ -16,6 +16,12 @@ func (lx *lexer) mark() lexMark {
 	return lexMark{lx.off, lx.line, lx.lineStart, lx.started, lx.last, lx.lastText, lx.hasLast}
 }
 
+// restore puts the lexer back at m, between two tokens: no space, comment or ${} is pending.
+func (lx *lexer) restore(m lexMark) {
+	lx.off, lx.line, lx.lineStart, lx.started, lx.last, lx.lastText, lx.hasLast = m.off, m.line, m.lineStart, m.started, m.last, m.lastText, m.hasLast
+	lx.nl, lx.space, lx.comments, lx.depth = false, false, nil, 0
+}
+
 // stream hands the parser tokens by index, lexed on demand, and keeps only the chunks near
 // the latest one: a rewind into a dropped chunk lexes it again from its mark (the lexer is
 // deterministic), so the parser backtracks as far as it likes while the whole token list of a
@@ -118,9 +124,7 @@ func (s *stream) rest() error {
 // relex lexes dropped chunk c again from its mark.
 func (s *stream) relex(c int) {
 	lx := *s.lx // a copy: the original stays where first-time lexing goes on
-	m := s.marks[c]
-	lx.off, lx.line, lx.lineStart, lx.started, lx.last, lx.lastText, lx.hasLast = m.off, m.line, m.lineStart, m.started, m.last, m.lastText, m.hasLast
-	lx.nl, lx.space, lx.comments, lx.depth = false, false, nil, 0
+	lx.restore(s.marks[c])
 	ch := make([]Token, 0, min(tokChunk, s.n-c*tokChunk))
 	for len(ch) < cap(ch) {
 		t, err := lx.token()

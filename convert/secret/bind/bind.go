@@ -147,13 +147,13 @@ func gluedEnv(p *pipeline.Pipeline, src convert.Source, e pipeline.Env, findings
 		}
 		b.WriteString(e.Value[last:h.Start] + "$(" + v + ")")
 		last = h.End
+		sec := secretName(p, v)
 		if !slices.ContainsFunc(parts, func(x pipeline.Env) bool { return x.Name == v }) {
-			parts = append(parts, pipeline.Env{Name: v, SecretName: secretName(p, v), SecretKey: "value",
+			parts = append(parts, pipeline.Env{Name: v, SecretName: sec, SecretKey: "value",
 				Comment: "a plain-text secret of the source's env value " + e.Name + " (create the Secret by hand)"})
 		}
 		if key := v + "/true"; !reported[key] {
 			reported[key] = true
-			sec := secretName(p, v)
 			line, col := convert.LineCol(src.Data, bytes.Index(src.Data, []byte(value)))
 			*findings = append(*findings, convert.Finding{File: src.Path, Line: line, Col: col, Class: convert.Manual, Rule: "secret-literal",
 				Message: fmt.Sprintf("env %s holds a plain-text secret glued to references (its plain part: %s): that part is not copied; the value reads $(%s) there, bound from key value of Secret %s in an entry before it; create the Secret, remove the value from %s and revoke it",
