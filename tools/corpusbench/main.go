@@ -32,6 +32,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +66,9 @@ var unique bool
 // traceFile is where the convert phase writes its execution trace (see -trace).
 var traceFile string
 
+// scaleRounds is how many 1-core/2-core pairs of the convert phase to run (see -scale).
+var scaleRounds int
+
 // memProfile is where the convert phase writes its heap profile (see -memprofile).
 var memProfile string
 
@@ -81,6 +85,7 @@ func main() {
 	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile of the convert phase, taken at its end, to `FILE`")
 	withAudit := flag.Bool("audit", false, "also time the audit of the tree (one repository per directory)")
 	withLint := flag.Bool("lint", true, "in mixed mode, also time lint over the tree's YAML files")
+	flag.IntVar(&scaleRounds, "scale", 0, "after the phases, run the convert phase this many times on 1 and on 2 cores, in alternating order, and print the median wall-clock speed-up")
 	flag.BoolVar(&unique, "unique", false, "end every copy with a comment of its own, so no two files are byte-identical")
 	flag.Parse()
 	if *phase != "" {
@@ -150,15 +155,9 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 	}
 	var floor, floorCPU float64
 	for _, ph := range phases {
-		cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile, "-memprofile", memProfile, "-trace", traceFile)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
+		r, err := runChild(self, dir, ph, cpuProfile, "")
 		if err != nil {
-			return fmt.Errorf("phase %s: %w", ph, err)
-		}
-		var r result
-		if err := json.Unmarshal(out, &r); err != nil {
-			return fmt.Errorf("phase %s printed %q", ph, out)
+			return err
 		}
 		ratio, cpuRatio := "", ""
 		if ph == "floor" {
@@ -176,7 +175,64 @@ func bench(mode string, n int, corpus, cpuProfile string, phases []string) error
 			}
 		}
 	}
+	if scaleRounds > 0 {
+		return scale(self, dir, mode, n)
+	}
 	return nil
+}
+
+// runChild runs one phase in a fresh process, with GOMAXPROCS set to procs unless empty.
+func runChild(self, dir, ph, cpuProfile, procs string) (result, error) {
+	cmd := exec.Command(self, "-phase", ph, "-tree", dir, "-cpuprofile", cpuProfile, "-memprofile", memProfile, "-trace", traceFile)
+	cmd.Stderr = os.Stderr
+	if procs != "" {
+		cmd.Env = append(os.Environ(), "GOMAXPROCS="+procs)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return result{}, fmt.Errorf("phase %s: %w", ph, err)
+	}
+	var r result
+	if err := json.Unmarshal(out, &r); err != nil {
+		return result{}, fmt.Errorf("phase %s printed %q", ph, out)
+	}
+	return r, nil
+}
+
+// scale runs the convert phase on one and on two cores in pairs, swapping which goes first each
+// round so a drift in the machine's speed falls on both, and prints each pair's wall-clock and
+// CPU ratios and their medians: single runs here vary by ±30%, a median of pairs much less.
+func scale(self, dir, mode string, n int) error {
+	var walls, cpus []float64
+	for i := range scaleRounds {
+		order := []string{"1", "2"}
+		if i%2 == 1 {
+			order = []string{"2", "1"}
+		}
+		got := map[string]result{}
+		for _, p := range order {
+			r, err := runChild(self, dir, "convert", "", p)
+			if err != nil {
+				return err
+			}
+			got[p] = r
+		}
+		one, two := got["1"], got["2"]
+		walls = append(walls, one.Seconds/two.Seconds)
+		cpus = append(cpus, two.CPU/one.CPU)
+		fmt.Printf("%-11s %6d scale    1 core %.3f s (CPU %.3f), 2 cores %.3f s (CPU %.3f): %.2fx\n", mode, n, one.Seconds, one.CPU, two.Seconds, two.CPU, walls[i])
+	}
+	fmt.Printf("%-11s %6d scale    median of %d pairs: 2 cores %.2fx as fast as 1 (range %.2f–%.2f), using %.2fx its CPU\n",
+		mode, n, scaleRounds, median(walls), slices.Min(walls), slices.Max(walls), median(cpus))
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 type src struct {
