@@ -19,6 +19,8 @@ var heavy = map[string]string{
 	"k8s.io/kube-openapi/pkg/validation/strfmt":            "its init compiles ~20 regexps",
 	"github.com/tektoncd/pipeline/pkg/reconciler/taskrun/": "Tekton's controller code lives in tkn-migrate-simulate",
 	"k8s.io/client-go/kubernetes/":                         "the typed clients come with simulate's controller code",
+	"github.com/spf13/cobra/doc":                           "links go-md2man and blackfriday (0.5 ms of init); internal/cmddoc writes the pages",
+	"github.com/russross/blackfriday/v2":                   "its init compiles regexps and builds an entity table",
 }
 
 // linked lists the packages this binary links: import path, directory and Go files.
