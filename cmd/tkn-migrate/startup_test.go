@@ -99,26 +99,15 @@ func TestInitAllocations(t *testing.T) {
 	for _, p := range linked(t) {
 		inBinary[p[0]] = true
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-	if d := os.Getenv("GODEBUG"); d != "" {
-		cmd.Env = append(os.Environ(), "GODEBUG="+d+",inittrace=1")
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
 	seen := 0
-	for _, l := range strings.Split(string(out), "\n") {
-		// init PKG @T ms, C ms clock, B bytes, A allocs
-		f := strings.Fields(l)
-		if len(f) != 11 || f[0] != "init" || f[10] != "allocs" || !strings.HasPrefix(f[1], module) || !inBinary[f[1]] {
+	for _, f := range initTrace(t) {
+		if !strings.HasPrefix(f[1], module) || !inBinary[f[1]] {
 			continue
 		}
 		seen++
 		allocs, err := strconv.Atoi(f[9])
 		if err != nil {
-			t.Fatalf("%q: %v", l, err)
+			t.Fatalf("%q: %v", f, err)
 		}
 		limit, ok := initAllocs[f[1]]
 		if !ok {
@@ -129,6 +118,55 @@ func TestInitAllocations(t *testing.T) {
 		}
 	}
 	if seen == 0 {
-		t.Fatalf("no init trace of our packages in:\n%s", out)
+		t.Fatal("no init trace of our packages")
 	}
+}
+
+// initTrace is GODEBUG=inittrace=1 of this test binary, one line's fields per package:
+// init PKG @T ms, C ms clock, B bytes, A allocs.
+func initTrace(t *testing.T) [][]string {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	if d := os.Getenv("GODEBUG"); d != "" {
+		cmd.Env = append(os.Environ(), "GODEBUG="+d+",inittrace=1")
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var inits [][]string
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) == 11 && f[0] == "init" && f[10] == "allocs" {
+			inits = append(inits, f)
+		}
+	}
+	return inits
+}
+
+// memprofoff must run before the initialisers that allocate, which it can only while it
+// imports nothing but runtime (Go runs a package's imports first).
+func TestMemProfOffRunsFirst(t *testing.T) {
+	const early = "github.com/tkn-migrate/tkn-migrate/internal/memprofoff"
+	out, err := exec.Command("go", "list", "-f", "{{join .Imports \" \"}}", early).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if imports := strings.TrimSpace(string(out)); imports != "runtime" {
+		t.Errorf("memprofoff imports %q: only runtime keeps it among the first packages initialised", imports)
+	}
+	before := 0
+	for _, f := range initTrace(t) {
+		if f[1] == early {
+			if before > 64<<10 {
+				t.Errorf("the packages initialised before memprofoff allocate %d bytes, more than 64 KB", before)
+			}
+			return
+		}
+		b, err := strconv.Atoi(f[7])
+		if err != nil {
+			t.Fatalf("%q: %v", f, err)
+		}
+		before += b
+	}
+	t.Fatal("memprofoff is not initialised in tkn-migrate")
 }
