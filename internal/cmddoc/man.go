@@ -2,7 +2,7 @@
 // out as cobra's doc package lays them out, without linking it: its man pages go through
 // go-md2man and blackfriday, whose init (regexps, entity table) every command paid for at
 // start-up. Help text is written for a terminal, so it is set as text, not read as markdown:
-// see roffText for the little structure it keeps.
+// see (*page).text for the little structure it keeps.
 package cmddoc
 
 import (
