@@ -2,6 +2,7 @@ package travis
 
 import (
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -13,11 +14,13 @@ import (
 const cacheWorkspace = "cache"
 
 // cacheTypeDirs are the directories travis-build caches for each cache type (travis-semantics.md §8).
-var cacheTypeDirs = map[string][]string{
-	"bundler": {"vendor/bundle"}, "pip": {"$HOME/.cache/pip"}, "npm": {"$HOME/.npm"}, "yarn": {"$HOME/.cache/yarn"},
-	"cargo": {"$HOME/.cargo", "target"}, "ccache": {"$HOME/.ccache"}, "packages": {"$HOME/R/Library"},
-	"apt": {"/var/cache/apt/archives"}, "shards": {"lib"}, "elm": {"$HOME/.elm"}, "cocoapods": {"Pods"},
-}
+var cacheTypeDirs = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"bundler": {"vendor/bundle"}, "pip": {"$HOME/.cache/pip"}, "npm": {"$HOME/.npm"}, "yarn": {"$HOME/.cache/yarn"},
+		"cargo": {"$HOME/.cargo", "target"}, "ccache": {"$HOME/.ccache"}, "packages": {"$HOME/R/Library"},
+		"apt": {"/var/cache/apt/archives"}, "shards": {"lib"}, "elm": {"$HOME/.elm"}, "cocoapods": {"Pods"},
+	}
+})
 
 // cacheDirs reads a job's cache: key; nil when it caches nothing.
 func (c *conv) cacheDirs(j *job) ([]string, *yaml.Node) {
@@ -28,7 +31,7 @@ func (c *conv) cacheDirs(j *job) ([]string, *yaml.Node) {
 	k := j.keyNode("cache")
 	var dirs []string
 	addType := func(t string) {
-		if d, ok := cacheTypeDirs[t]; ok {
+		if d, ok := cacheTypeDirs()[t]; ok {
 			dirs = append(dirs, d...)
 		} else if t != "false" && t != "true" {
 			c.finding(k, convert.Unsupported, "travis/cache", "cache type %s is not known; ignored", t)

@@ -322,7 +322,7 @@ func (c *conv) expand() error {
 		skip[k] = true
 	}
 	supported := map[string]bool{"os": true, "arch": true}
-	for _, k := range supportedKeys[c.lang] {
+	for _, k := range supportedKeys()[c.lang] {
 		supported[k] = true
 	}
 	for _, k := range matrix.Keys {

@@ -2,6 +2,7 @@ package travis
 
 import (
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -25,15 +26,17 @@ type cred struct {
 	what string
 }
 
-var providers = map[string]provider{
-	"releases": {image: "python:3.12", creds: []cred{{[]string{"token", "api_key"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: releasesScript},
-	"npm":      {image: "node:lts", creds: []cred{{[]string{"api_token", "api_key"}, "NPM_TOKEN", "an npm automation token"}}, script: npmScript},
-	"pypi": {image: "python:3.12", creds: []cred{{[]string{"username", "user"}, "PYPI_USERNAME", "the PyPI user name (__token__ for an API token)"},
-		{[]string{"password"}, "PYPI_PASSWORD", "the PyPI password or API token"}}, script: pypiScript},
-	"pages": {image: "buildpack-deps:bookworm-scm", creds: []cred{{[]string{"token", "github_token"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: pagesScript},
-	"heroku": {image: "buildpack-deps:bookworm-scm", creds: []cred{{[]string{"api_key"}, "HEROKU_API_KEY", "a Heroku API key"}}, script: herokuScript,
-		note: "heroku: deployed with git push to the app's Heroku remote (dpl's default api strategy uploads a source tarball)"},
-}
+var providers = sync.OnceValue(func() map[string]provider {
+	return map[string]provider{
+		"releases": {image: "python:3.12", creds: []cred{{[]string{"token", "api_key"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: releasesScript},
+		"npm":      {image: "node:lts", creds: []cred{{[]string{"api_token", "api_key"}, "NPM_TOKEN", "an npm automation token"}}, script: npmScript},
+		"pypi": {image: "python:3.12", creds: []cred{{[]string{"username", "user"}, "PYPI_USERNAME", "the PyPI user name (__token__ for an API token)"},
+			{[]string{"password"}, "PYPI_PASSWORD", "the PyPI password or API token"}}, script: pypiScript},
+		"pages": {image: "buildpack-deps:bookworm-scm", creds: []cred{{[]string{"token", "github_token"}, "GITHUB_TOKEN", "a GitHub token with repo scope"}}, script: pagesScript},
+		"heroku": {image: "buildpack-deps:bookworm-scm", creds: []cred{{[]string{"api_key"}, "HEROKU_API_KEY", "a Heroku API key"}}, script: herokuScript,
+			note: "heroku: deployed with git push to the app's Heroku remote (dpl's default api strategy uploads a source tarball)"},
+	}
+})
 
 // deployTask runs each provider after the job passes, guarded by deploy.on as dpl guards it.
 func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id string) *pipeline.Task {
@@ -74,7 +77,7 @@ func (c *conv) deployTask(j *job, cell cellVals, env []pipeline.Env, text, id st
 			phaseBlock(s, c.file, "before_deploy", p, "setup")
 			t.Steps = append(t.Steps, pipeline.Step{Name: steps.Name("before-deploy"), Script: s.String(), Env: env})
 		}
-		pv, ok := providers[pname]
+		pv, ok := providers()[pname]
 		switch {
 		case pname == "script":
 			s := pre()
@@ -179,7 +182,7 @@ func (c *conv) deployGuard(j *job, dm *mapping, pname, id string) []string {
 	out = append(out, skip("( if [ -f "+state+" ]; then . "+state+" >/dev/null 2>&1; fi; [ \"${TRAVIS_TEST_RESULT:-0}\" = 0 ] )", "the job failed"))
 	if om != nil {
 		for _, k := range om.keys {
-			if l, ok := runtimeVar[k.Value]; ok {
+			if l, ok := runtimeVar()[k.Value]; ok {
 				vs, _ := scalars(om.vals[k.Value])
 				var tests []string
 				for _, v := range vs {
@@ -194,9 +197,11 @@ func (c *conv) deployGuard(j *job, dm *mapping, pname, id string) []string {
 	return out
 }
 
-var runtimeVar = map[string]string{"node_js": "TRAVIS_NODE_VERSION", "node": "TRAVIS_NODE_VERSION", "rvm": "TRAVIS_RUBY_VERSION",
-	"ruby": "TRAVIS_RUBY_VERSION", "python": "TRAVIS_PYTHON_VERSION", "jdk": "TRAVIS_JDK_VERSION", "go": "TRAVIS_GO_VERSION",
-	"php": "TRAVIS_PHP_VERSION", "perl": "TRAVIS_PERL_VERSION", "rust": "TRAVIS_RUST_VERSION", "scala": "TRAVIS_SCALA_VERSION"}
+var runtimeVar = sync.OnceValue(func() map[string]string {
+	return map[string]string{"node_js": "TRAVIS_NODE_VERSION", "node": "TRAVIS_NODE_VERSION", "rvm": "TRAVIS_RUBY_VERSION",
+		"ruby": "TRAVIS_RUBY_VERSION", "python": "TRAVIS_PYTHON_VERSION", "jdk": "TRAVIS_JDK_VERSION", "go": "TRAVIS_GO_VERSION",
+		"php": "TRAVIS_PHP_VERSION", "perl": "TRAVIS_PERL_VERSION", "rust": "TRAVIS_RUST_VERSION", "scala": "TRAVIS_SCALA_VERSION"}
+})
 
 // deployCreds maps credential options to env: secure values become secretKeyRefs;
 // $VAR references are re-exported by the script; plain text also goes to a Secret.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 )
@@ -22,17 +23,19 @@ type language struct {
 	setup   []string // environment setup travis-build does before before_install
 }
 
-var langAliases = map[string]string{
-	"java": "java", "jvm": "java", "java8": "java", "java11": "java", "c++": "cpp", "cplusplus": "cpp",
-	"objective-c": "objective-c", "swift": "objective-c", "bash": "generic", "sh": "generic", "shell": "generic",
-	"minimal": "generic", "generic": "generic", "javascript": "node_js", "js": "node_js", "node": "node_js",
-	"node_js": "node_js", "golang": "go", "virtual_env": "python",
-}
+var langAliases = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"java": "java", "jvm": "java", "java8": "java", "java11": "java", "c++": "cpp", "cplusplus": "cpp",
+		"objective-c": "objective-c", "swift": "objective-c", "bash": "generic", "sh": "generic", "shell": "generic",
+		"minimal": "generic", "generic": "generic", "javascript": "node_js", "js": "node_js", "node": "node_js",
+		"node_js": "node_js", "golang": "go", "virtual_env": "python",
+	}
+})
 
 // canonicalLanguage maps a language value to its builder; unknown ones use Ruby's, as travis-build does.
 func canonicalLanguage(s string) (string, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	if a, ok := langAliases[s]; ok {
+	if a, ok := langAliases()[s]; ok {
 		return a, true
 	}
 	if strings.HasPrefix(s, "java") {
@@ -139,16 +142,18 @@ var languages = map[string]*language{
 
 // supportedKeys lists the expansion keys each language accepts besides os, arch and env
 // (travis-yml Matrix::Support); unsupported root keys do not expand.
-var supportedKeys = map[string][]string{
-	"ruby": {"rvm", "gemfile", "jdk"}, "node_js": {"node_js"}, "python": {"python"}, "go": {"go"},
-	"java": {"jdk"}, "groovy": {"jdk"}, "android": {"jdk"}, "scala": {"scala", "jdk"}, "clojure": {"jdk"},
-	"php": {"php"}, "rust": {"rust"}, "c": {"compiler"}, "cpp": {"compiler"}, "elixir": {"elixir", "otp_release"},
-	"erlang": {"otp_release"}, "haskell": {"ghc"}, "perl": {"perl"}, "julia": {"julia"}, "dart": {"dart", "dart_task"},
-	"crystal": {"crystal"}, "haxe": {"haxe"}, "nix": {"nix"}, "r": {"r"}, "csharp": {"mono", "dotnet", "solution"},
-	"d": {"d"}, "elm": {"elm", "node_js"}, "perl6": {"perl6"}, "smalltalk": {"smalltalk", "smalltalk_config", "smalltalk_vm"},
-	"matlab": {"matlab"}, "objective-c": {"rvm", "gemfile", "xcode_scheme", "xcode_sdk", "compiler"}, "hack": {"hhvm"},
-	"generic": {},
-}
+var supportedKeys = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"ruby": {"rvm", "gemfile", "jdk"}, "node_js": {"node_js"}, "python": {"python"}, "go": {"go"},
+		"java": {"jdk"}, "groovy": {"jdk"}, "android": {"jdk"}, "scala": {"scala", "jdk"}, "clojure": {"jdk"},
+		"php": {"php"}, "rust": {"rust"}, "c": {"compiler"}, "cpp": {"compiler"}, "elixir": {"elixir", "otp_release"},
+		"erlang": {"otp_release"}, "haskell": {"ghc"}, "perl": {"perl"}, "julia": {"julia"}, "dart": {"dart", "dart_task"},
+		"crystal": {"crystal"}, "haxe": {"haxe"}, "nix": {"nix"}, "r": {"r"}, "csharp": {"mono", "dotnet", "solution"},
+		"d": {"d"}, "elm": {"elm", "node_js"}, "perl6": {"perl6"}, "smalltalk": {"smalltalk", "smalltalk_config", "smalltalk_vm"},
+		"matlab": {"matlab"}, "objective-c": {"rvm", "gemfile", "xcode_scheme", "xcode_sdk", "compiler"}, "hack": {"hhvm"},
+		"generic": {},
+	}
+})
 
 var numericVersion = lazyre.New(`^v?[0-9]+(\.[0-9]+)*$`)
 

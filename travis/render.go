@@ -2,6 +2,7 @@ package travis
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/tkn-migrate/tkn-migrate/catalog"
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -280,16 +281,20 @@ func (c *conv) defaults(j *job) {
 // argOptions are the language options travis-build splices raw into a default command:
 // bundler_args replaces all of bundle install's arguments (shared/bundler.rb), gobuild_args
 // replaces go get's and go test's -v (script/go.rb), sbt_args goes before sbt's ++version (script/scala.rb).
-var argOptions = map[string]struct{ lang, from, to string }{
-	"bundler_args": {"ruby", "bundle install --jobs=3 --retry=3 --deployment; else bundle install --jobs=3 --retry=3;", "bundle install %s; else bundle install %s;"},
-	"gobuild_args": {"go", " -v ", " %s "},
-	"sbt_args":     {"scala", "sbt $SBT_ARGS ", "sbt %s "},
-}
+var argOptions = sync.OnceValue(func() map[string]argOption {
+	return map[string]argOption{
+		"bundler_args": {"ruby", "bundle install --jobs=3 --retry=3 --deployment; else bundle install --jobs=3 --retry=3;", "bundle install %s; else bundle install %s;"},
+		"gobuild_args": {"go", " -v ", " %s "},
+		"sbt_args":     {"scala", "sbt $SBT_ARGS ", "sbt %s "},
+	}
+})
+
+type argOption struct{ lang, from, to string }
 
 // langArgs applies the job's argOptions to the default commands of one phase.
 func langArgs(j *job, cmds []string, phase string) []string {
 	out := append([]string{}, cmds...)
-	for key, o := range argOptions {
+	for key, o := range argOptions() {
 		v := j.attr(key)
 		if o.lang != j.langName || v == "" {
 			continue

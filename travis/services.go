@@ -3,6 +3,7 @@ package travis
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -47,32 +48,34 @@ func byDist(repo string, table map[string]string, addon string, def string) func
 	}
 }
 
-var services = map[string]service{
-	"postgresql": {sidecar: "postgresql", image: byDist("postgres", pgByDist, "postgresql", "13"),
-		env:  []pipeline.Env{{Name: "POSTGRES_HOST_AUTH_METHOD", Value: "trust"}},
-		exec: []string{"pg_isready", "-h", "127.0.0.1", "-U", "postgres"}, stepEnv: []pipeline.Env{{Name: "PGHOST", Value: "127.0.0.1"}, {Name: "PGUSER", Value: "postgres"}},
-		note: "Travis also creates the role and database travis"},
-	"mysql": {sidecar: "mysql", image: byDist("mysql", mysqlByDist, "mysql", "8.0"),
-		env:  []pipeline.Env{{Name: "MYSQL_ALLOW_EMPTY_PASSWORD", Value: "yes"}},
-		exec: []string{"mysqladmin", "ping", "-h", "127.0.0.1"}, stepEnv: []pipeline.Env{{Name: "MYSQL_HOST", Value: "127.0.0.1"}},
-		note: "Travis also has a user travis with an empty password"},
-	"redis":     {sidecar: "redis", image: fixed("redis:7.2"), port: 6379},
-	"mongodb":   {sidecar: "mongodb", image: byDist("mongo", mongoByDist, "mongodb", "7.0"), port: 27017},
-	"rabbitmq":  {sidecar: "rabbitmq", image: fixed("rabbitmq:3.13"), port: 5672},
-	"memcached": {sidecar: "memcached", image: fixed("memcached:1.6"), port: 11211},
-	"cassandra": {sidecar: "cassandra", image: fixed("cassandra:4.1"), port: 9042},
-	"couchdb":   {sidecar: "couchdb", image: fixed("couchdb:3.3"), port: 5984, env: []pipeline.Env{{Name: "COUCHDB_USER", Value: "admin"}, {Name: "COUCHDB_PASSWORD", Value: "travis"}}},
-	"neo4j":     {sidecar: "neo4j", image: fixed("neo4j:5"), port: 7474, env: []pipeline.Env{{Name: "NEO4J_AUTH", Value: "none"}}},
-	"elasticsearch": {sidecar: "elasticsearch", image: fixed("elasticsearch:7.17.25"), port: 9200,
-		env: []pipeline.Env{{Name: "discovery.type", Value: "single-node"}, {Name: "xpack.security.enabled", Value: "false"}, {Name: "ES_JAVA_OPTS", Value: "-Xms512m -Xmx512m"}}},
-	"docker": {sidecar: "docker", image: fixed("docker:27-dind"), port: 2375, priv: true,
-		env:     []pipeline.Env{{Name: "DOCKER_TLS_CERTDIR", Value: ""}},
-		stepEnv: []pipeline.Env{{Name: "DOCKER_HOST", Value: "tcp://127.0.0.1:2375"}},
-		note:    "docker-in-docker needs a privileged sidecar; the docker CLI must be in the step image"},
-	"mariadb": {sidecar: "mariadb", image: byDist("mariadb", nil, "mariadb", "10.6"), env: []pipeline.Env{{Name: "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", Value: "yes"}},
-		exec: []string{"mariadb-admin", "ping", "-h", "127.0.0.1"}, stepEnv: []pipeline.Env{{Name: "MYSQL_HOST", Value: "127.0.0.1"}}},
-	"rethinkdb": {sidecar: "rethinkdb", image: byDist("rethinkdb", nil, "rethinkdb", "2.4"), port: 28015},
-}
+var services = sync.OnceValue(func() map[string]service {
+	return map[string]service{
+		"postgresql": {sidecar: "postgresql", image: byDist("postgres", pgByDist, "postgresql", "13"),
+			env:  []pipeline.Env{{Name: "POSTGRES_HOST_AUTH_METHOD", Value: "trust"}},
+			exec: []string{"pg_isready", "-h", "127.0.0.1", "-U", "postgres"}, stepEnv: []pipeline.Env{{Name: "PGHOST", Value: "127.0.0.1"}, {Name: "PGUSER", Value: "postgres"}},
+			note: "Travis also creates the role and database travis"},
+		"mysql": {sidecar: "mysql", image: byDist("mysql", mysqlByDist, "mysql", "8.0"),
+			env:  []pipeline.Env{{Name: "MYSQL_ALLOW_EMPTY_PASSWORD", Value: "yes"}},
+			exec: []string{"mysqladmin", "ping", "-h", "127.0.0.1"}, stepEnv: []pipeline.Env{{Name: "MYSQL_HOST", Value: "127.0.0.1"}},
+			note: "Travis also has a user travis with an empty password"},
+		"redis":     {sidecar: "redis", image: fixed("redis:7.2"), port: 6379},
+		"mongodb":   {sidecar: "mongodb", image: byDist("mongo", mongoByDist, "mongodb", "7.0"), port: 27017},
+		"rabbitmq":  {sidecar: "rabbitmq", image: fixed("rabbitmq:3.13"), port: 5672},
+		"memcached": {sidecar: "memcached", image: fixed("memcached:1.6"), port: 11211},
+		"cassandra": {sidecar: "cassandra", image: fixed("cassandra:4.1"), port: 9042},
+		"couchdb":   {sidecar: "couchdb", image: fixed("couchdb:3.3"), port: 5984, env: []pipeline.Env{{Name: "COUCHDB_USER", Value: "admin"}, {Name: "COUCHDB_PASSWORD", Value: "travis"}}},
+		"neo4j":     {sidecar: "neo4j", image: fixed("neo4j:5"), port: 7474, env: []pipeline.Env{{Name: "NEO4J_AUTH", Value: "none"}}},
+		"elasticsearch": {sidecar: "elasticsearch", image: fixed("elasticsearch:7.17.25"), port: 9200,
+			env: []pipeline.Env{{Name: "discovery.type", Value: "single-node"}, {Name: "xpack.security.enabled", Value: "false"}, {Name: "ES_JAVA_OPTS", Value: "-Xms512m -Xmx512m"}}},
+		"docker": {sidecar: "docker", image: fixed("docker:27-dind"), port: 2375, priv: true,
+			env:     []pipeline.Env{{Name: "DOCKER_TLS_CERTDIR", Value: ""}},
+			stepEnv: []pipeline.Env{{Name: "DOCKER_HOST", Value: "tcp://127.0.0.1:2375"}},
+			note:    "docker-in-docker needs a privileged sidecar; the docker CLI must be in the step image"},
+		"mariadb": {sidecar: "mariadb", image: byDist("mariadb", nil, "mariadb", "10.6"), env: []pipeline.Env{{Name: "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", Value: "yes"}},
+			exec: []string{"mariadb-admin", "ping", "-h", "127.0.0.1"}, stepEnv: []pipeline.Env{{Name: "MYSQL_HOST", Value: "127.0.0.1"}}},
+		"rethinkdb": {sidecar: "rethinkdb", image: byDist("rethinkdb", nil, "rethinkdb", "2.4"), port: 28015},
+	}
+})
 
 // addonAliases are other addons: keys naming the same server (travis-yml schema).
 var addonAliases = map[string][]string{"postgresql": {"postgres"}}
@@ -95,8 +98,10 @@ func runsDocker(s string) bool {
 	return strings.Contains(s, "docker") && dockerCommand.MatchString(s)
 }
 
-var serviceAliases = map[string]string{"postgres": "postgresql", "redis-server": "redis", "memcache": "memcached",
-	"rabbitmq-server": "rabbitmq", "mongo": "mongodb", "neo4j-server": "neo4j"}
+var serviceAliases = sync.OnceValue(func() map[string]string {
+	return map[string]string{"postgres": "postgresql", "redis-server": "redis", "memcache": "memcached",
+		"rabbitmq-server": "rabbitmq", "mongo": "mongodb", "neo4j-server": "neo4j"}
+})
 
 // sidecars turns services (and addons that start a server) into sidecars.
 func (c *conv) sidecars(j *job, t *taskParts) {
@@ -131,7 +136,7 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 	seen := map[string]bool{}
 	for i, name := range names {
 		key := strings.ToLower(name)
-		if a, ok := serviceAliases[key]; ok {
+		if a, ok := serviceAliases()[key]; ok {
 			key = a
 		}
 		if seen[key] {
@@ -144,7 +149,7 @@ func (c *conv) sidecars(j *job, t *taskParts) {
 			c.finding(n, convert.Approximated, "travis/service-xvfb", "service xvfb: started in the step (the image must provide Xvfb)")
 			continue
 		}
-		s, ok := services[key]
+		s, ok := services()[key]
 		if !ok {
 			msg := sprintf("service %s has no container equivalent here", name)
 			c.finding(n, convert.Unsupported, "travis/service", "%s", msg)

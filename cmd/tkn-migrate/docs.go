@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
+	"github.com/tkn-migrate/tkn-migrate/internal/cmddoc"
 )
 
 // DocsOptions says where `docs` writes.
@@ -45,8 +45,8 @@ func genDocs(root *cobra.Command, o DocsOptions) error {
 		if err := os.MkdirAll(o.Man, 0o755); err != nil {
 			return err
 		}
-		hdr := &doc.GenManHeader{Title: strings.ToUpper(root.Name()), Section: "1", Source: "tkn-migrate", Manual: "tkn-migrate manual"}
-		if err := doc.GenManTree(root, hdr, o.Man); err != nil {
+		hdr := cmddoc.ManHeader{Title: strings.ToUpper(root.Name()), Section: "1", Source: "tkn-migrate", Manual: "tkn-migrate manual"}
+		if err := cmddoc.ManTree(root, hdr, o.Man); err != nil {
 			return err
 		}
 	}
@@ -54,8 +54,7 @@ func genDocs(root *cobra.Command, o DocsOptions) error {
 		if err := os.MkdirAll(o.Markdown, 0o755); err != nil {
 			return err
 		}
-		return doc.GenMarkdownTreeCustom(root, o.Markdown, func(string) string { return "" },
-			func(name string) string { return filepath.Base(name) })
+		return cmddoc.MarkdownTree(root, o.Markdown, filepath.Base)
 	}
 	return nil
 }

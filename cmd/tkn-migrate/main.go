@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/gcpace"
+	_ "github.com/tkn-migrate/tkn-migrate/internal/memprofoff" // before the dependencies' initialisers
 	"github.com/tkn-migrate/tkn-migrate/internal/startgc"
 )
 
