@@ -216,6 +216,12 @@ type (
 		StmtBase
 		Reason string
 	}
+	// Taken stands for a statement a ParseTaking hook took: its span and N, the number of
+	// statements taken before it.
+	Taken struct {
+		StmtBase
+		N int32
+	}
 )
 
 // CatchClause is catch (Type name) { body }.
