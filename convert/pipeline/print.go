@@ -56,9 +56,6 @@ func printDoc(doc *yaml.Node, lazy map[*yaml.Node]lazyItems) (out []byte, ok boo
 	ok = p.node(root, -1, false)
 	if ok {
 		p.writeIndent(-1) // DOCUMENT-END
-		if cap(p.out) > 1<<20 {
-			return p.out[:len(p.out):len(p.out)], true // a huge Pipeline's buffer is the result, not copied
-		}
 		out = append(make([]byte, 0, len(p.out)), p.out...)
 	}
 	if cap(p.out) <= 1<<20 { // a huge Pipeline's buffer is not kept

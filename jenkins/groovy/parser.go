@@ -188,7 +188,7 @@ func (p *parser) stmts(closing string, take bool) []Stmt {
 		}
 		if s := p.stmtOrOpaque(); s != nil {
 			if take && p.take(p.file, s) {
-				s = &Taken{StmtBase: StmtBase{Span: SpanOf(s)}, N: p.taken}
+				s = &Taken{Span: SpanOf(s), N: p.taken}
 				p.taken++
 			}
 			out = append(out, s)

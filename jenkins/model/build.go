@@ -1,7 +1,7 @@
 package model
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/jenkins/groovy"
@@ -43,9 +43,12 @@ func fromAST(g *groovy.File, consume bool) *File { return newBuilder(g.Src, cons
 
 func newBuilder(src []byte, consume bool) *builder {
 	b := &builder{consume: consume}
+	if len(src) > groovy.MaxFileSize {
+		return b // the parse refuses it
+	}
 	for i, c := range src {
 		if c == '\n' {
-			b.nl = append(b.nl, i)
+			b.nl = append(b.nl, int32(i))
 		}
 	}
 	return b
@@ -120,7 +123,7 @@ func (b *builder) file(g *groovy.File) *File {
 
 type builder struct {
 	g            *groovy.File
-	nl           []int // offsets of '\n'
+	nl           []int32 // offsets of '\n' (a file is at most groovy.MaxFileSize bytes)
 	skipComments groovy.Stmt
 	libs         []Library
 	consume      bool // the tree is the builder's own: drop what is built (see fromAST)
@@ -138,7 +141,10 @@ func (b *builder) done(stmts []groovy.Stmt, i int) {
 }
 
 // pos converts a byte offset to a 1-based line.
-func (b *builder) line(off int32) int { return sort.SearchInts(b.nl, int(off)) + 1 }
+func (b *builder) line(off int32) int {
+	i, _ := slices.BinarySearch(b.nl, off)
+	return i + 1
+}
 
 func (b *builder) text(n groovy.Node) string { return b.g.Text(n) }
 
