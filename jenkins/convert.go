@@ -3,6 +3,7 @@
 package jenkins
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -47,25 +48,46 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 	if err != nil {
 		return convert.Result{}, err
 	}
-	return emit(src, dir, p, findings, opts)
+	return emit(src, dir, p, findings, opts, func() (*pipeline.Pipeline, error) {
+		p, _, err := Pipeline(src.Path, src.Data, opts, mapping)
+		return p, err
+	})
 }
 
 // pipelineText is what makes a file a Jenkinsfile by content: a declarative pipeline or a node.
 var pipelineText = lazyre.New(`(?m)^\s*(pipeline\s*\{|node\b)`)
 
-func emit(src convert.Source, dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options) (convert.Result, error) {
+// emit binds p's secrets and prints it. With again, a fresh conversion of the same source,
+// the printer drops each task of p once printed, and prints again's Pipeline whole if it
+// needs a dropped task again.
+func emit(src convert.Source, dir string, p *pipeline.Pipeline, findings []convert.Finding, opts convert.Options, again func() (*pipeline.Pipeline, error)) (convert.Result, error) {
 	res := convert.Result{Findings: findings}
 	if p == nil || (len(p.Tasks) == 0 && p.Checkout == nil) {
 		return res, nil
 	}
 	// Secrets in sh commands move to step env read from Secrets (never copied).
 	res.Findings = append(res.Findings, bind.Pipeline(p, src)...)
+	p.DropPrinted = again != nil
 	files, err := pipeline.Emit(dir, p, opts)
+	if errors.Is(err, pipeline.ErrDropped) {
+		files, err = printFresh(src, dir, opts, again)
+	}
 	if err != nil {
 		return res, err
 	}
 	res.Files = files
 	return res, nil
+}
+
+// printFresh prints a fresh conversion whole, its secrets bound (the findings are p's, in
+// the result already).
+func printFresh(src convert.Source, dir string, opts convert.Options, again func() (*pipeline.Pipeline, error)) ([]convert.File, error) {
+	p, err := again()
+	if err != nil {
+		return nil, err
+	}
+	bind.Pipeline(p, src)
+	return pipeline.Emit(dir, p, opts)
 }
 
 func convertXML(src convert.Source, dir string, opts convert.Options, mapping *Mapping) (convert.Result, error) {
@@ -74,7 +96,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 		return convert.Result{}, err
 	}
 	if job.Script == "" {
-		return emit(src, dir, job.Pipeline, job.Findings, opts)
+		return emit(src, dir, job.Pipeline, job.Findings, opts, nil)
 	}
 	// The inline script was padded so its lines are config.xml lines; the job's parameters
 	// are params of the script too.
@@ -87,7 +109,7 @@ func convertXML(src convert.Source, dir string, opts convert.Options, mapping *M
 	if p != nil {
 		mergeJob(p, job.Pipeline)
 	}
-	return emit(src, dir, p, findings, opts)
+	return emit(src, dir, p, findings, opts, nil)
 }
 
 // mergeJob adds the job-level settings of a pipeline job (parameters, triggers, timeout)

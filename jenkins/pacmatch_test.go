@@ -71,7 +71,7 @@ func TestPaCMatchStages(t *testing.T) {
 		if err != nil || p == nil {
 			continue
 		}
-		res, err := emit(convert.Source{Path: f, Data: data}, filepath.Dir(f), p, findings, convert.Options{Placeholders: true})
+		res, err := emit(convert.Source{Path: f, Data: data}, filepath.Dir(f), p, findings, convert.Options{Placeholders: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

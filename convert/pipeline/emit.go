@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -124,14 +125,14 @@ func pipelineDoc(name string, p *Pipeline, opts convert.Options) (*yaml.Node, ma
 			}
 			i--
 		}
-		return pipelineTask(p, p.Tasks[i], p.Checkout != nil, false)
+		return printedTask(p, p.Tasks, i, p.Checkout != nil, false)
 	}}
 	set(spec, "tasks", tasks)
 
 	if len(p.Finally) > 0 {
 		fin := seqNode()
 		lazy[fin] = lazyItems{n: len(p.Finally), item: func(i int) (*yaml.Node, error) {
-			return pipelineTask(p, p.Finally[i], false, true)
+			return printedTask(p, p.Finally, i, false, true)
 		}}
 		set(spec, "finally", fin)
 	}
@@ -253,6 +254,23 @@ func fixWorkspaceKey(task *yaml.Node) {
 			}
 		}
 	}
+}
+
+// ErrDropped is Emit's error when it needs a task again that it dropped (Pipeline.DropPrinted).
+var ErrDropped = errors.New("a task the emitter dropped once printed is needed again")
+
+// printedTask is tasks[i]'s node; with p.DropPrinted the task is dropped, unless
+// taskRunSpecs needs it for the Runs (or a test's checkPrint prints the document again).
+func printedTask(p *Pipeline, tasks []*Task, i int, afterCheckout, finally bool) (*yaml.Node, error) {
+	t := tasks[i]
+	if t == nil {
+		return nil, ErrDropped
+	}
+	n, err := pipelineTask(p, t, afterCheckout, finally)
+	if p.DropPrinted && len(t.NodeSelector) == 0 && checkPrint == nil {
+		tasks[i] = nil
+	}
+	return n, err
 }
 
 func pipelineTask(p *Pipeline, t *Task, afterCheckout, finally bool) (*yaml.Node, error) {
@@ -670,7 +688,7 @@ func taskRunSpecs(p *Pipeline, opts convert.Options) *yaml.Node {
 	}
 	list := seqNode()
 	for _, t := range append(append([]*Task(nil), p.Tasks...), p.Finally...) {
-		if len(t.NodeSelector) == 0 {
+		if t == nil || len(t.NodeSelector) == 0 { // nil: dropped once printed, having none
 			continue
 		}
 		sel := mapNode()

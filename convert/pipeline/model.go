@@ -41,6 +41,11 @@ type Pipeline struct {
 	// FileStem names the output files <stem>.yaml and <stem>-<run>.yaml instead of
 	// pipeline.yaml and <run>.yaml, so several sources in one directory don't collide.
 	FileStem string
+	// DropPrinted lets Emit drop each task once printed, for a caller with no other use for
+	// the Pipeline: a big one then never holds all its tasks and its text at once. Where the
+	// printing needs a task again (yaml.v3 printing the whole document), Emit fails with
+	// ErrDropped and the caller prints a fresh Pipeline.
+	DropPrinted bool
 }
 
 // HostAlias is one /etc/hosts entry.

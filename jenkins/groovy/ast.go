@@ -218,6 +218,16 @@ type (
 	}
 )
 
+// Taken stands for a statement a ParseTaking hook took: its span and N, the number of
+// statements taken before it (no StmtBase: a big file has one per stage).
+type Taken struct {
+	Span
+	N int32
+}
+
+func (*Taken) stmt()               {}
+func (*Taken) Comments() []Comment { return nil }
+
 // CatchClause is catch (Type name) { body }.
 type CatchClause struct {
 	Span

@@ -240,7 +240,11 @@ func (p *parser) trailingClosures(c *Call, start Pos) Expr {
 		if t.NL && p.sig() && !(c.Parens || isIdent(c.Fn)) {
 			break
 		}
-		cl := p.closure()
+		owner := ""
+		if id, ok := c.Fn.(*Ident); ok {
+			owner = id.Name
+		}
+		cl := p.closure(owner)
 		c.Args = append(c.Args, Arg{Value: cl, Trailing: true})
 		c.Span = p.spanFrom(start)
 	}
@@ -366,7 +370,7 @@ func (p *parser) primary() Expr {
 		case "[":
 			return p.listOrMap()
 		case "{":
-			return p.closure()
+			return p.closure("")
 		}
 	case TokEOF:
 		p.fail("unexpected end of file")
@@ -491,8 +495,16 @@ func (p *parser) keyText(k Expr) string {
 	return string(p.src[s.Off:s.End])
 }
 
-// closure parses { [params ->] stmts }.
-func (p *parser) closure() *Closure {
+// closure parses { [params ->] stmts }; owner is the name of the call it is the last argument
+// of, or "".
+func (p *parser) closure(owner string) *Closure {
+	take := false
+	if p.take != nil {
+		n := len(p.owners)
+		take = n == 1 && p.owners[0] == "pipeline" && owner == "stages"
+		p.owners = append(p.owners, owner)
+		defer func() { p.owners = p.owners[:n] }() // on a soft failure's unwind too
+	}
 	open := p.expect("{")
 	c := &Closure{}
 	if params, ok := p.closureParams(); ok {
@@ -503,7 +515,7 @@ func (p *parser) closure() *Closure {
 		innerStart = p.prevEnd()
 	}
 	p.push(true)
-	c.Body = p.stmts("}")
+	c.Body = p.stmts("}", take)
 	p.pop()
 	end := p.tok()
 	c.Tail = end.Comments()

@@ -46,18 +46,35 @@ type parser struct {
 	i     int
 	depth int
 	nlSig []bool // per open bracket: whether newlines end expressions (true inside { })
+	// take, file, owners and taken serve ParseTaking: owners names the call of each open
+	// closure ("" for a bare one), taken counts the statements take took.
+	take   func(*File, Stmt) bool
+	file   *File
+	owners []string
+	taken  int32
 }
 
 // maxRecursion bounds parser recursion for constructs that nest without brackets (!!!x, else if chains).
 const maxRecursion = 4 * MaxDepth
 
 // Parse lexes and parses src. Errors are *convert.PosError values.
-func Parse(path string, src []byte) (f *File, err error) {
+func Parse(path string, src []byte) (*File, error) { return parse(path, src, nil) }
+
+// ParseTaking is Parse offering take each statement completed directly in the closure of a
+// `stages` call that is a statement directly in the closure of a `pipeline` call outside any
+// other closure (a declarative Pipeline's stages), as soon as it is parsed, with the File
+// being built. A statement take takes stays in the tree as a *Taken: a big file's tree never
+// holds its stages at once. The parse, and any error, is Parse's.
+func ParseTaking(path string, src []byte, take func(f *File, s Stmt) bool) (*File, error) {
+	return parse(path, src, take)
+}
+
+func parse(path string, src []byte, take func(*File, Stmt) bool) (f *File, err error) {
 	lx, err := newLexer(path, src)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{path: path, src: src, toks: newStream(lx), nlSig: []bool{true}}
+	p := &parser{path: path, src: src, toks: newStream(lx), nlSig: []bool{true}, take: take}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
@@ -73,7 +90,8 @@ func Parse(path string, src []byte) (f *File, err error) {
 		}
 	}()
 	f = &File{Path: path, Src: src, str: lx.s} // the tokens' string: one copy of the source, not two
-	f.Stmts = p.stmts("")
+	p.file = f
+	f.Stmts = p.stmts("", false)
 	f.Trailing = p.tok().Comments()
 	return f, nil
 }
@@ -151,8 +169,9 @@ func (p *parser) sig() bool { return p.nlSig[len(p.nlSig)-1] }
 func (p *parser) push(sig bool) { p.nlSig = append(p.nlSig, sig) }
 func (p *parser) pop()          { p.nlSig = p.nlSig[:len(p.nlSig)-1] }
 
-// stmts parses statements until the closing token ("}" or "" for EOF).
-func (p *parser) stmts(closing string) []Stmt {
+// stmts parses statements until the closing token ("}" or "" for EOF); with take, each is
+// offered to p.take (see ParseTaking).
+func (p *parser) stmts(closing string, take bool) []Stmt {
 	var out []Stmt
 	for {
 		for p.isOp(";") {
@@ -168,6 +187,10 @@ func (p *parser) stmts(closing string) []Stmt {
 			continue
 		}
 		if s := p.stmtOrOpaque(); s != nil {
+			if take && p.take(p.file, s) {
+				s = &Taken{Span: SpanOf(s), N: p.taken}
+				p.taken++
+			}
 			out = append(out, s)
 		}
 	}
@@ -278,7 +301,7 @@ func (p *parser) stmt() Stmt {
 	}
 	if t.Kind == TokOp && t.Text == "{" {
 		// a bare block: parse it as a closure expression statement
-		x := p.closure()
+		x := p.closure("")
 		return &ExprStmt{StmtBase: base(), X: x}
 	}
 	if t.Kind == TokIdent {
@@ -387,7 +410,7 @@ func (p *parser) body() []Stmt {
 	if p.isOp("{") {
 		p.next()
 		p.push(true)
-		s := p.stmts("}")
+		s := p.stmts("}", false)
 		p.pop()
 		p.expect("}")
 		return s

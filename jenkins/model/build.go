@@ -1,7 +1,7 @@
 package model
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/jenkins/groovy"
@@ -9,12 +9,29 @@ import (
 
 // Parse parses a Jenkinsfile. Syntax errors (unbalanced brackets, unterminated strings, binary
 // input, nesting limits) are *convert.PosError values; Groovy it cannot model stays as Opaque steps.
+// A declarative Pipeline's stages are built as the parser completes each one (ParseTaking),
+// so a big file never holds its syntax tree whole.
 func Parse(path string, src []byte) (*File, error) {
-	g, err := groovy.Parse(path, src)
+	f, _, err := parseTaking(path, src)
+	return f, err
+}
+
+// parseTaking is Parse; taken reports that the stages built while parsing were the model's.
+func parseTaking(path string, src []byte) (f *File, taken bool, err error) {
+	b := newBuilder(src, true)
+	g, err := groovy.ParseTaking(path, src, b.take)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return fromAST(g, true), nil
+	if f := b.file(g); b.resolved == len(b.taken) {
+		return f, len(b.taken) > 0, nil
+	}
+	// a stage was taken where the model does not read a Pipeline's stages: build from the whole tree
+	g, err = groovy.Parse(path, src)
+	if err != nil {
+		return nil, false, err
+	}
+	return fromAST(g, true), false, nil
 }
 
 // FromAST builds the model from a parsed Groovy file.
@@ -22,13 +39,35 @@ func FromAST(g *groovy.File) *File { return fromAST(g, false) }
 
 // fromAST is FromAST; consume drops each statement from the tree once its model is built,
 // so a big file's tree shrinks while its model grows instead of both being live at once.
-func fromAST(g *groovy.File, consume bool) *File {
-	b := &builder{g: g, consume: consume}
-	for i, c := range g.Src {
+func fromAST(g *groovy.File, consume bool) *File { return newBuilder(g.Src, consume).file(g) }
+
+func newBuilder(src []byte, consume bool) *builder {
+	b := &builder{consume: consume}
+	if len(src) > groovy.MaxFileSize {
+		return b // the parse refuses it
+	}
+	for i, c := range src {
 		if c == '\n' {
-			b.nl = append(b.nl, i)
+			b.nl = append(b.nl, int32(i))
 		}
 	}
+	return b
+}
+
+// take builds a stage statement ParseTaking offers; Stages finds it by its *groovy.Taken.
+func (b *builder) take(g *groovy.File, s groovy.Stmt) bool {
+	d := directiveOf(s)
+	if d.name != "stage" {
+		return false
+	}
+	b.g = g
+	b.taken = append(b.taken, b.stage(d))
+	return true
+}
+
+// file builds the model of g.
+func (b *builder) file(g *groovy.File) *File {
+	b.g = g
 	f := &File{Path: g.Path, Kind: Scripted, Source: g.Source()}
 	stmts := g.Stmts
 	if len(stmts) > 0 {
@@ -84,10 +123,14 @@ func fromAST(g *groovy.File, consume bool) *File {
 
 type builder struct {
 	g            *groovy.File
-	nl           []int // offsets of '\n'
+	nl           []int32 // offsets of '\n' (a file is at most groovy.MaxFileSize bytes)
 	skipComments groovy.Stmt
 	libs         []Library
 	consume      bool // the tree is the builder's own: drop what is built (see fromAST)
+	// taken are the stages built while parsing (see take), each until stages finds its
+	// *groovy.Taken; resolved counts those found.
+	taken    []*Stage
+	resolved int
 }
 
 // done drops stmts[i] from the tree when the builder consumes it.
@@ -98,7 +141,10 @@ func (b *builder) done(stmts []groovy.Stmt, i int) {
 }
 
 // pos converts a byte offset to a 1-based line.
-func (b *builder) line(off int32) int { return sort.SearchInts(b.nl, int(off)) + 1 }
+func (b *builder) line(off int32) int {
+	i, _ := slices.BinarySearch(b.nl, off)
+	return i + 1
+}
 
 func (b *builder) text(n groovy.Node) string { return b.g.Text(n) }
 

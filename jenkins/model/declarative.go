@@ -122,12 +122,26 @@ func (b *builder) stages(d directive) []*Stage {
 	var out []*Stage
 	body := d.body.Body
 	for i, s := range body {
-		if x := directiveOf(s); x.name == "stage" {
+		if t, ok := s.(*groovy.Taken); ok {
+			out = append(out, b.takenStage(t))
+		} else if x := directiveOf(s); x.name == "stage" {
 			out = append(out, b.stage(x))
 		}
 		b.done(body, i)
 	}
 	return out
+}
+
+// takenStage is the stage take built for t; an unknown or repeated t is an empty stage (and
+// Parse builds from the whole tree, as resolved then falls short of the stages taken).
+func (b *builder) takenStage(t *groovy.Taken) *Stage {
+	if int(t.N) >= len(b.taken) || b.taken[t.N] == nil {
+		return &Stage{}
+	}
+	st := b.taken[t.N]
+	b.taken[t.N] = nil
+	b.resolved++
+	return st
 }
 
 func (b *builder) stage(d directive) *Stage {
