@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
 	"github.com/tkn-migrate/tkn-migrate/internal/memo"
@@ -340,21 +341,65 @@ func Move(script string, varFor func(h Hit, value string) string) (string, []Mov
 
 // scripts remembers what Scan found in a step script: a fleet's generated scripts repeat
 // (the same commands under the same generated preamble), and Scan is a function of the text.
-var scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
+// Most scripts hold no secret: those are remembered apart, in clean, by half their key, so a
+// big input of distinct scripts (a Jenkinsfile of 16,000 stages) holds 16 bytes a script,
+// not a 32-byte key and a slice; 128 bits keep a collision out of reach.
+var (
+	scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
+	clean   = &cleanSet{Limit: 1 << 14}
+)
 
 // scanScript is Scan(script), remembered; the hits are shared, so they are only read.
 func scanScript(script string) []Hit {
 	key := sha256.Sum256([]byte(script))
+	half := [16]byte(key[:16])
+	if clean.has(half) {
+		return nil
+	}
 	if hits, ok := scripts.Get(key); ok {
 		return hits
 	}
 	hits := Scan(script)
+	if len(hits) == 0 {
+		clean.add(half)
+		return nil
+	}
 	size := 0
 	for _, h := range hits {
 		size += 48 + len(h.What) + len(h.Var) // a Hit's own bytes and its strings
 	}
 	scripts.Put(key, hits, size)
 	return hits
+}
+
+// cleanSet is a bounded, concurrency-safe set of half SHA-256 keys; it starts over at Limit.
+type cleanSet struct {
+	mu    sync.Mutex
+	m     map[[16]byte]struct{}
+	Limit int
+}
+
+func (c *cleanSet) has(k [16]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.m[k]
+	return ok
+}
+
+func (c *cleanSet) add(k [16]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= c.Limit {
+		c.m = map[[16]byte]struct{}{}
+	}
+	c.m[k] = struct{}{}
+}
+
+// reset forgets everything (a cold run in tests).
+func (c *cleanSet) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
 }
 
 // reference is how the script reads var where value was, given the value's quoting, and

@@ -144,16 +144,22 @@ func TestQuoting(t *testing.T) {
 	}
 }
 
-// TestMoveRemembered: Move reads a script's secrets from the memo as Scan finds them.
+// TestMoveRemembered: Move reads a script's secrets from the memo as Scan finds them; a
+// script with none is remembered in clean only, one with some in scripts only.
 func TestMoveRemembered(t *testing.T) {
 	scripts.Reset()
+	clean.reset()
 	varFor := func(h Hit, value string) string { return h.Var }
-	moved := 0
+	moved, cleaned := 0, 0
 	for _, line := range corpus(t, "testdata/commands.txt") {
 		_, command, _ := strings.Cut(line, " | ")
 		first, firstMoved := Move(command, varFor)
-		if _, ok := scripts.Get(sha256.Sum256([]byte(command))); !ok {
-			t.Fatalf("Move(%q) left nothing in the memo", command)
+		key := sha256.Sum256([]byte(command))
+		_, held := scripts.Get(key)
+		if isClean := clean.has([16]byte(key[:16])); held == isClean || isClean != (len(Scan(command)) == 0) {
+			t.Fatalf("Move(%q): in scripts %v, in clean %v, with %d hits", command, held, isClean, len(Scan(command)))
+		} else if isClean {
+			cleaned++
 		}
 		again, againMoved := Move(command, varFor)
 		if first != again || !reflect.DeepEqual(firstMoved, againMoved) || !reflect.DeepEqual(scanScript(command), Scan(command)) {
@@ -161,7 +167,7 @@ func TestMoveRemembered(t *testing.T) {
 		}
 		moved += len(firstMoved)
 	}
-	if moved < 20 {
-		t.Fatalf("only %d secrets moved", moved)
+	if moved < 20 || cleaned < 5 {
+		t.Fatalf("only %d secrets moved, %d clean scripts", moved, cleaned)
 	}
 }
