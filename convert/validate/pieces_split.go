@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"crypto/sha256"
+	"slices"
 	"strings"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -87,7 +88,11 @@ func (p *pieces) admitInParts() (nameKey [sha256.Size]byte, named, pass bool) {
 		if !admitTask(ctx, &pt, pl.Spec.Params, field, i) {
 			return false
 		}
-		tasks = append(tasks, cutTask(pt, bare))
+		pt = cutTask(pt, bare)
+		if len(tasks) > 0 {
+			shareWithPrevious(&pt, &tasks[len(tasks)-1])
+		}
+		tasks = append(tasks, pt)
 		return true
 	})
 	if !ok {
@@ -135,6 +140,20 @@ func cutTask(pt v1.PipelineTask, bare *v1.EmbeddedTask) v1.PipelineTask {
 		pt.TaskSpec = &c
 	}
 	return pt
+}
+
+// shareWithPrevious points pt's workspace bindings and runAfter names at prev's equal ones,
+// so that a generated Pipeline's tasks, which bind the same workspaces and run after the task
+// before, hold them once; the values are the same, and validation only reads them.
+func shareWithPrevious(pt, prev *v1.PipelineTask) {
+	if len(pt.Workspaces) > 0 && slices.Equal(pt.Workspaces, prev.Workspaces) {
+		pt.Workspaces = prev.Workspaces
+	}
+	for i, name := range pt.RunAfter {
+		if name == prev.Name {
+			pt.RunAfter[i] = prev.Name
+		}
+	}
 }
 
 // onlyKey is m's value under key when no other key of m matches it without regard to case,

@@ -2,8 +2,12 @@ package validate
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
+
+	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -322,5 +326,36 @@ func TestBigPipelineAdmittedInParts(t *testing.T) {
 	}
 	if _, _, pass := p.admitInParts(); !pass {
 		t.Fatal("not admitted in parts")
+	}
+}
+
+// TestShareWithPrevious: a task's workspace bindings and runAfter names equal to the task
+// before's are shared with it, values unchanged; others are left as they are.
+func TestShareWithPrevious(t *testing.T) {
+	bind := func(ws ...string) []v1.WorkspacePipelineTaskBinding {
+		var out []v1.WorkspacePipelineTaskBinding
+		for _, w := range ws {
+			out = append(out, v1.WorkspacePipelineTaskBinding{Name: w, Workspace: w})
+		}
+		return out
+	}
+	prev := v1.PipelineTask{Name: "s0", Workspaces: bind("source")}
+	same := v1.PipelineTask{Name: "s1", RunAfter: []string{"fetch", strings.Clone("s0")}, Workspaces: bind("source")}
+	shareWithPrevious(&same, &prev)
+	if &same.Workspaces[0] != &prev.Workspaces[0] || unsafe.StringData(same.RunAfter[1]) != unsafe.StringData(prev.Name) {
+		t.Error("equal bindings or runAfter name not shared")
+	}
+	if !reflect.DeepEqual(same, v1.PipelineTask{Name: "s1", RunAfter: []string{"fetch", "s0"}, Workspaces: bind("source")}) {
+		t.Errorf("sharing changed the task: %+v", same)
+	}
+	other := v1.PipelineTask{Name: "s2", RunAfter: []string{"s1"}, Workspaces: bind("source", "cache")}
+	shareWithPrevious(&other, &same)
+	if &other.Workspaces[0] == &same.Workspaces[0] || !reflect.DeepEqual(other.Workspaces, bind("source", "cache")) {
+		t.Error("different bindings shared")
+	}
+	none := v1.PipelineTask{Name: "s3"}
+	shareWithPrevious(&none, &prev)
+	if none.Workspaces != nil {
+		t.Error("no bindings became the previous task's")
 	}
 }
