@@ -342,7 +342,7 @@ func Move(script string, varFor func(h Hit, value string) string) (string, []Mov
 // scripts remembers what Scan found in a step script: a fleet's generated scripts repeat
 // (the same commands under the same generated preamble), and Scan is a function of the text.
 // Most scripts hold no secret: those are remembered apart, in clean, by half their key, so a
-// big input of distinct scripts (a Jenkinsfile of 16,000 stages) holds 16 bytes a script,
+// big input of distinct scripts (a Jenkinsfile of 16,000 stages) holds a 16-byte key a script,
 // not a 32-byte key and a slice; 128 bits keep a collision out of reach.
 var (
 	scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
