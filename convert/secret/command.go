@@ -341,9 +341,9 @@ func Move(script string, varFor func(h Hit, value string) string) (string, []Mov
 
 // scripts remembers what Scan found in a step script: a fleet's generated scripts repeat
 // (the same commands under the same generated preamble), and Scan is a function of the text.
-// Most scripts hold no secret: those are remembered apart, in clean, by half their key, so a
-// big input of distinct scripts (a Jenkinsfile of 16,000 stages) holds a 16-byte key a script,
-// not a 32-byte key and a slice; 128 bits keep a collision out of reach.
+// Most scripts hold no secret: those are remembered apart, in clean, by their key alone, so a
+// big input of distinct scripts (a Jenkinsfile of 16,000 stages) holds a 32-byte key a script,
+// not a key, a slice and the memo's bookkeeping.
 var (
 	scripts = &memo.Map[[]Hit]{Limit: 1 << 14, Size: 4 << 20}
 	clean   = &cleanSet{Limit: 1 << 14}
@@ -352,8 +352,7 @@ var (
 // scanScript is Scan(script), remembered; the hits are shared, so they are only read.
 func scanScript(script string) []Hit {
 	key := sha256.Sum256([]byte(script))
-	half := [16]byte(key[:16])
-	if clean.has(half) {
+	if clean.has(key) {
 		return nil
 	}
 	if hits, ok := scripts.Get(key); ok {
@@ -361,7 +360,7 @@ func scanScript(script string) []Hit {
 	}
 	hits := Scan(script)
 	if len(hits) == 0 {
-		clean.add(half)
+		clean.add(key)
 		return nil
 	}
 	size := 0
@@ -372,25 +371,25 @@ func scanScript(script string) []Hit {
 	return hits
 }
 
-// cleanSet is a bounded, concurrency-safe set of half SHA-256 keys; it starts over at Limit.
+// cleanSet is a bounded, concurrency-safe set of SHA-256 keys; it starts over at Limit.
 type cleanSet struct {
 	mu    sync.Mutex
-	m     map[[16]byte]struct{}
+	m     map[[32]byte]struct{}
 	Limit int
 }
 
-func (c *cleanSet) has(k [16]byte) bool {
+func (c *cleanSet) has(k [32]byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, ok := c.m[k]
 	return ok
 }
 
-func (c *cleanSet) add(k [16]byte) {
+func (c *cleanSet) add(k [32]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= c.Limit {
-		c.m = map[[16]byte]struct{}{}
+		c.m = map[[32]byte]struct{}{}
 	}
 	c.m[k] = struct{}{}
 }

@@ -156,7 +156,7 @@ func TestMoveRemembered(t *testing.T) {
 		first, firstMoved := Move(command, varFor)
 		key := sha256.Sum256([]byte(command))
 		_, held := scripts.Get(key)
-		if isClean := clean.has([16]byte(key[:16])); held == isClean || isClean != (len(Scan(command)) == 0) {
+		if isClean := clean.has(key); held == isClean || isClean != (len(Scan(command)) == 0) {
 			t.Fatalf("Move(%q): in scripts %v, in clean %v, with %d hits", command, held, isClean, len(Scan(command)))
 		} else if isClean {
 			cleaned++
