@@ -111,16 +111,23 @@ type defs struct {
 }
 
 func (in *input) indexDefs() {
-	in.defs = &defs{byName: map[string][]*sig{}, roots: map[string]string{}}
+	in.defs = newDefs()
 	for _, d := range in.docs {
-		if !tekton(d) || d.Name == "" {
-			continue
-		}
-		switch d.Kind {
-		case "Task", "ClusterTask", "Pipeline", "StepAction":
-			k := d.Kind + "/" + d.Name
-			in.defs.byName[k] = append(in.defs.byName[k], specSig(d.Kind, d.Name, d.Path, yamldoc.Get(d.Root, "spec")))
-		}
+		in.defs.add(d)
+	}
+}
+
+func newDefs() *defs { return &defs{byName: map[string][]*sig{}, roots: map[string]string{}} }
+
+// add records d's signature when refs may name it.
+func (x *defs) add(d *yamldoc.Doc) {
+	if !tekton(d) || d.Name == "" {
+		return
+	}
+	switch d.Kind {
+	case "Task", "ClusterTask", "Pipeline", "StepAction":
+		k := d.Kind + "/" + d.Name
+		x.byName[k] = append(x.byName[k], specSig(d.Kind, d.Name, d.Path, yamldoc.Get(d.Root, "spec")))
 	}
 }
 

@@ -15,14 +15,7 @@ import (
 // (a fixed PVC is shared by concurrent runs), TKN103 (two PVC workspaces on one
 // TaskRun under coschedule: workspaces).
 func checkStorage(in *input) {
-	claims := map[string][]string{} // claimName -> runs binding it
-	for _, run := range in.runs {
-		for _, b := range bindings(run) {
-			if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
-				claims[c] = append(claims[c], runName(run))
-			}
-		}
-	}
+	claims := in.runSummary().claims
 	for _, run := range in.runs {
 		for _, b := range bindings(run) {
 			ws := yamldoc.Str(b, "name")
@@ -178,14 +171,7 @@ func usersOf(p *graph.Pipeline, ws string) []string {
 // it) and another task using the same workspace with no ordering between them:
 // the second may read before the first has written.
 func checkRaces(in *input) {
-	readOnlyWs := map[string]bool{} // Pipeline workspaces some run binds to a read-only volume
-	for _, run := range in.runs {
-		for _, b := range bindings(run) {
-			if yamldoc.Get(b, "secret") != nil || yamldoc.Get(b, "configMap") != nil || yamldoc.Get(b, "projected") != nil {
-				readOnlyWs[yamldoc.Str(b, "name")] = true
-			}
-		}
-	}
+	readOnlyWs := in.runSummary().readOnlyWs
 	for _, p := range in.graphs {
 		byWs := map[string][]use{}
 		var names []string

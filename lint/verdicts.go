@@ -21,7 +21,16 @@ var useVerdicts = true
 // or two documents in one piece. yaml.v3 ends every scalar and collection at a "---" or
 // "..." line, as the cut does, so each piece then parses alone to the document parsed here.
 func docTexts(data []byte, docs []*yamldoc.Doc) [][]byte {
-	if !useVerdicts || len(docs) == 0 || bytes.IndexByte(data, 0) >= 0 || data[0] == '%' || bytes.Contains(data, []byte("\n%")) ||
+	lines := make([]int, len(docs))
+	for i, d := range docs {
+		lines[i] = d.Root.Line
+	}
+	return docTextsAt(data, lines)
+}
+
+// docTextsAt is docTexts of the documents whose roots are at lines.
+func docTextsAt(data []byte, lines []int) [][]byte {
+	if !useVerdicts || len(lines) == 0 || bytes.IndexByte(data, 0) >= 0 || data[0] == '%' || bytes.Contains(data, []byte("\n%")) ||
 		bytes.Contains(data, []byte("\xc2\x85")) || bytes.Contains(data, []byte("\xe2\x80\xa8")) || bytes.Contains(data, []byte("\xe2\x80\xa9")) {
 		return nil
 	}
@@ -29,14 +38,14 @@ func docTexts(data []byte, docs []*yamldoc.Doc) [][]byte {
 		return nil
 	}
 	chunks := validate.Split(data)
-	texts := make([][]byte, len(docs))
+	texts := make([][]byte, len(lines))
 	j := 0
-	for i, d := range docs {
+	for i, line := range lines {
 		prev := j
-		for j+1 < len(chunks) && chunks[j+1].Line <= d.Root.Line {
+		for j+1 < len(chunks) && chunks[j+1].Line <= line {
 			j++
 		}
-		if chunks[j].Line > d.Root.Line || (i > 0 && j == prev) {
+		if chunks[j].Line > line || (i > 0 && j == prev) {
 			return nil
 		}
 		texts[i] = chunks[j].Text

@@ -1,0 +1,168 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+)
+
+// streamed is streamRun on files with the given checks, forced whatever their size.
+func streamed(files []File, cs []func(*input)) ([]Finding, []error) {
+	fs, errs, _, _ := streamRun(files, cs, false)
+	return fs, errs
+}
+
+// TestStreamExact: lint holding one document at a time (streamRun) reports exactly what lint
+// holding every tree (run) reports, findings in order and errors, with all checks and with the
+// error checks alone, and computes the same spans for the memo of clean outputs, on the
+// converters' goldens, every lint golden case, the converted corpus, each corpus file alone
+// and each corpus directory as one set (references, Secrets and runs across files).
+func TestStreamExact(t *testing.T) {
+	sets, names, _ := lintSets(t)
+	root := corpusDir(t)
+	for _, f := range yamlFiles(t, root) {
+		sets[f.Path] = []File{f}
+		names = append(names, f.Path)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(root, "*"))
+	for _, d := range dirs {
+		if files := yamlFiles(t, d); len(files) > 0 {
+			sets[d] = files
+			names = append(names, d)
+		}
+	}
+	findings, withSpans := 0, 0
+	for _, n := range names {
+		files := sets[n]
+		for _, cs := range [][]func(*input){checks, errorChecks} {
+			want, wantErrs, parsed := run(files, cs)
+			got, gotErrs, spans, spansOK := streamRun(files, cs, true)
+			if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
+				t.Errorf("%s: streamed\n%s%v\nwhole\n%s%v", n, format(got), gotErrs, format(want), wantErrs)
+			}
+			wantSpans, wantOK := parsedSpans(files, parsed)
+			if spansOK != wantOK || wantOK && !reflect.DeepEqual(spans, wantSpans) {
+				t.Errorf("%s: streamed spans %v %v, whole %v %v", n, spansOK, spans, wantOK, wantSpans)
+			}
+			if wantOK && anySpan(wantSpans) {
+				withSpans++
+			}
+			findings += len(want)
+		}
+	}
+	t.Logf("%d sets, %d findings, %d with spans", len(names), findings, withSpans)
+	if findings < 1000 || withSpans < 100 {
+		t.Errorf("%d findings, %d sets with spans: not exercised", findings, withSpans)
+	}
+}
+
+// TestRunStreamsLargeSets: Run and Output take streamRun from streamFrom bytes, with the same
+// findings as below it.
+func TestRunStreamsLargeSets(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/TKN*/*")
+	for _, c := range cases {
+		files := load(t, c)
+		if len(files) == 0 {
+			continue
+		}
+		want, wantErrs := Run(files)
+		wantOut := plainOutput(files)
+		streamFrom = 0
+		got, gotErrs := Run(files)
+		gotOut := plainOutput(files)
+		streamFrom = 1 << 20
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) || !reflect.DeepEqual(gotOut, wantOut) {
+			t.Errorf("%s: streamed\n%s%v\n%v\nwhole\n%s%v\n%v", c, format(got), gotErrs, gotOut, format(want), wantErrs, wantOut)
+		}
+	}
+}
+
+// bigPipeline is a v1 Pipeline of n tasks, each an embedded taskSpec of one step, as the
+// Jenkinsfile front-end writes a file of n stages; extra is appended to the first task.
+func bigPipeline(n int, extra string) []byte {
+	var b strings.Builder
+	b.WriteString("# a generated Pipeline\napiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: big\nspec:\n  workspaces:\n    - name: source\n  tasks:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    # stage %d\n    - name: s%d\n      workspaces:\n        - name: source\n          workspace: source\n      taskSpec:\n"+
+			"        workspaces:\n          - name: source\n        steps:\n          - name: sh\n            image: docker.io/library/buildpack-deps:bookworm\n"+
+			"            workingDir: $(workspaces.source.path)\n            script: |\n              echo %d\n", i, i, i)
+		if i == 0 {
+			b.WriteString(extra)
+		}
+	}
+	b.WriteString("  finally:\n    - name: done\n      taskRef:\n        name: notify\n")
+	return []byte(b.String())
+}
+
+// TestTooBigExact: parseFile, which walks a big document a piece at a time for yamldoc's
+// bounds, returns what yamldoc.Parse returns (documents and error) on documents over and under
+// the node limit, too deep in the skeleton or in a piece, with aliases that multiply nodes,
+// pieces that do not parse (before and after the limit is crossed), and every corpus file and
+// lint case; and it decides without the whole parse for the big generated Pipeline.
+func TestTooBigExact(t *testing.T) {
+	deep := "      x:" + strings.Repeat(" [", 250) + strings.Repeat("]", 250) + "\n"
+	cases := map[string][]byte{
+		"over":                 bigPipeline(12000, ""),
+		"under":                bigPipeline(3000, ""),
+		"deep in a piece":      bigPipeline(3000, deep),
+		"deep in the skeleton": []byte(strings.Replace(string(bigPipeline(3000, "")), "  workspaces:\n", "  x:"+strings.Repeat(" [", 250)+strings.Repeat("]", 250)+"\n  workspaces:\n", 1)),
+		"sequence aliased":     []byte(strings.Replace(string(bigPipeline(3000, "")), "  tasks:\n", "  tasks: &t\n", 1) + "  again: *t\n"),
+		"broken piece":         bigPipeline(12000, "      x: 'open\n"),
+		"broken after limit":   []byte(strings.Replace(string(bigPipeline(12000, "")), "echo 11000\n", "echo 11000\n      x: \"open\n", 1)),
+		"broken skeleton":      []byte(string(bigPipeline(12000, "")) + "  y: [\n"),
+		"crlf":                 []byte(strings.ReplaceAll(string(bigPipeline(12000, "")), "\n", "\r\n")),
+		"two documents":        []byte(string(bigPipeline(12000, "")) + "---\nkind: x\n"),
+		"anchor multiplied":    []byte(strings.Replace(string(bigPipeline(2500, "")), "spec:\n", "spec: &s\n", 1) + "status:\n  a: *s\n  b: *s\n"),
+	}
+	root := corpusDir(t)
+	for _, f := range yamlFiles(t, root) {
+		cases[f.Path] = f.Data
+	}
+	paths, _ := filepath.Glob("testdata/TKN*/*.yaml")
+	for _, p := range paths {
+		data, _ := os.ReadFile(p)
+		cases[p] = data
+	}
+	shortcut := 0
+	for name, data := range cases {
+		want, wantErr := yamldoc.Parse("f.yaml", data)
+		var got []*yamldoc.Doc
+		gotErr := parseFile("f.yaml", data, func(d *yamldoc.Doc) { got = append(got, d) })
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || len(got) != len(want) {
+			t.Errorf("%s: %d documents, %v; yamldoc.Parse %d, %v", name, len(got), gotErr, len(want), wantErr)
+		}
+		for i := range got {
+			if i < len(want) && !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("%s: document %d differs", name, i)
+			}
+		}
+		if _, known := tooBig("f.yaml", data); known {
+			shortcut++
+		}
+	}
+	for _, name := range []string{"over", "crlf", "anchor multiplied", "deep in a piece", "deep in the skeleton"} {
+		if err, known := tooBig("f.yaml", cases[name]); !known {
+			t.Errorf("%s: not decided in pieces (%v)", name, err)
+		}
+	}
+	// A text convert/validate passed is known to parse whole: the walk stops at the bound.
+	over := bigPipeline(4000, "")
+	defer validate.ForgetVerdicts()
+	if e := validate.Documents("f.yaml", over); e != nil || !validate.Passed(over) {
+		t.Fatalf("validate: %v", e)
+	}
+	want, wantErr := yamldoc.Parse("f.yaml", over)
+	if err, known := tooBig("f.yaml", over); !known || len(want) != 0 || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Errorf("validated: %v %v; yamldoc.Parse %d, %v", err, known, len(want), wantErr)
+	}
+	t.Logf("%d of %d cases decided in pieces", shortcut, len(cases))
+	if shortcut < 5 {
+		t.Errorf("only %d cases decided in pieces", shortcut)
+	}
+}
