@@ -222,6 +222,7 @@ type input struct {
 	templated   map[*yamldoc.Doc]bool   // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
 	texts       map[*yamldoc.Doc][]byte // each document's own text, as convert/validate keys its verdicts
 	runSum      *runSummary
+	held        *[]func() bool // what a document checked as the input streams read of the others (streamRun)
 	findings    []Finding
 	at          map[at]bool // rule and position of every finding
 }
@@ -326,7 +327,7 @@ func (in *input) runPipeline(run *yamldoc.Doc) *graph.Pipeline {
 	if p := graph.FromDoc(run); p != nil {
 		return p
 	}
-	return in.pipelines[yamldoc.Str(run.Root, "spec", "pipelineRef", "name")]
+	return in.pipeline(yamldoc.Str(run.Root, "spec", "pipelineRef", "name"))
 }
 
 // bindings are a run's workspace bindings by name.

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -42,9 +41,7 @@ var (
 // The cut's conditions are docTexts': no line break yaml.v3 counts that the cut does not, no
 // NUL, no directive, and one document.
 func tooBig(path string, data []byte) (err error, known bool) {
-	if len(data) < bigDocument || bytes.IndexByte(data, 0) >= 0 || data[0] == '%' || bytes.Contains(data, []byte("\n%")) ||
-		bytes.Contains(data, []byte("\xc2\x85")) || bytes.Contains(data, []byte("\xe2\x80\xa8")) || bytes.Contains(data, []byte("\xe2\x80\xa9")) ||
-		bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n")) {
+	if len(data) < bigDocument || !cuttable(data) {
 		return nil, false
 	}
 	if chunks := validate.Split(data); len(chunks) != 1 || len(chunks[0].Text) != len(data) {

@@ -3,6 +3,7 @@ package lint
 import (
 	"reflect"
 	"sort"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,77 +26,85 @@ func size(files []File) int {
 	return n
 }
 
-// streamRun is run, reading each document twice and holding one tree at a time. The first
-// pass keeps what checks read across documents, in compact form where it can (signatures,
+// streamRun is run holding one document's tree at a time. Each document is checked (with the
+// TriggerTemplate runs it stamps out) as it is parsed, against what the documents before it
+// declare, and what it read of them is noted (see lookup and the reads below it); once every
+// file is read, a document whose reads give another answer against the whole input is parsed
+// and checked again. What is kept of other documents is compact where it can be (signatures,
 // Pipelines' task graphs without their nodes, Task specs' workspace declarations, what runs
-// bind and use; Secrets and ServiceAccounts whole); the second checks each document (with
-// the TriggerTemplate runs it stamps out) alone against that, and TKN201-TKN203, whose
-// findings sit on Secrets and ServiceAccounts, run last on those kept.
+// bind and use; Secrets and ServiceAccounts whole), and TKN201-TKN203, whose findings sit on
+// Secrets and ServiceAccounts, run last on those kept.
 //
-// The findings are run's, in run's order: each check reads of other documents only what the
-// first pass keeps (see indexShared, runSummary, compactGraph, workspacesOnly); a document's
-// findings sit in its own file at its own nodes, which no other document's share, so the
-// positions reportOnce and checkTekton consult are those of the unit's own findings; and the
-// sort is run's with ties broken as run emits them, check by check in document order
-// (TestStreamExact). spans are parsedSpans' on the documents parsed, when wantSpans.
+// The findings are run's, in run's order: a check reads of other documents only through those
+// reads and indexes; a document's findings sit in its own file at its own nodes, which no other
+// document's share, so the positions reportOnce and checkTekton consult are those of the
+// document's own findings; a file whose documents convert/validate cuts otherwise than yaml.v3
+// (docTexts nil) is checked again without texts, as run does; and the sort is run's with ties
+// broken as run emits them, check by check in document order (TestStreamExact). spans are
+// parsedSpans' on the documents parsed, when wantSpans.
 func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []Finding, errs []error, spans [][]validate.Span, spansOK bool) {
 	shared := newInput()
 	shared.defs = newDefs()
 	shared.runSum = newRunSummary()
-	lines := make([][]int, len(files)) // each file's documents' first lines
-	for i, f := range files {
-		shared.order[f.Path] = i
-		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
-			lines[i] = append(lines[i], d.Root.Line)
-			shared.share(d)
-		})
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
 	type tagged struct {
 		f          Finding
 		check, seq int
 	}
-	var all []tagged
-	emit := func(in *input, check int) {
-		for _, f := range in.findings {
-			all = append(all, tagged{f, check, len(all)})
+	type unit struct {
+		found []tagged
+		held  []func() bool
+		line  int  // the document's first line
+		redo  bool // check again against the whole input
+	}
+	var units [][]unit // by file, by document
+	seq := 0
+	check := func(d *yamldoc.Doc, text []byte, held *[]func() bool) []tagged {
+		in := shared.unit()
+		in.held = held
+		in.add(d)
+		if text != nil {
+			in.texts[d] = text
 		}
-		in.findings = in.findings[:0]
+		for _, e := range in.docs {
+			if isRun(e) {
+				in.runs = append(in.runs, e)
+			}
+			if p := graph.FromDoc(e); p != nil {
+				in.graphs = append(in.graphs, p)
+			}
+		}
+		var found []tagged
+		for c, ch := range checks {
+			if sameFunc(ch, checkCredentials) {
+				continue
+			}
+			ch(in)
+			for _, f := range in.findings {
+				found = append(found, tagged{f, c, seq})
+				seq++
+			}
+			in.findings = in.findings[:0]
+		}
+		return found
 	}
 	spansOK = wantSpans
 	if wantSpans {
 		spans = make([][]validate.Span, len(files))
 	}
+	redo := make([]bool, len(files)) // a file to parse again
 	for i, f := range files {
-		if len(lines[i]) == 0 {
-			continue // nothing to check (a file yamldoc refuses whole is not parsed again)
-		}
-		spansOK = spansOK && len(lines[i]) <= maxRenamedDocs
-		texts := docTextsAt(f.Data, lines[i])
-		j := 0
-		parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
-			in := shared.unit()
-			if texts != nil {
-				in.texts[d] = texts[j]
+		shared.order[f.Path] = i
+		units = append(units, nil)
+		cut := newTextCut(f.Data)
+		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
+			shared.share(d)
+			var text []byte
+			if cut != nil {
+				text = cut.next(d.Root.Line)
 			}
-			j++
-			in.add(d)
-			for _, e := range in.docs {
-				if isRun(e) {
-					in.runs = append(in.runs, e)
-				}
-				if p := graph.FromDoc(e); p != nil {
-					in.graphs = append(in.graphs, p)
-				}
-			}
-			for c, check := range checks {
-				if !sameFunc(check, checkCredentials) {
-					check(in)
-					emit(in, c)
-				}
-			}
+			var held []func() bool
+			found := check(d, text, &held)
+			units[i] = append(units[i], unit{found: found, held: held, line: d.Root.Line})
 			if spansOK {
 				if hasAlias(d.Root) {
 					spansOK = false
@@ -104,11 +113,63 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 				}
 			}
 		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+		spansOK = spansOK && len(units[i]) <= maxRenamedDocs
+		for j := range units[i] {
+			units[i][j].redo = cut != nil && cut.failed // run checks these without texts
+		}
 	}
-	for c, check := range checks {
-		if sameFunc(check, checkCredentials) {
-			check(shared)
-			emit(shared, c)
+	for i := range units {
+		for j := range units[i] {
+			u := &units[i][j]
+			for _, h := range u.held {
+				u.redo = u.redo || !h()
+			}
+			u.held = nil
+			u.redo = u.redo || redoAll
+			if u.redo {
+				redone.Add(1)
+				u.found = nil
+				redo[i] = true
+			}
+		}
+	}
+	for i, f := range files {
+		if !redo[i] {
+			continue
+		}
+		lines := make([]int, len(units[i]))
+		for j, u := range units[i] {
+			lines[j] = u.line
+		}
+		texts := docTextsAt(f.Data, lines)
+		j := 0
+		parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
+			if units[i][j].redo {
+				var text []byte
+				if texts != nil {
+					text = texts[j]
+				}
+				units[i][j].found = check(d, text, nil)
+			}
+			j++
+		})
+	}
+	var all []tagged
+	for i := range units {
+		for _, u := range units[i] {
+			all = append(all, u.found...)
+		}
+	}
+	for c, ch := range checks {
+		if sameFunc(ch, checkCredentials) {
+			ch(shared)
+			for _, f := range shared.findings {
+				all = append(all, tagged{f, c, seq})
+				seq++
+			}
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool {
@@ -138,6 +199,12 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 	}
 	return suppressed(files, findings), errs, spans, spansOK
 }
+
+// redone counts the documents checked again; redoAll checks every one again (tests).
+var (
+	redone  atomic.Int64
+	redoAll = false
+)
 
 func sameFunc(a, b func(*input)) bool {
 	return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
@@ -196,4 +263,70 @@ func workspacesOnly(spec *yaml.Node) *yaml.Node {
 		return nil
 	}
 	return &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "workspaces"}, ws}}
+}
+
+// The reads of what other documents declare. Each notes, while a document is checked as the
+// input streams past (in.held non-nil), how to tell later that the input as a whole gives the
+// same answer; the closures hold the shared indexes, not the document.
+
+func (in *input) hold(f func() bool) { *in.held = append(*in.held, f) }
+
+// lookup is the definition kind/name a reference from file from resolves to.
+func (in *input) lookup(kind, name, from string) *sig {
+	x := in.defs
+	s := x.lookup(kind, name, from)
+	if in.held != nil {
+		in.hold(func() bool { return x.lookup(kind, name, from) == s })
+	}
+	return s
+}
+
+// podVolume reports a volume some run's podTemplate adds.
+func (in *input) podVolume(name string) bool {
+	vols := in.podVolumes
+	v := vols[name]
+	if in.held != nil {
+		in.hold(func() bool { return vols[name] == v })
+	}
+	return v
+}
+
+// pipeline is the Pipeline document of that name.
+func (in *input) pipeline(name string) *graph.Pipeline {
+	ps := in.pipelines
+	p := ps[name]
+	if in.held != nil {
+		in.hold(func() bool { return ps[name] == p })
+	}
+	return p
+}
+
+// task is the spec of the Task or ClusterTask of that name.
+func (in *input) task(name string) *yaml.Node {
+	ts := in.tasks
+	t := ts[name]
+	if in.held != nil {
+		in.hold(func() bool { return ts[name] == t })
+	}
+	return t
+}
+
+// claimRuns are the runs binding the PersistentVolumeClaim claim (a list only ever appended to).
+func (in *input) claimRuns(claim string) []string {
+	s := in.runSummary()
+	runs := s.claims[claim]
+	if in.held != nil {
+		in.hold(func() bool { return len(s.claims[claim]) == len(runs) })
+	}
+	return runs
+}
+
+// readOnlyWorkspace reports a Pipeline workspace some run binds to a read-only volume.
+func (in *input) readOnlyWorkspace(name string) bool {
+	s := in.runSummary()
+	v := s.readOnlyWs[name]
+	if in.held != nil {
+		in.hold(func() bool { return s.readOnlyWs[name] == v })
+	}
+	return v
 }

@@ -20,7 +20,7 @@ func streamed(files []File, cs []func(*input)) ([]Finding, []error) {
 
 // TestStreamExact: lint holding one document at a time (streamRun) reports exactly what lint
 // holding every tree (run) reports, findings in order and errors, with all checks and with the
-// error checks alone, and computes the same spans for the memo of clean outputs, on the
+// error checks alone, whether each document's check stands or every one is checked again, and computes the same spans for the memo of clean outputs, on the
 // converters' goldens, every lint golden case, the converted corpus, each corpus file alone
 // and each corpus directory as one set (references, Secrets and runs across files).
 func TestStreamExact(t *testing.T) {
@@ -37,12 +37,21 @@ func TestStreamExact(t *testing.T) {
 			names = append(names, d)
 		}
 	}
-	findings, withSpans := 0, 0
+	findings, withSpans, redoneHere := 0, 0, int64(0)
+	defer func() { redoAll = false }()
 	for _, n := range names {
 		files := sets[n]
 		for _, cs := range [][]func(*input){checks, errorChecks} {
 			want, wantErrs, parsed := run(files, cs)
+			redoAll = true // every document checked again against the whole input
+			again, againErrs, _, _ := streamRun(files, cs, false)
+			redoAll = false
+			if !reflect.DeepEqual(again, want) || fmt.Sprint(againErrs) != fmt.Sprint(wantErrs) {
+				t.Errorf("%s: checked again\n%s%v\nwhole\n%s%v", n, format(again), againErrs, format(want), wantErrs)
+			}
+			redone.Store(0)
 			got, gotErrs, spans, spansOK := streamRun(files, cs, true)
+			redoneHere += redone.Load()
 			if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
 				t.Errorf("%s: streamed\n%s%v\nwhole\n%s%v", n, format(got), gotErrs, format(want), wantErrs)
 			}
@@ -56,8 +65,8 @@ func TestStreamExact(t *testing.T) {
 			findings += len(want)
 		}
 	}
-	t.Logf("%d sets, %d findings, %d with spans", len(names), findings, withSpans)
-	if findings < 1000 || withSpans < 100 {
+	t.Logf("%d sets, %d findings, %d with spans, %d documents checked again (what they read changed)", len(names), findings, withSpans, redoneHere)
+	if findings < 1000 || withSpans < 100 || redoneHere < 20 {
 		t.Errorf("%d findings, %d sets with spans: not exercised", findings, withSpans)
 	}
 }
@@ -165,4 +174,203 @@ func TestTooBigExact(t *testing.T) {
 	if shortcut < 5 {
 		t.Errorf("only %d cases decided in pieces", shortcut)
 	}
+}
+
+// TestStreamOrder: the reads of other documents that a later document can answer otherwise (a
+// run before its Pipeline, a Pipeline before the Task it reads a workspace of, a claim bound by a
+// later run, a workspace a later run binds read-only, a pod volume of a later run, a later
+// definition nearer the reference, a Pipeline named in another repository) give run's findings
+// in every order of the files.
+func TestStreamOrder(t *testing.T) {
+	repos := t.TempDir()
+	for _, r := range []string{"a", "b"} {
+		if err := os.MkdirAll(filepath.Join(repos, r, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := []File{
+		{Path: filepath.Join(repos, "a", "run.yaml"), Data: []byte(`apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: elsewhere
+spec:
+  pipelineRef:
+    name: q
+  workspaces:
+    - name: a
+      persistentVolumeClaim:
+        claimName: one
+    - name: b
+      volumeClaimTemplate:
+        spec: {}
+`)},
+		{Path: filepath.Join(repos, "b", "pipeline.yaml"), Data: []byte(`apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: q
+spec:
+  workspaces:
+    - name: a
+    - name: b
+  tasks:
+    - name: both
+      taskSpec:
+        workspaces:
+          - name: a
+          - name: b
+        steps:
+          - name: s
+            image: alpine:3
+            script: "#!/bin/sh\necho"
+      workspaces:
+        - name: a
+          workspace: a
+        - name: b
+          workspace: b
+`)},
+		{Path: "r/run.yaml", Data: []byte(`apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: first
+spec:
+  pipelineRef:
+    name: p
+  workspaces:
+    - name: a
+      persistentVolumeClaim:
+        claimName: shared
+    - name: b
+      persistentVolumeClaim:
+        claimName: other
+    - name: scratch
+      emptyDir: {}
+`)},
+		{Path: "r/pipeline.yaml", Data: []byte(`apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: p
+spec:
+  workspaces:
+    - name: a
+    - name: b
+    - name: scratch
+    - name: conf
+  tasks:
+    - name: one
+      taskRef:
+        name: t
+      workspaces:
+        - name: w
+          workspace: a
+        - name: x
+          workspace: b
+        - name: s
+          workspace: scratch
+    - name: two
+      taskRef:
+        name: t
+      workspaces:
+        - name: w
+          workspace: a
+        - name: s
+          workspace: scratch
+    - name: three
+      taskRef:
+        name: t
+      workspaces:
+        - name: w
+          workspace: conf
+    - name: four
+      taskRef:
+        name: t
+      workspaces:
+        - name: w
+          workspace: conf
+`)},
+		{Path: "r/task.yaml", Data: []byte(`apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  workspaces:
+    - name: w
+      readOnly: true
+    - name: x
+      optional: true
+    - name: s
+      optional: true
+  steps:
+    - name: s
+      image: alpine:3
+      script: "#!/bin/sh\necho"
+      volumeMounts:
+        - name: extra
+          mountPath: /extra
+`)},
+		{Path: "r/sub/task.yaml", Data: []byte(`apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: t
+spec:
+  params:
+    - name: needed
+  steps:
+    - name: s
+      image: alpine:3
+      script: "#!/bin/sh\necho"
+`)},
+		{Path: "r/second.yaml", Data: []byte(`apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: second
+spec:
+  taskRef:
+    name: t
+  podTemplate:
+    volumes:
+      - name: extra
+        emptyDir: {}
+  workspaces:
+    - name: w
+      persistentVolumeClaim:
+        claimName: shared
+    - name: conf
+      configMap:
+        name: c
+`)},
+	}
+	perms := [][]File{nil}
+	for range files {
+		var next [][]File
+		for _, p := range perms {
+			for _, f := range files {
+				if !slicesContainsPath(p, f.Path) {
+					next = append(next, append(append([]File(nil), p...), f))
+				}
+			}
+		}
+		perms = next
+	}
+	redone.Store(0)
+	for _, p := range perms {
+		want, wantErrs, _ := run(p, checks)
+		got, gotErrs, _, _ := streamRun(p, checks, false)
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErrs) != fmt.Sprint(wantErrs) {
+			var order []string
+			for _, f := range p {
+				order = append(order, f.Path)
+			}
+			t.Errorf("%v: streamed\n%s%v\nwhole\n%s%v", order, format(got), gotErrs, format(want), wantErrs)
+		}
+	}
+	t.Logf("%d orders, %d documents checked again", len(perms), redone.Load())
+}
+
+func slicesContainsPath(files []File, path string) bool {
+	for _, f := range files {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }
