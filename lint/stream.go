@@ -91,11 +91,22 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 	if wantSpans {
 		spans = make([][]validate.Span, len(files))
 	}
-	redo := make([]bool, len(files)) // a file to parse again
+	addSpans := func(i int, d *yamldoc.Doc) {
+		if hasAlias(d.Root) {
+			spansOK = false
+		} else {
+			spans[i] = append(spans[i], validate.ParsedSpans(d.Root, files[i].Data)...)
+		}
+	}
+	redo := make([]bool, len(files))      // a file to parse again, for checks
+	redoSpans := make([]bool, len(files)) // or for spans
 	for i, f := range files {
 		shared.order[f.Path] = i
 		units = append(units, nil)
 		cut := newTextCut(f.Data)
+		// Spans are used only for a file of maxRenamedDocs documents or fewer: taken as the
+		// documents come when its pieces say it may be one, else in a second parse if it is.
+		eager := cut == nil || len(cut.chunks) <= maxRenamedDocs
 		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
 			shared.share(d)
 			var text []byte
@@ -105,18 +116,15 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 			var held []func() bool
 			found := check(d, text, &held)
 			units[i] = append(units[i], unit{found: found, held: held, line: d.Root.Line})
-			if spansOK {
-				if hasAlias(d.Root) {
-					spansOK = false
-				} else {
-					spans[i] = append(spans[i], validate.ParsedSpans(d.Root, f.Data)...)
-				}
+			if spansOK && eager && len(units[i]) <= maxRenamedDocs {
+				addSpans(i, d)
 			}
 		})
 		if err != nil {
 			errs = append(errs, err)
 		}
 		spansOK = spansOK && len(units[i]) <= maxRenamedDocs
+		redoSpans[i] = spansOK && !eager && len(units[i]) > 0
 		for j := range units[i] {
 			units[i][j].redo = cut != nil && cut.failed // run checks these without texts
 		}
@@ -137,7 +145,7 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 		}
 	}
 	for i, f := range files {
-		if !redo[i] {
+		if !redo[i] && !redoSpans[i] {
 			continue
 		}
 		lines := make([]int, len(units[i]))
@@ -153,6 +161,9 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 					text = texts[j]
 				}
 				units[i][j].found = check(d, text, nil)
+			}
+			if redoSpans[i] && spansOK {
+				addSpans(i, d)
 			}
 			j++
 		})

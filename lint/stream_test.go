@@ -37,6 +37,10 @@ func TestStreamExact(t *testing.T) {
 			names = append(names, d)
 		}
 	}
+	// More pieces than maxRenamedDocs but fewer documents: the spans come from a second parse.
+	task := "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine:3\n      script: echo\n"
+	sets["empty pieces"] = []File{{Path: "r/task.yaml", Data: []byte(strings.Repeat("# nothing\n---\n", 20) + task)}}
+	names = append(names, "empty pieces")
 	findings, withSpans, redoneHere := 0, 0, int64(0)
 	defer func() { redoAll = false }()
 	for _, n := range names {
