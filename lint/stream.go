@@ -58,20 +58,10 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 	}
 	var units [][]unit // by file, by document
 	seq := 0
-	check := func(d *yamldoc.Doc, text []byte, held *[]func() bool) []tagged {
-		in := shared.unit()
+	check := func(in *input, d *yamldoc.Doc, text []byte, held *[]func() bool) []tagged {
 		in.held = held
-		in.add(d)
 		if text != nil {
 			in.texts[d] = text
-		}
-		for _, e := range in.docs {
-			if isRun(e) {
-				in.runs = append(in.runs, e)
-			}
-			if p := graph.FromDoc(e); p != nil {
-				in.graphs = append(in.graphs, p)
-			}
 		}
 		var found []tagged
 		for c, ch := range checks {
@@ -108,13 +98,13 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 		// documents come when its pieces say it may be one, else in a second parse if it is.
 		eager := cut == nil || len(cut.chunks) <= maxRenamedDocs
 		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
-			shared.share(d)
+			in := shared.share(d)
 			var text []byte
 			if cut != nil {
 				text = cut.next(d.Root.Line)
 			}
 			var held []func() bool
-			found := check(d, text, &held)
+			found := check(in, d, text, &held)
 			units[i] = append(units[i], unit{found: found, held: held, line: d.Root.Line})
 			if spansOK && eager && len(units[i]) <= maxRenamedDocs {
 				addSpans(i, d)
@@ -160,7 +150,7 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 				if texts != nil {
 					text = texts[j]
 				}
-				units[i][j].found = check(d, text, nil)
+				units[i][j].found = check(shared.local(d), d, text, nil)
 			}
 			if redoSpans[i] && spansOK {
 				addSpans(i, d)
@@ -222,26 +212,46 @@ func sameFunc(a, b func(*input)) bool {
 }
 
 // share records what checks read of d from other documents (its TriggerTemplate's runs
-// included), keeping no tree but those of Secrets and ServiceAccounts.
-func (in *input) share(d *yamldoc.Doc) {
-	unit := in.unit()
-	unit.add(d)
-	for _, e := range unit.docs {
-		p := in.indexShared(e)
-		if p != nil && e.Kind == "Pipeline" {
-			in.pipelines[e.Name] = compactGraph(p)
+// included), keeping no tree but those of Secrets and ServiceAccounts, and returns d's unit.
+func (in *input) share(d *yamldoc.Doc) *input {
+	u := in.unit()
+	u.add(d)
+	for _, e := range u.docs {
+		if p := in.indexShared(e); p != nil {
+			u.graphs = append(u.graphs, p)
+			if e.Kind == "Pipeline" {
+				in.pipelines[e.Name] = compactGraph(p)
+			}
 		}
 		if tekton(e) && (e.Kind == "Task" || e.Kind == "ClusterTask") {
 			in.tasks[e.Name] = workspacesOnly(in.tasks[e.Name])
 		}
 		if isRun(e) {
 			in.runSum.add(e)
+			u.runs = append(u.runs, e)
 		}
 		in.defs.add(e)
 	}
+	return u
+}
+
+// local is d's unit against the indexes as they are.
+func (in *input) local(d *yamldoc.Doc) *input {
+	u := in.unit()
+	u.add(d)
+	for _, e := range u.docs {
+		if isRun(e) {
+			u.runs = append(u.runs, e)
+		}
+		if p := graph.FromDoc(e); p != nil {
+			u.graphs = append(u.graphs, p)
+		}
+	}
+	return u
 }
 
 // unit is an input for one document and the runs it stamps out, reading the shared indexes of in.
+// (in.runs, in.graphs: those of the unit, as index gives them.)
 func (in *input) unit() *input {
 	u := newInput()
 	u.order, u.pipelines, u.tasks, u.sas, u.secretNames, u.podVolumes = in.order, in.pipelines, in.tasks, in.sas, in.secretNames, in.podVolumes
