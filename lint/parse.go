@@ -1,9 +1,6 @@
 package lint
 
 import (
-	"errors"
-	"fmt"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
@@ -26,9 +23,13 @@ func parseFile(path string, data []byte, fn func(*yamldoc.Doc)) error {
 
 var usePieces = true // tests compare with the plain parse
 
-var (
-	errDeep  = fmt.Errorf("YAML nested too deeply (limit %d)", yamldoc.MaxDepth)
-	errLarge = fmt.Errorf("YAML too large after alias expansion (limit %d nodes)", yamldoc.MaxNodes)
+// bound is the first of yamldoc's bounds a walk crosses.
+type bound int
+
+const (
+	within bound = iota
+	tooDeep
+	tooLarge
 )
 
 // tooBig is yamldoc's refusal of data, known true, when data is one document that
@@ -62,48 +63,51 @@ func tooBig(path string, data []byte) (err error, known bool) {
 	}
 	budget := yamldoc.MaxNodes
 	parsed, visited := true, false // every item read as one item; the walk reached them
-	var walk func(n *yaml.Node, depth int) error
-	walk = func(n *yaml.Node, depth int) error {
+	var walk func(n *yaml.Node, depth int) bound
+	walk = func(n *yaml.Node, depth int) bound {
 		if depth > yamldoc.MaxDepth {
-			return errDeep
+			return tooDeep
 		}
 		if budget--; budget < 0 {
-			return errLarge
+			return tooLarge
 		}
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
 			return walk(n.Alias, depth+1)
 		}
 		if n == hole {
 			visited = true
-			var err error
+			b := within
 			stopped := false
 			parsed = parsed && items(func(item *yaml.Node) bool {
-				if err == nil {
-					err = walk(item, depth+1)
+				if b == within {
+					b = walk(item, depth+1)
 				}
-				stopped = err != nil && parses()
+				stopped = b != within && parses()
 				return !stopped // else the rest must parse too
 			}) || stopped
-			return err
+			return b
 		}
 		for _, c := range n.Content {
-			if err := walk(c, depth+1); err != nil {
-				return err
+			if b := walk(c, depth+1); b != within {
+				return b
 			}
 		}
-		return nil
+		return within
 	}
-	err = walk(root, 0)
+	b := walk(root, 0)
+	if b == within {
+		return nil, false
+	}
 	if !visited && !parses() {
 		parsed = items(func(*yaml.Node) bool { return true })
 	}
-	if err == nil || !parsed {
+	if !parsed {
 		return nil, false
 	}
-	if !errors.Is(err, errDeep) && !errors.Is(err, errLarge) {
-		return nil, false
+	if b == tooDeep {
+		return convert.Errorf(path, root.Line, root.Column, "YAML nested too deeply (limit %d)", yamldoc.MaxDepth), true
 	}
-	return convert.Errorf(path, root.Line, root.Column, "%v", err), true
+	return convert.Errorf(path, root.Line, root.Column, "YAML too large after alias expansion (limit %d nodes)", yamldoc.MaxNodes), true
 }
 
 // bigDocument is convert/validate's size from which a document is read in pieces: smaller
