@@ -43,82 +43,123 @@ func size(files []File) int {
 // broken as run emits them, check by check in document order (TestStreamExact). spans are
 // parsedSpans' on the documents parsed, when wantSpans.
 func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []Finding, errs []error, spans [][]validate.Span, spansOK bool) {
-	shared := newInput()
-	shared.defs = newDefs()
-	shared.runSum = newRunSummary()
-	type tagged struct {
-		f          Finding
-		check, seq int
+	l := newLinter(checks, wantSpans)
+	for _, f := range files {
+		l.Add(f)
 	}
-	type unit struct {
-		found []tagged
-		held  []func() bool
-		line  int  // the document's first line
-		redo  bool // check again against the whole input
+	findings, errs = l.Finish(func(i int) ([]byte, error) { return files[i].Data, nil })
+	return findings, errs, l.spans, l.spansOK
+}
+
+// Linter lints files given one at a time, as they are read, holding neither their trees nor
+// (unless a document must be checked again, see streamRun) their bytes: Run on a tree of any
+// size without every file in memory.
+type Linter struct {
+	checks    []func(*input)
+	shared    *input
+	paths     []string
+	units     [][]unit // by file, by document
+	redoSpans []bool   // a file whose spans come from a second parse
+	ignores   map[string]map[int][]string
+	errs      []error
+	spans     [][]validate.Span
+	spansOK   bool
+	seq       int
+}
+
+type tagged struct {
+	f          Finding
+	check, seq int
+}
+
+// unit is what is kept of one document checked.
+type unit struct {
+	found []tagged
+	held  []func() bool
+	line  int  // the document's first line
+	redo  bool // check again against the whole input
+}
+
+// NewLinter is a Linter running every check.
+func NewLinter() *Linter { return newLinter(checks, false) }
+
+func newLinter(checks []func(*input), wantSpans bool) *Linter {
+	l := &Linter{checks: checks, shared: newInput(), ignores: map[string]map[int][]string{}, spansOK: wantSpans}
+	l.shared.defs = newDefs()
+	l.shared.runSum = newRunSummary()
+	return l
+}
+
+// check runs the checks but TKN201-TKN203 on one document's unit.
+func (l *Linter) check(in *input, d *yamldoc.Doc, text []byte, held *[]func() bool) []tagged {
+	in.held = held
+	if text != nil {
+		in.texts[d] = text
 	}
-	var units [][]unit // by file, by document
-	seq := 0
-	check := func(in *input, d *yamldoc.Doc, text []byte, held *[]func() bool) []tagged {
-		in.held = held
-		if text != nil {
-			in.texts[d] = text
+	var found []tagged
+	for c, ch := range l.checks {
+		if sameFunc(ch, checkCredentials) {
+			continue
 		}
-		var found []tagged
-		for c, ch := range checks {
-			if sameFunc(ch, checkCredentials) {
-				continue
-			}
-			ch(in)
-			for _, f := range in.findings {
-				found = append(found, tagged{f, c, seq})
-				seq++
-			}
-			in.findings = in.findings[:0]
+		ch(in)
+		for _, f := range in.findings {
+			found = append(found, tagged{f, c, l.seq})
+			l.seq++
 		}
-		return found
+		in.findings = in.findings[:0]
 	}
-	spansOK = wantSpans
-	if wantSpans {
-		spans = make([][]validate.Span, len(files))
+	return found
+}
+
+func (l *Linter) addSpans(i int, d *yamldoc.Doc, data []byte) {
+	if hasAlias(d.Root) {
+		l.spansOK = false
+	} else {
+		l.spans[i] = append(l.spans[i], validate.ParsedSpans(d.Root, data)...)
 	}
-	addSpans := func(i int, d *yamldoc.Doc) {
-		if hasAlias(d.Root) {
-			spansOK = false
-		} else {
-			spans[i] = append(spans[i], validate.ParsedSpans(d.Root, files[i].Data)...)
+}
+
+// Add parses and checks the documents of f, the next file.
+func (l *Linter) Add(f File) {
+	i := len(l.paths)
+	l.paths = append(l.paths, f.Path)
+	l.shared.order[f.Path] = i
+	l.units = append(l.units, nil)
+	l.spans = append(l.spans, nil)
+	addIgnores(l.ignores, f)
+	cut := newTextCut(f.Data)
+	// Spans are used only for a file of maxRenamedDocs documents or fewer: taken as the
+	// documents come when its pieces say it may be one, else in a second parse if it is.
+	eager := cut == nil || len(cut.chunks) <= maxRenamedDocs
+	err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
+		in := l.shared.share(d)
+		var text []byte
+		if cut != nil {
+			text = cut.next(d.Root.Line)
 		}
-	}
-	redo := make([]bool, len(files))      // a file to parse again, for checks
-	redoSpans := make([]bool, len(files)) // or for spans
-	for i, f := range files {
-		shared.order[f.Path] = i
-		units = append(units, nil)
-		cut := newTextCut(f.Data)
-		// Spans are used only for a file of maxRenamedDocs documents or fewer: taken as the
-		// documents come when its pieces say it may be one, else in a second parse if it is.
-		eager := cut == nil || len(cut.chunks) <= maxRenamedDocs
-		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
-			in := shared.share(d)
-			var text []byte
-			if cut != nil {
-				text = cut.next(d.Root.Line)
-			}
-			var held []func() bool
-			found := check(in, d, text, &held)
-			units[i] = append(units[i], unit{found: found, held: held, line: d.Root.Line})
-			if spansOK && eager && len(units[i]) <= maxRenamedDocs {
-				addSpans(i, d)
-			}
-		})
-		if err != nil {
-			errs = append(errs, err)
+		var held []func() bool
+		found := l.check(in, d, text, &held)
+		l.units[i] = append(l.units[i], unit{found: found, held: held, line: d.Root.Line})
+		if l.spansOK && eager && len(l.units[i]) <= maxRenamedDocs {
+			l.addSpans(i, d, f.Data)
 		}
-		spansOK = spansOK && len(units[i]) <= maxRenamedDocs
-		redoSpans[i] = spansOK && !eager && len(units[i]) > 0
-		for j := range units[i] {
-			units[i][j].redo = cut != nil && cut.failed // run checks these without texts
-		}
+	})
+	if err != nil {
+		l.errs = append(l.errs, err)
 	}
+	l.spansOK = l.spansOK && len(l.units[i]) <= maxRenamedDocs
+	l.redoSpans = append(l.redoSpans, l.spansOK && !eager && len(l.units[i]) > 0)
+	for j := range l.units[i] {
+		l.units[i][j].redo = cut != nil && cut.failed // run checks these without texts
+	}
+}
+
+// Finish checks again the documents whose reads of others changed, reading their files' bytes
+// again with data (by the order they were added; they must be the bytes given to Add), runs
+// TKN201-TKN203, and returns the findings and errors Run returns on those files.
+func (l *Linter) Finish(data func(i int) ([]byte, error)) (findings []Finding, errs []error) {
+	units := l.units
+	redo := make([]bool, len(units))
 	for i := range units {
 		for j := range units[i] {
 			u := &units[i][j]
@@ -134,26 +175,35 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 			}
 		}
 	}
-	for i, f := range files {
-		if !redo[i] && !redoSpans[i] {
+	errs = l.errs
+	for i, path := range l.paths {
+		if !redo[i] && !l.redoSpans[i] {
+			continue
+		}
+		b, err := data(i)
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		lines := make([]int, len(units[i]))
 		for j, u := range units[i] {
 			lines[j] = u.line
 		}
-		texts := docTextsAt(f.Data, lines)
+		texts := docTextsAt(b, lines)
 		j := 0
-		parseFile(f.Path, f.Data, func(d *yamldoc.Doc) {
+		parseFile(path, b, func(d *yamldoc.Doc) {
+			if j >= len(units[i]) {
+				return // not the bytes first given
+			}
 			if units[i][j].redo {
 				var text []byte
 				if texts != nil {
 					text = texts[j]
 				}
-				units[i][j].found = check(shared.local(d), d, text, nil)
+				units[i][j].found = l.check(l.shared.local(d), d, text, nil)
 			}
-			if redoSpans[i] && spansOK {
-				addSpans(i, d)
+			if l.redoSpans[i] && l.spansOK {
+				l.addSpans(i, d, b)
 			}
 			j++
 		})
@@ -164,19 +214,20 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 			all = append(all, u.found...)
 		}
 	}
-	for c, ch := range checks {
+	for c, ch := range l.checks {
 		if sameFunc(ch, checkCredentials) {
-			ch(shared)
-			for _, f := range shared.findings {
-				all = append(all, tagged{f, c, seq})
-				seq++
+			ch(l.shared)
+			for _, f := range l.shared.findings {
+				all = append(all, tagged{f, c, l.seq})
+				l.seq++
 			}
 		}
 	}
+	order := l.shared.order
 	sort.SliceStable(all, func(i, j int) bool {
 		a, b := all[i], all[j]
 		if a.f.File != b.f.File {
-			return shared.order[a.f.File] < shared.order[b.f.File]
+			return order[a.f.File] < order[b.f.File]
 		}
 		if a.f.Line != b.f.Line {
 			return a.f.Line < b.f.Line
@@ -195,10 +246,10 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 	for _, t := range all {
 		findings = append(findings, t.f)
 	}
-	if !spansOK {
-		spans = nil
+	if !l.spansOK {
+		l.spans = nil
 	}
-	return suppressed(files, findings), errs, spans, spansOK
+	return dropIgnored(l.ignores, findings), errs
 }
 
 // redone counts the documents checked again; redoAll checks every one again (tests).
