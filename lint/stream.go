@@ -52,8 +52,8 @@ func streamRun(files []File, checks []func(*input), wantSpans bool) (findings []
 }
 
 // Linter lints files given one at a time, as they are read, holding neither their trees nor
-// (unless a document must be checked again, see streamRun) their bytes: Run on a tree of any
-// size without every file in memory.
+// their bytes (Finish asks again for the bytes of a file with a document to check again, see
+// streamRun): Run on a tree of any size without every file in memory.
 type Linter struct {
 	checks    []func(*input)
 	shared    *input
