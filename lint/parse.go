@@ -42,7 +42,7 @@ const (
 // The cut's conditions are docTexts': no line break yaml.v3 counts that the cut does not, no
 // NUL, no directive, and one document.
 func tooBig(path string, data []byte) (err error, known bool) {
-	if len(data) < bigDocument || !cuttable(data) {
+	if len(data) < piecesFrom || !cuttable(data) {
 		return nil, false
 	}
 	if chunks := validate.Split(data); len(chunks) != 1 || len(chunks[0].Text) != len(data) {
@@ -110,6 +110,8 @@ func tooBig(path string, data []byte) (err error, known bool) {
 	return convert.Errorf(path, root.Line, root.Column, "YAML too large after alias expansion (limit %d nodes)", yamldoc.MaxNodes), true
 }
 
-// bigDocument is convert/validate's size from which a document is read in pieces: smaller
-// files skip the scans above.
-const bigDocument = 256 << 10
+// piecesFrom is the size from which a one-document file is walked in pieces first: a document
+// within yamldoc's bounds is then parsed twice, and one under this size that crosses them
+// builds a tree of at most about 15 MB (12 bytes per byte) before it is refused. Documents of
+// 100,000 nodes (the bound) take some 1.5 MB or more as the front-ends write them.
+var piecesFrom = 1 << 20
