@@ -136,26 +136,36 @@ var ignoreComment = lazyre.New(`#\s*tkn-migrate:ignore\b(.*)`)
 func suppressed(files []File, fs []Finding) []Finding {
 	ignores := map[string]map[int][]string{} // file -> line -> rules ("" all)
 	for _, f := range files {
-		if !bytes.Contains(f.Data, []byte("tkn-migrate:ignore")) {
+		addIgnores(ignores, f)
+	}
+	return dropIgnored(ignores, fs)
+}
+
+// addIgnores records the ignore comments of f.
+func addIgnores(ignores map[string]map[int][]string, f File) {
+	if !bytes.Contains(f.Data, []byte("tkn-migrate:ignore")) {
+		return
+	}
+	sc := bufio.NewScanner(bytes.NewReader(f.Data))
+	sc.Buffer(nil, len(f.Data)+1)
+	for line := 1; sc.Scan(); line++ {
+		m := ignoreComment.FindStringSubmatch(sc.Text())
+		if m == nil {
 			continue
 		}
-		sc := bufio.NewScanner(bytes.NewReader(f.Data))
-		sc.Buffer(nil, len(f.Data)+1)
-		for line := 1; sc.Scan(); line++ {
-			m := ignoreComment.FindStringSubmatch(sc.Text())
-			if m == nil {
-				continue
-			}
-			if ignores[f.Path] == nil {
-				ignores[f.Path] = map[int][]string{}
-			}
-			rules := strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
-			if len(rules) == 0 {
-				rules = []string{""}
-			}
-			ignores[f.Path][line+1] = rules
+		if ignores[f.Path] == nil {
+			ignores[f.Path] = map[int][]string{}
 		}
+		rules := strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+		if len(rules) == 0 {
+			rules = []string{""}
+		}
+		ignores[f.Path][line+1] = rules
 	}
+}
+
+// dropIgnored is fs without the findings an ignore comment suppresses.
+func dropIgnored(ignores map[string]map[int][]string, fs []Finding) []Finding {
 	if len(ignores) == 0 {
 		return fs
 	}

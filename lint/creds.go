@@ -79,7 +79,7 @@ func checkCredentials(in *input) {
 		}
 	}
 	// TKN202 and TKN203
-	used := in.runServiceAccounts()
+	used := in.runSummary().serviceAccounts
 	onUsedSA := map[string]bool{}
 	for sa := range used {
 		if d := in.sas[sa]; d != nil {
@@ -103,7 +103,7 @@ func checkCredentials(in *input) {
 					"annotate it (tekton.dev/git-0: https://github.com) or bind it to the task as a Secret-backed workspace", s.Name, typ))
 			continue
 		}
-		if len(in.runs) == 0 || onUsedSA[s.Name] {
+		if in.runSummary().n == 0 || onUsedSA[s.Name] {
 			continue
 		}
 		var names []string
@@ -131,29 +131,58 @@ func saSecrets(sa *yamldoc.Doc) []string {
 	return out
 }
 
-// runServiceAccounts are the ServiceAccounts the runs in the input use ("default" when unset).
-func (in *input) runServiceAccounts() map[string]bool {
-	used := map[string]bool{}
-	for _, r := range in.runs {
-		spec := yamldoc.Get(r.Root, "spec")
-		names := []string{
-			yamldoc.Str(spec, "serviceAccountName"),                    // TaskRun, v1beta1 PipelineRun
-			yamldoc.Str(spec, "taskRunTemplate", "serviceAccountName"), // v1 PipelineRun
-		}
-		for _, s := range yamldoc.Items(spec, "taskRunSpecs") {
-			names = append(names, yamldoc.Str(s, "serviceAccountName"), yamldoc.Str(s, "taskServiceAccountName"))
-		}
-		for _, s := range yamldoc.Items(spec, "serviceAccountNames") { // v1alpha1
-			names = append(names, yamldoc.Str(s, "serviceAccountName"))
-		}
-		if names[0] == "" && names[1] == "" {
-			names = append(names, "default")
-		}
-		for _, n := range names {
-			if n != "" {
-				used[n] = true
-			}
+// runSummary is what checks read from every run of the input: gathered from in.runs on first
+// use, or as the runs streamed past (streamRun).
+func (in *input) runSummary() *runSummary {
+	if in.runSum == nil {
+		in.runSum = newRunSummary()
+		for _, r := range in.runs {
+			in.runSum.add(r)
 		}
 	}
-	return used
+	return in.runSum
+}
+
+// runSummary is what checks read from every run of the input.
+type runSummary struct {
+	claims          map[string][]string // claimName -> runs binding it (TKN102)
+	readOnlyWs      map[string]bool     // Pipeline workspaces some run binds to a read-only volume (TKN601)
+	serviceAccounts map[string]bool     // the ServiceAccounts runs use (TKN203)
+	n               int                 // runs
+}
+
+func newRunSummary() *runSummary {
+	return &runSummary{claims: map[string][]string{}, readOnlyWs: map[string]bool{}, serviceAccounts: map[string]bool{}}
+}
+
+func (s *runSummary) add(run *yamldoc.Doc) {
+	s.n++
+	for _, b := range bindings(run) {
+		if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
+			s.claims[c] = append(s.claims[c], runName(run))
+		}
+		if yamldoc.Get(b, "secret") != nil || yamldoc.Get(b, "configMap") != nil || yamldoc.Get(b, "projected") != nil {
+			s.readOnlyWs[yamldoc.Str(b, "name")] = true
+		}
+	}
+	// The ServiceAccounts the run uses ("default" when unset).
+	spec := yamldoc.Get(run.Root, "spec")
+	names := []string{
+		yamldoc.Str(spec, "serviceAccountName"),                    // TaskRun, v1beta1 PipelineRun
+		yamldoc.Str(spec, "taskRunTemplate", "serviceAccountName"), // v1 PipelineRun
+	}
+	for _, t := range yamldoc.Items(spec, "taskRunSpecs") {
+		names = append(names, yamldoc.Str(t, "serviceAccountName"), yamldoc.Str(t, "taskServiceAccountName"))
+	}
+	for _, t := range yamldoc.Items(spec, "serviceAccountNames") { // v1alpha1
+		names = append(names, yamldoc.Str(t, "serviceAccountName"))
+	}
+	if names[0] == "" && names[1] == "" {
+		names = append(names, "default")
+	}
+	for _, n := range names {
+		if n != "" {
+			s.serviceAccounts[n] = true
+		}
+	}
 }

@@ -132,6 +132,10 @@ func HasErrors(fs []Finding) bool {
 // Run lints all files together. A file that is not valid YAML yields a
 // *convert.PosError in errs and the rest of the files are still linted.
 func Run(files []File) (findings []Finding, errs []error) {
+	if size(files) >= streamFrom {
+		findings, errs, _, _ = streamRun(files, checks, false)
+		return findings, errs
+	}
 	findings, errs, _ = run(files, checks)
 	return findings, errs
 }
@@ -139,20 +143,11 @@ func Run(files []File) (findings []Finding, errs []error) {
 // run is Run with the checks given, a subsequence of checks, that also returns each file's
 // documents as parsed.
 func run(files []File, checks []func(*input)) (findings []Finding, errs []error, parsed [][]*yamldoc.Doc) {
-	in := &input{
-		pipelines:   map[string]*graph.Pipeline{},
-		tasks:       map[string]*yaml.Node{},
-		sas:         map[string]*yamldoc.Doc{},
-		secretNames: map[string]bool{},
-		podVolumes:  map[string]bool{},
-		order:       map[string]int{},
-		at:          map[at]bool{},
-		templated:   map[*yamldoc.Doc]bool{},
-		texts:       map[*yamldoc.Doc][]byte{},
-	}
+	in := newInput()
 	for i, f := range files {
 		in.order[f.Path] = i
-		docs, err := yamldoc.Parse(f.Path, f.Data)
+		var docs []*yamldoc.Doc
+		err := parseFile(f.Path, f.Data, func(d *yamldoc.Doc) { docs = append(docs, d) })
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -185,6 +180,20 @@ func run(files []File, checks []func(*input)) (findings []Finding, errs []error,
 	return suppressed(files, in.findings), errs, parsed
 }
 
+func newInput() *input {
+	return &input{
+		pipelines:   map[string]*graph.Pipeline{},
+		tasks:       map[string]*yaml.Node{},
+		sas:         map[string]*yamldoc.Doc{},
+		secretNames: map[string]bool{},
+		podVolumes:  map[string]bool{},
+		order:       map[string]int{},
+		at:          map[at]bool{},
+		templated:   map[*yamldoc.Doc]bool{},
+		texts:       map[*yamldoc.Doc][]byte{},
+	}
+}
+
 var checks = []func(*input){
 	checkTekton, checkRefs, checkStorage, checkCredentials, checkSecretLiterals, checkScripts, checkLeftovers,
 	checkEmptyDir, checkRaces, checkPinning, checkRetention,
@@ -212,6 +221,8 @@ type input struct {
 	defs        *defs
 	templated   map[*yamldoc.Doc]bool   // runs a TriggerTemplate stamps out, $(tt.params) unsubstituted
 	texts       map[*yamldoc.Doc][]byte // each document's own text, as convert/validate keys its verdicts
+	runSum      *runSummary
+	held        *[]func() bool // what a document checked as the input streams read of the others (streamRun)
 	findings    []Finding
 	at          map[at]bool // rule and position of every finding
 }
@@ -238,45 +249,57 @@ func (in *input) add(d *yamldoc.Doc) {
 
 func (in *input) index() {
 	for _, d := range in.docs {
-		switch {
-		case d.APIVersion == "v1" && d.Kind == "Secret":
-			in.secrets = append(in.secrets, d)
-			continue
-		case d.APIVersion == "v1" && d.Kind == "ServiceAccount":
-			in.sas[d.Name] = d
-			continue
-		case !tekton(d):
-			continue
-		}
-		switch d.Kind {
-		case "PipelineRun", "TaskRun":
-			in.runs = append(in.runs, d)
-			in.addPodTemplateVolumes(d)
-		case "Task", "ClusterTask":
-			in.tasks[d.Name] = yamldoc.Get(d.Root, "spec")
-		}
-		if p := graph.FromDoc(d); p != nil {
+		if p := in.indexShared(d); p != nil {
 			in.graphs = append(in.graphs, p)
-			if d.Kind == "Pipeline" {
-				in.pipelines[d.Name] = p
-			}
 		}
-		// Secrets mounted as workspaces or volumes, or read into env, bypass creds-init.
-		yamldoc.Walk(d.Root, func(n *yaml.Node) {
-			if n.Kind != yaml.MappingNode {
-				return
-			}
-			if s := yamldoc.Str(n, "secretName"); s != "" {
-				in.secretNames[s] = true
-			}
-			if s := yamldoc.Str(n, "secretKeyRef", "name"); s != "" {
-				in.secretNames[s] = true
-			}
-			if s := yamldoc.Str(n, "secretRef", "name"); s != "" {
-				in.secretNames[s] = true
-			}
-		})
+		if isRun(d) {
+			in.runs = append(in.runs, d)
+		}
 	}
+}
+
+func isRun(d *yamldoc.Doc) bool { return tekton(d) && (d.Kind == "PipelineRun" || d.Kind == "TaskRun") }
+
+// indexShared records what checks read across documents (Secrets, ServiceAccounts, Task specs,
+// Pipelines by name, the Secrets and pod volumes runs use) and returns the Pipeline d defines
+// or embeds.
+func (in *input) indexShared(d *yamldoc.Doc) *graph.Pipeline {
+	switch {
+	case d.APIVersion == "v1" && d.Kind == "Secret":
+		in.secrets = append(in.secrets, d)
+		return nil
+	case d.APIVersion == "v1" && d.Kind == "ServiceAccount":
+		in.sas[d.Name] = d
+		return nil
+	case !tekton(d):
+		return nil
+	}
+	switch d.Kind {
+	case "PipelineRun", "TaskRun":
+		in.addPodTemplateVolumes(d)
+	case "Task", "ClusterTask":
+		in.tasks[d.Name] = yamldoc.Get(d.Root, "spec")
+	}
+	p := graph.FromDoc(d)
+	if p != nil && d.Kind == "Pipeline" {
+		in.pipelines[d.Name] = p
+	}
+	// Secrets mounted as workspaces or volumes, or read into env, bypass creds-init.
+	yamldoc.Walk(d.Root, func(n *yaml.Node) {
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		if s := yamldoc.Str(n, "secretName"); s != "" {
+			in.secretNames[s] = true
+		}
+		if s := yamldoc.Str(n, "secretKeyRef", "name"); s != "" {
+			in.secretNames[s] = true
+		}
+		if s := yamldoc.Str(n, "secretRef", "name"); s != "" {
+			in.secretNames[s] = true
+		}
+	})
+	return p
 }
 
 func tekton(d *yamldoc.Doc) bool { return strings.HasPrefix(d.APIVersion, "tekton.dev/") }
@@ -304,7 +327,7 @@ func (in *input) runPipeline(run *yamldoc.Doc) *graph.Pipeline {
 	if p := graph.FromDoc(run); p != nil {
 		return p
 	}
-	return in.pipelines[yamldoc.Str(run.Root, "spec", "pipelineRef", "name")]
+	return in.pipeline(yamldoc.Str(run.Root, "spec", "pipelineRef", "name"))
 }
 
 // bindings are a run's workspace bindings by name.

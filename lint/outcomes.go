@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 	"github.com/tkn-migrate/tkn-migrate/internal/memo"
 )
 
@@ -58,7 +60,19 @@ func Output(out *convert.Outcome) {
 	if rememberClean && knownClean(files) {
 		return
 	}
-	fs, errs, parsed := run(files, errorChecks) // the outputs passed validation, so they parse
+	var (
+		fs      []Finding
+		errs    []error
+		parsed  [][]*yamldoc.Doc
+		spans   [][]validate.Span
+		spansOK bool
+		stream  = size(files) >= streamFrom
+	)
+	if stream {
+		fs, errs, spans, spansOK = streamRun(files, errorChecks, rememberClean)
+	} else {
+		fs, errs, parsed = run(files, errorChecks) // the outputs passed validation, so they parse
+	}
 	clean := len(errs) == 0
 	for _, f := range fs {
 		if f.Severity == Error {
@@ -68,7 +82,10 @@ func Output(out *convert.Outcome) {
 			out.Result.Findings = append(out.Result.Findings, c)
 		}
 	}
-	if rememberClean && clean {
+	switch {
+	case rememberClean && clean && stream:
+		rememberCleanSpans(files, spans, spansOK)
+	case rememberClean && clean:
 		rememberCleanSet(files, parsed)
 	}
 }

@@ -220,7 +220,13 @@ func knownClean(files []File) bool {
 // rememberCleanSet remembers files, which lint found clean, under the key of the spans of
 // its parse, parsed, and of its exact bytes.
 func rememberCleanSet(files []File, parsed [][]*yamldoc.Doc) {
-	if spans, ok := parsedSpans(files, parsed); ok && anySpan(spans) {
+	spans, ok := parsedSpans(files, parsed)
+	rememberCleanSpans(files, spans, ok)
+}
+
+// rememberCleanSpans is rememberCleanSet with the spans of its parse (ok false: none to use).
+func rememberCleanSpans(files []File, spans [][]validate.Span, ok bool) {
+	if ok && anySpan(spans) {
 		if key, keyed := outputKey(files, spans); keyed {
 			cleanOutputs.Put(key, struct{}{}, 0)
 		}

@@ -111,16 +111,23 @@ type defs struct {
 }
 
 func (in *input) indexDefs() {
-	in.defs = &defs{byName: map[string][]*sig{}, roots: map[string]string{}}
+	in.defs = newDefs()
 	for _, d := range in.docs {
-		if !tekton(d) || d.Name == "" {
-			continue
-		}
-		switch d.Kind {
-		case "Task", "ClusterTask", "Pipeline", "StepAction":
-			k := d.Kind + "/" + d.Name
-			in.defs.byName[k] = append(in.defs.byName[k], specSig(d.Kind, d.Name, d.Path, yamldoc.Get(d.Root, "spec")))
-		}
+		in.defs.add(d)
+	}
+}
+
+func newDefs() *defs { return &defs{byName: map[string][]*sig{}, roots: map[string]string{}} }
+
+// add records d's signature when refs may name it.
+func (x *defs) add(d *yamldoc.Doc) {
+	if !tekton(d) || d.Name == "" {
+		return
+	}
+	switch d.Kind {
+	case "Task", "ClusterTask", "Pipeline", "StepAction":
+		k := d.Kind + "/" + d.Name
+		x.byName[k] = append(x.byName[k], specSig(d.Kind, d.Name, d.Path, yamldoc.Get(d.Root, "spec")))
 	}
 }
 
@@ -189,7 +196,7 @@ func (in *input) resolve(d *yamldoc.Doc, ref *yaml.Node, kind string) (s *sig, c
 		return nil, false
 	}
 	// A ClusterTask is not a namespaced Task of the same name: it names only ClusterTasks.
-	return in.defs.lookup(kind, name, d.Path), true
+	return in.lookup(kind, name, d.Path), true
 }
 
 // catalogTask is the catalog Task a resolver reference points at: one of the references
@@ -688,7 +695,7 @@ func (in *input) taskRefs(d *yamldoc.Doc, spec *yaml.Node, inPipeline bool, prop
 			continue
 		}
 		for _, m := range yamldoc.Items(c, "volumeMounts") {
-			if n := yamldoc.Str(m, "name"); n != "" && !volumes[n] && !in.podVolumes[n] && !strings.Contains(n, "$(") {
+			if n := yamldoc.Str(m, "name"); n != "" && !volumes[n] && !in.podVolume(n) && !strings.Contains(n, "$(") {
 				in.report("TKN915", "", d.Path, yamldoc.Get(m, "name"), fmt.Sprintf("volumeMount %q names no volume of the Task's spec.volumes: the pod is rejected", n))
 			}
 		}

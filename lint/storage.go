@@ -15,14 +15,6 @@ import (
 // (a fixed PVC is shared by concurrent runs), TKN103 (two PVC workspaces on one
 // TaskRun under coschedule: workspaces).
 func checkStorage(in *input) {
-	claims := map[string][]string{} // claimName -> runs binding it
-	for _, run := range in.runs {
-		for _, b := range bindings(run) {
-			if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
-				claims[c] = append(claims[c], runName(run))
-			}
-		}
-	}
 	for _, run := range in.runs {
 		for _, b := range bindings(run) {
 			ws := yamldoc.Str(b, "name")
@@ -34,7 +26,7 @@ func checkStorage(in *input) {
 			if c := yamldoc.Str(b, "persistentVolumeClaim", "claimName"); c != "" {
 				msg := fmt.Sprintf("workspace %q binds the existing PersistentVolumeClaim %q: concurrent runs share it and overwrite each other's files, "+
 					"and data leaks from one run to the next; bind a volumeClaimTemplate for a volume per run", ws, c)
-				if others := uniq(claims[c]); len(others) > 1 {
+				if others := uniq(in.claimRuns(c)); len(others) > 1 {
 					msg += fmt.Sprintf(" (runs binding it here: %s)", quoteList(others))
 				}
 				in.report("TKN102", "", run.Path, yamldoc.Key(b, "persistentVolumeClaim"), msg)
@@ -178,20 +170,12 @@ func usersOf(p *graph.Pipeline, ws string) []string {
 // it) and another task using the same workspace with no ordering between them:
 // the second may read before the first has written.
 func checkRaces(in *input) {
-	readOnlyWs := map[string]bool{} // Pipeline workspaces some run binds to a read-only volume
-	for _, run := range in.runs {
-		for _, b := range bindings(run) {
-			if yamldoc.Get(b, "secret") != nil || yamldoc.Get(b, "configMap") != nil || yamldoc.Get(b, "projected") != nil {
-				readOnlyWs[yamldoc.Str(b, "name")] = true
-			}
-		}
-	}
 	for _, p := range in.graphs {
 		byWs := map[string][]use{}
 		var names []string
 		for _, t := range p.All() {
 			for _, w := range t.Workspaces {
-				if readOnlyWs[w.Workspace] {
+				if in.readOnlyWorkspace(w.Workspace) {
 					continue
 				}
 				if byWs[w.Workspace] == nil {
@@ -285,7 +269,7 @@ func overlap(a, b string) bool {
 func (in *input) readOnly(t *graph.Task, w graph.WorkspaceUse) bool {
 	spec := yamldoc.Get(t.Node, "taskSpec")
 	if spec == nil {
-		spec = in.tasks[yamldoc.Str(t.Node, "taskRef", "name")]
+		spec = in.task(yamldoc.Str(t.Node, "taskRef", "name"))
 	}
 	for _, d := range yamldoc.Items(spec, "workspaces") {
 		if yamldoc.Str(d, "name") == w.Name {

@@ -21,27 +21,66 @@ var useVerdicts = true
 // or two documents in one piece. yaml.v3 ends every scalar and collection at a "---" or
 // "..." line, as the cut does, so each piece then parses alone to the document parsed here.
 func docTexts(data []byte, docs []*yamldoc.Doc) [][]byte {
-	if !useVerdicts || len(docs) == 0 || bytes.IndexByte(data, 0) >= 0 || data[0] == '%' || bytes.Contains(data, []byte("\n%")) ||
-		bytes.Contains(data, []byte("\xc2\x85")) || bytes.Contains(data, []byte("\xe2\x80\xa8")) || bytes.Contains(data, []byte("\xe2\x80\xa9")) {
-		return nil
-	}
-	if bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n")) {
-		return nil
-	}
-	chunks := validate.Split(data)
-	texts := make([][]byte, len(docs))
-	j := 0
+	lines := make([]int, len(docs))
 	for i, d := range docs {
-		prev := j
-		for j+1 < len(chunks) && chunks[j+1].Line <= d.Root.Line {
-			j++
-		}
-		if chunks[j].Line > d.Root.Line || (i > 0 && j == prev) {
+		lines[i] = d.Root.Line
+	}
+	return docTextsAt(data, lines)
+}
+
+// docTextsAt is docTexts of the documents whose roots are at lines.
+func docTextsAt(data []byte, lines []int) [][]byte {
+	c := newTextCut(data)
+	if c == nil || len(lines) == 0 {
+		return nil
+	}
+	texts := make([][]byte, len(lines))
+	for i, line := range lines {
+		if texts[i] = c.next(line); c.failed {
 			return nil
 		}
-		texts[i] = chunks[j].Text
 	}
 	return texts
+}
+
+// cuttable reports a stream whose document starts convert/validate's cut and yaml.v3 count
+// alike, but for two documents in one piece (see docTexts).
+func cuttable(data []byte) bool {
+	return len(data) > 0 && bytes.IndexByte(data, 0) < 0 && data[0] != '%' && !bytes.Contains(data, []byte("\n%")) &&
+		!bytes.Contains(data, []byte("\xc2\x85")) && !bytes.Contains(data, []byte("\xe2\x80\xa8")) && !bytes.Contains(data, []byte("\xe2\x80\xa9")) &&
+		bytes.Count(data, []byte("\r")) == bytes.Count(data, []byte("\r\n"))
+}
+
+// textCut maps a file's documents, in order, to their texts as convert/validate cuts them.
+type textCut struct {
+	chunks []validate.Chunk
+	j, n   int
+	failed bool // a document is in no piece or shares one: no text is to be trusted
+}
+
+// newTextCut is nil when no text is to be asked about (see docTexts).
+func newTextCut(data []byte) *textCut {
+	if !useVerdicts || !cuttable(data) {
+		return nil
+	}
+	return &textCut{chunks: validate.Split(data)}
+}
+
+// next is the text of the document whose root is at line, the one after the last asked.
+func (c *textCut) next(line int) []byte {
+	if c.failed {
+		return nil
+	}
+	prev := c.j
+	for c.j+1 < len(c.chunks) && c.chunks[c.j+1].Line <= line {
+		c.j++
+	}
+	if c.chunks[c.j].Line > line || (c.n > 0 && c.j == prev) {
+		c.failed = true
+		return nil
+	}
+	c.n++
+	return c.chunks[c.j].Text
 }
 
 // plainKind reports a document whose apiVersion and kind are scalars, not aliases: then

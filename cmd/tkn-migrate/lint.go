@@ -93,9 +93,7 @@ func lintRun(o *LintOptions) error {
 	if err != nil {
 		return flagErrorf("--config: %v", err)
 	}
-	files, errs := readYAML(o.Paths, o.MaxSize, o.IO.In)
-	findings, lerrs := lint.Run(files)
-	errs = append(errs, lerrs...)
+	files, findings, errs := lintFiles(o.Paths, o.MaxSize, o.IO.In, o.Report == "markdown")
 	findings = cfg.Apply(findings)
 	if o.Baseline != "" {
 		if findings, err = lint.Baseline(o.Baseline, findings); err != nil {
@@ -157,6 +155,34 @@ func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []er
 		files = append(files, lint.File{Path: path, Data: data})
 	})
 	return files, errs
+}
+
+// lintFiles lints every YAML file under paths as it is read, keeping a file's bytes only for
+// the markdown report (which draws every file) or from stdin: lint reads a file again when its
+// documents must be checked against files read after it (lint.Linter).
+func lintFiles(paths []string, maxSize int64, stdin io.Reader, keep bool) ([]lint.File, []lint.Finding, []error) {
+	l := lint.NewLinter()
+	var files []lint.File
+	errs := convert.ReadYAML(paths, maxSize, stdin, func(path string, data []byte) {
+		l.Add(lint.File{Path: path, Data: data})
+		f := lint.File{Path: path}
+		if keep || path == convert.StdinPath {
+			f.Data = data
+		}
+		files = append(files, f)
+	})
+	findings, lerrs := l.Finish(func(i int) ([]byte, error) {
+		if files[i].Data != nil {
+			return files[i].Data, nil
+		}
+		f, err := os.Open(files[i].Path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return convert.ReadLimited(files[i].Path, f, maxSize)
+	})
+	return files, findings, append(errs, lerrs...)
 }
 
 // lintReport renders findings; colors apply to the text format only.

@@ -35,28 +35,35 @@ func (d *Doc) Line() int { return d.Root.Line }
 
 // Parse decodes every document of data. Errors are *convert.PosError.
 func Parse(path string, data []byte) ([]*Doc, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*Doc
+	err := Stream(path, data, func(d *Doc) { docs = append(docs, d) })
+	return docs, err
+}
+
+// Stream decodes the documents of data one at a time, calling fn with each, as Parse returns
+// them: a caller that drops each document holds one tree at a time. Errors are *convert.PosError.
+func Stream(path string, data []byte, fn func(*Doc)) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
-			return docs, nil
+			return nil
 		}
 		if err != nil {
-			return docs, convert.YAMLError(path, err)
+			return convert.YAMLError(path, err)
 		}
 		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
 			continue
 		}
 		root := n.Content[0]
 		if err := check(root); err != nil {
-			return docs, convert.Errorf(path, root.Line, root.Column, "%v", err)
+			return convert.Errorf(path, root.Line, root.Column, "%v", err)
 		}
 		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 			continue
 		}
-		docs = append(docs, &Doc{
+		fn(&Doc{
 			Path:       path,
 			Root:       root,
 			APIVersion: Str(root, "apiVersion"),

@@ -500,8 +500,11 @@ func convertTree(tree string) ([]error, error) {
 	return errs, err
 }
 
+// lintTree lints the tree's YAML files as `tkn-migrate lint` does: each file as it is read,
+// its bytes read again only for documents lint checks again.
 func lintTree(tree string) error {
-	var files []lint.File
+	l := lint.NewLinter()
+	var read []string
 	paths, err := treeFiles(tree)
 	for _, path := range paths {
 		if !convert.IsYAML(path) {
@@ -511,9 +514,10 @@ func lintTree(tree string) error {
 		if err != nil {
 			return err
 		}
-		files = append(files, lint.File{Path: path, Data: data})
+		l.Add(lint.File{Path: path, Data: data})
+		read = append(read, path)
 	}
-	lint.Run(files)
+	l.Finish(func(i int) ([]byte, error) { return os.ReadFile(read[i]) })
 	return err
 }
 
