@@ -6,12 +6,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/peakheap"
 	"github.com/tkn-migrate/tkn-migrate/jenkins/model"
 )
 
@@ -70,37 +69,6 @@ func largeDeclarative(n int) []byte {
 	return []byte(b.String())
 }
 
-func heapBytes() uint64 { return readMetric("/memory/classes/heap/objects:bytes") }
-
-func liveBytes() uint64 { return readMetric("/gc/heap/live:bytes") }
-
-func readMetric(name string) uint64 {
-	s := []metrics.Sample{{Name: name}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// sample polls read (the heap's object bytes: live and not yet swept, what RSS follows; or
-// the live heap) until the returned func is called, which stops it and gives the highest seen.
-func sample(read func() uint64) func() uint64 {
-	stop, done := make(chan struct{}), make(chan uint64)
-	go func() {
-		var peak uint64
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			peak = max(peak, read())
-			select {
-			case <-stop:
-				done <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(stop); return <-done }
-}
-
 // BenchmarkLargeJenkinsfile converts one Jenkinsfile of many stages as the engine does (limits
 // raised), validation included; peak-heap-B/in-B is the highest heap seen, over the heap before, per input byte (the
 // allocations, B/op, are mostly Tekton's validation compiling a regexp per field).
@@ -121,8 +89,8 @@ func BenchmarkLargeJenkinsfile(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			runtime.GC()
-			base := heapBytes()
-			peak := sample(heapBytes)
+			base := peakheap.Bytes()
+			peak := peakheap.Sample()
 			for i := 0; i < b.N; i++ {
 				if err := e.Run(ins, func(o *convert.Outcome) error { return o.Err }); err != nil {
 					b.Fatal(err)
@@ -168,8 +136,8 @@ func BenchmarkLargeJenkinsfileLive(b *testing.B) {
 			var most uint64
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				base := liveBytes()
-				peak := sample(liveBytes)
+				base := peakheap.Live()
+				peak := peakheap.SampleOf(peakheap.Live)
 				if err := ph.run(); err != nil {
 					b.Fatal(err)
 				}
