@@ -2,15 +2,16 @@ package upgrade
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/peakheap"
 )
 
 // bigFile is one old Tekton file of n groups of a Task with a git input, a Pipeline that
@@ -85,25 +86,8 @@ func BenchmarkUpgradeBigFile(b *testing.B) {
 			data := bigFile(n)
 			src := convert.Source{Path: "big.yaml", Data: data, Kind: convert.KindTekton}
 			runtime.GC()
-			base := heapObjects()
-			var peak atomic.Uint64
-			stop := make(chan struct{})
-			done := make(chan struct{})
-			go func() { // sample the heap while the benchmark runs
-				defer close(done)
-				tick := time.NewTicker(time.Millisecond)
-				defer tick.Stop()
-				for {
-					select {
-					case <-stop:
-						return
-					case <-tick.C:
-					}
-					if v := heapObjects(); v > peak.Load() {
-						peak.Store(v)
-					}
-				}
-			}()
+			base := peakheap.Bytes()
+			peak := peakheap.Sample()
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			cpu0 := cpuTime()
@@ -122,11 +106,10 @@ func BenchmarkUpgradeBigFile(b *testing.B) {
 			}
 			b.StopTimer()
 			cpu := cpuTime() - cpu0
-			close(stop)
-			<-done
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*3*n), "ns/doc")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*3*n), "cpu-ns/doc")
-			b.ReportMetric(float64(peak.Load()-min(base, peak.Load()))/float64(len(data)), "peak-heap/input")
+			top := peak()
+			b.ReportMetric(float64(top-min(base, top))/float64(len(data)), "peak-heap/input")
 		})
 	}
 }
@@ -140,9 +123,34 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// heapObjects is the heap's object bytes, live and not yet swept: what RSS follows.
-func heapObjects() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
+// BenchmarkEngineBigFile converts one file of many old documents as the engine does (limits
+// raised), validation included; peak-heap-B/in-B is the highest heap seen, over the heap
+// before, per input byte, as BenchmarkLargeJenkinsfile reports it for a Jenkinsfile.
+func BenchmarkEngineBigFile(b *testing.B) {
+	for _, n := range []int{400, 1600} {
+		data := bigFile(n)
+		b.Run(fmt.Sprint(3*n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "big.yaml"), data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			e := &convert.Engine{Converters: map[convert.Kind]convert.Converter{convert.KindTekton: New()},
+				Options: convert.Options{To: "v1"}, MaxTasks: 1 << 20, MaxDocs: 1 << 20}
+			ins, errs := e.Inputs([]string{dir})
+			if len(errs) > 0 || len(ins) != 1 {
+				b.Fatal(ins, errs)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			runtime.GC()
+			base := peakheap.Bytes()
+			peak := peakheap.Sample()
+			for i := 0; i < b.N; i++ {
+				if err := e.Run(ins, func(o *convert.Outcome) error { return o.Err }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(peak()-base)/float64(len(data)), "peak-heap-B/in-B")
+		})
+	}
 }
