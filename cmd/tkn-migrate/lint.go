@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -163,6 +164,7 @@ func readYAML(paths []string, maxSize int64, stdin io.Reader) ([]lint.File, []er
 func lintFiles(paths []string, maxSize int64, stdin io.Reader, keep bool) ([]lint.File, []lint.Finding, []error) {
 	l := lint.NewLinter()
 	var files []lint.File
+	var sums [][sha256.Size]byte
 	errs := convert.ReadYAML(paths, maxSize, stdin, func(path string, data []byte) {
 		l.Add(lint.File{Path: path, Data: data})
 		f := lint.File{Path: path}
@@ -170,8 +172,16 @@ func lintFiles(paths []string, maxSize int64, stdin io.Reader, keep bool) ([]lin
 			f.Data = data
 		}
 		files = append(files, f)
+		sums = append(sums, sha256.Sum256(data))
 	})
-	findings, lerrs := l.Finish(func(i int) ([]byte, error) {
+	findings, lerrs := l.Finish(reread(files, sums, maxSize))
+	return files, findings, append(errs, lerrs...)
+}
+
+// reread gives file i's bytes again, from disk when they were not kept, refusing bytes that
+// are no longer those first linted: findings from two versions of one file would mix.
+func reread(files []lint.File, sums [][sha256.Size]byte, maxSize int64) func(i int) ([]byte, error) {
+	return func(i int) ([]byte, error) {
 		if files[i].Data != nil {
 			return files[i].Data, nil
 		}
@@ -180,9 +190,15 @@ func lintFiles(paths []string, maxSize int64, stdin io.Reader, keep bool) ([]lin
 			return nil, err
 		}
 		defer f.Close()
-		return convert.ReadLimited(files[i].Path, f, maxSize)
-	})
-	return files, findings, append(errs, lerrs...)
+		data, err := convert.ReadLimited(files[i].Path, f, maxSize)
+		if err != nil {
+			return nil, err
+		}
+		if sha256.Sum256(data) != sums[i] {
+			return nil, fmt.Errorf("%s: changed on disk while lint read it; run lint again", files[i].Path)
+		}
+		return data, nil
+	}
 }
 
 // lintReport renders findings; colors apply to the text format only.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,5 +42,26 @@ func TestLintFilesRereads(t *testing.T) {
 	want, wantErrs := lint.Run(read)
 	if !reflect.DeepEqual(findings, want) || fmt.Sprint(errs) != fmt.Sprint(wantErrs) || len(want) < 3 {
 		t.Errorf("lintFiles\n%v\n%v\nlint.Run\n%v\n%v", findings, errs, want, wantErrs)
+	}
+}
+
+// TestRereadRefusesChangedFile: a file edited between lint's first read and its read for the
+// documents checked again is refused with its path, not linted as a mix of two versions.
+func TestRereadRefusesChangedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.yaml")
+	first := []byte("kind: PipelineRun\n")
+	if err := os.WriteFile(path, first, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := reread([]lint.File{{Path: path}}, [][sha256.Size]byte{sha256.Sum256(first)}, 1<<20)
+	if data, err := read(0); err != nil || string(data) != string(first) {
+		t.Fatalf("unchanged file: %q, %v", data, err)
+	}
+	if err := os.WriteFile(path, []byte("kind: TaskRun\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, err := read(0)
+	if want := path + ": changed on disk while lint read it; run lint again"; data != nil || err == nil || err.Error() != want {
+		t.Fatalf("changed file: %q, %v; want error %q", data, err, want)
 	}
 }
