@@ -59,6 +59,8 @@ type index struct {
 	own   []*entry // objects that win over any other (a TriggerTemplate's own resourcetemplates)
 	amb   *ambiguities
 	files []string // every file of the scope indexed, so Forget can drop what it recorded
+	// texts are the indexed files' text, one copy each, which their entries slice.
+	texts map[string]string
 	// scanned are the current files of the scope as the pre-scan read them, so that
 	// Current need not scan a file again (fastpath.go).
 	scanned map[string]scannedFile

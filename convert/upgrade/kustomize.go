@@ -158,7 +158,7 @@ func (s *docState) inlinePatch(e patchEntry, kind, old string) error {
 	line0 := s.line0 + e.inline.Line // a block scalar's text starts on the line after its indicator
 	switch {
 	case body.Kind == yaml.SequenceNode && kind != "":
-		sub := &docState{path: s.path, line0: line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
+		sub := &docState{path: s.path, line0: line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide, shares: s.shares}
 		d := document{text: e.inline.Value, line: line0 + 1, node: &n}
 		edited := clone(&n)
 		sub.jsonOps(root(edited), kind, old, str(e.target, "name"))
@@ -169,7 +169,7 @@ func (s *docState) inlinePatch(e patchEntry, kind, old string) error {
 		s.findings = append(s.findings, sub.findings...)
 		e.inline.Value = text
 	case body.Kind == yaml.MappingNode && isTekton(&n):
-		sub := &docState{path: s.path, line0: line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide, patch: true}
+		sub := &docState{path: s.path, line0: line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide, patch: true, shares: s.shares}
 		text, err := sub.upgrade(document{text: e.inline.Value, line: line0 + 1, node: &n})
 		if err != nil {
 			return err
@@ -192,7 +192,7 @@ func (s *docState) opsFile(e patchEntry, kind, old string) {
 	if err != nil || len(docs) != 1 || docs[0].node == nil || root(docs[0].node).Kind != yaml.SequenceNode {
 		return // a strategic-merge patch file: converted as an input of its own
 	}
-	sub := &docState{path: p, opts: s.opts, to: s.to, idx: s.idx, wide: kyaml.DeriveSeqIndentStyle(string(data)) == string(kyaml.WideSequenceStyle)}
+	sub := &docState{path: p, opts: s.opts, to: s.to, idx: s.idx, wide: kyaml.DeriveSeqIndentStyle(string(data)) == string(kyaml.WideSequenceStyle), shares: s.shares}
 	edited := clone(docs[0].node)
 	sub.jsonOps(root(edited), kind, old, str(e.target, "name"))
 	var text string
@@ -435,7 +435,7 @@ func (s *docState) templateOps(ops *yaml.Node) {
 				kept = append(kept, it)
 				continue
 			}
-			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide}
+			sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide, shares: s.shares}
 			if err := sub.run(it); err != nil {
 				s.markerAt(pn, pn, "kustomize-patch", "the %s this op adds to resourcetemplates was not upgraded (%v): upgrade it by hand", str(it, "kind"), err)
 				kept = append(kept, it)

@@ -29,7 +29,7 @@ func isTektonList(doc *yaml.Node) bool {
 // upgradeList upgrades each Tekton item of a List in place; the List's own API is out of scope.
 func (s *docState) upgradeList(its []*yaml.Node) error {
 	for _, it := range its {
-		sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide}
+		sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: s.idx, wide: s.wide, shares: s.shares}
 		if err := sub.run(it); err != nil {
 			return err
 		}

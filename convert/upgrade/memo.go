@@ -34,3 +34,30 @@ var (
 	renderMemo = &memo.Map[rendered]{Limit: 1 << 14, Size: 8 << 20}
 	strictMemo = &memo.Map[[]caseFix]{Limit: 1 << 14}
 )
+
+// shares bound what one file's conversion puts in each memo to an eighth of it: a memo is
+// for the documents a fleet repeats across files, and one huge file of distinct documents
+// would fill it, hold its own output a second time, and start it over for every other file.
+type shares [3]struct{ n, bytes int }
+
+// The memos a file has a share of.
+const (
+	styleShare = iota
+	renderShare
+	strictShare
+)
+
+// take reports whether an entry of size bytes fits the file's share i of m, and counts it if
+// so; no file (nil) takes without bound.
+func take[V any](s *shares, i int, m *memo.Map[V], size int) bool {
+	if s == nil {
+		return true
+	}
+	sh := &s[i]
+	if sh.n >= m.Limit/8 || m.Size > 0 && sh.bytes+size > m.Size/8 {
+		return false
+	}
+	sh.n++
+	sh.bytes += size
+	return true
+}

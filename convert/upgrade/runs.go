@@ -497,7 +497,7 @@ func (f pipelineResources) runPipeline(spec *yaml.Node) *docState {
 	if e == nil {
 		return nil
 	}
-	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline"}
+	scratch := &docState{path: f.s.path, opts: f.s.opts, to: f.s.to, idx: f.s.idx, kind: "Pipeline", shares: f.s.shares}
 	ps := clone(get(e.node, "spec"))
 	conditionsToWhen{scratch}.pipeline(ps) // check tasks bind resources too
 	pipelineResources{scratch}.pipeline(ps)

@@ -166,13 +166,15 @@ var styles = []style{{2, true}, {2, false}, {4, false}, {4, true}, {3, false}}
 // styleFor is bestStyle remembered per distinct document: it returns doc printed in the
 // style when it had to print it (printed), else "". doc must be src parsed, so that the
 // pick is a function of src and wide.
-func styleFor(doc *yaml.Node, src string, wide bool) (st style, text string, printed bool) {
+func styleFor(doc *yaml.Node, src string, wide bool, sh *shares) (st style, text string, printed bool) {
 	key := memoKey(wide, src)
 	if st, hit := styleMemo.Get(key); hit {
 		return st, "", false
 	}
 	st, text = bestStyle(doc, src, wide)
-	styleMemo.Put(key, st, 0)
+	if take(sh, styleShare, styleMemo, 0) {
+		styleMemo.Put(key, st, 0)
+	}
 	return st, text, true
 }
 

@@ -93,7 +93,9 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 			return err
 		}
 		fixes = fieldCaseFixes(c, obj)
-		strictMemo.Put(key, fixes, 0)
+		if take(s.shares, strictShare, strictMemo, 0) {
+			strictMemo.Put(key, fixes, 0)
+		}
 	}
 	s.renameKeys(r, fixes)
 	return nil

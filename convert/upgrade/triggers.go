@@ -318,7 +318,7 @@ func (s *docState) templateSpec(d document, spec *yaml.Node, oldGroup bool) (pre
 			kept = append(kept, it)
 			continue
 		}
-		sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide}
+		sub := &docState{path: s.path, line0: s.line0, opts: s.opts, to: s.to, idx: idx, wide: s.wide, shares: s.shares}
 		if err := sub.run(it); err != nil {
 			return preV08, err
 		}

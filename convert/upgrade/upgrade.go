@@ -84,7 +84,8 @@ func (c *Converter) Index(src convert.Source) error {
 		return nil
 	}
 	// One tree at a time: the index keeps each object's summary and text (see summary).
-	docs := splitText(src.Data)
+	text := string(src.Data)
+	docs := splitString(text)
 	var objs []string
 	ents := make([]*entry, 0, len(docs))
 	for i := range docs {
@@ -110,6 +111,12 @@ func (c *Converter) Index(src convert.Source) error {
 	}
 	for _, e := range ents {
 		idx.addEntry(src.Path, e)
+	}
+	if len(ents) > 0 { // its entries hold slices of text anyway: Convert splits the same copy
+		if idx.texts == nil {
+			idx.texts = map[string]string{}
+		}
+		idx.texts[src.Path] = text
 	}
 	return nil
 }
@@ -155,12 +162,17 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		res.Findings = []convert.Finding{*f}
 		return res, nil
 	}
-	docs = splitText(src.Data)
 	c.mu.Lock()
 	idx := c.index(src.Scope)
 	patch := c.patchFiles[src.Path]
 	lazy = idx.paths[src.Path]
+	text, indexed := idx.texts[src.Path]
 	c.mu.Unlock()
+	if indexed && text == string(src.Data) {
+		docs = splitString(text) // the index's copy, not a second one
+	} else {
+		docs = splitText(src.Data)
+	}
 	if !lazy {
 		if err := parseAll(src.Path, docs); err != nil {
 			return res, err
@@ -178,9 +190,15 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	// The output's pieces, joined once at the end: a growing buffer and its copy held up to
 	// three times the output at once.
 	var out joined
+	sh := &shares{}
+	read := 0 // input bytes converted so far
 	objs := make([]object, len(docs))
 	for i := range docs {
 		d := &docs[i]
+		if out.buf == nil && len(src.Data) >= reserveFrom && read >= len(src.Data)/8 {
+			out.reserve(int(float64(out.n) * float64(len(src.Data)) / float64(read) * 1.125))
+		}
+		read += len(d.sep) + len(d.text)
 		if lazy {
 			if d.node, err = parseDoc(src.Path, d.text, d.line); err != nil {
 				return convert.Result{}, err
@@ -192,7 +210,7 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 		if d.node == nil || !isTekton(d.node) && !isTriggers(d.node) && !isTektonList(d.node) && kz == nil {
 			out.WriteString(d.text)
 		} else {
-			st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local.forDocument(), wide: wide, patch: patch && isTekton(d.node), kustomize: kz}
+			st := &docState{path: src.Path, line0: d.line - 1, opts: opts, to: to, idx: local.forDocument(), wide: wide, patch: patch && isTekton(d.node), kustomize: kz, shares: sh}
 			text, err := st.upgrade(*d)
 			if err != nil {
 				return res, err
@@ -266,11 +284,13 @@ func splitDocs(path string, data []byte) ([]document, error) {
 
 // splitText cuts a YAML stream at "---" lines, keeping every byte; nothing is parsed. Every
 // text and separator is a slice of one copy of data.
-func splitText(data []byte) []document {
+func splitText(data []byte) []document { return splitString(string(data)) }
+
+// splitString is splitText of a string: every text and separator is a slice of s.
+func splitString(s string) []document {
 	var docs []document
 	cur := document{line: 1}
 	line, start := 0, 0
-	s := string(data)
 	for off := 0; off < len(s); {
 		end := strings.IndexByte(s[off:], '\n') + off + 1
 		if end == off {
@@ -397,9 +417,10 @@ type docState struct {
 	version  string // source version: v1alpha1, v1beta1, v1
 	kind     string
 	findings []convert.Finding
-	removed  bool // the document is dropped from the output (PipelineResource, Condition)
-	wide     bool // the file indents sequences under their key
-	fellBack bool // the document was printed whole
+	removed  bool    // the document is dropped from the output (PipelineResource, Condition)
+	wide     bool    // the file indents sequences under their key
+	fellBack bool    // the document was printed whole
+	shares   *shares // the file's shares of the memos
 	// embeddedDecls are the resource types an embedded pipelineSpec declared, by name.
 	embeddedDecls map[string]string
 	// embeddedParams are the params an embedded pipelineSpec declared before conversion.
@@ -512,7 +533,7 @@ func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 		s.fellBack = r.fellBack
 		return r.text, nil
 	}
-	st, before, printed := styleFor(d.node, d.text, s.wide)
+	st, before, printed := styleFor(d.node, d.text, s.wide, s.shares)
 	after, err := printNode(edited, st)
 	if err != nil {
 		return "", convert.Errorf(s.path, s.line0+1, 1, "printing upgraded document: %v", err)
@@ -528,7 +549,9 @@ func (s *docState) render(d document, edited *yaml.Node) (string, error) {
 	} else if out, ok := splice(d.text, before, after); ok && reparsesTo(out, after, st, edited) {
 		r = rendered{text: out}
 	}
-	renderMemo.Put(key, r, len(r.text))
+	if take(s.shares, renderShare, renderMemo, len(r.text)) {
+		renderMemo.Put(key, r, len(r.text))
+	}
 	s.fellBack = r.fellBack
 	return r.text, nil
 }
@@ -598,21 +621,46 @@ func (s *docState) filters() []kyaml.Filter {
 	}
 }
 
-// joined is text appended piece by piece and copied once into bytes.
+// joined is text appended piece by piece and copied once into bytes; once reserve has sized
+// the output, pieces are copied into it as they come, so they are not all live with it.
 type joined struct {
 	parts []string
 	n     int
+	buf   []byte
 }
 
 func (j *joined) WriteString(s string) {
+	if j.buf != nil {
+		j.buf = append(j.buf, s...)
+		return
+	}
 	j.parts = append(j.parts, s)
 	j.n += len(s)
 }
 
+// reserve makes the output buffer with room for size bytes and moves the pieces so far into it.
+func (j *joined) reserve(size int) {
+	j.buf = make([]byte, 0, max(size, j.n))
+	for _, s := range j.parts {
+		j.buf = append(j.buf, s...)
+	}
+	j.parts = nil
+}
+
 func (j *joined) bytes() []byte {
+	if j.buf != nil {
+		if len(j.buf) < cap(j.buf)-cap(j.buf)/4 { // overestimated: keep no more than is used
+			return append([]byte(nil), j.buf...)
+		}
+		return j.buf
+	}
 	b := make([]byte, 0, j.n)
 	for _, s := range j.parts {
 		b = append(b, s...)
 	}
 	return b
 }
+
+// reserveFrom is the input size from which Convert sizes its output early, from what the
+// first eighth of the input became; smaller files join their pieces once at the end.
+var reserveFrom = 1 << 20
