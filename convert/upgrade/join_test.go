@@ -10,29 +10,30 @@ import (
 )
 
 // TestJoinedReserveExact: the output sized early holds the same bytes as the pieces joined at
-// the end, whether the size was under, near or over what came, and keeps no more than a
-// quarter of room unused.
+// the end, whether what was read so far foretold too little, about right or too much, and
+// keeps no more than a quarter of room unused.
 func TestJoinedReserveExact(t *testing.T) {
 	pieces := []string{"", "apiVersion: v1\n", "---\n", strings.Repeat("x", 300), "", "kind: Task\n", strings.Repeat("y\n", 70)}
 	want := strings.Join(pieces, "")
 	for at := 0; at <= len(pieces); at++ {
-		for _, size := range []int{0, 1, len(want) / 2, len(want), len(want) + 10, 4 * len(want)} {
-			var j joined
+		for _, in := range []int{0, 1, len(want) / 2, len(want), len(want) + 10, 4 * len(want)} {
+			j := joined{in: in}
 			for i, p := range pieces {
 				if i == at {
-					j.reserve(size)
+					j.reserve()
 				}
+				j.read += len(p) / 2
 				j.WriteString(p)
 			}
 			if at == len(pieces) {
-				j.reserve(size)
+				j.reserve()
 			}
 			got := j.bytes()
 			if string(got) != want {
-				t.Fatalf("reserve(%d) after %d pieces: %q, want %q", size, at, got, want)
+				t.Fatalf("input %d, reserved after %d pieces: %q, want %q", in, at, got, want)
 			}
 			if cap(got) > len(got)+len(got)/3+1 {
-				t.Errorf("reserve(%d) after %d pieces: cap %d for %d bytes", size, at, cap(got), len(got))
+				t.Errorf("input %d, reserved after %d pieces: cap %d for %d bytes", in, at, cap(got), len(got))
 			}
 		}
 	}

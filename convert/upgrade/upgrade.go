@@ -189,16 +189,15 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	wide := kyaml.DeriveSeqIndentStyle(string(src.Data)) == string(kyaml.WideSequenceStyle)
 	// The output's pieces, joined once at the end: a growing buffer and its copy held up to
 	// three times the output at once.
-	var out joined
+	out := joined{in: len(src.Data)}
 	sh := &shares{}
-	read := 0 // input bytes converted so far
 	objs := make([]object, len(docs))
 	for i := range docs {
 		d := &docs[i]
-		if out.buf == nil && len(src.Data) >= reserveFrom && read >= len(src.Data)/8 {
-			out.reserve(int(float64(out.n) * float64(len(src.Data)) / float64(read) * 1.125))
+		if out.buf == nil && out.in >= reserveFrom && out.read >= out.in/8 {
+			out.reserve()
 		}
-		read += len(d.sep) + len(d.text)
+		out.read += len(d.sep) + len(d.text)
 		if lazy {
 			if d.node, err = parseDoc(src.Path, d.text, d.line); err != nil {
 				return convert.Result{}, err
@@ -625,22 +624,36 @@ func (s *docState) filters() []kyaml.Filter {
 // the output, pieces are copied into it as they come, so they are not all live with it.
 type joined struct {
 	parts []string
-	n     int
+	n     int // bytes written
 	buf   []byte
+	// in and read are the input's size and how much of it was converted: the output grows
+	// to what they foretell, not by a fixed factor.
+	in, read int
 }
 
 func (j *joined) WriteString(s string) {
-	if j.buf != nil {
-		j.buf = append(j.buf, s...)
+	j.n += len(s)
+	if j.buf == nil {
+		j.parts = append(j.parts, s)
 		return
 	}
-	j.parts = append(j.parts, s)
-	j.n += len(s)
+	if len(j.buf)+len(s) > cap(j.buf) {
+		b := make([]byte, len(j.buf), max(len(j.buf)+len(s), j.foretold()))
+		copy(b, j.buf)
+		j.buf = b
+	}
+	j.buf = append(j.buf, s...)
 }
 
-// reserve makes the output buffer with room for size bytes and moves the pieces so far into it.
-func (j *joined) reserve(size int) {
-	j.buf = make([]byte, 0, max(size, j.n))
+// foretold is the output's size if the rest of the input grows as what was read did, and a
+// sixteenth more.
+func (j *joined) foretold() int {
+	return int(float64(j.n) * float64(j.in) / float64(max(j.read, 1)) * (1 + 1.0/16))
+}
+
+// reserve makes the output buffer with room for what foretold says and moves the pieces so far into it.
+func (j *joined) reserve() {
+	j.buf = make([]byte, 0, max(j.foretold(), j.n))
 	for _, s := range j.parts {
 		j.buf = append(j.buf, s...)
 	}
