@@ -354,33 +354,22 @@ func (in *input) lookup(kind, name, from string) *sig {
 }
 
 // podVolume reports a volume some run's podTemplate adds.
-func (in *input) podVolume(name string) bool {
-	vols := in.podVolumes
-	v := vols[name]
-	if in.held != nil {
-		in.hold(func() bool { return vols[name] == v })
-	}
-	return v
-}
+func (in *input) podVolume(name string) bool { return heldLookup(in, in.podVolumes, name) }
 
 // pipeline is the Pipeline document of that name.
-func (in *input) pipeline(name string) *graph.Pipeline {
-	ps := in.pipelines
-	p := ps[name]
-	if in.held != nil {
-		in.hold(func() bool { return ps[name] == p })
-	}
-	return p
-}
+func (in *input) pipeline(name string) *graph.Pipeline { return heldLookup(in, in.pipelines, name) }
 
 // task is the spec of the Task or ClusterTask of that name.
-func (in *input) task(name string) *yaml.Node {
-	ts := in.tasks
-	t := ts[name]
+func (in *input) task(name string) *yaml.Node { return heldLookup(in, in.tasks, name) }
+
+// heldLookup is m[name], noted while a document is checked so that Finish checks it again if
+// the whole input gives another answer.
+func heldLookup[V comparable](in *input, m map[string]V, name string) V {
+	v := m[name]
 	if in.held != nil {
-		in.hold(func() bool { return ts[name] == t })
+		in.hold(func() bool { return m[name] == v })
 	}
-	return t
+	return v
 }
 
 // claimRuns are the runs binding the PersistentVolumeClaim claim (a list only ever appended to).
