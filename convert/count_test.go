@@ -46,13 +46,13 @@ func TestCountTektonDocsMatchesRegexp(t *testing.T) {
 		if got, want := hasTektonDoc([]byte(c)), tektonDocRE.Match([]byte(c)); got != want {
 			t.Errorf("hasTektonDoc(%.60q) = %v, the regexp says %v", c, got, want)
 		}
-		if got, want := countTaskLines([]byte(c)), len(taskLineRE.FindAllIndex([]byte(c), -1)); got != want {
-			t.Errorf("countTaskLines(%.60q) = %d, the regexp counts %d", c, got, want)
+		if got, want := CountTaskLines([]byte(c)), len(taskLineRE.FindAllIndex([]byte(c), -1)); got != want {
+			t.Errorf("CountTaskLines(%.60q) = %d, the regexp counts %d", c, got, want)
 		}
 	}
 }
 
-// taskLineRE is what caps counted before countTaskLines.
+// taskLineRE is what caps counted before CountTaskLines.
 var taskLineRE = regexp.MustCompile(`(?m)^[ -]*(taskRef|taskSpec):`)
 
 func benchData() []byte {

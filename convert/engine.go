@@ -789,7 +789,12 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	}
 	res := Result{Files: []File{{Path: in.Path, Data: data}}} // what Convert returns for a current input
 	if !current {
-		if res, err = conv.Convert(o.Source, e.Options); err != nil {
+		opts := e.Options
+		opts.MaxTasks = e.maxTasks()
+		if res, err = conv.Convert(o.Source, opts); err != nil {
+			if tm := (*TooManyTasks)(nil); errors.As(err, &tm) {
+				err = e.tooManyTasks(in.Path, tm.N)
+			}
 			o.Err = err
 			return o
 		}
@@ -846,10 +851,10 @@ func (e *Engine) maxTasks() int {
 	return DefaultMaxTasks
 }
 
-// countTaskLines counts the one taskRef or taskSpec line of every PipelineTask (and
+// CountTaskLines counts the one taskRef or taskSpec line of every PipelineTask (and
 // TaskRun): lines of spaces and dashes, then taskRef: or taskSpec:. A byte scan: a (?m)
 // regexp over every output was a tenth of the time of a current file.
-func countTaskLines(data []byte) int {
+func CountTaskLines(data []byte) int {
 	n := 0
 	for line := range bytes.Lines(data) {
 		line = bytes.TrimLeft(line, " -")
@@ -866,15 +871,19 @@ func (e *Engine) caps(path string, res Result) error {
 	docs, tasks := 0, 0
 	for _, f := range res.Files {
 		docs += CountTektonDocs(f.Data)
-		tasks += countTaskLines(f.Data)
+		tasks += CountTaskLines(f.Data)
 	}
 	if docs > e.maxDocs() {
 		return Errorf(path, 0, 0, "generates %d Tekton documents, over the limit of %d per input (--max-docs raises it)", docs, e.maxDocs())
 	}
 	if tasks > e.maxTasks() {
-		return Errorf(path, 0, 0, "generates %d tasks, over the limit of %d per input (--max-tasks raises it)", tasks, e.maxTasks())
+		return e.tooManyTasks(path, tasks)
 	}
 	return nil
+}
+
+func (e *Engine) tooManyTasks(path string, tasks int) error {
+	return Errorf(path, 0, 0, "generates %d tasks, over the limit of %d per input (--max-tasks raises it)", tasks, e.maxTasks())
 }
 
 // countDocs counts the documents of a YAML stream by its --- separators.

@@ -75,7 +75,16 @@ type Options struct {
 	Placeholders bool            // emit fail-loud steps for constructs that must not be skipped silently
 	Mapping      map[string]any  // --mapping file contents (Jenkins library calls), decoded by the front-end
 	MappingPath  string
+	// MaxTasks is the engine's cap on tasks per input (--max-tasks): a front-end that knows its
+	// task count before printing refuses past it with TooManyTasks, sparing the printing. 0: no cap.
+	MaxTasks int
 }
+
+// TooManyTasks is a conversion refused before printing for generating N tasks, over
+// Options.MaxTasks; the engine reports it as it reports the cap on printed output.
+type TooManyTasks struct{ N int }
+
+func (e *TooManyTasks) Error() string { return fmt.Sprintf("generates %d tasks", e.N) }
 
 // Converter is a front-end: it turns one Source into output files and findings.
 type Converter interface {

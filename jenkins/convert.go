@@ -65,6 +65,9 @@ func emit(src convert.Source, dir string, p *pipeline.Pipeline, findings []conve
 	if p == nil || (len(p.Tasks) == 0 && p.Checkout == nil) {
 		return res, nil
 	}
+	if err := pipeline.CheckTaskCap(p, opts); err != nil {
+		return res, err // before binding secrets too
+	}
 	// Secrets in sh commands move to step env read from Secrets (never copied).
 	res.Findings = append(res.Findings, bind.Pipeline(p, src)...)
 	p.DropPrinted = again != nil

@@ -32,6 +32,9 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 	if err != nil {
 		return convert.Result{}, err
 	}
+	if err := pipeline.CheckTaskCap(p, opts); err != nil {
+		return convert.Result{}, err // before binding secrets too
+	}
 	// Secrets in script commands move to step env read from Secrets (never copied).
 	c.findings = append(c.findings, bind.Pipeline(p, src)...)
 	files, err := pipeline.Emit(filepath.Dir(src.Path), p, opts)

@@ -30,6 +30,9 @@ const LogsComment = "Logs live in the TaskRun pods and vanish when runs are prun
 
 // Emit renders p as Tekton v1 YAML files under dir/.tekton: pipeline.yaml and one file per Run.
 func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error) {
+	if err := CheckTaskCap(p, opts); err != nil {
+		return nil, err
+	}
 	if p.Name == "" {
 		return nil, fmt.Errorf("pipeline has no name")
 	}
@@ -62,6 +65,20 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 		files = append(files, convert.File{Path: filepath.Join(out, runPrefix+stem+".yaml"), Data: data})
 	}
 	return files, nil
+}
+
+// CheckTaskCap refuses, before anything is printed, a Pipeline with more PipelineTasks (the
+// checkout task, tasks and finally tasks: one taskRef or taskSpec line each) than
+// opts.MaxTasks, so an input over the cap costs no printing.
+func CheckTaskCap(p *Pipeline, opts convert.Options) error {
+	n := len(p.Tasks) + len(p.Finally)
+	if p.Checkout != nil {
+		n++
+	}
+	if opts.MaxTasks > 0 && n > opts.MaxTasks {
+		return &convert.TooManyTasks{N: n}
+	}
+	return nil
 }
 
 // apiVersion honours --to: v1 unless v1beta1 was asked for (clusters older than Tekton v0.50).
