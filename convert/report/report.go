@@ -153,7 +153,7 @@ func (r *Report) Add(o *convert.Outcome) {
 }
 
 // Close removes the temporary file the report's entries went to, if they outgrew memory.
-// Call it once the report is rendered (or abandoned); a closed report has no entries.
+// Call it once the report is rendered (or abandoned); rendering it after fails.
 func (r *Report) Close() error { return r.files.close() }
 
 // each calls f with every entry, in input order.

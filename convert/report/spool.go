@@ -88,9 +88,13 @@ func (s *spool) each(f func(*File) error) error {
 	}
 }
 
-// close removes the temporary file, if any; the spool is empty after it.
+// errClosed is what a closed spool answers: its entries are gone, and a report rendered
+// without them would contradict its own summary.
+var errClosed = errors.New("report: rendered after Close")
+
+// close removes the temporary file, if any; reading the spool fails after it.
 func (s *spool) close() error {
-	s.buf = nil
+	s.buf, s.err = nil, errClosed
 	if s.file == nil {
 		return nil
 	}

@@ -263,6 +263,9 @@ func TestSpoolFileRemoved(t *testing.T) {
 			if err := rep.Close(); err != nil {
 				t.Errorf("a second Close: %v", err)
 			}
+			if err := render(&failAfter{n: 1 << 30}, rep); !errors.Is(err, errClosed) {
+				t.Errorf("rendered after Close: err %v, want %v", err, errClosed)
+			}
 		})
 	}
 }
