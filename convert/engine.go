@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -563,13 +564,16 @@ type readResult struct {
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	scopes := e.scopes(inputs)
 	workers := e.workers()
-	slots := make([]chan *Outcome, len(inputs))
-	for i := range slots {
-		slots[i] = make(chan *Outcome, 1)
-	}
 	// window bounds the outcomes taken and not yet consumed; it is wide so that a worker
 	// does not sit idle while a slow input holds up the head of the line.
 	window := make(chan struct{}, windowPerWorker*workers)
+	// Input i's outcome goes to slot i modulo the window: a worker takes input i only while
+	// fewer than cap(window) inputs are taken and not consumed, so input i-cap(window), the
+	// slot's last user, was consumed; a slot per input would grow with the batch.
+	slots := make([]chan *Outcome, min(len(inputs), cap(window)))
+	for i := range slots {
+		slots[i] = make(chan *Outcome, 1)
+	}
 	var next atomic.Int64 // the next input a worker takes, so inputs start in order
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -597,16 +601,16 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 				if e.Prepare != nil {
 					e.prepare(o)
 				}
-				slots[i] <- o
+				slots[i%len(slots)] <- o
 			}
 		}()
 	}
 	var firstErr error
-	producer := map[string]string{} // output path → the input that produced it
+	producer := producers{}
 	for i := range inputs {
-		o := <-slots[i]
+		o := <-slots[i%len(slots)]
 		<-window
-		claim(producer, o)
+		claim(producer, inputs, i, o)
 		if firstErr == nil {
 			firstErr = each(o)
 			if firstErr != nil {
@@ -618,6 +622,8 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		}
 		if sc := scopes[inputs[i].Scope]; sc != nil && sc.last == i {
 			e.forget(inputs[i].Scope)
+			// Every member was converted before its outcome came here, so no worker reads these again.
+			sc.members, sc.reads = nil, nil
 		}
 	}
 	wg.Wait()
@@ -685,23 +691,33 @@ func (e *Engine) forget(scope string) {
 	}
 }
 
-// claim fails an outcome whose generated files an earlier input of the batch already produced,
+// producers remembers, for each output path of the batch, the input that produced it: a
+// 128-bit digest of the path and the input's index, 24 bytes an output (and the map's own) where the path
+// and its input's name took about 100. Two distinct paths share a digest with odds of 2^-128.
+type producers map[[16]byte]int
+
+func outputKey(path string) [16]byte {
+	sum := sha256.Sum256([]byte(path))
+	return [16]byte(sum[:16])
+}
+
+// claim fails outcome i, whose generated files an earlier input of the batch already produced,
 // so neither silently overwrites the other. In-place upgrades don't count: a .tekton/ file
 // written by an earlier run is both an input and the output of its .travis.yml.
-func claim(producer map[string]string, o *Outcome) {
+func claim(producer producers, inputs []Input, i int, o *Outcome) {
 	if o.Err != nil {
 		return
 	}
 	for _, f := range o.Result.Files {
-		if by, ok := producer[f.Path]; ok && f.Path != o.Source.Path {
-			o.Err = Errorf(o.Source.Path, 0, 0, "output %s is also produced by %s; convert them separately or rename one", f.Path, by)
+		if by, ok := producer[outputKey(f.Path)]; ok && f.Path != o.Source.Path {
+			o.Err = Errorf(o.Source.Path, 0, 0, "output %s is also produced by %s; convert them separately or rename one", f.Path, inputs[by].Path)
 			o.Result, o.Changes = Result{}, nil
 			return
 		}
 	}
 	for _, f := range o.Result.Files {
 		if f.Path != o.Source.Path {
-			producer[f.Path] = o.Source.Path
+			producer[outputKey(f.Path)] = i
 		}
 	}
 }

@@ -48,6 +48,7 @@ func (c *ConsolidateOptions) validate(pr bool, paths []string) error {
 func consolidateRun(o *ConvertOptions, eng *convert.Engine) error {
 	inline := o.Report == "text" || o.ReportFile != ""
 	rep := o.newReport(o.Report == "markdown")
+	defer rep.Close()
 	inputs, inputErrs := eng.Inputs(o.Paths)
 	var outs []*convert.Outcome
 	for _, err := range inputErrs {

@@ -182,6 +182,7 @@ func convertRun(o *ConvertOptions) error {
 	// A json, markdown or sarif report on stderr must parse: errors go into it, not beside it.
 	inline := o.Report == "text" || o.ReportFile != ""
 	rep := o.newReport(o.Report == "markdown")
+	defer rep.Close() // its entries may have gone to a temporary file
 	unchecked := false
 	for _, err := range inputErrs {
 		var skipped *convert.Skipped

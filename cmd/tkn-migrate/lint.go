@@ -240,7 +240,9 @@ var lintReports = map[string]lintReport{
 		}{1, "tkn-migrate lint", len(files), fs})
 	},
 	"markdown": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
-		return report.Markdown(w, lintAsReport(files, fs))
+		rep := lintAsReport(files, fs)
+		defer rep.Close()
+		return report.Markdown(w, rep)
 	},
 	"sarif": func(w io.Writer, files []lint.File, errs []error, fs []lint.Finding, c report.Colors) error {
 		return lintSARIF(w, errs, fs)

@@ -54,6 +54,7 @@ func (p *PROptions) validate(modes int, paths []string) error {
 func prRun(o *ConvertOptions, eng *convert.Engine) error {
 	inline := o.Report == "text" || o.ReportFile != ""
 	rep := o.newReport(o.Report == "markdown")
+	defer rep.Close()
 	failed := false
 	for _, dir := range o.Paths {
 		line, err := o.prRepo(eng, dir, rep, inline)
@@ -101,6 +102,7 @@ func (o *ConvertOptions) prRepo(eng *convert.Engine, dir string, all *report.Rep
 	}
 	inputs, inputErrs := eng.Inputs([]string{dir})
 	rep := o.newReport(true) // the PR description
+	defer rep.Close()
 	add := func(out *convert.Outcome) {
 		rep.Add(out)
 		all.Add(out)

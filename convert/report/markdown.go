@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -24,20 +25,18 @@ func Markdown(w io.Writer, r *Report) error {
 		return errors.New("report: Markdown needs a report made with Options.Draw")
 	}
 	r.md.sim.finish()
-	var b strings.Builder
+	b := bufio.NewWriter(w)
 	b.WriteString("## tkn-migrate report\n\n")
-	mdSummary(&b, r)
-	mdFiles(&b, r)
-	mdErrors(&b, r)
-	mdPipelines(&b, r)
-	r.md.sim.markdown(&b)
-	mdChecklist(&b, r)
-	mdResidue(&b, r)
-	_, err := io.WriteString(w, b.String())
-	return err
+	mdSummary(b, r)
+	for _, section := range []func(*bufio.Writer, *Report) error{mdFiles, mdErrors, mdPipelines, mdSimulation, mdChecklist, mdResidue} {
+		if err := section(b, r); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
 }
 
-func mdSummary(b *strings.Builder, r *Report) {
+func mdSummary(b *bufio.Writer, r *Report) {
 	s := r.Summary
 	b.WriteString("| Files | Changed | Errors | Tekton resources | Converted | Approximated | Manual | Unsupported | Markers |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -45,12 +44,12 @@ func mdSummary(b *strings.Builder, r *Report) {
 		s.Files, s.Changed, s.Errors, s.Resources, s.Converted, s.Approximated, s.Manual, s.Unsupported, s.Markers)
 }
 
-func mdFiles(b *strings.Builder, r *Report) {
-	if len(r.Files) == 0 {
-		return
+func mdFiles(b *bufio.Writer, r *Report) error {
+	if r.Summary.Files == 0 {
+		return nil
 	}
 	b.WriteString("### Files\n\n| File | Kind | Status | Output | Approximated | Manual | Unsupported |\n|---|---|---|---|---:|---:|---:|\n")
-	for _, f := range r.Files {
+	err := r.each(func(f *File) error {
 		n := map[convert.Class]int{}
 		for _, fd := range f.Findings {
 			n[fd.Class]++
@@ -61,23 +60,25 @@ func mdFiles(b *strings.Builder, r *Report) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %d | %d |\n", cell(code(f.Path)), f.Kind, f.Status,
 			cell(strings.Join(outs, "<br>")), n[convert.Approximated], n[convert.Manual], n[convert.Unsupported])
-	}
+		return nil
+	})
 	b.WriteString("\n")
+	return err
 }
 
-func mdErrors(b *strings.Builder, r *Report) {
-	var errs []string
-	for _, f := range r.Files {
-		if f.Error != "" {
-			errs = append(errs, "- "+text(f.Error)+"\n")
-		}
-	}
-	if len(errs) == 0 {
-		return
+func mdErrors(b *bufio.Writer, r *Report) error {
+	if r.errored == 0 {
+		return nil
 	}
 	b.WriteString("### Errors\n\nThese inputs failed; nothing was written for them.\n\n")
-	b.WriteString(strings.Join(errs, ""))
+	err := r.each(func(f *File) error {
+		if f.Error != "" {
+			b.WriteString("- " + text(f.Error) + "\n")
+		}
+		return nil
+	})
 	b.WriteString("\n")
+	return err
 }
 
 // MaxGraphs bounds the Pipelines drawn, so a batch report still fits a pull
@@ -89,15 +90,16 @@ const MaxGraphs = 12
 type drawing struct {
 	pipelines []string // the first MaxGraphs Pipelines, drawn
 	more      int      // Pipelines past MaxGraphs
-	storage   []item
+	storage   int      // storage items, each kept with its input's entry
 	accounts  []item
 	runs      int
 	seenSA    map[string]bool
 	sim       *simulation
 }
 
-// add takes, from one outcome's generated files, the Pipelines to draw and the checklist items.
-func (d *drawing) add(o *convert.Outcome) {
+// add takes, from one outcome's generated files, the Pipelines to draw and the checklist
+// items; it returns the storage items, which go with the input's entry.
+func (d *drawing) add(o *convert.Outcome) (storage []item) {
 	d.sim.add(o)
 	for _, f := range o.Result.Files {
 		ps, _ := graph.Parse(f.Path, f.Data) // outputs were validated; a stray error only hides a picture
@@ -113,15 +115,17 @@ func (d *drawing) add(o *convert.Outcome) {
 			b.WriteString("```\n\n")
 			d.pipelines = append(d.pipelines, b.String())
 		}
-		d.scanRuns(f)
+		storage = d.scanRuns(f, storage)
 	}
+	d.storage += len(storage)
+	return storage
 }
 
 // mdPipelines draws every Pipeline (or embedded pipelineSpec) among the generated files.
-func mdPipelines(b *strings.Builder, r *Report) {
+func mdPipelines(b *bufio.Writer, r *Report) error {
 	d := r.md
 	if len(d.pipelines) == 0 {
-		return
+		return nil
 	}
 	b.WriteString("### Pipelines\n\n")
 	for _, p := range d.pipelines {
@@ -130,6 +134,15 @@ func mdPipelines(b *strings.Builder, r *Report) {
 	if d.more > 0 {
 		fmt.Fprintf(b, "%d more %s not drawn; `tkn-migrate graph PATH` draws any of them.\n\n", d.more, plural(d.more, "Pipeline", "Pipelines"))
 	}
+	return nil
+}
+
+// mdSimulation is what runs on a push and on a pull request, when the report simulates.
+func mdSimulation(b *bufio.Writer, r *Report) error {
+	var sb strings.Builder
+	r.md.sim.markdown(&sb)
+	b.WriteString(sb.String())
+	return nil
 }
 
 // isSecretAction tells a finding whose fix is creating a Secret.
@@ -137,77 +150,95 @@ func isSecretAction(f convert.Finding) bool {
 	return strings.HasPrefix(f.Action, "kubectl create secret")
 }
 
-func mdChecklist(b *strings.Builder, r *Report) {
-	var secrets, manual []convert.Finding
-	for _, f := range r.Files {
-		for _, fd := range sortedFindings(f.Findings) {
-			switch {
-			case isSecretAction(fd):
-				secrets = append(secrets, fd)
-			case fd.Class == convert.Manual || fd.Class == convert.Unsupported:
-				manual = append(manual, fd)
-			}
-		}
-	}
-	storage, accounts, runs := r.md.storage, r.md.accounts, r.md.runs
-	if len(secrets)+len(manual)+len(storage)+runs == 0 {
-		return
+// mdChecklist reads the entries back once for the Secrets, once for the storage items and
+// once for the manual items. The Secrets are grouped by command, in order of first use, so
+// their positions are held while the section is written: as many as the Secret findings.
+func mdChecklist(b *bufio.Writer, r *Report) error {
+	d := r.md
+	if r.secrets+r.manual+d.storage+d.runs == 0 {
+		return nil
 	}
 	b.WriteString("### Before you merge\n\n")
-	if len(secrets) > 0 {
+	if r.secrets > 0 {
 		b.WriteString("**Secrets** to create in the namespace the runs use (fill in the values yourself; they never appear here):\n\n")
 		// One item per command: the same Secret is often needed in several places.
 		var order []string
 		where := map[string][]string{}
-		first := map[string]convert.Finding{}
-		for _, f := range secrets {
-			if _, ok := first[f.Action]; !ok {
-				order = append(order, f.Action)
-				first[f.Action] = f
+		first := map[string]string{} // command → the message of its first finding
+		err := r.each(func(f *File) error {
+			for _, fd := range sortedFindings(f.Findings) {
+				if !isSecretAction(fd) {
+					continue
+				}
+				if _, ok := first[fd.Action]; !ok {
+					order = append(order, fd.Action)
+					first[fd.Action] = fd.Message
+				}
+				where[fd.Action] = append(where[fd.Action], code(position(fd)))
 			}
-			where[f.Action] = append(where[f.Action], code(position(f)))
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		for _, a := range order {
-			fmt.Fprintf(b, "- [ ] %s %s\n  ```sh\n  %s\n  ```\n", strings.Join(where[a], ", "), text(first[a].Message), a)
+			fmt.Fprintf(b, "- [ ] %s %s\n  ```sh\n  %s\n  ```\n", strings.Join(where[a], ", "), text(first[a]), a)
 		}
 		b.WriteString("\n")
 	}
-	if len(storage) > 0 {
+	if d.storage > 0 {
 		b.WriteString("**Storage**: a `volumeClaimTemplate` gets a new PersistentVolumeClaim per run, so the cluster needs dynamic provisioning " +
 			"(a default StorageClass: `kubectl get storageclass` shows one marked `(default)`), or set `storageClassName`:\n\n")
-		for _, s := range storage {
-			fmt.Fprintf(b, "- [ ] %s %s\n", code(s.pos), s.what) // what is markdown already
+		err := r.each(func(f *File) error {
+			for _, s := range f.storage {
+				fmt.Fprintf(b, "- [ ] %s %s\n", code(s.pos), s.what) // what is markdown already
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		b.WriteString("\n")
 	}
-	if runs > 0 {
+	if d.runs > 0 {
 		b.WriteString("**Service accounts**:\n\n")
-		if len(accounts) == 0 {
+		if len(d.accounts) == 0 {
 			b.WriteString("- [ ] The runs use the namespace's `default` ServiceAccount: check that it can pull the step images and read the Secrets above\n")
 		}
-		for _, a := range accounts {
+		for _, a := range d.accounts {
 			fmt.Fprintf(b, "- [ ] ServiceAccount %s exists in the namespace and lists the Secrets it needs (%s)\n", code(a.what), code(a.pos))
 		}
 		b.WriteString("\n")
 	}
-	if len(manual) > 0 {
+	if r.manual > 0 {
 		b.WriteString("**Manual items**:\n\n")
-		for _, f := range manual {
-			fmt.Fprintf(b, "- [ ] %s %s %s (%s)\n", code(position(f)), f.Class, text(f.Message), code(f.Rule))
-			if f.Action != "" {
-				fmt.Fprintf(b, "  run: %s\n", code(f.Action))
+		err := r.each(func(f *File) error {
+			for _, fd := range sortedFindings(f.Findings) {
+				if isSecretAction(fd) || fd.Class != convert.Manual && fd.Class != convert.Unsupported {
+					continue
+				}
+				fmt.Fprintf(b, "- [ ] %s %s %s (%s)\n", code(position(fd)), fd.Class, text(fd.Message), code(fd.Rule))
+				if fd.Action != "" {
+					fmt.Fprintf(b, "  run: %s\n", code(fd.Action))
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		b.WriteString("\n")
 	}
+	return nil
 }
 
 // item is one line of the checklist found in the output files; what is markdown.
 type item struct{ pos, what string }
 
 // scanRuns finds, in a generated file's runs, volumeClaimTemplate workspaces without a
-// StorageClass, existing claims, and the ServiceAccounts named; runs counts every run.
-func (d *drawing) scanRuns(o convert.File) {
+// StorageClass and existing claims (appended to storage), and the ServiceAccounts named;
+// runs counts every run.
+func (d *drawing) scanRuns(o convert.File, storage []item) []item {
 	docs, _ := yamldoc.Parse(o.Path, o.Data)
 	for _, doc := range docs {
 		if !strings.HasPrefix(doc.APIVersion, "tekton.dev/") || (doc.Kind != "PipelineRun" && doc.Kind != "TaskRun") {
@@ -220,7 +251,7 @@ func (d *drawing) scanRuns(o convert.File) {
 		d.runs++
 		for _, w := range yamldoc.Items(doc.Root, "spec", "workspaces") {
 			if claim := yamldoc.Str(w, "persistentVolumeClaim", "claimName"); claim != "" {
-				d.storage = append(d.storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), fmt.Sprintf(
+				storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), fmt.Sprintf(
 					"workspace %s of %s %s binds the existing PersistentVolumeClaim %s: create it first; concurrent runs share it",
 					code(yamldoc.Str(w, "name")), doc.Kind, code(name), code(claim))})
 				continue
@@ -233,7 +264,7 @@ func (d *drawing) scanRuns(o convert.File) {
 			if size := yamldoc.Str(vct, "spec", "resources", "requests", "storage"); size != "" {
 				what += ", " + size
 			}
-			d.storage = append(d.storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), what})
+			storage = append(storage, item{fmt.Sprintf("%s:%d", o.Path, w.Line), what})
 		}
 		for _, n := range []*yaml.Node{
 			yamldoc.Get(doc.Root, "spec", "serviceAccountName"),
@@ -245,25 +276,25 @@ func (d *drawing) scanRuns(o convert.File) {
 			}
 		}
 	}
+	return storage
 }
 
-func mdResidue(b *strings.Builder, r *Report) {
-	var rows []string
-	for _, f := range r.Files {
-		for _, fd := range sortedFindings(f.Findings) {
-			if fd.Class == convert.Converted {
-				continue
-			}
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", cell(code(position(fd))), fd.Class, cell(code(fd.Rule)), cell(text(fd.Message))))
-		}
+func mdResidue(b *bufio.Writer, r *Report) error {
+	if r.residue == 0 {
+		return nil
 	}
-	if len(rows) == 0 {
-		return
-	}
-	fmt.Fprintf(b, "### Residue\n\n<details>\n<summary>%d %s not converted exactly</summary>\n\n", len(rows), plural(len(rows), "construct", "constructs"))
+	fmt.Fprintf(b, "### Residue\n\n<details>\n<summary>%d %s not converted exactly</summary>\n\n", r.residue, plural(r.residue, "construct", "constructs"))
 	b.WriteString("| Where | Class | Rule | What |\n|---|---|---|---|\n")
-	b.WriteString(strings.Join(rows, ""))
+	err := r.each(func(f *File) error {
+		for _, fd := range sortedFindings(f.Findings) {
+			if fd.Class != convert.Converted {
+				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(code(position(fd))), fd.Class, cell(code(fd.Rule)), cell(text(fd.Message)))
+			}
+		}
+		return nil
+	})
 	b.WriteString("\n</details>\n")
+	return err
 }
 
 func sortedFindings(fs []convert.Finding) []convert.Finding {

@@ -3,11 +3,10 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 )
@@ -15,12 +14,22 @@ import (
 // SchemaVersion changes only when a JSON field changes meaning or disappears.
 const SchemaVersion = 1
 
-// Report is the whole run.
+// Report is the whole run. Its per-file entries are spooled as they are added (in memory,
+// then in a temporary file past spoolMemory) and read back by the renderers, so what a
+// report holds on the heap does not grow with the batch; Close removes the file.
 type Report struct {
-	SchemaVersion int     `json:"schemaVersion"`
-	Tool          string  `json:"tool"`
-	Files         []File  `json:"files"`
-	Summary       Summary `json:"summary"`
+	SchemaVersion int
+	Tool          string
+	Summary       Summary
+
+	files spool
+	// What the renderers must know before they read the entries back: SARIF's rule table
+	// and section sizes that head their lists.
+	rules   map[string]bool // rule ids of manual and unsupported findings
+	errored int             // entries with an error message
+	residue int             // findings not converted exactly
+	manual  int             // manual and unsupported findings whose fix is no Secret to create
+	secrets int             // findings whose fix is creating a Secret
 
 	// md is what Markdown draws from the generated files, gathered as each outcome is
 	// added so the files themselves are never kept; nil unless Options.Draw.
@@ -45,6 +54,8 @@ type File struct {
 	Error    string            `json:"error,omitempty"`
 	Outputs  []string          `json:"outputs,omitempty"` // files that are new or differ
 	Findings []convert.Finding `json:"findings"`
+
+	storage []item // the checklist's storage items found in this input's generated files
 }
 
 // Summary counts what the run did.
@@ -74,7 +85,7 @@ func Build(outcomes []*convert.Outcome) *Report { return New(Options{}, outcomes
 
 // New is Build with options: a markdown report needs Options.Draw.
 func New(opts Options, outcomes ...*convert.Outcome) *Report {
-	r := &Report{SchemaVersion: SchemaVersion, Tool: "tkn-migrate", Files: []File{}}
+	r := &Report{SchemaVersion: SchemaVersion, Tool: "tkn-migrate", rules: map[string]bool{}}
 	if opts.Draw {
 		r.md = &drawing{seenSA: map[string]bool{}, sim: newSimulation(opts.Simulate)}
 	}
@@ -84,12 +95,10 @@ func New(opts Options, outcomes ...*convert.Outcome) *Report {
 	return r
 }
 
-// Add appends one outcome; callers that stream outcomes use it instead of Build.
+// Add appends one outcome; callers that stream outcomes use it instead of Build. The
+// outcome is not kept: its entry is encoded into the report's spool.
 func (r *Report) Add(o *convert.Outcome) {
 	f := File{Path: o.Source.Path, Kind: o.Source.Kind, Status: StatusUnchanged, Findings: o.Result.Findings}
-	if f.Findings == nil {
-		f.Findings = []convert.Finding{}
-	}
 	switch {
 	case o.Err != nil:
 		f.Status = StatusError
@@ -98,6 +107,9 @@ func (r *Report) Add(o *convert.Outcome) {
 	case len(o.Changes) > 0:
 		f.Status = StatusChanged
 		r.Summary.Changed++
+	}
+	if f.Error != "" {
+		r.errored++
 	}
 	for _, c := range o.Changes {
 		f.Outputs = append(f.Outputs, c.Path)
@@ -108,7 +120,7 @@ func (r *Report) Add(o *convert.Outcome) {
 			r.Summary.Markers += convert.CountMarkers(out.Data)
 		}
 		if r.md != nil {
-			r.md.add(o)
+			f.storage = r.md.add(o)
 		}
 	}
 	for _, fd := range f.Findings {
@@ -122,16 +134,68 @@ func (r *Report) Add(o *convert.Outcome) {
 		case convert.Unsupported:
 			r.Summary.Unsupported++
 		}
+		if fd.Class != convert.Converted {
+			r.residue++
+		}
+		manual := fd.Class == convert.Manual || fd.Class == convert.Unsupported
+		if manual {
+			r.rules[fd.Rule] = true
+		}
+		switch {
+		case isSecretAction(fd):
+			r.secrets++
+		case manual:
+			r.manual++
+		}
 	}
 	r.Summary.Files++
-	r.Files = append(r.Files, f)
+	r.files.add(&f)
 }
 
-// JSON writes the report as indented JSON.
+// Close removes the temporary file the report's entries went to, if they outgrew memory.
+// Call it once the report is rendered (or abandoned); rendering it after fails.
+func (r *Report) Close() error { return r.files.close() }
+
+// each calls f with every entry, in input order.
+func (r *Report) each(f func(*File) error) error { return r.files.each(f) }
+
+// JSON writes the report as indented JSON, an entry at a time: the bytes are those of
+// encoding/json with two-space indent over the whole report.
 func JSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "{\n  \"schemaVersion\": %d,\n  \"tool\": %s,\n  \"files\": [", r.SchemaVersion, jsonString(r.Tool))
+	sep := "\n    "
+	err := r.each(func(f *File) error {
+		if f.Findings == nil {
+			f.Findings = []convert.Finding{}
+		}
+		data, err := json.MarshalIndent(f, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString(sep)
+		sep = ",\n    "
+		_, err = bw.Write(data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if r.Summary.Files > 0 {
+		bw.WriteString("\n  ")
+	}
+	summary, err := json.MarshalIndent(r.Summary, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "],\n  \"summary\": %s\n}\n", summary)
+	return bw.Flush()
+}
+
+// jsonString is s as a JSON string, escaped as encoding/json escapes it.
+func jsonString(s string) string {
+	data, _ := json.Marshal(s)
+	return string(data)
 }
 
 // Colors for Text; the zero value prints plain text.
@@ -152,37 +216,40 @@ var ANSI = Colors{Error: "\x1b[31m", Warn: "\x1b[33m", Info: "\x1b[36m", Reset: 
 // Text writes one line per error and finding, then the summary.
 func Text(w io.Writer, r *Report, opts TextOptions) error {
 	c := opts.Colors
-	var b strings.Builder
-	for _, f := range r.Files {
-		if f.Error != "" && !opts.OmitErrors {
-			fmt.Fprintf(&b, "%serror%s: %s\n", c.Error, c.Reset, Cut(f.Error))
-		}
-		if opts.SummaryOnly {
-			continue
-		}
-		fs := append([]convert.Finding(nil), f.Findings...)
-		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
-		for _, fd := range fs {
-			if fd.Class == convert.Converted {
-				continue
+	b := bufio.NewWriter(w)
+	if !opts.SummaryOnly || !opts.OmitErrors {
+		err := r.each(func(f *File) error {
+			if f.Error != "" && !opts.OmitErrors {
+				fmt.Fprintf(b, "%serror%s: %s\n", c.Error, c.Reset, Cut(f.Error))
 			}
-			color := c.Info
-			if fd.Class == convert.Manual || fd.Class == convert.Unsupported {
-				color = c.Warn
+			if opts.SummaryOnly {
+				return nil
 			}
-			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s]\n", position(fd), color, fd.Class, c.Reset, fd.Message, fd.Rule)
-			if fd.Action != "" {
-				fmt.Fprintf(&b, "    run: %s\n", fd.Action)
+			for _, fd := range sortedFindings(f.Findings) {
+				if fd.Class == convert.Converted {
+					continue
+				}
+				color := c.Info
+				if fd.Class == convert.Manual || fd.Class == convert.Unsupported {
+					color = c.Warn
+				}
+				fmt.Fprintf(b, "%s: %s%s%s: %s [%s]\n", position(fd), color, fd.Class, c.Reset, fd.Message, fd.Rule)
+				if fd.Action != "" {
+					fmt.Fprintf(b, "    run: %s\n", fd.Action)
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	s := r.Summary
-	fmt.Fprintf(&b, "%d %s: %d changed, %d %s; %d Tekton %s; %d approximated, %d manual, %d unsupported; %d %s in output\n",
+	fmt.Fprintf(b, "%d %s: %d changed, %d %s; %d Tekton %s; %d approximated, %d manual, %d unsupported; %d %s in output\n",
 		s.Files, plural(s.Files, "file", "files"), s.Changed, s.Errors, plural(s.Errors, "error", "errors"),
 		s.Resources, plural(s.Resources, "resource", "resources"),
 		s.Approximated, s.Manual, s.Unsupported, s.Markers, plural(s.Markers, "marker", "markers"))
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 func position(f convert.Finding) string {

@@ -486,6 +486,7 @@ func convertTree(tree string) ([]error, error) {
 	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}, Prepare: lint.Output}
 	ins, errs := e.Inputs([]string{tree})
 	rep := report.Build(nil)
+	defer rep.Close()
 	err := e.Run(ins, func(o *convert.Outcome) error {
 		rep.Add(o)
 		if o.Err != nil {
