@@ -544,8 +544,10 @@ type Forgetter interface {
 type scopeIndex struct {
 	once    sync.Once
 	members []int
-	last    int
 	reads   map[int]*readResult
+	// left counts the members not yet converted: at zero no conversion needs the scope's
+	// index, so it is forgotten before validation and Prepare, not after the last outcome.
+	left atomic.Int64
 }
 
 // readResult is an input as the index phase read it, handed on to its conversion.
@@ -558,8 +560,8 @@ type readResult struct {
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
 // so output is deterministic. At most windowPerWorker outcomes per worker are held at once.
 // Inputs are indexed a scope (repository) at a time, when a worker first reaches one of its
-// inputs, and a scope's index is forgotten after its last outcome, so memory follows the
-// repositories in flight.
+// inputs, and a scope's index is forgotten once its last input is converted, before that
+// input's validation and Prepare, so memory follows the repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	scopes := e.scopes(inputs)
 	workers := e.workers()
@@ -616,9 +618,6 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		if firstErr != nil {
 			break
 		}
-		if sc := scopes[inputs[i].Scope]; sc != nil && sc.last == i {
-			e.forget(inputs[i].Scope)
-		}
 	}
 	wg.Wait()
 	return firstErr
@@ -644,21 +643,27 @@ func (e *Engine) runOne(inputs []Input, i int, scopes map[string]*scopeIndex) *O
 	in := inputs[i]
 	sc := scopes[in.Scope]
 	if _, ok := e.Converters[in.Kind].(Indexer); !ok || sc == nil {
-		return e.convertOne(in, nil)
+		return e.convertOne(in, nil, nil)
 	}
 	sc.once.Do(func() { sc.reads = e.index(inputs, sc.members) })
+	converted := func() {
+		if sc.left.Add(-1) == 0 {
+			e.forget(in.Scope)
+		}
+	}
 	r := sc.reads[i]
 	if r != nil && r.err != nil {
+		converted()
 		return &Outcome{Source: Source{Path: in.Path, Kind: in.Kind}, Err: RedactError(r.err)}
 	}
-	o := e.convertOne(in, r)
+	o := e.convertOne(in, r, converted)
 	if r != nil {
 		*r = readResult{} // the outcome holds the bytes now; the scope need not
 	}
 	return o
 }
 
-// scopes groups the inputs that converters index by scope, each with its last input.
+// scopes groups the inputs that converters index by scope, each with its count left to convert.
 func (e *Engine) scopes(inputs []Input) map[string]*scopeIndex {
 	out := map[string]*scopeIndex{}
 	for i, in := range inputs {
@@ -671,7 +676,7 @@ func (e *Engine) scopes(inputs []Input) map[string]*scopeIndex {
 			out[in.Scope] = sc
 		}
 		sc.members = append(sc.members, i)
-		sc.last = i
+		sc.left.Add(1)
 	}
 	return out
 }
@@ -746,10 +751,17 @@ func safely(path string, f func() error) (err error) {
 }
 
 // convertOne converts one input; read is what the index phase read of it (nil: read it now),
-// and has passed precheck.
-func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
+// and has passed precheck. converted, if set, is called once the converter is done with it.
+func (e *Engine) convertOne(in Input, read *readResult, converted func()) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
+	var once sync.Once
+	done := func() {
+		if converted != nil {
+			once.Do(converted)
+		}
+	}
 	defer redact(o) // last, so it sees what a recovered panic left too
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
@@ -789,7 +801,9 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	}
 	res := Result{Files: []File{{Path: in.Path, Data: data}}} // what Convert returns for a current input
 	if !current {
-		if res, err = conv.Convert(o.Source, e.Options); err != nil {
+		res, err = conv.Convert(o.Source, e.Options)
+		done()
+		if err != nil {
 			o.Err = err
 			return o
 		}
