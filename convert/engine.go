@@ -545,8 +545,10 @@ type Forgetter interface {
 type scopeIndex struct {
 	once    sync.Once
 	members []int
-	last    int
 	reads   map[int]*readResult
+	// left counts the members not yet converted: at zero no conversion needs the scope's
+	// index, so it is forgotten before validation and Prepare, not after the last outcome.
+	left atomic.Int64
 }
 
 // readResult is an input as the index phase read it, handed on to its conversion.
@@ -559,8 +561,8 @@ type readResult struct {
 // Run converts inputs on parallel workers and hands each Outcome to each, in input order,
 // so output is deterministic. At most windowPerWorker outcomes per worker are held at once.
 // Inputs are indexed a scope (repository) at a time, when a worker first reaches one of its
-// inputs, and a scope's index is forgotten after its last outcome, so memory follows the
-// repositories in flight.
+// inputs, and a scope's index is forgotten once its last input is converted, before that
+// input's validation and Prepare, so memory follows the repositories in flight.
 func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 	scopes := e.scopes(inputs)
 	workers := e.workers()
@@ -620,11 +622,6 @@ func (e *Engine) Run(inputs []Input, each func(*Outcome) error) error {
 		if firstErr != nil {
 			break
 		}
-		if sc := scopes[inputs[i].Scope]; sc != nil && sc.last == i {
-			e.forget(inputs[i].Scope)
-			// Every member was converted before its outcome came here, so no worker reads these again.
-			sc.members, sc.reads = nil, nil
-		}
 	}
 	wg.Wait()
 	return firstErr
@@ -650,21 +647,29 @@ func (e *Engine) runOne(inputs []Input, i int, scopes map[string]*scopeIndex) *O
 	in := inputs[i]
 	sc := scopes[in.Scope]
 	if _, ok := e.Converters[in.Kind].(Indexer); !ok || sc == nil {
-		return e.convertOne(in, nil)
+		return e.convertOne(in, nil, nil)
 	}
 	sc.once.Do(func() { sc.reads = e.index(inputs, sc.members) })
+	converted := func() {
+		if sc.left.Add(-1) == 0 {
+			e.forget(in.Scope)
+			// Every member read its entry before it was converted, so none reads these again.
+			sc.members, sc.reads = nil, nil
+		}
+	}
 	r := sc.reads[i]
 	if r != nil && r.err != nil {
+		converted()
 		return &Outcome{Source: Source{Path: in.Path, Kind: in.Kind}, Err: RedactError(r.err)}
 	}
-	o := e.convertOne(in, r)
+	o := e.convertOne(in, r, converted)
 	if r != nil {
 		*r = readResult{} // the outcome holds the bytes now; the scope need not
 	}
 	return o
 }
 
-// scopes groups the inputs that converters index by scope, each with its last input.
+// scopes groups the inputs that converters index by scope, each with its count left to convert.
 func (e *Engine) scopes(inputs []Input) map[string]*scopeIndex {
 	out := map[string]*scopeIndex{}
 	for i, in := range inputs {
@@ -677,7 +682,7 @@ func (e *Engine) scopes(inputs []Input) map[string]*scopeIndex {
 			out[in.Scope] = sc
 		}
 		sc.members = append(sc.members, i)
-		sc.last = i
+		sc.left.Add(1)
 	}
 	return out
 }
@@ -762,10 +767,17 @@ func safely(path string, f func() error) (err error) {
 }
 
 // convertOne converts one input; read is what the index phase read of it (nil: read it now),
-// and has passed precheck.
-func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
+// and has passed precheck. converted, if set, is called once the converter is done with it.
+func (e *Engine) convertOne(in Input, read *readResult, converted func()) (o *Outcome) {
 	o = &Outcome{Source: Source{Path: in.Path, Kind: in.Kind, Scope: in.Scope}}
+	var once sync.Once
+	done := func() {
+		if converted != nil {
+			once.Do(converted)
+		}
+	}
 	defer redact(o) // last, so it sees what a recovered panic left too
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			o.Result, o.Changes = Result{}, nil
@@ -807,7 +819,9 @@ func (e *Engine) convertOne(in Input, read *readResult) (o *Outcome) {
 	if !current {
 		opts := e.Options
 		opts.MaxTasks = e.maxTasks()
-		if res, err = conv.Convert(o.Source, opts); err != nil {
+		res, err = conv.Convert(o.Source, opts)
+		done()
+		if err != nil {
 			if tm := (*TooManyTasks)(nil); errors.As(err, &tm) {
 				err = e.tooManyTasks(in.Path, tm.N)
 			}

@@ -445,7 +445,8 @@ func (s *scoped) Convert(src Source, _ Options) (Result, error) {
 }
 
 // TestRunStreamsByScope: a repository is indexed whole before any of its files converts,
-// and forgotten once, after its last outcome; Prepare sees every outcome before the callback.
+// and forgotten once, after its last conversion and before that file's Prepare; Prepare sees
+// every outcome before the callback.
 func TestRunStreamsByScope(t *testing.T) {
 	dir := t.TempDir()
 	for _, r := range []string{"a", "b", "c"} {
@@ -459,7 +460,10 @@ func TestRunStreamsByScope(t *testing.T) {
 	s := &scoped{}
 	var prepared sync.Map
 	e := &Engine{Converters: map[Kind]Converter{KindTekton: s}, Workers: 2,
-		Prepare: func(o *Outcome) { prepared.Store(o.Source.Path, true) }}
+		Prepare: func(o *Outcome) {
+			prepared.Store(o.Source.Path, true)
+			s.add("prepare " + filepath.Base(o.Source.Scope) + " " + filepath.Base(o.Source.Path))
+		}}
 	ins, errs := e.Inputs([]string{dir})
 	if len(errs) > 0 || len(ins) != 9 {
 		t.Fatal(ins, errs)
@@ -486,14 +490,23 @@ func TestRunStreamsByScope(t *testing.T) {
 		if !ok {
 			t.Errorf("scope %s never forgotten", r)
 		}
+		last := ""
+		for _, f := range []string{"1.yaml", "2.yaml", "3.yaml"} {
+			if last == "" || pos["convert "+r+" "+f] > pos["convert "+r+" "+last] {
+				last = f
+			}
+		}
+		if pos["prepare "+r+" "+last] < forget {
+			t.Errorf("scope %s forgotten after the Prepare of its last conversion, %s", r, last)
+		}
 		for _, f := range []string{"1.yaml", "2.yaml", "3.yaml"} {
 			for _, g := range []string{"1.yaml", "2.yaml", "3.yaml"} {
 				if pos["index "+r+" "+f] > pos["convert "+r+" "+g] {
 					t.Errorf("%s/%s converted before %s/%s was indexed", r, g, r, f)
 				}
 			}
-			if pos["each "+r+" "+f] > forget {
-				t.Errorf("scope %s forgotten before the outcome of %s", r, f)
+			if pos["convert "+r+" "+f] > forget {
+				t.Errorf("scope %s forgotten before %s was converted", r, f)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -110,7 +111,7 @@ func TestConvertSplitsIndexCopy(t *testing.T) {
 }
 
 // TestFileShareOfMemos: one file of many distinct documents puts at most an eighth of each
-// memo in it, and converts to the same bytes as with the memos cold and unbounded.
+// memo's entries and a thirty-second of its bytes in it, and converts to the same bytes as with the memos cold and unbounded.
 func TestFileShareOfMemos(t *testing.T) {
 	data := bigFile(800)
 	styleMemo.Reset()
@@ -128,6 +129,20 @@ func TestFileShareOfMemos(t *testing.T) {
 	}
 	if n := renderMemo.Len(); n == 0 || n > renderMemo.Limit/8 {
 		t.Errorf("render memo: %d entries, want 1 to %d", n, renderMemo.Limit/8)
+	}
+	// Each entry holds a converted document of the file: the n shortest must fit in the
+	// file's thirty-second of the render memo's bytes.
+	lens := []int{}
+	for _, d := range strings.Split(string(res.Files[0].Data), "---\n") {
+		lens = append(lens, len(d))
+	}
+	slices.Sort(lens)
+	least := 0
+	for _, l := range lens[:min(renderMemo.Len(), len(lens))] {
+		least += l
+	}
+	if least > renderMemo.Size/32 {
+		t.Errorf("render memo: %d entries of at least %d bytes, over the file's share of %d", renderMemo.Len(), least, renderMemo.Size/32)
 	}
 	// Each group alone, with no share, converts to the same text.
 	var want []byte

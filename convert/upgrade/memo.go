@@ -35,7 +35,7 @@ var (
 	strictMemo = &memo.Map[[]caseFix]{Limit: 1 << 14}
 )
 
-// shares bound what one file's conversion puts in each memo to an eighth of it: a memo is
+// shares bound what one file's conversion puts in each memo to an eighth of its entries: a memo is
 // for the documents a fleet repeats across files, and one huge file of distinct documents
 // would fill it, hold its own output a second time, and start it over for every other file.
 type shares [3]struct{ n, bytes int }
@@ -48,13 +48,14 @@ const (
 )
 
 // take reports whether an entry of size bytes fits the file's share i of m, and counts it if
-// so; no file (nil) takes without bound.
+// so; no file (nil) takes without bound. Of a memo's bytes a file takes a thirty-second
+// (256 KiB of the render memo's 8 MiB): they are its own output held a second time.
 func take[V any](s *shares, i int, m *memo.Map[V], size int) bool {
 	if s == nil {
 		return true
 	}
 	sh := &s[i]
-	if sh.n >= m.Limit/8 || m.Size > 0 && sh.bytes+size > m.Size/8 {
+	if sh.n >= m.Limit/8 || m.Size > 0 && sh.bytes+size > m.Size/32 {
 		return false
 	}
 	sh.n++

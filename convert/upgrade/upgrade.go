@@ -675,5 +675,7 @@ func (j *joined) bytes() []byte {
 }
 
 // reserveFrom is the input size from which Convert sizes its output early, from what the
-// first eighth of the input became; smaller files join their pieces once at the end.
-var reserveFrom = 1 << 20
+// first eighth of the input became; smaller files join their pieces once at the end, when
+// the pieces and their copy are both live: negligible under 64 KiB, not for the issue's
+// 550 KB file of 4,000 documents.
+var reserveFrom = 64 << 10

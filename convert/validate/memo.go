@@ -20,6 +20,11 @@ const memoLimit = 1 << 14
 // compiles regexps per call, and a fleet holds the same document many times.
 var verdicts = &memo.Map[*Error]{Limit: memoLimit}
 
+// fileShare bounds what one file's Documents puts in the memo to an eighth of it: the memo is
+// for the documents a fleet repeats across files, and one huge file of distinct documents
+// would fill it, hold a key per document to the end, and start it over for every other file.
+var fileShare = memoLimit / 8
+
 // lookup returns the remembered verdict on a document: validate's error with Path empty and
 // Line relative to the document, or nil.
 func lookup(key [sha256.Size]byte) (*Error, bool) { return verdicts.Get(key) }

@@ -200,3 +200,38 @@ func TestMemoSharesSecretNames(t *testing.T) {
 		t.Errorf("renamed key of a repository named at another length: remembered %v", hit)
 	}
 }
+
+// TestFileShareOfVerdicts: one file of many distinct documents puts at most fileShare entries
+// in the memo, and its verdicts past the share are Tekton's all the same, failures placed at
+// their lines.
+func TestFileShareOfVerdicts(t *testing.T) {
+	defer func(v int) { fileShare = v }(fileShare)
+	fileShare = 5
+	var docs []string
+	for i := 0; i < 8; i++ {
+		step := "alpine"
+		if i%3 == 2 {
+			step = "" // fails: a step needs an image
+		}
+		docs = append(docs, fmt.Sprintf("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: share-%d\nspec:\n  steps:\n    - name: s%d\n      image: %q\n", i, i, step))
+	}
+	data := []byte(strings.Join(docs, "---\n"))
+	verdicts.Reset()
+	got := fmt.Sprint(Documents("share.yaml", data))
+	if n := verdicts.Len(); n != fileShare {
+		t.Errorf("memo holds %d entries, want the file's share %d", n, fileShare)
+	}
+	fileShare = memoLimit
+	verdicts.Reset()
+	want := `share.yaml:25:7: Task "share-2" fails Tekton validation: missing field(s): spec.steps[0].Image
+share.yaml:52:7: Task "share-5" fails Tekton validation: missing field(s): spec.steps[0].Image`
+	if got != want {
+		t.Errorf("with the share:\n%s\nwant:\n%s", got, want)
+	}
+	if got := fmt.Sprint(Documents("share.yaml", data)); got != want {
+		t.Errorf("without a share:\n%s\nwant:\n%s", got, want)
+	}
+	if n := verdicts.Len(); n <= 5 {
+		t.Errorf("without a share the memo holds only %d entries", n)
+	}
+}

@@ -97,6 +97,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // It returns all failures joined.
 func Documents(path string, data []byte) error {
 	var errs []error
+	left := fileShare // entries this file may still put in the memo
 	for _, d := range splitDocuments(data) {
 		key, e, ok := known(d.text)
 		if !ok {
@@ -117,9 +118,13 @@ func Documents(path string, data []byte) error {
 					e = validate("", &doc, d.text)
 				}
 			}
-			remember(key, e)
-			if named && e == nil {
+			if left > 0 {
+				remember(key, e)
+				left--
+			}
+			if named && e == nil && left > 0 {
 				remember(nameKey, nil)
+				left--
 			}
 		}
 		if e != nil {
