@@ -142,20 +142,23 @@ func (t *treeWalk) list(n *walkNode, up string) {
 		}
 		n.items = append(n.items, it)
 	}
+	var jobs []func()
 	for _, it := range n.items {
 		if it.dir != nil {
-			t.push(func() { t.list(it.dir, n.scope) })
+			jobs = append(jobs, func() { t.list(it.dir, n.scope) })
 		}
 	}
-	if !t.detect {
-		return
+	if t.detect {
+		for len(files) > walkBatch {
+			batch := files[len(files)-walkBatch:]
+			files = files[:len(files)-walkBatch]
+			jobs = append(jobs, func() { t.tell(n, batch) })
+		}
 	}
-	for len(files) > walkBatch {
-		batch := files[len(files)-walkBatch:]
-		files = files[:len(files)-walkBatch]
-		t.push(func() { t.tell(n, batch) })
+	t.push(jobs...)
+	if t.detect {
+		t.tell(n, files)
 	}
-	t.tell(n, files)
 }
 
 // scope is repoRoot(n.path), from n's listing where that gives the same answer: a listing
@@ -185,13 +188,17 @@ func (t *treeWalk) tell(n *walkNode, files []int) {
 	}
 }
 
-// push queues a job for the workers.
-func (t *treeWalk) push(job func()) {
+// push queues jobs for the workers, all at once: a directory of many subdirectories takes
+// the lock and wakes the workers once, not once a subdirectory.
+func (t *treeWalk) push(jobs ...func()) {
+	if len(jobs) == 0 {
+		return
+	}
 	t.mu.Lock()
-	t.queue = append(t.queue, job)
-	t.pending++
+	t.queue = append(t.queue, jobs...)
+	t.pending += len(jobs)
 	t.mu.Unlock()
-	t.ready.Signal()
+	t.ready.Broadcast()
 }
 
 // work runs queued jobs on the calling goroutine and e.workers()-1 others until none is
