@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
 	"github.com/tkn-migrate/tkn-migrate/internal/lazyre"
@@ -148,53 +149,21 @@ func (e *Engine) Inputs(paths []string) ([]Input, []error) {
 			ins = append(ins, Input{Path: p, Kind: kind, Scope: repoRoot(filepath.Dir(p))})
 			continue
 		}
-		// The walk lists entries in order, a batch at a time; reading each file's head and
-		// telling its kind, most of a walk's time, runs on the workers.
-		var batch []walked
-		roots := map[string]string{} // directory → scope, so each directory is looked up once
-		flush := func() {
-			e.parallel(len(batch), func(i int) {
-				if w := &batch[i]; w.path != "" {
-					w.kind, w.err = e.detectFile(w.path)
-				}
-			})
-			for _, w := range batch {
-				switch {
-				case w.err != nil:
-					errs = append(errs, w.err)
-				case w.kind != KindUnknown:
-					dir := filepath.Dir(w.path)
-					if _, ok := roots[dir]; !ok {
-						roots[dir] = repoRoot(dir)
-					}
-					ins = append(ins, Input{Path: w.path, Kind: w.kind, Scope: roots[dir]})
-				}
+		// The walk lists directories and reads the heads of files on the workers, then hands
+		// the entries over in order.
+		err = e.walkTree(p, true).each(func(scope string, it *walkItem) {
+			switch {
+			case it.err != nil:
+				errs = append(errs, it.err)
+			case it.kind != KindUnknown:
+				ins = append(ins, Input{Path: it.path, Kind: it.kind, Scope: scope})
 			}
-			batch = batch[:0]
-		}
-		add := func(w walked) {
-			if batch = append(batch, w); len(batch) == walkBatch {
-				flush()
-			}
-		}
-		err = e.walk(p, func(path string) { add(walked{path: path}) }, func(err error) { add(walked{err: err}) })
-		flush()
+		})
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return ins, errs
-}
-
-// walkBatch is how many entries of a walk are told apart at once: memory stays flat in a
-// tree of many files, and each batch is enough work for the workers.
-const walkBatch = 256
-
-// walked is an entry of a walk: a file, then its kind or an error, or what the walk skipped.
-type walked struct {
-	path string
-	kind Kind
-	err  error
 }
 
 // detectFile tells the kind of a file a walk met from its head. A candidate input that
@@ -219,22 +188,6 @@ func (e *Engine) detectFile(path string) (Kind, error) {
 	return kind, nil
 }
 
-// parallel calls f(0) … f(n-1) on the engine's workers.
-func (e *Engine) parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(e.workers(), n); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
 func (e *Engine) workers() int {
 	if e.Workers > 0 {
 		return e.Workers
@@ -252,53 +205,11 @@ type Skipped struct {
 // Walk calls visit for every regular file under root, in lexical order, skipping .git,
 // vendor and node_modules. Symlinks are not followed, so a walk never leaves the tree.
 func Walk(root string, visit func(path string)) error {
-	return (&Engine{}).walk(root, visit, func(error) {})
-}
-
-// walk is Walk that also skips the directories in e.Skip (an -o DIR inside the tree) and
-// reports through skipped each entry it passes over that could have been an input: a
-// symlink (a *Skipped warning), or a FIFO, socket or device (an error; it is never opened).
-func (e *Engine) walk(root string, visit func(path string), skipped func(error)) error {
-	var errs []error
-	skip := map[string]bool{}
-	for _, d := range e.Skip {
-		if abs, err := filepath.Abs(d); err == nil {
-			skip[abs] = true
+	return (&Engine{}).walkTree(root, false).each(func(_ string, it *walkItem) {
+		if it.err == nil {
+			visit(it.path)
 		}
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			errs = append(errs, err)
-			return nil
-		}
-		if d.IsDir() {
-			if path != root && skipDirs[d.Name()] {
-				return filepath.SkipDir
-			}
-			if len(skip) > 0 { // Abs costs a Getwd per directory
-				if abs, err := filepath.Abs(path); err == nil && skip[abs] {
-					return filepath.SkipDir
-				}
-			}
-			return nil
-		}
-		switch t := d.Type(); {
-		case t.IsRegular():
-			visit(path)
-		case t&fs.ModeSymlink != 0:
-			if candidate(path) {
-				if target, ok := e.walkedTarget(root, path, skip); ok {
-					skipped(&Skipped{PosError: PosError{Path: path, Msg: "skipped: a symlink to " + target + ", which this walk converts"}})
-				} else {
-					skipped(&Skipped{PosError: PosError{Path: path, Msg: "skipped: a symlink out of the walked tree (a walk does not follow symlinks; name its target to convert it)"}, Unchecked: true})
-				}
-			}
-		default:
-			skipped(Errorf(path, 0, 0, "%s is not a regular file; skipped", modeName(t)))
-		}
-		return nil
 	})
-	return errors.Join(append(errs, err)...)
 }
 
 // walkedTarget reports the regular file a symlink leads to when the same walk visits it:
@@ -411,23 +322,30 @@ func IsYAML(p string) bool {
 }
 
 // peek reads the start of a file into buf for kind detection; the whole file is read (and
-// size-checked) only when it is converted.
+// size-checked) only when it is converted. It makes the system calls itself: os.Open sets up
+// every file for the poller, five calls more than the four of a peek, most of a walk's time.
+// Errors are os.Open's and (*os.File).Read's.
 func peek(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	}
-	defer f.Close()
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
 	n := 0
 	for n < len(buf) {
-		m, err := f.Read(buf[n:])
+		m, err := syscall.Read(fd, buf[n:])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		case m == 0:
+			return buf[:n], nil
+		}
 		n += m
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
 	}
 	return buf[:n], nil
 }
