@@ -26,6 +26,9 @@ type spool struct {
 	file *os.File // the temporary file, once buf outgrew spoolMemory
 	size int64    // bytes in the file
 	err  error    // the first write error; every later read returns it
+	// named is set while the file still has its name: unlinking it at once failed, so
+	// close removes it.
+	named bool
 }
 
 // add appends one entry.
@@ -41,6 +44,9 @@ func (s *spool) add(f *File) {
 			s.file = nil
 			return
 		}
+		// Unlinked at once: the open file stays readable, and a run killed before close
+		// leaves nothing behind.
+		s.named = os.Remove(s.file.Name()) != nil
 		s.flush()
 	case s.file != nil && len(s.buf) >= spoolChunk:
 		s.flush()
@@ -98,8 +104,11 @@ func (s *spool) close() error {
 	if s.file == nil {
 		return nil
 	}
-	f := s.file
-	s.file, s.size = nil, 0
+	f, named := s.file, s.named
+	s.file, s.size, s.named = nil, 0, false
+	if !named {
+		return f.Close()
+	}
 	return errors.Join(f.Close(), os.Remove(f.Name()))
 }
 
