@@ -66,7 +66,7 @@ func emit(src convert.Source, dir string, p *pipeline.Pipeline, findings []conve
 		return res, nil
 	}
 	if err := pipeline.CheckTaskCap(p, opts); err != nil {
-		return res, err // before binding secrets too
+		return res, err // over the cap: neither bound nor printed
 	}
 	// Secrets in sh commands move to step env read from Secrets (never copied).
 	res.Findings = append(res.Findings, bind.Pipeline(p, src)...)

@@ -33,7 +33,7 @@ func (Converter) Convert(src convert.Source, opts convert.Options) (convert.Resu
 		return convert.Result{}, err
 	}
 	if err := pipeline.CheckTaskCap(p, opts); err != nil {
-		return convert.Result{}, err // before binding secrets too
+		return convert.Result{}, err // over the cap: neither bound nor printed
 	}
 	// Secrets in script commands move to step env read from Secrets (never copied).
 	c.findings = append(c.findings, bind.Pipeline(p, src)...)

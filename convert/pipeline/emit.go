@@ -30,9 +30,6 @@ const LogsComment = "Logs live in the TaskRun pods and vanish when runs are prun
 
 // Emit renders p as Tekton v1 YAML files under dir/.tekton: pipeline.yaml and one file per Run.
 func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error) {
-	if err := CheckTaskCap(p, opts); err != nil {
-		return nil, err
-	}
 	if p.Name == "" {
 		return nil, fmt.Errorf("pipeline has no name")
 	}
@@ -67,9 +64,9 @@ func Emit(dir string, p *Pipeline, opts convert.Options) ([]convert.File, error)
 	return files, nil
 }
 
-// CheckTaskCap refuses, before anything is printed, a Pipeline with more PipelineTasks (the
-// checkout task, tasks and finally tasks: one taskRef or taskSpec line each) than
-// opts.MaxTasks, so an input over the cap costs no printing.
+// CheckTaskCap refuses a Pipeline with more PipelineTasks (the checkout task, tasks and
+// finally tasks: one taskRef or taskSpec line each) than opts.MaxTasks; front-ends call it
+// before binding secrets and Emit, so an input over the cap costs neither.
 func CheckTaskCap(p *Pipeline, opts convert.Options) error {
 	n := len(p.Tasks) + len(p.Finally)
 	if p.Checkout != nil {
