@@ -8,31 +8,9 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
-)
 
-// corpusDir is ../shared/corpus/catalog relative to the module root.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus", "catalog")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
-	return c
-}
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
+)
 
 type yamlTask struct {
 	Metadata struct {
@@ -97,7 +75,7 @@ func fromYAML(t *testing.T, path string) Task {
 // The index must equal the real Task YAML: same params with the same optionality and
 // defaults, same workspaces and optionality, same results.
 func TestIndexMatchesCatalogYAML(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Sub(t, "catalog")
 	for _, task := range All() {
 		t.Run(task.Name, func(t *testing.T) {
 			got := fromYAML(t, filepath.Join(dir, task.Name, task.Version, task.Name+".yaml"))
@@ -119,7 +97,7 @@ func TestIndexMatchesCatalogYAML(t *testing.T) {
 
 // Every catalog Task in the corpus is indexed (git-clone at the maintained 1.7.0 only).
 func TestIndexCoversCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Sub(t, "catalog")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +187,7 @@ func TestRef(t *testing.T) {
 
 // The git resolver's pathInRepo must name a file that exists at that version in the catalog layout.
 func TestGitPathsMatchCorpusLayout(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Sub(t, "catalog")
 	for _, task := range All() {
 		if task.Name == "git-clone" {
 			continue // lives in its own repository

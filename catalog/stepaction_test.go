@@ -6,13 +6,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
 // The StepAction index must equal the real StepAction YAML (params, defaults, results),
 // and the git reference must name the file and commit its source was taken from.
 func TestStepActionMatchesYAML(t *testing.T) {
-	dir := filepath.Join(filepath.Dir(corpusDir(t)), "stepaction")
-	sources, err := os.ReadFile(filepath.Join(filepath.Dir(corpusDir(t)), "SOURCES.tsv"))
+	dir := corpustest.Sub(t, "stepaction")
+	sources, err := os.ReadFile(filepath.Join(corpustest.Dir(t), "SOURCES.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}

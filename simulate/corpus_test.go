@@ -14,6 +14,7 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
 
@@ -21,16 +22,6 @@ var (
 	update    = flag.Bool("update", false, "rewrite golden files")
 	corpusSet = flag.String("corpus-set", "", "simulate only this corpus set (no golden comparison)")
 )
-
-// placement names a corpus file the way a user's repository holds it.
-var placement = map[string]func(base string) string{
-	"tekton-v1alpha1":     func(b string) string { return b },
-	"tekton-v1beta1":      func(b string) string { return b },
-	"travis":              func(string) string { return ".travis.yml" },
-	"jenkinsfile":         func(string) string { return "Jenkinsfile" },
-	"jenkins-declarative": func(string) string { return "Jenkinsfile" },
-	"jenkins-xml":         func(string) string { return filepath.Join("job", "config.xml") },
-}
 
 // corpusEvents are the events every converted corpus file is simulated for: a push to
 // the default branch and a pull request into it. The corpus does not record each
@@ -50,13 +41,7 @@ var corpusEvents = []Event{
 // outcome of each is recorded in testdata/corpus.golden, so any change shows; no
 // simulation may end on an error from Tekton's controller code.
 func TestCorpus(t *testing.T) {
-	corpus, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skip("shared corpus not present:", corpus)
-	}
+	corpus := corpustest.Dir(t)
 	// Tekton's scheduling code allocates freely; collecting less often saves a fifth of the time.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	units := corpusUnits(t, corpus)
@@ -144,36 +129,23 @@ func corpusUnits(t *testing.T, corpus string) []unit {
 		}
 	}
 	var units []unit
-	for _, set := range slices.Sorted(maps.Keys(placement)) {
-		if *corpusSet != "" && set != *corpusSet {
+	byRepo := map[[2]string]int{} // set and repository -> index in units
+	for _, f := range corpustest.Files(t) {
+		if *corpusSet != "" && f.Set != *corpusSet {
 			continue
 		}
-		entries, err := os.ReadDir(filepath.Join(corpus, set))
-		if err != nil {
-			t.Fatal(err)
+		o, ok := origin[f.Set+"/"+f.Name]
+		if !strings.HasPrefix(f.Set, "tekton-") || !ok {
+			units = append(units, unit{f.Set, f.Name, []File{{Path: f.Place, Data: f.Data}}})
+			continue
 		}
-		byRepo := map[string]int{} // repository -> index in units
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			o, ok := origin[set+"/"+e.Name()]
-			if !strings.HasPrefix(set, "tekton-") || !ok {
-				units = append(units, unit{set, e.Name(), []File{{Path: placement[set](e.Name()), Data: data}}})
-				continue
-			}
-			i, seen := byRepo[o[0]]
-			if !seen {
-				i = len(units)
-				byRepo[o[0]] = i
-				units = append(units, unit{set: set, name: strings.ReplaceAll(o[0], "/", "__")})
-			}
-			units[i].files = append(units[i].files, File{Path: o[1], Data: data})
+		i, seen := byRepo[[2]string{f.Set, o[0]}]
+		if !seen {
+			i = len(units)
+			byRepo[[2]string{f.Set, o[0]}] = i
+			units = append(units, unit{set: f.Set, name: strings.ReplaceAll(o[0], "/", "__")})
 		}
+		units[i].files = append(units[i].files, File{Path: o[1], Data: f.Data})
 	}
 	return units
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
 
@@ -30,13 +31,8 @@ func frontendInputs(t *testing.T) []convert.Source {
 			t.Fatal(err)
 		}
 		path := filepath.Join("repo", filepath.Base(in))
-		switch filepath.Base(filepath.Dir(in)) {
-		case "travis":
-			path = filepath.Join("repo", ".travis.yml")
-		case "jenkinsfile", "jenkins-declarative":
-			path = filepath.Join("repo", "Jenkinsfile")
-		case "jenkins-xml":
-			path = filepath.Join("repo", "job", "config.xml")
+		if place, ok := corpustest.Placement[filepath.Base(filepath.Dir(in))]; ok {
+			path = filepath.Join("repo", place(filepath.Base(in)))
 		}
 		if kind := convert.Detect(path, data); kind != convert.KindTekton && kind != convert.KindUnknown {
 			srcs = append(srcs, convert.Source{Path: path, Data: data, Kind: kind})

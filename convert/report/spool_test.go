@@ -15,6 +15,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 	"github.com/tkn-migrate/tkn-migrate/internal/frontends"
 )
 
@@ -56,46 +57,9 @@ var renders = map[string]func(*bytes.Buffer, *Report) error{
 // batch, and returns every outcome (the few with errors too).
 func corpusOutcomes(t *testing.T) []*convert.Outcome {
 	t.Helper()
-	corpus, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skip("shared corpus not present:", corpus)
-	}
-	place := map[string]func(string) string{
-		"tekton-v1alpha1":     func(b string) string { return b },
-		"tekton-v1beta1":      func(b string) string { return b },
-		"travis":              func(string) string { return ".travis.yml" },
-		"jenkinsfile":         func(string) string { return "Jenkinsfile" },
-		"jenkins-declarative": func(string) string { return "Jenkinsfile" },
-		"jenkins-xml":         func(string) string { return filepath.Join("job", "config.xml") },
-	}
 	tree := t.TempDir()
-	for _, set := range slices.Sorted(maps.Keys(place)) {
-		entries, err := os.ReadDir(filepath.Join(corpus, set))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			repo := filepath.Join(tree, set, e.Name())
-			dst := filepath.Join(repo, place[set](e.Name()))
-			for _, d := range []string{filepath.Dir(dst), filepath.Join(repo, ".git")} {
-				if err := os.MkdirAll(d, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := os.WriteFile(dst, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+	for _, f := range corpustest.Files(t) {
+		f.WriteRepo(t, filepath.Join(tree, f.Set, f.Name))
 	}
 	e := &convert.Engine{Converters: frontends.All(), Options: convert.Options{To: "v1", Placeholders: true}}
 	ins, errs := e.Inputs([]string{tree})

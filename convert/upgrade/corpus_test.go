@@ -12,34 +12,11 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
-// corpusDir is ../shared/corpus relative to the module root.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		tb.Skipf("corpus not available: %v", err)
-	}
-	return c
-}
-
 func corpusFiles(tb testing.TB) []convert.Source {
-	c := corpusDir(tb)
+	c := corpustest.Dir(tb)
 	var out []convert.Source
 	for _, set := range []string{"tekton-v1alpha1", "tekton-v1beta1", "catalog"} {
 		filepath.WalkDir(filepath.Join(c, set), func(p string, d os.DirEntry, err error) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
 // repoFile is a corpus file placed where its repository holds it (SOURCES.tsv).
@@ -18,7 +19,7 @@ type repoFile struct {
 
 // corpusRepos reads the Tekton corpus sets back into their repositories' layouts.
 func corpusRepos(t *testing.T) map[string][]repoFile {
-	c := corpusDir(t)
+	c := corpustest.Dir(t)
 	tsv, err := os.ReadFile(filepath.Join(c, "SOURCES.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,12 +8,13 @@ import (
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/validate"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
 // Every Triggers file of the corpus upgrades to what tektoncd/triggers v0.34.0 serves and
 // passes its validation; none is left at an old version.
 func TestCorpusTriggers(t *testing.T) {
-	c := corpusDir(t)
+	c := corpustest.Dir(t)
 	n := 0
 	filepath.WalkDir(c, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !convert.IsYAML(p) {

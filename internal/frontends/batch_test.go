@@ -6,18 +6,19 @@ import (
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
 // TestCorpusBatch converts the whole corpus in one run on several workers, as platform
 // teams do; under -race it shows the converters share no unsynchronised state.
 func TestCorpusBatch(t *testing.T) {
 	root := t.TempDir()
-	files := corpusFiles(t)
+	files := corpustest.Files(t)
 	corpusName := map[string]string{} // written path → corpus file name
 	for _, f := range files {
 		// One repository per file: the Tekton sets hold the same examples at several
 		// versions, and names resolve within a repository (the directory holding .git).
-		corpusName[f.writeRepo(t, filepath.Join(root, f.set, f.name))] = f.name
+		corpusName[f.WriteRepo(t, filepath.Join(root, f.Set, f.Name))] = f.Name
 	}
 	e := &convert.Engine{Converters: All(), Options: convert.Options{To: "v1", Placeholders: true}, Workers: 4}
 	all, errs := e.Inputs([]string{root})

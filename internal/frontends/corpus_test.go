@@ -2,37 +2,12 @@ package frontends
 
 import (
 	"bytes"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
-
-// corpusDir is ../shared/corpus from the module root.
-func corpusDir(t testing.TB) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared corpus not present:", dir)
-	}
-	return dir
-}
-
-// placement names a corpus file the way a user's repository holds it.
-var placement = map[string]func(base string) string{
-	"tekton-v1alpha1":     func(b string) string { return b },
-	"tekton-v1beta1":      func(b string) string { return b },
-	"travis":              func(string) string { return ".travis.yml" },
-	"jenkinsfile":         func(string) string { return "Jenkinsfile" },
-	"jenkins-declarative": func(string) string { return "Jenkinsfile" },
-	"jenkins-xml":         func(string) string { return filepath.Join("job", "config.xml") },
-}
 
 // expected lists corpus files whose outcome is not "converts to Tekton YAML", with the
 // outcome we give; the test fails when the outcome changes, so the list stays true.
@@ -43,66 +18,19 @@ var expected = map[string]string{
 	"jenkinsci__cloudbees-folder-plugin__src__test__resources__com__cloudbees__hudson__plugins__folder__views__DefaultFolderViewHolderTest__oldData__jobs__d__config.xml": "no output",
 }
 
-// corpusFile is one corpus input, placed in a repository the way a user's holds it.
-type corpusFile struct {
-	set, name string // corpus directory and file name
-	place     string // path inside the repository
-	data      []byte
-}
-
-// corpusFiles lists every corpus input; the parser models (*.json) beside the Jenkins
-// pipelines are test oracles, not inputs.
-func corpusFiles(t *testing.T) []corpusFile {
-	corpus := corpusDir(t)
-	var files []corpusFile
-	for _, set := range slices.Sorted(maps.Keys(placement)) {
-		entries, err := os.ReadDir(filepath.Join(corpus, set))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(corpus, set, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, corpusFile{set: set, name: e.Name(), place: placement[set](e.Name()), data: data})
-		}
-	}
-	return files
-}
-
-// writeRepo writes f into the repository repo (marked by .git, as a checkout is) and
-// returns the file's path.
-func (f corpusFile) writeRepo(t *testing.T, repo string) string {
-	dst := filepath.Join(repo, f.place)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, f.data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 // TestCorpusRepositories converts each corpus file alone in its own repository, as the
 // tool's users do, then converts the written result again: the second run must change nothing.
 func TestCorpusRepositories(t *testing.T) {
 	conv := All()
-	for _, f := range corpusFiles(t) {
-		t.Run(f.set+"/"+f.name, func(t *testing.T) {
+	for _, f := range corpustest.Files(t) {
+		t.Run(f.Set+"/"+f.Name, func(t *testing.T) {
 			repo := t.TempDir()
-			dst := f.writeRepo(t, repo)
-			kind := convert.Detect(dst, f.data)
+			dst := f.WriteRepo(t, repo)
+			kind := convert.Detect(dst, f.Data)
 			if conv[kind] == nil {
 				t.Fatalf("not detected as an input kind (%s)", kind)
 			}
-			if want, ok := expected[f.name]; ok {
+			if want, ok := expected[f.Name]; ok {
 				if got := outcome(t, repo); got != want {
 					t.Fatalf("outcome %q, want %q", got, want)
 				}

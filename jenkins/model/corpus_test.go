@@ -6,37 +6,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
-)
 
-// corpusDir returns ../shared/corpus/<sub> relative to the module root, or skips the test.
-func corpusDir(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "corpus", sub)
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("corpus %s absent", d)
-	}
-	return d
-}
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
+)
 
 // corpusFiles lists the Jenkinsfiles of both corpus directories.
 func corpusFiles(t testing.TB) []string {
 	var files []string
 	for _, sub := range []string{"jenkinsfile", "jenkins-declarative"} {
-		d := corpusDir(t, sub)
+		d := corpustest.Sub(t, sub)
 		ents, err := os.ReadDir(d)
 		if err != nil {
 			t.Fatal(err)

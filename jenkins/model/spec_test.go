@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tkn-migrate/tkn-migrate/internal/corpustest"
 )
 
 // The spec test compares our model with the JSON that Jenkins's own declarative parser produced
@@ -25,7 +27,7 @@ var knownMismatches = map[string]string{
 }
 
 func TestSpecJSONModels(t *testing.T) {
-	dir := corpusDir(t, "jenkins-declarative")
+	dir := corpustest.Sub(t, "jenkins-declarative")
 	jsons, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(jsons) == 0 {
 		t.Skip("no JSON models")
