@@ -24,6 +24,7 @@ const (
 // Source is one input file.
 type Source struct {
 	Path string // as the user named it (or "-" / "<stdin>")
+	// Data is never written once read: converters may keep strings that share it (unsafe.String).
 	Data []byte
 	Kind Kind
 	// Scope groups inputs that reference each other by name: the repository (nearest

@@ -1,7 +1,9 @@
 package upgrade
 
 import (
+	"bytes"
 	"errors"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 	"os"
@@ -170,4 +172,25 @@ func inputSet(p string) string {
 		return parts[0]
 	}
 	return filepath.Dir(p)
+}
+
+// TestIndexSharesSourceBytes checks that the index holds the engine's copy of a file, not one
+// of its own, and that indexing and upgrading the corpus never write that copy, which the
+// index's strings share.
+func TestIndexSharesSourceBytes(t *testing.T) {
+	srcs := append(corpusFiles(t), convert.Source{Path: "big.yaml", Data: bigFile(3), Kind: convert.KindTekton})
+	for _, src := range srcs {
+		pristine := bytes.Clone(src.Data)
+		c := New()
+		if err := c.Index(src); err != nil {
+			continue // the corpus tests check errors
+		}
+		if text, ok := c.index("").texts[src.Path]; ok && unsafe.StringData(text) != unsafe.SliceData(src.Data) {
+			t.Errorf("%s: the index copied the file", src.Path)
+		}
+		c.Convert(src, convert.Options{})
+		if !bytes.Equal(src.Data, pristine) {
+			t.Errorf("%s: indexing or upgrading wrote the input's bytes", src.Path)
+		}
+	}
 }

@@ -132,8 +132,28 @@ func newEntry(path string, line int, text string, r *yaml.Node) *entry {
 	if kind == "ClusterTask" {
 		kind = "Task" // a ClusterTask becomes a Task: the names share one space
 	}
-	return &entry{path: path, line: line + r.Line - 1, col: r.Column, kind: kind, name: name, version: av, node: r, text: text}
+	return &entry{path: path, line: line + r.Line - 1, col: r.Column, kind: intern(kind), name: name, version: intern(av), node: r, text: text}
 }
+
+// intern returns the constant for a kind or API version an entry names, so that an index of
+// many objects keeps one string each, not a copy per object from its parse.
+func intern(s string) string {
+	if c, ok := constants[s]; ok {
+		return c
+	}
+	return s
+}
+
+var constants = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{"tekton.dev/v1alpha1", "tekton.dev/v1beta1", "tekton.dev/v1"} {
+		m[s] = s
+	}
+	for k := range tektonKinds {
+		m[k] = k
+	}
+	return m
+}()
 
 // withLocal returns the view of the index that resolves the references of path; the
 // documents of path are added when path was not indexed (a file converted alone).

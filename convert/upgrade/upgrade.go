@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
@@ -83,8 +84,9 @@ func (c *Converter) Index(src convert.Source) error {
 		}
 		return nil
 	}
-	// One tree at a time: the index keeps each object's summary and text (see summary).
-	text := string(src.Data)
+	// One tree at a time: the index keeps each object's summary and text (see summary). The
+	// text shares src.Data rather than copying a file's worth of heap: Data is never written.
+	text := unsafe.String(unsafe.SliceData(src.Data), len(src.Data))
 	docs := splitString(text)
 	var objs []string
 	ents := make([]*entry, 0, len(docs))
@@ -453,7 +455,11 @@ func (s *docState) line(n *yaml.Node) int {
 
 // note records a Finding at node n.
 func (s *docState) note(n *yaml.Node, class convert.Class, rule, format string, args ...any) {
-	f := convert.Finding{File: s.path, Line: s.line(n), Class: class, Rule: rule, Message: fmt.Sprintf(format, args...)}
+	msg := format // a constant message is shared, not copied once per document of a big file
+	if len(args) > 0 || strings.Contains(format, "%") {
+		msg = fmt.Sprintf(format, args...)
+	}
+	f := convert.Finding{File: s.path, Line: s.line(n), Class: class, Rule: rule, Message: msg}
 	if n != nil {
 		f.Col = n.Column
 	}
