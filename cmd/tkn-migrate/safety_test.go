@@ -131,6 +131,36 @@ func TestSecretsNeverLeaveTheirFile(t *testing.T) {
 	}
 }
 
+// TestLintKeepsSecretsInTheirFile: lint quotes keys, values and names in its findings and
+// errors; a secret among them is redacted in every report format, on stdout and in a
+// --report-file, as convert's findings are.
+func TestLintKeepsSecretsInTheirFile(t *testing.T) {
+	raw, err := os.ReadFile("testdata/secrets/SECRETS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "markdown", "sarif"} {
+		reportFile := filepath.Join(t.TempDir(), "report")
+		for _, args := range [][]string{{"lint", "--report", format, "testdata/secrets-lint"},
+			{"lint", "--report", format, "--report-file", reportFile, "testdata/secrets-lint"}} {
+			var stdout, stderr bytes.Buffer
+			run(args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+			all := stdout.String() + stderr.String()
+			if data, err := os.ReadFile(reportFile); err == nil {
+				all += string(data)
+			}
+			if !strings.Contains(all, "TKN001") {
+				t.Fatalf("%s: no unknown-field finding:\n%s", strings.Join(args, " "), all)
+			}
+			for _, s := range strings.Fields(string(raw)) {
+				if strings.Contains(all, s) {
+					t.Errorf("%s: output holds secret %s", strings.Join(args, " "), s)
+				}
+			}
+		}
+	}
+}
+
 func walkFiles(t *testing.T, root string, visit func(rel string, data []byte)) {
 	t.Helper()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
