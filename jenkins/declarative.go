@@ -510,6 +510,9 @@ func (c *conv) parameters(ps []*model.Step) {
 					def = strings.SplitN(s, "\n", 2)[0]
 				}
 			}
+			if c.literalParam(p.Line, p.Col, name, def) { // the first choice is the default
+				continue
+			}
 			c.find(p.Line, p.Col, convert.Approximated, "choice-param", "choice parameter %s → string param defaulting to the first choice %q", name, def)
 		case "password":
 			secret := pipeline.Sanitize(name)
