@@ -1,0 +1,37 @@
+package convert
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Printable escapes, as Go does (\x1b), the characters YAML allows nowhere, not even in a
+// comment: comments quote source text, and one such character makes the file unreadable.
+func Printable(s string) string {
+	if strings.IndexFunc(s, notYAML) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if notYAML(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// notYAML is a character outside YAML's printable set (c-printable), line breaks and tab aside.
+func notYAML(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return false
+	case r < 0x20 || r >= 0x7f && r < 0xa0:
+		return true
+	case r >= 0xd800 && r < 0xe000 || r == 0xfffe || r == 0xffff:
+		return true
+	}
+	return false
+}
