@@ -35,3 +35,23 @@ func notYAML(r rune) bool {
 	}
 	return false
 }
+
+// CommentLine is s made safe as the text of a one-line comment: Printable, and line breaks
+// escaped too, since past one the source text would be read as YAML.
+func CommentLine(s string) string {
+	s = Printable(s)
+	if !strings.ContainsAny(s, "\n\r\u0085\u2028\u2029") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\n', '\r', 0x85, 0x2028, 0x2029:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
