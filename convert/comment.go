@@ -3,22 +3,29 @@ package convert
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Printable escapes, as Go does (\x1b), the characters YAML allows nowhere, not even in a
-// comment: comments quote source text, and one such character makes the file unreadable.
+// comment, and bytes that are no UTF-8: comments quote source text, and one such character
+// makes the file unreadable (and a terminal may read it as the start of an escape sequence).
 func Printable(s string) string {
-	if strings.IndexFunc(s, notYAML) < 0 {
+	if utf8.ValidString(s) && strings.IndexFunc(s, notYAML) < 0 {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if notYAML(r) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
+		case notYAML(r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
-		} else {
-			b.WriteRune(r)
+		default:
+			b.WriteString(s[i : i+n])
 		}
+		i += n
 	}
 	return b.String()
 }

@@ -195,12 +195,12 @@ func convertRun(o *ConvertOptions) error {
 			f := convert.Finding{File: skipped.Path, Class: convert.Unsupported, Rule: "skipped", Message: skipped.Msg}
 			rep.Add(&convert.Outcome{Source: convert.Source{Path: skipped.Path}, Result: convert.Result{Findings: []convert.Finding{f}}})
 			if inline {
-				fmt.Fprintf(o.IO.ErrOut, "%s: warning: %s\n", skipped.Path, skipped.Msg)
+				fmt.Fprintf(o.IO.ErrOut, "%s: warning: %s\n", report.Terminal(skipped.Path), report.Terminal(skipped.Msg))
 			}
 			continue
 		}
 		if inline {
-			fmt.Fprintln(o.IO.ErrOut, err)
+			fmt.Fprintln(o.IO.ErrOut, report.Cut(err.Error()))
 		}
 		rep.Add(&convert.Outcome{Source: convert.Source{Path: errorPath(err)}, Err: err})
 	}
