@@ -333,6 +333,10 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 				return &writeError{convert.Errorf(f.Path, 0, 0, "not written: %s would also receive %s", filepath.Join(o.Output, rel), by)}
 			}
 			o.mirrored[rel] = f.Path
+			if sameFile(filepath.Join(o.Output, rel), out.Source.Path) {
+				// -o . mirrors each input onto itself: replacing it would pass by -w's refusals.
+				return &writeError{convert.Errorf(f.Path, 0, 0, "not written: %s is the input itself; -w rewrites inputs in place", filepath.Join(o.Output, rel))}
+			}
 			if err := convert.WriteUnder(o.Output, rel, f.Data); err != nil {
 				return &writeError{err}
 			}
