@@ -77,6 +77,10 @@ func (c *conv) otherDirective(o *model.Step) {
 	if o.Name == "libraries" {
 		return // recorded in File.Libraries
 	}
+	if o.Name == "environment" {
+		c.find(o.Line, o.Col, convert.Unsupported, "environment", badEnv, envHead(o.Raw))
+		return
+	}
 	c.find(o.Line, o.Col, convert.Unsupported, "directive", "directive %s is not converted: %s", o.Name, oneLine(o.Raw))
 }
 
