@@ -224,7 +224,7 @@ func (c *conv) deployCreds(dm *mapping, pname string, pv provider) []pipeline.En
 			case v.Kind == yaml.ScalarNode && (cr.env == "PYPI_USERNAME"):
 				out = append(out, pipeline.Env{Name: cr.env, Value: v.Value})
 			case v.Kind == yaml.ScalarNode:
-				name, key := c.secretFor(envVar{line: kn.Line, col: kn.Column}, c.entryKey("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), kn), cr.what+" (it is in plain text in .travis.yml: revoke it)")
+				name, key := c.secretFor(envVar{name: "deploy." + k, literal: cr.what, line: kn.Line, col: kn.Column}, c.entryKey("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), kn), cr.what)
 				out = append(out, pipeline.Env{Name: cr.env, SecretName: name, SecretKey: key})
 			default:
 				c.finding(v, convert.Manual, "travis/deploy", "deploy.%s: per-branch values are not converted", k)
