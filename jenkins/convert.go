@@ -198,6 +198,7 @@ type conv struct {
 	checkoutFrom string
 	libs         []string
 	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
+	secretVals   map[string]string // Secrets bound to plain-text secrets of the source: the value each holds
 	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
 	rootGit      string            // the URL of the first git step at the workspace root: this repository
 	lateEnv      []pipeline.Env    // env.X = ... so far, in order: later tasks' steps get them too

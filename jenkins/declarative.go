@@ -77,6 +77,10 @@ func (c *conv) otherDirective(o *model.Step) {
 	if o.Name == "libraries" {
 		return // recorded in File.Libraries
 	}
+	if o.Name == "environment" {
+		c.find(o.Line, o.Col, convert.Unsupported, "environment", badEnv, envHead(o.Raw))
+		return
+	}
 	c.find(o.Line, o.Col, convert.Unsupported, "directive", "directive %s is not converted: %s", o.Name, oneLine(o.Raw))
 }
 
@@ -509,6 +513,9 @@ func (c *conv) parameters(ps []*model.Step) {
 				} else if s, ok := lit(ch); ok {
 					def = strings.SplitN(s, "\n", 2)[0]
 				}
+			}
+			if c.literalParam(p.Line, p.Col, name, def) { // the first choice is the default
+				continue
 			}
 			c.find(p.Line, p.Col, convert.Approximated, "choice-param", "choice parameter %s → string param defaulting to the first choice %q", name, def)
 		case "password":

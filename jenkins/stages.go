@@ -45,7 +45,7 @@ func (c *conv) stage(s *model.Stage, after []string, sc scope, prefix string) []
 	head := append([]string{c.from(s.Line, fmt.Sprintf("stage(%s)", quoteGroovy(s.Name)))}, sc.comments...)
 	sc.comments = nil
 	for _, o := range s.Other {
-		head = append(head, c.marker(o.Line, o.Col, convert.Unsupported, "directive", "stage directive %s is not converted", oneLine(o.Raw)))
+		head = append(head, c.otherMarker(o, "stage"))
 	}
 	before := len(c.p.Tasks)
 	var tails []string
@@ -168,6 +168,9 @@ func (c *conv) matrix(s *model.Stage, name string, head []string, after []string
 		msc = c.cellWhen(m.When, msc, s.Name, &head)
 	}
 	msc = c.environment(m.Environment, msc)
+	for _, o := range m.Other {
+		head = append(head, c.otherMarker(o, "matrix"))
+	}
 	msc.tools = c.toolSet(m.Tools, msc.tools, msc)
 	msc = c.optionWrappers(m.Options, msc)
 	ch := c.newChain(name, head, after, msc)
@@ -395,4 +398,24 @@ func (c *conv) cellWhen(w *model.When, sc scope, stage string, head *[]string) s
 		sc.guard = r.shell
 	}
 	return sc
+}
+
+// badEnv says why a statement of environment {} that is no NAME = value sets nothing; it names
+// the statement by its text before any value (envHead), which may be a secret.
+const badEnv = "environment entry %s... is no NAME = value, which Jenkins refuses; nothing is set"
+
+// envHead is a statement's text before its first quote or =.
+func envHead(raw string) string {
+	if i := strings.IndexAny(raw, "='\"$("); i >= 0 {
+		raw = raw[:i]
+	}
+	return strings.TrimSpace(oneLine(raw))
+}
+
+// otherMarker is the marker of a directive of a stage or matrix the model kept verbatim.
+func (c *conv) otherMarker(o *model.Step, where string) string {
+	if o.Name == "environment" {
+		return c.marker(o.Line, o.Col, convert.Unsupported, "environment", badEnv, envHead(o.Raw))
+	}
+	return c.marker(o.Line, o.Col, convert.Unsupported, "directive", "%s directive %s is not converted", where, oneLine(o.Raw))
 }

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
+	"github.com/tkn-migrate/tkn-migrate/convert/secret"
 	"github.com/tkn-migrate/tkn-migrate/graph"
 	"github.com/tkn-migrate/tkn-migrate/graph/yamldoc"
 )
@@ -177,7 +178,8 @@ func run(files []File, checks []func(*input)) (findings []Finding, errs []error,
 		}
 		return a.Rule < b.Rule
 	})
-	return suppressed(files, in.findings), errs, parsed
+	findings, errs = redacted(suppressed(files, in.findings), errs)
+	return findings, errs, parsed
 }
 
 func newInput() *input {
@@ -360,4 +362,17 @@ func (in *input) addPodTemplateVolumes(d *yamldoc.Doc) {
 			}
 		}
 	})
+}
+
+// redacted masks credentials in what lint reports: its messages quote keys, values and names
+// from the files, which may hold secrets. Every finding and error leaves run and Finish here.
+func redacted(fs []Finding, errs []error) ([]Finding, []error) {
+	for i := range fs {
+		fs[i].Message = secret.Redact(fs[i].Message)
+		fs[i].Action = secret.Redact(fs[i].Action)
+	}
+	for i, err := range errs {
+		errs[i] = convert.RedactError(err)
+	}
+	return fs, errs
 }

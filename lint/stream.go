@@ -249,7 +249,7 @@ func (l *Linter) Finish(data func(i int) ([]byte, error)) (findings []Finding, e
 	if !l.spansOK {
 		l.spans = nil
 	}
-	return dropIgnored(l.ignores, findings), errs
+	return redacted(dropIgnored(l.ignores, findings), errs)
 }
 
 // redone counts the documents checked again; redoAll checks every one again (tests).

@@ -218,6 +218,7 @@ func simulateRun(in *inputs, d *doc, sas []string, opts Options, rep *Report) Ru
 		run.Status = string(corev1.ConditionUnknown)
 	}
 	run.Tasks = s.describe(pr, ps, state)
+	redactRun(&run, pr, ps)
 	return run
 }
 

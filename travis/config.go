@@ -227,36 +227,44 @@ func (d *decoder) envEntry(key string, n *yaml.Node) (envEntry, error) {
 	return e, nil
 }
 
-// shellWords splits an env line on blanks outside quotes, keeping the quotes (Travis exports it raw).
+// shellWords splits an env line on blanks outside quotes, $(...) and `...`, keeping them
+// (Travis exports each NAME=value raw, and its Env::Var::PATTERN keeps such a value whole).
 func shellWords(s string) []string {
 	var out []string
 	var b strings.Builder
-	var q byte
+	var open []byte // the quotes and parens around s[i], innermost last
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		b.WriteByte(c)
+		top := byte(0)
+		if len(open) > 0 {
+			top = open[len(open)-1]
+		}
 		switch {
-		case q != 0:
-			b.WriteByte(c)
-			if c == q {
-				q = 0
-			} else if c == '\\' && q == '"' && i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
+		case top == '\'':
+			if c == '\'' {
+				open = open[:len(open)-1]
 			}
-		case c == '"' || c == '\'':
-			q = c
-			b.WriteByte(c)
 		case c == '\\' && i+1 < len(s):
-			b.WriteByte(c)
 			i++
 			b.WriteByte(s[i])
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
+		case c == top && (c == '"' || c == '`') || c == ')' && top == '(':
+			open = open[:len(open)-1]
+		case c == '`' || c == '"' && top != '`':
+			open = append(open, c)
+		case c == '\'' && top != '"' && top != '`':
+			open = append(open, c)
+		case c == '$' && i+1 < len(s) && s[i+1] == '(' && top != '`', c == '(' && top == '(':
+			if c == '$' {
+				i++
+				b.WriteByte('(')
 			}
-		default:
-			b.WriteByte(c)
+			open = append(open, '(')
+		case top == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			if w := b.String(); len(w) > 1 {
+				out = append(out, w[:len(w)-1])
+			}
+			b.Reset()
 		}
 	}
 	if b.Len() > 0 {

@@ -9,14 +9,20 @@ import (
 )
 
 func TestShellWords(t *testing.T) {
-	cases := map[string]string{
-		`A=1 B=2`: `[A=1 B=2]`,
-		`DESTINATION="OS=8.1,name=iPhone 4S"   SCHEME="$X"`: `[DESTINATION="OS=8.1,name=iPhone 4S" SCHEME="$X"]`,
-		`A='x y' B=a\ b C="q\"r"`:                           `[A='x y' B=a\ b C="q\"r"]`,
-		"  A=1\n  B=2 ":                                     `[A=1 B=2]`,
+	cases := map[string]string{ // the words, joined by |
+		`A=1 B=2`: `A=1|B=2`,
+		`DESTINATION="OS=8.1,name=iPhone 4S"   SCHEME="$X"`: `DESTINATION="OS=8.1,name=iPhone 4S"|SCHEME="$X"`,
+		`A='x y' B=a\ b C="q\"r"`:                           `A='x y'|B=a\ b|C="q\"r"`,
+		"  A=1\n  B=2 ":                                     `A=1|B=2`,
+		// Travis keeps a $(...) or `...` value whole (travis-build's Env::Var::PATTERN).
+		`VERSION=$(echo one two) B="a b"`: `VERSION=$(echo one two)|B="a b"`,
+		"T=`echo x y` U=1":                "T=`echo x y`|U=1",
+		`A=$(echo "$(date +%s) )x") B=1`:  `A=$(echo "$(date +%s) )x")|B=1`,
+		`A="$(echo "a b")" B=$((1 + 2))`:  `A="$(echo "a b")"|B=$((1 + 2))`,
+		"A=$(echo 'x ) y' \\) z) B=1":     "A=$(echo 'x ) y' \\) z)|B=1",
 	}
 	for in, want := range cases {
-		if got := fmt.Sprint(shellWords(in)); got != want {
+		if got := strings.Join(shellWords(in), "|"); got != want {
 			t.Errorf("%q: got %s, want %s", in, got, want)
 		}
 	}

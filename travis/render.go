@@ -1,6 +1,7 @@
 package travis
 
 import (
+	"sort"
 	"strings"
 	"sync"
 
@@ -326,7 +327,7 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 		add(j.env[len(global):])
 	}
 	for i, v := range c.secureVars(j) {
-		name, key := c.secretFor(v, "secure-env-"+itoa(i+1),
+		name, key := c.secretFor(v, "secure-env-"+itoa(c.secureOrdinal(v)),
 			"the decrypted NAME=value pair that the secure: entry holds")
 		out = append(out, pipeline.Env{Name: secureEnvName(i), SecretName: name, SecretKey: key,
 			Comment: sprintf("%s env from %s:%d (create the Secret by hand)", map[bool]string{false: "encrypted", true: "plain-text secret"}[v.literal != ""], c.file, v.line)})
@@ -335,6 +336,29 @@ func (c *conv) userEnv(j *job, cell cellVals) []pipeline.Env {
 		out = append(out, pipeline.Env{Name: "TRAVIS_MATRIX_ENV", Value: cell.env})
 	}
 	return out
+}
+
+// secureOrdinal numbers the secure (or plain-text secret) env entries of the file in source
+// order: one Secret an entry, so jobs built from different entries never share one.
+func (c *conv) secureOrdinal(v envVar) int {
+	if c.secureN == nil {
+		seen := map[[2]int]bool{}
+		var pos [][2]int
+		for _, j := range append(append([]*job{}, c.jobs...), c.dropped...) {
+			for _, w := range j.env {
+				if p := [2]int{w.line, w.col}; w.secure && !seen[p] {
+					seen[p] = true
+					pos = append(pos, p)
+				}
+			}
+		}
+		sort.Slice(pos, func(a, b int) bool { return pos[a][0] < pos[b][0] || pos[a][0] == pos[b][0] && pos[a][1] < pos[b][1] })
+		c.secureN = map[[2]int]int{}
+		for i, p := range pos {
+			c.secureN[p] = i + 1
+		}
+	}
+	return c.secureN[[2]int{v.line, v.col}]
 }
 
 // secretFor names the Secret for an encrypted value and reports how to create it, once.

@@ -25,6 +25,10 @@ func literalSecrets(vars []envVar) {
 
 // literalMessage is the secret-literal finding for a plain-text env value now read from Secret name.
 func literalMessage(v envVar, name, key string) string {
+	if strings.HasPrefix(v.name, "deploy.") { // a deploy option: the Secret holds the value alone
+		return sprintf("%s is a plain-text secret (%s): it is not copied; the deploy reads it from key %s of Secret %s; create the Secret, remove the value from .travis.yml and revoke it",
+			v.name, v.literal, key, name)
+	}
 	return sprintf("env %s is a plain-text secret (%s): it is not copied; the job reads it from key %s of Secret %s, which holds %s=<its value>; create the Secret, remove the value from .travis.yml and revoke it",
 		v.name, v.literal, key, name, v.name)
 }

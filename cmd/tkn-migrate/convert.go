@@ -195,12 +195,12 @@ func convertRun(o *ConvertOptions) error {
 			f := convert.Finding{File: skipped.Path, Class: convert.Unsupported, Rule: "skipped", Message: skipped.Msg}
 			rep.Add(&convert.Outcome{Source: convert.Source{Path: skipped.Path}, Result: convert.Result{Findings: []convert.Finding{f}}})
 			if inline {
-				fmt.Fprintf(o.IO.ErrOut, "%s: warning: %s\n", skipped.Path, skipped.Msg)
+				fmt.Fprintf(o.IO.ErrOut, "%s: warning: %s\n", report.Terminal(skipped.Path), report.Terminal(skipped.Msg))
 			}
 			continue
 		}
 		if inline {
-			fmt.Fprintln(o.IO.ErrOut, err)
+			fmt.Fprintln(o.IO.ErrOut, report.Cut(err.Error()))
 		}
 		rep.Add(&convert.Outcome{Source: convert.Source{Path: errorPath(err)}, Err: err})
 	}
@@ -333,6 +333,10 @@ func (o *ConvertOptions) emit(out *convert.Outcome) error {
 				return &writeError{convert.Errorf(f.Path, 0, 0, "not written: %s would also receive %s", filepath.Join(o.Output, rel), by)}
 			}
 			o.mirrored[rel] = f.Path
+			if sameFile(filepath.Join(o.Output, rel), out.Source.Path) {
+				// -o . mirrors each input onto itself: replacing it would pass by -w's refusals.
+				return &writeError{convert.Errorf(f.Path, 0, 0, "not written: %s is the input itself; -w rewrites inputs in place", filepath.Join(o.Output, rel))}
+			}
 			if err := convert.WriteUnder(o.Output, rel, f.Data); err != nil {
 				return &writeError{err}
 			}

@@ -102,7 +102,7 @@ func lintRun(o *LintOptions) error {
 		}
 	}
 	for _, err := range errs {
-		fmt.Fprintln(o.IO.ErrOut, err)
+		fmt.Fprintln(o.IO.ErrOut, report.Terminal(err.Error()))
 	}
 	var colors report.Colors
 	if o.ReportFile == "" && colorEnabled(o.IO.OutTTY) {
@@ -214,9 +214,9 @@ var lintReports = map[string]lintReport{
 			if f.Line > 0 {
 				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, max(f.Col, 1))
 			}
-			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s %s]\n", pos, color[f.Severity], f.Severity, c.Reset, f.Message, f.Rule, f.Name)
+			fmt.Fprintf(&b, "%s: %s%s%s: %s [%s %s]\n", report.Terminal(pos), color[f.Severity], f.Severity, c.Reset, report.Terminal(f.Message), f.Rule, f.Name)
 			if f.Action != "" {
-				fmt.Fprintf(&b, "    run: %s\n", f.Action)
+				fmt.Fprintf(&b, "    run: %s\n", report.Terminal(f.Action))
 			}
 			counts[f.Severity]++
 		}

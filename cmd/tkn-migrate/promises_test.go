@@ -111,3 +111,35 @@ func TestTwoInputsNeverShareAnOutput(t *testing.T) {
 		t.Errorf("the first output was overwritten:\n%s", data)
 	}
 }
+
+// TestOutputDirNeverReplacesItsInput: an -o DIR holding the inputs where they mirror to (-o .)
+// would replace each input with its output, past -w's refusals (a read-only file, a file with
+// hard links); each such file is an error naming -w, and stays as it was.
+func TestOutputDirNeverReplacesItsInput(t *testing.T) {
+	task := "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n"
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "repo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join("repo", "a.yaml")
+	if err := os.WriteFile(filepath.Join(root, in), []byte(task), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(root, in), filepath.Join(root, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"convert", "-o", ".", "repo"}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != exitError {
+		t.Errorf("exit %d\n%s", code, stderr.String())
+	}
+	want := in + ": not written: " + in + " is the input itself; -w rewrites inputs in place\n"
+	if got := strings.SplitAfter(stderr.String(), "\n")[0]; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	for _, p := range []string{in, "link.yaml"} {
+		if data, _ := os.ReadFile(p); string(data) != task {
+			t.Errorf("%s was replaced:\n%s", p, data)
+		}
+	}
+}

@@ -131,6 +131,36 @@ func TestSecretsNeverLeaveTheirFile(t *testing.T) {
 	}
 }
 
+// TestLintKeepsSecretsInTheirFile: lint quotes keys, values and names in its findings and
+// errors; a secret among them is redacted in every report format, on stdout and in a
+// --report-file, as convert's findings are.
+func TestLintKeepsSecretsInTheirFile(t *testing.T) {
+	raw, err := os.ReadFile("testdata/secrets/SECRETS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "markdown", "sarif"} {
+		reportFile := filepath.Join(t.TempDir(), "report")
+		for _, args := range [][]string{{"lint", "--report", format, "testdata/secrets-lint"},
+			{"lint", "--report", format, "--report-file", reportFile, "testdata/secrets-lint"}} {
+			var stdout, stderr bytes.Buffer
+			run(args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+			all := stdout.String() + stderr.String()
+			if data, err := os.ReadFile(reportFile); err == nil {
+				all += string(data)
+			}
+			if !strings.Contains(all, "TKN001") {
+				t.Fatalf("%s: no unknown-field finding:\n%s", strings.Join(args, " "), all)
+			}
+			for _, s := range strings.Fields(string(raw)) {
+				if strings.Contains(all, s) {
+					t.Errorf("%s: output holds secret %s", strings.Join(args, " "), s)
+				}
+			}
+		}
+	}
+}
+
 func walkFiles(t *testing.T, root string, visit func(rel string, data []byte)) {
 	t.Helper()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -339,6 +369,38 @@ func TestNewlineInFileNameOutput(t *testing.T) {
 		}
 		if first[0] != want[0] || first[1] != want[1] {
 			t.Errorf("%v: got %q, want %q", mode, first[:2], want)
+		}
+	}
+}
+
+// TestTerminalGetsNoControlCharacters: text that convert and lint print to a terminal quotes
+// file names and source text; their control characters are shown escaped, so a repository
+// can't send the terminal escape sequences.
+func TestTerminalGetsNoControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".travis.yml", "language: python\npython: \"3.12\"\n\"k\\e]0;title\\a\\e[2J\": 1\nscript: \"true\"\n")
+	write("task.yaml", "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  \"x\\e[2J\": 1\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n")
+	write("bad\x1b[2J.yaml", "apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: [\n")
+	if err := os.Symlink("/nonexistent", filepath.Join(dir, "link\x1b[2J.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"convert", dir}, {"convert", "--check", dir}, {"lint", dir}} {
+		var stdout, stderr bytes.Buffer
+		run(args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+		all := stdout.String() + stderr.String()
+		if !strings.Contains(all, `\x1b[2J`) {
+			t.Errorf("%s: the escaped sequence is not shown:\n%s", strings.Join(args, " "), all)
+		}
+		for _, r := range all {
+			if r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r < 0xa0 {
+				t.Errorf("%s: output holds control character %U:\n%q", strings.Join(args, " "), r, all)
+				break
+			}
 		}
 	}
 }

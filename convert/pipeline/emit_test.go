@@ -95,6 +95,9 @@ func TestEmitGolden(t *testing.T) {
 					Params: []Binding{{Name: "url", Value: "$(params.repo-url)"}, {Name: "output-path", Value: "/workspace/build"}}},
 				{Name: "sh", Image: "alpine:3.20", Script: "make", Env: []Env{{Name: "COMMIT", Value: "$(steps.clone.results.commit)"}}},
 			}}}}, convert.Options{}},
+		// Comments quote source text; YAML allows no control character even in a comment.
+		"control-comment": {&Pipeline{Name: "ctl", Comments: []string{"key \x1b]0;title\a\x1b[2J\x00\x7f\u0080 is not a Travis key"}, Runs: []Run{{Name: "push"}},
+			Tasks: []*Task{{Name: "build", Comments: []string{"stage \x1b[31mred\x1b[0m\ttab"}, Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
 		"minimal": {&Pipeline{Name: "min", FileStem: "Jenkinsfile.release", Runs: []Run{{Name: "push"}}, Tasks: []*Task{{Name: "build", Steps: []Step{{Name: "sh", Image: "alpine:3.20", Script: "make"}}}}}, convert.Options{}},
 	}
 	for name, c := range cases {

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
 // Builders for yaml.v3 nodes: output keys must come in Tekton's order, which a Go map can't keep.
@@ -98,7 +100,7 @@ func commentBlock(lines []string) string {
 	var out []string
 	for _, l := range lines {
 		for _, part := range strings.Split(l, "\n") {
-			out = append(out, "# "+part)
+			out = append(out, "# "+convert.Printable(part))
 		}
 	}
 	return strings.Join(out, "\n")

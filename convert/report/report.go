@@ -233,9 +233,9 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 				if fd.Class == convert.Manual || fd.Class == convert.Unsupported {
 					color = c.Warn
 				}
-				fmt.Fprintf(b, "%s: %s%s%s: %s [%s]\n", position(fd), color, fd.Class, c.Reset, fd.Message, fd.Rule)
+				fmt.Fprintf(b, "%s: %s%s%s: %s [%s]\n", Terminal(position(fd)), color, fd.Class, c.Reset, Terminal(fd.Message), fd.Rule)
 				if fd.Action != "" {
-					fmt.Fprintf(b, "    run: %s\n", fd.Action)
+					fmt.Fprintf(b, "    run: %s\n", Terminal(fd.Action))
 				}
 			}
 			return nil

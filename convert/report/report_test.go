@@ -77,3 +77,27 @@ func TestJSON(t *testing.T) {
 	}
 	golden(t, "sample.json", buf.Bytes())
 }
+
+// TestTextEscapesControlCharacters: source text quoted in a finding, an action, a path or an
+// error reaches the terminal with its control characters escaped, so a file can't send it
+// escape sequences (retitle the window, clear the screen) or hide a line behind a carriage return.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	rep := Build([]*convert.Outcome{
+		{
+			Source: convert.Source{Path: "a/\x1b[2J.travis.yml", Kind: convert.KindTravis},
+			Result: convert.Result{Findings: []convert.Finding{{File: "a/\x1b[2J.travis.yml", Line: 3, Class: convert.Unsupported, Rule: "travis/unknown-key",
+				Message: "k\x1b]0;title\a\x1b[31m is not a Travis key\rall good", Action: "echo \x1b[2J"}}},
+		},
+		{Source: convert.Source{Path: "b/x.yaml", Kind: convert.KindTekton}, Err: errors.New("b/x.yaml:1:1: bad \x1b[2J\x9b2J value")},
+	})
+	var buf bytes.Buffer
+	if err := Text(&buf, rep, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "control.txt", buf.Bytes())
+	for _, r := range buf.String() {
+		if r < 0x20 && r != '\n' || r >= 0x7f && r < 0xa0 {
+			t.Errorf("text report holds control character %U:\n%q", r, buf.String())
+		}
+	}
+}

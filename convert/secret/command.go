@@ -20,14 +20,14 @@ var (
 	mysqlPass = newPattern(`(?:^|[\s;&|(])mysql[a-z]*(?:\s[^\n;&|]*?)?\s-p` + optValue)
 	// loginPass is -p VALUE of a registry login (docker, podman, buildah, skopeo, helm, oras).
 	loginPass = newPattern(`(?:^|[\s;&|(])(docker|podman|buildah|skopeo|helm\s+registry|oras)\s+login\s[^\n;&|]*?\s-p(?:\s+|=)?` + optValue)
-	// longOpt is --NAME=VALUE or --NAME VALUE.
-	longOpt = newPattern(`(?:^|\s)--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
+	// longOpt is --NAME=VALUE or --NAME VALUE; a quote before it quotes the option whole.
+	longOpt = newPattern(`(?:^|[\s'"])--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)` + optValue)
 	// credOpt are option names that take a credential (--password, --github-token, --api-key).
 	credOpt = lazyre.New(`(?i)(^|[-_])(password|passwd|pass|token|secret|apikey|api-key|api_key|secret-key|secret_key)$`)
 	// assign is NAME=VALUE in a script (export, local and readonly included).
 	assign = newPattern(`(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=` + optValue)
-	// sysProp is a Java system property on a command line: -Dsonar.login=VALUE.
-	sysProp = newPattern(`(?:^|\s)-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
+	// sysProp is a Java system property on a command line: -Dsonar.login=VALUE, or quoted whole.
+	sysProp = newPattern(`(?:^|[\s'"])-D([A-Za-z][A-Za-z0-9_.-]*)=` + optValue)
 )
 
 // commandHits reports the secrets that commands take as option values and assignments.
@@ -87,8 +87,8 @@ type headed struct {
 }
 
 var headedForms = map[*pattern]headed{
-	longOpt:   {[]string{"--"}, isSpace, longOptAt},
-	sysProp:   {[]string{"-D"}, isSpace, sysPropAt},
+	longOpt:   {[]string{"--"}, isOptBoundary, longOptAt},
+	sysProp:   {[]string{"-D"}, isOptBoundary, sysPropAt},
 	mysqlPass: {[]string{"mysql"}, isAssignBoundary, regexpAt(mysqlAt)},
 	loginPass: {[]string{"docker", "podman", "buildah", "skopeo", "helm", "oras"}, isAssignBoundary, regexpAt(loginAt)},
 	curlUser:  {[]string{"-u", "--user"}, isSpace, regexpAt(curlAt)},
@@ -244,10 +244,11 @@ func matches(re *pattern, text string) [][]int {
 	}
 }
 
-func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isWord(c byte) bool   { return c == '_' || isDigit(c) || isLetter(c) }
+func isSpace(c byte) bool       { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool      { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWord(c byte) bool        { return c == '_' || isDigit(c) || isLetter(c) }
+func isOptBoundary(c byte) bool { return isSpace(c) || c == '\'' || c == '"' }
 func isAssignBoundary(c byte) bool {
 	return isSpace(c) || c == ';' || c == '&' || c == '|' || c == '('
 }

@@ -2,6 +2,8 @@ package upgrade
 
 import (
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tkn-migrate/tkn-migrate/convert"
 )
 
 // Small helpers over yaml.v3 nodes (the node type kyaml wraps). Edits keep key
@@ -213,6 +215,7 @@ func clone(n *yaml.Node) *yaml.Node {
 
 // addComment appends a line comment to n.
 func addComment(n *yaml.Node, c string) {
+	c = convert.Printable(c)
 	if n.LineComment != "" {
 		n.LineComment += " " + c
 		return
@@ -222,6 +225,7 @@ func addComment(n *yaml.Node, c string) {
 
 // addHeadComment adds a comment line above n.
 func addHeadComment(n *yaml.Node, c string) {
+	c = convert.Printable(c)
 	if n.HeadComment != "" {
 		n.HeadComment += "\n" + c
 		return

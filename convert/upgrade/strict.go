@@ -280,7 +280,7 @@ func (s *docState) allowKeys(m *yaml.Node, where string, allowed map[string][]st
 func removedText(d document, s *docState) string {
 	r := root(d.node)
 	name := str(get(r, "metadata"), "name")
-	return "# tkn-migrate: " + s.kind + " " + name + " removed (" + baseName(s.path) + ":" + itoa(s.line(r)) + "): " + removedWhere(s.kind) + "\n"
+	return convert.CommentLine("# tkn-migrate: "+s.kind+" "+name+" removed ("+baseName(s.path)+":"+itoa(s.line(r))+"): "+removedWhere(s.kind)) + "\n"
 }
 
 // removedWhere says where the content of a removed PipelineResource or Condition went.

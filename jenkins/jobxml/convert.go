@@ -377,7 +377,10 @@ func (c *conv) param(d *etree.Element) {
 		}
 		if len(choices) > 0 {
 			def = choices[0]
-			c.find(d, convert.Approximated, "choice-param", "choice parameter %s: Tekton params are free strings; allowed values were %s", name, strings.Join(choices, ", "))
+			if c.literalParam(d, name, def) { // the first choice is the default
+				return
+			}
+			c.find(d, convert.Approximated, "choice-param", "choice parameter %s: Tekton params are free strings; allowed values were %s", name, strings.Join(maskSecrets(name, choices), ", "))
 		}
 	case "PasswordParameterDefinition":
 		secret := pipeline.Sanitize(name)

@@ -26,3 +26,16 @@ func (c *conv) literalParam(d *etree.Element, name, def string) bool {
 	c.env = append(c.env, pipeline.Env{Name: vars.EnvName(name), SecretName: sec, SecretKey: "value"})
 	return true
 }
+
+// maskSecrets is values with each plain-text secret (secret.Value, as a default of param
+// name) replaced by secret.Mask, for a message that lists them.
+func maskSecrets(name string, values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = v
+		if _, ok := secret.Value(name, v); ok {
+			out[i] = secret.Mask
+		}
+	}
+	return out
+}

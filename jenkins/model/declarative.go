@@ -53,7 +53,9 @@ func (b *builder) pipeline(c *groovy.Call, s groovy.Stmt) *Pipeline {
 		case "agent":
 			p.Agent = b.agent(d)
 		case "environment":
-			p.Environment = b.environment(d)
+			var bad []*Step
+			p.Environment, bad = b.environment(d)
+			p.Other = append(p.Other, bad...)
 		case "options":
 			p.Options = b.entries(d)
 		case "parameters":
@@ -95,24 +97,26 @@ func (b *builder) entries(d directive) []*Step {
 	return out
 }
 
-func (b *builder) environment(d directive) []EnvEntry {
-	var out []EnvEntry
+// environment reads environment {}: its NAME = value entries, and as bad every other statement
+// (Jenkins refuses the block), kept verbatim as a step named environment for a finding.
+func (b *builder) environment(d directive) (out []EnvEntry, bad []*Step) {
 	if d.body == nil {
-		return nil
+		return nil, nil
 	}
 	for _, s := range d.body.Body {
-		e, ok := s.(*groovy.ExprStmt)
-		if !ok {
-			continue
+		if e, ok := s.(*groovy.ExprStmt); ok {
+			if bin, ok := e.X.(*groovy.Binary); ok && bin.Op == "=" {
+				sp := groovy.SpanOf(s)
+				out = append(out, EnvEntry{Line: int(sp.Line), Col: int(sp.Col), Name: strings.TrimSpace(b.text(bin.X)), Value: b.value(bin.Y, false)})
+				continue
+			}
 		}
-		bin, ok := e.X.(*groovy.Binary)
-		if !ok || bin.Op != "=" {
-			continue
+		if st := b.step(s, false); st != nil {
+			st.Name = "environment"
+			bad = append(bad, st)
 		}
-		sp := groovy.SpanOf(s)
-		out = append(out, EnvEntry{Line: int(sp.Line), Col: int(sp.Col), Name: strings.TrimSpace(b.text(bin.X)), Value: b.value(bin.Y, false)})
 	}
-	return out
+	return out, bad
 }
 
 func (b *builder) stages(d directive) []*Stage {
@@ -158,7 +162,9 @@ func (b *builder) stage(d directive) *Stage {
 		case "agent":
 			st.Agent = b.agent(x)
 		case "environment":
-			st.Environment = b.environment(x)
+			var bad []*Step
+			st.Environment, bad = b.environment(x)
+			st.Other = append(st.Other, bad...)
 		case "when":
 			st.When = b.when(x)
 		case "options":
@@ -224,7 +230,9 @@ func (b *builder) matrix(d directive) *Matrix {
 		case "agent":
 			m.Agent = b.agent(x)
 		case "environment":
-			m.Environment = b.environment(x)
+			var bad []*Step
+			m.Environment, bad = b.environment(x)
+			m.Other = append(m.Other, bad...)
 		case "when":
 			m.When = b.when(x)
 		case "options":
