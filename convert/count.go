@@ -16,6 +16,7 @@ func hasTektonDoc(data []byte) bool { return countTektonDocs(data, 1) > 0 }
 
 // countTektonDocs counts up to limit such lines (all of them when limit < 0).
 func countTektonDocs(data []byte, limit int) int {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a BOM before the first line, as Detect allows
 	n := 0
 	for off := 0; off < len(data) && n != limit; {
 		if isTektonAPIVersion(data[off:]) {

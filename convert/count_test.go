@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// tektonDocRE is what CountTektonDocs counted before it became a byte scan.
-var tektonDocRE = regexp.MustCompile(`(?m)^apiVersion:\s*["']?(triggers\.)?tekton\.dev/`)
+// tektonDocRE is what CountTektonDocs counted before it became a byte scan, after a leading BOM.
+var tektonDocRE = regexp.MustCompile(`(?m)(?:^|\A\x{FEFF})apiVersion:\s*["']?(triggers\.)?tekton\.dev/`)
 
 func TestCountTektonDocsMatchesRegexp(t *testing.T) {
 	cases := []string{
@@ -26,6 +26,8 @@ func TestCountTektonDocsMatchesRegexp(t *testing.T) {
 		"apiVersion: triggers.triggers.tekton.dev/v1\n",
 		"x: 1\r\napiVersion:\t\f tekton.dev/v1\r\n",
 		"# apiVersion: tekton.dev/v1\n",
+		"\ufeffapiVersion: tekton.dev/v1\n---\napiVersion: tekton.dev/v1\n",
+		"x: 1\n\ufeffapiVersion: tekton.dev/v1\n",
 	}
 	// And every YAML file of the test data and corpus this checkout can see.
 	for _, dir := range []string{"testdata", "upgrade/testdata", "../../shared/corpus"} {

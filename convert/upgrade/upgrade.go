@@ -175,6 +175,11 @@ func (c *Converter) Convert(src convert.Source, opts convert.Options) (res conve
 	} else {
 		docs = splitText(src.Data)
 	}
+	if len(docs) > 0 && strings.HasPrefix(docs[0].text, "\ufeff") {
+		// A BOM (Windows editors) is kept, as the separator before the first document: in the
+		// text, it would shift the first line's columns from where the parser puts its keys.
+		docs[0].sep, docs[0].text = docs[0].sep+"\ufeff", docs[0].text[len("\ufeff"):]
+	}
 	if !lazy {
 		if err := parseAll(src.Path, docs); err != nil {
 			return res, err
