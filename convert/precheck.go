@@ -22,6 +22,9 @@ func precheck(path string, kind Kind, data []byte) error {
 	return nil
 }
 
+// DuplicateKey is the check convert makes of Tekton and Travis YAML, for lint to make the same.
+func DuplicateKey(path string, data []byte) error { return duplicateKey(path, data) }
+
 // duplicateKey reports the second occurrence of a key within one mapping, pointing back at the first.
 // The byte scan decides most files without a parse; what it can't read, or a duplicate it
 // finds, goes to yaml.v3, which positions the error as before. A file already Tekton v1 is

@@ -13,6 +13,9 @@ import (
 // (tooBig): when yamldoc's bounds refuse it, the refusal is returned without the whole tree,
 // which would take about 12 bytes per byte of text only to be dropped.
 func parseFile(path string, data []byte, fn func(*yamldoc.Doc)) error {
+	if err := convert.DuplicateKey(path, data); err != nil {
+		return err // kubectl refuses the file, and which value wins is the parser's accident
+	}
 	if usePieces {
 		if err, known := tooBig(path, data); known {
 			return err
