@@ -20,6 +20,9 @@ func (f customRun) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 		return rn, nil
 	}
 	name := str(get(r, "metadata"), "name")
+	if name == "" {
+		name = str(get(r, "metadata"), "generateName")
+	}
 	spec := get(r, "spec")
 	var moved []string
 	for _, p := range [][2]string{{"ref", "customRef"}, {"spec", "customSpec"}} {
@@ -34,7 +37,7 @@ func (f customRun) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 	what := "custom task " + str(task, "apiVersion") + " " + str(task, "kind")
 	k := get(r, "kind")
 	k.Value, s.kind = "CustomRun", "CustomRun"
-	get(r, "apiVersion").Value = "tekton.dev/v1beta1"
+	get(r, "apiVersion").Value = customRunVersion
 	s.note(k, convert.Converted, "run-to-customrun", "Run %q became a tekton.dev/v1beta1 CustomRun (%s); CustomRun has no v1 version, so it is v1beta1 whatever version the upgrade targets", name, strings.Join(moved, ", "))
 	s.note(task, convert.Approximated, "customrun-controller", "the controller of %s must reconcile tekton.dev/v1beta1 CustomRun: one written for v1alpha1 Run does not see it", what)
 	if pk := keyNode(spec, "podTemplate"); pk != nil {
