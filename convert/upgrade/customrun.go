@@ -49,7 +49,7 @@ func (f customRun) Filter(rn *kyaml.RNode) (*kyaml.RNode, error) {
 		e.SetIndent(2)
 		if e.Encode(kept) == nil && e.Close() == nil {
 			for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
-				addHeadComment(keyNode(r, "spec"), "# "+l)
+				addHeadComment(keyNode(r, "spec"), convert.CommentLine("# "+l)) // a line break in a value must not end the comment
 			}
 		}
 	}
