@@ -10,7 +10,7 @@ import (
 )
 
 // pipelineKinds are the kinds of the tekton.dev group whose old versions lint reports; the
-// upgrade handles all but Run.
+// upgrade handles them all.
 var pipelineKinds = map[string]bool{
 	"Task": true, "TaskRun": true, "Pipeline": true, "PipelineRun": true,
 	"ClusterTask": true, "PipelineResource": true, "Condition": true, "Run": true,
@@ -36,8 +36,8 @@ func checkLeftovers(in *input) {
 			report(Error, av, fmt.Sprintf("Condition %q: Conditions were removed in Tekton v0.50; use when expressions", runName(d)))
 		case d.Kind == "ClusterTask":
 			report(Error, av, fmt.Sprintf("ClusterTask %q: ClusterTasks were removed in Tekton v1.0; make it a namespaced Task referenced through the cluster resolver", runName(d)))
-		case d.Kind == "Run": // convert leaves it as it is: telling to run convert would send the user in a circle
-			in.report("TKN401", Error, d.Path, av, fmt.Sprintf("Run %q: v1alpha1 Run was replaced by v1beta1 CustomRun, which tkn-migrate convert does not write; rewrite it by hand (apiVersion tekton.dev/v1beta1, kind CustomRun, ref → customRef, spec → customSpec)", runName(d)))
+		case d.Kind == "Run":
+			report(Error, av, fmt.Sprintf("Run %q: v1alpha1 Run was replaced by v1beta1 CustomRun (ref → customRef, spec → customSpec), which its custom task's controller must reconcile", runName(d)))
 		case version == "v1alpha1":
 			report(Error, av, fmt.Sprintf("%s %q is tekton.dev/v1alpha1, which Tekton no longer serves", d.Kind, runName(d)))
 		case version == "v1beta1":

@@ -28,7 +28,7 @@ func TestAPanicWhileWritingFailsThatFileAlone(t *testing.T) {
 	}
 }
 
-// TestCheckFailsWhileOldTektonIsLeft: --check exits 1 while a kind: List holds old Tekton items,
+// TestCheckFailsWhileOldTektonIsLeft: --check exits 1 while a v1alpha1 Run is left or a kind: List holds old Tekton items,
 // and 2 on an input it cannot read (UTF-16, a DOCTYPE, a duplicate key); a walked symlink is
 // an unsupported finding (so --strict fails), and --check fails on one out of the tree, whose
 // target the run never checks, but passes one whose target the same walk converts.
@@ -38,6 +38,7 @@ func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
 		name, file, data string
 		check, strict    int
 	}{
+		{"v1alpha1 Run", "run.yaml", alphaRun, exitChanges, exitOK},
 		{"list", "list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: tekton.dev/v1beta1\n    kind: Task\n    metadata: {name: t}\n    spec: {steps: [{name: s, image: a, script: b}]}\n", exitChanges, exitOK},
 		{"utf-16", "u16.yaml", "\xff\xfea\x00p\x00i\x00", exitError, exitError},
 		{"doctype", "config.xml", "<?xml version='1.1'?>\n<!DOCTYPE project [<!ENTITY x \"y\">]>\n<project>&x;</project>\n", exitError, exitError},
@@ -78,6 +79,31 @@ func TestCheckFailsWhileOldTektonIsLeft(t *testing.T) {
 				t.Errorf("%s %s: exit %d, want %d\n%s", c.name, flag, code, want, stderr.String())
 			}
 		}
+	}
+}
+
+// alphaRun is a v1alpha1 Run, which the upgrade makes a v1beta1 CustomRun.
+const alphaRun = "apiVersion: tekton.dev/v1alpha1\nkind: Run\nmetadata:\n  name: r\nspec:\n  ref:\n    apiVersion: example.dev/v1alpha1\n    kind: Example\n    name: my-example\n"
+
+// TestCheckPassesOnceARunIsUpgraded: --check fails on a v1alpha1 Run and passes once convert -w
+// wrote the v1beta1 CustomRun, which stays as it is.
+func TestCheckPassesOnceARunIsUpgraded(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "run.yaml")
+	if err := os.WriteFile(f, []byte(alphaRun), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flag string
+		want int
+	}{{"--check", exitChanges}, {"-w", exitOK}, {"--check", exitOK}} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"convert", c.flag, f}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != c.want {
+			t.Errorf("convert %s: exit %d, want %d\n%s", c.flag, code, c.want, stderr.String())
+		}
+	}
+	want := strings.Replace(strings.Replace(alphaRun, "tekton.dev/v1alpha1\nkind: Run", "tekton.dev/v1beta1\nkind: CustomRun", 1), "  ref:", "  customRef:", 1)
+	if got, _ := os.ReadFile(f); string(got) != want {
+		t.Errorf("wrote:\n%s\nwant:\n%s", got, want)
 	}
 }
 

@@ -89,10 +89,11 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 			}
 		}
 		tekton := strings.Contains(cur.version, "tekton.dev")
-		if tekton && cur.version != "tekton.dev/v1" {
+		custom := cur.version == customRunVersion && (cur.kind == "" || cur.kind == "CustomRun")
+		if tekton && cur.version != "tekton.dev/v1" && !custom {
 			return false // an older Tekton or a Triggers document: no need to read on
 		}
-		if !cur.deny {
+		if !cur.deny && !custom {
 			cur.deny = upgradable(cur, k)
 		}
 		return !(cur.deny && tekton) // a v1 Tekton document the upgrade acts on decides the file
@@ -120,10 +121,14 @@ func scanCurrent(path string, data []byte) (docs []currentDoc, ok bool) {
 }
 
 // passThrough reports a document Convert copies as it is: no Tekton object, Triggers object
-// or List of them (isTekton, isTriggers, isTektonList), told from its apiVersion and kind.
+// or List of them (isTekton, isTriggers, isTektonList), or a CustomRun, told from its apiVersion and kind.
 func passThrough(d *currentDoc) bool {
-	return !strings.Contains(d.version, "tekton.dev") && !strings.HasSuffix(d.kind, "List")
+	return !strings.Contains(d.version, "tekton.dev") && !strings.HasSuffix(d.kind, "List") ||
+		d.version == customRunVersion && d.kind == "CustomRun" // what a Run becomes (customrun.go)
 }
+
+// customRunVersion is CustomRun's only version: it is current whatever the target.
+const customRunVersion = "tekton.dev/v1beta1"
 
 // upgradable reports a key the upgrade acts on in a v1 document; it records in d what
 // the decision needs later (name, pipelineRef, PipelineRun-only fields).

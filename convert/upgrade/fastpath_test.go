@@ -210,6 +210,29 @@ func TestCurrentVariableForms(t *testing.T) {
 	}
 }
 
+// TestCurrentCustomRun: a v1beta1 CustomRun (what a Run becomes) is current, even with a
+// status and a podTemplate-like key, which no filter reads there; a v1alpha1 Run and a
+// CustomRun of a version Tekton never served are not.
+func TestCurrentCustomRun(t *testing.T) {
+	const doc = "apiVersion: %s\nkind: %s\nmetadata:\n  name: r\nspec:\n  %s:\n    apiVersion: example.dev/v1\n    kind: Example\n    name: e\n  timeout: 1m\nstatus:\n  conditions: []\n"
+	task := "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - name: s\n      image: alpine\n"
+	for _, c := range []struct {
+		av, kind, ref string
+		current       bool
+	}{
+		{"tekton.dev/v1beta1", "CustomRun", "customRef", true},
+		{"tekton.dev/v1alpha1", "Run", "ref", false},
+		{"tekton.dev/v1", "CustomRun", "customRef", false},
+	} {
+		src := convert.Source{Path: "r.yaml", Data: []byte(task + "---\n" + fmt.Sprintf(doc, c.av, c.kind, c.ref)), Kind: convert.KindTekton}
+		conv := New()
+		conv.Index(src)
+		if cur := conv.Current(src, convert.Options{}); cur != c.current {
+			t.Errorf("%s %s: Current %v, want %v", c.av, c.kind, cur, c.current)
+		}
+	}
+}
+
 // FuzzCurrent keeps the fast path honest on inputs nobody wrote: when Current says a file
 // needs nothing, the full upgrade agrees.
 func FuzzCurrent(f *testing.F) {

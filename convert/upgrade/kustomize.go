@@ -116,6 +116,9 @@ func (s *docState) retarget(t *yaml.Node) (kind, old string) {
 	case "PipelineResource", "Condition":
 		s.markerAt(get(t, "kind"), get(t, "kind"), "kustomize-target", "this patch targets a %s, which the upgrade removes: move what it patches to the Runs or Pipelines that used it", kind)
 		return "", ""
+	case "Run":
+		s.markerAt(get(t, "kind"), get(t, "kind"), "kustomize-target", "%s", runPatched)
+		return "", ""
 	case "ClusterTask":
 		get(t, "kind").Value = "Task"
 		s.note(get(t, "kind"), convert.Converted, "kustomize-target", "target kind ClusterTask became Task, as the object it patches")
@@ -380,6 +383,10 @@ func (s *docState) patchDoc(n *yaml.Node) error {
 		s.markerAt(get(r, "kind"), get(r, "kind"), "kustomize-patch", "this patch targets a %s, which the upgrade removes: move what it patches to the Runs or Pipelines that used it", kind)
 		return nil
 	}
+	if kind == "Run" {
+		s.markerAt(get(r, "kind"), get(r, "kind"), "kustomize-patch", "%s", runPatched)
+		return nil
+	}
 	walkPaths(get(r, "spec"), "/spec", func(p string, k *yaml.Node) {
 		if goneKey.MatchString(p) {
 			s.markerAt(k, k, "kustomize-patch", "this patch sets %s, which Tekton v1 has no place for (PipelineResources, Conditions or v1alpha1 inputs/outputs): rewrite it against the upgraded %s", p, kind)
@@ -388,6 +395,10 @@ func (s *docState) patchDoc(n *yaml.Node) error {
 	_, err := kyaml.NewRNode(r).Pipe(s.patchFilters()...)
 	return err
 }
+
+// runPatched is why a patch of a v1alpha1 Run is left to a human: the Run it patches becomes a
+// v1beta1 CustomRun, whose fields have other names.
+const runPatched = "this patch targets a v1alpha1 Run, which the upgrade makes a v1beta1 CustomRun (ref → customRef, spec → customSpec, no podTemplate): rewrite the patch against the CustomRun"
 
 // walkPaths calls f with the JSON pointer of every mapping key below n (list items by index).
 func walkPaths(n *yaml.Node, at string, f func(p string, key *yaml.Node)) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1alpha1"
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	"go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
@@ -80,6 +81,8 @@ func (s *docState) strictCheck(doc *yaml.Node) error {
 		obj = &v1beta1.TaskRun{}
 	case "PipelineRun":
 		obj = &v1beta1.PipelineRun{}
+	case "Run":
+		obj = &v1alpha1.Run{}
 	default:
 		return nil
 	}

@@ -400,7 +400,7 @@ func root(doc *yaml.Node) *yaml.Node {
 // tektonKinds are the kinds this package upgrades.
 var tektonKinds = map[string]bool{
 	"Task": true, "ClusterTask": true, "Pipeline": true, "TaskRun": true, "PipelineRun": true,
-	"PipelineResource": true, "Condition": true,
+	"PipelineResource": true, "Condition": true, "Run": true,
 }
 
 func apiVersionKind(doc *yaml.Node) (string, string) {
@@ -410,7 +410,7 @@ func apiVersionKind(doc *yaml.Node) (string, string) {
 
 func isTekton(doc *yaml.Node) bool {
 	av, kind := apiVersionKind(doc)
-	return strings.HasPrefix(av, "tekton.dev/") && tektonKinds[kind]
+	return strings.HasPrefix(av, "tekton.dev/") && tektonKinds[kind] && (kind != "Run" || av == "tekton.dev/v1alpha1") // Run was only ever v1alpha1
 }
 
 // docState carries one document through the filters.
@@ -614,6 +614,9 @@ func stripComments(s string) string {
 
 // filters lists the rules in the order they apply.
 func (s *docState) filters() []kyaml.Filter {
+	if s.kind == "Run" { // a custom task's spec is its own: no Tekton Task rule applies inside it
+		return []kyaml.Filter{customRun{s}, dropStatus{s}}
+	}
 	return []kyaml.Filter{
 		kanikoNote{s},
 		implicitEnv{s},

@@ -58,6 +58,8 @@ func newObject(apiVersion, kind string) tektonObject {
 		return &v1beta1.TaskRun{}
 	case "tekton.dev/v1beta1/PipelineRun":
 		return &v1beta1.PipelineRun{}
+	case "tekton.dev/v1beta1/CustomRun":
+		return &v1beta1.CustomRun{}
 	case "tekton.dev/v1beta1/StepAction":
 		return &v1beta1.StepAction{}
 	case "triggers.tekton.dev/v1beta1/TriggerTemplate":

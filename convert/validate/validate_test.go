@@ -32,6 +32,25 @@ spec:
   taskRef:
     name: t
 `, `in.yaml:1:1: TaskRun "" fails Tekton validation: invalid resource name "": must be a valid DNS label: metadata.name`},
+		{"v1beta1 CustomRun is Tekton's own kind", `apiVersion: tekton.dev/v1beta1
+kind: CustomRun
+metadata:
+  name: r
+spec:
+  customRef:
+    apiVersion: example.dev/v1alpha1
+    kind: Example
+    name: e
+  podTemplate: {}
+`, `in.yaml:1:1: CustomRun "r" fails Tekton validation: json: unknown field "podTemplate"`},
+		{"CustomRun names its custom task's kind", `apiVersion: tekton.dev/v1beta1
+kind: CustomRun
+metadata:
+  name: r
+spec:
+  customSpec:
+    apiVersion: example.dev/v1alpha1
+`, `in.yaml:7:5: CustomRun "r" fails Tekton validation: missing field(s): spec.customSpec.kind`},
 		{"plain on is a YAML 1.1 bool for kubectl", `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
