@@ -9,8 +9,16 @@ import (
 // Printable escapes, as Go does (\x1b), the characters YAML allows nowhere, not even in a
 // comment, and bytes that are no UTF-8: comments quote source text, and one such character
 // makes the file unreadable (and a terminal may read it as the start of an escape sequence).
-func Printable(s string) string {
-	if utf8.ValidString(s) && strings.IndexFunc(s, notYAML) < 0 {
+func Printable(s string) string { return Escaped(s, "") }
+
+// CommentLine is s made safe as the text of a one-line comment: Printable, and line breaks
+// escaped too, since past one the source text would be read as YAML.
+func CommentLine(s string) string { return Escaped(s, "\n\r\u0085\u2028\u2029") }
+
+// Escaped is Printable with the characters of also escaped too.
+func Escaped(s, also string) string {
+	bad := func(r rune) bool { return notYAML(r) || strings.ContainsRune(also, r) }
+	if utf8.ValidString(s) && strings.IndexFunc(s, bad) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -19,7 +27,7 @@ func Printable(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
-		case notYAML(r):
+		case bad(r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -41,24 +49,4 @@ func notYAML(r rune) bool {
 		return true
 	}
 	return false
-}
-
-// CommentLine is s made safe as the text of a one-line comment: Printable, and line breaks
-// escaped too, since past one the source text would be read as YAML.
-func CommentLine(s string) string {
-	s = Printable(s)
-	if !strings.ContainsAny(s, "\n\r\u0085\u2028\u2029") {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\n', '\r', 0x85, 0x2028, 0x2029:
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

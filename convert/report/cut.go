@@ -23,10 +23,4 @@ func Cut(msg string) string {
 
 // Terminal is text for a terminal: messages quote source text, whose control characters
 // (an escape sequence, a carriage return hiding what came before it) are shown escaped.
-func Terminal(s string) string {
-	s = convert.Printable(s)
-	if strings.IndexByte(s, '\r') < 0 {
-		return s
-	}
-	return strings.ReplaceAll(s, "\r", `\r`)
-}
+func Terminal(s string) string { return convert.Escaped(s, "\r") }
