@@ -197,13 +197,13 @@ type conv struct {
 	// checkoutFrom is the head comment of the git-clone task: what in the source it stands for.
 	checkoutFrom string
 	libs         []string
-	literals     map[string]string // scripted `def x = 'literal'` values, usable in GStrings
-	secretVals   map[string]string // Secrets bound to plain-text secrets of the source: the value each holds
-	captured     map[string]int    // x = sh(returnStdout: true): the line of the sh whose output x holds
-	rootGit      string            // the URL of the first git step at the workspace root: this repository
-	lateEnv      []pipeline.Env    // env.X = ... so far, in order: later tasks' steps get them too
-	setEnvs      map[string]bool   // names lateEnv sets
-	dockerImages map[string]string // def img = docker.build(...): the image name's env value
+	literals     map[string]string         // scripted `def x = 'literal'` values, usable in GStrings
+	secretNames  pipeline.Distinct[string] // Secrets bound to plain-text secrets of the source, by value
+	captured     map[string]int            // x = sh(returnStdout: true): the line of the sh whose output x holds
+	rootGit      string                    // the URL of the first git step at the workspace root: this repository
+	lateEnv      []pipeline.Env            // env.X = ... so far, in order: later tasks' steps get them too
+	setEnvs      map[string]bool           // names lateEnv sets
+	dockerImages map[string]string         // def img = docker.build(...): the image name's env value
 	secretWS     map[string]bool
 	userPass     map[string]bool // credential env names read as _USR/_PSW somewhere in the file
 	runs         runSpec

@@ -2,7 +2,6 @@ package jenkins
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/tkn-migrate/tkn-migrate/convert"
 	"github.com/tkn-migrate/tkn-migrate/convert/pipeline"
@@ -37,27 +36,9 @@ func (c *conv) fromSecret(judge func(name, value string) (string, bool), line, c
 	if !ok {
 		return pipeline.Env{}, false
 	}
-	sec := c.literalSecretName(pipeline.Sanitize(name), value)
+	sec := c.secretNames.Name(pipeline.Sanitize(name), value) // a variable holding two secrets binds two Secrets
 	f := c.find(line, col, convert.Manual, "secret-literal", head+"; steps read it from key value of Secret %s; create the Secret, remove the %s from the Jenkinsfile and revoke it", name, why, sec, what)
 	f.Rule = "secret-literal"
 	f.Action = fmt.Sprintf("kubectl create secret generic %s --from-literal=value=<%s>", sec, name)
 	return pipeline.Env{Name: name, SecretName: sec, SecretKey: "value"}, true
-}
-
-// literalSecretName is base for the first value bound under it and base-2, base-3, ... for other
-// values: one variable holding a different secret in two stages must not read one Secret.
-func (c *conv) literalSecretName(base, value string) string {
-	if c.secretVals == nil {
-		c.secretVals = map[string]string{}
-	}
-	for i := 1; ; i++ {
-		name := base
-		if i > 1 {
-			name = base + "-" + strconv.Itoa(i)
-		}
-		if v, ok := c.secretVals[name]; !ok || v == value {
-			c.secretVals[name] = value
-			return name
-		}
-	}
 }

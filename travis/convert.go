@@ -60,15 +60,15 @@ type conv struct {
 	excludedBy map[int]int
 	stages     []stageDef
 	fast       *yaml.Node
-	markers    []string            // pipeline-level markers
-	hosts      []string            // addons.hosts of every job
-	cacheUsed  bool                // some job binds the cache workspace
-	wsUsed     bool                // some job binds the shared workspace of Travis workspaces:
-	anyArch    bool                // some job sets arch: (the others are then pinned to amd64)
-	includes   []*mapping          // jobs.include entries, in order
-	used       map[int]bool        // lines of phase keys some job runs
-	secureN    map[[2]int]int      // secure env entries by line and column: their ordinal in the file
-	keyPos     map[string][][2]int // deploy credential Secret keys: the options using each, in order met
+	markers    []string                  // pipeline-level markers
+	hosts      []string                  // addons.hosts of every job
+	cacheUsed  bool                      // some job binds the cache workspace
+	wsUsed     bool                      // some job binds the shared workspace of Travis workspaces:
+	anyArch    bool                      // some job sets arch: (the others are then pinned to amd64)
+	includes   []*mapping                // jobs.include entries, in order
+	used       map[int]bool              // lines of phase keys some job runs
+	secureN    map[[2]int]int            // secure env entries by line and column: their ordinal in the file
+	deployKeys pipeline.Distinct[[2]int] // deploy credential Secret keys, one per option (line, column): two deploys of a provider never share one
 }
 
 type stageDef struct {

@@ -1,7 +1,6 @@
 package travis
 
 import (
-	"slices"
 	"strings"
 	"sync"
 
@@ -217,14 +216,14 @@ func (c *conv) deployCreds(dm *mapping, pname string, pv provider) []pipeline.En
 			kn := dm.keyNode(k)
 			switch {
 			case v.Kind == yaml.MappingNode && asMap(v).has("secure"):
-				name, key := c.secretFor(envVar{line: kn.Line, col: kn.Column}, c.entryKey("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), kn), cr.what)
+				name, key := c.secretFor(envVar{line: kn.Line, col: kn.Column}, c.deployKeys.Name("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), [2]int{kn.Line, kn.Column}), cr.what)
 				out = append(out, pipeline.Env{Name: cr.env, SecretName: name, SecretKey: key, Comment: sprintf("deploy.%s from %s:%d (encrypted)", k, c.file, kn.Line)})
 			case v.Kind == yaml.ScalarNode && strings.HasPrefix(v.Value, "$"):
 				out = append(out, pipeline.Env{Name: cr.env + "_FROM", Value: strings.Trim(v.Value, "${}")})
 			case v.Kind == yaml.ScalarNode && (cr.env == "PYPI_USERNAME"):
 				out = append(out, pipeline.Env{Name: cr.env, Value: v.Value})
 			case v.Kind == yaml.ScalarNode:
-				name, key := c.secretFor(envVar{name: "deploy." + k, literal: cr.what, line: kn.Line, col: kn.Column}, c.entryKey("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), kn), cr.what)
+				name, key := c.secretFor(envVar{name: "deploy." + k, literal: cr.what, line: kn.Line, col: kn.Column}, c.deployKeys.Name("deploy-"+pname+"-"+strings.ReplaceAll(k, "_", "-"), [2]int{kn.Line, kn.Column}), cr.what)
 				out = append(out, pipeline.Env{Name: cr.env, SecretName: name, SecretKey: key})
 			default:
 				c.finding(v, convert.Manual, "travis/deploy", "deploy.%s: per-branch values are not converted", k)
@@ -233,24 +232,6 @@ func (c *conv) deployCreds(dm *mapping, pname string, pv provider) []pipeline.En
 		}
 	}
 	return out
-}
-
-// entryKey is base for the first deploy option met that uses it and base-2, base-3, ... for
-// the others: two deploys of one provider, each with its own credential, get their own Secrets.
-func (c *conv) entryKey(base string, kn *yaml.Node) string {
-	if c.keyPos == nil {
-		c.keyPos = map[string][][2]int{}
-	}
-	p := [2]int{kn.Line, kn.Column}
-	i := slices.Index(c.keyPos[base], p)
-	if i < 0 {
-		c.keyPos[base] = append(c.keyPos[base], p)
-		i = len(c.keyPos[base]) - 1
-	}
-	if i == 0 {
-		return base
-	}
-	return base + "-" + itoa(i+1)
 }
 
 // fromEnv re-reads a credential given as $VAR in .travis.yml.

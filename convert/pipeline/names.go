@@ -78,3 +78,25 @@ func (n *Namer) Name(s string) string {
 	n.used[name] = true
 	return name
 }
+
+// Distinct names things after a base, one name for each distinct thing (told by its id): base
+// for the first, base-2, base-3, ... for others, never a name another id holds. Secrets so named
+// never hold two values, so no step reads another's.
+type Distinct[K comparable] struct{ held map[string]K }
+
+// Name is the name of id under base.
+func (d *Distinct[K]) Name(base string, id K) string {
+	if d.held == nil {
+		d.held = map[string]K{}
+	}
+	for i := 1; ; i++ {
+		name := base
+		if i > 1 {
+			name = base + "-" + strconv.Itoa(i)
+		}
+		if v, ok := d.held[name]; !ok || v == id {
+			d.held[name] = id
+			return name
+		}
+	}
+}
